@@ -1,0 +1,69 @@
+//! One assessment, end to end in memory: run the analyzers, decide the
+//! gate, and assemble the [`AssessmentRun`]. Persisting and rendering are
+//! the caller's job.
+
+use crate::{AnalysisContext, Analyzer, ProgressFactory, SEF_VERSION, policy, run_analyzers};
+use chrono::Utc;
+use sef_model::{AssessmentRun, RunId};
+use sef_plan::{Plan, PlanSource};
+use std::path::Path;
+
+/// Assesses the repository at `root` (absolute) under `plan` with the given
+/// analyzers.
+pub fn assess(
+    root: &Path,
+    plan: &Plan,
+    analyzers: &[Box<dyn Analyzer>],
+    progress: &dyn ProgressFactory,
+) -> AssessmentRun {
+    let started_at = Utc::now();
+    let ctx = AnalysisContext { root, plan };
+    let out = run_analyzers(analyzers, &ctx, progress);
+    let gate = policy::evaluate(plan.release.phase, &out.evidence);
+
+    let mut notes = Vec::new();
+    let (plan_file, plan_digest) = match &plan.source {
+        PlanSource::File { path, digest } => (Some(path.display().to_string()), Some(digest.clone())),
+        PlanSource::Defaults => {
+            notes.push(format!(
+                "no {} found: defaults were used (offering named after the directory, release `{}`, phase `{}`); run `sef init` to write a plan",
+                sef_plan::PLAN_FILE,
+                plan.release.version,
+                plan.release.phase
+            ));
+            (None, None)
+        }
+    };
+    for s in &plan.pending_sections {
+        notes.push(format!("plan section [{s}] is present but not evaluated by this version of sef"));
+    }
+    if analyzers.is_empty() {
+        notes.push("no analyzer is enabled: there is no evidence".to_owned());
+    }
+    notes.extend(out.notes);
+
+    let mut findings = out.findings;
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.rule_id.cmp(&b.rule_id))
+            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+    });
+
+    AssessmentRun {
+        id: RunId::generate(),
+        offering: plan.offering.clone(),
+        release: plan.release.clone(),
+        started_at,
+        finished_at: Utc::now(),
+        sef_version: SEF_VERSION.to_owned(),
+        root: root.display().to_string(),
+        plan_file,
+        plan_digest,
+        notes,
+        evidence: out.evidence,
+        findings,
+        kpis: Vec::new(),
+        gate,
+    }
+}

@@ -1,0 +1,36 @@
+//! The assessment engine.
+//!
+//! This crate holds the analyzer seam: the [`Analyzer`] trait every evidence
+//! source implements, the runner that executes all enabled analyzers in
+//! parallel and turns each outcome (success, error or panic) into an
+//! [`Evidence`](sef_model::Evidence) record, the built-in analyzers, and the
+//! run policy that decides the gate from the evidence.
+//!
+//! It reads the repository (that is what analyzers do) but must not write
+//! anything, talk to the store, or print: progress is reported through the
+//! [`Progress`] trait and the caller renders it.
+
+mod analyzer;
+mod assess;
+pub mod policy;
+pub mod repo_facts;
+mod runner;
+
+pub use analyzer::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, NoProgress, Progress, ProgressFactory};
+pub use assess::assess;
+pub use runner::{RunOutput, run_analyzers};
+
+use sef_plan::Plan;
+
+/// The version of sef, recorded with every piece of evidence sef produces.
+pub const SEF_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The built-in analyzers that the plan enables, in a fixed order. New
+/// analyzers are added to this list explicitly.
+pub fn builtin(plan: &Plan) -> Vec<Box<dyn Analyzer>> {
+    let mut out: Vec<Box<dyn Analyzer>> = Vec::new();
+    if plan.analyzers.repo_facts.enabled {
+        out.push(Box::new(repo_facts::RepoFacts::new(plan.analyzers.repo_facts.clone())));
+    }
+    out
+}

@@ -1,0 +1,110 @@
+//! The run policy: the gate criteria evaluated after the analyzers. Until
+//! the process engine lands, the only criterion is that no analyzer failed.
+//! Pure functions; no I/O.
+
+use sef_model::{CriterionOutcome, CriterionResult, Evidence, EvidenceStatus, GateDecision, Phase};
+
+/// The id of the "no analyzer failed" criterion.
+pub const NO_ANALYZER_FAILED: &str = "evidence.no-analyzer-failed";
+
+/// Decides the gate for `phase` from the evidence of one run.
+pub fn evaluate(phase: Phase, evidence: &[Evidence]) -> GateDecision {
+    let failed: Vec<String> = evidence
+        .iter()
+        .filter_map(|e| match &e.status {
+            EvidenceStatus::Failed { reason } => Some(format!("{}: {reason}", e.analyzer)),
+            _ => None,
+        })
+        .collect();
+    let partial: Vec<String> = evidence
+        .iter()
+        .filter_map(|e| match &e.status {
+            EvidenceStatus::Partial { reason } => Some(format!("{}: {reason}", e.analyzer)),
+            _ => None,
+        })
+        .collect();
+    // No evidence at all is not complete evidence.
+    let evidence_complete = !evidence.is_empty() && failed.is_empty() && partial.is_empty();
+
+    let criterion = if evidence.is_empty() {
+        CriterionResult {
+            id: NO_ANALYZER_FAILED.into(),
+            description: "Every enabled analyzer produced its evidence".into(),
+            outcome: CriterionOutcome::NotMeasured,
+            detail: "no analyzer is enabled in sef.toml, so there is no evidence; enable at least one under [analyzers]".into(),
+        }
+    } else if failed.is_empty() {
+        let mut detail = format!("{} analyzer(s) ran", evidence.len());
+        if !partial.is_empty() {
+            detail.push_str(&format!("; evidence is incomplete — partial: {}", partial.join("; ")));
+        }
+        CriterionResult {
+            id: NO_ANALYZER_FAILED.into(),
+            description: "Every enabled analyzer produced its evidence".into(),
+            outcome: CriterionOutcome::Pass,
+            detail,
+        }
+    } else {
+        CriterionResult {
+            id: NO_ANALYZER_FAILED.into(),
+            description: "Every enabled analyzer produced its evidence".into(),
+            outcome: CriterionOutcome::Fail,
+            detail: format!(
+                "evidence is incomplete — failed: {}. Fix the cause and run `sef assess` again",
+                failed.join("; ")
+            ),
+        }
+    };
+    GateDecision::from_criteria(phase, evidence_complete, vec![criterion])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sef_model::{EvidenceId, EvidenceKind, GateOutcome, ToolInfo};
+
+    fn ev(status: EvidenceStatus) -> Evidence {
+        let t = chrono::Utc::now();
+        Evidence {
+            id: EvidenceId::generate(),
+            kind: EvidenceKind::RepositoryFacts,
+            analyzer: "a".into(),
+            tool: ToolInfo { name: "t".into(), version: "1".into() },
+            started_at: t,
+            finished_at: t,
+            input_digest: None,
+            status,
+            payload: serde_json::Value::Null,
+        }
+    }
+
+    #[test]
+    fn failed_analyzer_fails_the_gate() {
+        let g = evaluate(Phase::Develop, &[ev(EvidenceStatus::Complete), ev(EvidenceStatus::Failed { reason: "x".into() })]);
+        assert_eq!(g.outcome, GateOutcome::Fail);
+        assert!(!g.evidence_complete);
+        assert!(g.criteria[0].detail.contains("evidence is incomplete"));
+    }
+
+    #[test]
+    fn partial_evidence_passes_but_is_incomplete() {
+        let g = evaluate(Phase::Develop, &[ev(EvidenceStatus::Partial { reason: "y".into() })]);
+        assert_eq!(g.outcome, GateOutcome::Pass);
+        assert!(!g.evidence_complete);
+    }
+
+    #[test]
+    fn no_evidence_is_not_measured() {
+        let g = evaluate(Phase::Develop, &[]);
+        assert_eq!(g.criteria[0].outcome, CriterionOutcome::NotMeasured);
+        assert_eq!(g.outcome, GateOutcome::Pass);
+        assert!(!g.evidence_complete);
+    }
+
+    #[test]
+    fn all_complete_passes() {
+        let g = evaluate(Phase::Plan, &[ev(EvidenceStatus::Complete)]);
+        assert_eq!(g.outcome, GateOutcome::Pass);
+        assert!(g.evidence_complete);
+    }
+}

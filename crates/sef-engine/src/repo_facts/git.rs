@@ -1,0 +1,58 @@
+//! Git state of the repository: HEAD commit, branch and whether the work
+//! tree has uncommitted changes to tracked files.
+
+use serde::Serialize;
+use std::path::Path;
+
+/// What sef knows about the repository's git state.
+#[derive(Debug, Clone, Serialize)]
+pub struct GitState {
+    /// The HEAD commit id, or `None` on a branch without commits.
+    pub head_commit: Option<String>,
+    /// The checked-out branch, or `None` when HEAD is detached.
+    pub branch: Option<String>,
+    /// Whether tracked files differ from HEAD (index or work tree).
+    pub dirty: bool,
+    /// Whether the assessed path is the top of the work tree (`false` when
+    /// a subdirectory of a repository is assessed).
+    pub is_toplevel: bool,
+}
+
+/// Reads the git state. `Ok(None)` when `root` is not inside a git
+/// repository; `Err` when it is but the repository cannot be read.
+pub fn read(root: &Path) -> Result<Option<GitState>, String> {
+    match gix::discover::upwards(root) {
+        Ok(_) => {}
+        Err(e) if e.downcast_any_ref::<gix::discover::upwards::Error>().is_some_and(is_not_a_repo) => return Ok(None),
+        Err(e) => return Err(format!("cannot locate the git repository: {e}")),
+    }
+    let repo = gix::discover(root).map_err(|e| format!("cannot open the git repository: {e}"))?;
+    let head = repo.head().map_err(|e| format!("cannot read HEAD: {e}"))?;
+    let branch = head.referent_name().map(|n| n.shorten().to_string());
+    let head_commit = match repo.head_id() {
+        Ok(id) => Some(id.to_string()),
+        Err(_) if head.is_unborn() => None,
+        Err(e) => return Err(format!("cannot resolve HEAD: {e}")),
+    };
+    let dirty = if head_commit.is_some() {
+        repo.is_dirty().map_err(|e| format!("cannot compute the work-tree status: {e}"))?
+    } else {
+        // No commit yet: anything in the index is uncommitted.
+        repo.index_or_empty().map(|i| !i.entries().is_empty()).unwrap_or(false)
+    };
+    let is_toplevel = repo
+        .workdir()
+        .and_then(|w| w.canonicalize().ok())
+        .zip(root.canonicalize().ok())
+        .is_some_and(|(w, r)| w == r);
+    Ok(Some(GitState {
+        head_commit,
+        branch,
+        dirty,
+        is_toplevel,
+    }))
+}
+
+fn is_not_a_repo(e: &gix::discover::upwards::Error) -> bool {
+    matches!(e, gix::discover::upwards::Error::NoGitRepository { .. } | gix::discover::upwards::Error::NoGitRepositoryWithinCeiling { .. } | gix::discover::upwards::Error::NoGitRepositoryWithinFs { .. })
+}

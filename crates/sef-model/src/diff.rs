@@ -1,0 +1,228 @@
+//! Comparing two runs: which findings are new, which were fixed, and how
+//! the evidence changed. Findings are matched by fingerprint.
+
+use crate::{AssessmentRun, EvidenceKind, Finding, RunId};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One top-level payload field or provenance attribute that changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// The field name (`status`, `tool.version`, `input_digest` or `payload.<key>`).
+    pub field: String,
+    /// The value in the older run (`null` when absent).
+    pub before: serde_json::Value,
+    /// The value in the newer run (`null` when absent).
+    pub after: serde_json::Value,
+}
+
+/// How one kind of evidence changed between two runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceChange {
+    /// The evidence kind.
+    pub kind: EvidenceKind,
+    /// `added`, `removed` or `changed`.
+    pub change: String,
+    /// The fields that differ (empty for added or removed).
+    pub fields: Vec<FieldChange>,
+}
+
+/// The difference between an older run `a` and a newer run `b`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunDiff {
+    /// The older run.
+    pub from: RunId,
+    /// The newer run.
+    pub to: RunId,
+    /// Findings in `b` whose fingerprint is not in `a`.
+    pub new_findings: Vec<Finding>,
+    /// Findings in `a` whose fingerprint is not in `b`, when `b`'s evidence
+    /// from the same analyzer is complete (a failed analyzer fixes nothing).
+    pub fixed_findings: Vec<Finding>,
+    /// Findings of `a` absent from `b` whose analyzer did not complete in
+    /// `b`, so sef cannot say they were fixed.
+    pub unknown_findings: Vec<Finding>,
+    /// Evidence kinds that were added, removed or changed.
+    pub evidence_changes: Vec<EvidenceChange>,
+}
+
+impl RunDiff {
+    /// True when nothing differs.
+    pub fn is_empty(&self) -> bool {
+        self.new_findings.is_empty()
+            && self.fixed_findings.is_empty()
+            && self.unknown_findings.is_empty()
+            && self.evidence_changes.is_empty()
+    }
+}
+
+/// Compares run `a` (older) with run `b` (newer).
+pub fn diff_runs(a: &AssessmentRun, b: &AssessmentRun) -> RunDiff {
+    let in_a: BTreeSet<_> = a.findings.iter().map(|f| &f.fingerprint).collect();
+    let in_b: BTreeSet<_> = b.findings.iter().map(|f| &f.fingerprint).collect();
+    let complete_in_b: BTreeSet<&str> = b
+        .evidence
+        .iter()
+        .filter(|e| matches!(e.status, crate::EvidenceStatus::Complete))
+        .map(|e| e.analyzer.as_str())
+        .collect();
+
+    let new_findings = b
+        .findings
+        .iter()
+        .filter(|f| !in_a.contains(&f.fingerprint))
+        .cloned()
+        .collect();
+    let (fixed_findings, unknown_findings): (Vec<_>, Vec<_>) = a
+        .findings
+        .iter()
+        .filter(|f| !in_b.contains(&f.fingerprint))
+        .cloned()
+        .partition(|f| complete_in_b.contains(f.analyzer.as_str()));
+
+    let ev_a: BTreeMap<_, _> = a.evidence.iter().map(|e| (e.kind, e)).collect();
+    let ev_b: BTreeMap<_, _> = b.evidence.iter().map(|e| (e.kind, e)).collect();
+    let kinds: BTreeSet<_> = ev_a.keys().chain(ev_b.keys()).copied().collect();
+    let mut evidence_changes = Vec::new();
+    for kind in kinds {
+        match (ev_a.get(&kind), ev_b.get(&kind)) {
+            (Some(_), None) => evidence_changes.push(EvidenceChange {
+                kind,
+                change: "removed".into(),
+                fields: vec![],
+            }),
+            (None, Some(_)) => evidence_changes.push(EvidenceChange {
+                kind,
+                change: "added".into(),
+                fields: vec![],
+            }),
+            (Some(x), Some(y)) => {
+                let fields = field_changes(x, y);
+                if !fields.is_empty() {
+                    evidence_changes.push(EvidenceChange {
+                        kind,
+                        change: "changed".into(),
+                        fields,
+                    });
+                }
+            }
+            (None, None) => {}
+        }
+    }
+
+    RunDiff {
+        from: a.id,
+        to: b.id,
+        new_findings,
+        fixed_findings,
+        unknown_findings,
+        evidence_changes,
+    }
+}
+
+fn field_changes(x: &crate::Evidence, y: &crate::Evidence) -> Vec<FieldChange> {
+    use serde_json::{Value, json};
+    let mut out = Vec::new();
+    let mut push = |field: &str, before: Value, after: Value| {
+        if before != after {
+            out.push(FieldChange {
+                field: field.to_owned(),
+                before,
+                after,
+            });
+        }
+    };
+    push("status", json!(x.status), json!(y.status));
+    push("tool.version", json!(x.tool.version), json!(y.tool.version));
+    push("input_digest", json!(x.input_digest), json!(y.input_digest));
+    let empty = serde_json::Map::new();
+    let px = x.payload.as_object().unwrap_or(&empty);
+    let py = y.payload.as_object().unwrap_or(&empty);
+    let keys: BTreeSet<&String> = px.keys().chain(py.keys()).collect();
+    for k in keys {
+        let before = px.get(k).cloned().unwrap_or(Value::Null);
+        let after = py.get(k).cloned().unwrap_or(Value::Null);
+        push(&format!("payload.{k}"), before, after);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::*;
+    use chrono::{TimeZone, Utc};
+
+    fn finding(rule: &str) -> Finding {
+        Finding {
+            id: FindingId::generate(),
+            kind: FindingKind::RepositoryHygiene,
+            analyzer: "repo-facts".into(),
+            rule_id: rule.into(),
+            title: rule.into(),
+            remediation: String::new(),
+            cwe: vec![],
+            severity: Severity::Low,
+            location: None,
+            fingerprint: Fingerprint::compute(["repo-facts", rule]),
+            status: FindingStatus::Open,
+        }
+    }
+
+    fn run(findings: Vec<Finding>, status: EvidenceStatus, files: u64) -> AssessmentRun {
+        let t = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        AssessmentRun {
+            id: RunId::generate(),
+            offering: Offering { name: "o".into(), owner_team: None, kind: OfferingKind::Product },
+            release: Release { version: "1".into(), phase: Phase::Develop },
+            started_at: t,
+            finished_at: t,
+            sef_version: "0".into(),
+            root: "/r".into(),
+            plan_file: None,
+            plan_digest: None,
+            notes: vec![],
+            evidence: vec![Evidence {
+                id: EvidenceId::generate(),
+                kind: EvidenceKind::RepositoryFacts,
+                analyzer: "repo-facts".into(),
+                tool: ToolInfo { name: "sef".into(), version: "0".into() },
+                started_at: t,
+                finished_at: t,
+                input_digest: None,
+                status,
+                payload: serde_json::json!({"files": files}),
+            }],
+            findings,
+            kpis: vec![],
+            gate: GateDecision::from_criteria(Phase::Develop, true, vec![]),
+        }
+    }
+
+    #[test]
+    fn new_and_fixed_findings_by_fingerprint() {
+        let a = run(vec![finding("x"), finding("y")], EvidenceStatus::Complete, 1);
+        let b = run(vec![finding("y"), finding("z")], EvidenceStatus::Complete, 2);
+        let d = diff_runs(&a, &b);
+        assert_eq!(d.new_findings.iter().map(|f| f.rule_id.as_str()).collect::<Vec<_>>(), ["z"]);
+        assert_eq!(d.fixed_findings.iter().map(|f| f.rule_id.as_str()).collect::<Vec<_>>(), ["x"]);
+        assert_eq!(d.evidence_changes.len(), 1);
+        assert_eq!(d.evidence_changes[0].fields[0].field, "payload.files");
+    }
+
+    #[test]
+    fn failed_analyzer_fixes_nothing() {
+        let a = run(vec![finding("x")], EvidenceStatus::Complete, 1);
+        let b = run(vec![], EvidenceStatus::Failed { reason: "boom".into() }, 1);
+        let d = diff_runs(&a, &b);
+        assert!(d.fixed_findings.is_empty());
+        assert_eq!(d.unknown_findings.len(), 1);
+        assert_eq!(d.evidence_changes[0].fields[0].field, "status");
+    }
+
+    #[test]
+    fn identical_runs_have_empty_diff() {
+        let a = run(vec![finding("x")], EvidenceStatus::Complete, 1);
+        assert!(diff_runs(&a, &a).is_empty());
+    }
+}

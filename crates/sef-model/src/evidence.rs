@@ -1,0 +1,190 @@
+//! Evidence: what an analyzer gathered, with its provenance (which tool and
+//! version, when, over which inputs) and whether it is complete.
+
+use crate::EvidenceId;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+use std::fmt;
+
+/// The kind of evidence. Each analyzer produces exactly one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvidenceKind {
+    /// Facts about the repository: git state, languages, policy files.
+    RepositoryFacts,
+}
+
+impl EvidenceKind {
+    /// Every evidence kind this version of sef knows.
+    pub const ALL: [EvidenceKind; 1] = [EvidenceKind::RepositoryFacts];
+
+    /// The kebab-case name used in files, reports and the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceKind::RepositoryFacts => "repository-facts",
+        }
+    }
+
+    /// Looks a kind up by its kebab-case name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+impl fmt::Display for EvidenceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The tool that produced a piece of evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolInfo {
+    /// The tool's name, e.g. `sef/repo-facts` or `semgrep`.
+    pub name: String,
+    /// The tool's version.
+    pub version: String,
+}
+
+/// A SHA-256 digest over an analyzer's inputs, hex-encoded.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Digest(String);
+
+impl Digest {
+    /// Hashes the given byte strings in order, each length-prefixed so that
+    /// `["ab", "c"]` and `["a", "bc"]` differ.
+    pub fn of_parts<I, B>(parts: I) -> Self
+    where
+        I: IntoIterator<Item = B>,
+        B: AsRef<[u8]>,
+    {
+        let mut h = Sha256::new();
+        for p in parts {
+            let p = p.as_ref();
+            h.update((p.len() as u64).to_le_bytes());
+            h.update(p);
+        }
+        Digest(format!("sha256:{}", hex::encode(h.finalize())))
+    }
+
+    /// Wraps a digest string read back from the store.
+    pub fn from_stored(s: String) -> Self {
+        Digest(s)
+    }
+
+    /// The digest as text, `sha256:<hex>`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Whether the evidence is whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum EvidenceStatus {
+    /// The analyzer saw everything it was asked to look at.
+    Complete,
+    /// The analyzer ran but some inputs could not be read.
+    Partial {
+        /// What was missed and why.
+        reason: String,
+    },
+    /// The analyzer could not produce evidence.
+    Failed {
+        /// Why it failed.
+        reason: String,
+    },
+}
+
+impl EvidenceStatus {
+    /// `complete`, `partial` or `failed`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            EvidenceStatus::Complete => "complete",
+            EvidenceStatus::Partial { .. } => "partial",
+            EvidenceStatus::Failed { .. } => "failed",
+        }
+    }
+
+    /// The reason for a partial or failed status.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            EvidenceStatus::Complete => None,
+            EvidenceStatus::Partial { reason } | EvidenceStatus::Failed { reason } => Some(reason),
+        }
+    }
+
+    /// Rebuilds a status from its stored label and reason.
+    pub fn from_parts(label: &str, reason: Option<String>) -> Option<Self> {
+        match label {
+            "complete" => Some(EvidenceStatus::Complete),
+            "partial" => Some(EvidenceStatus::Partial {
+                reason: reason.unwrap_or_default(),
+            }),
+            "failed" => Some(EvidenceStatus::Failed {
+                reason: reason.unwrap_or_default(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// One piece of evidence, with its provenance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// This record's id.
+    pub id: EvidenceId,
+    /// What kind of evidence it is.
+    pub kind: EvidenceKind,
+    /// The analyzer id in `sef.toml` that produced it.
+    pub analyzer: String,
+    /// The producing tool and its version.
+    pub tool: ToolInfo,
+    /// When the analyzer started.
+    pub started_at: DateTime<Utc>,
+    /// When the analyzer finished.
+    pub finished_at: DateTime<Utc>,
+    /// A digest of the inputs the analyzer read, when it can name them.
+    pub input_digest: Option<Digest>,
+    /// Complete, partial or failed.
+    pub status: EvidenceStatus,
+    /// The evidence itself; its shape depends on `kind` and is documented
+    /// in `docs/evidence.md`.
+    pub payload: serde_json::Value,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_is_length_prefixed() {
+        assert_ne!(Digest::of_parts(["ab", "c"]), Digest::of_parts(["a", "bc"]));
+        assert_eq!(Digest::of_parts(["x"]), Digest::of_parts(["x"]));
+        assert!(Digest::of_parts(["x"]).as_str().starts_with("sha256:"));
+    }
+
+    #[test]
+    fn status_serializes_with_reason() {
+        let s = EvidenceStatus::Failed { reason: "boom".into() };
+        let j = serde_json::to_value(&s).unwrap();
+        assert_eq!(j, serde_json::json!({"state": "failed", "reason": "boom"}));
+        assert_eq!(EvidenceStatus::from_parts("failed", Some("boom".into())), Some(s));
+        assert_eq!(EvidenceStatus::from_parts("weird", None), None);
+    }
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in EvidenceKind::ALL {
+            assert_eq!(EvidenceKind::parse(k.as_str()), Some(k));
+        }
+    }
+}

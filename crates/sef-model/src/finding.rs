@@ -1,0 +1,263 @@
+//! Findings: something an analyzer says is wrong, at a place, with a stable
+//! fingerprint that survives unrelated edits so a finding can be followed
+//! from run to run.
+
+use crate::FindingId;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+use std::fmt;
+
+/// What family of problem a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingKind {
+    /// Missing repository-level security hygiene: no security policy, no
+    /// license, no code owners, no dependency-update configuration.
+    RepositoryHygiene,
+}
+
+impl FindingKind {
+    /// Every finding kind this version of sef knows.
+    pub const ALL: [FindingKind; 1] = [FindingKind::RepositoryHygiene];
+
+    /// The kebab-case name used in files, reports and the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::RepositoryHygiene => "repository-hygiene",
+        }
+    }
+
+    /// Looks a kind up by its kebab-case name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+impl fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Severity, ordered from least to most severe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Informational; no action required.
+    Info,
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}
+
+impl Severity {
+    /// All severities from most to least severe (report order).
+    pub const DESCENDING: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// Looks a severity up by its lowercase name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::DESCENDING.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A CWE identifier (the number in `CWE-79`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Cwe(pub u32);
+
+impl fmt::Display for Cwe {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CWE-{}", self.0)
+    }
+}
+
+/// Where a finding is: a repository-relative path with `/` separators and
+/// an optional line and column (1-based).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Location {
+    /// Repository-relative path, `/`-separated.
+    pub path: String,
+    /// 1-based line, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// 1-based column, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.path)?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+            if let Some(c) = self.column {
+                write!(f, ":{c}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A stable identity for a finding across runs: the same problem at the
+/// same logical place gets the same fingerprint even when lines move.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Fingerprint(String);
+
+impl Fingerprint {
+    /// Computes a fingerprint from the parts that identify the finding
+    /// (tool, rule, path, normalised context). Line numbers must not be
+    /// among them. Parts are length-prefixed before hashing.
+    pub fn compute<I, B>(parts: I) -> Self
+    where
+        I: IntoIterator<Item = B>,
+        B: AsRef<[u8]>,
+    {
+        let mut h = Sha256::new();
+        for p in parts {
+            let p = p.as_ref();
+            h.update((p.len() as u64).to_le_bytes());
+            h.update(p);
+        }
+        let digest = h.finalize();
+        Fingerprint(format!("fp1:{}", hex::encode(&digest[..16])))
+    }
+
+    /// Wraps a fingerprint read back from the store.
+    pub fn from_stored(s: String) -> Self {
+        Fingerprint(s)
+    }
+
+    /// The fingerprint text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where a finding stands in its triage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingStatus {
+    /// Reported and not yet dealt with.
+    Open,
+    /// A risk accepted by an approver.
+    Accepted,
+    /// Judged not to be a real problem.
+    FalsePositive,
+}
+
+impl FindingStatus {
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingStatus::Open => "open",
+            FindingStatus::Accepted => "accepted",
+            FindingStatus::FalsePositive => "false-positive",
+        }
+    }
+
+    /// Looks a status up by its kebab-case name.
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            FindingStatus::Open,
+            FindingStatus::Accepted,
+            FindingStatus::FalsePositive,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+    }
+}
+
+/// One finding reported by one analyzer in one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// This occurrence's id.
+    pub id: FindingId,
+    /// What family of problem it is.
+    pub kind: FindingKind,
+    /// The analyzer id that reported it.
+    pub analyzer: String,
+    /// The rule or advisory id, e.g. `repo/no-security-policy` or `RUSTSEC-2024-0001`.
+    pub rule_id: String,
+    /// One line saying what is wrong.
+    pub title: String,
+    /// What to do about it.
+    pub remediation: String,
+    /// CWE ids the problem maps to.
+    #[serde(default)]
+    pub cwe: Vec<Cwe>,
+    /// How severe it is.
+    pub severity: Severity,
+    /// Where it is, when it has a place.
+    pub location: Option<Location>,
+    /// Stable identity across runs.
+    pub fingerprint: Fingerprint,
+    /// Triage status.
+    pub status: FindingStatus,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_depends_on_parts_only() {
+        let a = Fingerprint::compute(["repo-facts", "repo/no-license", "LICENSE"]);
+        let b = Fingerprint::compute(["repo-facts", "repo/no-license", "LICENSE"]);
+        let c = Fingerprint::compute(["repo-facts", "repo/no-license", "LICENSE.md"]);
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert!(a.as_str().starts_with("fp1:"));
+        assert_eq!(a.as_str().len(), 4 + 32);
+    }
+
+    #[test]
+    fn severity_orders_and_parses() {
+        assert!(Severity::Critical > Severity::High);
+        assert!(Severity::Low > Severity::Info);
+        for s in Severity::DESCENDING {
+            assert_eq!(Severity::parse(s.as_str()), Some(s));
+        }
+    }
+
+    #[test]
+    fn location_displays_like_a_compiler() {
+        let l = Location { path: "src/a.rs".into(), line: Some(3), column: Some(7) };
+        assert_eq!(l.to_string(), "src/a.rs:3:7");
+        assert_eq!(Cwe(79).to_string(), "CWE-79");
+    }
+}

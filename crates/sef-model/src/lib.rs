@@ -1,0 +1,32 @@
+//! The sef domain model.
+//!
+//! These are the nouns of the IBM Secure Engineering Framework as sef uses
+//! them: an [`Offering`] and the [`Release`] being assessed, the development
+//! [`Phase`]s, one [`AssessmentRun`] with the [`Evidence`] its analyzers
+//! gathered, the [`Finding`]s they reported, [`KpiValue`]s and the
+//! [`GateDecision`] taken from them.
+//!
+//! This crate must not perform I/O: no files, no network, no database, no
+//! clock reads outside of constructors that take the time as an argument.
+//! Every type is serde-serializable so that the store, the reports and the
+//! server share one vocabulary.
+
+mod diff;
+mod evidence;
+mod finding;
+mod gate;
+mod ids;
+mod kpi;
+mod offering;
+mod phase;
+mod run;
+
+pub use diff::{EvidenceChange, FieldChange, RunDiff, diff_runs};
+pub use evidence::{Digest, Evidence, EvidenceKind, EvidenceStatus, ToolInfo};
+pub use finding::{Cwe, Finding, FindingKind, FindingStatus, Fingerprint, Location, Severity};
+pub use gate::{CriterionOutcome, CriterionResult, GateDecision, GateOutcome};
+pub use ids::{EvidenceId, FindingId, IdParseError, RunId};
+pub use kpi::{KpiMeasurement, KpiValue};
+pub use offering::{Offering, OfferingKind, Release};
+pub use phase::{Phase, PhaseParseError};
+pub use run::{AssessmentRun, RunSummary, SeverityCounts};

@@ -1,0 +1,170 @@
+//! The security plan as code: `sef.toml`.
+//!
+//! Each offering keeps its security plan in its repository. This crate
+//! loads that file, validates it strictly (unknown keys and bad values are
+//! errors that name the file, line and column and say what is expected) and
+//! turns it into a [`Plan`]. When a repository has no `sef.toml`, a plan of
+//! defaults is built and marked as such so reports can say so.
+//!
+//! It reads exactly one file and must not touch anything else: no network,
+//! no store, no analyzers.
+
+mod error;
+mod raw;
+mod template;
+
+pub use error::PlanError;
+pub use template::template;
+
+use sef_model::{Digest, Offering, OfferingKind, Phase, Release};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The file name of the plan inside a repository.
+pub const PLAN_FILE: &str = "sef.toml";
+
+/// Plans larger than this are refused before parsing.
+pub const MAX_PLAN_BYTES: u64 = 1024 * 1024;
+
+/// The release version used when the plan names none.
+pub const UNVERSIONED: &str = "unversioned";
+
+/// Settings of the repository-facts analyzer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoFactsConfig {
+    /// Whether the analyzer runs.
+    pub enabled: bool,
+    /// Files larger than this are counted but their lines are not.
+    pub max_file_bytes: u64,
+    /// Also walk directories that .gitignore excludes.
+    pub include_ignored: bool,
+}
+
+impl Default for RepoFactsConfig {
+    fn default() -> Self {
+        RepoFactsConfig {
+            enabled: true,
+            max_file_bytes: 8 * 1024 * 1024,
+            include_ignored: false,
+        }
+    }
+}
+
+/// Which analyzers run, and their settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnalyzersConfig {
+    /// `[analyzers.repo-facts]`.
+    pub repo_facts: RepoFactsConfig,
+}
+
+/// Where the plan came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanSource {
+    /// A `sef.toml` file, with the digest of its bytes.
+    File {
+        /// The file's path.
+        path: PathBuf,
+        /// SHA-256 of the file's bytes.
+        digest: Digest,
+    },
+    /// No file: defaults were used.
+    Defaults,
+}
+
+/// A validated security plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The offering.
+    pub offering: Offering,
+    /// The release being assessed.
+    pub release: Release,
+    /// Analyzer settings.
+    pub analyzers: AnalyzersConfig,
+    /// Where the plan came from.
+    pub source: PlanSource,
+    /// Sections present in the file that this version of sef accepts but
+    /// does not evaluate yet (`pti`, `kpo`, `requirements`,
+    /// `risk_acceptances`), so reports can say they were not evaluated.
+    pub pending_sections: Vec<String>,
+}
+
+impl Plan {
+    /// The plan used when a repository has no `sef.toml`: the offering is
+    /// named after the directory.
+    pub fn defaults_for(root: &Path) -> Plan {
+        let name = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "unnamed-offering".to_owned());
+        Plan {
+            offering: Offering {
+                name,
+                owner_team: None,
+                kind: OfferingKind::Product,
+            },
+            release: Release {
+                version: UNVERSIONED.to_owned(),
+                phase: Phase::Develop,
+            },
+            analyzers: AnalyzersConfig::default(),
+            source: PlanSource::Defaults,
+            pending_sections: Vec::new(),
+        }
+    }
+
+    /// Loads `root/sef.toml`, or the defaults when it does not exist.
+    /// `root` should be absolute so the default name is meaningful.
+    pub fn load(root: &Path) -> Result<Plan, PlanError> {
+        let path = root.join(PLAN_FILE);
+        match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Plan::defaults_for(root)),
+            Err(source) => Err(PlanError::Io { path, source }),
+            Ok(_) => Plan::from_file(&path),
+        }
+    }
+
+    /// Reads and validates one plan file.
+    pub fn from_file(path: &Path) -> Result<Plan, PlanError> {
+        let io = |source| PlanError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let mut bytes = Vec::new();
+        file.take(MAX_PLAN_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        if bytes.len() as u64 > MAX_PLAN_BYTES {
+            return Err(PlanError::TooLarge {
+                path: path.to_owned(),
+                limit: MAX_PLAN_BYTES,
+            });
+        }
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let (line, column) = error::line_col(&bytes, e.valid_up_to());
+                return Err(PlanError::NotUtf8 {
+                    path: path.to_owned(),
+                    line,
+                    column,
+                });
+            }
+        };
+        let mut plan = Plan::parse(path, text)?;
+        plan.source = PlanSource::File {
+            path: path.to_owned(),
+            digest: Digest::of_parts([&bytes]),
+        };
+        Ok(plan)
+    }
+
+    /// Parses plan text; `path` is used in error messages only.
+    pub fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
+        raw::parse(path, text)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,173 @@
+//! The plan file as written (`Raw*` types, strict serde with spans) and its
+//! validation into a [`Plan`].
+
+use crate::error::line_col;
+use crate::{AnalyzersConfig, Plan, PlanError, PlanSource, RepoFactsConfig, UNVERSIONED};
+use serde::Deserialize;
+use sef_model::{Offering, OfferingKind, Phase, Release};
+use std::path::Path;
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlan {
+    offering: RawOffering,
+    #[serde(default)]
+    release: Option<RawRelease>,
+    #[serde(default)]
+    analyzers: RawAnalyzers,
+    // Sections accepted now and evaluated by later versions of sef.
+    #[serde(default)]
+    pti: Option<toml::Table>,
+    #[serde(default)]
+    kpo: Option<toml::Table>,
+    #[serde(default)]
+    requirements: Option<toml::Table>,
+    #[serde(default)]
+    risk_acceptances: Option<Vec<toml::Table>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOffering {
+    name: Spanned<String>,
+    #[serde(default)]
+    owner_team: Option<Spanned<String>>,
+    #[serde(default)]
+    kind: Option<OfferingKind>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRelease {
+    #[serde(default)]
+    version: Option<Spanned<String>>,
+    #[serde(default)]
+    phase: Option<Phase>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAnalyzers {
+    #[serde(default, rename = "repo-facts")]
+    repo_facts: Option<RawRepoFacts>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRepoFacts {
+    #[serde(default)]
+    enabled: Option<bool>,
+    #[serde(default)]
+    max_file_bytes: Option<Spanned<i64>>,
+    #[serde(default)]
+    include_ignored: Option<bool>,
+}
+
+struct Ctx<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Ctx<'_> {
+    fn err_at(&self, offset: usize, message: impl Into<String>) -> PlanError {
+        let (line, column) = line_col(self.text.as_bytes(), offset);
+        PlanError::Invalid {
+            path: self.path.to_owned(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    /// A short identifier-like text: non-empty, bounded, no control characters.
+    fn text_field(&self, v: Spanned<String>, key: &str, max: usize) -> Result<String, PlanError> {
+        let start = v.span().start;
+        let s = v.into_inner();
+        let trimmed = s.trim();
+        if trimmed.is_empty() {
+            return Err(self.err_at(start, format!("`{key}` must not be empty")));
+        }
+        if trimmed.chars().count() > max {
+            return Err(self.err_at(start, format!("`{key}` is longer than {max} characters")));
+        }
+        if trimmed.chars().any(char::is_control) {
+            return Err(self.err_at(start, format!("`{key}` must not contain control characters")));
+        }
+        Ok(trimmed.to_owned())
+    }
+}
+
+pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
+    let ctx = Ctx { path, text };
+    let raw: RawPlan = toml::from_str(text).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        ctx.err_at(offset, e.message().trim().to_owned())
+    })?;
+
+    let offering = Offering {
+        name: ctx.text_field(raw.offering.name, "offering.name", 128)?,
+        owner_team: raw
+            .offering
+            .owner_team
+            .map(|t| ctx.text_field(t, "offering.owner_team", 128))
+            .transpose()?,
+        kind: raw.offering.kind.unwrap_or(OfferingKind::Product),
+    };
+
+    let (version, phase) = match raw.release {
+        Some(r) => (
+            r.version
+                .map(|v| ctx.text_field(v, "release.version", 64))
+                .transpose()?,
+            r.phase,
+        ),
+        None => (None, None),
+    };
+    let release = Release {
+        version: version.unwrap_or_else(|| UNVERSIONED.to_owned()),
+        phase: phase.unwrap_or(Phase::Develop),
+    };
+
+    let mut repo_facts = RepoFactsConfig::default();
+    if let Some(rf) = raw.analyzers.repo_facts {
+        if let Some(e) = rf.enabled {
+            repo_facts.enabled = e;
+        }
+        if let Some(m) = rf.max_file_bytes {
+            let start = m.span().start;
+            let v = m.into_inner();
+            const MAX: i64 = 1 << 30;
+            if !(1..=MAX).contains(&v) {
+                return Err(ctx.err_at(
+                    start,
+                    format!("`analyzers.repo-facts.max_file_bytes` must be between 1 and {MAX}, got {v}"),
+                ));
+            }
+            repo_facts.max_file_bytes = v.unsigned_abs();
+        }
+        if let Some(i) = rf.include_ignored {
+            repo_facts.include_ignored = i;
+        }
+    }
+
+    let mut pending_sections = Vec::new();
+    for (name, present) in [
+        ("pti", raw.pti.is_some()),
+        ("kpo", raw.kpo.is_some()),
+        ("requirements", raw.requirements.is_some()),
+        ("risk_acceptances", raw.risk_acceptances.is_some()),
+    ] {
+        if present {
+            pending_sections.push(name.to_owned());
+        }
+    }
+
+    Ok(Plan {
+        offering,
+        release,
+        analyzers: AnalyzersConfig { repo_facts },
+        source: PlanSource::Defaults,
+        pending_sections,
+    })
+}

@@ -1,0 +1,61 @@
+//! The commented `sef.toml` that `sef init` writes.
+
+use sef_model::OfferingKind;
+
+/// Renders a new, commented security plan for an offering called `name`.
+/// The result always parses as a valid plan.
+pub fn template(name: &str, kind: OfferingKind) -> String {
+    let quoted = toml::Value::String(name.to_owned()).to_string();
+    format!(
+        r#"# sef security plan — the IBM Secure Engineering Framework, as code.
+#
+# This file lives in the offering's repository and is versioned with the
+# code. `sef assess` reads it; unknown keys and bad values are errors.
+# Reference: docs/plan.md
+
+[offering]
+# The offering's name, unique within your sef store.
+name = {quoted}
+# The team that owns the offering (optional).
+# owner_team = "my-team"
+# One of: product, component, service, library, application.
+kind = "{kind}"
+
+[release]
+# The release being assessed.
+version = "0.1.0"
+# The phase the release is in: concept, plan, develop, qualify, launch or
+# lifecycle. Each phase ends at a checkpoint that sef evaluates.
+phase = "develop"
+
+# Analyzers gather evidence. Each can be switched off with `enabled = false`.
+[analyzers.repo-facts]
+# Git HEAD, branch and dirty state; files and lines of code per language;
+# SECURITY.md, LICENSE, CODEOWNERS, CI and dependency-update configuration.
+enabled = true
+# Files larger than this are counted but their lines are not.
+max_file_bytes = 8388608
+# Also walk files that .gitignore excludes.
+include_ignored = false
+
+# ---------------------------------------------------------------------------
+# The sections below are accepted and kept with each run; this version of sef
+# does not evaluate them yet (reports say so when they are present).
+# ---------------------------------------------------------------------------
+
+# Predictive Threat Index: the risk questionnaire whose tier scales every
+# other requirement.
+# [pti]
+
+# Key performance objectives for this release, per SEF KPI.
+# [kpo]
+
+# Security requirements selected in the SEF's nine categories.
+# [requirements]
+
+# Accepted risks: advisory or rule id, justification, approver, expiry.
+# [[risk_acceptances]]
+"#,
+        kind = kind.as_str()
+    )
+}

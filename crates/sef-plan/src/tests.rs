@@ -1,0 +1,129 @@
+//! Unit tests of plan loading and validation.
+
+use super::*;
+use proptest::prelude::*;
+
+fn parse(text: &str) -> Result<Plan, PlanError> {
+    Plan::parse(Path::new("sef.toml"), text)
+}
+
+fn err(text: &str) -> String {
+    parse(text).unwrap_err().to_string()
+}
+
+#[test]
+fn minimal_plan_parses_with_defaults() {
+    let p = parse("[offering]\nname = \"pay\"\n").unwrap();
+    assert_eq!(p.offering.name, "pay");
+    assert_eq!(p.offering.kind, OfferingKind::Product);
+    assert_eq!(p.release.version, UNVERSIONED);
+    assert_eq!(p.release.phase, Phase::Develop);
+    assert!(p.analyzers.repo_facts.enabled);
+}
+
+#[test]
+fn template_parses_and_round_trips_the_name() {
+    for name in ["simple", "with \"quotes\" and \\ backslash", "naïve-ünïcode"] {
+        let p = parse(&template(name, OfferingKind::Service)).unwrap();
+        assert_eq!(p.offering.name, name);
+        assert_eq!(p.offering.kind, OfferingKind::Service);
+        assert_eq!(p.release.version, "0.1.0");
+        assert!(p.pending_sections.is_empty());
+    }
+}
+
+#[test]
+fn unknown_key_names_line_and_column() {
+    let e = err("[offering]\nname = \"x\"\ncolour = \"blue\"\n");
+    assert!(e.starts_with("sef.toml:3:1: unknown field `colour`"), "{e}");
+    assert!(e.contains("expected one of"), "{e}");
+}
+
+#[test]
+fn unknown_section_is_rejected() {
+    let e = err("[offering]\nname = \"x\"\n[analyzer]\n");
+    assert!(e.contains("sef.toml:3:"), "{e}");
+    assert!(e.contains("unknown field `analyzer`"), "{e}");
+}
+
+#[test]
+fn wrong_types_and_values_are_located() {
+    let e = err("[offering]\nname = 5\n");
+    assert!(e.starts_with("sef.toml:2:8:"), "{e}");
+    let e = err("[offering]\nname = \"x\"\n[release]\nphase = \"shipping\"\n");
+    assert!(e.starts_with("sef.toml:4:9:"), "{e}");
+    assert!(e.contains("concept"), "{e}");
+    let e = err("[offering]\nname = \"x\"\nkind = \"spaceship\"\n");
+    assert!(e.contains("sef.toml:3:"), "{e}");
+    let e = err("[offering]\nname = \"  \"\n");
+    assert!(e.contains("`offering.name` must not be empty"), "{e}");
+    let e = err("[offering]\nname = \"x\"\n[analyzers.repo-facts]\nmax_file_bytes = -1\n");
+    assert!(e.starts_with("sef.toml:4:18:"), "{e}");
+    let e = err("[offering]\nname = \"a\\u0007b\"\n");
+    assert!(e.contains("control characters"), "{e}");
+}
+
+#[test]
+fn missing_offering_is_explained() {
+    let e = err("[release]\nversion = \"1\"\n");
+    assert!(e.contains("missing field `offering`"), "{e}");
+}
+
+#[test]
+fn syntax_error_is_located() {
+    let e = err("[offering]\nname = \"x\n");
+    assert!(e.starts_with("sef.toml:2:"), "{e}");
+}
+
+#[test]
+fn pending_sections_are_reported() {
+    let p = parse("[offering]\nname = \"x\"\n[pti]\nanswer = 1\n[[risk_acceptances]]\nid = \"A\"\n").unwrap();
+    assert_eq!(p.pending_sections, ["pti", "risk_acceptances"]);
+}
+
+#[test]
+fn huge_and_binary_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("sef.toml");
+    std::fs::write(&big, vec![b'#'; (MAX_PLAN_BYTES + 10) as usize]).unwrap();
+    let e = Plan::from_file(&big).unwrap_err().to_string();
+    assert!(e.contains("larger than"), "{e}");
+
+    std::fs::write(&big, b"[offering]\nname = \"\xff\xfe\"\n").unwrap();
+    let e = Plan::from_file(&big).unwrap_err().to_string();
+    assert!(e.contains(":2:9: the security plan is not valid UTF-8"), "{e}");
+}
+
+#[test]
+fn load_without_file_uses_directory_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("my-offering");
+    std::fs::create_dir(&root).unwrap();
+    let p = Plan::load(&root).unwrap();
+    assert_eq!(p.offering.name, "my-offering");
+    assert_eq!(p.source, PlanSource::Defaults);
+
+    std::fs::write(root.join(PLAN_FILE), template("named", OfferingKind::Library)).unwrap();
+    let p = Plan::load(&root).unwrap();
+    assert_eq!(p.offering.name, "named");
+    assert!(matches!(p.source, PlanSource::File { .. }));
+}
+
+#[test]
+fn deep_nesting_does_not_crash() {
+    let text = format!("[offering]\nname = \"x\"\n[pti]\na = {}1{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(parse(&text).is_err() || parse(&text).is_ok());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+    #[test]
+    fn arbitrary_text_never_panics(s in "\\PC{0,400}") {
+        let _ = parse(&s);
+    }
+
+    #[test]
+    fn arbitrary_plans_with_prefix_never_panic(s in "[a-z_\\-\\.\\[\\]=\"' 0-9\n]{0,200}") {
+        let _ = parse(&format!("[offering]\nname = \"x\"\n{s}"));
+    }
+}
