@@ -3,7 +3,6 @@
 //! the caller's job.
 
 use crate::{AnalysisContext, Analyzer, ProgressFactory, SEF_VERSION, policy, run_analyzers};
-use chrono::Utc;
 use sef_model::{AssessmentRun, RunId};
 use sef_plan::{Plan, PlanSource};
 use std::path::Path;
@@ -16,7 +15,7 @@ pub fn assess(
     analyzers: &[Box<dyn Analyzer>],
     progress: &dyn ProgressFactory,
 ) -> AssessmentRun {
-    let started_at = Utc::now();
+    let started_at = crate::now();
     let ctx = AnalysisContext { root, plan };
     let out = run_analyzers(analyzers, &ctx, progress);
     let gate = policy::evaluate(plan.release.phase, &out.evidence);
@@ -55,7 +54,7 @@ pub fn assess(
         offering: plan.offering.clone(),
         release: plan.release.clone(),
         started_at,
-        finished_at: Utc::now(),
+        finished_at: crate::now(),
         sef_version: SEF_VERSION.to_owned(),
         root: root.display().to_string(),
         plan_file,

@@ -25,6 +25,13 @@ use sef_plan::Plan;
 /// The version of sef, recorded with every piece of evidence sef produces.
 pub const SEF_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// The current time at the store's precision (microseconds), so a run
+/// reads back from any backend exactly as it was written.
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
+}
+
 /// The built-in analyzers that the plan enables, in a fixed order. New
 /// analyzers are added to this list explicitly.
 pub fn builtin(plan: &Plan) -> Vec<Box<dyn Analyzer>> {

@@ -3,7 +3,6 @@
 //! and never stops the others.
 
 use crate::{AnalysisContext, Analyzer, ProgressFactory};
-use chrono::Utc;
 use sef_model::{Evidence, EvidenceId, EvidenceStatus, Finding};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -38,7 +37,7 @@ pub fn run_analyzers(analyzers: &[Box<dyn Analyzer>], ctx: &AnalysisContext<'_>,
                 h.join().unwrap_or_else(|_| {
                     // run_one catches panics itself; this is only reached if
                     // the progress renderer panicked.
-                    let now = Utc::now();
+                    let now = crate::now();
                     (failed(a.as_ref(), now, now, "analyzer thread panicked".into()), vec![], vec![])
                 })
             })
@@ -54,10 +53,10 @@ pub fn run_analyzers(analyzers: &[Box<dyn Analyzer>], ctx: &AnalysisContext<'_>,
 }
 
 fn run_one(a: &dyn Analyzer, ctx: &AnalysisContext<'_>, progress: &dyn crate::Progress) -> OneResult {
-    let started = Utc::now();
+    let started = crate::now();
     tracing::debug!(analyzer = a.id(), "starting");
     let outcome = catch_unwind(AssertUnwindSafe(|| a.run(ctx, progress)));
-    let finished = Utc::now();
+    let finished = crate::now();
     let (evidence, findings, notes) = match outcome {
         Ok(Ok(out)) => {
             let status = match out.partial {
@@ -99,7 +98,7 @@ fn run_one(a: &dyn Analyzer, ctx: &AnalysisContext<'_>, progress: &dyn crate::Pr
     (evidence, findings, notes)
 }
 
-fn failed(a: &dyn Analyzer, started: chrono::DateTime<Utc>, finished: chrono::DateTime<Utc>, reason: String) -> Evidence {
+fn failed(a: &dyn Analyzer, started: chrono::DateTime<chrono::Utc>, finished: chrono::DateTime<chrono::Utc>, reason: String) -> Evidence {
     Evidence {
         id: EvidenceId::generate(),
         kind: a.kind(),

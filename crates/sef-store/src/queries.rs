@@ -1,0 +1,282 @@
+//! The SQL of the [`RunRepository`](crate::RunRepository), written once and
+//! instantiated for each backend by the `backend!` macro. The statements
+//! use only SQL that SQLite and PostgreSQL share (`$n` placeholders, text
+//! ids); column types differ per backend in `migrations/`, and sqlx encodes
+//! timestamps and JSON natively for each.
+
+use crate::{RunFilter, StoreError};
+use chrono::{DateTime, Utc};
+use sef_model::{
+    AssessmentRun, Digest, Evidence, EvidenceKind, EvidenceStatus, Finding, GateDecision, GateOutcome, KpiValue,
+    Offering, Phase, Release, RunId, RunSummary, SeverityCounts, ToolInfo,
+};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use sqlx::types::Json;
+use std::time::Duration;
+
+/// The parts of a run that are not columns, stored as one JSON document.
+#[derive(Serialize, Deserialize)]
+struct RunHeader {
+    offering: Offering,
+    release: Release,
+    sef_version: String,
+    root: String,
+    plan_file: Option<String>,
+    plan_digest: Option<Digest>,
+    notes: Vec<String>,
+    kpis: Vec<KpiValue>,
+    gate: GateDecision,
+}
+
+fn decode<T>(what: &str, v: Option<T>, raw: &str) -> Result<T, StoreError> {
+    v.ok_or_else(|| StoreError::Decode(format!("unknown {what} `{raw}`")))
+}
+
+fn parse_id(s: &str) -> Result<RunId, StoreError> {
+    s.parse().map_err(|e: sef_model::IdParseError| StoreError::Decode(e.to_string()))
+}
+
+const SUMMARY_COLUMNS: &str = "r.id, r.offering, r.release_version, r.phase, r.started_at, r.finished_at, r.outcome, r.evidence_complete, \
+     (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'critical') AS n_critical, \
+     (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'high') AS n_high, \
+     (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'medium') AS n_medium, \
+     (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'low') AS n_low, \
+     (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'info') AS n_info";
+
+macro_rules! backend {
+    ($module:ident, $db:ty) => {
+        /// The repository queries for one backend.
+        pub(crate) mod $module {
+            use super::*;
+
+            type Pool = sqlx::Pool<$db>;
+            type DbRow = <$db as sqlx::Database>::Row;
+
+            pub(crate) async fn save_run(pool: &Pool, run: &AssessmentRun, delay: Option<Duration>) -> Result<(), StoreError> {
+                let header = RunHeader {
+                    offering: run.offering.clone(),
+                    release: run.release.clone(),
+                    sef_version: run.sef_version.clone(),
+                    root: run.root.clone(),
+                    plan_file: run.plan_file.clone(),
+                    plan_digest: run.plan_digest.clone(),
+                    notes: run.notes.clone(),
+                    kpis: run.kpis.clone(),
+                    gate: run.gate.clone(),
+                };
+                let mut tx = pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO runs (id, offering, release_version, phase, started_at, finished_at, outcome, evidence_complete, sef_version, header) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(run.id.to_string())
+                .bind(&run.offering.name)
+                .bind(&run.release.version)
+                .bind(run.release.phase.as_str())
+                .bind(run.started_at)
+                .bind(run.finished_at)
+                .bind(run.gate.outcome.as_str())
+                .bind(run.gate.evidence_complete)
+                .bind(&run.sef_version)
+                .bind(Json(&header))
+                .execute(&mut *tx)
+                .await?;
+
+                for (i, e) in run.evidence.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO evidence (id, run_id, position, kind, analyzer, tool_name, tool_version, started_at, finished_at, input_digest, status, status_reason, payload) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                    )
+                    .bind(e.id.to_string())
+                    .bind(run.id.to_string())
+                    .bind(i as i64)
+                    .bind(e.kind.as_str())
+                    .bind(&e.analyzer)
+                    .bind(&e.tool.name)
+                    .bind(&e.tool.version)
+                    .bind(e.started_at)
+                    .bind(e.finished_at)
+                    .bind(e.input_digest.as_ref().map(|d| d.as_str().to_owned()))
+                    .bind(e.status.label())
+                    .bind(e.status.reason().map(str::to_owned))
+                    .bind(Json(&e.payload))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+
+                for (i, f) in run.findings.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO findings (id, run_id, position, kind, analyzer, rule_id, severity, fingerprint, status, path, line, body) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                    )
+                    .bind(f.id.to_string())
+                    .bind(run.id.to_string())
+                    .bind(i as i64)
+                    .bind(f.kind.as_str())
+                    .bind(&f.analyzer)
+                    .bind(&f.rule_id)
+                    .bind(f.severity.as_str())
+                    .bind(f.fingerprint.as_str())
+                    .bind(f.status.as_str())
+                    .bind(f.location.as_ref().map(|l| l.path.clone()))
+                    .bind(f.location.as_ref().and_then(|l| l.line).map(i64::from))
+                    .bind(Json(f))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+
+                if let Some(d) = delay {
+                    tokio::time::sleep(d).await;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            fn summary(row: &DbRow) -> Result<RunSummary, StoreError> {
+                let id: String = row.try_get("id")?;
+                let phase: String = row.try_get("phase")?;
+                let outcome: String = row.try_get("outcome")?;
+                let mut findings = SeverityCounts::default();
+                for (col, sev) in [
+                    ("n_critical", sef_model::Severity::Critical),
+                    ("n_high", sef_model::Severity::High),
+                    ("n_medium", sef_model::Severity::Medium),
+                    ("n_low", sef_model::Severity::Low),
+                    ("n_info", sef_model::Severity::Info),
+                ] {
+                    let n: i64 = row.try_get(col)?;
+                    findings.add(sev, n.max(0).unsigned_abs());
+                }
+                Ok(RunSummary {
+                    id: parse_id(&id)?,
+                    offering: row.try_get("offering")?,
+                    release_version: row.try_get("release_version")?,
+                    phase: phase.parse::<Phase>().map_err(|e| StoreError::Decode(e.to_string()))?,
+                    started_at: row.try_get::<DateTime<Utc>, _>("started_at")?,
+                    finished_at: row.try_get::<DateTime<Utc>, _>("finished_at")?,
+                    outcome: decode("gate outcome", GateOutcome::parse(&outcome), &outcome)?,
+                    evidence_complete: row.try_get("evidence_complete")?,
+                    findings,
+                })
+            }
+
+            pub(crate) async fn list_runs(pool: &Pool, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError> {
+                let limit = filter.limit.map_or(i64::MAX, i64::from);
+                let rows = match &filter.offering {
+                    Some(o) => {
+                        sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "SELECT {SUMMARY_COLUMNS} FROM runs r WHERE r.offering = $1 ORDER BY r.started_at DESC, r.id DESC LIMIT $2"
+                        )))
+                        .bind(o)
+                        .bind(limit)
+                        .fetch_all(pool)
+                        .await?
+                    }
+                    None => {
+                        sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "SELECT {SUMMARY_COLUMNS} FROM runs r ORDER BY r.started_at DESC, r.id DESC LIMIT $1"
+                        )))
+                        .bind(limit)
+                        .fetch_all(pool)
+                        .await?
+                    }
+                };
+                rows.iter().map(summary).collect()
+            }
+
+            pub(crate) async fn get_run(pool: &Pool, id: RunId) -> Result<Option<AssessmentRun>, StoreError> {
+                let Some(row) = sqlx::query("SELECT id, started_at, finished_at, header FROM runs WHERE id = $1")
+                    .bind(id.to_string())
+                    .fetch_optional(pool)
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                let Json(h): Json<RunHeader> = row.try_get("header")?;
+
+                let ev_rows = sqlx::query(
+                    "SELECT id, kind, analyzer, tool_name, tool_version, started_at, finished_at, input_digest, status, status_reason, payload \
+                     FROM evidence WHERE run_id = $1 ORDER BY position",
+                )
+                .bind(id.to_string())
+                .fetch_all(pool)
+                .await?;
+                let mut evidence = Vec::with_capacity(ev_rows.len());
+                for r in &ev_rows {
+                    let eid: String = r.try_get("id")?;
+                    let kind: String = r.try_get("kind")?;
+                    let status: String = r.try_get("status")?;
+                    let Json(payload): Json<serde_json::Value> = r.try_get("payload")?;
+                    evidence.push(Evidence {
+                        id: eid.parse().map_err(|e: sef_model::IdParseError| StoreError::Decode(e.to_string()))?,
+                        kind: decode("evidence kind", EvidenceKind::parse(&kind), &kind)?,
+                        analyzer: r.try_get("analyzer")?,
+                        tool: ToolInfo {
+                            name: r.try_get("tool_name")?,
+                            version: r.try_get("tool_version")?,
+                        },
+                        started_at: r.try_get("started_at")?,
+                        finished_at: r.try_get("finished_at")?,
+                        input_digest: r.try_get::<Option<String>, _>("input_digest")?.map(Digest::from_stored),
+                        status: decode(
+                            "evidence status",
+                            EvidenceStatus::from_parts(&status, r.try_get("status_reason")?),
+                            &status,
+                        )?,
+                        payload,
+                    });
+                }
+
+                let f_rows = sqlx::query("SELECT body FROM findings WHERE run_id = $1 ORDER BY position")
+                    .bind(id.to_string())
+                    .fetch_all(pool)
+                    .await?;
+                let findings = f_rows
+                    .iter()
+                    .map(|r| r.try_get::<Json<Finding>, _>("body").map(|j| j.0))
+                    .collect::<Result<Vec<_>, _>>()?;
+
+                Ok(Some(AssessmentRun {
+                    id,
+                    offering: h.offering,
+                    release: h.release,
+                    started_at: row.try_get("started_at")?,
+                    finished_at: row.try_get("finished_at")?,
+                    sef_version: h.sef_version,
+                    root: h.root,
+                    plan_file: h.plan_file,
+                    plan_digest: h.plan_digest,
+                    notes: h.notes,
+                    evidence,
+                    findings,
+                    kpis: h.kpis,
+                    gate: h.gate,
+                }))
+            }
+
+            pub(crate) async fn find_run_ids(pool: &Pool, prefix: &str) -> Result<Vec<RunId>, StoreError> {
+                let rows = sqlx::query("SELECT id FROM runs WHERE id LIKE $1 ORDER BY started_at DESC LIMIT 20")
+                    .bind(format!("{prefix}%"))
+                    .fetch_all(pool)
+                    .await?;
+                rows.iter().map(|r| parse_id(&r.try_get::<String, _>("id")?)).collect()
+            }
+
+            pub(crate) async fn previous_run(pool: &Pool, run: &AssessmentRun) -> Result<Option<RunId>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT id FROM runs WHERE offering = $1 AND id <> $2 AND started_at <= $3 ORDER BY started_at DESC, id DESC LIMIT 1",
+                )
+                .bind(&run.offering.name)
+                .bind(run.id.to_string())
+                .bind(run.started_at)
+                .fetch_optional(pool)
+                .await?;
+                row.map(|r| parse_id(&r.try_get::<String, _>("id")?)).transpose()
+            }
+        }
+    };
+}
+
+backend!(sqlite, sqlx::Sqlite);
+backend!(postgres, sqlx::Postgres);
