@@ -1,1 +1,50 @@
-fn main(){}
+//! `sef`: the command-line interface of the Secure Engineering Framework
+//! toolkit. This crate is glue only: it parses arguments, wires the plan,
+//! the engine, the store and the report writers together, and maps
+//! outcomes to exit codes (0 pass, 1 gate failed, 2 could not run).
+
+mod cli;
+mod commands;
+mod output;
+mod progress;
+mod store;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+/// Exit code: the gate passed.
+pub const EXIT_PASS: u8 = 0;
+/// Exit code: the gate failed or a policy was violated.
+pub const EXIT_FAIL: u8 = 1;
+/// Exit code: sef could not run.
+pub const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    init_tracing(args.global.verbose);
+    match commands::dispatch(args) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            let mut msg = format!("error: {e}");
+            for cause in e.chain().skip(1) {
+                msg.push_str(&format!("\n  caused by: {cause}"));
+            }
+            eprintln!("{msg}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SEF_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

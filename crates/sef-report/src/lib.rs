@@ -1,1 +1,70 @@
-//! placeholder
+//! Report writers.
+//!
+//! One assessment run (or a listing of runs, or a diff of two runs) is
+//! rendered as terminal text, versioned JSON, Markdown or one
+//! self-contained HTML file. Terminal text carries ANSI styles; the caller
+//! strips them when colour is off (NO_COLOR, not a TTY, or a file).
+//!
+//! Writers are pure functions from model values to strings: no I/O, no
+//! clock, no store.
+
+mod html;
+mod json;
+mod markdown;
+mod summary;
+mod text;
+
+pub use json::{DIFF_SCHEMA, REPORT_SCHEMA_VERSION, RUN_SCHEMA, RUNS_SCHEMA, diff_json, run_json, runs_json};
+pub use summary::{Verdict, evidence_lines, verdict};
+
+use sef_model::{AssessmentRun, RunDiff, RunSummary};
+
+/// The output formats of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Human-readable text for a terminal.
+    Text,
+    /// Versioned JSON for machines (see `docs/report-format.md`).
+    Json,
+    /// Markdown, e.g. for a pull-request comment.
+    Markdown,
+    /// One self-contained HTML file that makes no external requests.
+    Html,
+}
+
+/// Context shown with a run that is not part of the run itself.
+#[derive(Debug, Clone, Default)]
+pub struct RunContext {
+    /// Where the run was stored, if it was.
+    pub store: Option<String>,
+}
+
+/// Renders one run.
+pub fn render_run(run: &AssessmentRun, format: Format, ctx: &RunContext) -> String {
+    match format {
+        Format::Text => text::run(run, ctx),
+        Format::Json => json::run_json(run),
+        Format::Markdown => markdown::run(run),
+        Format::Html => html::run(run),
+    }
+}
+
+/// Renders a list of runs.
+pub fn render_runs(runs: &[RunSummary], format: Format) -> String {
+    match format {
+        Format::Text => text::runs(runs),
+        Format::Json => json::runs_json(runs),
+        Format::Markdown => markdown::runs(runs),
+        Format::Html => html::runs(runs),
+    }
+}
+
+/// Renders the difference between two runs.
+pub fn render_diff(diff: &RunDiff, format: Format) -> String {
+    match format {
+        Format::Text => text::diff(diff),
+        Format::Json => json::diff_json(diff),
+        Format::Markdown => markdown::diff(diff),
+        Format::Html => html::diff(diff),
+    }
+}

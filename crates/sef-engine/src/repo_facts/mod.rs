@@ -11,7 +11,7 @@ pub use languages::language_of;
 
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
 use sef_model::{
-    Cwe, Digest, EvidenceKind, Finding, FindingId, FindingKind, FindingStatus, Fingerprint, Location, Severity, ToolInfo,
+    Cwe, Digest, EvidenceKind, Finding, FindingId, FindingKind, FindingStatus, Fingerprint, Severity, ToolInfo,
 };
 use sef_plan::RepoFactsConfig;
 use serde_json::json;
@@ -220,7 +220,8 @@ fn exists(root: &Path, candidate: &str) -> bool {
 }
 
 fn missing_finding(exp: &Expected) -> Finding {
-    let path = exp.candidates.first().copied().unwrap_or_default().trim_end_matches('/');
+    // The finding is about an absence, so it has no location; the
+    // remediation says where the file belongs.
     Finding {
         id: FindingId::generate(),
         kind: FindingKind::RepositoryHygiene,
@@ -230,11 +231,7 @@ fn missing_finding(exp: &Expected) -> Finding {
         remediation: exp.remediation.into(),
         cwe: exp.cwe.iter().map(|c| Cwe(*c)).collect(),
         severity: exp.severity,
-        location: Some(Location {
-            path: path.to_owned(),
-            line: None,
-            column: None,
-        }),
+        location: None,
         fingerprint: Fingerprint::compute([ID, exp.rule]),
         status: FindingStatus::Open,
     }

@@ -1,0 +1,144 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// sef — the IBM Secure Engineering Framework, executable.
+///
+/// Gathers security evidence from a repository, decides the release's
+/// checkpoint from it, and keeps every run in a store.
+///
+/// Exit codes: 0 pass, 1 gate failed or policy violated, 2 could not run.
+#[derive(Debug, Parser)]
+#[command(name = "sef", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The store: a SQLite file path (default: sef.db in the user's data
+    /// directory) or a postgres:// URL.
+    #[arg(long, global = true, env = "SEF_DATABASE_URL", value_name = "PATH|URL")]
+    pub db: Option<String>,
+    /// Print only the report and errors: no progress.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// More log output on stderr (-v info, -vv debug). SEF_LOG overrides.
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a commented security plan (sef.toml) into a repository.
+    Init(InitArgs),
+    /// Assess a repository: run every enabled analyzer, decide the gate,
+    /// store the run and print the report.
+    Assess(AssessArgs),
+    /// Stored runs: list them, show one, compare two.
+    #[command(subcommand)]
+    Runs(RunsCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The repository directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The offering's name (default: the directory's name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The kind of offering.
+    #[arg(long, value_enum, default_value_t = KindArg::Product)]
+    pub kind: KindArg,
+    /// Overwrite an existing sef.toml.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Product,
+    Component,
+    Service,
+    Library,
+    Application,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FormatArg {
+    /// Human-readable text (coloured on a terminal unless NO_COLOR is set).
+    Text,
+    /// Versioned JSON (docs/report-format.md).
+    Json,
+    /// GitHub-flavoured Markdown.
+    Markdown,
+    /// One self-contained HTML file.
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Report format.
+    #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    /// The repository directory to assess.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    /// Do not store the run.
+    #[arg(long)]
+    pub no_store: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RunsCommand {
+    /// List stored runs, newest first.
+    List(ListArgs),
+    /// Show one stored run as a full report.
+    Show(ShowArgs),
+    /// Compare two runs: new and fixed findings, changed evidence.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only runs of this offering.
+    #[arg(long)]
+    pub offering: Option<String>,
+    /// At most this many runs.
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A run id, a unique prefix of one, or `latest`.
+    pub run: String,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older run: an id, a unique prefix, `latest` or `previous`.
+    pub from: String,
+    /// The newer run: an id, a unique prefix, `latest` or `previous`.
+    pub to: String,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}

@@ -1,0 +1,45 @@
+//! `sef assess`: the main job.
+
+use crate::cli::{AssessArgs, GlobalArgs};
+use crate::{output, progress, store};
+use anyhow::{Context, Result, bail};
+use sef_plan::Plan;
+use sef_report::{RunContext, render_run, verdict};
+use sef_store::RunRepository;
+
+pub fn run(g: &GlobalArgs, a: &AssessArgs) -> Result<u8> {
+    let root = a
+        .path
+        .canonicalize()
+        .with_context(|| format!("{}: cannot assess: no such directory", a.path.display()))?;
+    if !root.is_dir() {
+        bail!("{}: cannot assess: not a directory", root.display());
+    }
+    let plan = Plan::load(&root)?;
+
+    let rt = store::runtime()?;
+    // Open the store before the analyzers run, so a bad --db fails fast.
+    let st = if a.no_store {
+        None
+    } else {
+        let url = store::url(g.db.as_deref())?;
+        Some(rt.block_on(store::open(&url))?)
+    };
+
+    let analyzers = sef_engine::builtin(&plan);
+    let progress = progress::for_invocation(g.quiet);
+    let run = sef_engine::assess(&root, &plan, &analyzers, progress.as_ref());
+    drop(progress);
+
+    let mut ctx = RunContext::default();
+    if let Some(st) = &st {
+        rt.block_on(st.save_run(&run))
+            .with_context(|| format!("{}: cannot store the run", st.location()))?;
+        ctx.store = Some(st.location().to_owned());
+        rt.block_on(st.close());
+    }
+
+    let text = render_run(&run, output::format(a.out.format), &ctx);
+    output::emit(&text, a.out.output.as_deref())?;
+    Ok(u8::try_from(verdict(&run).exit_code).unwrap_or(crate::EXIT_FAIL))
+}

@@ -1,0 +1,20 @@
+//! One module per command.
+
+mod assess;
+mod init;
+mod runs;
+
+use crate::cli::{Cli, Command, RunsCommand};
+use anyhow::Result;
+
+/// Runs the command and returns the process exit code.
+pub fn dispatch(cli: Cli) -> Result<u8> {
+    let g = &cli.global;
+    match cli.command {
+        Command::Init(a) => init::run(&a),
+        Command::Assess(a) => assess::run(g, &a),
+        Command::Runs(RunsCommand::List(a)) => runs::list(g, &a),
+        Command::Runs(RunsCommand::Show(a)) => runs::show(g, &a),
+        Command::Runs(RunsCommand::Diff(a)) => runs::diff(g, &a),
+    }
+}

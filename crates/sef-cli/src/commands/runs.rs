@@ -1,0 +1,76 @@
+//! `sef runs list|show|diff`: the history in the store.
+
+use crate::cli::{DiffArgs, GlobalArgs, ListArgs, ShowArgs};
+use crate::{output, store};
+use anyhow::{Context, Result, bail};
+use sef_model::{AssessmentRun, RunId, diff_runs};
+use sef_report::{RunContext, render_diff, render_run, render_runs};
+use sef_store::{RunFilter, RunRepository, Store};
+
+pub fn list(g: &GlobalArgs, a: &ListArgs) -> Result<u8> {
+    let rt = store::runtime()?;
+    let st = rt.block_on(store::open(&store::url(g.db.as_deref())?))?;
+    let runs = rt.block_on(st.list_runs(&RunFilter {
+        offering: a.offering.clone(),
+        limit: Some(a.limit),
+    }))?;
+    output::emit(&render_runs(&runs, output::format(a.out.format)), a.out.output.as_deref())?;
+    Ok(crate::EXIT_PASS)
+}
+
+pub fn show(g: &GlobalArgs, a: &ShowArgs) -> Result<u8> {
+    let rt = store::runtime()?;
+    let st = rt.block_on(store::open(&store::url(g.db.as_deref())?))?;
+    let run = rt.block_on(load(&st, &a.run))?;
+    let ctx = RunContext {
+        store: Some(st.location().to_owned()),
+    };
+    output::emit(&render_run(&run, output::format(a.out.format), &ctx), a.out.output.as_deref())?;
+    Ok(crate::EXIT_PASS)
+}
+
+pub fn diff(g: &GlobalArgs, a: &DiffArgs) -> Result<u8> {
+    let rt = store::runtime()?;
+    let st = rt.block_on(store::open(&store::url(g.db.as_deref())?))?;
+    let from = rt.block_on(load(&st, &a.from))?;
+    let to = rt.block_on(load(&st, &a.to))?;
+    let d = diff_runs(&from, &to);
+    output::emit(&render_diff(&d, output::format(a.out.format)), a.out.output.as_deref())?;
+    Ok(crate::EXIT_PASS)
+}
+
+/// Resolves a run reference: `latest`, `previous`, a full id or a unique prefix.
+async fn resolve(st: &Store, reference: &str) -> Result<RunId> {
+    let r = reference.trim();
+    if r == "latest" || r == "previous" {
+        let skip = usize::from(r == "previous");
+        let runs = st.list_runs(&RunFilter { offering: None, limit: Some(2) }).await?;
+        return runs
+            .get(skip)
+            .map(|s| s.id)
+            .with_context(|| format!("there is no `{r}` run in {}; run `sef assess` first", st.location()));
+    }
+    if let Ok(id) = r.parse::<RunId>() {
+        return Ok(id);
+    }
+    if r.len() < 4 {
+        bail!("`{r}`: give at least 4 characters of a run id, or `latest`");
+    }
+    let ids = st.find_run_ids(r).await?;
+    match ids.as_slice() {
+        [] => bail!("no run matches `{r}` in {}; `sef runs list` shows the runs", st.location()),
+        [one] => Ok(*one),
+        many => bail!(
+            "`{r}` is ambiguous: it matches {} runs ({}); give more characters",
+            many.len(),
+            many.iter().take(5).map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+async fn load(st: &Store, reference: &str) -> Result<AssessmentRun> {
+    let id = resolve(st, reference).await?;
+    st.get_run(id)
+        .await?
+        .with_context(|| format!("run {id} is not in {}; `sef runs list` shows the runs", st.location()))
+}

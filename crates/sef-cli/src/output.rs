@@ -1,0 +1,44 @@
+//! Writing reports: to standard output (ANSI styles kept only on a colour
+//! terminal) or atomically to a file (never styled).
+
+use crate::cli::FormatArg;
+use anyhow::{Context, Result};
+use sef_report::Format;
+use std::io::Write;
+use std::path::Path;
+
+/// The report format for a CLI format argument.
+pub fn format(f: FormatArg) -> Format {
+    match f {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+        FormatArg::Markdown => Format::Markdown,
+        FormatArg::Html => Format::Html,
+    }
+}
+
+/// Writes `text` to `output`, or to standard output.
+pub fn emit(text: &str, output: Option<&Path>) -> Result<()> {
+    match output {
+        None => {
+            let mut out = anstream::stdout();
+            out.write_all(text.as_bytes()).context("cannot write to standard output")?;
+            out.flush().context("cannot write to standard output")?;
+            Ok(())
+        }
+        Some(path) => write_atomically(path, anstream::adapter::strip_str(text).to_string().as_bytes()),
+    }
+}
+
+/// Writes a file through a temporary sibling and a rename, so readers
+/// never see half a report.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "report".into());
+    let tmp = dir.join(format!(".{name}.sef-tmp-{}", std::process::id()));
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.with_context(|| format!("{}: cannot write the report", path.display()))
+}

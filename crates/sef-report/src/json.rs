@@ -1,0 +1,75 @@
+//! The JSON reports. Each document names its schema and version; fields
+//! are only ever added within a version. Documented in
+//! `docs/report-format.md`.
+
+use crate::summary::verdict;
+use sef_model::{AssessmentRun, EvidenceStatus, RunDiff, RunSummary, SeverityCounts};
+use serde_json::json;
+
+/// The version of every JSON document sef writes.
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+/// The schema name of a run report.
+pub const RUN_SCHEMA: &str = "sef.run";
+/// The schema name of a run listing.
+pub const RUNS_SCHEMA: &str = "sef.runs";
+/// The schema name of a run diff.
+pub const DIFF_SCHEMA: &str = "sef.diff";
+
+fn pretty(v: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+/// The run report as JSON.
+pub fn run_json(run: &AssessmentRun) -> String {
+    let v = verdict(run);
+    let count = |label: &str| run.evidence.iter().filter(|e| e.status.label() == label).count();
+    let doc = json!({
+        "schema": RUN_SCHEMA,
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "summary": {
+            "verdict": if v.pass { "pass" } else { "fail" },
+            "exit_code": v.exit_code,
+            "evidence_complete": run.gate.evidence_complete,
+            "evidence_statement": v.evidence,
+            "defaults_used": run.defaults_used(),
+            "evidence": {
+                "complete": count("complete"),
+                "partial": count("partial"),
+                "failed": count("failed"),
+            },
+            "findings": SeverityCounts::of(&run.findings),
+            "failed_analyzers": run.evidence.iter()
+                .filter(|e| matches!(e.status, EvidenceStatus::Failed { .. }))
+                .map(|e| e.analyzer.as_str())
+                .collect::<Vec<_>>(),
+        },
+        "run": run,
+    });
+    pretty(&doc)
+}
+
+/// A run listing as JSON.
+pub fn runs_json(runs: &[RunSummary]) -> String {
+    pretty(&json!({
+        "schema": RUNS_SCHEMA,
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "runs": runs,
+    }))
+}
+
+/// A run diff as JSON.
+pub fn diff_json(diff: &RunDiff) -> String {
+    pretty(&json!({
+        "schema": DIFF_SCHEMA,
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "summary": {
+            "new_findings": diff.new_findings.len(),
+            "fixed_findings": diff.fixed_findings.len(),
+            "unknown_findings": diff.unknown_findings.len(),
+            "evidence_changes": diff.evidence_changes.len(),
+        },
+        "diff": diff,
+    }))
+}

@@ -1,0 +1,160 @@
+//! What every format says the same way: the verdict, and a few readable
+//! lines per piece of evidence.
+
+use sef_model::{AssessmentRun, Evidence, EvidenceKind, EvidenceStatus, GateOutcome};
+use serde_json::Value;
+
+/// The verdict of a run as the reports state it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// `PASS` or `FAIL`.
+    pub label: &'static str,
+    /// Whether the gate passed.
+    pub pass: bool,
+    /// One sentence on the evidence: complete, or what is missing.
+    pub evidence: String,
+    /// The process exit code `sef assess` returns for this run.
+    pub exit_code: i32,
+}
+
+/// The verdict of a run.
+pub fn verdict(run: &AssessmentRun) -> Verdict {
+    let pass = run.gate.outcome == GateOutcome::Pass;
+    let failed: Vec<_> = run.evidence.iter().filter(|e| matches!(e.status, EvidenceStatus::Failed { .. })).map(|e| e.analyzer.as_str()).collect();
+    let partial: Vec<_> = run.evidence.iter().filter(|e| matches!(e.status, EvidenceStatus::Partial { .. })).map(|e| e.analyzer.as_str()).collect();
+    let evidence = if run.evidence.is_empty() {
+        "evidence is incomplete: no analyzer ran".to_owned()
+    } else if failed.is_empty() && partial.is_empty() {
+        "evidence complete".to_owned()
+    } else {
+        let mut parts = Vec::new();
+        if !failed.is_empty() {
+            parts.push(format!("failed: {}", failed.join(", ")));
+        }
+        if !partial.is_empty() {
+            parts.push(format!("partial: {}", partial.join(", ")));
+        }
+        format!("evidence is incomplete ({})", parts.join("; "))
+    };
+    Verdict {
+        label: if pass { "PASS" } else { "FAIL" },
+        pass,
+        evidence,
+        exit_code: if pass { 0 } else { 1 },
+    }
+}
+
+fn num(v: &Value) -> u64 {
+    v.as_u64().unwrap_or(0)
+}
+
+/// Groups digits by thousands: 12345 → "12,345".
+pub(crate) fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A few human-readable lines summarising one piece of evidence.
+pub fn evidence_lines(e: &Evidence) -> Vec<String> {
+    if let Some(reason) = e.status.reason() {
+        let mut lines = vec![format!("{}: {reason}", e.status.label())];
+        if matches!(e.status, EvidenceStatus::Failed { .. }) {
+            return lines;
+        }
+        lines.extend(kind_lines(e));
+        return lines;
+    }
+    kind_lines(e)
+}
+
+fn kind_lines(e: &Evidence) -> Vec<String> {
+    match e.kind {
+        EvidenceKind::RepositoryFacts => repo_facts_lines(&e.payload),
+    }
+}
+
+fn repo_facts_lines(p: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    match p.get("git") {
+        Some(Value::Object(g)) => {
+            let branch = g.get("branch").and_then(Value::as_str).unwrap_or("(detached HEAD)");
+            let commit = g
+                .get("head_commit")
+                .and_then(Value::as_str)
+                .map_or_else(|| "no commits yet".to_owned(), |c| c.chars().take(12).collect());
+            let dirty = if g.get("dirty").and_then(Value::as_bool).unwrap_or(false) {
+                ", uncommitted changes"
+            } else {
+                ", clean"
+            };
+            out.push(format!("git: {branch} @ {commit}{dirty}"));
+        }
+        _ => out.push("git: no git history".to_owned()),
+    }
+    let code = num(&p["code_lines"]);
+    out.push(format!(
+        "{} files, {} lines of code",
+        thousands(num(&p["files"])),
+        thousands(code)
+    ));
+    if let Some(Value::Object(langs)) = p.get("languages") {
+        let mut v: Vec<(&String, u64, u64)> = langs.iter().map(|(k, s)| (k, num(&s["code_lines"]), num(&s["files"]))).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(b.0)));
+        let top: Vec<String> = v
+            .iter()
+            .take(6)
+            .map(|(k, lines, files)| {
+                if code > 0 {
+                    format!("{k} {:.0}%", (*lines as f64) * 100.0 / code as f64)
+                } else {
+                    format!("{k} ({files} files)")
+                }
+            })
+            .collect();
+        if !top.is_empty() {
+            let more = if v.len() > 6 { format!(", +{} more", v.len() - 6) } else { String::new() };
+            out.push(format!("languages: {}{more}", top.join(", ")));
+        }
+    }
+    if let Some(Value::Object(pf)) = p.get("policy_files") {
+        fn label(k: &str) -> &str {
+            match k {
+            "security_policy" => "security policy",
+            "license" => "license",
+            "codeowners" => "code owners",
+            "ci" => "CI",
+            "dependency_updates" => "dependency updates",
+            other => other,
+            }
+        }
+        let items: Vec<String> = pf
+            .iter()
+            .map(|(k, v)| match v.as_str() {
+                Some(path) => format!("{} ✓ ({path})", label(k)),
+                None => format!("{} ✗", label(k)),
+            })
+            .collect();
+        out.push(items.join(" · "));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+}

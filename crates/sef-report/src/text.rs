@@ -1,0 +1,247 @@
+//! Terminal text with ANSI styles. The caller strips the styles when
+//! colour is off, so the words alone must carry the meaning.
+
+use crate::RunContext;
+use crate::summary::{evidence_lines, verdict};
+use anstyle::{AnsiColor, Style};
+use sef_model::{AssessmentRun, CriterionOutcome, EvidenceStatus, Finding, RunDiff, RunSummary, Severity, SeverityCounts};
+use std::fmt::Write as _;
+
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+const GREEN: Style = AnsiColor::Green.on_default().bold();
+const RED: Style = AnsiColor::Red.on_default().bold();
+const YELLOW: Style = AnsiColor::Yellow.on_default();
+
+fn paint(style: Style, text: &str) -> String {
+    format!("{}{text}{}", style.render(), style.render_reset())
+}
+
+fn severity_style(s: Severity) -> Style {
+    match s {
+        Severity::Critical | Severity::High => RED,
+        Severity::Medium => YELLOW,
+        Severity::Low | Severity::Info => DIM,
+    }
+}
+
+fn counts_line(c: &SeverityCounts) -> String {
+    Severity::DESCENDING
+        .iter()
+        .map(|s| format!("{} {}", c.get(*s), s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn duration_ms(run: &AssessmentRun) -> i64 {
+    (run.finished_at - run.started_at).num_milliseconds()
+}
+
+/// The run report for a terminal.
+pub(crate) fn run(run: &AssessmentRun, ctx: &RunContext) -> String {
+    let mut o = String::new();
+    let v = verdict(run);
+    let _ = writeln!(
+        o,
+        "{} {} {} (phase: {})",
+        paint(BOLD, "sef assessment —"),
+        paint(BOLD, &run.offering.name),
+        run.release.version,
+        run.release.phase
+    );
+    let _ = writeln!(
+        o,
+        "{}",
+        paint(
+            DIM,
+            &format!(
+                "run {} · {} · {} ms{}",
+                run.id,
+                run.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
+                duration_ms(run),
+                ctx.store.as_ref().map(|s| format!(" · stored in {s}")).unwrap_or_default()
+            )
+        )
+    );
+    let _ = writeln!(o);
+    let label = if v.pass { paint(GREEN, v.label) } else { paint(RED, v.label) };
+    let _ = writeln!(o, "Verdict: {label} — {}", v.evidence);
+
+    if !run.notes.is_empty() {
+        let _ = writeln!(o, "\n{}", paint(BOLD, "Notes"));
+        for n in &run.notes {
+            let _ = writeln!(o, "  • {n}");
+        }
+    }
+
+    let _ = writeln!(o, "\n{}", paint(BOLD, "Evidence"));
+    if run.evidence.is_empty() {
+        let _ = writeln!(o, "  none: no analyzer is enabled");
+    }
+    for e in &run.evidence {
+        let status = match e.status {
+            EvidenceStatus::Complete => paint(GREEN, "complete"),
+            EvidenceStatus::Partial { .. } => paint(YELLOW, "partial"),
+            EvidenceStatus::Failed { .. } => paint(RED, "failed"),
+        };
+        let ms = (e.finished_at - e.started_at).num_milliseconds();
+        let _ = writeln!(o, "  {:<18} {status}  {} {} · {ms} ms", e.kind.as_str(), e.tool.name, e.tool.version);
+        for line in evidence_lines(e) {
+            let _ = writeln!(o, "      {line}");
+        }
+    }
+
+    let counts = SeverityCounts::of(&run.findings);
+    let _ = writeln!(o, "\n{} ({}): {}", paint(BOLD, "Findings"), counts.total(), counts_line(&counts));
+    for f in &run.findings {
+        write_finding(&mut o, f, "  ");
+    }
+
+    let _ = writeln!(o, "\n{}", paint(BOLD, "KPIs"));
+    if run.kpis.is_empty() {
+        let _ = writeln!(o, "  not measured: this version of sef computes no KPIs yet");
+    }
+    for k in &run.kpis {
+        let _ = writeln!(o, "  {}: {}", k.kpi_id, kpi_text(&k.measurement));
+    }
+
+    let _ = writeln!(
+        o,
+        "\n{} ({} exit): {}",
+        paint(BOLD, "Gate"),
+        run.gate.phase,
+        if v.pass { paint(GREEN, "pass") } else { paint(RED, "fail") }
+    );
+    for c in &run.gate.criteria {
+        let mark = match c.outcome {
+            CriterionOutcome::Pass => paint(GREEN, "pass"),
+            CriterionOutcome::Fail => paint(RED, "FAIL"),
+            CriterionOutcome::NotMeasured => paint(YELLOW, "not measured"),
+        };
+        let _ = writeln!(o, "  [{mark}] {} — {}", c.id, c.description);
+        let _ = writeln!(o, "         {}", c.detail);
+    }
+    o
+}
+
+pub(crate) fn kpi_text(m: &sef_model::KpiMeasurement) -> String {
+    match m {
+        sef_model::KpiMeasurement::Measured { value, unit } => format!("{value} {unit}"),
+        sef_model::KpiMeasurement::NotMeasured { reason } => format!("not measured ({reason})"),
+    }
+}
+
+fn write_finding(o: &mut String, f: &Finding, indent: &str) {
+    let sev = paint(severity_style(f.severity), &format!("{:<8}", f.severity.as_str().to_uppercase()));
+    let loc = f.location.as_ref().map(|l| format!("  {l}")).unwrap_or_default();
+    let _ = writeln!(o, "{indent}{sev} {}{loc}", f.rule_id);
+    let _ = writeln!(o, "{indent}         {}", f.title);
+    if !f.remediation.is_empty() {
+        let _ = writeln!(o, "{indent}         fix: {}", f.remediation);
+    }
+}
+
+/// A run listing for a terminal.
+pub(crate) fn runs(runs: &[RunSummary]) -> String {
+    if runs.is_empty() {
+        return "No runs stored yet. Run `sef assess` first.\n".to_owned();
+    }
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{}",
+        paint(
+            BOLD,
+            &format!("{:<36}  {:<20}  {:<20}  {:<12}  {:<9}  {:<7}  findings", "run", "started (UTC)", "offering", "release", "phase", "verdict")
+        )
+    );
+    for r in runs {
+        let verdict = match r.outcome {
+            sef_model::GateOutcome::Pass => paint(GREEN, "pass   "),
+            sef_model::GateOutcome::Fail => paint(RED, "fail   "),
+        };
+        let incomplete = if r.evidence_complete { "" } else { " (evidence incomplete)" };
+        let _ = writeln!(
+            o,
+            "{:<36}  {:<20}  {:<20}  {:<12}  {:<9}  {verdict}  {}{incomplete}",
+            r.id,
+            r.started_at.format("%Y-%m-%d %H:%M:%S"),
+            truncate(&r.offering, 20),
+            truncate(&r.release_version, 12),
+            r.phase.as_str(),
+            short_counts(&r.findings),
+        );
+    }
+    o
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+pub(crate) fn short_counts(c: &SeverityCounts) -> String {
+    if c.total() == 0 {
+        return "none".to_owned();
+    }
+    Severity::DESCENDING
+        .iter()
+        .filter(|s| c.get(**s) > 0)
+        .map(|s| format!("{} {}", c.get(*s), s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A run diff for a terminal.
+pub(crate) fn diff(d: &RunDiff) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{} {} → {}", paint(BOLD, "Changes from run"), d.from, d.to);
+    if d.is_empty() {
+        let _ = writeln!(o, "\nNo changes: same findings, same evidence.");
+        return o;
+    }
+    let _ = writeln!(o, "\n{} ({})", paint(BOLD, "New findings"), d.new_findings.len());
+    for f in &d.new_findings {
+        write_finding(&mut o, f, "  + ");
+    }
+    let _ = writeln!(o, "\n{} ({})", paint(BOLD, "Fixed findings"), d.fixed_findings.len());
+    for f in &d.fixed_findings {
+        write_finding(&mut o, f, "  - ");
+    }
+    if !d.unknown_findings.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n{} ({}) — absent, but their analyzer did not complete in the newer run, so they are not counted as fixed",
+            paint(BOLD, "Not re-checked"),
+            d.unknown_findings.len()
+        );
+        for f in &d.unknown_findings {
+            write_finding(&mut o, f, "  ? ");
+        }
+    }
+    let _ = writeln!(o, "\n{} ({})", paint(BOLD, "Evidence changes"), d.evidence_changes.len());
+    for c in &d.evidence_changes {
+        let _ = writeln!(o, "  {} {}", c.kind, c.change);
+        for f in &c.fields {
+            let _ = writeln!(o, "      {}: {} → {}", f.field, compact(&f.before), compact(&f.after));
+        }
+    }
+    o
+}
+
+/// A JSON value on one line, shortened for display.
+pub(crate) fn compact(v: &serde_json::Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 120 {
+        let mut t: String = s.chars().take(117).collect();
+        t.push_str("...");
+        t
+    } else {
+        s
+    }
+}
