@@ -22,19 +22,29 @@ pub fn emit(text: &str, output: Option<&Path>) -> Result<()> {
     match output {
         None => {
             let mut out = anstream::stdout();
-            out.write_all(text.as_bytes()).context("cannot write to standard output")?;
+            out.write_all(text.as_bytes())
+                .context("cannot write to standard output")?;
             out.flush().context("cannot write to standard output")?;
             Ok(())
         }
-        Some(path) => write_atomically(path, anstream::adapter::strip_str(text).to_string().as_bytes()),
+        Some(path) => write_atomically(
+            path,
+            anstream::adapter::strip_str(text).to_string().as_bytes(),
+        ),
     }
 }
 
 /// Writes a file through a temporary sibling and a rename, so readers
 /// never see half a report.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "report".into());
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
     let tmp = dir.join(format!(".{name}.sef-tmp-{}", std::process::id()));
     let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {

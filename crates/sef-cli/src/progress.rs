@@ -79,7 +79,10 @@ impl Progress for Line {
         eprintln!("sef: {}: {msg}", self.id);
     }
     fn finish(&self, status: &EvidenceStatus) {
-        let reason = status.reason().map(|r| format!(": {r}")).unwrap_or_default();
+        let reason = status
+            .reason()
+            .map(|r| format!(": {r}"))
+            .unwrap_or_default();
         eprintln!(
             "sef: {}: {}{reason} ({} ms)",
             self.id,

@@ -33,7 +33,10 @@ pub async fn open(url: &StoreUrl) -> Result<Store> {
     if cfg!(debug_assertions) {
         // Test hook (debug builds only): wait inside the write transaction
         // so a test can kill the process mid-write.
-        if let Some(ms) = std::env::var("SEF_DEBUG_COMMIT_DELAY_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        if let Some(ms) = std::env::var("SEF_DEBUG_COMMIT_DELAY_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        {
             store.set_commit_delay(Some(std::time::Duration::from_millis(ms)));
         }
     }

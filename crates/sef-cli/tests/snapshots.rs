@@ -1,4 +1,5 @@
 //! Snapshots of the JSON and Markdown reports, volatile fields redacted.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -11,7 +12,11 @@ fn fixture(env: &Env) -> std::path::PathBuf {
         "sef.toml",
         "[offering]\nname = \"snapshot-offering\"\nowner_team = \"platform\"\nkind = \"service\"\n\n[release]\nversion = \"2.0.0\"\nphase = \"qualify\"\n\n[pti]\nanswered = false\n",
     );
-    write(&repo, "src/main.rs", "fn main() {\n    println!(\"hello\");\n}\n");
+    write(
+        &repo,
+        "src/main.rs",
+        "fn main() {\n    println!(\"hello\");\n}\n",
+    );
     write(&repo, "src/util.py", "def f():\n\n    return 1\n");
     write(&repo, "LICENSE", "Apache-2.0\n");
     write(&repo, ".github/workflows/ci.yml", "on: push\n");
@@ -22,7 +27,11 @@ fn fixture(env: &Env) -> std::path::PathBuf {
 fn json_report() {
     let env = Env::new();
     let repo = fixture(&env);
-    let out = env.sef().args(["assess", repo.to_str().unwrap(), "--format", "json", "-q"]).output().unwrap();
+    let out = env
+        .sef()
+        .args(["assess", repo.to_str().unwrap(), "--format", "json", "-q"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let j = json(&out.stdout);
     insta::assert_json_snapshot!("assess_json", j, {
@@ -44,16 +53,35 @@ fn json_report() {
 fn markdown_report() {
     let env = Env::new();
     let repo = fixture(&env);
-    env.sef().args(["assess", repo.to_str().unwrap(), "-q"]).assert().success();
-    let run = json(&env.sef().args(["runs", "show", "latest", "--format", "json"]).output().unwrap().stdout);
+    env.sef()
+        .args(["assess", repo.to_str().unwrap(), "-q"])
+        .assert()
+        .success();
+    let run = json(
+        &env.sef()
+            .args(["runs", "show", "latest", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
     let id = run["run"]["id"].as_str().unwrap().to_owned();
-    let md = env.sef().args(["runs", "show", &id, "--format", "markdown"]).output().unwrap();
+    let md = env
+        .sef()
+        .args(["runs", "show", &id, "--format", "markdown"])
+        .output()
+        .unwrap();
     let md = String::from_utf8(md.stdout).unwrap();
     let redacted: String = md
         .replace(&id, "[run-id]")
         .replace(env!("CARGO_PKG_VERSION"), "[version]")
         .lines()
-        .map(|l| if l.starts_with("Run `") { "Run `[run-id]` · started [time] · sef [version]" } else { l })
+        .map(|l| {
+            if l.starts_with("Run `") {
+                "Run `[run-id]` · started [time] · sef [version]"
+            } else {
+                l
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n");
     insta::assert_snapshot!("assess_markdown", redacted);

@@ -79,5 +79,9 @@ pub trait Analyzer: Send + Sync {
     fn tool(&self) -> ToolInfo;
     /// Gathers the evidence. An `Err` becomes failed evidence; the other
     /// analyzers are unaffected.
-    fn run(&self, ctx: &AnalysisContext<'_>, progress: &dyn Progress) -> Result<AnalyzerOutput, AnalyzerError>;
+    fn run(
+        &self,
+        ctx: &AnalysisContext<'_>,
+        progress: &dyn Progress,
+    ) -> Result<AnalyzerOutput, AnalyzerError>;
 }

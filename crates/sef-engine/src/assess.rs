@@ -22,7 +22,9 @@ pub fn assess(
 
     let mut notes = Vec::new();
     let (plan_file, plan_digest) = match &plan.source {
-        PlanSource::File { path, digest } => (Some(path.display().to_string()), Some(digest.clone())),
+        PlanSource::File { path, digest } => {
+            (Some(path.display().to_string()), Some(digest.clone()))
+        }
         PlanSource::Defaults => {
             notes.push(format!(
                 "no {} found: defaults were used (offering named after the directory, release `{}`, phase `{}`); run `sef init` to write a plan",
@@ -34,7 +36,9 @@ pub fn assess(
         }
     };
     for s in &plan.pending_sections {
-        notes.push(format!("plan section [{s}] is present but not evaluated by this version of sef"));
+        notes.push(format!(
+            "plan section [{s}] is present but not evaluated by this version of sef"
+        ));
     }
     if analyzers.is_empty() {
         notes.push("no analyzer is enabled: there is no evidence".to_owned());

@@ -16,7 +16,9 @@ pub mod policy;
 pub mod repo_facts;
 mod runner;
 
-pub use analyzer::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, NoProgress, Progress, ProgressFactory};
+pub use analyzer::{
+    AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, NoProgress, Progress, ProgressFactory,
+};
 pub use assess::assess;
 pub use runner::{RunOutput, run_analyzers};
 
@@ -37,7 +39,9 @@ pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
 pub fn builtin(plan: &Plan) -> Vec<Box<dyn Analyzer>> {
     let mut out: Vec<Box<dyn Analyzer>> = Vec::new();
     if plan.analyzers.repo_facts.enabled {
-        out.push(Box::new(repo_facts::RepoFacts::new(plan.analyzers.repo_facts.clone())));
+        out.push(Box::new(repo_facts::RepoFacts::new(
+            plan.analyzers.repo_facts.clone(),
+        )));
     }
     out
 }

@@ -36,7 +36,10 @@ pub fn evaluate(phase: Phase, evidence: &[Evidence]) -> GateDecision {
     } else if failed.is_empty() {
         let mut detail = format!("{} analyzer(s) ran", evidence.len());
         if !partial.is_empty() {
-            detail.push_str(&format!("; evidence is incomplete — partial: {}", partial.join("; ")));
+            detail.push_str(&format!(
+                "; evidence is incomplete — partial: {}",
+                partial.join("; ")
+            ));
         }
         CriterionResult {
             id: NO_ANALYZER_FAILED.into(),
@@ -69,7 +72,10 @@ mod tests {
             id: EvidenceId::generate(),
             kind: EvidenceKind::RepositoryFacts,
             analyzer: "a".into(),
-            tool: ToolInfo { name: "t".into(), version: "1".into() },
+            tool: ToolInfo {
+                name: "t".into(),
+                version: "1".into(),
+            },
             started_at: t,
             finished_at: t,
             input_digest: None,
@@ -80,7 +86,13 @@ mod tests {
 
     #[test]
     fn failed_analyzer_fails_the_gate() {
-        let g = evaluate(Phase::Develop, &[ev(EvidenceStatus::Complete), ev(EvidenceStatus::Failed { reason: "x".into() })]);
+        let g = evaluate(
+            Phase::Develop,
+            &[
+                ev(EvidenceStatus::Complete),
+                ev(EvidenceStatus::Failed { reason: "x".into() }),
+            ],
+        );
         assert_eq!(g.outcome, GateOutcome::Fail);
         assert!(!g.evidence_complete);
         assert!(g.criteria[0].detail.contains("evidence is incomplete"));
@@ -88,7 +100,10 @@ mod tests {
 
     #[test]
     fn partial_evidence_passes_but_is_incomplete() {
-        let g = evaluate(Phase::Develop, &[ev(EvidenceStatus::Partial { reason: "y".into() })]);
+        let g = evaluate(
+            Phase::Develop,
+            &[ev(EvidenceStatus::Partial { reason: "y".into() })],
+        );
         assert_eq!(g.outcome, GateOutcome::Pass);
         assert!(!g.evidence_complete);
     }

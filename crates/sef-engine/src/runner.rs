@@ -21,7 +21,11 @@ type OneResult = (Evidence, Vec<Finding>, Vec<String>);
 
 /// Runs every analyzer on its own thread and collects their evidence,
 /// findings and notes.
-pub fn run_analyzers(analyzers: &[Box<dyn Analyzer>], ctx: &AnalysisContext<'_>, progress: &dyn ProgressFactory) -> RunOutput {
+pub fn run_analyzers(
+    analyzers: &[Box<dyn Analyzer>],
+    ctx: &AnalysisContext<'_>,
+    progress: &dyn ProgressFactory,
+) -> RunOutput {
     let results: Vec<OneResult> = std::thread::scope(|scope| {
         let handles: Vec<_> = analyzers
             .iter()
@@ -38,7 +42,11 @@ pub fn run_analyzers(analyzers: &[Box<dyn Analyzer>], ctx: &AnalysisContext<'_>,
                     // run_one catches panics itself; this is only reached if
                     // the progress renderer panicked.
                     let now = crate::now();
-                    (failed(a.as_ref(), now, now, "analyzer thread panicked".into()), vec![], vec![])
+                    (
+                        failed(a.as_ref(), now, now, "analyzer thread panicked".into()),
+                        vec![],
+                        vec![],
+                    )
                 })
             })
             .collect()
@@ -52,7 +60,11 @@ pub fn run_analyzers(analyzers: &[Box<dyn Analyzer>], ctx: &AnalysisContext<'_>,
     out
 }
 
-fn run_one(a: &dyn Analyzer, ctx: &AnalysisContext<'_>, progress: &dyn crate::Progress) -> OneResult {
+fn run_one(
+    a: &dyn Analyzer,
+    ctx: &AnalysisContext<'_>,
+    progress: &dyn crate::Progress,
+) -> OneResult {
     let started = crate::now();
     tracing::debug!(analyzer = a.id(), "starting");
     let outcome = catch_unwind(AssertUnwindSafe(|| a.run(ctx, progress)));
@@ -87,18 +99,32 @@ fn run_one(a: &dyn Analyzer, ctx: &AnalysisContext<'_>, progress: &dyn crate::Pr
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_owned());
             (
-                failed(a, started, finished, format!("analyzer crashed: {msg} (this is a bug in sef; please report it)")),
+                failed(
+                    a,
+                    started,
+                    finished,
+                    format!("analyzer crashed: {msg} (this is a bug in sef; please report it)"),
+                ),
                 vec![],
                 vec![],
             )
         }
     };
     progress.finish(&evidence.status);
-    tracing::debug!(analyzer = a.id(), status = evidence.status.label(), "finished");
+    tracing::debug!(
+        analyzer = a.id(),
+        status = evidence.status.label(),
+        "finished"
+    );
     (evidence, findings, notes)
 }
 
-fn failed(a: &dyn Analyzer, started: chrono::DateTime<chrono::Utc>, finished: chrono::DateTime<chrono::Utc>, reason: String) -> Evidence {
+fn failed(
+    a: &dyn Analyzer,
+    started: chrono::DateTime<chrono::Utc>,
+    finished: chrono::DateTime<chrono::Utc>,
+    reason: String,
+) -> Evidence {
     Evidence {
         id: EvidenceId::generate(),
         kind: a.kind(),

@@ -1,7 +1,10 @@
 //! The analyzer seam: analyzers run in parallel, and one that fails or
 //! panics becomes failed evidence while the others finish.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use sef_engine::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, NoProgress, Progress, assess};
+use sef_engine::{
+    AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, NoProgress, Progress, assess,
+};
 use sef_model::{EvidenceKind, EvidenceStatus, GateOutcome, ToolInfo};
 use sef_plan::Plan;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,9 +31,16 @@ impl Analyzer for Fake {
         EvidenceKind::RepositoryFacts
     }
     fn tool(&self) -> ToolInfo {
-        ToolInfo { name: self.id.into(), version: "1".into() }
+        ToolInfo {
+            name: self.id.into(),
+            version: "1".into(),
+        }
     }
-    fn run(&self, _: &AnalysisContext<'_>, _: &dyn Progress) -> Result<AnalyzerOutput, AnalyzerError> {
+    fn run(
+        &self,
+        _: &AnalysisContext<'_>,
+        _: &dyn Progress,
+    ) -> Result<AnalyzerOutput, AnalyzerError> {
         let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
         self.max_running.fetch_max(now, Ordering::SeqCst);
         std::thread::sleep(Duration::from_millis(150));
@@ -44,7 +54,9 @@ impl Analyzer for Fake {
                 findings: vec![],
                 notes: vec![format!("{} ran", self.id)],
             }),
-            Behaviour::Err => Err(AnalyzerError("cannot read thing.lock: permission denied".into())),
+            Behaviour::Err => Err(AnalyzerError(
+                "cannot read thing.lock: permission denied".into(),
+            )),
             Behaviour::Panic => panic!("index out of bounds"),
         }
     }
@@ -55,17 +67,44 @@ fn failures_become_evidence_and_others_finish_in_parallel() {
     static RUNNING: AtomicUsize = AtomicUsize::new(0);
     static MAX: AtomicUsize = AtomicUsize::new(0);
     let mk = |id, behaviour| -> Box<dyn Analyzer> {
-        Box::new(Fake { id, behaviour, running: &RUNNING, max_running: &MAX })
+        Box::new(Fake {
+            id,
+            behaviour,
+            running: &RUNNING,
+            max_running: &MAX,
+        })
     };
-    let analyzers = vec![mk("a", Behaviour::Ok), mk("b", Behaviour::Err), mk("c", Behaviour::Panic), mk("d", Behaviour::Ok)];
+    let analyzers = vec![
+        mk("a", Behaviour::Ok),
+        mk("b", Behaviour::Err),
+        mk("c", Behaviour::Panic),
+        mk("d", Behaviour::Ok),
+    ];
     let dir = tempfile::tempdir().unwrap();
     let plan = Plan::defaults_for(dir.path());
     let run = assess(dir.path(), &plan, &analyzers, &NoProgress);
 
-    let status: Vec<_> = run.evidence.iter().map(|e| (e.analyzer.as_str(), e.status.label())).collect();
-    assert_eq!(status, [("a", "complete"), ("b", "failed"), ("c", "failed"), ("d", "complete")]);
-    assert_eq!(run.evidence[1].status.reason(), Some("cannot read thing.lock: permission denied"));
-    assert!(matches!(&run.evidence[2].status, EvidenceStatus::Failed { reason } if reason.contains("index out of bounds")));
+    let status: Vec<_> = run
+        .evidence
+        .iter()
+        .map(|e| (e.analyzer.as_str(), e.status.label()))
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("a", "complete"),
+            ("b", "failed"),
+            ("c", "failed"),
+            ("d", "complete")
+        ]
+    );
+    assert_eq!(
+        run.evidence[1].status.reason(),
+        Some("cannot read thing.lock: permission denied")
+    );
+    assert!(
+        matches!(&run.evidence[2].status, EvidenceStatus::Failed { reason } if reason.contains("index out of bounds"))
+    );
     assert!(run.notes.iter().any(|n| n == "d ran"));
     assert!(run.notes.iter().any(|n| n.contains("defaults were used")));
     assert_eq!(run.gate.outcome, GateOutcome::Fail);

@@ -173,8 +173,15 @@ mod tests {
         let t = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
         AssessmentRun {
             id: RunId::generate(),
-            offering: Offering { name: "o".into(), owner_team: None, kind: OfferingKind::Product },
-            release: Release { version: "1".into(), phase: Phase::Develop },
+            offering: Offering {
+                name: "o".into(),
+                owner_team: None,
+                kind: OfferingKind::Product,
+            },
+            release: Release {
+                version: "1".into(),
+                phase: Phase::Develop,
+            },
             started_at: t,
             finished_at: t,
             sef_version: "0".into(),
@@ -186,7 +193,10 @@ mod tests {
                 id: EvidenceId::generate(),
                 kind: EvidenceKind::RepositoryFacts,
                 analyzer: "repo-facts".into(),
-                tool: ToolInfo { name: "sef".into(), version: "0".into() },
+                tool: ToolInfo {
+                    name: "sef".into(),
+                    version: "0".into(),
+                },
                 started_at: t,
                 finished_at: t,
                 input_digest: None,
@@ -201,11 +211,31 @@ mod tests {
 
     #[test]
     fn new_and_fixed_findings_by_fingerprint() {
-        let a = run(vec![finding("x"), finding("y")], EvidenceStatus::Complete, 1);
-        let b = run(vec![finding("y"), finding("z")], EvidenceStatus::Complete, 2);
+        let a = run(
+            vec![finding("x"), finding("y")],
+            EvidenceStatus::Complete,
+            1,
+        );
+        let b = run(
+            vec![finding("y"), finding("z")],
+            EvidenceStatus::Complete,
+            2,
+        );
         let d = diff_runs(&a, &b);
-        assert_eq!(d.new_findings.iter().map(|f| f.rule_id.as_str()).collect::<Vec<_>>(), ["z"]);
-        assert_eq!(d.fixed_findings.iter().map(|f| f.rule_id.as_str()).collect::<Vec<_>>(), ["x"]);
+        assert_eq!(
+            d.new_findings
+                .iter()
+                .map(|f| f.rule_id.as_str())
+                .collect::<Vec<_>>(),
+            ["z"]
+        );
+        assert_eq!(
+            d.fixed_findings
+                .iter()
+                .map(|f| f.rule_id.as_str())
+                .collect::<Vec<_>>(),
+            ["x"]
+        );
         assert_eq!(d.evidence_changes.len(), 1);
         assert_eq!(d.evidence_changes[0].fields[0].field, "payload.files");
     }
@@ -213,7 +243,13 @@ mod tests {
     #[test]
     fn failed_analyzer_fixes_nothing() {
         let a = run(vec![finding("x")], EvidenceStatus::Complete, 1);
-        let b = run(vec![], EvidenceStatus::Failed { reason: "boom".into() }, 1);
+        let b = run(
+            vec![],
+            EvidenceStatus::Failed {
+                reason: "boom".into(),
+            },
+            1,
+        );
         let d = diff_runs(&a, &b);
         assert!(d.fixed_findings.is_empty());
         assert_eq!(d.unknown_findings.len(), 1);

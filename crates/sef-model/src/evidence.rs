@@ -174,10 +174,15 @@ mod tests {
 
     #[test]
     fn status_serializes_with_reason() {
-        let s = EvidenceStatus::Failed { reason: "boom".into() };
+        let s = EvidenceStatus::Failed {
+            reason: "boom".into(),
+        };
         let j = serde_json::to_value(&s).unwrap();
         assert_eq!(j, serde_json::json!({"state": "failed", "reason": "boom"}));
-        assert_eq!(EvidenceStatus::from_parts("failed", Some("boom".into())), Some(s));
+        assert_eq!(
+            EvidenceStatus::from_parts("failed", Some("boom".into())),
+            Some(s)
+        );
         assert_eq!(EvidenceStatus::from_parts("weird", None), None);
     }
 

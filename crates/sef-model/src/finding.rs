@@ -256,7 +256,11 @@ mod tests {
 
     #[test]
     fn location_displays_like_a_compiler() {
-        let l = Location { path: "src/a.rs".into(), line: Some(3), column: Some(7) };
+        let l = Location {
+            path: "src/a.rs".into(),
+            line: Some(3),
+            column: Some(7),
+        };
         assert_eq!(l.to_string(), "src/a.rs:3:7");
         assert_eq!(Cwe(79).to_string(), "CWE-79");
     }

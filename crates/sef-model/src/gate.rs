@@ -83,7 +83,11 @@ pub struct GateDecision {
 
 impl GateDecision {
     /// Derives the gate from its criteria: it fails when any criterion fails.
-    pub fn from_criteria(phase: Phase, evidence_complete: bool, criteria: Vec<CriterionResult>) -> Self {
+    pub fn from_criteria(
+        phase: Phase,
+        evidence_complete: bool,
+        criteria: Vec<CriterionResult>,
+    ) -> Self {
         let outcome = if criteria.iter().any(|c| c.outcome == CriterionOutcome::Fail) {
             GateOutcome::Fail
         } else {

@@ -1,7 +1,10 @@
 //! One assessment run: everything `sef assess` gathered and decided, as it
 //! is stored and reported.
 
-use crate::{Digest, Evidence, Finding, GateDecision, GateOutcome, KpiValue, Offering, Phase, Release, RunId, Severity};
+use crate::{
+    Digest, Evidence, Finding, GateDecision, GateOutcome, KpiValue, Offering, Phase, Release,
+    RunId, Severity,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

@@ -3,8 +3,8 @@
 
 use crate::error::line_col;
 use crate::{AnalyzersConfig, Plan, PlanError, PlanSource, RepoFactsConfig, UNVERSIONED};
-use serde::Deserialize;
 use sef_model::{Offering, OfferingKind, Phase, Release};
+use serde::Deserialize;
 use std::path::Path;
 use toml::Spanned;
 
@@ -92,7 +92,10 @@ impl Ctx<'_> {
             return Err(self.err_at(start, format!("`{key}` is longer than {max} characters")));
         }
         if trimmed.chars().any(char::is_control) {
-            return Err(self.err_at(start, format!("`{key}` must not contain control characters")));
+            return Err(self.err_at(
+                start,
+                format!("`{key}` must not contain control characters"),
+            ));
         }
         Ok(trimmed.to_owned())
     }
@@ -141,7 +144,9 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
             if !(1..=MAX).contains(&v) {
                 return Err(ctx.err_at(
                     start,
-                    format!("`analyzers.repo-facts.max_file_bytes` must be between 1 and {MAX}, got {v}"),
+                    format!(
+                        "`analyzers.repo-facts.max_file_bytes` must be between 1 and {MAX}, got {v}"
+                    ),
                 ));
             }
             repo_facts.max_file_bytes = v.unsigned_abs();

@@ -23,7 +23,11 @@ fn minimal_plan_parses_with_defaults() {
 
 #[test]
 fn template_parses_and_round_trips_the_name() {
-    for name in ["simple", "with \"quotes\" and \\ backslash", "naïve-ünïcode"] {
+    for name in [
+        "simple",
+        "with \"quotes\" and \\ backslash",
+        "naïve-ünïcode",
+    ] {
         let p = parse(&template(name, OfferingKind::Service)).unwrap();
         assert_eq!(p.offering.name, name);
         assert_eq!(p.offering.kind, OfferingKind::Service);
@@ -77,7 +81,9 @@ fn syntax_error_is_located() {
 
 #[test]
 fn pending_sections_are_reported() {
-    let p = parse("[offering]\nname = \"x\"\n[pti]\nanswer = 1\n[[risk_acceptances]]\nid = \"A\"\n").unwrap();
+    let p =
+        parse("[offering]\nname = \"x\"\n[pti]\nanswer = 1\n[[risk_acceptances]]\nid = \"A\"\n")
+            .unwrap();
     assert_eq!(p.pending_sections, ["pti", "risk_acceptances"]);
 }
 
@@ -91,7 +97,10 @@ fn huge_and_binary_files_are_refused() {
 
     std::fs::write(&big, b"[offering]\nname = \"\xff\xfe\"\n").unwrap();
     let e = Plan::from_file(&big).unwrap_err().to_string();
-    assert!(e.contains(":2:9: the security plan is not valid UTF-8"), "{e}");
+    assert!(
+        e.contains(":2:9: the security plan is not valid UTF-8"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -103,7 +112,11 @@ fn load_without_file_uses_directory_name() {
     assert_eq!(p.offering.name, "my-offering");
     assert_eq!(p.source, PlanSource::Defaults);
 
-    std::fs::write(root.join(PLAN_FILE), template("named", OfferingKind::Library)).unwrap();
+    std::fs::write(
+        root.join(PLAN_FILE),
+        template("named", OfferingKind::Library),
+    )
+    .unwrap();
     let p = Plan::load(&root).unwrap();
     assert_eq!(p.offering.name, "named");
     assert!(matches!(p.source, PlanSource::File { .. }));
@@ -111,7 +124,11 @@ fn load_without_file_uses_directory_name() {
 
 #[test]
 fn deep_nesting_does_not_crash() {
-    let text = format!("[offering]\nname = \"x\"\n[pti]\na = {}1{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let text = format!(
+        "[offering]\nname = \"x\"\n[pti]\na = {}1{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     assert!(parse(&text).is_err() || parse(&text).is_ok());
 }
 

@@ -50,7 +50,10 @@ fn findings_table(o: &mut String, findings: &[Finding]) {
             o,
             "<tr><td class=\"{s}\">{s}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&f.rule_id),
-            f.location.as_ref().map(|l| esc(&l.to_string())).unwrap_or_default(),
+            f.location
+                .as_ref()
+                .map(|l| esc(&l.to_string()))
+                .unwrap_or_default(),
             esc(&f.title),
             esc(&f.remediation),
             s = f.severity.as_str()
@@ -102,7 +105,11 @@ pub(crate) fn run(run: &AssessmentRun) -> String {
                 "partial" => "nm",
                 _ => "fail",
             };
-            let details = evidence_lines(e).iter().map(|l| esc(l)).collect::<Vec<_>>().join("<br>");
+            let details = evidence_lines(e)
+                .iter()
+                .map(|l| esc(l))
+                .collect::<Vec<_>>()
+                .join("<br>");
             let _ = writeln!(
                 b,
                 "<tr><td>{}</td><td class=\"{class}\">{}</td><td>{} {}</td><td>{details}</td></tr>",
@@ -123,7 +130,12 @@ pub(crate) fn run(run: &AssessmentRun) -> String {
     } else {
         b.push_str("<ul>\n");
         for k in &run.kpis {
-            let _ = writeln!(b, "<li>{}: {}</li>", esc(&k.kpi_id), esc(&kpi_text(&k.measurement)));
+            let _ = writeln!(
+                b,
+                "<li>{}: {}</li>",
+                esc(&k.kpi_id),
+                esc(&kpi_text(&k.measurement))
+            );
         }
         b.push_str("</ul>\n");
     }
@@ -149,12 +161,17 @@ pub(crate) fn run(run: &AssessmentRun) -> String {
         );
     }
     b.push_str("</table>\n");
-    page(&format!("sef — {} {}", run.offering.name, run.release.version), &b)
+    page(
+        &format!("sef — {} {}", run.offering.name, run.release.version),
+        &b,
+    )
 }
 
 /// A run listing as HTML.
 pub(crate) fn runs(runs: &[RunSummary]) -> String {
-    let mut b = String::from("<h1>sef runs</h1>\n<table>\n<tr><th>run</th><th>started (UTC)</th><th>offering</th><th>release</th><th>phase</th><th>verdict</th><th>findings</th></tr>\n");
+    let mut b = String::from(
+        "<h1>sef runs</h1>\n<table>\n<tr><th>run</th><th>started (UTC)</th><th>offering</th><th>release</th><th>phase</th><th>verdict</th><th>findings</th></tr>\n",
+    );
     for r in runs {
         let _ = writeln!(
             b,
@@ -164,7 +181,11 @@ pub(crate) fn runs(runs: &[RunSummary]) -> String {
             esc(&r.offering),
             esc(&r.release_version),
             r.phase,
-            if r.evidence_complete { "" } else { " (evidence incomplete)" },
+            if r.evidence_complete {
+                ""
+            } else {
+                " (evidence incomplete)"
+            },
             short_counts(&r.findings),
             o = r.outcome.as_str()
         );
@@ -176,20 +197,38 @@ pub(crate) fn runs(runs: &[RunSummary]) -> String {
 /// A run diff as HTML.
 pub(crate) fn diff(d: &RunDiff) -> String {
     let mut b = String::new();
-    let _ = writeln!(b, "<h1>Changes from run <code>{}</code> to <code>{}</code></h1>", d.from, d.to);
+    let _ = writeln!(
+        b,
+        "<h1>Changes from run <code>{}</code> to <code>{}</code></h1>",
+        d.from, d.to
+    );
     let _ = writeln!(b, "<h2>New findings ({})</h2>", d.new_findings.len());
     findings_table(&mut b, &d.new_findings);
     let _ = writeln!(b, "<h2>Fixed findings ({})</h2>", d.fixed_findings.len());
     findings_table(&mut b, &d.fixed_findings);
     if !d.unknown_findings.is_empty() {
-        let _ = writeln!(b, "<h2>Not re-checked ({})</h2>\n<p>Absent from the newer run, but their analyzer did not complete there, so they are not counted as fixed.</p>", d.unknown_findings.len());
+        let _ = writeln!(
+            b,
+            "<h2>Not re-checked ({})</h2>\n<p>Absent from the newer run, but their analyzer did not complete there, so they are not counted as fixed.</p>",
+            d.unknown_findings.len()
+        );
         findings_table(&mut b, &d.unknown_findings);
     }
-    let _ = writeln!(b, "<h2>Evidence changes ({})</h2>\n<ul>", d.evidence_changes.len());
+    let _ = writeln!(
+        b,
+        "<h2>Evidence changes ({})</h2>\n<ul>",
+        d.evidence_changes.len()
+    );
     for c in &d.evidence_changes {
         let _ = writeln!(b, "<li><strong>{}</strong> {}<ul>", c.kind, esc(&c.change));
         for f in &c.fields {
-            let _ = writeln!(b, "<li><code>{}</code>: {} → {}</li>", esc(&f.field), esc(&compact(&f.before)), esc(&compact(&f.after)));
+            let _ = writeln!(
+                b,
+                "<li><code>{}</code>: {} → {}</li>",
+                esc(&f.field),
+                esc(&compact(&f.before)),
+                esc(&compact(&f.after))
+            );
         }
         b.push_str("</ul></li>\n");
     }
@@ -203,6 +242,9 @@ mod tests {
 
     #[test]
     fn escapes_html() {
-        assert_eq!(esc("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(
+            esc("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
     }
 }

@@ -16,7 +16,8 @@ pub const RUNS_SCHEMA: &str = "sef.runs";
 pub const DIFF_SCHEMA: &str = "sef.diff";
 
 fn pretty(v: &serde_json::Value) -> String {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s =
+        serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }
@@ -24,7 +25,12 @@ fn pretty(v: &serde_json::Value) -> String {
 /// The run report as JSON.
 pub fn run_json(run: &AssessmentRun) -> String {
     let v = verdict(run);
-    let count = |label: &str| run.evidence.iter().filter(|e| e.status.label() == label).count();
+    let count = |label: &str| {
+        run.evidence
+            .iter()
+            .filter(|e| e.status.label() == label)
+            .count()
+    };
     let doc = json!({
         "schema": RUN_SCHEMA,
         "schema_version": REPORT_SCHEMA_VERSION,

@@ -14,7 +14,9 @@ mod markdown;
 mod summary;
 mod text;
 
-pub use json::{DIFF_SCHEMA, REPORT_SCHEMA_VERSION, RUN_SCHEMA, RUNS_SCHEMA, diff_json, run_json, runs_json};
+pub use json::{
+    DIFF_SCHEMA, REPORT_SCHEMA_VERSION, RUN_SCHEMA, RUNS_SCHEMA, diff_json, run_json, runs_json,
+};
 pub use summary::{Verdict, evidence_lines, verdict};
 
 use sef_model::{AssessmentRun, RunDiff, RunSummary};

@@ -38,7 +38,10 @@ fn findings_table(o: &mut String, findings: &[Finding]) {
             "| {} | {} | {} | {} | {} |",
             f.severity,
             esc(&f.rule_id),
-            f.location.as_ref().map(|l| esc(&l.to_string())).unwrap_or_default(),
+            f.location
+                .as_ref()
+                .map(|l| esc(&l.to_string()))
+                .unwrap_or_default(),
             esc(&f.title),
             esc(&f.remediation)
         );
@@ -78,7 +81,11 @@ pub(crate) fn run(run: &AssessmentRun) -> String {
         let _ = writeln!(o, "| kind | status | tool | details |");
         let _ = writeln!(o, "|---|---|---|---|");
         for e in &run.evidence {
-            let details = evidence_lines(e).iter().map(|l| esc(l)).collect::<Vec<_>>().join("<br>");
+            let details = evidence_lines(e)
+                .iter()
+                .map(|l| esc(l))
+                .collect::<Vec<_>>()
+                .join("<br>");
             let _ = writeln!(
                 o,
                 "| {} | {} | {} {} | {details} |",
@@ -98,9 +105,19 @@ pub(crate) fn run(run: &AssessmentRun) -> String {
         let _ = writeln!(o, "Not measured: this version of sef computes no KPIs yet.");
     }
     for k in &run.kpis {
-        let _ = writeln!(o, "- {}: {}", esc(&k.kpi_id), esc(&kpi_text(&k.measurement)));
+        let _ = writeln!(
+            o,
+            "- {}: {}",
+            esc(&k.kpi_id),
+            esc(&kpi_text(&k.measurement))
+        );
     }
-    let _ = writeln!(o, "\n## Gate ({} exit): {}\n", run.gate.phase, run.gate.outcome.as_str());
+    let _ = writeln!(
+        o,
+        "\n## Gate ({} exit): {}\n",
+        run.gate.phase,
+        run.gate.outcome.as_str()
+    );
     let _ = writeln!(o, "| result | criterion | detail |");
     let _ = writeln!(o, "|---|---|---|");
     for cr in &run.gate.criteria {
@@ -109,14 +126,22 @@ pub(crate) fn run(run: &AssessmentRun) -> String {
             CriterionOutcome::Fail => "**FAIL**",
             CriterionOutcome::NotMeasured => "not measured",
         };
-        let _ = writeln!(o, "| {r} | {} — {} | {} |", esc(&cr.id), esc(&cr.description), esc(&cr.detail));
+        let _ = writeln!(
+            o,
+            "| {r} | {} — {} | {} |",
+            esc(&cr.id),
+            esc(&cr.description),
+            esc(&cr.detail)
+        );
     }
     o
 }
 
 /// A run listing as Markdown.
 pub(crate) fn runs(runs: &[RunSummary]) -> String {
-    let mut o = String::from("| run | started (UTC) | offering | release | phase | verdict | findings |\n|---|---|---|---|---|---|---|\n");
+    let mut o = String::from(
+        "| run | started (UTC) | offering | release | phase | verdict | findings |\n|---|---|---|---|---|---|---|\n",
+    );
     for r in runs {
         let _ = writeln!(
             o,
@@ -127,7 +152,11 @@ pub(crate) fn runs(runs: &[RunSummary]) -> String {
             esc(&r.release_version),
             r.phase,
             r.outcome.as_str(),
-            if r.evidence_complete { "" } else { " (evidence incomplete)" },
+            if r.evidence_complete {
+                ""
+            } else {
+                " (evidence incomplete)"
+            },
             short_counts(&r.findings)
         );
     }
@@ -154,7 +183,13 @@ pub(crate) fn diff(d: &RunDiff) -> String {
     for c in &d.evidence_changes {
         let _ = writeln!(o, "- **{}** {}", c.kind, c.change);
         for f in &c.fields {
-            let _ = writeln!(o, "  - `{}`: {} → {}", esc(&f.field), esc(&compact(&f.before)), esc(&compact(&f.after)));
+            let _ = writeln!(
+                o,
+                "  - `{}`: {} → {}",
+                esc(&f.field),
+                esc(&compact(&f.before)),
+                esc(&compact(&f.after))
+            );
         }
     }
     o

@@ -20,8 +20,18 @@ pub struct Verdict {
 /// The verdict of a run.
 pub fn verdict(run: &AssessmentRun) -> Verdict {
     let pass = run.gate.outcome == GateOutcome::Pass;
-    let failed: Vec<_> = run.evidence.iter().filter(|e| matches!(e.status, EvidenceStatus::Failed { .. })).map(|e| e.analyzer.as_str()).collect();
-    let partial: Vec<_> = run.evidence.iter().filter(|e| matches!(e.status, EvidenceStatus::Partial { .. })).map(|e| e.analyzer.as_str()).collect();
+    let failed: Vec<_> = run
+        .evidence
+        .iter()
+        .filter(|e| matches!(e.status, EvidenceStatus::Failed { .. }))
+        .map(|e| e.analyzer.as_str())
+        .collect();
+    let partial: Vec<_> = run
+        .evidence
+        .iter()
+        .filter(|e| matches!(e.status, EvidenceStatus::Partial { .. }))
+        .map(|e| e.analyzer.as_str())
+        .collect();
     let evidence = if run.evidence.is_empty() {
         "evidence is incomplete: no analyzer ran".to_owned()
     } else if failed.is_empty() && partial.is_empty() {
@@ -53,7 +63,7 @@ pub(crate) fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -84,11 +94,14 @@ fn repo_facts_lines(p: &Value) -> Vec<String> {
     let mut out = Vec::new();
     match p.get("git") {
         Some(Value::Object(g)) => {
-            let branch = g.get("branch").and_then(Value::as_str).unwrap_or("(detached HEAD)");
-            let commit = g
-                .get("head_commit")
+            let branch = g
+                .get("branch")
                 .and_then(Value::as_str)
-                .map_or_else(|| "no commits yet".to_owned(), |c| c.chars().take(12).collect());
+                .unwrap_or("(detached HEAD)");
+            let commit = g.get("head_commit").and_then(Value::as_str).map_or_else(
+                || "no commits yet".to_owned(),
+                |c| c.chars().take(12).collect(),
+            );
             let dirty = if g.get("dirty").and_then(Value::as_bool).unwrap_or(false) {
                 ", uncommitted changes"
             } else {
@@ -105,7 +118,10 @@ fn repo_facts_lines(p: &Value) -> Vec<String> {
         thousands(code)
     ));
     if let Some(Value::Object(langs)) = p.get("languages") {
-        let mut v: Vec<(&String, u64, u64)> = langs.iter().map(|(k, s)| (k, num(&s["code_lines"]), num(&s["files"]))).collect();
+        let mut v: Vec<(&String, u64, u64)> = langs
+            .iter()
+            .map(|(k, s)| (k, num(&s["code_lines"]), num(&s["files"])))
+            .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(b.0)));
         let top: Vec<String> = v
             .iter()
@@ -119,19 +135,23 @@ fn repo_facts_lines(p: &Value) -> Vec<String> {
             })
             .collect();
         if !top.is_empty() {
-            let more = if v.len() > 6 { format!(", +{} more", v.len() - 6) } else { String::new() };
+            let more = if v.len() > 6 {
+                format!(", +{} more", v.len() - 6)
+            } else {
+                String::new()
+            };
             out.push(format!("languages: {}{more}", top.join(", ")));
         }
     }
     if let Some(Value::Object(pf)) = p.get("policy_files") {
         fn label(k: &str) -> &str {
             match k {
-            "security_policy" => "security policy",
-            "license" => "license",
-            "codeowners" => "code owners",
-            "ci" => "CI",
-            "dependency_updates" => "dependency updates",
-            other => other,
+                "security_policy" => "security policy",
+                "license" => "license",
+                "codeowners" => "code owners",
+                "ci" => "CI",
+                "dependency_updates" => "dependency updates",
+                other => other,
             }
         }
         let items: Vec<String> = pf

@@ -4,7 +4,10 @@
 use crate::RunContext;
 use crate::summary::{evidence_lines, verdict};
 use anstyle::{AnsiColor, Style};
-use sef_model::{AssessmentRun, CriterionOutcome, EvidenceStatus, Finding, RunDiff, RunSummary, Severity, SeverityCounts};
+use sef_model::{
+    AssessmentRun, CriterionOutcome, EvidenceStatus, Finding, RunDiff, RunSummary, Severity,
+    SeverityCounts,
+};
 use std::fmt::Write as _;
 
 const BOLD: Style = Style::new().bold();
@@ -59,12 +62,19 @@ pub(crate) fn run(run: &AssessmentRun, ctx: &RunContext) -> String {
                 run.id,
                 run.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
                 duration_ms(run),
-                ctx.store.as_ref().map(|s| format!(" · stored in {s}")).unwrap_or_default()
+                ctx.store
+                    .as_ref()
+                    .map(|s| format!(" · stored in {s}"))
+                    .unwrap_or_default()
             )
         )
     );
     let _ = writeln!(o);
-    let label = if v.pass { paint(GREEN, v.label) } else { paint(RED, v.label) };
+    let label = if v.pass {
+        paint(GREEN, v.label)
+    } else {
+        paint(RED, v.label)
+    };
     let _ = writeln!(o, "Verdict: {label} — {}", v.evidence);
 
     if !run.notes.is_empty() {
@@ -85,21 +95,36 @@ pub(crate) fn run(run: &AssessmentRun, ctx: &RunContext) -> String {
             EvidenceStatus::Failed { .. } => paint(RED, "failed"),
         };
         let ms = (e.finished_at - e.started_at).num_milliseconds();
-        let _ = writeln!(o, "  {:<18} {status}  {} {} · {ms} ms", e.kind.as_str(), e.tool.name, e.tool.version);
+        let _ = writeln!(
+            o,
+            "  {:<18} {status}  {} {} · {ms} ms",
+            e.kind.as_str(),
+            e.tool.name,
+            e.tool.version
+        );
         for line in evidence_lines(e) {
             let _ = writeln!(o, "      {line}");
         }
     }
 
     let counts = SeverityCounts::of(&run.findings);
-    let _ = writeln!(o, "\n{} ({}): {}", paint(BOLD, "Findings"), counts.total(), counts_line(&counts));
+    let _ = writeln!(
+        o,
+        "\n{} ({}): {}",
+        paint(BOLD, "Findings"),
+        counts.total(),
+        counts_line(&counts)
+    );
     for f in &run.findings {
         write_finding(&mut o, f, "  ");
     }
 
     let _ = writeln!(o, "\n{}", paint(BOLD, "KPIs"));
     if run.kpis.is_empty() {
-        let _ = writeln!(o, "  not measured: this version of sef computes no KPIs yet");
+        let _ = writeln!(
+            o,
+            "  not measured: this version of sef computes no KPIs yet"
+        );
     }
     for k in &run.kpis {
         let _ = writeln!(o, "  {}: {}", k.kpi_id, kpi_text(&k.measurement));
@@ -110,7 +135,11 @@ pub(crate) fn run(run: &AssessmentRun, ctx: &RunContext) -> String {
         "\n{} ({} exit): {}",
         paint(BOLD, "Gate"),
         run.gate.phase,
-        if v.pass { paint(GREEN, "pass") } else { paint(RED, "fail") }
+        if v.pass {
+            paint(GREEN, "pass")
+        } else {
+            paint(RED, "fail")
+        }
     );
     for c in &run.gate.criteria {
         let mark = match c.outcome {
@@ -132,8 +161,15 @@ pub(crate) fn kpi_text(m: &sef_model::KpiMeasurement) -> String {
 }
 
 fn write_finding(o: &mut String, f: &Finding, indent: &str) {
-    let sev = paint(severity_style(f.severity), &format!("{:<8}", f.severity.as_str().to_uppercase()));
-    let loc = f.location.as_ref().map(|l| format!("  {l}")).unwrap_or_default();
+    let sev = paint(
+        severity_style(f.severity),
+        &format!("{:<8}", f.severity.as_str().to_uppercase()),
+    );
+    let loc = f
+        .location
+        .as_ref()
+        .map(|l| format!("  {l}"))
+        .unwrap_or_default();
     let _ = writeln!(o, "{indent}{sev} {}{loc}", f.rule_id);
     let _ = writeln!(o, "{indent}         {}", f.title);
     if !f.remediation.is_empty() {
@@ -152,7 +188,10 @@ pub(crate) fn runs(runs: &[RunSummary]) -> String {
         "{}",
         paint(
             BOLD,
-            &format!("{:<36}  {:<20}  {:<20}  {:<12}  {:<9}  {:<7}  findings", "run", "started (UTC)", "offering", "release", "phase", "verdict")
+            &format!(
+                "{:<36}  {:<20}  {:<20}  {:<12}  {:<9}  {:<7}  findings",
+                "run", "started (UTC)", "offering", "release", "phase", "verdict"
+            )
         )
     );
     for r in runs {
@@ -160,7 +199,11 @@ pub(crate) fn runs(runs: &[RunSummary]) -> String {
             sef_model::GateOutcome::Pass => paint(GREEN, "pass   "),
             sef_model::GateOutcome::Fail => paint(RED, "fail   "),
         };
-        let incomplete = if r.evidence_complete { "" } else { " (evidence incomplete)" };
+        let incomplete = if r.evidence_complete {
+            ""
+        } else {
+            " (evidence incomplete)"
+        };
         let _ = writeln!(
             o,
             "{:<36}  {:<20}  {:<20}  {:<12}  {:<9}  {verdict}  {}{incomplete}",
@@ -200,16 +243,32 @@ pub(crate) fn short_counts(c: &SeverityCounts) -> String {
 /// A run diff for a terminal.
 pub(crate) fn diff(d: &RunDiff) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "{} {} → {}", paint(BOLD, "Changes from run"), d.from, d.to);
+    let _ = writeln!(
+        o,
+        "{} {} → {}",
+        paint(BOLD, "Changes from run"),
+        d.from,
+        d.to
+    );
     if d.is_empty() {
         let _ = writeln!(o, "\nNo changes: same findings, same evidence.");
         return o;
     }
-    let _ = writeln!(o, "\n{} ({})", paint(BOLD, "New findings"), d.new_findings.len());
+    let _ = writeln!(
+        o,
+        "\n{} ({})",
+        paint(BOLD, "New findings"),
+        d.new_findings.len()
+    );
     for f in &d.new_findings {
         write_finding(&mut o, f, "  + ");
     }
-    let _ = writeln!(o, "\n{} ({})", paint(BOLD, "Fixed findings"), d.fixed_findings.len());
+    let _ = writeln!(
+        o,
+        "\n{} ({})",
+        paint(BOLD, "Fixed findings"),
+        d.fixed_findings.len()
+    );
     for f in &d.fixed_findings {
         write_finding(&mut o, f, "  - ");
     }
@@ -224,11 +283,22 @@ pub(crate) fn diff(d: &RunDiff) -> String {
             write_finding(&mut o, f, "  ? ");
         }
     }
-    let _ = writeln!(o, "\n{} ({})", paint(BOLD, "Evidence changes"), d.evidence_changes.len());
+    let _ = writeln!(
+        o,
+        "\n{} ({})",
+        paint(BOLD, "Evidence changes"),
+        d.evidence_changes.len()
+    );
     for c in &d.evidence_changes {
         let _ = writeln!(o, "  {} {}", c.kind, c.change);
         for f in &c.fields {
-            let _ = writeln!(o, "      {}: {} → {}", f.field, compact(&f.before), compact(&f.after));
+            let _ = writeln!(
+                o,
+                "      {}: {} → {}",
+                f.field,
+                compact(&f.before),
+                compact(&f.after)
+            );
         }
     }
     o

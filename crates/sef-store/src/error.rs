@@ -4,7 +4,9 @@
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database location cannot be created or written.
-    #[error("{location}: cannot open the database for writing: {reason}; choose a writable location with --db or SEF_DATABASE_URL")]
+    #[error(
+        "{location}: cannot open the database for writing: {reason}; choose a writable location with --db or SEF_DATABASE_URL"
+    )]
     Unwritable {
         /// The database location.
         location: String,
@@ -12,7 +14,9 @@ pub enum StoreError {
         reason: String,
     },
     /// The file is not a SQLite database, or is damaged.
-    #[error("{location}: the file is corrupt or is not a sef database ({reason}); move it aside or choose another with --db")]
+    #[error(
+        "{location}: the file is corrupt or is not a sef database ({reason}); move it aside or choose another with --db"
+    )]
     Corrupt {
         /// The database location.
         location: String,
@@ -20,7 +24,9 @@ pub enum StoreError {
         reason: String,
     },
     /// The database was migrated by a newer sef.
-    #[error("{location}: the database was written by a newer version of sef (it has schema migration {found}, this sef knows up to {known}); upgrade sef or choose another database with --db")]
+    #[error(
+        "{location}: the database was written by a newer version of sef (it has schema migration {found}, this sef knows up to {known}); upgrade sef or choose another database with --db"
+    )]
     NewerSchema {
         /// The database location.
         location: String,

@@ -66,8 +66,14 @@ impl Store {
     /// Opens (creating if needed) the store at `url` and applies migrations.
     pub async fn open(url: &StoreUrl) -> Result<Store, StoreError> {
         let (backend, location) = match url {
-            StoreUrl::Sqlite(path) => (Backend::Sqlite(open::sqlite(path).await?), path.display().to_string()),
-            StoreUrl::Postgres(u) => (Backend::Postgres(open::postgres(u, None).await?), url.redacted()),
+            StoreUrl::Sqlite(path) => (
+                Backend::Sqlite(open::sqlite(path).await?),
+                path.display().to_string(),
+            ),
+            StoreUrl::Postgres(u) => (
+                Backend::Postgres(open::postgres(u, None).await?),
+                url.redacted(),
+            ),
         };
         Ok(Store {
             backend,
@@ -82,7 +88,10 @@ impl Store {
         let pool = open::postgres(url, Some(schema)).await?;
         Ok(Store {
             backend: Backend::Postgres(pool),
-            location: format!("{} (schema {schema})", StoreUrl::Postgres(url.to_owned()).redacted()),
+            location: format!(
+                "{} (schema {schema})",
+                StoreUrl::Postgres(url.to_owned()).redacted()
+            ),
             commit_delay: None,
         })
     }

@@ -75,7 +75,9 @@ pub(crate) async fn sqlite(path: &Path) -> Result<SqlitePool, StoreError> {
     // Probe with one connection first so that a corrupt or unwritable file
     // gets a precise error rather than a pool timeout.
     let mut probe = opts.connect().await.map_err(|e| open_error(&location, e))?;
-    let check: Result<(String,), sqlx::Error> = sqlx::query_as("PRAGMA quick_check").fetch_one(&mut probe).await;
+    let check: Result<(String,), sqlx::Error> = sqlx::query_as("PRAGMA quick_check")
+        .fetch_one(&mut probe)
+        .await;
     match check {
         Ok((ok,)) if ok == "ok" => {}
         Ok((problem,)) => {
@@ -158,9 +160,11 @@ pub(crate) async fn postgres(url: &str, schema: Option<&str>) -> Result<PgPool, 
     let mut probe = opts.connect().await.map_err(connect_err)?;
     if let Some(schema) = schema {
         check_schema_name(schema)?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"")))
-            .execute(&mut probe)
-            .await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "CREATE SCHEMA IF NOT EXISTS \"{schema}\""
+        )))
+        .execute(&mut probe)
+        .await?;
         opts = opts.options([("search_path", schema)]);
     }
     probe.close().await.map_err(connect_err)?;
@@ -180,16 +184,20 @@ pub(crate) async fn postgres(url: &str, schema: Option<&str>) -> Result<PgPool, 
 pub(crate) async fn drop_schema(url: &str, schema: &str) -> Result<(), StoreError> {
     check_schema_name(schema)?;
     let mut conn = pg_options(url)?.connect().await?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE")))
-        .execute(&mut conn)
-        .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"
+    )))
+    .execute(&mut conn)
+    .await?;
     Ok(())
 }
 
 fn check_schema_name(schema: &str) -> Result<(), StoreError> {
     let ok = !schema.is_empty()
         && schema.len() <= 63
-        && schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && schema
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !schema.starts_with(|c: char| c.is_ascii_digit());
     if ok {
         Ok(())

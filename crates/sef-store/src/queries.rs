@@ -7,8 +7,8 @@
 use crate::{RunFilter, StoreError};
 use chrono::{DateTime, Utc};
 use sef_model::{
-    AssessmentRun, Digest, Evidence, EvidenceKind, EvidenceStatus, Finding, GateDecision, GateOutcome, KpiValue,
-    Offering, Phase, Release, RunId, RunSummary, SeverityCounts, ToolInfo,
+    AssessmentRun, Digest, Evidence, EvidenceKind, EvidenceStatus, Finding, GateDecision,
+    GateOutcome, KpiValue, Offering, Phase, Release, RunId, RunSummary, SeverityCounts, ToolInfo,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -34,7 +34,8 @@ fn decode<T>(what: &str, v: Option<T>, raw: &str) -> Result<T, StoreError> {
 }
 
 fn parse_id(s: &str) -> Result<RunId, StoreError> {
-    s.parse().map_err(|e: sef_model::IdParseError| StoreError::Decode(e.to_string()))
+    s.parse()
+        .map_err(|e: sef_model::IdParseError| StoreError::Decode(e.to_string()))
 }
 
 const SUMMARY_COLUMNS: &str = "r.id, r.offering, r.release_version, r.phase, r.started_at, r.finished_at, r.outcome, r.evidence_complete, \

@@ -48,7 +48,11 @@ fn redact_password(url: &str) -> String {
         return url.to_owned();
     };
     let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
-    let masked = if userinfo.contains(':') { format!("{user}:***") } else { user.to_owned() };
+    let masked = if userinfo.contains(':') {
+        format!("{user}:***")
+    } else {
+        user.to_owned()
+    };
     format!("{scheme}://{masked}@{host}{tail}")
 }
 
@@ -58,12 +62,30 @@ mod tests {
 
     #[test]
     fn parses_and_redacts() {
-        assert_eq!(StoreUrl::parse("/tmp/x.db"), StoreUrl::Sqlite("/tmp/x.db".into()));
-        assert_eq!(StoreUrl::parse("sqlite:///tmp/x.db"), StoreUrl::Sqlite("/tmp/x.db".into()));
-        assert_eq!(StoreUrl::parse("sqlite:rel.db"), StoreUrl::Sqlite("rel.db".into()));
+        assert_eq!(
+            StoreUrl::parse("/tmp/x.db"),
+            StoreUrl::Sqlite("/tmp/x.db".into())
+        );
+        assert_eq!(
+            StoreUrl::parse("sqlite:///tmp/x.db"),
+            StoreUrl::Sqlite("/tmp/x.db".into())
+        );
+        assert_eq!(
+            StoreUrl::parse("sqlite:rel.db"),
+            StoreUrl::Sqlite("rel.db".into())
+        );
         let pg = StoreUrl::parse("postgres://sef:s3cret@db:5432/sef?sslmode=require");
-        assert_eq!(pg.redacted(), "postgres://sef:***@db:5432/sef?sslmode=require");
-        assert_eq!(StoreUrl::parse("postgres://db/sef").redacted(), "postgres://db/sef");
-        assert_eq!(StoreUrl::parse("postgresql://u@db/sef").redacted(), "postgresql://u@db/sef");
+        assert_eq!(
+            pg.redacted(),
+            "postgres://sef:***@db:5432/sef?sslmode=require"
+        );
+        assert_eq!(
+            StoreUrl::parse("postgres://db/sef").redacted(),
+            "postgres://db/sef"
+        );
+        assert_eq!(
+            StoreUrl::parse("postgresql://u@db/sef").redacted(),
+            "postgresql://u@db/sef"
+        );
     }
 }

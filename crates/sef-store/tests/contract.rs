@@ -1,5 +1,6 @@
 //! The store contract: one suite, run against SQLite and, when
 //! `SEF_TEST_POSTGRES_URL` is set, PostgreSQL (each test in its own schema).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, Duration, SubsecRound, TimeZone, Utc};
 use sef_model::*;
@@ -7,7 +8,10 @@ use sef_store::{RunFilter, RunRepository, Store, StoreError, StoreUrl};
 use std::future::Future;
 
 fn t(secs: i64) -> DateTime<Utc> {
-    (Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap() + Duration::seconds(secs) + Duration::microseconds(123_456)).trunc_subsecs(6)
+    (Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap()
+        + Duration::seconds(secs)
+        + Duration::microseconds(123_456))
+    .trunc_subsecs(6)
 }
 
 fn finding(rule: &str, sev: Severity) -> Finding {
@@ -20,7 +24,11 @@ fn finding(rule: &str, sev: Severity) -> Finding {
         remediation: "do it".into(),
         cwe: vec![Cwe(1104)],
         severity: sev,
-        location: Some(Location { path: "SECURITY.md".into(), line: Some(3), column: None }),
+        location: Some(Location {
+            path: "SECURITY.md".into(),
+            line: Some(3),
+            column: None,
+        }),
         fingerprint: Fingerprint::compute(["repo-facts", rule]),
         status: FindingStatus::Open,
     }
@@ -29,8 +37,15 @@ fn finding(rule: &str, sev: Severity) -> Finding {
 fn run(offering: &str, at: i64, findings: Vec<Finding>) -> AssessmentRun {
     AssessmentRun {
         id: RunId::generate(),
-        offering: Offering { name: offering.into(), owner_team: Some("team ü".into()), kind: OfferingKind::Service },
-        release: Release { version: "1.2.3".into(), phase: Phase::Qualify },
+        offering: Offering {
+            name: offering.into(),
+            owner_team: Some("team ü".into()),
+            kind: OfferingKind::Service,
+        },
+        release: Release {
+            version: "1.2.3".into(),
+            phase: Phase::Qualify,
+        },
         started_at: t(at),
         finished_at: t(at + 1),
         sef_version: "0.1.0".into(),
@@ -43,7 +58,10 @@ fn run(offering: &str, at: i64, findings: Vec<Finding>) -> AssessmentRun {
                 id: EvidenceId::generate(),
                 kind: EvidenceKind::RepositoryFacts,
                 analyzer: "repo-facts".into(),
-                tool: ToolInfo { name: "sef/repo-facts".into(), version: "0.1.0".into() },
+                tool: ToolInfo {
+                    name: "sef/repo-facts".into(),
+                    version: "0.1.0".into(),
+                },
                 started_at: t(at),
                 finished_at: t(at + 1),
                 input_digest: Some(Digest::of_parts(["in"])),
@@ -54,18 +72,25 @@ fn run(offering: &str, at: i64, findings: Vec<Finding>) -> AssessmentRun {
                 id: EvidenceId::generate(),
                 kind: EvidenceKind::RepositoryFacts,
                 analyzer: "other".into(),
-                tool: ToolInfo { name: "x".into(), version: "1".into() },
+                tool: ToolInfo {
+                    name: "x".into(),
+                    version: "1".into(),
+                },
                 started_at: t(at),
                 finished_at: t(at),
                 input_digest: None,
-                status: EvidenceStatus::Failed { reason: "boom".into() },
+                status: EvidenceStatus::Failed {
+                    reason: "boom".into(),
+                },
                 payload: serde_json::Value::Null,
             },
         ],
         findings,
         kpis: vec![KpiValue {
             kpi_id: "integrity.code-review".into(),
-            measurement: KpiMeasurement::NotMeasured { reason: "no git history".into() },
+            measurement: KpiMeasurement::NotMeasured {
+                reason: "no git history".into(),
+            },
         }],
         gate: GateDecision::from_criteria(
             Phase::Qualify,
@@ -87,7 +112,9 @@ where
     Fut: Future<Output = ()>,
 {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&StoreUrl::Sqlite(dir.path().join("sef.db"))).await.unwrap();
+    let store = Store::open(&StoreUrl::Sqlite(dir.path().join("sef.db")))
+        .await
+        .unwrap();
     check(store.clone()).await;
     store.close().await;
 
@@ -110,7 +137,11 @@ fn uuid_suffix() -> String {
 #[tokio::test]
 async fn run_round_trips_exactly() {
     each_backend("roundtrip", |s| async move {
-        let r = run("pay", 0, vec![finding("a", Severity::High), finding("b", Severity::Low)]);
+        let r = run(
+            "pay",
+            0,
+            vec![finding("a", Severity::High), finding("b", Severity::Low)],
+        );
         s.save_run(&r).await.unwrap();
         let back = s.get_run(r.id).await.unwrap().unwrap();
         assert_eq!(back, r);
@@ -122,22 +153,45 @@ async fn run_round_trips_exactly() {
 #[tokio::test]
 async fn listing_is_newest_first_with_counts_and_filters() {
     each_backend("listing", |s| async move {
-        let a = run("pay", 0, vec![finding("a", Severity::Critical), finding("b", Severity::Critical), finding("c", Severity::Info)]);
+        let a = run(
+            "pay",
+            0,
+            vec![
+                finding("a", Severity::Critical),
+                finding("b", Severity::Critical),
+                finding("c", Severity::Info),
+            ],
+        );
         let b = run("pay", 10, vec![]);
         let c = run("ledger", 5, vec![finding("x", Severity::Medium)]);
         for r in [&a, &b, &c] {
             s.save_run(r).await.unwrap();
         }
         let all = s.list_runs(&RunFilter::default()).await.unwrap();
-        assert_eq!(all.iter().map(|r| r.id).collect::<Vec<_>>(), [b.id, c.id, a.id]);
+        assert_eq!(
+            all.iter().map(|r| r.id).collect::<Vec<_>>(),
+            [b.id, c.id, a.id]
+        );
         assert_eq!(all[2].findings.critical, 2);
         assert_eq!(all[2].findings.info, 1);
         assert_eq!(all[2].findings.total(), 3);
         assert_eq!(all[2], a.summary());
 
-        let pay = s.list_runs(&RunFilter { offering: Some("pay".into()), limit: None }).await.unwrap();
+        let pay = s
+            .list_runs(&RunFilter {
+                offering: Some("pay".into()),
+                limit: None,
+            })
+            .await
+            .unwrap();
         assert_eq!(pay.len(), 2);
-        let one = s.list_runs(&RunFilter { offering: None, limit: Some(1) }).await.unwrap();
+        let one = s
+            .list_runs(&RunFilter {
+                offering: None,
+                limit: Some(1),
+            })
+            .await
+            .unwrap();
         assert_eq!(one.len(), 1);
 
         assert_eq!(s.previous_run(&b).await.unwrap(), Some(a.id));
@@ -169,7 +223,11 @@ async fn failed_write_leaves_nothing_behind() {
         s.save_run(&good).await.unwrap();
         // The second finding reuses the first one's id: the insert fails
         // after the run row and evidence rows were written.
-        let mut bad = run("pay", 10, vec![finding("a", Severity::High), finding("b", Severity::Low)]);
+        let mut bad = run(
+            "pay",
+            10,
+            vec![finding("a", Severity::High), finding("b", Severity::Low)],
+        );
         bad.findings[1].id = bad.findings[0].id;
         assert!(s.save_run(&bad).await.is_err());
         assert!(s.get_run(bad.id).await.unwrap().is_none());
@@ -201,7 +259,9 @@ async fn newer_schema_is_refused_not_damaged() {
     s.close().await;
     {
         use sqlx::Connection;
-        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
         sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (29991231000000, 'from the future', 1, x'00', 0)")
             .execute(&mut c)
             .await
@@ -209,7 +269,16 @@ async fn newer_schema_is_refused_not_damaged() {
         c.close().await.unwrap();
     }
     let err = Store::open(&url).await.unwrap_err();
-    assert!(matches!(err, StoreError::NewerSchema { found: 29991231000000, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            StoreError::NewerSchema {
+                found: 29991231000000,
+                ..
+            }
+        ),
+        "{err}"
+    );
     assert!(err.to_string().contains("newer version of sef"), "{err}");
 
     if let Ok(pg) = std::env::var("SEF_TEST_POSTGRES_URL") {
@@ -239,23 +308,37 @@ async fn corrupt_and_unwritable_locations_are_explained() {
     let dir = tempfile::tempdir().unwrap();
     let junk = dir.path().join("junk.db");
     std::fs::write(&junk, vec![0x5a; 8192]).unwrap();
-    let err = Store::open(&StoreUrl::Sqlite(junk.clone())).await.unwrap_err();
+    let err = Store::open(&StoreUrl::Sqlite(junk.clone()))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
     assert!(err.to_string().contains("junk.db"), "{err}");
-    assert_eq!(std::fs::read(&junk).unwrap(), vec![0x5a; 8192], "corrupt file was modified");
+    assert_eq!(
+        std::fs::read(&junk).unwrap(),
+        vec![0x5a; 8192],
+        "corrupt file was modified"
+    );
 
     let file = dir.path().join("a-file");
     std::fs::write(&file, "x").unwrap();
-    let err = Store::open(&StoreUrl::Sqlite(file.join("sub/sef.db"))).await.unwrap_err();
+    let err = Store::open(&StoreUrl::Sqlite(file.join("sub/sef.db")))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Unwritable { .. }), "{err}");
 
-    let err = Store::open(&StoreUrl::Sqlite(dir.path().to_owned())).await.unwrap_err();
+    let err = Store::open(&StoreUrl::Sqlite(dir.path().to_owned()))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Unwritable { .. }), "{err}");
 }
 
 #[tokio::test]
 async fn unreachable_postgres_is_a_connect_error() {
-    let err = Store::open(&StoreUrl::Postgres("postgres://sef:pw@127.0.0.1:1/sef?connect_timeout=2".into())).await.unwrap_err();
+    let err = Store::open(&StoreUrl::Postgres(
+        "postgres://sef:pw@127.0.0.1:1/sef?connect_timeout=2".into(),
+    ))
+    .await
+    .unwrap_err();
     assert!(matches!(err, StoreError::Connect { .. }), "{err}");
     assert!(!err.to_string().contains("pw@"), "password leaked: {err}");
 }

@@ -16,7 +16,10 @@ pub fn run(a: &InitArgs) -> Result<u8> {
     }
     let path = root.join(PLAN_FILE);
     if path.exists() && !a.force {
-        bail!("{}: already exists; edit it, or pass --force to overwrite it", path.display());
+        bail!(
+            "{}: already exists; edit it, or pass --force to overwrite it",
+            path.display()
+        );
     }
     let name = match &a.name {
         Some(n) => n.clone(),

@@ -14,7 +14,10 @@ pub fn list(g: &GlobalArgs, a: &ListArgs) -> Result<u8> {
         offering: a.offering.clone(),
         limit: Some(a.limit),
     }))?;
-    output::emit(&render_runs(&runs, output::format(a.out.format)), a.out.output.as_deref())?;
+    output::emit(
+        &render_runs(&runs, output::format(a.out.format)),
+        a.out.output.as_deref(),
+    )?;
     Ok(crate::EXIT_PASS)
 }
 
@@ -25,7 +28,10 @@ pub fn show(g: &GlobalArgs, a: &ShowArgs) -> Result<u8> {
     let ctx = RunContext {
         store: Some(st.location().to_owned()),
     };
-    output::emit(&render_run(&run, output::format(a.out.format), &ctx), a.out.output.as_deref())?;
+    output::emit(
+        &render_run(&run, output::format(a.out.format), &ctx),
+        a.out.output.as_deref(),
+    )?;
     Ok(crate::EXIT_PASS)
 }
 
@@ -35,7 +41,10 @@ pub fn diff(g: &GlobalArgs, a: &DiffArgs) -> Result<u8> {
     let from = rt.block_on(load(&st, &a.from))?;
     let to = rt.block_on(load(&st, &a.to))?;
     let d = diff_runs(&from, &to);
-    output::emit(&render_diff(&d, output::format(a.out.format)), a.out.output.as_deref())?;
+    output::emit(
+        &render_diff(&d, output::format(a.out.format)),
+        a.out.output.as_deref(),
+    )?;
     Ok(crate::EXIT_PASS)
 }
 
@@ -44,11 +53,18 @@ async fn resolve(st: &Store, reference: &str) -> Result<RunId> {
     let r = reference.trim();
     if r == "latest" || r == "previous" {
         let skip = usize::from(r == "previous");
-        let runs = st.list_runs(&RunFilter { offering: None, limit: Some(2) }).await?;
-        return runs
-            .get(skip)
-            .map(|s| s.id)
-            .with_context(|| format!("there is no `{r}` run in {}; run `sef assess` first", st.location()));
+        let runs = st
+            .list_runs(&RunFilter {
+                offering: None,
+                limit: Some(2),
+            })
+            .await?;
+        return runs.get(skip).map(|s| s.id).with_context(|| {
+            format!(
+                "there is no `{r}` run in {}; run `sef assess` first",
+                st.location()
+            )
+        });
     }
     if let Ok(id) = r.parse::<RunId>() {
         return Ok(id);
@@ -58,19 +74,29 @@ async fn resolve(st: &Store, reference: &str) -> Result<RunId> {
     }
     let ids = st.find_run_ids(r).await?;
     match ids.as_slice() {
-        [] => bail!("no run matches `{r}` in {}; `sef runs list` shows the runs", st.location()),
+        [] => bail!(
+            "no run matches `{r}` in {}; `sef runs list` shows the runs",
+            st.location()
+        ),
         [one] => Ok(*one),
         many => bail!(
             "`{r}` is ambiguous: it matches {} runs ({}); give more characters",
             many.len(),
-            many.iter().take(5).map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .take(5)
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }
 
 async fn load(st: &Store, reference: &str) -> Result<AssessmentRun> {
     let id = resolve(st, reference).await?;
-    st.get_run(id)
-        .await?
-        .with_context(|| format!("run {id} is not in {}; `sef runs list` shows the runs", st.location()))
+    st.get_run(id).await?.with_context(|| {
+        format!(
+            "run {id} is not in {}; `sef runs list` shows the runs",
+            st.location()
+        )
+    })
 }

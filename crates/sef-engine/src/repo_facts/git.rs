@@ -23,7 +23,12 @@ pub struct GitState {
 pub fn read(root: &Path) -> Result<Option<GitState>, String> {
     match gix::discover::upwards(root) {
         Ok(_) => {}
-        Err(e) if e.downcast_any_ref::<gix::discover::upwards::Error>().is_some_and(is_not_a_repo) => return Ok(None),
+        Err(e)
+            if e.downcast_any_ref::<gix::discover::upwards::Error>()
+                .is_some_and(is_not_a_repo) =>
+        {
+            return Ok(None);
+        }
         Err(e) => return Err(format!("cannot locate the git repository: {e}")),
     }
     let repo = gix::discover(root).map_err(|e| format!("cannot open the git repository: {e}"))?;
@@ -35,10 +40,13 @@ pub fn read(root: &Path) -> Result<Option<GitState>, String> {
         Err(e) => return Err(format!("cannot resolve HEAD: {e}")),
     };
     let dirty = if head_commit.is_some() {
-        repo.is_dirty().map_err(|e| format!("cannot compute the work-tree status: {e}"))?
+        repo.is_dirty()
+            .map_err(|e| format!("cannot compute the work-tree status: {e}"))?
     } else {
         // No commit yet: anything in the index is uncommitted.
-        repo.index_or_empty().map(|i| !i.entries().is_empty()).unwrap_or(false)
+        repo.index_or_empty()
+            .map(|i| !i.entries().is_empty())
+            .unwrap_or(false)
     };
     let is_toplevel = repo
         .workdir()
@@ -54,5 +62,10 @@ pub fn read(root: &Path) -> Result<Option<GitState>, String> {
 }
 
 fn is_not_a_repo(e: &gix::discover::upwards::Error) -> bool {
-    matches!(e, gix::discover::upwards::Error::NoGitRepository { .. } | gix::discover::upwards::Error::NoGitRepositoryWithinCeiling { .. } | gix::discover::upwards::Error::NoGitRepositoryWithinFs { .. })
+    matches!(
+        e,
+        gix::discover::upwards::Error::NoGitRepository { .. }
+            | gix::discover::upwards::Error::NoGitRepositoryWithinCeiling { .. }
+            | gix::discover::upwards::Error::NoGitRepositoryWithinFs { .. }
+    )
 }

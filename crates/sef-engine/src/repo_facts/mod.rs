@@ -11,7 +11,8 @@ pub use languages::language_of;
 
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
 use sef_model::{
-    Cwe, Digest, EvidenceKind, Finding, FindingId, FindingKind, FindingStatus, Fingerprint, Severity, ToolInfo,
+    Cwe, Digest, EvidenceKind, Finding, FindingId, FindingKind, FindingStatus, Fingerprint,
+    Severity, ToolInfo,
 };
 use sef_plan::RepoFactsConfig;
 use serde_json::json;
@@ -40,7 +41,14 @@ struct Expected {
 const EXPECTED: &[Expected] = &[
     Expected {
         key: "security_policy",
-        candidates: &["SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md", "SECURITY.rst", "SECURITY.txt", "SECURITY"],
+        candidates: &[
+            "SECURITY.md",
+            ".github/SECURITY.md",
+            "docs/SECURITY.md",
+            "SECURITY.rst",
+            "SECURITY.txt",
+            "SECURITY",
+        ],
         rule: "repo/no-security-policy",
         title: "No security policy (SECURITY.md): reporters do not know how to disclose a vulnerability",
         remediation: "Add SECURITY.md saying how to report a vulnerability, who responds and which versions get fixes",
@@ -49,7 +57,17 @@ const EXPECTED: &[Expected] = &[
     },
     Expected {
         key: "license",
-        candidates: &["LICENSE", "LICENSE.md", "LICENSE.txt", "LICENSE-APACHE", "LICENSE-MIT", "LICENCE", "LICENCE.md", "COPYING", "COPYING.md"],
+        candidates: &[
+            "LICENSE",
+            "LICENSE.md",
+            "LICENSE.txt",
+            "LICENSE-APACHE",
+            "LICENSE-MIT",
+            "LICENCE",
+            "LICENCE.md",
+            "COPYING",
+            "COPYING.md",
+        ],
         rule: "repo/no-license",
         title: "No license file: the terms under which the offering is distributed are not stated",
         remediation: "Add a LICENSE file with the offering's license text",
@@ -58,7 +76,12 @@ const EXPECTED: &[Expected] = &[
     },
     Expected {
         key: "codeowners",
-        candidates: &["CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"],
+        candidates: &[
+            "CODEOWNERS",
+            ".github/CODEOWNERS",
+            "docs/CODEOWNERS",
+            ".gitlab/CODEOWNERS",
+        ],
         rule: "repo/no-codeowners",
         title: "No CODEOWNERS file: changes are not routed to a responsible reviewer",
         remediation: "Add CODEOWNERS naming who must review each part of the code",
@@ -137,10 +160,17 @@ impl Analyzer for RepoFacts {
         }
     }
 
-    fn run(&self, ctx: &AnalysisContext<'_>, progress: &dyn Progress) -> Result<AnalyzerOutput, AnalyzerError> {
+    fn run(
+        &self,
+        ctx: &AnalysisContext<'_>,
+        progress: &dyn Progress,
+    ) -> Result<AnalyzerOutput, AnalyzerError> {
         let root = ctx.root;
         if !root.is_dir() {
-            return Err(AnalyzerError(format!("{} is not a readable directory", root.display())));
+            return Err(AnalyzerError(format!(
+                "{} is not a readable directory",
+                root.display()
+            )));
         }
         let mut partial = Vec::new();
         let mut notes = Vec::new();
@@ -159,7 +189,12 @@ impl Analyzer for RepoFacts {
         };
 
         progress.message("walking files");
-        let w = walk::walk(root, self.config.max_file_bytes, self.config.include_ignored, progress);
+        let w = walk::walk(
+            root,
+            self.config.max_file_bytes,
+            self.config.include_ignored,
+            progress,
+        );
         if !w.errors.is_empty() {
             let quoted: Vec<_> = w.errors.iter().take(ERRORS_QUOTED).cloned().collect();
             partial.push(format!(
@@ -173,15 +208,22 @@ impl Analyzer for RepoFacts {
         let mut findings = Vec::new();
         for exp in EXPECTED {
             let found = exp.candidates.iter().copied().find(|c| exists(root, c));
-            policy.insert(exp.key.into(), json!(found.map(|f| f.trim_end_matches('/'))));
+            policy.insert(
+                exp.key.into(),
+                json!(found.map(|f| f.trim_end_matches('/'))),
+            );
             if found.is_none() {
                 findings.push(missing_finding(exp));
             }
         }
 
         let digest = Digest::of_parts(
-            std::iter::once(git.as_ref().and_then(|g| g.head_commit.clone()).unwrap_or_default())
-                .chain(w.inventory.iter().map(|(p, s)| format!("{p}\0{s}"))),
+            std::iter::once(
+                git.as_ref()
+                    .and_then(|g| g.head_commit.clone())
+                    .unwrap_or_default(),
+            )
+            .chain(w.inventory.iter().map(|(p, s)| format!("{p}\0{s}"))),
         );
         let total_lines: u64 = w.languages.values().map(|l| l.lines).sum();
         let total_code: u64 = w.languages.values().map(|l| l.code_lines).sum();

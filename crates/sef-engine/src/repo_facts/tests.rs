@@ -19,19 +19,36 @@ fn write(root: &Path, rel: &str, text: &str) {
 
 fn git(root: &Path, args: &[&str]) {
     let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .current_dir(root)
         .output()
         .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
 fn counts_languages_and_respects_gitignore() {
     let d = tempfile::tempdir().unwrap();
     let r = d.path();
-    write(r, "src/main.rs", "fn main() {\n\n    println!(\"hi\");\n}\n");
+    write(
+        r,
+        "src/main.rs",
+        "fn main() {\n\n    println!(\"hi\");\n}\n",
+    );
     write(r, "src/lib.py", "x = 1\n");
     write(r, "build/out.rs", "ignored\n");
     write(r, ".gitignore", "build/\n");
@@ -48,7 +65,13 @@ fn counts_languages_and_respects_gitignore() {
     assert_eq!(p["git"], serde_json::Value::Null);
     assert!(out.notes.iter().any(|n| n.contains("no git history")));
 
-    let all = run_on(r, RepoFactsConfig { include_ignored: true, ..Default::default() });
+    let all = run_on(
+        r,
+        RepoFactsConfig {
+            include_ignored: true,
+            ..Default::default()
+        },
+    );
     assert_eq!(all.payload["languages"]["Rust"]["files"], 2);
 }
 
@@ -56,7 +79,13 @@ fn counts_languages_and_respects_gitignore() {
 fn large_files_are_counted_but_not_read() {
     let d = tempfile::tempdir().unwrap();
     write(d.path(), "big.rs", &"x\n".repeat(100));
-    let out = run_on(d.path(), RepoFactsConfig { max_file_bytes: 10, ..Default::default() });
+    let out = run_on(
+        d.path(),
+        RepoFactsConfig {
+            max_file_bytes: 10,
+            ..Default::default()
+        },
+    );
     assert_eq!(out.payload["languages"]["Rust"]["files"], 1);
     assert_eq!(out.payload["languages"]["Rust"]["files_too_large"], 1);
     assert_eq!(out.payload["languages"]["Rust"]["lines"], 0);
@@ -135,7 +164,11 @@ fn broken_git_directory_gives_partial_evidence() {
     git(r, &["add", "."]);
     git(r, &["commit", "-q", "-m", "first"]);
     // The branch ref no longer names an object.
-    write(r, ".git/refs/heads/main", "0123456789012345678901234567890123456789\n");
+    write(
+        r,
+        ".git/refs/heads/main",
+        "0123456789012345678901234567890123456789\n",
+    );
     let out = run_on(r, RepoFactsConfig::default());
     let reason = out.partial.expect("partial");
     assert!(reason.starts_with("git:"), "{reason}");

@@ -40,7 +40,12 @@ pub struct WalkResult {
 }
 
 /// Walks `root` and gathers file and line statistics.
-pub fn walk(root: &Path, max_file_bytes: u64, include_ignored: bool, progress: &dyn Progress) -> WalkResult {
+pub fn walk(
+    root: &Path,
+    max_file_bytes: u64,
+    include_ignored: bool,
+    progress: &dyn Progress,
+) -> WalkResult {
     let merged = Mutex::new(WalkResult::default());
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
@@ -74,7 +79,9 @@ pub fn walk(root: &Path, max_file_bytes: u64, include_ignored: bool, progress: &
         })
     });
 
-    let mut r = merged.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut r = merged
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     r.inventory.sort();
     r.errors.sort();
     r
@@ -89,7 +96,10 @@ struct LocalGuard<'a> {
 impl Drop for LocalGuard<'_> {
     fn drop(&mut self) {
         let local = std::mem::take(&mut self.r);
-        let mut m = self.merged.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut m = self
+            .merged
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         m.total_files += local.total_files;
         m.total_bytes += local.total_bytes;
         m.other_files += local.other_files;
@@ -122,7 +132,10 @@ fn visit(root: &Path, path: &Path, max_file_bytes: u64, r: &mut WalkResult) {
     r.total_bytes += size;
     r.inventory.push((rel, size));
 
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     let Some(lang) = language_of(&name) else {
         r.other_files += 1;
         return;
@@ -146,7 +159,9 @@ fn visit(root: &Path, path: &Path, max_file_bytes: u64, r: &mut WalkResult) {
 /// Counts lines and non-blank lines. `None` for binary content (a NUL byte).
 fn count_lines(path: &Path, limit: u64) -> std::io::Result<Option<(u64, u64)>> {
     let mut buf = Vec::new();
-    std::fs::File::open(path)?.take(limit).read_to_end(&mut buf)?;
+    std::fs::File::open(path)?
+        .take(limit)
+        .read_to_end(&mut buf)?;
     Ok(count_in(&buf))
 }
 
