@@ -128,7 +128,12 @@ fn repo_facts_lines(p: &Value) -> Vec<String> {
             .take(6)
             .map(|(k, lines, files)| {
                 if code > 0 {
-                    format!("{k} {:.0}%", (*lines as f64) * 100.0 / code as f64)
+                    let pct = (*lines as f64) * 100.0 / code as f64;
+                    if pct < 1.0 {
+                        format!("{k} <1%")
+                    } else {
+                        format!("{k} {pct:.0}%")
+                    }
                 } else {
                     format!("{k} ({files} files)")
                 }
