@@ -2,39 +2,16 @@
 //! version, when, over which inputs) and whether it is complete.
 
 use crate::EvidenceId;
+use crate::names::{hash_parts, named_enum};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
 use std::fmt;
 
-/// The kind of evidence. Each analyzer produces exactly one kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum EvidenceKind {
-    /// Facts about the repository: git state, languages, policy files.
-    RepositoryFacts,
-}
-
-impl EvidenceKind {
-    /// Every evidence kind this version of sef knows.
-    pub const ALL: [EvidenceKind; 1] = [EvidenceKind::RepositoryFacts];
-
-    /// The kebab-case name used in files, reports and the store.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EvidenceKind::RepositoryFacts => "repository-facts",
-        }
-    }
-
-    /// Looks a kind up by its kebab-case name.
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == name)
-    }
-}
-
-impl fmt::Display for EvidenceKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+named_enum! {
+    /// The kind of evidence. Each analyzer produces exactly one kind.
+    pub enum EvidenceKind {
+        /// Facts about the repository: git state, languages, policy files.
+        RepositoryFacts => "repository-facts",
     }
 }
 
@@ -60,13 +37,7 @@ impl Digest {
         I: IntoIterator<Item = B>,
         B: AsRef<[u8]>,
     {
-        let mut h = Sha256::new();
-        for p in parts {
-            let p = p.as_ref();
-            h.update((p.len() as u64).to_le_bytes());
-            h.update(p);
-        }
-        Digest(format!("sha256:{}", hex::encode(h.finalize())))
+        Digest(format!("sha256:{}", hex::encode(hash_parts(parts))))
     }
 
     /// Wraps a digest string read back from the store.
@@ -189,7 +160,7 @@ mod tests {
     #[test]
     fn kinds_round_trip() {
         for k in EvidenceKind::ALL {
-            assert_eq!(EvidenceKind::parse(k.as_str()), Some(k));
+            assert_eq!(EvidenceKind::parse(k.as_str()), Some(*k));
         }
     }
 }

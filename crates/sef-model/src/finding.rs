@@ -3,56 +3,33 @@
 //! from run to run.
 
 use crate::FindingId;
+use crate::names::{hash_parts, named_enum};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
 use std::fmt;
 
-/// What family of problem a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FindingKind {
-    /// Missing repository-level security hygiene: no security policy, no
-    /// license, no code owners, no dependency-update configuration.
-    RepositoryHygiene,
-}
-
-impl FindingKind {
-    /// Every finding kind this version of sef knows.
-    pub const ALL: [FindingKind; 1] = [FindingKind::RepositoryHygiene];
-
-    /// The kebab-case name used in files, reports and the store.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FindingKind::RepositoryHygiene => "repository-hygiene",
-        }
-    }
-
-    /// Looks a kind up by its kebab-case name.
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == name)
+named_enum! {
+    /// What family of problem a finding is.
+    pub enum FindingKind {
+        /// Missing repository-level security hygiene: no security policy, no
+        /// license, no code owners, no dependency-update configuration.
+        RepositoryHygiene => "repository-hygiene",
     }
 }
 
-impl fmt::Display for FindingKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+named_enum! {
+    /// Severity, ordered from least to most severe.
+    pub enum Severity {
+        /// Informational; no action required.
+        Info => "info",
+        /// Low.
+        Low => "low",
+        /// Medium.
+        Medium => "medium",
+        /// High.
+        High => "high",
+        /// Critical.
+        Critical => "critical",
     }
-}
-
-/// Severity, ordered from least to most severe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Informational; no action required.
-    Info,
-    /// Low.
-    Low,
-    /// Medium.
-    Medium,
-    /// High.
-    High,
-    /// Critical.
-    Critical,
 }
 
 impl Severity {
@@ -64,28 +41,6 @@ impl Severity {
         Severity::Low,
         Severity::Info,
     ];
-
-    /// The lowercase name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-
-    /// Looks a severity up by its lowercase name.
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::DESCENDING.into_iter().find(|s| s.as_str() == name)
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// A CWE identifier (the number in `CWE-79`).
@@ -141,13 +96,7 @@ impl Fingerprint {
         I: IntoIterator<Item = B>,
         B: AsRef<[u8]>,
     {
-        let mut h = Sha256::new();
-        for p in parts {
-            let p = p.as_ref();
-            h.update((p.len() as u64).to_le_bytes());
-            h.update(p);
-        }
-        let digest = h.finalize();
+        let digest = hash_parts(parts);
         Fingerprint(format!("fp1:{}", hex::encode(&digest[..16])))
     }
 
@@ -168,37 +117,15 @@ impl fmt::Display for Fingerprint {
     }
 }
 
-/// Where a finding stands in its triage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FindingStatus {
-    /// Reported and not yet dealt with.
-    Open,
-    /// A risk accepted by an approver.
-    Accepted,
-    /// Judged not to be a real problem.
-    FalsePositive,
-}
-
-impl FindingStatus {
-    /// The kebab-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FindingStatus::Open => "open",
-            FindingStatus::Accepted => "accepted",
-            FindingStatus::FalsePositive => "false-positive",
-        }
-    }
-
-    /// Looks a status up by its kebab-case name.
-    pub fn parse(name: &str) -> Option<Self> {
-        [
-            FindingStatus::Open,
-            FindingStatus::Accepted,
-            FindingStatus::FalsePositive,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == name)
+named_enum! {
+    /// Where a finding stands in its triage.
+    pub enum FindingStatus {
+        /// Reported and not yet dealt with.
+        Open => "open",
+        /// A risk accepted by an approver.
+        Accepted => "accepted",
+        /// Judged not to be a real problem.
+        FalsePositive => "false-positive",
     }
 }
 

@@ -1,28 +1,18 @@
 //! Gate decisions: the outcome of a checkpoint, criterion by criterion.
 
 use crate::Phase;
+use crate::names::named_enum;
 use serde::{Deserialize, Serialize};
 
-/// The outcome of one criterion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CriterionOutcome {
-    /// The criterion holds.
-    Pass,
-    /// The criterion does not hold.
-    Fail,
-    /// The evidence the criterion reads does not exist.
-    NotMeasured,
-}
-
-impl CriterionOutcome {
-    /// The kebab-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CriterionOutcome::Pass => "pass",
-            CriterionOutcome::Fail => "fail",
-            CriterionOutcome::NotMeasured => "not-measured",
-        }
+named_enum! {
+    /// The outcome of one criterion.
+    pub enum CriterionOutcome {
+        /// The criterion holds.
+        Pass => "pass",
+        /// The criterion does not hold.
+        Fail => "fail",
+        /// The evidence the criterion reads does not exist.
+        NotMeasured => "not-measured",
     }
 }
 
@@ -39,32 +29,13 @@ pub struct CriterionResult {
     pub detail: String,
 }
 
-/// The overall outcome of a gate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum GateOutcome {
-    /// Every criterion passed.
-    Pass,
-    /// At least one criterion failed.
-    Fail,
-}
-
-impl GateOutcome {
-    /// The kebab-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GateOutcome::Pass => "pass",
-            GateOutcome::Fail => "fail",
-        }
-    }
-
-    /// Parses the stored name.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "pass" => Some(GateOutcome::Pass),
-            "fail" => Some(GateOutcome::Fail),
-            _ => None,
-        }
+named_enum! {
+    /// The overall outcome of a gate.
+    pub enum GateOutcome {
+        /// Every criterion passed.
+        Pass => "pass",
+        /// At least one criterion failed.
+        Fail => "fail",
     }
 }
 

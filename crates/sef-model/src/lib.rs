@@ -17,6 +17,7 @@ mod finding;
 mod gate;
 mod ids;
 mod kpi;
+mod names;
 mod offering;
 mod phase;
 mod run;

@@ -2,41 +2,22 @@
 //! is being assessed.
 
 use crate::Phase;
+use crate::names::named_enum;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
-/// What kind of offering this is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OfferingKind {
-    /// A product sold or delivered to customers.
-    Product,
-    /// A component embedded in other offerings.
-    Component,
-    /// A hosted or cloud service.
-    Service,
-    /// A library consumed by other software.
-    Library,
-    /// An application (desktop, mobile, internal tool).
-    Application,
-}
-
-impl OfferingKind {
-    /// The lowercase name used in files and reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OfferingKind::Product => "product",
-            OfferingKind::Component => "component",
-            OfferingKind::Service => "service",
-            OfferingKind::Library => "library",
-            OfferingKind::Application => "application",
-        }
-    }
-}
-
-impl fmt::Display for OfferingKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+named_enum! {
+    /// What kind of offering this is.
+    pub enum OfferingKind {
+        /// A product sold or delivered to customers.
+        Product => "product",
+        /// A component embedded in other offerings.
+        Component => "component",
+        /// A hosted or cloud service.
+        Service => "service",
+        /// A library consumed by other software.
+        Library => "library",
+        /// An application (desktop, mobile, internal tool).
+        Application => "application",
     }
 }
 

@@ -1,26 +1,25 @@
 //! The phases of the SEF's common development process. A release moves
 //! through them in order; each phase ends at a checkpoint.
 
-use serde::{Deserialize, Serialize};
-use std::fmt;
+use crate::names::named_enum;
 use std::str::FromStr;
 
-/// One phase of the common development process, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Phase {
-    /// The offering is an idea being evaluated.
-    Concept,
-    /// Requirements, risk assessment and the security plan are written.
-    Plan,
-    /// The offering is designed, built and unit-tested.
-    Develop,
-    /// Function, system and security testing.
-    Qualify,
-    /// The release is made generally available.
-    Launch,
-    /// Maintenance, fixes and incident response after availability.
-    Lifecycle,
+named_enum! {
+    /// One phase of the common development process, in order.
+    pub enum Phase {
+        /// The offering is an idea being evaluated.
+        Concept => "concept",
+        /// Requirements, risk assessment and the security plan are written.
+        Plan => "plan",
+        /// The offering is designed, built and unit-tested.
+        Develop => "develop",
+        /// Function, system and security testing.
+        Qualify => "qualify",
+        /// The release is made generally available.
+        Launch => "launch",
+        /// Maintenance, fixes and incident response after availability.
+        Lifecycle => "lifecycle",
+    }
 }
 
 /// A phase name that is not one of the six.
@@ -29,28 +28,6 @@ pub enum Phase {
 pub struct PhaseParseError(pub String);
 
 impl Phase {
-    /// All phases in process order.
-    pub const ALL: [Phase; 6] = [
-        Phase::Concept,
-        Phase::Plan,
-        Phase::Develop,
-        Phase::Qualify,
-        Phase::Launch,
-        Phase::Lifecycle,
-    ];
-
-    /// The lowercase name used in files and reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Phase::Concept => "concept",
-            Phase::Plan => "plan",
-            Phase::Develop => "develop",
-            Phase::Qualify => "qualify",
-            Phase::Launch => "launch",
-            Phase::Lifecycle => "lifecycle",
-        }
-    }
-
     /// The phase that follows this one, if any.
     pub fn next(self) -> Option<Phase> {
         let i = Phase::ALL.iter().position(|p| *p == self)?;
@@ -58,17 +35,12 @@ impl Phase {
     }
 }
 
-impl fmt::Display for Phase {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 impl FromStr for Phase {
     type Err = PhaseParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Phase::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|p| p.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| PhaseParseError(s.to_owned()))
     }
@@ -84,7 +56,7 @@ mod tests {
         assert_eq!(Phase::Plan.next(), Some(Phase::Develop));
         assert_eq!(Phase::Lifecycle.next(), None);
         for p in Phase::ALL {
-            assert_eq!(p.as_str().parse::<Phase>().unwrap(), p);
+            assert_eq!(p.as_str().parse::<Phase>().unwrap(), *p);
         }
         assert!("shipping".parse::<Phase>().is_err());
     }

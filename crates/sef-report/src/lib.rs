@@ -8,6 +8,8 @@
 //! Writers are pure functions from model values to strings: no I/O, no
 //! clock, no store.
 
+mod doc;
+mod documents;
 mod html;
 mod json;
 mod markdown;
@@ -46,8 +48,8 @@ pub fn render_run(run: &AssessmentRun, format: Format, ctx: &RunContext) -> Stri
     match format {
         Format::Text => text::run(run, ctx),
         Format::Json => json::run_json(run),
-        Format::Markdown => markdown::run(run),
-        Format::Html => html::run(run),
+        Format::Markdown => markdown::render(&documents::run(run)),
+        Format::Html => html::render(&documents::run(run)),
     }
 }
 
@@ -56,8 +58,8 @@ pub fn render_runs(runs: &[RunSummary], format: Format) -> String {
     match format {
         Format::Text => text::runs(runs),
         Format::Json => json::runs_json(runs),
-        Format::Markdown => markdown::runs(runs),
-        Format::Html => html::runs(runs),
+        Format::Markdown => markdown::render(&documents::runs(runs)),
+        Format::Html => html::render(&documents::runs(runs)),
     }
 }
 
@@ -66,7 +68,7 @@ pub fn render_diff(diff: &RunDiff, format: Format) -> String {
     match format {
         Format::Text => text::diff(diff),
         Format::Json => json::diff_json(diff),
-        Format::Markdown => markdown::diff(diff),
-        Format::Html => html::diff(diff),
+        Format::Markdown => markdown::render(&documents::diff(diff)),
+        Format::Html => html::render(&documents::diff(diff)),
     }
 }

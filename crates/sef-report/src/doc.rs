@@ -1,0 +1,53 @@
+//! A small document model shared by the Markdown and HTML writers: each
+//! report is built once as [`Block`]s and rendered by either writer, which
+//! only knows how to escape and lay out.
+
+/// Inline content.
+#[derive(Debug, Clone)]
+pub(crate) enum Inline {
+    /// Plain text (escaped by the writer).
+    Text(String),
+    /// Monospace text.
+    Code(String),
+    /// Emphasised text.
+    Strong(String),
+    /// Text with a semantic class: `pass`, `fail`, `nm` (not measured) or a
+    /// severity name. HTML colours it; Markdown shows `fail` in bold.
+    Class(&'static str, String),
+    /// A line break inside a cell or paragraph.
+    Break,
+}
+
+/// Inline content as a sequence.
+pub(crate) type Inlines = Vec<Inline>;
+
+/// Block content.
+#[derive(Debug, Clone)]
+pub(crate) enum Block {
+    /// A heading of level 1 or 2.
+    Heading(u8, Inlines),
+    /// A paragraph.
+    Para(Inlines),
+    /// A table; "None." when it has no rows.
+    Table {
+        /// Column headers.
+        head: Vec<&'static str>,
+        /// Rows of cells.
+        rows: Vec<Vec<Inlines>>,
+    },
+    /// A bullet list, each item with optional sub-items.
+    List(Vec<(Inlines, Vec<Inlines>)>),
+}
+
+/// Shorthand for plain text.
+pub(crate) fn t(s: impl Into<String>) -> Inline {
+    Inline::Text(s.into())
+}
+
+/// A document with a title, rendered by [`crate::markdown`] or [`crate::html`].
+pub(crate) struct Doc {
+    /// The page title (HTML `<title>`).
+    pub title: String,
+    /// The content.
+    pub blocks: Vec<Block>,
+}

@@ -1,0 +1,271 @@
+//! The Markdown and HTML reports as documents: what each report says, in
+//! which order, built once for both writers.
+
+use crate::doc::{Block, Doc, Inline, Inlines, t};
+use crate::summary::{evidence_lines, verdict};
+use crate::text::{compact, kpi_text, short_counts};
+use sef_model::{
+    AssessmentRun, CriterionOutcome, EvidenceStatus, Finding, RunDiff, RunSummary, SeverityCounts,
+};
+
+fn findings_table(findings: &[Finding]) -> Block {
+    Block::Table {
+        head: vec!["severity", "rule", "location", "finding", "fix"],
+        rows: findings
+            .iter()
+            .map(|f| {
+                vec![
+                    vec![Inline::Class(
+                        f.severity.as_str(),
+                        f.severity.as_str().to_owned(),
+                    )],
+                    vec![Inline::Code(f.rule_id.clone())],
+                    vec![t(f
+                        .location
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default())],
+                    vec![t(&f.title)],
+                    vec![t(&f.remediation)],
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn h(level: u8, s: impl Into<String>) -> Block {
+    Block::Heading(level, vec![t(s)])
+}
+
+/// The run report.
+pub(crate) fn run(run: &AssessmentRun) -> Doc {
+    let v = verdict(run);
+    let mut b = vec![
+        Block::Heading(
+            1,
+            vec![t(format!(
+                "sef assessment: {} {} (phase: {})",
+                run.offering.name, run.release.version, run.release.phase
+            ))],
+        ),
+        Block::Para(vec![
+            t("Verdict: "),
+            Inline::Class(if v.pass { "pass" } else { "fail" }, v.label.to_owned()),
+            t(format!(" — {}", v.evidence)),
+        ]),
+        Block::Para(vec![
+            t("Run "),
+            Inline::Code(run.id.to_string()),
+            t(format!(
+                " · started {} · sef {}",
+                run.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
+                run.sef_version
+            )),
+        ]),
+    ];
+    if !run.notes.is_empty() {
+        b.push(h(2, "Notes"));
+        b.push(Block::List(
+            run.notes.iter().map(|n| (vec![t(n)], vec![])).collect(),
+        ));
+    }
+
+    b.push(h(2, "Evidence"));
+    if run.evidence.is_empty() {
+        b.push(Block::Para(vec![t("None: no analyzer is enabled.")]));
+    } else {
+        let rows = run
+            .evidence
+            .iter()
+            .map(|e| {
+                let class = match e.status {
+                    EvidenceStatus::Complete => "pass",
+                    EvidenceStatus::Partial { .. } => "nm",
+                    EvidenceStatus::Failed { .. } => "fail",
+                };
+                let mut details: Inlines = Vec::new();
+                for (i, line) in evidence_lines(e).into_iter().enumerate() {
+                    if i > 0 {
+                        details.push(Inline::Break);
+                    }
+                    details.push(t(line));
+                }
+                vec![
+                    vec![t(e.kind.as_str())],
+                    vec![Inline::Class(class, e.status.label().to_owned())],
+                    vec![t(format!("{} {}", e.tool.name, e.tool.version))],
+                    details,
+                ]
+            })
+            .collect();
+        b.push(Block::Table {
+            head: vec!["kind", "status", "tool", "details"],
+            rows,
+        });
+    }
+
+    b.push(h(
+        2,
+        format!("Findings ({})", SeverityCounts::of(&run.findings).total()),
+    ));
+    b.push(findings_table(&run.findings));
+
+    b.push(h(2, "KPIs"));
+    if run.kpis.is_empty() {
+        b.push(Block::Para(vec![Inline::Class(
+            "nm",
+            "Not measured: this version of sef computes no KPIs yet.".to_owned(),
+        )]));
+    } else {
+        b.push(Block::List(
+            run.kpis
+                .iter()
+                .map(|k| {
+                    (
+                        vec![t(format!("{}: {}", k.kpi_id, kpi_text(&k.measurement)))],
+                        vec![],
+                    )
+                })
+                .collect(),
+        ));
+    }
+
+    let outcome = run.gate.outcome.as_str();
+    b.push(Block::Heading(
+        2,
+        vec![
+            t(format!("Gate ({} exit): ", run.gate.phase)),
+            Inline::Class(if v.pass { "pass" } else { "fail" }, outcome.to_owned()),
+        ],
+    ));
+    b.push(Block::Table {
+        head: vec!["result", "criterion", "detail"],
+        rows: run
+            .gate
+            .criteria
+            .iter()
+            .map(|c| {
+                let (class, label) = match c.outcome {
+                    CriterionOutcome::Pass => ("pass", "pass"),
+                    CriterionOutcome::Fail => ("fail", "FAIL"),
+                    CriterionOutcome::NotMeasured => ("nm", "not measured"),
+                };
+                vec![
+                    vec![Inline::Class(class, label.to_owned())],
+                    vec![
+                        Inline::Code(c.id.clone()),
+                        t(format!(" — {}", c.description)),
+                    ],
+                    vec![t(&c.detail)],
+                ]
+            })
+            .collect(),
+    });
+    Doc {
+        title: format!("sef — {} {}", run.offering.name, run.release.version),
+        blocks: b,
+    }
+}
+
+/// A run listing.
+pub(crate) fn runs(runs: &[RunSummary]) -> Doc {
+    let rows = runs
+        .iter()
+        .map(|r| {
+            let incomplete = if r.evidence_complete {
+                ""
+            } else {
+                " (evidence incomplete)"
+            };
+            vec![
+                vec![Inline::Code(r.id.to_string())],
+                vec![t(r.started_at.format("%Y-%m-%d %H:%M:%S").to_string())],
+                vec![t(&r.offering)],
+                vec![t(&r.release_version)],
+                vec![t(r.phase.as_str())],
+                vec![
+                    Inline::Class(r.outcome.as_str(), r.outcome.as_str().to_owned()),
+                    t(incomplete),
+                ],
+                vec![t(short_counts(&r.findings))],
+            ]
+        })
+        .collect();
+    Doc {
+        title: "sef runs".to_owned(),
+        blocks: vec![
+            h(1, "sef runs"),
+            Block::Table {
+                head: vec![
+                    "run",
+                    "started (UTC)",
+                    "offering",
+                    "release",
+                    "phase",
+                    "verdict",
+                    "findings",
+                ],
+                rows,
+            },
+        ],
+    }
+}
+
+/// A run diff.
+pub(crate) fn diff(d: &RunDiff) -> Doc {
+    let mut b = vec![
+        Block::Heading(
+            1,
+            vec![
+                t("Changes from run "),
+                Inline::Code(d.from.to_string()),
+                t(" to "),
+                Inline::Code(d.to.to_string()),
+            ],
+        ),
+        h(2, format!("New findings ({})", d.new_findings.len())),
+        findings_table(&d.new_findings),
+        h(2, format!("Fixed findings ({})", d.fixed_findings.len())),
+        findings_table(&d.fixed_findings),
+    ];
+    if !d.unknown_findings.is_empty() {
+        b.push(h(
+            2,
+            format!("Not re-checked ({})", d.unknown_findings.len()),
+        ));
+        b.push(Block::Para(vec![t(
+            "Absent from the newer run, but their analyzer did not complete there, so they are not counted as fixed.",
+        )]));
+        b.push(findings_table(&d.unknown_findings));
+    }
+    b.push(h(
+        2,
+        format!("Evidence changes ({})", d.evidence_changes.len()),
+    ));
+    b.push(Block::List(
+        d.evidence_changes
+            .iter()
+            .map(|c| {
+                (
+                    vec![
+                        Inline::Strong(c.kind.as_str().to_owned()),
+                        t(format!(" {}", c.change)),
+                    ],
+                    c.fields
+                        .iter()
+                        .map(|f| {
+                            vec![
+                                Inline::Code(f.field.clone()),
+                                t(format!(": {} → {}", compact(&f.before), compact(&f.after))),
+                            ]
+                        })
+                        .collect(),
+                )
+            })
+            .collect(),
+    ));
+    Doc {
+        title: "sef run diff".to_owned(),
+        blocks: b,
+    }
+}
