@@ -3,41 +3,12 @@
 use super::*;
 use crate::NoProgress;
 use sef_plan::Plan;
-use std::process::Command;
+use sef_testkit::{git, write};
 
 fn run_on(root: &Path, config: RepoFactsConfig) -> AnalyzerOutput {
     let plan = Plan::defaults_for(root);
     let ctx = AnalysisContext { root, plan: &plan };
     RepoFacts::new(config).run(&ctx, &NoProgress).unwrap()
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-fn git(root: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.invalid",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(root)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]
