@@ -12,6 +12,7 @@
 
 mod analyzer;
 mod assess;
+pub mod inventory;
 pub mod policy;
 pub mod repo_facts;
 mod runner;
@@ -41,6 +42,11 @@ pub fn builtin(plan: &Plan) -> Vec<Box<dyn Analyzer>> {
     if plan.analyzers.repo_facts.enabled {
         out.push(Box::new(repo_facts::RepoFacts::new(
             plan.analyzers.repo_facts.clone(),
+        )));
+    }
+    if plan.analyzers.inventory.enabled {
+        out.push(Box::new(inventory::InventoryAnalyzer::new(
+            plan.analyzers.inventory.clone(),
         )));
     }
     out

@@ -12,6 +12,8 @@ named_enum! {
     pub enum EvidenceKind {
         /// Facts about the repository: git state, languages, policy files.
         RepositoryFacts => "repository-facts",
+        /// The components the offering ships, from lockfiles, manifests and SBOMs.
+        Inventory => "inventory",
     }
 }
 

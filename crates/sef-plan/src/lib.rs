@@ -50,11 +50,37 @@ impl Default for RepoFactsConfig {
     }
 }
 
+/// Settings of the inventory analyzer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InventoryConfig {
+    /// Whether the analyzer runs.
+    pub enabled: bool,
+    /// Also read lockfiles under node_modules, vendor, target and virtualenvs.
+    pub scan_vendored: bool,
+    /// Also walk files that .gitignore excludes.
+    pub include_ignored: bool,
+    /// Lockfiles larger than this are skipped with a diagnostic.
+    pub max_file_bytes: u64,
+}
+
+impl Default for InventoryConfig {
+    fn default() -> Self {
+        InventoryConfig {
+            enabled: true,
+            scan_vendored: false,
+            include_ignored: false,
+            max_file_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
 /// Which analyzers run, and their settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AnalyzersConfig {
     /// `[analyzers.repo-facts]`.
     pub repo_facts: RepoFactsConfig,
+    /// `[analyzers.inventory]`.
+    pub inventory: InventoryConfig,
 }
 
 /// Where the plan came from.

@@ -2,7 +2,9 @@
 //! validation into a [`Plan`].
 
 use crate::error::line_col;
-use crate::{AnalyzersConfig, Plan, PlanError, PlanSource, RepoFactsConfig, UNVERSIONED};
+use crate::{
+    AnalyzersConfig, InventoryConfig, Plan, PlanError, PlanSource, RepoFactsConfig, UNVERSIONED,
+};
 use sef_model::{Offering, OfferingKind, Phase, Release};
 use serde::Deserialize;
 use std::path::Path;
@@ -51,6 +53,21 @@ struct RawRelease {
 struct RawAnalyzers {
     #[serde(default, rename = "repo-facts")]
     repo_facts: Option<RawRepoFacts>,
+    #[serde(default)]
+    inventory: Option<RawInventory>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInventory {
+    #[serde(default)]
+    enabled: Option<bool>,
+    #[serde(default)]
+    scan_vendored: Option<bool>,
+    #[serde(default)]
+    include_ignored: Option<bool>,
+    #[serde(default)]
+    max_file_bytes: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -78,6 +95,20 @@ impl Ctx<'_> {
             column,
             message: message.into(),
         }
+    }
+
+    /// A size limit in bytes: 1 byte to 1 GiB.
+    fn byte_limit(&self, v: Spanned<i64>, key: &str) -> Result<u64, PlanError> {
+        const MAX: i64 = 1 << 30;
+        let start = v.span().start;
+        let v = v.into_inner();
+        if !(1..=MAX).contains(&v) {
+            return Err(self.err_at(
+                start,
+                format!("`{key}` must be between 1 and {MAX}, got {v}"),
+            ));
+        }
+        Ok(v.unsigned_abs())
     }
 
     /// A short identifier-like text: non-empty, bounded, no control characters.
@@ -156,6 +187,22 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
         }
     }
 
+    let mut inventory = InventoryConfig::default();
+    if let Some(inv) = raw.analyzers.inventory {
+        if let Some(e) = inv.enabled {
+            inventory.enabled = e;
+        }
+        if let Some(v) = inv.scan_vendored {
+            inventory.scan_vendored = v;
+        }
+        if let Some(i) = inv.include_ignored {
+            inventory.include_ignored = i;
+        }
+        if let Some(m) = inv.max_file_bytes {
+            inventory.max_file_bytes = ctx.byte_limit(m, "analyzers.inventory.max_file_bytes")?;
+        }
+    }
+
     let mut pending_sections = Vec::new();
     for (name, present) in [
         ("pti", raw.pti.is_some()),
@@ -171,7 +218,10 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
     Ok(Plan {
         offering,
         release,
-        analyzers: AnalyzersConfig { repo_facts },
+        analyzers: AnalyzersConfig {
+            repo_facts,
+            inventory,
+        },
         source: PlanSource::Defaults,
         pending_sections,
     })

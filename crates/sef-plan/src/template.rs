@@ -38,6 +38,16 @@ max_file_bytes = 8388608
 # Also walk files that .gitignore excludes.
 include_ignored = false
 
+[analyzers.inventory]
+# Components from every lockfile, manifest and SBOM in the repository.
+enabled = true
+# Also read lockfiles under node_modules, vendor, target and virtualenvs.
+scan_vendored = false
+# Also walk files that .gitignore excludes.
+include_ignored = false
+# Lockfiles larger than this are skipped, with a diagnostic.
+max_file_bytes = 268435456
+
 # ---------------------------------------------------------------------------
 # The sections below are accepted and kept with each run; this version of sef
 # does not evaluate them yet (reports say so when they are present).

@@ -87,7 +87,49 @@ pub fn evidence_lines(e: &Evidence) -> Vec<String> {
 fn kind_lines(e: &Evidence) -> Vec<String> {
     match e.kind {
         EvidenceKind::RepositoryFacts => repo_facts_lines(&e.payload),
+        EvidenceKind::Inventory => inventory_lines(&e.payload),
     }
+}
+
+fn inventory_lines(p: &Value) -> Vec<String> {
+    let s = &p["summary"];
+    let mut out = vec![format!(
+        "{} components ({} third-party, {} first-party) from {} file(s)",
+        thousands(num(&s["components"])),
+        thousands(num(&s["third_party"])),
+        thousands(num(&s["first_party"])),
+        num(&s["files"])
+    )];
+    if let Some(Value::Object(eco)) = s.get("by_ecosystem") {
+        if !eco.is_empty() {
+            let parts: Vec<String> = eco.iter().map(|(k, v)| format!("{k} {}", num(v))).collect();
+            out.push(format!("ecosystems: {}", parts.join(", ")));
+        }
+    }
+    let unpinned = num(&s["unpinned"]);
+    if unpinned > 0 {
+        out.push(format!(
+            "{unpinned} unpinned requirement(s): no exact version"
+        ));
+    }
+    if let Some(Value::Array(d)) = p.get("diagnostics") {
+        for diag in d.iter().take(5) {
+            let line = diag["line"]
+                .as_u64()
+                .map(|l| format!(":{l}"))
+                .unwrap_or_default();
+            out.push(format!(
+                "{}: {}{line}: {}",
+                diag["level"].as_str().unwrap_or("note"),
+                diag["file"].as_str().unwrap_or(""),
+                diag["message"].as_str().unwrap_or("")
+            ));
+        }
+        if d.len() > 5 {
+            out.push(format!("… and {} more diagnostic(s)", d.len() - 5));
+        }
+    }
+    out
 }
 
 fn repo_facts_lines(p: &Value) -> Vec<String> {

@@ -1,0 +1,66 @@
+//! The extractor seam: one implementation per file format.
+
+use sef_model::{Component, SourceRef};
+
+/// One file handed to an extractor.
+pub struct Input<'a> {
+    /// Repository-relative path, `/`-separated.
+    pub path: &'a str,
+    /// The file's bytes (bounded by the scan's size limit).
+    pub bytes: &'a [u8],
+}
+
+impl Input<'_> {
+    /// The file as UTF-8 text, or an error naming the line of the first
+    /// invalid byte.
+    pub fn text(&self) -> Result<&str, ExtractError> {
+        std::str::from_utf8(self.bytes).map_err(|e| {
+            let line = crate::text::line_of(self.bytes, e.valid_up_to());
+            ExtractError::at(line, "the file is not valid UTF-8 text")
+        })
+    }
+
+    /// A source reference to a line of this file.
+    pub fn at(&self, line: Option<u32>) -> SourceRef {
+        SourceRef {
+            file: self.path.to_owned(),
+            line,
+        }
+    }
+}
+
+/// Why a file could not be read as its format.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ExtractError {
+    /// 1-based line, when known.
+    pub line: Option<u32>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ExtractError {
+    /// An error at a line.
+    pub fn at(line: Option<u32>, message: impl Into<String>) -> Self {
+        ExtractError {
+            line,
+            message: message.into(),
+        }
+    }
+
+    /// An error without a line.
+    pub fn msg(message: impl Into<String>) -> Self {
+        ExtractError::at(None, message)
+    }
+}
+
+/// Reads one file format into components.
+pub trait Extractor: Send + Sync {
+    /// A stable id, e.g. `cargo-lock`.
+    fn id(&self) -> &'static str;
+    /// Whether this extractor reads the file with this name. `path` is the
+    /// repository-relative path, for formats whose name varies.
+    fn matches(&self, file_name: &str, path: &str) -> bool;
+    /// Parses the file.
+    fn extract(&self, input: &Input<'_>) -> Result<Vec<Component>, ExtractError>;
+}

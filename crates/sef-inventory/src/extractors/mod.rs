@@ -1,0 +1,11 @@
+//! One module per format, and the explicit list of them.
+
+mod cargo_lock;
+
+use crate::Extractor;
+
+/// Every built-in extractor, in matching order (the first that matches a
+/// file reads it).
+pub fn builtin() -> Vec<Box<dyn Extractor>> {
+    vec![Box::new(cargo_lock::CargoLock)]
+}

@@ -1,0 +1,21 @@
+//! The dependency inventory.
+//!
+//! One directory walk finds every lockfile, manifest and SBOM that an
+//! [`Extractor`] recognises; each file is parsed by its extractor (in
+//! parallel) into [`Component`](sef_model::Component)s. A file that cannot
+//! be parsed becomes a [`Diagnostic`] naming the file and line; the walk
+//! goes on with the other files.
+//!
+//! This crate reads files and nothing else: no network (a `pom.xml` is read
+//! as declared, never resolved against a repository), no store, no output.
+
+mod extractor;
+mod extractors;
+mod purl;
+mod scan;
+mod text;
+
+pub use extractor::{ExtractError, Extractor, Input};
+pub use extractors::builtin;
+pub use purl::purl_for;
+pub use scan::{Diagnostic, DiagnosticLevel, Inventory, InventoryOptions, ScannedFile, scan};

@@ -1,0 +1,117 @@
+//! Package URLs (purl) for components, per the purl specification's type
+//! rules: each ecosystem's type, namespace split and name normalisation.
+
+use packageurl::PackageUrl;
+use sef_model::Ecosystem;
+
+/// The purl of a package, or `None` when no valid purl can be formed.
+pub fn purl_for(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> Option<String> {
+    let (ty, namespace, name) = match ecosystem {
+        Ecosystem::CratesIo => ("cargo", None, name.to_owned()),
+        Ecosystem::Npm => match name.strip_prefix('@').and_then(|n| n.split_once('/')) {
+            Some((scope, n)) => ("npm", Some(format!("@{scope}")), n.to_owned()),
+            None => ("npm", None, name.to_owned()),
+        },
+        // PEP 503 normalisation: lowercase, runs of -_. become -.
+        Ecosystem::PyPI => ("pypi", None, pep503(name)),
+        Ecosystem::Go => match name.rsplit_once('/') {
+            Some((ns, n)) => ("golang", Some(ns.to_owned()), n.to_owned()),
+            None => ("golang", None, name.to_owned()),
+        },
+        Ecosystem::RubyGems => ("gem", None, name.to_owned()),
+        Ecosystem::Packagist => match name.split_once('/') {
+            Some((ns, n)) => ("composer", Some(ns.to_owned()), n.to_owned()),
+            None => ("composer", None, name.to_owned()),
+        },
+        Ecosystem::Maven => match name.split_once(':') {
+            Some((group, artifact)) => ("maven", Some(group.to_owned()), artifact.to_owned()),
+            None => ("maven", None, name.to_owned()),
+        },
+        Ecosystem::NuGet => ("nuget", None, name.to_owned()),
+        Ecosystem::Pub => ("pub", None, name.to_lowercase()),
+        Ecosystem::Hex => ("hex", None, name.to_lowercase()),
+        Ecosystem::ConanCenter => ("conan", None, name.to_owned()),
+        Ecosystem::SwiftURL => {
+            let trimmed = name
+                .trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .trim_end_matches(".git");
+            match trimmed.rsplit_once('/') {
+                Some((ns, n)) => ("swift", Some(ns.to_owned()), n.to_owned()),
+                None => ("swift", None, trimmed.to_owned()),
+            }
+        }
+        Ecosystem::Cran => ("cran", None, name.to_owned()),
+        Ecosystem::Bioconductor => ("bioconductor", None, name.to_owned()),
+        Ecosystem::Generic => ("generic", None, name.to_owned()),
+    };
+    if name.is_empty() {
+        return None;
+    }
+    let mut p = PackageUrl::new(ty, name).ok()?;
+    if let Some(ns) = namespace.filter(|n| !n.is_empty()) {
+        p.with_namespace(ns).ok()?;
+    }
+    if let Some(v) = version.filter(|v| !v.is_empty()) {
+        p.with_version(v).ok()?;
+    }
+    Some(p.to_string())
+}
+
+/// PEP 503 name normalisation.
+pub(crate) fn pep503(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+        } else {
+            if sep && !out.is_empty() {
+                out.push('-');
+            }
+            sep = false;
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn purls_follow_the_type_rules() {
+        assert_eq!(
+            purl_for(Ecosystem::CratesIo, "serde", Some("1.0.0")).unwrap(),
+            "pkg:cargo/serde@1.0.0"
+        );
+        assert_eq!(
+            purl_for(Ecosystem::Npm, "@babel/core", Some("7.0.0")).unwrap(),
+            "pkg:npm/%40babel/core@7.0.0"
+        );
+        assert_eq!(
+            purl_for(Ecosystem::PyPI, "Django_Rest.Framework", Some("3.1")).unwrap(),
+            "pkg:pypi/django-rest-framework@3.1"
+        );
+        assert_eq!(
+            purl_for(Ecosystem::Go, "github.com/pkg/errors", Some("v0.9.1")).unwrap(),
+            "pkg:golang/github.com/pkg/errors@v0.9.1"
+        );
+        assert_eq!(
+            purl_for(Ecosystem::Maven, "org.apache:commons-lang3", Some("3.12.0")).unwrap(),
+            "pkg:maven/org.apache/commons-lang3@3.12.0"
+        );
+        assert_eq!(
+            purl_for(Ecosystem::Packagist, "symfony/console", None).unwrap(),
+            "pkg:composer/symfony/console"
+        );
+        assert_eq!(purl_for(Ecosystem::CratesIo, "", None), None);
+    }
+
+    #[test]
+    fn pep503_normalises() {
+        assert_eq!(pep503("Foo__Bar.baz"), "foo-bar-baz");
+        assert_eq!(pep503("requests"), "requests");
+    }
+}

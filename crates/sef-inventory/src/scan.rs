@@ -1,0 +1,254 @@
+//! The one directory walk that serves every extractor, and the parallel
+//! parse of the files it finds.
+
+use crate::{Extractor, Input};
+use rayon::prelude::*;
+use sef_model::Component;
+use serde::Serialize;
+use std::io::Read;
+use std::path::Path;
+
+/// Directories holding other people's installed or vendored code, skipped
+/// unless `scan_vendored` is set: their lockfiles describe those packages'
+/// own development, not what the offering ships.
+pub const VENDORED_DIRS: &[&str] = &[
+    "node_modules",
+    "vendor",
+    "target",
+    "bower_components",
+    ".venv",
+    "venv",
+];
+
+/// Settings of one inventory scan.
+#[derive(Debug, Clone)]
+pub struct InventoryOptions {
+    /// Also walk `node_modules`, `vendor`, `target` and virtualenvs.
+    pub scan_vendored: bool,
+    /// Also walk files excluded by .gitignore.
+    pub include_ignored: bool,
+    /// Files larger than this are not parsed (a diagnostic says so).
+    pub max_file_bytes: u64,
+}
+
+impl Default for InventoryOptions {
+    fn default() -> Self {
+        InventoryOptions {
+            scan_vendored: false,
+            include_ignored: false,
+            max_file_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiagnosticLevel {
+    /// The file could not be read; its components are missing.
+    Error,
+    /// The file was read, but something in it was skipped or is doubtful.
+    Warning,
+}
+
+/// A problem with one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Repository-relative path.
+    pub file: String,
+    /// 1-based line, when known.
+    pub line: Option<u32>,
+    /// The extractor that reported it.
+    pub extractor: String,
+    /// Error or warning.
+    pub level: DiagnosticLevel,
+    /// What is wrong and, where useful, what to do.
+    pub message: String,
+}
+
+/// A file the scan parsed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScannedFile {
+    /// Repository-relative path.
+    pub path: String,
+    /// The extractor that read it.
+    pub extractor: String,
+    /// Components found in it.
+    pub components: usize,
+    /// Whether it was read without error.
+    pub ok: bool,
+}
+
+/// Everything one scan found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Inventory {
+    /// Components, ordered by file, ecosystem, name and version.
+    pub components: Vec<Component>,
+    /// Files read, in path order.
+    pub files: Vec<ScannedFile>,
+    /// Problems, in path order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+struct Candidate {
+    path: std::path::PathBuf,
+    rel: String,
+    extractor: usize,
+}
+
+/// Walks `root` and extracts components from every recognised file.
+pub fn scan(
+    root: &Path,
+    extractors: &[Box<dyn Extractor>],
+    options: &InventoryOptions,
+) -> Inventory {
+    let mut inv = Inventory::default();
+    let mut candidates = Vec::new();
+    let scan_vendored = options.scan_vendored;
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(!options.include_ignored)
+        .git_exclude(!options.include_ignored)
+        .git_global(false)
+        .ignore(!options.include_ignored)
+        .parents(!options.include_ignored)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(move |e| {
+            let name = e.file_name().to_string_lossy();
+            if name == ".git" {
+                return false;
+            }
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir && !scan_vendored && e.depth() > 0 && VENDORED_DIRS.contains(&name.as_ref()))
+        })
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                inv.diagnostics.push(Diagnostic {
+                    file: String::new(),
+                    line: None,
+                    extractor: "walk".into(),
+                    level: DiagnosticLevel::Warning,
+                    message: e.to_string(),
+                });
+                continue;
+            }
+        };
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        let rel = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        if let Some(i) = extractors.iter().position(|x| x.matches(&name, &rel)) {
+            candidates.push(Candidate {
+                path: entry.path().to_owned(),
+                rel,
+                extractor: i,
+            });
+        }
+    }
+
+    let results: Vec<(ScannedFile, Vec<Component>, Option<Diagnostic>)> = candidates
+        .par_iter()
+        .map(|c| read_one(c, extractors, options.max_file_bytes))
+        .collect();
+
+    for (file, components, diag) in results {
+        inv.files.push(file);
+        inv.components.extend(components);
+        inv.diagnostics.extend(diag);
+    }
+    inv.files.sort_by(|a, b| a.path.cmp(&b.path));
+    inv.diagnostics
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    inv.components.sort_by(|a, b| {
+        (
+            &a.source.file,
+            a.ecosystem,
+            &a.name,
+            &a.version,
+            a.source.line,
+        )
+            .cmp(&(
+                &b.source.file,
+                b.ecosystem,
+                &b.name,
+                &b.version,
+                b.source.line,
+            ))
+    });
+    inv
+}
+
+fn read_one(
+    c: &Candidate,
+    extractors: &[Box<dyn Extractor>],
+    limit: u64,
+) -> (ScannedFile, Vec<Component>, Option<Diagnostic>) {
+    let ex = &extractors[c.extractor];
+    let diag = |line, message: String| Diagnostic {
+        file: c.rel.clone(),
+        line,
+        extractor: ex.id().to_owned(),
+        level: DiagnosticLevel::Error,
+        message,
+    };
+    let failed = |d: Diagnostic| {
+        (
+            ScannedFile {
+                path: c.rel.clone(),
+                extractor: ex.id().to_owned(),
+                components: 0,
+                ok: false,
+            },
+            Vec::new(),
+            Some(d),
+        )
+    };
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(&c.path).and_then(|f| f.take(limit + 1).read_to_end(&mut bytes));
+    if let Err(e) = read {
+        return failed(diag(None, format!("cannot read the file: {e}")));
+    }
+    if bytes.len() as u64 > limit {
+        return failed(diag(
+            None,
+            format!(
+                "skipped: larger than {limit} bytes; raise [analyzers.inventory] max_file_bytes to read it"
+            ),
+        ));
+    }
+    let input = Input {
+        path: &c.rel,
+        bytes: &bytes,
+    };
+    match ex.extract(&input) {
+        Ok(mut components) => {
+            for comp in &mut components {
+                if comp.purl.is_none() && !comp.first_party {
+                    comp.purl =
+                        crate::purl_for(comp.ecosystem, &comp.name, comp.version.as_deref());
+                }
+            }
+            (
+                ScannedFile {
+                    path: c.rel.clone(),
+                    extractor: ex.id().to_owned(),
+                    components: components.len(),
+                    ok: true,
+                },
+                components,
+                None,
+            )
+        }
+        Err(e) => failed(diag(e.line, e.message)),
+    }
+}
