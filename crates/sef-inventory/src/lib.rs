@@ -18,4 +18,6 @@ mod text;
 pub use extractor::{ExtractError, Extractor, Input};
 pub use extractors::builtin;
 pub use purl::purl_for;
-pub use scan::{Diagnostic, DiagnosticLevel, Inventory, InventoryOptions, ScannedFile, scan};
+pub use scan::{
+    Diagnostic, DiagnosticLevel, Inventory, InventoryOptions, ScannedFile, extract_file, scan,
+};

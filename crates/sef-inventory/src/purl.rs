@@ -6,6 +6,17 @@ use sef_model::Ecosystem;
 
 /// The purl of a package, or `None` when no valid purl can be formed.
 pub fn purl_for(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> Option<String> {
+    purl_with_vcs(ecosystem, name, version, None)
+}
+
+/// The purl of a package fetched from version control: `vcs_url` (e.g.
+/// `git+https://host/repo.git#commit`) becomes the `vcs_url` qualifier.
+pub fn purl_with_vcs(
+    ecosystem: Ecosystem,
+    name: &str,
+    version: Option<&str>,
+    vcs_url: Option<&str>,
+) -> Option<String> {
     let (ty, namespace, name) = match ecosystem {
         Ecosystem::CratesIo => ("cargo", None, name.to_owned()),
         Ecosystem::Npm => match name.strip_prefix('@').and_then(|n| n.split_once('/')) {
@@ -54,6 +65,9 @@ pub fn purl_for(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> Opti
     }
     if let Some(v) = version.filter(|v| !v.is_empty()) {
         p.with_version(v).ok()?;
+    }
+    if let Some(u) = vcs_url.filter(|u| !u.is_empty()) {
+        p.add_qualifier("vcs_url", u).ok()?;
     }
     Some(p.to_string())
 }

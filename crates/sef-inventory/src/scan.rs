@@ -188,6 +188,74 @@ pub fn scan(
     inv
 }
 
+/// Runs one extractor on one file the way a scan does: extract, give
+/// every third-party component its purl, and merge repeated occurrences of
+/// the same package (same name, version and checksum) into one, keeping the
+/// first declaration and the strongest facts (direct wins over transitive,
+/// runtime over optional over development).
+pub fn extract_file(
+    ex: &dyn Extractor,
+    input: &Input<'_>,
+) -> Result<Vec<Component>, crate::ExtractError> {
+    let components = ex.extract(input)?;
+    let mut out: Vec<Component> = Vec::with_capacity(components.len());
+    let mut seen: std::collections::HashMap<
+        (
+            sef_model::Ecosystem,
+            String,
+            Option<String>,
+            bool,
+            Option<String>,
+            Option<String>,
+        ),
+        usize,
+    > = std::collections::HashMap::new();
+    for mut c in components {
+        if c.purl.is_none() && !c.first_party {
+            c.purl = crate::purl_for(c.ecosystem, &c.name, c.version.as_deref());
+        }
+        let key = (
+            c.ecosystem,
+            c.name.clone(),
+            c.version.clone(),
+            c.first_party,
+            c.checksum.clone(),
+            c.purl.clone(),
+        );
+        match seen.get(&key) {
+            Some(&i) => {
+                let kept = &mut out[i];
+                if c.direct == Some(true) || kept.direct.is_none() {
+                    kept.direct = c.direct.or(kept.direct);
+                }
+                if scope_rank(c.scope) > scope_rank(kept.scope) {
+                    kept.scope = c.scope;
+                }
+                if kept.path.is_empty() || (!c.path.is_empty() && c.path.len() < kept.path.len()) {
+                    if !c.path.is_empty() {
+                        kept.path = c.path;
+                    }
+                }
+            }
+            None => {
+                seen.insert(key, out.len());
+                out.push(c);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn scope_rank(s: sef_model::DependencyScope) -> u8 {
+    use sef_model::DependencyScope::*;
+    match s {
+        Unknown => 0,
+        Development => 1,
+        Optional => 2,
+        Runtime => 3,
+    }
+}
+
 fn read_one(
     c: &Candidate,
     extractors: &[Box<dyn Extractor>],

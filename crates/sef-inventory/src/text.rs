@@ -18,3 +18,71 @@ pub(crate) fn json_error(e: &serde_json::Error) -> crate::ExtractError {
     let line = u32::try_from(e.line()).ok().filter(|l| *l > 0);
     crate::ExtractError::at(line, format!("not valid JSON: {e}"))
 }
+
+/// The first line on which each JSON string literal appears, keyed by its
+/// raw (still escaped) content. One pass over the text; used to give JSON
+/// lockfile components a line number.
+pub(crate) struct JsonLines<'a> {
+    first: std::collections::HashMap<&'a str, u32>,
+}
+
+impl<'a> JsonLines<'a> {
+    /// Indexes every string literal of `text`.
+    pub(crate) fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let mut first = std::collections::HashMap::new();
+        let mut line = 1u32;
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => line += 1,
+                b'"' => {
+                    let start = i + 1;
+                    let mut j = start;
+                    while j < bytes.len() && bytes[j] != b'"' {
+                        if bytes[j] == b'\\' {
+                            j += 1;
+                        } else if bytes[j] == b'\n' {
+                            line += 1;
+                        }
+                        j += 1;
+                    }
+                    if let Some(s) = text.get(start..j.min(bytes.len())) {
+                        first.entry(s).or_insert(line);
+                    }
+                    i = j;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        JsonLines { first }
+    }
+
+    /// The first line of the string literal `s` (unescaped ASCII content).
+    pub(crate) fn line(&self, s: &str) -> Option<u32> {
+        self.first.get(s).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_lines_index_first_occurrence() {
+        let t = "{\n \"a\": \"x\",\n \"b\\\"q\": 1,\n \"a\": 2\n}";
+        let j = JsonLines::new(t);
+        assert_eq!(j.line("a"), Some(2));
+        assert_eq!(j.line("x"), Some(2));
+        assert_eq!(j.line("b\\\"q"), Some(3));
+        assert_eq!(j.line("zzz"), None);
+    }
+
+    #[test]
+    fn line_of_counts_newlines() {
+        assert_eq!(line_of(b"a\nb\nc", 0), Some(1));
+        assert_eq!(line_of(b"a\nb\nc", 4), Some(3));
+        assert_eq!(line_of(b"a", 99), Some(1));
+    }
+}

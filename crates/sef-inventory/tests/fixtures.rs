@@ -48,3 +48,209 @@ fn cargo_lock() {
         ],
     );
 }
+
+#[test]
+fn package_lock_json() {
+    check_format(
+        "packagelockjson",
+        "package-lock",
+        &[
+            (
+                "alias.v1.json",
+                Packages(&[
+                    "@babel/code-frame@7.0.0",
+                    "string-width@4.2.0",
+                    "string-width@5.1.2",
+                ]),
+            ),
+            (
+                "alias.v2.json",
+                Packages(&[
+                    "@babel/code-frame@7.0.0",
+                    "string-width@4.2.0",
+                    "string-width@5.1.2",
+                ]),
+            ),
+            (
+                "both/npm-shrinkwrap.json",
+                Packages(&["supports-color@5.5.0", "wrappy@1.0.2"]),
+            ),
+            (
+                "both/package-lock.json",
+                Packages(&["supports-color@5.5.0", "wrappy@1.0.2"]),
+            ),
+            (
+                "bundled-dependencies.v3.json",
+                Packages(&["ansi-regex@6.2.2", "semver@7.7.2", "strip-ansi@7.1.2"]),
+            ),
+            (
+                "commits.v1.json",
+                Packages(&[
+                    "@segment/analytics.js-integration-facebook-pixel@3b1bb80b302c2e552685dc8a029797ec832ea7c9",
+                    "ansi-styles@1.0.0",
+                    "babel-preset-php@c5a7ba5e0ad98b8db1cb8ce105403dd4b768cced",
+                    "is-number-1@af885e2e890b9ef0875edd2b117305119ee5bdc5",
+                    "is-number-1@be5935f8d2595bcd97b05718ef1eeae08d812e10",
+                    "is-number-2@82dcc8e914dabd9305ab9ae580709a7825e824f5",
+                    "is-number-2@d5ac0584ee9ae7bd9288220a39780f155b9ad4c8",
+                    "is-number-3@82ae8802978da40d7f1be5ad5943c9e550ab2c89",
+                    "is-number-3@d5ac0584ee9ae7bd9288220a39780f155b9ad4c8",
+                    "is-number-4@af885e2e890b9ef0875edd2b117305119ee5bdc5",
+                    "is-number-5@af885e2e890b9ef0875edd2b117305119ee5bdc5",
+                    "is-number-6@af885e2e890b9ef0875edd2b117305119ee5bdc5",
+                    "postcss-calc@7.0.1",
+                    "raven-js@c2b377e7a254264fd4a1fe328e4e3cfc9e245570",
+                    "slick-carousel@280b560161b751ba226d50c7db1e0a14a78c2de0",
+                ]),
+            ),
+            (
+                "commits.v2.json",
+                Packages(&[
+                    "@segment/analytics.js-integration-facebook-pixel@2.4.1",
+                    "ansi-styles@1.0.0",
+                    "babel-preset-php@1.1.1",
+                    // Same version, two commits (two integrity values): two components.
+                    "is-number-1@3.0.0",
+                    "is-number-1@3.0.0",
+                    "is-number-2@2.0.0",
+                    "is-number-2@2.0.0",
+                    "is-number-3@2.0.0",
+                    "is-number-3@3.0.0",
+                    "is-number-4@3.0.0",
+                    "is-number-5@3.0.0",
+                    "postcss-calc@7.0.1",
+                    "raven-js@c2b377e7a254264fd4a1fe328e4e3cfc9e245570",
+                    "slick-carousel@1.7.1",
+                ]),
+            ),
+            ("empty.v1.json", Packages(&[])),
+            ("empty.v2.json", Packages(&[])),
+            (
+                "files.v1.json",
+                Packages(&["lodash@1.3.1", "other_package (first-party)"]),
+            ),
+            (
+                "files.v2.json",
+                Packages(&["abbrev@1.0.9", "abbrev@2.3.4", "etag@1.8.0 (first-party)"]),
+            ),
+            (
+                "nested-dependencies-dup.v1.json",
+                Packages(&[
+                    "@vue/component-compiler-utils@2.6.0",
+                    "autoprefixer@9.5.1",
+                    "babel-code-frame@6.26.0",
+                    "css-declaration-sorter@4.0.1",
+                    "cssnano-preset-default@4.0.7",
+                    "cssnano-util-raw-cache@4.0.1",
+                    "cssnano@4.1.10",
+                    "friendly-errors-webpack-plugin@1.7.0",
+                    "postcss-calc@7.0.1",
+                    "postcss-colormin@4.0.3",
+                    "postcss-convert-values@4.0.1",
+                    "postcss-discard-comments@4.0.2",
+                    "postcss-discard-duplicates@4.0.2",
+                    "postcss-discard-empty@4.0.1",
+                    "postcss-discard-overridden@4.0.1",
+                    "postcss-loader@3.0.0",
+                    "postcss-merge-longhand@4.0.11",
+                    "postcss-merge-rules@4.0.3",
+                    "postcss-minify-font-values@4.0.2",
+                    "postcss-minify-gradients@4.0.2",
+                    "postcss-minify-params@4.0.2",
+                    "postcss-minify-selectors@4.0.2",
+                    "postcss-normalize-charset@4.0.1",
+                    "postcss-normalize-display-values@4.0.2",
+                    "postcss-normalize-positions@4.0.2",
+                    "postcss-normalize-repeat-style@4.0.2",
+                    "postcss-normalize-string@4.0.2",
+                    "postcss-normalize-timing-functions@4.0.2",
+                    "postcss-normalize-unicode@4.0.1",
+                    "postcss-normalize-url@4.0.1",
+                    "postcss-normalize-whitespace@4.0.2",
+                    "postcss-ordered-values@4.1.2",
+                    "postcss-reduce-initial@4.0.3",
+                    "postcss-reduce-transforms@4.0.2",
+                    "postcss-svgo@4.0.2",
+                    "postcss-unique-selectors@4.0.1",
+                    // Installed many times over; one component per version.
+                    "supports-color@2.0.0",
+                    "supports-color@5.5.0",
+                    "supports-color@6.1.0",
+                ]),
+            ),
+            (
+                "nested-dependencies-dup.v2.json",
+                Packages(&["supports-color@2.0.0", "supports-color@6.1.0"]),
+            ),
+            (
+                "nested-dependencies.v1.json",
+                Packages(&[
+                    "postcss-calc@7.0.1",
+                    "postcss@6.0.23",
+                    "postcss@7.0.16",
+                    "supports-color@5.5.0",
+                    "supports-color@6.1.0",
+                ]),
+            ),
+            (
+                "nested-dependencies.v2.json",
+                Packages(&[
+                    "postcss-calc@7.0.1",
+                    "postcss@6.0.23",
+                    "postcss@7.0.16",
+                    "supports-color@5.5.0",
+                    "supports-color@6.1.0",
+                ]),
+            ),
+            ("not-json.txt", Error("not valid JSON")),
+            (
+                "npm-shrinkwrap-only/npm-shrinkwrap.json",
+                Packages(&["supports-color@5.5.0", "wrappy@1.0.2"]),
+            ),
+            (
+                "null.v2.jsontest",
+                Error("the top level must be a JSON object"),
+            ),
+            ("one-package-dev.v1.json", Packages(&["wrappy@1.0.2"])),
+            ("one-package-dev.v2.json", Packages(&["wrappy@1.0.2"])),
+            ("one-package.v1.json", Packages(&["wrappy@1.0.2"])),
+            ("one-package.v2.json", Packages(&["wrappy@1.0.2"])),
+            (
+                "optional-package.v1.json",
+                Packages(&["supports-color@5.5.0", "wrappy@1.0.2"]),
+            ),
+            (
+                "optional-package.v2.json",
+                Packages(&["supports-color@5.5.0", "wrappy@1.0.2"]),
+            ),
+            (
+                "package-lock-only/package-lock.json",
+                Packages(&["supports-color@5.5.0", "wrappy@1.0.2"]),
+            ),
+            (
+                "same-package-different-groups.v1.json",
+                Packages(&["ajv@5.5.2", "eslint@1.2.3", "table@1.0.0"]),
+            ),
+            (
+                "same-package-different-groups.v2.json",
+                Packages(&["ajv@5.5.2", "eslint@1.2.3", "table@1.0.0"]),
+            ),
+            (
+                "scoped-packages.v1.json",
+                Packages(&["@babel/code-frame@7.0.0", "wrappy@1.0.2"]),
+            ),
+            (
+                "scoped-packages.v2.json",
+                Packages(&["@babel/code-frame@7.0.0", "wrappy@1.0.2"]),
+            ),
+            (
+                "two-packages.v1.json",
+                Packages(&["supports-color@5.5.0", "wrappy@1.0.2"]),
+            ),
+            (
+                "two-packages.v2.json",
+                Packages(&["supports-color@5.5.0", "wrappy@1.0.2"]),
+            ),
+        ],
+    );
+}

@@ -1,11 +1,15 @@
 //! One module per format, and the explicit list of them.
 
 mod cargo_lock;
+mod package_lock;
 
 use crate::Extractor;
 
 /// Every built-in extractor, in matching order (the first that matches a
 /// file reads it).
 pub fn builtin() -> Vec<Box<dyn Extractor>> {
-    vec![Box::new(cargo_lock::CargoLock)]
+    vec![
+        Box::new(cargo_lock::CargoLock),
+        Box::new(package_lock::PackageLock),
+    ]
 }

@@ -2,7 +2,7 @@
 //! directory in ../shared/data/lockfiles and compares with expectations.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
-use sef_inventory::{Input, builtin};
+use sef_inventory::{Input, builtin, extract_file};
 use sef_model::Component;
 use std::path::PathBuf;
 
@@ -62,10 +62,13 @@ pub fn check_format(format: &str, extractor_id: &str, cases: &[(&str, Expect)]) 
     for (file, expect) in cases {
         let bytes = std::fs::read(dir.join(file)).unwrap();
         let rel = format!("{format}/{file}");
-        let got = ex.extract(&Input {
-            path: &rel,
-            bytes: &bytes,
-        });
+        let got = extract_file(
+            ex.as_ref(),
+            &Input {
+                path: &rel,
+                bytes: &bytes,
+            },
+        );
         match (expect, got) {
             (Expect::Packages(want), Ok(comps)) => {
                 let mut got: Vec<String> = comps.iter().map(label).collect();
