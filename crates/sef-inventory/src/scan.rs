@@ -188,6 +188,16 @@ pub fn scan(
     inv
 }
 
+/// What makes two occurrences the same component.
+type DedupeKey = (
+    sef_model::Ecosystem,
+    String,
+    Option<String>,
+    bool,
+    Option<String>,
+    Option<String>,
+);
+
 /// Runs one extractor on one file the way a scan does: extract, give
 /// every third-party component its purl, and merge repeated occurrences of
 /// the same package (same name, version and checksum) into one, keeping the
@@ -199,17 +209,7 @@ pub fn extract_file(
 ) -> Result<Vec<Component>, crate::ExtractError> {
     let components = ex.extract(input)?;
     let mut out: Vec<Component> = Vec::with_capacity(components.len());
-    let mut seen: std::collections::HashMap<
-        (
-            sef_model::Ecosystem,
-            String,
-            Option<String>,
-            bool,
-            Option<String>,
-            Option<String>,
-        ),
-        usize,
-    > = std::collections::HashMap::new();
+    let mut seen: std::collections::HashMap<DedupeKey, usize> = std::collections::HashMap::new();
     for mut c in components {
         if c.purl.is_none() && !c.first_party {
             c.purl = crate::purl_for(c.ecosystem, &c.name, c.version.as_deref());
@@ -231,10 +231,9 @@ pub fn extract_file(
                 if scope_rank(c.scope) > scope_rank(kept.scope) {
                     kept.scope = c.scope;
                 }
-                if kept.path.is_empty() || (!c.path.is_empty() && c.path.len() < kept.path.len()) {
-                    if !c.path.is_empty() {
-                        kept.path = c.path;
-                    }
+                let shorter = kept.path.is_empty() || c.path.len() < kept.path.len();
+                if !c.path.is_empty() && shorter {
+                    kept.path = c.path;
                 }
             }
             None => {

@@ -178,19 +178,17 @@ fn v2(
 /// Splits a v1 version into (real name, version): `npm:real@1.0.0` for an
 /// alias, the commit for a git URL, the version otherwise.
 fn v1_version(key: &str, version: &str) -> (String, String) {
-    if let Some(alias) = version.strip_prefix("npm:") {
-        if let Some(at) = alias.rfind('@').filter(|i| *i > 0) {
-            return (alias[..at].to_owned(), alias[at + 1..].to_owned());
-        }
+    if let Some(alias) = version.strip_prefix("npm:")
+        && let Some(at) = alias.rfind('@').filter(|i| *i > 0)
+    {
+        return (alias[..at].to_owned(), alias[at + 1..].to_owned());
     }
-    if version.contains("://")
+    let git = version.contains("://")
         || version.starts_with("github:")
         || version.starts_with("gitlab:")
-        || version.starts_with("bitbucket:")
-    {
-        if let Some((_, commit)) = version.rsplit_once('#') {
-            return (key.to_owned(), commit.to_owned());
-        }
+        || version.starts_with("bitbucket:");
+    if git && let Some((_, commit)) = version.rsplit_once('#') {
+        return (key.to_owned(), commit.to_owned());
     }
     (key.to_owned(), version.to_owned())
 }
