@@ -100,11 +100,11 @@ fn inventory_lines(p: &Value) -> Vec<String> {
         thousands(num(&s["first_party"])),
         num(&s["files"])
     )];
-    if let Some(Value::Object(eco)) = s.get("by_ecosystem") {
-        if !eco.is_empty() {
-            let parts: Vec<String> = eco.iter().map(|(k, v)| format!("{k} {}", num(v))).collect();
-            out.push(format!("ecosystems: {}", parts.join(", ")));
-        }
+    if let Some(Value::Object(eco)) = s.get("by_ecosystem")
+        && !eco.is_empty()
+    {
+        let parts: Vec<String> = eco.iter().map(|(k, v)| format!("{k} {}", num(v))).collect();
+        out.push(format!("ecosystems: {}", parts.join(", ")));
     }
     let unpinned = num(&s["unpinned"]);
     if unpinned > 0 {
