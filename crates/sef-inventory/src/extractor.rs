@@ -2,12 +2,39 @@
 
 use sef_model::{Component, SourceRef};
 
+/// Reads another file named by the one being extracted (a `-r` include),
+/// given its path relative to the including file's directory. It returns
+/// the file's repository-relative path and bytes, and refuses paths that
+/// leave the repository.
+pub type IncludeReader<'a> = &'a (dyn Fn(&str, &str) -> Result<(String, Vec<u8>), String> + Sync);
+
 /// One file handed to an extractor.
 pub struct Input<'a> {
     /// Repository-relative path, `/`-separated.
     pub path: &'a str,
     /// The file's bytes (bounded by the scan's size limit).
     pub bytes: &'a [u8],
+    /// Reads included files, when the format has includes and the caller
+    /// allows them.
+    pub include: Option<IncludeReader<'a>>,
+}
+
+/// What an extractor found in one file.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    /// The components.
+    pub components: Vec<Component>,
+    /// Lines that were skipped or are doubtful: (line, message).
+    pub warnings: Vec<(Option<u32>, String)>,
+}
+
+impl From<Vec<Component>> for Extracted {
+    fn from(components: Vec<Component>) -> Self {
+        Extracted {
+            components,
+            warnings: Vec::new(),
+        }
+    }
 }
 
 impl Input<'_> {
@@ -18,6 +45,15 @@ impl Input<'_> {
             let line = crate::text::line_of(self.bytes, e.valid_up_to());
             ExtractError::at(line, "the file is not valid UTF-8 text")
         })
+    }
+
+    /// The same file with different bytes (an included file).
+    pub fn with<'b>(&'b self, path: &'b str, bytes: &'b [u8]) -> Input<'b> {
+        Input {
+            path,
+            bytes,
+            include: self.include,
+        }
     }
 
     /// A source reference to a line of this file.
@@ -62,5 +98,5 @@ pub trait Extractor: Send + Sync {
     /// repository-relative path, for formats whose name varies.
     fn matches(&self, file_name: &str, path: &str) -> bool;
     /// Parses the file.
-    fn extract(&self, input: &Input<'_>) -> Result<Vec<Component>, ExtractError>;
+    fn extract(&self, input: &Input<'_>) -> Result<Extracted, ExtractError>;
 }

@@ -15,7 +15,7 @@ mod purl;
 mod scan;
 mod text;
 
-pub use extractor::{ExtractError, Extractor, Input};
+pub use extractor::{ExtractError, Extracted, Extractor, IncludeReader, Input};
 pub use extractors::builtin;
 pub use purl::purl_for;
 pub use scan::{

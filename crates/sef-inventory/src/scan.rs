@@ -156,9 +156,9 @@ pub fn scan(
         }
     }
 
-    let results: Vec<(ScannedFile, Vec<Component>, Option<Diagnostic>)> = candidates
+    let results: Vec<(ScannedFile, Vec<Component>, Vec<Diagnostic>)> = candidates
         .par_iter()
-        .map(|c| read_one(c, extractors, options.max_file_bytes))
+        .map(|c| read_one(root, c, extractors, options.max_file_bytes))
         .collect();
 
     for (file, components, diag) in results {
@@ -169,6 +169,17 @@ pub fn scan(
     inv.files.sort_by(|a, b| a.path.cmp(&b.path));
     inv.diagnostics
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    // A file included by another (requirements `-r`) is also scanned on its
+    // own; keep one occurrence of each declaration.
+    let mut declared = std::collections::HashSet::new();
+    inv.components.retain(|c| {
+        declared.insert((
+            c.source.file.clone(),
+            c.source.line,
+            c.name.clone(),
+            c.version.clone(),
+        ))
+    });
     inv.components.sort_by(|a, b| {
         (
             &a.source.file,
@@ -206,8 +217,11 @@ type DedupeKey = (
 pub fn extract_file(
     ex: &dyn Extractor,
     input: &Input<'_>,
-) -> Result<Vec<Component>, crate::ExtractError> {
-    let components = ex.extract(input)?;
+) -> Result<crate::Extracted, crate::ExtractError> {
+    let crate::Extracted {
+        components,
+        warnings,
+    } = ex.extract(input)?;
     let mut out: Vec<Component> = Vec::with_capacity(components.len());
     let mut seen: std::collections::HashMap<DedupeKey, usize> = std::collections::HashMap::new();
     for mut c in components {
@@ -242,7 +256,10 @@ pub fn extract_file(
             }
         }
     }
-    Ok(out)
+    Ok(crate::Extracted {
+        components: out,
+        warnings,
+    })
 }
 
 fn scope_rank(s: sef_model::DependencyScope) -> u8 {
@@ -256,16 +273,17 @@ fn scope_rank(s: sef_model::DependencyScope) -> u8 {
 }
 
 fn read_one(
+    root: &Path,
     c: &Candidate,
     extractors: &[Box<dyn Extractor>],
     limit: u64,
-) -> (ScannedFile, Vec<Component>, Option<Diagnostic>) {
+) -> (ScannedFile, Vec<Component>, Vec<Diagnostic>) {
     let ex = &extractors[c.extractor];
-    let diag = |line, message: String| Diagnostic {
+    let diag = |line, level, message: String| Diagnostic {
         file: c.rel.clone(),
         line,
         extractor: ex.id().to_owned(),
-        level: DiagnosticLevel::Error,
+        level,
         message,
     };
     let failed = |d: Diagnostic| {
@@ -277,45 +295,72 @@ fn read_one(
                 ok: false,
             },
             Vec::new(),
-            Some(d),
+            vec![d],
         )
     };
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(&c.path).and_then(|f| f.take(limit + 1).read_to_end(&mut bytes));
-    if let Err(e) = read {
-        return failed(diag(None, format!("cannot read the file: {e}")));
-    }
-    if bytes.len() as u64 > limit {
-        return failed(diag(
-            None,
-            format!(
-                "skipped: larger than {limit} bytes; raise [analyzers.inventory] max_file_bytes to read it"
-            ),
-        ));
-    }
+    let bytes = match read_bounded(&c.path, limit) {
+        Ok(b) => b,
+        Err(e) => return failed(diag(None, DiagnosticLevel::Error, e)),
+    };
+    let include = |from: &str, rel: &str| read_include(root, from, rel, limit);
     let input = Input {
         path: &c.rel,
         bytes: &bytes,
+        include: Some(&include),
     };
-    match ex.extract(&input) {
-        Ok(mut components) => {
-            for comp in &mut components {
-                if comp.purl.is_none() && !comp.first_party {
-                    comp.purl =
-                        crate::purl_for(comp.ecosystem, &comp.name, comp.version.as_deref());
-                }
-            }
+    match extract_file(ex.as_ref(), &input) {
+        Ok(found) => {
+            let warnings = found
+                .warnings
+                .into_iter()
+                .map(|(line, m)| diag(line, DiagnosticLevel::Warning, m))
+                .collect();
             (
                 ScannedFile {
                     path: c.rel.clone(),
                     extractor: ex.id().to_owned(),
-                    components: components.len(),
+                    components: found.components.len(),
                     ok: true,
                 },
-                components,
-                None,
+                found.components,
+                warnings,
             )
         }
-        Err(e) => failed(diag(e.line, e.message)),
+        Err(e) => failed(diag(e.line, DiagnosticLevel::Error, e.message)),
     }
+}
+
+/// Reads at most `limit` bytes of a file, or says why not.
+fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "skipped: larger than {limit} bytes; raise [analyzers.inventory] max_file_bytes to read it"
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Reads a file included by `from` (repository-relative), refusing any
+/// path that resolves outside the repository.
+fn read_include(
+    root: &Path,
+    from: &str,
+    rel: &str,
+    limit: u64,
+) -> Result<(String, Vec<u8>), String> {
+    let base = Path::new(from).parent().unwrap_or(Path::new(""));
+    let joined = root.join(base).join(rel);
+    let real = joined
+        .canonicalize()
+        .map_err(|e| format!("cannot read included file {rel}: {e}"))?;
+    let real_root = root.canonicalize().map_err(|e| e.to_string())?;
+    let inside = real
+        .strip_prefix(&real_root)
+        .map_err(|_| format!("included file {rel} is outside the repository; not read"))?;
+    let bytes = read_bounded(&real, limit)?;
+    Ok((inside.to_string_lossy().replace('\\', "/"), bytes))
 }

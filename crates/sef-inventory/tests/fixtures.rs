@@ -254,3 +254,93 @@ fn package_lock_json() {
         ],
     );
 }
+
+#[test]
+fn requirements_txt() {
+    check_format(
+        "requirements",
+        "requirements",
+        &[
+            (
+                "comments.txt",
+                Packages(&[
+                    "PyCrypto@1.2-alpha",
+                    "GMPY2@1",
+                    "SymPy@1.2",
+                    "requests@1.0",
+                    "six@1.2",
+                ]),
+            ),
+            (
+                "env_var.txt",
+                Packages(&["asdf@1.2", "qwert", "another@1.0"]),
+            ),
+            (
+                "example.txt",
+                Packages(&[
+                    "pytest",
+                    "pytest-cov",
+                    "beautifulsoup4",
+                    "docopt@0.6.1",
+                    "requests",
+                    "urllib3",
+                    "keyring",
+                    "coverage",
+                    "Mopidy-Dirble",
+                    // from `-r other-requirements.txt`
+                    "pandas@2.2.3",
+                ]),
+            ),
+            ("extras.txt", Packages(&["pyjwt@2.1.0", "celery@4.4.7"])),
+            ("invalid.txt", Packages(&["asdf", "urllib3"])),
+            ("loop.txt", Packages(&[])),
+            (
+                "multiline_and_comments.txt",
+                Packages(&["pkgA@1.0", "pkgB@2.0"]),
+            ),
+            ("no_version.txt", Packages(&["PyCrypto", "GMPY2", "SymPy"])),
+            ("other-loop.txt", Packages(&[])),
+            ("other-requirements.txt", Packages(&["pandas@2.2.3"])),
+            (
+                "per_req_options.txt",
+                Packages(&[
+                    "foo1@1.0",
+                    "foo2@1.0",
+                    "foo3@1.0",
+                    "foo4@1.0",
+                    "foo5@1.0",
+                    "foo6@1.0",
+                    "foo7@1.0",
+                    "foo8@1.0",
+                    "foo9@1.0",
+                    "foo10",
+                    "foo11@1.0",
+                    "foo12@1.0",
+                    "foo13@1.0",
+                    "foo14@1.0",
+                    "foo15",
+                    "foo16-Client@1.0",
+                    "foo17--hash@1.0",
+                    "foo18-Client@1.0",
+                ]),
+            ),
+            ("trailing_backslash.txt", Packages(&["pkg1@1.0"])),
+            (
+                "with_versions.txt",
+                Packages(&[
+                    "nltk@3.2.2",
+                    "tabulate@0.7.7",
+                    "newspaper3k",
+                    "asdf",
+                    "qwerty@0.1",
+                    "hy-phen@1.2",
+                    "under_score@1.3",
+                    "pkg.dot.name@5.0.0",
+                    "combination-._-.also_-._valid",
+                    "yolo@1.0",
+                    "pkg",
+                ]),
+            ),
+        ],
+    );
+}

@@ -5,7 +5,7 @@
 //! on. Version 1 lockfiles keep checksums in a `[metadata]` table.
 
 use crate::text::{line_of, toml_error};
-use crate::{ExtractError, Extractor, Input};
+use crate::{ExtractError, Extracted, Extractor, Input};
 use sef_model::{Component, DependencyScope, Ecosystem};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -43,7 +43,7 @@ impl Extractor for CargoLock {
         file_name == "Cargo.lock"
     }
 
-    fn extract(&self, input: &Input<'_>) -> Result<Vec<Component>, ExtractError> {
+    fn extract(&self, input: &Input<'_>) -> Result<Extracted, ExtractError> {
         let text = input.text()?;
         let lock: Lock = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
 
@@ -157,7 +157,7 @@ impl Extractor for CargoLock {
                 .unwrap_or_default();
             out.push(c);
         }
-        Ok(out)
+        Ok(out.into())
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod cargo_lock;
 mod package_lock;
+mod requirements;
 
 use crate::Extractor;
 
@@ -11,5 +12,6 @@ pub fn builtin() -> Vec<Box<dyn Extractor>> {
     vec![
         Box::new(cargo_lock::CargoLock),
         Box::new(package_lock::PackageLock),
+        Box::new(requirements::Requirements),
     ]
 }

@@ -8,7 +8,7 @@
 //! are reported under the real package name.
 
 use crate::text::{JsonLines, json_error};
-use crate::{ExtractError, Extractor, Input};
+use crate::{ExtractError, Extracted, Extractor, Input};
 use sef_model::{Component, DependencyScope, Ecosystem};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -75,7 +75,7 @@ impl Extractor for PackageLock {
         file_name == "package-lock.json" || file_name == "npm-shrinkwrap.json"
     }
 
-    fn extract(&self, input: &Input<'_>) -> Result<Vec<Component>, ExtractError> {
+    fn extract(&self, input: &Input<'_>) -> Result<Extracted, ExtractError> {
         let text = input.text()?;
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| json_error(&e))?;
         if !value.is_object() {
@@ -93,7 +93,7 @@ impl Extractor for PackageLock {
         } else if let Some(deps) = &lock.dependencies {
             v1(input, &lines, deps, &[], &mut out);
         }
-        Ok(out)
+        Ok(out.into())
     }
 }
 
