@@ -344,3 +344,133 @@ fn requirements_txt() {
         ],
     );
 }
+
+#[test]
+fn poetry_lock() {
+    check_format(
+        "poetrylock",
+        "poetry-lock",
+        &[
+            ("empty-file.lock", Packages(&[])),
+            ("empty.lock", Packages(&[])),
+            (
+                "multiple-packages.v2.lock",
+                Packages(&[
+                    "async-timeout@5.0.1",
+                    "factory-boy@3.3.1",
+                    "faker@33.3.0",
+                    "proto-plus@1.22.0",
+                    "proto-plus@1.23.0",
+                    "protobuf@4.25.5",
+                    "python-dateutil@2.9.0.post0",
+                    "redis@5.2.1",
+                    "six@1.17.0",
+                    "typing-extensions@4.12.2",
+                    "urllib3@2.3.0",
+                ]),
+            ),
+            (
+                "names-outside-package-block.lock",
+                Packages(&["first-pkg@1.0.0", "second-pkg@2.0.0"]),
+            ),
+            ("not-toml.txt", Error("not valid TOML")),
+            ("one-package-with-metadata.lock", Packages(&["emoji@2.0.0"])),
+            ("one-package.lock", Packages(&["numpy@1.23.3"])),
+            ("optional-package.lock", Packages(&["numpy@1.23.3"])),
+            ("source-git.lock", Packages(&["ike@0.2.0"])),
+            ("source-legacy.lock", Packages(&["appdirs@1.4.4"])),
+            (
+                "two-packages.lock",
+                Packages(&["proto-plus@1.22.0", "protobuf@4.21.5"]),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn uv_lock() {
+    check_format(
+        "uvlock",
+        "uv-lock",
+        &[
+            ("empty.lock", Packages(&[])),
+            (
+                "grouped-packages.lock",
+                Packages(&[
+                    "black@24.10.0",
+                    "click@8.1.7",
+                    "colorama@0.4.6",
+                    "emoji@2.14.0",
+                    "flake8@7.1.1",
+                    "mccabe@0.7.0",
+                    "mypy-extensions@1.0.0",
+                    "packaging@24.2",
+                    "pathspec@0.12.1",
+                    "platformdirs@4.3.6",
+                    "pycodestyle@2.12.1",
+                    "pyflakes@3.2.0",
+                    "tomli@2.2.1",
+                    "typing-extensions@4.12.2",
+                    "uv-lockfiles@0.1.0 (first-party)",
+                ]),
+            ),
+            (
+                "names-outside-package-block.lock",
+                Packages(&["first-pkg@1.0.0", "second-pkg@2.0.0"]),
+            ),
+            (
+                "no-dependencies.lock",
+                Packages(&["uv-lockfiles@0.1.0 (first-party)"]),
+            ),
+            ("no-packages.lock", Packages(&[])),
+            ("not-toml.txt", Error("not valid TOML")),
+            (
+                "one-package.lock",
+                Packages(&["emoji@2.14.0", "uv-lockfiles@0.1.0 (first-party)"]),
+            ),
+            (
+                "source-git.lock",
+                Packages(&["ruff@0.8.1", "uv-lockfiles@0.1.0 (first-party)"]),
+            ),
+            (
+                "two-packages.lock",
+                Packages(&[
+                    "emoji@2.14.0",
+                    "protobuf@4.25.5",
+                    "uv-lockfiles@0.1.0 (first-party)",
+                ]),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn pdm_lock() {
+    check_format(
+        "pdmlock",
+        "pdm-lock",
+        &[
+            (
+                "dev-dependency.toml",
+                Packages(&["pyroute2@0.7.11", "toml@0.10.2", "win-inet-pton@1.1.0"]),
+            ),
+            ("empty-file.toml", Packages(&[])),
+            ("empty.toml", Packages(&[])),
+            ("git-dependency.toml", Packages(&["toml@0.10.2"])),
+            (
+                "names-outside-package-block.toml",
+                Packages(&["first-pkg@1.0.0", "second-pkg@2.0.0"]),
+            ),
+            ("not-toml.txt", Error("not valid TOML")),
+            (
+                "optional-dependency.toml",
+                Packages(&["pyroute2@0.7.11", "toml@0.10.2", "win-inet-pton@1.1.0"]),
+            ),
+            ("single-package.toml", Packages(&["toml@0.10.2"])),
+            (
+                "two-packages.toml",
+                Packages(&["six@1.16.0", "toml@0.10.2"]),
+            ),
+        ],
+    );
+}

@@ -2,6 +2,7 @@
 
 mod cargo_lock;
 mod package_lock;
+mod python_toml;
 mod requirements;
 
 use crate::Extractor;
@@ -13,5 +14,8 @@ pub fn builtin() -> Vec<Box<dyn Extractor>> {
         Box::new(cargo_lock::CargoLock),
         Box::new(package_lock::PackageLock),
         Box::new(requirements::Requirements),
+        Box::new(python_toml::PoetryLock),
+        Box::new(python_toml::UvLock),
+        Box::new(python_toml::PdmLock),
     ]
 }
