@@ -474,3 +474,84 @@ fn pdm_lock() {
         ],
     );
 }
+
+#[test]
+fn pipfile_lock() {
+    check_format(
+        "pipfilelock",
+        "pipfile-lock",
+        &[
+            ("empty-file", Error("not valid JSON")),
+            ("empty.json", Packages(&[])),
+            ("minified.json", Packages(&["markupsafe@2.1.1"])),
+            // itsdangerous 2.1.2 is in both groups: one component (runtime).
+            (
+                "multiple-packages.json",
+                Packages(&[
+                    "itsdangerous@2.1.2",
+                    "markupsafe@2.1.1",
+                    "pluggy@1.0.0",
+                    "pluggy@1.0.1",
+                ]),
+            ),
+            (
+                "no-version.json",
+                Packages(&[
+                    "itsdangerous@de09cad488a4d7c7bbcbcdb8e1c2dfde64325f48",
+                    "markupsafe@b36054111bc1e8bbadb5d0d60158feb72926f467",
+                ]),
+            ),
+            ("not-json.txt", Error("not valid JSON")),
+            ("one-package-dev.json", Packages(&["markupsafe@2.1.1"])),
+            ("one-package.json", Packages(&["markupsafe@2.1.1"])),
+            (
+                "two-packages-alt.json",
+                Packages(&["itsdangerous@2.1.2", "markupsafe@2.1.1"]),
+            ),
+            (
+                "two-packages.json",
+                Packages(&["itsdangerous@2.1.2", "markupsafe@2.1.1"]),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn composer_lock() {
+    check_format(
+        "composerlock",
+        "composer-lock",
+        &[
+            (
+                "drupal-packages.json",
+                Packages(&[
+                    "drupal/core@10.4.5",
+                    "drupal/field_time@1.0.0-beta5",
+                    "drupal/tfa@2.0.0-alpha4",
+                    "theseer/tokenizer@1.1.3",
+                ]),
+            ),
+            (
+                "duplicate-packages.json",
+                Packages(&[
+                    "sentry/sdk@2.0.4",
+                    "sentry/sdk@2.0.5",
+                    "sentry/sdk@3.0.0-dev",
+                ]),
+            ),
+            ("empty.json", Packages(&[])),
+            ("not-json.txt", Error("not valid JSON")),
+            ("null.jsontest", Error("top level must be a JSON object")),
+            ("one-package-dev.json", Packages(&["sentry/sdk@2.0.4"])),
+            ("one-package.json", Packages(&["sentry/sdk@2.0.4"])),
+            (
+                "two-packages-alt.json",
+                Packages(&["sentry/sdk@2.0.4", "theseer/tokenizer@1.1.3"]),
+            ),
+            (
+                "two-packages.json",
+                Packages(&["sentry/sdk@2.0.4", "theseer/tokenizer@1.1.3"]),
+            ),
+        ],
+    );
+}

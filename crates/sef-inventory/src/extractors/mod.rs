@@ -1,6 +1,7 @@
 //! One module per format, and the explicit list of them.
 
 mod cargo_lock;
+mod json_locks;
 mod package_lock;
 mod python_toml;
 mod requirements;
@@ -17,5 +18,7 @@ pub fn builtin() -> Vec<Box<dyn Extractor>> {
         Box::new(python_toml::PoetryLock),
         Box::new(python_toml::UvLock),
         Box::new(python_toml::PdmLock),
+        Box::new(json_locks::PipfileLock),
+        Box::new(json_locks::ComposerLock),
     ]
 }

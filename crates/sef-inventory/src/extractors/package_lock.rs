@@ -7,7 +7,7 @@
 //! 1 nests `dependencies`. Aliases (`npm:real@version`, or a `name` field)
 //! are reported under the real package name.
 
-use crate::text::{JsonLines, json_error};
+use crate::text::JsonLines;
 use crate::{ExtractError, Extracted, Extractor, Input};
 use sef_model::{Component, DependencyScope, Ecosystem};
 use serde::Deserialize;
@@ -77,15 +77,7 @@ impl Extractor for PackageLock {
 
     fn extract(&self, input: &Input<'_>) -> Result<Extracted, ExtractError> {
         let text = input.text()?;
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| json_error(&e))?;
-        if !value.is_object() {
-            return Err(ExtractError::at(
-                Some(1),
-                "not a package-lock: the top level must be a JSON object",
-            ));
-        }
-        let lock: Lock = serde_json::from_value(value)
-            .map_err(|e| ExtractError::msg(format!("not a package-lock: {e}")))?;
+        let lock: Lock = super::json_locks::object(text, "package-lock")?;
         let lines = JsonLines::new(text);
         let mut out = Vec::new();
         if let Some(packages) = &lock.packages {

@@ -130,15 +130,9 @@ fn extract(flavour: Flavour, input: &Input<'_>) -> Result<Extracted, ExtractErro
             },
             Flavour::Uv => DependencyScope::Unknown,
         };
-        if let Some(v) = &vcs {
-            if !first_party {
-                c.purl = crate::purl::purl_with_vcs(
-                    Ecosystem::PyPI,
-                    &name,
-                    p.version.as_deref(),
-                    Some(v),
-                );
-            }
+        if let Some(v) = vcs.as_deref().filter(|_| !first_party) {
+            c.purl =
+                crate::purl::purl_with_vcs(Ecosystem::PyPI, &name, p.version.as_deref(), Some(v));
         }
         let deps: Vec<toml::Value> = match &p.dependencies {
             Some(toml::Value::Array(a)) => a.clone(),
