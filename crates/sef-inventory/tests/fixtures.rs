@@ -555,3 +555,110 @@ fn composer_lock() {
         ],
     );
 }
+
+#[test]
+fn go_mod() {
+    check_format(
+        "gomod",
+        "go-mod",
+        &[
+            ("empty.mod", Packages(&[])),
+            (
+                "indirect-1.16.mod",
+                Packages(&[
+                    "github.com/sirupsen/logrus@v1.9.3",
+                    "stdlib@1.16",
+                    // Go < 1.17: the indirect modules come from indirect-1.16.sum.
+                    "github.com/davecgh/go-spew@v1.1.1",
+                    "github.com/pmezard/go-difflib@v1.0.0",
+                    "github.com/stretchr/testify@v1.7.0",
+                    "golang.org/x/sys@v0.0.0-20220715151400-c0bba94af5f8",
+                    "gopkg.in/yaml.v3@v3.0.0-20200313102051-9f266ea9e77c",
+                ]),
+            ),
+            // Read as go.mod files these are not valid; they are read as the
+            // go.sum of the .mod file beside them.
+            (
+                "indirect-1.16.sum",
+                Error("not a go.mod: unknown directive `github.com/davecgh/go-spew`"),
+            ),
+            (
+                "indirect-1.23.mod",
+                Packages(&[
+                    "github.com/sirupsen/logrus@v1.9.3",
+                    "golang.org/x/sys@v0.0.0-20220715151400-c0bba94af5f8",
+                    "stdlib@1.23",
+                ]),
+            ),
+            (
+                "indirect-1.23.sum",
+                Error("not a go.mod: unknown directive `Wrongly`"),
+            ),
+            (
+                "indirect-packages.mod",
+                Packages(&[
+                    "github.com/BurntSushi/toml@v1.0.0",
+                    "gopkg.in/yaml.v2@v2.4.0",
+                    "github.com/mattn/go-colorable@v0.1.9",
+                    "github.com/mattn/go-isatty@v0.0.14",
+                    "golang.org/x/sys@v0.0.0-20210630005230-0f9fa26af87c",
+                    "stdlib@1.17",
+                ]),
+            ),
+            (
+                "not-go-mod.mod",
+                Error("not a go.mod: unknown directive `this`"),
+            ),
+            (
+                "one-package.mod",
+                Packages(&["github.com/BurntSushi/toml@v1.0.0"]),
+            ),
+            (
+                "replace-different.mod",
+                Packages(&["example.com/fork/foe@v1.4.5", "example.com/fork/foe@v1.4.2"]),
+            ),
+            (
+                "replace-local.mod",
+                Packages(&[
+                    "golang.org/x/net (first-party)",
+                    "github.com/BurntSushi/toml@v1.0.0",
+                ]),
+            ),
+            (
+                "replace-mixed.mod",
+                Packages(&["example.com/fork/net@v1.4.5", "golang.org/x/net@v0.5.6"]),
+            ),
+            (
+                "replace-no-version.mod",
+                Packages(&["example.com/fork/net@v1.4.5"]),
+            ),
+            (
+                "replace-not-required.mod",
+                Packages(&[
+                    "golang.org/x/net@v0.5.6",
+                    "github.com/BurntSushi/toml@v1.0.0",
+                ]),
+            ),
+            (
+                "replace-one.mod",
+                Packages(&["example.com/fork/net@v1.4.5"]),
+            ),
+            (
+                "toolchain-with-suffix.mod",
+                Packages(&["github.com/BurntSushi/toml@v1.0.0", "stdlib@1.23.6"]),
+            ),
+            (
+                "toolchain.mod",
+                Packages(&["github.com/BurntSushi/toml@v1.0.0", "stdlib@1.23.6"]),
+            ),
+            (
+                "two-packages.mod",
+                Packages(&[
+                    "github.com/BurntSushi/toml@v1.0.0",
+                    "gopkg.in/yaml.v2@v2.4.0",
+                    "stdlib@1.17",
+                ]),
+            ),
+        ],
+    );
+}
