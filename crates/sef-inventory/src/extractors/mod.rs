@@ -1,6 +1,7 @@
 //! One module per format, and the explicit list of them.
 
 mod cargo_lock;
+mod gemfile_lock;
 mod go_mod;
 mod json_locks;
 mod package_lock;
@@ -22,5 +23,6 @@ pub fn builtin() -> Vec<Box<dyn Extractor>> {
         Box::new(json_locks::PipfileLock),
         Box::new(json_locks::ComposerLock),
         Box::new(go_mod::GoMod),
+        Box::new(gemfile_lock::GemfileLock),
     ]
 }
