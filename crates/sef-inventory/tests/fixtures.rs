@@ -805,3 +805,169 @@ fn gemfile_lock() {
         ],
     );
 }
+
+#[test]
+fn yarn_lock() {
+    check_format(
+        "yarnlock",
+        "yarn-lock",
+        &[
+            (
+                "commits.v1.lock",
+                Packages(&[
+                    "@bower_components/alertify@0.0.0",
+                    "@bower_components/angular-animate@1.4.14",
+                    "babel-preset-php@1.1.1",
+                    "bats-assert@2.0.0",
+                    "bats-support@0.3.0",
+                    "bats@1.5.0",
+                    "casadistance@1.0.0",
+                    "is-number@2.0.0",
+                    "is-number@5.0.0",
+                    "kit@1.0.0",
+                    "mine1@1.0.0-alpha.37",
+                    "mine2@0.0.1",
+                    "mine3@1.2.3",
+                    "mine4@0.0.2",
+                    "mine4@0.0.4",
+                    "minimist@0.0.8",
+                    "my-package@1.8.3",
+                    "vue@2.6.12",
+                ]),
+            ),
+            (
+                "commits.v2.lock",
+                Packages(&[
+                    "@my-scope/my-first-package@0.0.6",
+                    "@typegoose/typegoose@7.2.0",
+                    "is-really-great@1.0.0",
+                    "my-node-sdk@1.1.0",
+                    "my-second-package@0.2.2",
+                    "my-third-package@0.16.1-dev",
+                    "vuejs@2.5.0",
+                ]),
+            ),
+            ("empty.v1.lock", Packages(&[])),
+            ("empty.v2.lock", Packages(&[])),
+            (
+                "exclude-root.v2.lock",
+                Packages(&[
+                    "@ws/ansi-regex@0.0.0-use.local (first-party)",
+                    "ansi-regex@0.0.0-use.local (first-party)",
+                    "ansi-regex@6.1.0",
+                ]),
+            ),
+            (
+                "files.v1.lock",
+                Packages(&[
+                    "etag@1.8.0 (first-party)",
+                    "etag@1.8.1",
+                    "filedep@1.2.0 (first-party)",
+                    "lodash@1.3.1",
+                    "other_package@0.0.2 (first-party)",
+                    "sprintf-js@0.0.0 (first-party)",
+                ]),
+            ),
+            (
+                "files.v2.lock",
+                Packages(&["my-package@0.0.2 (first-party)"]),
+            ),
+            ("metadata-only.v2.lock", Packages(&[])),
+            (
+                "multiple-constraints.v1.lock",
+                Packages(&["@babel/code-frame@7.12.13", "domelementtype@1.3.1"]),
+            ),
+            (
+                "multiple-versions.v1.lock",
+                Packages(&[
+                    "define-properties@1.1.3",
+                    "define-property@0.2.5",
+                    "define-property@1.0.0",
+                    "define-property@2.0.2",
+                ]),
+            ),
+            (
+                "multiple-versions.v2.lock",
+                Packages(&["debug@2.6.9", "debug@3.2.7", "debug@4.3.3"]),
+            ),
+            ("no-version.v1.lock", Packages(&["balanced-match@1.0.2"])),
+            ("one-package.v1.lock", Packages(&["balanced-match@1.0.2"])),
+            ("one-package.v2.lock", Packages(&["balanced-match@1.0.2"])),
+            (
+                "scoped-packages.v1.lock",
+                Packages(&["@babel/code-frame@7.12.11", "@babel/compat-data@7.14.0"]),
+            ),
+            (
+                "scoped-packages.v2.lock",
+                Packages(&[
+                    "@babel/cli@7.16.8",
+                    "@babel/code-frame@7.16.7",
+                    "@babel/compat-data@7.16.8",
+                ]),
+            ),
+            (
+                "two-packages.v1.lock",
+                Packages(&["concat-map@0.0.1", "concat-stream@1.6.2"]),
+            ),
+            (
+                "two-packages.v2.lock",
+                Packages(&["compare-func@2.0.0", "concat-map@0.0.1"]),
+            ),
+            (
+                "with-aliases.v1.lock",
+                Packages(&[
+                    "@babel/helper-validator-identifier@7.22.20",
+                    "ansi-regex@5.0.1",
+                    "ansi-regex@6.0.1",
+                ]),
+            ),
+            (
+                "with-aliases.v2.lock",
+                Packages(&[
+                    "@babel/helper-validator-identifier@7.22.20",
+                    "ansi-regex@5.0.1",
+                    "ansi-regex@6.0.1",
+                    "mine@0.0.0-use.local (first-party)",
+                ]),
+            ),
+            (
+                "with-build-string.v1.lock",
+                Packages(&["domino@2.1.6+git", "tslib@2.6.2"]),
+            ),
+            (
+                "with-build-string.v2.lock",
+                Packages(&[
+                    "domino@2.1.6+git",
+                    "tslib@2.6.2",
+                    "zone.js@0.0.0-use.local (first-party)",
+                ]),
+            ),
+            (
+                "with-prerelease.v1.lock",
+                Packages(&[
+                    "css-tree@1.0.0-alpha.37",
+                    "gensync@1.0.0-beta.2",
+                    "node-fetch@3.0.0-beta.9",
+                    "resolve@1.20.0",
+                    "resolve@2.0.0-next.3",
+                ]),
+            ),
+            (
+                "with-prerelease.v2.lock",
+                Packages(&[
+                    "@nicolo-ribaudo/chokidar-2@2.1.8-no-fsevents.3",
+                    "eslint-plugin-jest@0.0.0-use.local (first-party)",
+                    "gensync@1.0.0-beta.2",
+                ]),
+            ),
+            (
+                "with-quotes.v1.lock",
+                Packages(&["concat-map@0.0.1", "concat-stream@1.6.2"]),
+            ),
+            (
+                "with-quotes.v2.lock",
+                Packages(&["compare-func@2.0.0", "concat-map@0.0.1"]),
+            ),
+        ],
+    );
+}

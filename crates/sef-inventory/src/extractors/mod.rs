@@ -7,6 +7,7 @@ mod json_locks;
 mod package_lock;
 mod python_toml;
 mod requirements;
+mod yarn_lock;
 
 use crate::Extractor;
 
@@ -16,6 +17,7 @@ pub fn builtin() -> Vec<Box<dyn Extractor>> {
     vec![
         Box::new(cargo_lock::CargoLock),
         Box::new(package_lock::PackageLock),
+        Box::new(yarn_lock::YarnLock),
         Box::new(requirements::Requirements),
         Box::new(python_toml::PoetryLock),
         Box::new(python_toml::UvLock),
