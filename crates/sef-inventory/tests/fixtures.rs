@@ -971,3 +971,79 @@ fn yarn_lock() {
         ],
     );
 }
+
+#[test]
+fn nuget_packages_lock_json() {
+    check_format(
+        "packageslockjson",
+        "nuget-lock",
+        &[
+            ("invalid/invalid", Error("not valid JSON")),
+            (
+                "valid/packages.lock.json",
+                Packages(&[
+                    "Another.Longer.Name.Dep@4.5.4",
+                    "Core.Dep@1.24.0",
+                    "Some.Dep.Five@4.7.2",
+                    "Some.Dep.Four@4.5.0",
+                    "Some.Dep.One@1.1.1",
+                    "Some.Dep.Three@1.0.2",
+                    "Some.Dep.Two@4.6.0",
+                    "Some.Longer.Name.Dep@4.7.2",
+                ]),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn nuget_packages_config() {
+    check_format(
+        "packagesconfig",
+        "packages-config",
+        &[
+            ("invalid", Error("not valid XML")),
+            // The <package> without an id is skipped with a warning.
+            (
+                "nopackage",
+                Packages(&["Microsoft.CodeDom.Providers.DotNetCompilerPlatform@1.0.0"]),
+            ),
+            (
+                "noversion",
+                Packages(&["Microsoft.CodeDom.Providers.DotNetCompilerPlatform@1.0.0"]),
+            ),
+            (
+                "valid",
+                Packages(&[
+                    "Microsoft.CodeDom.Providers.DotNetCompilerPlatform@1.0.0",
+                    "Microsoft.Net.Compilers@1.0.0",
+                ]),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn dotnet_deps_json() {
+    check_format(
+        "depsjson",
+        "deps-json",
+        &[
+            ("empty", Packages(&[])),
+            ("invalid", Error("not valid JSON")),
+            // The library key without `/version` is skipped with a warning.
+            (
+                "nopackagename",
+                Packages(&["TestLibrary@1.0.0 (first-party)", "AWSSDK.Core@3.7.10.6"]),
+            ),
+            (
+                "valid",
+                Packages(&[
+                    "TestLibrary@1.0.0 (first-party)",
+                    "AWSSDK.Core@3.7.10.6",
+                    "Microsoft.Extensions.DependencyInjection@6.0.0",
+                ]),
+            ),
+        ],
+    );
+}

@@ -1,12 +1,14 @@
 //! One module per format, and the explicit list of them.
 
 mod cargo_lock;
+mod dotnet;
 mod gemfile_lock;
 mod go_mod;
 mod json_locks;
 mod package_lock;
 mod python_toml;
 mod requirements;
+mod xml;
 mod yarn_lock;
 
 use crate::Extractor;
@@ -26,5 +28,8 @@ pub fn builtin() -> Vec<Box<dyn Extractor>> {
         Box::new(json_locks::ComposerLock),
         Box::new(go_mod::GoMod),
         Box::new(gemfile_lock::GemfileLock),
+        Box::new(dotnet::NugetLock),
+        Box::new(dotnet::PackagesConfig),
+        Box::new(dotnet::DepsJson),
     ]
 }
