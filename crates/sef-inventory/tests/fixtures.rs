@@ -1047,3 +1047,143 @@ fn dotnet_deps_json() {
         ],
     );
 }
+
+#[test]
+fn renv_lock() {
+    check_format(
+        "renvlock",
+        "renv-lock",
+        &[
+            ("empty.lock", Packages(&[])),
+            ("not-json.txt", Error("not valid JSON")),
+            ("one-package.lock", Packages(&["morning@0.1.0"])),
+            ("two-packages.lock", Packages(&["markdown@1.0", "mime@0.7"])),
+            (
+                "with-bioconductor.lock",
+                Packages(&["BH@1.75.0-0", "BSgenome@1.60.0"]),
+            ),
+            (
+                "with-mixed-sources.lock",
+                Packages(&["markdown@1.0", "mime@0.12.1"]),
+            ),
+            ("without-repository.lock", Packages(&["morning@0.1.0"])),
+        ],
+    );
+}
+
+#[test]
+fn swift_package_resolved() {
+    check_format(
+        "packageresolved",
+        "swift-package-resolved",
+        &[
+            ("Dockerfile.swift-testbed", Error("not valid JSON")),
+            (
+                "cve-packages",
+                Packages(&[
+                    "github.com/apple/swift-crypto@3.0.0",
+                    "github.com/apple/swift-nio@2.65.0",
+                    "github.com/apple/swift-nio-http2@1.29.0",
+                ]),
+            ),
+            ("empty", Error("not valid JSON")),
+            ("invalid", Error("not valid JSON")),
+            (
+                "valid",
+                Packages(&[
+                    "github.com/apple/swift-algorithms@1.0.0",
+                    "github.com/apple/swift-async-algorithms@0.1.0",
+                    "github.com/apple/swift-atomics@1.1.0",
+                ]),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn gradle_lockfile() {
+    check_format(
+        "gradlelockfile",
+        "gradle-lockfile",
+        &[
+            (
+                "5-pkg",
+                Packages(&[
+                    "org.springframework.boot:spring-boot-autoconfigure@2.7.4",
+                    "org.springframework.boot:spring-boot-configuration-processor@2.7.5",
+                    "org.springframework.boot:spring-boot-devtools@2.7.6",
+                    "org.springframework.boot:spring-boot-starter-aop@2.7.7",
+                    "org.springframework.boot:spring-boot-starter-data-jpa@2.7.8",
+                ]),
+            ),
+            (
+                "one-pkg",
+                Packages(&["org.springframework.security:spring-security-crypto@5.7.3"]),
+            ),
+            ("only-comments", Packages(&[])),
+            ("only-empty", Packages(&[])),
+            // The malformed lines are skipped with warnings.
+            (
+                "with-bad-pkg",
+                Packages(&[
+                    "org.springframework.boot:spring-boot-autoconfigure@2.7.4",
+                    "org.springframework.boot:spring-boot-configuration-processor@2.7.5",
+                ]),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn mix_lock() {
+    check_format(
+        "mixlock",
+        "mix-lock",
+        &[
+            ("empty", Packages(&[])),
+            ("empty.lock", Packages(&[])),
+            (
+                "git.lock",
+                Packages(&[
+                    "foe@a9574ab75d6ed01e1288c453ae1d943d7a964595",
+                    "foo@fc94cce7830fa4dc455024bc2a83720afe244531",
+                    "bar@bef3ee1d3618017061498b96c75043e8449ef9b5",
+                ]),
+            ),
+            // `"certifi": {:hex, },` has no version: skipped with a warning.
+            ("invalid", Packages(&["bunt@1.0.0"])),
+            (
+                "many.lock",
+                Packages(&[
+                    "backoff@1.1.6",
+                    "decimal@2.0.0",
+                    "dialyxir@1.1.0",
+                    "earmark@1.4.3",
+                    "earmark_parser@1.4.10",
+                    "ecto@3.5.5",
+                    "erlex@0.2.6",
+                    "ex_doc@0.23.0",
+                    "makeup@1.0.5",
+                    "makeup_elixir@0.15.0",
+                    "meck@0.9.2",
+                    "mime@1.5.0",
+                    "nimble_parsec@1.1.0",
+                    "phoenix@1.4.17",
+                    "phoenix_html@2.14.3",
+                    "phoenix_pubsub@1.1.2",
+                    "plug@1.11.1",
+                    "plug_crypto@1.2.2",
+                    "poolboy@1.5.2",
+                    "pow@1.0.15",
+                    "telemetry@0.4.2",
+                ]),
+            ),
+            ("one-package.lock", Packages(&["plug@1.11.1"])),
+            (
+                "two-packages.lock",
+                Packages(&["plug@1.11.1", "plug_crypto@1.2.2"]),
+            ),
+            ("valid", Packages(&["bunt@1.0.0", "certifi@2.12.0"])),
+        ],
+    );
+}

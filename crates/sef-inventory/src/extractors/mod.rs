@@ -4,10 +4,14 @@ mod cargo_lock;
 mod dotnet;
 mod gemfile_lock;
 mod go_mod;
+mod gradle_lockfile;
 mod json_locks;
+mod mix_lock;
 mod package_lock;
 mod python_toml;
+mod renv_lock;
 mod requirements;
+mod swift_resolved;
 mod xml;
 mod yarn_lock;
 
@@ -31,5 +35,9 @@ pub fn builtin() -> Vec<Box<dyn Extractor>> {
         Box::new(dotnet::NugetLock),
         Box::new(dotnet::PackagesConfig),
         Box::new(dotnet::DepsJson),
+        Box::new(renv_lock::RenvLock),
+        Box::new(swift_resolved::SwiftResolved),
+        Box::new(gradle_lockfile::GradleLockfile),
+        Box::new(mix_lock::MixLock),
     ]
 }
