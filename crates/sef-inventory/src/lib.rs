@@ -14,6 +14,7 @@ mod extractors;
 mod purl;
 mod scan;
 mod text;
+mod yaml;
 
 pub use extractor::{ExtractError, Extracted, Extractor, IncludeReader, Input};
 pub use extractors::builtin;

@@ -1187,3 +1187,235 @@ fn mix_lock() {
         ],
     );
 }
+
+#[test]
+fn pnpm_lock() {
+    check_format(
+        "pnpmlock",
+        "pnpm-lock",
+        &[
+            (
+                "commits.v9.yaml",
+                Packages(&["ansi-regex@6.0.1", "is-number@7.0.0"]),
+            ),
+            (
+                "commits.yaml",
+                Packages(&[
+                    "@my-scope/my-other-package@1.0.0",
+                    "@my-scope/my-package@1.0.0",
+                    "faker-parser@0.0.1",
+                    "mocks@20.0.1",
+                    "my-bitbucket-package@1.0.0",
+                ]),
+            ),
+            ("empty.yaml", Packages(&[])),
+            // `github.com/kevva/is-positive` and `/foo/bar` have no version: skipped with warnings.
+            (
+                "exotic.yaml",
+                Packages(&[
+                    "@foo/bar@1.0.0",
+                    "@foo/bar@1.1.0",
+                    "foo@1.0.0",
+                    "foo@1.1.0",
+                    "foo@1.2.0",
+                    "foo@1.3.0",
+                    "foo@1.4.0",
+                ]),
+            ),
+            (
+                "files.yaml",
+                Packages(&[
+                    "a-local-package@1.0.0 (first-party)",
+                    "a-nested-local-package@1.0.0 (first-party)",
+                    "my-file-package@0.0.0 (first-party)",
+                    "one-up-with-peer@1.0.0 (first-party)",
+                    "one-up@1.0.0 (first-party)",
+                ]),
+            ),
+            ("invalid-path.yaml", Packages(&["acorn@8.7.0"])),
+            ("invalid-paths.yaml", Packages(&["acorn@8.7.0"])),
+            ("missing-packages.yaml", Packages(&[])),
+            (
+                "mixed-groups.v53.yaml",
+                Packages(&["ansi-regex@5.0.1", "is-number@7.0.0", "uuid@8.3.2"]),
+            ),
+            (
+                "mixed-groups.v54.yaml",
+                Packages(&["ansi-regex@5.0.1", "is-number@7.0.0", "uuid@8.3.2"]),
+            ),
+            (
+                "mixed-groups.v6.yaml",
+                Packages(&["ansi-regex@5.0.0", "is-number@7.0.0", "uuid@8.0.0"]),
+            ),
+            (
+                "mixed-groups.v9.yaml",
+                Packages(&["ansi-regex@5.0.1", "is-number@7.0.0", "uuid@8.3.2"]),
+            ),
+            (
+                "multiple-packages.yaml",
+                Packages(&[
+                    "aws-sdk@2.1087.0",
+                    "base64-js@1.5.1",
+                    "buffer@4.9.2",
+                    "events@1.1.1",
+                    "ieee754@1.1.13",
+                    "isarray@1.0.0",
+                    "jmespath@0.16.0",
+                    "punycode@1.3.2",
+                    "querystring@0.2.0",
+                    "sax@1.2.1",
+                    "url@0.10.3",
+                    "uuid@3.3.2",
+                    "xml2js@0.4.19",
+                    "xmlbuilder@9.0.7",
+                ]),
+            ),
+            (
+                "multiple-versions.v9.yaml",
+                Packages(&["uuid@8.0.0", "uuid@8.3.2", "xmlbuilder@11.0.1"]),
+            ),
+            (
+                "multiple-versions.yaml",
+                Packages(&["uuid@3.3.2", "uuid@8.3.2", "xmlbuilder@9.0.7"]),
+            ),
+            ("no-packages.v9.yaml", Packages(&[])),
+            ("no-packages.yaml", Packages(&[])),
+            ("not-yaml.txt", Error("top level must be a mapping")),
+            ("one-package-dev.v9.yaml", Packages(&["acorn@8.11.3"])),
+            ("one-package-dev.yaml", Packages(&["acorn@8.7.0"])),
+            ("one-package-v6-lockfile.yaml", Packages(&["acorn@8.7.0"])),
+            ("one-package.v9.yaml", Packages(&["acorn@8.11.3"])),
+            ("one-package.yaml", Packages(&["acorn@8.7.0"])),
+            (
+                "peer-dependencies-advanced-rc-v6.yaml",
+                Packages(&[
+                    "js-tokens@4.0.0",
+                    "loose-envify@1.4.0",
+                    "react-dom@18.0.0-rc.3",
+                    "react@18.2.0",
+                    "scheduler@0.21.0",
+                ]),
+            ),
+            (
+                "peer-dependencies-advanced-v6.yaml",
+                Packages(&[
+                    "js-tokens@4.0.0",
+                    "loose-envify@1.4.0",
+                    "react-dom@18.3.0-canary-ab31a9ed2-20230824",
+                    "react@18.3.0-canary-ab31a9ed2-20230824",
+                    "scheduler@0.24.0-canary-ab31a9ed2-20230824",
+                ]),
+            ),
+            (
+                "peer-dependencies-advanced.v9.yaml",
+                Packages(&[
+                    "@eslint-community/eslint-utils@4.4.0",
+                    "@eslint/eslintrc@2.1.4",
+                    "@typescript-eslint/eslint-plugin@5.62.0",
+                    "@typescript-eslint/parser@5.62.0",
+                    "@typescript-eslint/type-utils@5.62.0",
+                    "@typescript-eslint/typescript-estree@5.62.0",
+                    "@typescript-eslint/utils@5.62.0",
+                    "debug@4.3.4",
+                    "eslint@8.57.0",
+                    "has-flag@4.0.0",
+                    "supports-color@7.2.0",
+                    "tsutils@3.21.0",
+                    "typescript@4.9.5",
+                ]),
+            ),
+            (
+                "peer-dependencies-advanced.yaml",
+                Packages(&[
+                    "@typescript-eslint/eslint-plugin@5.13.0",
+                    "@typescript-eslint/parser@5.13.0",
+                    "@typescript-eslint/type-utils@5.13.0",
+                    "@typescript-eslint/types@5.13.0",
+                    "@typescript-eslint/typescript-estree@5.13.0",
+                    "@typescript-eslint/utils@5.13.0",
+                    "eslint-utils@3.0.0",
+                    "eslint@8.10.0",
+                    "tsutils@3.21.0",
+                ]),
+            ),
+            (
+                "peer-dependencies-v6.yaml",
+                Packages(&[
+                    "js-tokens@4.0.0",
+                    "loose-envify@1.4.0",
+                    "react-dom@18.2.0",
+                    "react@18.2.0",
+                    "scheduler@0.23.0",
+                ]),
+            ),
+            (
+                "peer-dependencies.v9.yaml",
+                Packages(&["acorn-jsx@5.3.2", "acorn@8.11.3"]),
+            ),
+            (
+                "peer-dependencies.yaml",
+                Packages(&["acorn-jsx@5.3.2", "acorn@8.7.0"]),
+            ),
+            (
+                "scoped-packages-v6-lockfile.yaml",
+                Packages(&["@typescript-eslint/types@5.57.1"]),
+            ),
+            (
+                "scoped-packages.v9.yaml",
+                Packages(&["@typescript-eslint/types@5.62.0"]),
+            ),
+            (
+                "scoped-packages.yaml",
+                Packages(&["@typescript-eslint/types@5.13.0"]),
+            ),
+            ("tarball.yaml", Packages(&["@my-org/my-package@3.2.3"])),
+        ],
+    );
+}
+
+#[test]
+fn pubspec_lock() {
+    check_format(
+        "pubspec",
+        "pubspec-lock",
+        &[
+            // Comments only: an empty document, no packages.
+            ("empty.lock", Packages(&[])),
+            (
+                "mixed-packages.lock",
+                Packages(&[
+                    "back_button_interceptor@6.0.1",
+                    "build_runner@2.2.1",
+                    "shelf@1.3.2",
+                    "shelf_web_socket@1.0.2",
+                ]),
+            ),
+            ("no-packages.lock", Packages(&[])),
+            ("not-yaml.txt", Error("top level must be a mapping")),
+            ("one-package-dev.lock", Packages(&["build_runner@2.2.1"])),
+            (
+                "one-package.lock",
+                Packages(&["back_button_interceptor@6.0.1"]),
+            ),
+            (
+                "source-git.lock",
+                Packages(&[
+                    "flutter_rust_bridge@1.32.0",
+                    "screen_retriever@0.1.2",
+                    "toggle_switch@1.4.0",
+                    "tray_manager@0.1.8",
+                    "window_manager@0.2.7",
+                ]),
+            ),
+            (
+                "source-path.lock",
+                Packages(&["maa_core@0.0.1 (first-party)"]),
+            ),
+            ("source-sdk.lock", Packages(&["flutter_web_plugins@0.0.0"])),
+            (
+                "two-packages.lock",
+                Packages(&["shelf@1.3.2", "shelf_web_socket@1.0.2"]),
+            ),
+        ],
+    );
+}

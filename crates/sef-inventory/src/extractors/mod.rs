@@ -8,6 +8,8 @@ mod gradle_lockfile;
 mod json_locks;
 mod mix_lock;
 mod package_lock;
+mod pnpm_lock;
+mod pubspec_lock;
 mod python_toml;
 mod renv_lock;
 mod requirements;
@@ -24,6 +26,7 @@ pub fn builtin() -> Vec<Box<dyn Extractor>> {
         Box::new(cargo_lock::CargoLock),
         Box::new(package_lock::PackageLock),
         Box::new(yarn_lock::YarnLock),
+        Box::new(pnpm_lock::PnpmLock),
         Box::new(requirements::Requirements),
         Box::new(python_toml::PoetryLock),
         Box::new(python_toml::UvLock),
@@ -39,5 +42,6 @@ pub fn builtin() -> Vec<Box<dyn Extractor>> {
         Box::new(swift_resolved::SwiftResolved),
         Box::new(gradle_lockfile::GradleLockfile),
         Box::new(mix_lock::MixLock),
+        Box::new(pubspec_lock::PubspecLock),
     ]
 }

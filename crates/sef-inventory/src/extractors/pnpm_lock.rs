@@ -1,0 +1,224 @@
+//! JavaScript: `pnpm-lock.yaml`, lockfile versions 5.x, 6.x and 9.x.
+//!
+//! Packages are the keys of `packages:`; their name and version come from
+//! the entry's `name`/`version` fields when present (git, tarball and
+//! `file:` packages), else from the key: `/name/1.0.0_peer` (v5),
+//! `/name@1.0.0(peer)` (v6) or `name@1.0.0(peer)` (v9). Direct
+//! dependencies are those the root (or an importer) lists. `file:` packages
+//! are first-party.
+
+use crate::yaml::{self, Y};
+use crate::{ExtractError, Extracted, Extractor, Input};
+use sef_model::{Component, DependencyScope, Ecosystem};
+use std::collections::HashSet;
+
+/// The pnpm-lock.yaml extractor.
+pub struct PnpmLock;
+
+/// Name and version from a `packages:` key; either may be unknown (a
+/// tarball or git key names the package but not its version).
+fn from_key(key: &str) -> (Option<String>, Option<String>) {
+    let k = key.strip_prefix('/').unwrap_or(key);
+    let at = usize::from(k.starts_with('@'));
+    let numeric = |v: &str| v.starts_with(|c: char| c.is_ascii_digit());
+    // v6/v9 style: name@version(peers), where name is `pkg` or `@scope/pkg`.
+    if let Some(i) = k[at..].find('@').map(|i| i + at) {
+        let name = &k[..i];
+        let slashes = name.matches('/').count();
+        if (at == 1 && slashes == 1) || (at == 0 && slashes == 0) {
+            let version = k[i + 1..].split('(').next().unwrap_or("");
+            return (
+                Some(name.to_owned()),
+                numeric(version).then(|| version.to_owned()),
+            );
+        }
+    }
+    // v5 style: [host/]name/version_peers or [host/]@scope/name/version_peers
+    let segments: Vec<&str> = k.split('/').collect();
+    let Some((version_seg, head)) = segments.split_last() else {
+        return (None, None);
+    };
+    let version = version_seg.split('_').next().unwrap_or("");
+    if !numeric(version) || head.is_empty() {
+        return (None, None);
+    }
+    let name = match head.iter().position(|s| s.starts_with('@')) {
+        Some(p) if p + 1 < head.len() => format!("{}/{}", head[p], head[p + 1]),
+        _ => head.last().map(|s| (*s).to_owned()).unwrap_or_default(),
+    };
+    (Some(name), Some(version.to_owned()))
+}
+
+/// (name, version) pairs the root or an importer depends on directly.
+fn direct_deps(doc: &Y) -> HashSet<(String, String)> {
+    let mut out = HashSet::new();
+    let mut add = |section: &Y| {
+        for group in ["dependencies", "devDependencies", "optionalDependencies"] {
+            for (name, v) in section.get(group).map(Y::entries).unwrap_or_default() {
+                // v5: name: version ; v6+: name: {specifier, version}
+                let raw = v
+                    .str()
+                    .or_else(|| v.get("version").and_then(Y::str))
+                    .unwrap_or("");
+                let version = raw
+                    .split('(')
+                    .next()
+                    .unwrap_or(raw)
+                    .split('_')
+                    .next()
+                    .unwrap_or(raw);
+                out.insert((name.clone(), version.to_owned()));
+            }
+        }
+    };
+    add(doc);
+    for (_, importer) in doc.get("importers").map(Y::entries).unwrap_or_default() {
+        add(importer);
+    }
+    out
+}
+
+impl Extractor for PnpmLock {
+    fn id(&self) -> &'static str {
+        "pnpm-lock"
+    }
+
+    fn matches(&self, file_name: &str, _: &str) -> bool {
+        file_name == "pnpm-lock.yaml"
+    }
+
+    fn extract(&self, input: &Input<'_>) -> Result<Extracted, ExtractError> {
+        let text = input.text()?;
+        let doc = yaml::parse(text)?;
+        if !matches!(doc.value, yaml::V::Map(_)) {
+            return Err(ExtractError::at(
+                Some(1),
+                "not a pnpm-lock.yaml: the top level must be a mapping",
+            ));
+        }
+        let direct = direct_deps(&doc);
+        let mut out = Extracted::default();
+        for (key, entry) in doc.get("packages").map(Y::entries).unwrap_or_default() {
+            let local = key.starts_with("file:");
+            let (key_name, key_version) = from_key(key);
+            let name = entry
+                .get("name")
+                .and_then(Y::str)
+                .map(str::to_owned)
+                .or(key_name);
+            let version = entry
+                .get("version")
+                .and_then(Y::str)
+                .map(str::to_owned)
+                .or(key_version);
+            let (Some(name), Some(version)) = (name, version) else {
+                out.warnings.push((
+                    Some(entry.line),
+                    format!("cannot tell the name and version of package `{key}`; skipped"),
+                ));
+                continue;
+            };
+            let mut c = Component::new(
+                Ecosystem::Npm,
+                name.clone(),
+                Some(version.clone()),
+                input.at(Some(entry.line)),
+            );
+            c.first_party = local;
+            c.scope = if entry.get("dev").is_some_and(Y::is_true) {
+                DependencyScope::Development
+            } else if entry.get("optional").is_some_and(Y::is_true) {
+                DependencyScope::Optional
+            } else if entry.get("dev").is_some() {
+                DependencyScope::Runtime
+            } else {
+                DependencyScope::Unknown
+            };
+            let resolution = entry.get("resolution");
+            c.checksum = resolution
+                .and_then(|r| r.get("integrity"))
+                .and_then(Y::str)
+                .map(str::to_owned);
+            if !local {
+                c.direct = Some(
+                    direct.contains(&(name.clone(), version.clone()))
+                        || direct
+                            .iter()
+                            .any(|(n, v)| n == &name && key.contains(v.as_str()) && !v.is_empty()),
+                );
+                let vcs = resolution.and_then(|r| {
+                    match (
+                        r.get("repo").and_then(Y::str),
+                        r.get("commit").and_then(Y::str),
+                    ) {
+                        (Some(repo), Some(commit)) => Some(format!("{repo}@{commit}")),
+                        _ => r
+                            .get("tarball")
+                            .and_then(Y::str)
+                            .filter(|t| t.contains("codeload.github.com"))
+                            .map(str::to_owned),
+                    }
+                });
+                if let Some(v) = vcs {
+                    c.purl =
+                        crate::purl::purl_with_vcs(Ecosystem::Npm, &name, Some(&version), Some(&v));
+                }
+            }
+            c.depends_on = entry
+                .get("dependencies")
+                .map(Y::entries)
+                .unwrap_or_default()
+                .iter()
+                .map(|(k, _)| k.clone())
+                .collect();
+            out.components.push(c);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::from_key;
+
+    fn k(s: &str) -> Option<String> {
+        match from_key(s) {
+            (Some(n), Some(v)) => Some(format!("{n}@{v}")),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn keys_of_every_lockfile_version() {
+        assert_eq!(k("/foo/1.0.0").as_deref(), Some("foo@1.0.0"));
+        assert_eq!(k("/@foo/bar/1.0.0").as_deref(), Some("@foo/bar@1.0.0"));
+        assert_eq!(
+            k("registry.npmjs.org/@foo/bar/1.1.0").as_deref(),
+            Some("@foo/bar@1.1.0")
+        );
+        assert_eq!(
+            k("example.com/foo/1.3.0_bar@2.0.0").as_deref(),
+            Some("foo@1.3.0")
+        );
+        assert_eq!(
+            k("/foo/1.4.0_@types+babel__core@7.1.14").as_deref(),
+            Some("foo@1.4.0")
+        );
+        assert_eq!(
+            k("/@babel/core@7.20.0(supports-color@8.0.0)").as_deref(),
+            Some("@babel/core@7.20.0")
+        );
+        assert_eq!(k("acorn@8.7.0").as_deref(), Some("acorn@8.7.0"));
+        assert_eq!(k("/foo/bar"), None);
+        assert_eq!(k("invalidpath"), None);
+        assert_eq!(k("github.com/kevva/is-positive"), None);
+        assert_eq!(
+            k("/@typescript-eslint/parser/5.13.0_eslint@8.10.0+typescript@4.6.2").as_deref(),
+            Some("@typescript-eslint/parser@5.13.0")
+        );
+        assert_eq!(
+            from_key("ansi-regex@https://codeload.github.com/chalk/ansi-regex/tar.gz/02fa"),
+            (Some("ansi-regex".into()), None)
+        );
+    }
+}
