@@ -86,3 +86,94 @@ mod tests {
         assert_eq!(line_of(b"a", 99), Some(1));
     }
 }
+
+/// Turns JSONC (comments, trailing commas) into JSON, leaving strings
+/// untouched. Linear, no recursion; line breaks are kept so JSON error
+/// lines still match the file.
+pub(crate) fn jsonc_to_json(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    let mut in_string = false;
+    while i < b.len() {
+        let c = b[i];
+        if in_string {
+            out.push(c);
+            if c == b'\\' && i + 1 < b.len() {
+                out.push(b[i + 1]);
+                i += 1;
+            } else if c == b'"' {
+                in_string = false;
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'"' => {
+                in_string = true;
+                out.push(c);
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
+                    if b[i] == b'\n' {
+                        out.push(b'\n');
+                    }
+                    i += 1;
+                }
+                i += 2;
+                continue;
+            }
+            b',' => {
+                // Look past whitespace and comments for a closing bracket.
+                let mut j = i + 1;
+                loop {
+                    while j < b.len() && b[j].is_ascii_whitespace() {
+                        j += 1;
+                    }
+                    if b.get(j) == Some(&b'/') && b.get(j + 1) == Some(&b'/') {
+                        while j < b.len() && b[j] != b'\n' {
+                            j += 1;
+                        }
+                    } else if b.get(j) == Some(&b'/') && b.get(j + 1) == Some(&b'*') {
+                        j += 2;
+                        while j < b.len() && !(b[j] == b'*' && b.get(j + 1) == Some(&b'/')) {
+                            j += 1;
+                        }
+                        j += 2;
+                    } else {
+                        break;
+                    }
+                }
+                if !matches!(b.get(j), Some(b'}') | Some(b']')) {
+                    out.push(c);
+                }
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    // Only ASCII bytes were removed, so the result is still UTF-8.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod jsonc_tests {
+    use super::jsonc_to_json;
+
+    #[test]
+    fn strips_comments_and_trailing_commas_outside_strings() {
+        assert_eq!(
+            jsonc_to_json("{\"a\": [1, 2,], // c\n \"b,\": \"//x\",}"),
+            "{\"a\": [1, 2], \n \"b,\": \"//x\"}"
+        );
+        assert_eq!(jsonc_to_json("[1, // last\n]"), "[1 \n]");
+        assert_eq!(jsonc_to_json("/* x */{}"), "{}");
+    }
+}

@@ -1419,3 +1419,117 @@ fn pubspec_lock() {
         ],
     );
 }
+
+#[test]
+fn bun_lock() {
+    check_format(
+        "bunlock",
+        "bun-lock",
+        &[
+            (
+                "alias.json5",
+                Packages(&[
+                    "has-flag@3.0.0",
+                    "has-flag@4.0.0",
+                    "supports-color@6.1.0",
+                    "supports-color@7.2.0",
+                ]),
+            ),
+            // The two tuples whose first element is not a string are skipped with warnings.
+            ("bad-tuple.json5", Packages(&["wrappy@1.0.2"])),
+            ("blog-sample.json5", Packages(&["uWebSockets.js@6609a88"])),
+            (
+                "commits.json5",
+                Packages(&[
+                    "@babel/helper-plugin-utils@7.26.5",
+                    "@babel/helper-string-parser@7.25.9",
+                    "@babel/helper-validator-identifier@7.25.9",
+                    "@babel/parser@7.26.5",
+                    "@babel/types@7.26.5",
+                    "@prettier/sync@527e8ce",
+                    "babel-preset-php@1ae6dc1267500360b411ec711b8aeac8c68b2246",
+                    "is-number@98e8ff1",
+                    "is-number@b7aef34",
+                    "is-number@d5ac058",
+                    "jquery@3.7.1",
+                    "lodash@1.3.1",
+                    "make-synchronized@0.2.9",
+                    "php-parser@2.2.0",
+                    "prettier@3.4.2",
+                    "raven-js@91ef2d4",
+                    "slick-carousel@fc6f7d8",
+                    "stopwords@0.0.1",
+                ]),
+            ),
+            ("empty.json5", Packages(&[])),
+            (
+                "files.json5",
+                Packages(&["etag (first-party)", "lodash@1.3.1"]),
+            ),
+            (
+                "nested-dependencies-dup.json5",
+                Packages(&[
+                    "ansi-styles@4.3.0",
+                    "chalk@4.1.2",
+                    "color-convert@2.0.1",
+                    "color-name@1.1.4",
+                    "has-flag@2.0.0",
+                    "has-flag@4.0.0",
+                    "supports-color@7.2.0",
+                ]),
+            ),
+            (
+                "nested-dependencies.json5",
+                Packages(&[
+                    "ansi-styles@4.3.0",
+                    "chalk@4.1.2",
+                    "color-convert@2.0.1",
+                    "color-name@1.1.4",
+                    "has-flag@2.0.0",
+                    "has-flag@3.0.0",
+                    "has-flag@4.0.0",
+                    "supports-color@5.5.0",
+                    "supports-color@7.2.0",
+                ]),
+            ),
+            ("no-packages.json5", Packages(&[])),
+            ("not-json.txt", Error("not valid JSON")),
+            ("one-package-dev.json5", Packages(&["wrappy@1.0.2"])),
+            ("one-package.json5", Packages(&["wrappy@1.0.2"])),
+            (
+                "optional-package.json5",
+                Packages(&["acorn@8.14.0", "fsevents@0.3.8", "nan@2.22.0"]),
+            ),
+            (
+                "peer-dependencies-explicit.json5",
+                Packages(&["acorn-jsx@5.3.2", "acorn@8.14.0"]),
+            ),
+            (
+                "peer-dependencies-implicit.json5",
+                Packages(&["acorn-jsx@5.3.2", "acorn@8.14.0"]),
+            ),
+            (
+                "same-package-different-groups.json5",
+                Packages(&["has-flag@3.0.0", "supports-color@5.5.0"]),
+            ),
+            (
+                "scoped-packages-mixed.json5",
+                Packages(&[
+                    "@babel/code-frame@7.26.2",
+                    "@babel/helper-validator-identifier@7.25.9",
+                    "js-tokens@4.0.0",
+                    "picocolors@1.1.1",
+                    "wrappy@1.0.2",
+                ]),
+            ),
+            (
+                "scoped-packages.json5",
+                Packages(&["@typescript-eslint/types@5.62.0"]),
+            ),
+            (
+                "two-packages.json5",
+                Packages(&["has-flag@4.0.0", "wrappy@1.0.2"]),
+            ),
+        ],
+    );
+}

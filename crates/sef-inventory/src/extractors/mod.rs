@@ -1,5 +1,6 @@
 //! One module per format, and the explicit list of them.
 
+mod bun_lock;
 mod cargo_lock;
 mod dotnet;
 mod gemfile_lock;
@@ -27,6 +28,7 @@ pub fn builtin() -> Vec<Box<dyn Extractor>> {
         Box::new(package_lock::PackageLock),
         Box::new(yarn_lock::YarnLock),
         Box::new(pnpm_lock::PnpmLock),
+        Box::new(bun_lock::BunLock),
         Box::new(requirements::Requirements),
         Box::new(python_toml::PoetryLock),
         Box::new(python_toml::UvLock),
