@@ -1533,3 +1533,57 @@ fn bun_lock() {
         ],
     );
 }
+
+#[test]
+fn conan_lock() {
+    const NESTED: &[&str] = &[
+        "brotli@1.0.9",
+        "bzip2@1.0.8",
+        "freetype@2.12.1",
+        "libpng@1.6.39",
+        "zlib@1.2.13",
+    ];
+    check_format(
+        "conanlock",
+        "conan-lock",
+        &[
+            ("empty.v1.json", Packages(&[])),
+            ("empty.v1.revisions.json", Packages(&[])),
+            ("empty.v2.json", Packages(&[])),
+            ("nested-dependencies.v1.json", Packages(NESTED)),
+            ("nested-dependencies.v1.revisions.json", Packages(NESTED)),
+            ("nested-dependencies.v2.json", Packages(NESTED)),
+            // The reference without a name is skipped with a warning.
+            ("no-name.v1.json", Packages(&["zlib@1.2.11"])),
+            ("no-name.v1.revisions.json", Packages(&["zlib@1.2.11"])),
+            ("no-name.v2.json", Packages(&["zlib@1.2.11"])),
+            ("not-json.txt", Error("not valid JSON")),
+            ("null.v2.jsontest", Error("top level must be a JSON object")),
+            ("old-format-0.0.json", Packages(&["zlib@1.2.11"])),
+            ("old-format-0.1.json", Packages(&["zlib@1.2.11"])),
+            ("old-format-0.2.json", Packages(&["zlib@1.2.11"])),
+            ("old-format-0.3.json", Packages(&["zlib@1.2.11"])),
+            ("one-package-dev.v1.json", Packages(&["ninja@1.11.1"])),
+            (
+                "one-package-dev.v1.revisions.json",
+                Packages(&["ninja@1.11.1"]),
+            ),
+            ("one-package-dev.v2.json", Packages(&["ninja@1.11.1"])),
+            ("one-package.v1.json", Packages(&["zlib@1.2.11"])),
+            ("one-package.v1.revisions.json", Packages(&["zlib@1.2.11"])),
+            ("one-package.v2.json", Packages(&["zlib@1.2.11"])),
+            (
+                "two-packages.v1.json",
+                Packages(&["bzip2@1.0.8", "zlib@1.2.11"]),
+            ),
+            (
+                "two-packages.v1.revisions.json",
+                Packages(&["bzip2@1.0.8", "zlib@1.2.11"]),
+            ),
+            (
+                "two-packages.v2.json",
+                Packages(&["bzip2@1.0.8", "zlib@1.2.11"]),
+            ),
+        ],
+    );
+}

@@ -2,6 +2,7 @@
 
 mod bun_lock;
 mod cargo_lock;
+mod conan_lock;
 mod dotnet;
 mod gemfile_lock;
 mod go_mod;
@@ -45,5 +46,6 @@ pub fn builtin() -> Vec<Box<dyn Extractor>> {
         Box::new(gradle_lockfile::GradleLockfile),
         Box::new(mix_lock::MixLock),
         Box::new(pubspec_lock::PubspecLock),
+        Box::new(conan_lock::ConanLock),
     ]
 }
