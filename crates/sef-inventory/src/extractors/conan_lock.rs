@@ -90,7 +90,7 @@ impl Extractor for ConanLock {
         let lock: Lock = object(text, "conan.lock")?;
         let lines = JsonLines::new(text);
         let mut out = Extracted::default();
-        let mut add = |r: &str, scope: DependencyScope, out: &mut Extracted| match parse_ref(r) {
+        let add = |r: &str, scope: DependencyScope, out: &mut Extracted| match parse_ref(r) {
             Some((name, version, revision)) => {
                 let mut c = Component::new(
                     Ecosystem::ConanCenter,
