@@ -1587,3 +1587,95 @@ fn conan_lock() {
         ],
     );
 }
+
+#[test]
+fn pom_xml() {
+    check_format(
+        "pomxml",
+        "pom-xml",
+        &[
+            (
+                "ambiguous-interpolation.xml",
+                Packages(&["com.example:common-lib@1.0.0"]),
+            ),
+            ("empty.xml", Packages(&[])),
+            ("encoding.xml", Packages(&["junit:junit@4.12"])),
+            (
+                "explicit-jar.xml",
+                Packages(&["org.different:my-lib@1.0.0", "com.example:my-lib@1.0.0"]),
+            ),
+            // The dependency without a groupId is skipped with a warning.
+            (
+                "interpolate-drop.xml",
+                Packages(&["com.example:actual-artifact@1.0.0"]),
+            ),
+            // A version range is not a pin.
+            (
+                "interpolation.xml",
+                Packages(&[
+                    "org.mine:mypackage@1.0.0",
+                    "org.mine:my.package@2.3.4",
+                    "org.mine:ranged-package",
+                ]),
+            ),
+            ("invalid-syntax.xml", Error("not valid XML")),
+            (
+                "multi-version.xml",
+                Packages(&["abc:example.com@1.0.0", "abc:example.com@1.1.1"]),
+            ),
+            ("not-pom.txt", Error("not valid XML")),
+            (
+                "one-package.xml",
+                Packages(&["org.apache.maven:maven-artifact@1.0.0"]),
+            ),
+            ("parent/pom.xml", Packages(&["org.dave:dave@4.0.0"])),
+            // The plugin's own dependency is a build tool, not listed.
+            (
+                "plugin-dependency.xml",
+                Packages(&["com.example:hijack-lib@1.0.0"]),
+            ),
+            ("profiles.xml", Packages(&["org.profile:profile-dep@1.2.3"])),
+            // frank is only managed, never declared: not a dependency.
+            (
+                "transitive.xml",
+                Packages(&[
+                    "org.direct:alice@1.0.0",
+                    "org.direct:bob@2.0.0",
+                    "org.direct:chris@3.0.0",
+                ]),
+            ),
+            (
+                "two-packages.xml",
+                Packages(&[
+                    "io.netty:netty-all@4.1.42.Final",
+                    "org.slf4j:slf4j-log4j12@1.7.25",
+                ]),
+            ),
+            // The declared version wins over dependencyManagement; jsr305 is only managed.
+            (
+                "with-dependency-management.xml",
+                Packages(&["io.netty:netty-all@4.1.9", "org.slf4j:slf4j-log4j12@1.7.25"]),
+            ),
+            (
+                "with-multiple-classifiers.xml",
+                Packages(&["com.example:my-lib@1.0.0"]),
+            ),
+            // bob from a property, chuck from dependencyManagement, frank unpinned, dave inherited from ./parent/pom.xml.
+            (
+                "with-parent.xml",
+                Packages(&[
+                    "org.alice:alice@1.0.0",
+                    "org.bob:bob@2.0.0",
+                    "org.chuck:chuck@3.0.0",
+                    "org.frank:frank",
+                    "org.dave:dave@4.0.0",
+                ]),
+            ),
+            (
+                "with-scope.xml",
+                Packages(&["abc:xyz@1.2.3", "junit:junit@4.12"]),
+            ),
+            ("with-type-classifier.xml", Packages(&["abc:xyz@1.0.0"])),
+        ],
+    );
+}

@@ -11,6 +11,7 @@ mod json_locks;
 mod mix_lock;
 mod package_lock;
 mod pnpm_lock;
+mod pom_xml;
 mod pubspec_lock;
 mod python_toml;
 mod renv_lock;
@@ -44,6 +45,7 @@ pub fn builtin() -> Vec<Box<dyn Extractor>> {
         Box::new(renv_lock::RenvLock),
         Box::new(swift_resolved::SwiftResolved),
         Box::new(gradle_lockfile::GradleLockfile),
+        Box::new(pom_xml::PomXml),
         Box::new(mix_lock::MixLock),
         Box::new(pubspec_lock::PubspecLock),
         Box::new(conan_lock::ConanLock),
