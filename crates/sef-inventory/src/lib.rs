@@ -12,13 +12,15 @@
 mod extractor;
 mod extractors;
 mod purl;
+mod sbom_out;
 mod scan;
 mod text;
 mod yaml;
 
 pub use extractor::{ExtractError, Extracted, Extractor, IncludeReader, Input};
 pub use extractors::builtin;
-pub use purl::purl_for;
+pub use purl::{parse_purl, purl_for};
+pub use sbom_out::{SbomSubject, cyclonedx_json, spdx_json, timestamp_from_env};
 pub use scan::{
     Diagnostic, DiagnosticLevel, Inventory, InventoryOptions, ScannedFile, extract_file, scan,
 };

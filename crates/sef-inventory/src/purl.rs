@@ -129,3 +129,60 @@ mod tests {
         assert_eq!(pep503("requests"), "requests");
     }
 }
+
+/// Reads a purl back into (ecosystem, OSV-style name, version). Unknown
+/// types map to [`Ecosystem::Generic`].
+pub fn parse_purl(purl: &str) -> Option<(Ecosystem, String, Option<String>)> {
+    let p: PackageUrl<'_> = purl.parse().ok()?;
+    let ns = p.namespace();
+    let join = |sep: &str| match ns {
+        Some(n) if !n.is_empty() => format!("{n}{sep}{}", p.name()),
+        _ => p.name().to_owned(),
+    };
+    let (eco, name) = match p.ty() {
+        "cargo" => (Ecosystem::CratesIo, p.name().to_owned()),
+        "npm" => (Ecosystem::Npm, join("/")),
+        "pypi" => (Ecosystem::PyPI, p.name().to_owned()),
+        "golang" => (Ecosystem::Go, join("/")),
+        "gem" => (Ecosystem::RubyGems, p.name().to_owned()),
+        "composer" => (Ecosystem::Packagist, join("/")),
+        "maven" => (Ecosystem::Maven, join(":")),
+        "nuget" => (Ecosystem::NuGet, p.name().to_owned()),
+        "pub" => (Ecosystem::Pub, p.name().to_owned()),
+        "hex" => (Ecosystem::Hex, p.name().to_owned()),
+        "conan" => (Ecosystem::ConanCenter, p.name().to_owned()),
+        "swift" => (Ecosystem::SwiftURL, join("/")),
+        "cran" => (Ecosystem::Cran, p.name().to_owned()),
+        "bioconductor" => (Ecosystem::Bioconductor, p.name().to_owned()),
+        _ => (Ecosystem::Generic, join("/")),
+    };
+    Some((eco, name, p.version().map(str::to_owned)))
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+
+    #[test]
+    fn purls_round_trip() {
+        for (eco, name, v) in [
+            (Ecosystem::Npm, "@babel/core", "7.0.0"),
+            (Ecosystem::Maven, "org.apache:commons-lang3", "3.12.0"),
+            (Ecosystem::Go, "github.com/pkg/errors", "v0.9.1"),
+            (Ecosystem::CratesIo, "serde", "1.0.0"),
+            (Ecosystem::Packagist, "symfony/console", "6.0.0"),
+        ] {
+            let p = purl_for(eco, name, Some(v)).unwrap();
+            assert_eq!(
+                parse_purl(&p),
+                Some((eco, name.to_owned(), Some(v.to_owned()))),
+                "{p}"
+            );
+        }
+        assert_eq!(
+            parse_purl("pkg:deb/debian/curl@7.0").unwrap().0,
+            Ecosystem::Generic
+        );
+        assert_eq!(parse_purl("not a purl"), None);
+    }
+}

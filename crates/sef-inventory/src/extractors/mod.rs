@@ -16,6 +16,7 @@ mod pubspec_lock;
 mod python_toml;
 mod renv_lock;
 mod requirements;
+mod sbom;
 mod swift_resolved;
 mod xml;
 mod yarn_lock;
@@ -49,5 +50,6 @@ pub fn builtin() -> Vec<Box<dyn Extractor>> {
         Box::new(mix_lock::MixLock),
         Box::new(pubspec_lock::PubspecLock),
         Box::new(conan_lock::ConanLock),
+        Box::new(sbom::SbomJson),
     ]
 }

@@ -1,0 +1,218 @@
+//! SBOM writers: CycloneDX 1.6 JSON and SPDX 2.3 JSON.
+//!
+//! Both are deterministic: components are merged by purl (or name and
+//! version) and sorted, ids and the serial number / namespace are derived
+//! from the content, and the only time in the document is taken from
+//! `SOURCE_DATE_EPOCH` when set (the caller passes it in).
+
+mod cyclonedx;
+mod spdx_doc;
+
+pub use cyclonedx::cyclonedx_json;
+pub use spdx_doc::spdx_json;
+
+use chrono::{DateTime, Utc};
+use sef_model::{Component, DependencyScope};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// What the SBOM describes and who wrote it.
+#[derive(Debug, Clone)]
+pub struct SbomSubject {
+    /// The offering's name.
+    pub name: String,
+    /// The release version.
+    pub version: String,
+    /// The sef version writing the document.
+    pub tool_version: String,
+    /// The document's creation time (`SOURCE_DATE_EPOCH` when set).
+    pub timestamp: DateTime<Utc>,
+}
+
+/// The creation time: `SOURCE_DATE_EPOCH` (seconds) when set and valid,
+/// else `now`.
+pub fn timestamp_from_env(value: Option<&str>, now: DateTime<Utc>) -> DateTime<Utc> {
+    value
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .and_then(|s| DateTime::from_timestamp(s, 0))
+        .unwrap_or(now)
+}
+
+/// One component of the SBOM after merging occurrences.
+pub(crate) struct Entry<'a> {
+    pub key: String,
+    pub first: &'a Component,
+    pub sources: Vec<String>,
+    pub direct: bool,
+    pub scope: DependencyScope,
+    pub depends_on: Vec<String>,
+}
+
+/// Merges components that are the same package (same purl, or same
+/// ecosystem, name and version) and resolves dependency names to keys.
+pub(crate) fn merge(components: &[Component]) -> Vec<Entry<'_>> {
+    let key_of = |c: &Component| match &c.purl {
+        Some(p) => p.clone(),
+        None => format!(
+            "{}:{}@{}{}",
+            c.ecosystem,
+            c.name,
+            c.version.as_deref().unwrap_or("unpinned"),
+            if c.first_party { "#first-party" } else { "" }
+        ),
+    };
+    let mut by_key: BTreeMap<String, Entry<'_>> = BTreeMap::new();
+    // (file, name) -> key, to resolve `depends_on` within a file.
+    let mut in_file: BTreeMap<(&str, &str), String> = BTreeMap::new();
+    for c in components {
+        let key = key_of(c);
+        in_file
+            .entry((c.source.file.as_str(), c.name.as_str()))
+            .or_insert_with(|| key.clone());
+        let source = match c.source.line {
+            Some(l) => format!("{}:{l}", c.source.file),
+            None => c.source.file.clone(),
+        };
+        let e = by_key.entry(key.clone()).or_insert_with(|| Entry {
+            key,
+            first: c,
+            sources: Vec::new(),
+            direct: false,
+            scope: DependencyScope::Unknown,
+            depends_on: Vec::new(),
+        });
+        if !e.sources.contains(&source) {
+            e.sources.push(source);
+        }
+        e.direct |= c.direct == Some(true);
+        if rank(c.scope) > rank(e.scope) {
+            e.scope = c.scope;
+        }
+    }
+    for c in components {
+        let key = key_of(c);
+        let deps: Vec<String> = c
+            .depends_on
+            .iter()
+            .filter_map(|d| in_file.get(&(c.source.file.as_str(), d.as_str())).cloned())
+            .filter(|d| d != &key)
+            .collect();
+        if let Some(e) = by_key.get_mut(&key) {
+            e.depends_on.extend(deps);
+        }
+    }
+    let mut out: Vec<Entry<'_>> = by_key.into_values().collect();
+    for e in &mut out {
+        e.sources.sort();
+        e.depends_on.sort();
+        e.depends_on.dedup();
+    }
+    out
+}
+
+fn rank(s: DependencyScope) -> u8 {
+    match s {
+        DependencyScope::Unknown => 0,
+        DependencyScope::Development => 1,
+        DependencyScope::Optional => 2,
+        DependencyScope::Runtime => 3,
+    }
+}
+
+/// A UUID (version-5 shaped, so every schema accepts it) derived from the
+/// bytes given: the same content always gets the same id.
+pub(crate) fn content_uuid(parts: &[&str]) -> uuid::Uuid {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p.as_bytes());
+    }
+    let d = h.finalize();
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&d[..16]);
+    uuid::Builder::from_bytes(b)
+        .with_version(uuid::Version::Sha1)
+        .with_variant(uuid::Variant::RFC4122)
+        .into_uuid()
+}
+
+/// A checksum as (algorithm, lowercase hex), when sef can tell which
+/// algorithm it is: hex SHA-1/256/512, `sha256:hex`, or npm-style
+/// `sha512-base64`.
+pub(crate) fn hash_of(checksum: &str) -> Option<(&'static str, String)> {
+    use base64::Engine as _;
+    let is_hex = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let by_len = |hex: &str| match hex.len() {
+        40 => Some("SHA-1"),
+        64 => Some("SHA-256"),
+        128 => Some("SHA-512"),
+        _ => None,
+    };
+    let c = checksum.trim();
+    if is_hex(c) {
+        return by_len(c).map(|a| (a, c.to_ascii_lowercase()));
+    }
+    for (prefix, alg) in [
+        ("sha1", "SHA-1"),
+        ("sha256", "SHA-256"),
+        ("sha512", "SHA-512"),
+    ] {
+        if let Some(rest) = c.strip_prefix(prefix) {
+            if let Some(hex) = rest.strip_prefix(':').filter(|h| is_hex(h)) {
+                return (by_len(hex) == Some(alg)).then(|| (alg, hex.to_ascii_lowercase()));
+            }
+            if let Some(b64) = rest.strip_prefix('-') {
+                let bytes = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
+                let hex = hex::encode(bytes);
+                return (by_len(&hex) == Some(alg)).then_some((alg, hex));
+            }
+        }
+    }
+    None
+}
+
+/// The license as a valid SPDX expression, or `None`.
+pub(crate) fn spdx_expression(license: &str) -> Option<String> {
+    let l = license.trim();
+    spdx::Expression::parse(l).ok().map(|_| l.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checksums_become_hashes() {
+        assert_eq!(hash_of(&"ab".repeat(32)).unwrap().0, "SHA-256");
+        assert_eq!(
+            hash_of(&format!("sha256:{}", "0".repeat(64))).unwrap().0,
+            "SHA-256"
+        );
+        let npm = "sha512-l4Sp/DRseor9wL6EvV2+TuQn63dMkPjZ/sp9XkghTEbV9KlPS1xUsZ3u7/IQO4wxtcFB4bgpQPRcR3QCvezPcQ==";
+        let (alg, hex) = hash_of(npm).unwrap();
+        assert_eq!(alg, "SHA-512");
+        assert_eq!(hex.len(), 128);
+        assert_eq!(
+            hash_of("h1:dueUQJ1C2q9oE3F7wvmSGAaVtTmUizReu6fjN8uqzbQ="),
+            None
+        );
+        assert_eq!(hash_of("sha1-nope!"), None);
+    }
+
+    #[test]
+    fn licenses_are_checked() {
+        assert_eq!(
+            spdx_expression("MIT OR Apache-2.0").as_deref(),
+            Some("MIT OR Apache-2.0")
+        );
+        assert_eq!(spdx_expression("SEE LICENSE IN LICENSE"), None);
+    }
+
+    #[test]
+    fn timestamps_honour_source_date_epoch() {
+        let now = Utc::now();
+        assert_eq!(timestamp_from_env(Some("0"), now).timestamp(), 0);
+        assert_eq!(timestamp_from_env(Some("junk"), now), now);
+        assert_eq!(timestamp_from_env(None, now), now);
+    }
+}
