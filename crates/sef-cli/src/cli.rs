@@ -42,6 +42,30 @@ pub enum Command {
     /// Stored runs: list them, show one, compare two.
     #[command(subcommand)]
     Runs(RunsCommand),
+    /// Write the repository's SBOM (CycloneDX 1.6 or SPDX 2.3 JSON) from
+    /// every lockfile, manifest and SBOM in it.
+    Sbom(SbomArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum SbomFormatArg {
+    /// CycloneDX 1.6 JSON.
+    Cyclonedx,
+    /// SPDX 2.3 JSON.
+    Spdx,
+}
+
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// The repository directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// SBOM format.
+    #[arg(long, short, value_enum, default_value_t = SbomFormatArg::Cyclonedx)]
+    pub format: SbomFormatArg,
+    /// Write the SBOM to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -129,6 +153,10 @@ pub struct ListArgs {
 pub struct ShowArgs {
     /// A run id, a unique prefix of one, or `latest`.
     pub run: String,
+    /// Print this artifact of the run (e.g. `sbom.cdx.json`) instead of
+    /// the report.
+    #[arg(long, value_name = "NAME")]
+    pub artifact: Option<String>,
     #[command(flatten)]
     pub out: OutputArgs,
 }

@@ -46,6 +46,7 @@ fn json_report() {
         ".run.evidence[].finished_at" => "[time]",
         ".run.evidence[].tool.version" => "[version]",
         ".run.findings[].id" => "[finding-id]",
+        ".run.artifacts[].digest" => "[digest]",
     });
 }
 
@@ -74,6 +75,16 @@ fn markdown_report() {
     let redacted: String = md
         .replace(&id, "[run-id]")
         .replace(env!("CARGO_PKG_VERSION"), "[version]")
+        .lines()
+        .map(|l| {
+            if l.starts_with("| `sbom.cdx.json`") {
+                "| `sbom.cdx.json` | [artifact row redacted] |"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
         .lines()
         .map(|l| {
             if l.starts_with("Run `") {

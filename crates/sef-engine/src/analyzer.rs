@@ -1,6 +1,6 @@
 //! The analyzer seam: one trait per evidence source.
 
-use sef_model::{Digest, EvidenceKind, EvidenceStatus, Finding, ToolInfo};
+use sef_model::{Artifact, Digest, EvidenceKind, EvidenceStatus, Finding, ToolInfo};
 use sef_plan::Plan;
 use std::path::Path;
 
@@ -33,6 +33,8 @@ pub struct AnalyzerOutput {
     pub findings: Vec<Finding>,
     /// Facts the report's reader must know (e.g. "no git history").
     pub notes: Vec<String>,
+    /// Documents to keep with the run (e.g. the SBOM).
+    pub artifacts: Vec<Artifact>,
 }
 
 /// Progress of one analyzer, rendered by the caller.

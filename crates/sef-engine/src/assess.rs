@@ -68,5 +68,6 @@ pub fn assess(
         findings,
         kpis: Vec::new(),
         gate,
+        artifacts: out.artifacts,
     }
 }

@@ -3,8 +3,8 @@
 //! makes the evidence partial, never the whole analyzer fail.
 
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
-use sef_inventory::{DiagnosticLevel, InventoryOptions};
-use sef_model::{Digest, EvidenceKind, ToolInfo};
+use sef_inventory::{DiagnosticLevel, InventoryOptions, SbomSubject};
+use sef_model::{Artifact, Digest, EvidenceKind, ToolInfo};
 use sef_plan::InventoryConfig;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -129,6 +129,22 @@ impl Analyzer for InventoryAnalyzer {
             payload,
             findings: Vec::new(),
             notes,
+            artifacts: vec![Artifact::new(
+                "sbom.cdx.json",
+                "application/vnd.cyclonedx+json",
+                sef_inventory::cyclonedx_json(
+                    &SbomSubject {
+                        name: ctx.plan.offering.name.clone(),
+                        version: ctx.plan.release.version.clone(),
+                        tool_version: crate::SEF_VERSION.to_owned(),
+                        timestamp: sef_inventory::timestamp_from_env(
+                            std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+                            crate::now(),
+                        ),
+                    },
+                    &inv.components,
+                ),
+            )],
         })
     }
 }

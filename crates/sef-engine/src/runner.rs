@@ -15,9 +15,16 @@ pub struct RunOutput {
     pub findings: Vec<Finding>,
     /// Notes for the report.
     pub notes: Vec<String>,
+    /// Artifacts to keep with the run.
+    pub artifacts: Vec<sef_model::Artifact>,
 }
 
-type OneResult = (Evidence, Vec<Finding>, Vec<String>);
+type OneResult = (
+    Evidence,
+    Vec<Finding>,
+    Vec<String>,
+    Vec<sef_model::Artifact>,
+);
 
 /// Runs every analyzer on its own thread and collects their evidence,
 /// findings and notes.
@@ -46,16 +53,18 @@ pub fn run_analyzers(
                         failed(a.as_ref(), now, now, "analyzer thread panicked".into()),
                         vec![],
                         vec![],
+                        vec![],
                     )
                 })
             })
             .collect()
     });
     let mut out = RunOutput::default();
-    for (e, f, n) in results {
+    for (e, f, n, a) in results {
         out.evidence.push(e);
         out.findings.extend(f);
         out.notes.extend(n);
+        out.artifacts.extend(a);
     }
     out
 }
@@ -69,7 +78,7 @@ fn run_one(
     tracing::debug!(analyzer = a.id(), "starting");
     let outcome = catch_unwind(AssertUnwindSafe(|| a.run(ctx, progress)));
     let finished = crate::now();
-    let (evidence, findings, notes) = match outcome {
+    let (evidence, findings, notes, artifacts) = match outcome {
         Ok(Ok(out)) => {
             let status = match out.partial {
                 None => EvidenceStatus::Complete,
@@ -89,9 +98,10 @@ fn run_one(
                 },
                 out.findings,
                 out.notes,
+                out.artifacts,
             )
         }
-        Ok(Err(e)) => (failed(a, started, finished, e.0), vec![], vec![]),
+        Ok(Err(e)) => (failed(a, started, finished, e.0), vec![], vec![], vec![]),
         Err(panic) => {
             let msg = panic
                 .downcast_ref::<&str>()
@@ -107,6 +117,7 @@ fn run_one(
                 ),
                 vec![],
                 vec![],
+                vec![],
             )
         }
     };
@@ -116,7 +127,7 @@ fn run_one(
         status = evidence.status.label(),
         "finished"
     );
-    (evidence, findings, notes)
+    (evidence, findings, notes, artifacts)
 }
 
 fn failed(

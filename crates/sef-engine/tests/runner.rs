@@ -53,6 +53,7 @@ impl Analyzer for Fake {
                 payload: serde_json::json!({"ok": true}),
                 findings: vec![],
                 notes: vec![format!("{} ran", self.id)],
+                artifacts: vec![],
             }),
             Behaviour::Err => Err(AnalyzerError(
                 "cannot read thing.lock: permission denied".into(),

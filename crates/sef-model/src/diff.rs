@@ -206,6 +206,7 @@ mod tests {
             findings,
             kpis: vec![],
             gate: GateDecision::from_criteria(Phase::Develop, true, vec![]),
+            artifacts: vec![],
         }
     }
 

@@ -11,6 +11,7 @@
 //! Every type is serde-serializable so that the store, the reports and the
 //! server share one vocabulary.
 
+mod artifact;
 mod component;
 mod diff;
 mod evidence;
@@ -23,6 +24,7 @@ mod offering;
 mod phase;
 mod run;
 
+pub use artifact::Artifact;
 pub use component::{Component, DependencyScope, Ecosystem, SourceRef};
 pub use diff::{EvidenceChange, FieldChange, RunDiff, diff_runs};
 pub use evidence::{Digest, Evidence, EvidenceKind, EvidenceStatus, ToolInfo};

@@ -2,8 +2,8 @@
 //! is stored and reported.
 
 use crate::{
-    Digest, Evidence, Finding, GateDecision, GateOutcome, KpiValue, Offering, Phase, Release,
-    RunId, Severity,
+    Artifact, Digest, Evidence, Finding, GateDecision, GateOutcome, KpiValue, Offering, Phase,
+    Release, RunId, Severity,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -93,6 +93,10 @@ pub struct AssessmentRun {
     pub kpis: Vec<KpiValue>,
     /// The gate decision for the release's current phase.
     pub gate: GateDecision,
+    /// Documents kept with the run (the SBOM, ...); listed in reports, the
+    /// content is stored separately.
+    #[serde(default)]
+    pub artifacts: Vec<Artifact>,
 }
 
 impl AssessmentRun {

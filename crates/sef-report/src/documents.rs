@@ -110,6 +110,25 @@ pub(crate) fn run(run: &AssessmentRun) -> Doc {
     ));
     b.push(findings_table(&run.findings));
 
+    if !run.artifacts.is_empty() {
+        b.push(h(2, "Artifacts"));
+        b.push(Block::Table {
+            head: vec!["name", "media type", "bytes", "digest"],
+            rows: run
+                .artifacts
+                .iter()
+                .map(|a| {
+                    vec![
+                        vec![Inline::Code(a.name.clone())],
+                        vec![t(&a.media_type)],
+                        vec![t(a.size.to_string())],
+                        vec![Inline::Code(a.digest.as_str().to_owned())],
+                    ]
+                })
+                .collect(),
+        });
+    }
+
     b.push(h(2, "KPIs"));
     if run.kpis.is_empty() {
         b.push(Block::Para(vec![Inline::Class(

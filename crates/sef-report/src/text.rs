@@ -119,6 +119,17 @@ pub(crate) fn run(run: &AssessmentRun, ctx: &RunContext) -> String {
         write_finding(&mut o, f, "  ");
     }
 
+    if !run.artifacts.is_empty() {
+        let _ = writeln!(o, "\n{}", paint(BOLD, "Artifacts"));
+        for a in &run.artifacts {
+            let _ = writeln!(
+                o,
+                "  {} ({}, {} bytes) — `sef runs show {} --artifact {}`",
+                a.name, a.media_type, a.size, run.id, a.name
+            );
+        }
+    }
+
     let _ = writeln!(o, "\n{}", paint(BOLD, "KPIs"));
     if run.kpis.is_empty() {
         let _ = writeln!(

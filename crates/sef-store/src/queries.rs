@@ -127,6 +127,20 @@ macro_rules! backend {
                     .await?;
                 }
 
+                for a in &run.artifacts {
+                    sqlx::query(
+                        "INSERT INTO artifacts (run_id, name, media_type, digest, size, content) VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(run.id.to_string())
+                    .bind(&a.name)
+                    .bind(&a.media_type)
+                    .bind(a.digest.as_str())
+                    .bind(i64::try_from(a.size).unwrap_or(i64::MAX))
+                    .bind(&a.content)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+
                 if let Some(d) = delay {
                     tokio::time::sleep(d).await;
                 }
@@ -238,6 +252,17 @@ macro_rules! backend {
                     .map(|r| r.try_get::<Json<Finding>, _>("body").map(|j| j.0))
                     .collect::<Result<Vec<_>, _>>()?;
 
+                let a_rows = sqlx::query("SELECT name, media_type, content FROM artifacts WHERE run_id = $1 ORDER BY name")
+                    .bind(id.to_string())
+                    .fetch_all(pool)
+                    .await?;
+                let mut artifacts = Vec::with_capacity(a_rows.len());
+                for r in &a_rows {
+                    let name: String = r.try_get("name")?;
+                    let media_type: String = r.try_get("media_type")?;
+                    artifacts.push(sef_model::Artifact::new(name, media_type, r.try_get("content")?));
+                }
+
                 Ok(Some(AssessmentRun {
                     id,
                     offering: h.offering,
@@ -253,6 +278,7 @@ macro_rules! backend {
                     findings,
                     kpis: h.kpis,
                     gate: h.gate,
+                    artifacts,
                 }))
             }
 

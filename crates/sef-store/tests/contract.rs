@@ -102,6 +102,11 @@ fn run(offering: &str, at: i64, findings: Vec<Finding>) -> AssessmentRun {
                 detail: "other: boom".into(),
             }],
         ),
+        artifacts: vec![Artifact::new(
+            "sbom.cdx.json",
+            "application/vnd.cyclonedx+json",
+            format!("{{\"at\": {at}}}"),
+        )],
     }
 }
 

@@ -3,6 +3,7 @@
 mod assess;
 mod init;
 mod runs;
+mod sbom;
 
 use crate::cli::{Cli, Command, RunsCommand};
 use anyhow::Result;
@@ -16,5 +17,6 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Runs(RunsCommand::List(a)) => runs::list(g, &a),
         Command::Runs(RunsCommand::Show(a)) => runs::show(g, &a),
         Command::Runs(RunsCommand::Diff(a)) => runs::diff(g, &a),
+        Command::Sbom(a) => sbom::run(g, &a),
     }
 }

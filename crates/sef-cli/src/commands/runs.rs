@@ -25,6 +25,25 @@ pub fn show(g: &GlobalArgs, a: &ShowArgs) -> Result<u8> {
     let rt = store::runtime()?;
     let st = rt.block_on(store::open(&store::url(g.db.as_deref())?))?;
     let run = rt.block_on(load(&st, &a.run))?;
+    if let Some(name) = &a.artifact {
+        let Some(art) = run.artifacts.iter().find(|x| &x.name == name) else {
+            let names: Vec<&str> = run.artifacts.iter().map(|x| x.name.as_str()).collect();
+            bail!(
+                "run {} has no artifact `{name}`; it has: {}",
+                run.id,
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                }
+            );
+        };
+        match &a.out.output {
+            Some(path) => output::write_atomically(path, art.content.as_bytes())?,
+            None => print!("{}", art.content),
+        }
+        return Ok(crate::EXIT_PASS);
+    }
     let ctx = RunContext {
         store: Some(st.location().to_owned()),
     };

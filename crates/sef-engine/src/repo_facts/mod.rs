@@ -248,6 +248,7 @@ impl Analyzer for RepoFacts {
             payload,
             findings,
             notes,
+            artifacts: Vec::new(),
         })
     }
 }

@@ -1,0 +1,55 @@
+//! `sef sbom`: the SBOM of a repository.
+
+use crate::cli::{GlobalArgs, SbomArgs, SbomFormatArg};
+use crate::output;
+use anyhow::{Context, Result, bail};
+use sef_inventory::{DiagnosticLevel, InventoryOptions, SbomSubject};
+use sef_plan::Plan;
+
+pub fn run(g: &GlobalArgs, a: &SbomArgs) -> Result<u8> {
+    let root = a
+        .path
+        .canonicalize()
+        .with_context(|| format!("{}: cannot read: no such directory", a.path.display()))?;
+    if !root.is_dir() {
+        bail!("{}: not a directory", root.display());
+    }
+    let plan = Plan::load(&root)?;
+    let cfg = &plan.analyzers.inventory;
+    let options = InventoryOptions {
+        scan_vendored: cfg.scan_vendored,
+        include_ignored: cfg.include_ignored,
+        max_file_bytes: cfg.max_file_bytes,
+    };
+    let inv = sef_inventory::scan(&root, &sef_inventory::builtin(), &options);
+    let subject = SbomSubject {
+        name: plan.offering.name.clone(),
+        version: plan.release.version.clone(),
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        timestamp: sef_inventory::timestamp_from_env(
+            std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+            chrono::Utc::now(),
+        ),
+    };
+    let doc = match a.format {
+        SbomFormatArg::Cyclonedx => sef_inventory::cyclonedx_json(&subject, &inv.components),
+        SbomFormatArg::Spdx => sef_inventory::spdx_json(&subject, &inv.components),
+    };
+    if !g.quiet {
+        for d in &inv.diagnostics {
+            let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
+            let level = match d.level {
+                DiagnosticLevel::Error => "error",
+                DiagnosticLevel::Warning => "warning",
+            };
+            eprintln!("sef: {level}: {}{line}: {}", d.file, d.message);
+        }
+        eprintln!(
+            "sef: {} components from {} file(s)",
+            inv.components.len(),
+            inv.files.len()
+        );
+    }
+    output::emit(&doc, a.output.as_deref())?;
+    Ok(crate::EXIT_PASS)
+}
