@@ -22,10 +22,10 @@ fn fixtures() -> &'static Vec<Vec<u8>> {
                 let p = e.unwrap().path();
                 if p.is_dir() {
                     stack.push(p);
-                } else if let Ok(b) = std::fs::read(&p) {
-                    if b.len() < 64 * 1024 {
-                        out.push(b);
-                    }
+                } else if let Ok(b) = std::fs::read(&p)
+                    && b.len() < 64 * 1024
+                {
+                    out.push(b);
                 }
             }
         }
