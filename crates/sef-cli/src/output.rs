@@ -34,6 +34,20 @@ pub fn emit(text: &str, output: Option<&Path>) -> Result<()> {
     }
 }
 
+/// Writes a document that is never styled (an SBOM) to `output` or
+/// standard output, byte for byte.
+pub fn emit_raw(text: &str, output: Option<&Path>) -> Result<()> {
+    match output {
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .context("cannot write to standard output")?;
+            out.flush().context("cannot write to standard output")
+        }
+        Some(path) => write_atomically(path, text.as_bytes()),
+    }
+}
+
 /// Writes a file through a temporary sibling and a rename, so readers
 /// never see half a report.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -177,3 +177,46 @@ mod jsonc_tests {
         assert_eq!(jsonc_to_json("/* x */{}"), "{}");
     }
 }
+
+/// Byte offset → 1-based line, in O(log n) after one pass over the text.
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `bytes`.
+    pub(crate) fn new(bytes: &[u8]) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// The 1-based line of a byte offset.
+    pub(crate) fn line(&self, offset: usize) -> Option<u32> {
+        let i = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        u32::try_from(i + 1).ok()
+    }
+}
+
+#[cfg(test)]
+mod line_index_tests {
+    use super::{LineIndex, line_of};
+
+    #[test]
+    fn agrees_with_line_of() {
+        let t = b"a\nbb\n\nccc\n";
+        let idx = LineIndex::new(t);
+        for off in 0..=t.len() {
+            assert_eq!(idx.line(off), line_of(t, off), "offset {off}");
+        }
+    }
+}

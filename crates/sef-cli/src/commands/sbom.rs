@@ -50,6 +50,6 @@ pub fn run(g: &GlobalArgs, a: &SbomArgs) -> Result<u8> {
             inv.files.len()
         );
     }
-    output::emit(&doc, a.output.as_deref())?;
+    output::emit_raw(&doc, a.output.as_deref())?;
     Ok(crate::EXIT_PASS)
 }

@@ -4,7 +4,7 @@
 //! first-party. Direct dependencies are those a first-party package depends
 //! on. Version 1 lockfiles keep checksums in a `[metadata]` table.
 
-use crate::text::{line_of, toml_error};
+use crate::text::{LineIndex, toml_error};
 use crate::{ExtractError, Extracted, Extractor, Input};
 use sef_model::{Component, DependencyScope, Ecosystem};
 use serde::Deserialize;
@@ -46,6 +46,7 @@ impl Extractor for CargoLock {
     fn extract(&self, input: &Input<'_>) -> Result<Extracted, ExtractError> {
         let text = input.text()?;
         let lock: Lock = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
+        let lines = LineIndex::new(text.as_bytes());
 
         // A dependency entry is "name", "name version" or "name version (source)".
         let key_of = |dep: &str| -> String {
@@ -119,7 +120,7 @@ impl Extractor for CargoLock {
         for p in &lock.package {
             let name = p.name.get_ref().clone();
             let key = format!("{name} {}", p.version);
-            let line = line_of(text.as_bytes(), p.name.span().start);
+            let line = lines.line(p.name.span().start);
             let mut c = Component::new(
                 Ecosystem::CratesIo,
                 name.clone(),

@@ -4,7 +4,7 @@
 //! differ in how they mark development packages, local (first-party)
 //! packages and version-control sources, which is handled per flavour.
 
-use crate::text::{line_of, toml_error};
+use crate::text::{LineIndex, toml_error};
 use crate::{ExtractError, Extracted, Extractor, Input};
 use sef_model::{Component, DependencyScope, Ecosystem};
 use serde::Deserialize;
@@ -63,9 +63,10 @@ struct Package {
 fn extract(flavour: Flavour, input: &Input<'_>) -> Result<Extracted, ExtractError> {
     let text = input.text()?;
     let lock: Lock = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
+    let lines = LineIndex::new(text.as_bytes());
     let mut out = Vec::with_capacity(lock.package.len());
     for p in &lock.package {
-        let line = line_of(text.as_bytes(), p.name.span().start);
+        let line = lines.line(p.name.span().start);
         let name = p.name.get_ref().clone();
         let src = |k: &str| {
             p.source

@@ -1,96 +1,210 @@
-//! CycloneDX 1.6 JSON.
+//! CycloneDX 1.6 JSON, written from borrowed, typed records (no
+//! intermediate JSON tree: large SBOMs stay cheap).
 
-use super::{SbomSubject, content_uuid, hash_of, merge, spdx_expression};
+use super::{Entry, PLACEHOLDER, SbomSubject, finish_text, hash_of, merge, spdx_expression};
 use sef_model::{Component, DependencyScope};
-use serde_json::{Value, json};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Bom<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    #[serde(rename = "bomFormat")]
+    bom_format: &'static str,
+    #[serde(rename = "specVersion")]
+    spec_version: &'static str,
+    #[serde(rename = "serialNumber")]
+    serial_number: String,
+    version: u32,
+    metadata: Metadata<'a>,
+    components: Vec<Comp<'a>>,
+    dependencies: Vec<Dep<'a>>,
+}
+
+#[derive(Serialize)]
+struct Metadata<'a> {
+    timestamp: String,
+    tools: Tools<'a>,
+    component: Root<'a>,
+}
+
+#[derive(Serialize)]
+struct Tools<'a> {
+    components: [Tool<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    name: &'static str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct Root<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "bom-ref")]
+    bom_ref: &'a str,
+    name: &'a str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct Comp<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "bom-ref")]
+    bom_ref: &'a str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    purl: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    hashes: Vec<Hash>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    licenses: Vec<License<'a>>,
+    properties: Vec<Property<'a>>,
+}
+
+#[derive(Serialize)]
+struct Hash {
+    alg: &'static str,
+    content: String,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum License<'a> {
+    Expression { expression: String },
+    Named { license: Named<'a> },
+}
+
+#[derive(Serialize)]
+struct Named<'a> {
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct Property<'a> {
+    name: &'static str,
+    value: &'a str,
+}
+
+#[derive(Serialize)]
+struct Dep<'a> {
+    #[serde(rename = "ref")]
+    reference: &'a str,
+    #[serde(rename = "dependsOn")]
+    depends_on: Vec<&'a str>,
+}
+
+fn comp<'a>(e: &'a Entry<'a>) -> Comp<'a> {
+    let c: &Component = e.first;
+    let mut properties = vec![Property {
+        name: "sef:ecosystem",
+        value: c.ecosystem.as_str(),
+    }];
+    properties.extend(e.sources.iter().map(|s| Property {
+        name: "sef:source",
+        value: s,
+    }));
+    properties.push(Property {
+        name: "sef:first-party",
+        value: if c.first_party { "true" } else { "false" },
+    });
+    if c.version.is_none() {
+        properties.push(Property {
+            name: "sef:unpinned",
+            value: "true",
+        });
+    }
+    Comp {
+        kind: if c.first_party {
+            "application"
+        } else {
+            "library"
+        },
+        bom_ref: &e.key,
+        name: &c.name,
+        version: c.version.as_deref(),
+        purl: c.purl.as_deref(),
+        scope: match e.scope {
+            DependencyScope::Runtime => Some("required"),
+            DependencyScope::Optional => Some("optional"),
+            DependencyScope::Development => Some("excluded"),
+            DependencyScope::Unknown => None,
+        },
+        hashes: c
+            .checksum
+            .as_deref()
+            .and_then(hash_of)
+            .map(|(alg, content)| Hash { alg, content })
+            .into_iter()
+            .collect(),
+        licenses: c
+            .license
+            .as_deref()
+            .map(|l| match spdx_expression(l) {
+                Some(expression) => License::Expression { expression },
+                None => License::Named {
+                    license: Named { name: l },
+                },
+            })
+            .into_iter()
+            .collect(),
+        properties,
+    }
+}
 
 /// Writes the components as a CycloneDX 1.6 JSON document (pretty, with a
 /// trailing newline).
 pub fn cyclonedx_json(subject: &SbomSubject, components: &[Component]) -> String {
     let entries = merge(components);
     let root_ref = format!("sef:root:{}@{}", subject.name, subject.version);
-    let mut comps = Vec::with_capacity(entries.len());
-    let mut deps = Vec::with_capacity(entries.len() + 1);
-    let mut direct = Vec::new();
-    for e in &entries {
-        let c = e.first;
-        let mut o = serde_json::Map::new();
-        o.insert(
-            "type".into(),
-            json!(if c.first_party {
-                "application"
-            } else {
-                "library"
-            }),
-        );
-        o.insert("bom-ref".into(), json!(e.key));
-        o.insert("name".into(), json!(c.name));
-        if let Some(v) = &c.version {
-            o.insert("version".into(), json!(v));
-        }
-        if let Some(p) = &c.purl {
-            o.insert("purl".into(), json!(p));
-        }
-        match e.scope {
-            DependencyScope::Runtime => {
-                o.insert("scope".into(), json!("required"));
-            }
-            DependencyScope::Optional => {
-                o.insert("scope".into(), json!("optional"));
-            }
-            DependencyScope::Development => {
-                o.insert("scope".into(), json!("excluded"));
-            }
-            DependencyScope::Unknown => {}
-        }
-        if let Some((alg, content)) = c.checksum.as_deref().and_then(hash_of) {
-            o.insert("hashes".into(), json!([{ "alg": alg, "content": content }]));
-        }
-        if let Some(l) = &c.license {
-            let lic = match spdx_expression(l) {
-                Some(expr) => json!([{ "expression": expr }]),
-                None => json!([{ "license": { "name": l } }]),
-            };
-            o.insert("licenses".into(), lic);
-        }
-        let mut props = vec![json!({ "name": "sef:ecosystem", "value": c.ecosystem.as_str() })];
-        for s in &e.sources {
-            props.push(json!({ "name": "sef:source", "value": s }));
-        }
-        props.push(json!({ "name": "sef:first-party", "value": c.first_party.to_string() }));
-        if c.version.is_none() {
-            props.push(json!({ "name": "sef:unpinned", "value": "true" }));
-        }
-        o.insert("properties".into(), Value::Array(props));
-        comps.push(Value::Object(o));
-        if e.direct || c.first_party {
-            direct.push(e.key.clone());
-        }
-        deps.push(json!({ "ref": e.key, "dependsOn": e.depends_on }));
-    }
-    deps.insert(0, json!({ "ref": root_ref, "dependsOn": direct }));
-
-    let serial = content_uuid(&[
-        &subject.name,
-        &subject.version,
-        &serde_json::to_string(&comps).unwrap_or_default(),
-        &serde_json::to_string(&deps).unwrap_or_default(),
-    ]);
-    let doc = json!({
-        "$schema": "http://cyclonedx.org/schema/bom-1.6.schema.json",
-        "bomFormat": "CycloneDX",
-        "specVersion": "1.6",
-        "serialNumber": format!("urn:uuid:{serial}"),
-        "version": 1,
-        "metadata": {
-            "timestamp": subject.timestamp.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            "tools": { "components": [ { "type": "application", "name": "sef", "version": subject.tool_version } ] },
-            "component": { "type": "application", "bom-ref": root_ref, "name": subject.name, "version": subject.version },
-        },
-        "components": comps,
-        "dependencies": deps,
+    let direct: Vec<&str> = entries
+        .iter()
+        .filter(|e| e.direct || e.first.first_party)
+        .map(|e| e.key.as_str())
+        .collect();
+    let mut dependencies = Vec::with_capacity(entries.len() + 1);
+    dependencies.push(Dep {
+        reference: &root_ref,
+        depends_on: direct,
     });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    dependencies.extend(entries.iter().map(|e| Dep {
+        reference: &e.key,
+        depends_on: e.depends_on.iter().map(String::as_str).collect(),
+    }));
+    let bom = Bom {
+        schema: "http://cyclonedx.org/schema/bom-1.6.schema.json",
+        bom_format: "CycloneDX",
+        spec_version: "1.6",
+        serial_number: format!("urn:uuid:{PLACEHOLDER}"),
+        version: 1,
+        metadata: Metadata {
+            timestamp: subject.timestamp.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            tools: Tools {
+                components: [Tool {
+                    kind: "application",
+                    name: "sef",
+                    version: &subject.tool_version,
+                }],
+            },
+            component: Root {
+                kind: "application",
+                bom_ref: &root_ref,
+                name: &subject.name,
+                version: &subject.version,
+            },
+        },
+        components: entries.iter().map(comp).collect(),
+        dependencies,
+    };
+    let text = serde_json::to_string_pretty(&bom).unwrap_or_default();
+    finish_text(text, subject, &entries)
 }

@@ -119,21 +119,60 @@ fn rank(s: DependencyScope) -> u8 {
     }
 }
 
-/// A UUID (version-5 shaped, so every schema accepts it) derived from the
-/// bytes given: the same content always gets the same id.
-pub(crate) fn content_uuid(parts: &[&str]) -> uuid::Uuid {
+/// Placeholder written where the content-derived id goes; replaced after
+/// the document is serialised once.
+pub(crate) const PLACEHOLDER: &str = "00000000-0000-5000-8000-000000000000";
+
+/// Serialises `doc` (pretty, trailing newline) and replaces the placeholder
+/// with a UUID derived from what the document says: the subject and every
+/// component with its dependencies (hashing those, not the whole text,
+/// keeps large SBOMs fast).
+pub(crate) fn finish(
+    doc: &serde_json::Value,
+    subject: &SbomSubject,
+    entries: &[Entry<'_>],
+) -> String {
+    finish_text(
+        serde_json::to_string_pretty(doc).unwrap_or_default(),
+        subject,
+        entries,
+    )
+}
+
+/// [`finish`] for a document already serialised.
+pub(crate) fn finish_text(mut s: String, subject: &SbomSubject, entries: &[Entry<'_>]) -> String {
+    s.push('\n');
     let mut h = Sha256::new();
-    for p in parts {
-        h.update((p.len() as u64).to_le_bytes());
-        h.update(p.as_bytes());
+    for part in [
+        subject.name.as_str(),
+        subject.version.as_str(),
+        subject.tool_version.as_str(),
+    ] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.update(subject.timestamp.timestamp().to_le_bytes());
+    for e in entries {
+        h.update(e.key.as_bytes());
+        h.update([0]);
+        for d in &e.depends_on {
+            h.update(d.as_bytes());
+            h.update([1]);
+        }
+        for src in &e.sources {
+            h.update(src.as_bytes());
+            h.update([2]);
+        }
     }
     let d = h.finalize();
     let mut b = [0u8; 16];
     b.copy_from_slice(&d[..16]);
-    uuid::Builder::from_bytes(b)
+    let id = uuid::Builder::from_bytes(b)
         .with_version(uuid::Version::Sha1)
         .with_variant(uuid::Variant::RFC4122)
         .into_uuid()
+        .to_string();
+    s.replacen(PLACEHOLDER, &id, 1)
 }
 
 /// A checksum as (algorithm, lowercase hex), when sef can tell which

@@ -1,6 +1,6 @@
 //! SPDX 2.3 JSON.
 
-use super::{SbomSubject, content_uuid, hash_of, merge, spdx_expression};
+use super::{PLACEHOLDER, SbomSubject, finish, hash_of, merge, spdx_expression};
 use sef_model::Component;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -103,18 +103,12 @@ pub fn spdx_json(subject: &SbomSubject, components: &[Component]) -> String {
             }
         }
     }
-    let ns = content_uuid(&[
-        &subject.name,
-        &subject.version,
-        &serde_json::to_string(&packages).unwrap_or_default(),
-        &serde_json::to_string(&rels).unwrap_or_default(),
-    ]);
     let doc = json!({
         "spdxVersion": "SPDX-2.3",
         "dataLicense": "CC0-1.0",
         "SPDXID": "SPDXRef-DOCUMENT",
         "name": format!("{}-{}", subject.name, subject.version),
-        "documentNamespace": format!("urn:uuid:{ns}"),
+        "documentNamespace": format!("urn:uuid:{PLACEHOLDER}"),
         "creationInfo": {
             "created": subject.timestamp.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             "creators": [format!("Tool: sef-{}", subject.tool_version)],
@@ -122,7 +116,5 @@ pub fn spdx_json(subject: &SbomSubject, components: &[Component]) -> String {
         "packages": packages,
         "relationships": rels,
     });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    finish(&doc, subject, &entries)
 }
