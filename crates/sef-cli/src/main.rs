@@ -12,6 +12,11 @@ mod store;
 use clap::Parser;
 use std::process::ExitCode;
 
+// Inventory and reports allocate many small strings; mimalloc is several
+// times faster than the system allocator at that (see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit code: the gate passed.
 pub const EXIT_PASS: u8 = 0;
 /// Exit code: the gate failed or a policy was violated.

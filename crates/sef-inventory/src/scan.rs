@@ -171,7 +171,8 @@ pub fn scan(
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     // A file included by another (requirements `-r`) is also scanned on its
     // own; keep one occurrence of each declaration.
-    let mut declared = std::collections::HashSet::new();
+    let mut declared =
+        std::collections::HashSet::with_hasher(foldhash::fast::RandomState::default());
     inv.components.retain(|c| {
         declared.insert((
             c.source.file.clone(),
@@ -223,7 +224,8 @@ pub fn extract_file(
         warnings,
     } = ex.extract(input)?;
     let mut out: Vec<Component> = Vec::with_capacity(components.len());
-    let mut seen: std::collections::HashMap<DedupeKey, usize> = std::collections::HashMap::new();
+    let mut seen: std::collections::HashMap<DedupeKey, usize, foldhash::fast::RandomState> =
+        std::collections::HashMap::with_hasher(foldhash::fast::RandomState::default());
     for mut c in components {
         if c.purl.is_none() && !c.first_party {
             c.purl = crate::purl_for(c.ecosystem, &c.name, c.version.as_deref());

@@ -23,14 +23,34 @@ pub(crate) fn json_error(e: &serde_json::Error) -> crate::ExtractError {
 /// raw (still escaped) content. One pass over the text; used to give JSON
 /// lockfile components a line number.
 pub(crate) struct JsonLines<'a> {
-    first: std::collections::HashMap<&'a str, u32>,
+    first: std::collections::HashMap<&'a str, u32, foldhash::fast::RandomState>,
 }
 
 impl<'a> JsonLines<'a> {
+    /// Indexes the string literals of `text` that are in `wanted` (the
+    /// names an extractor will look up), so memory follows the number of
+    /// packages, not the number of strings in the file.
+    pub(crate) fn for_strings<'w>(
+        text: &'a str,
+        wanted: impl IntoIterator<Item = &'w str>,
+    ) -> Self {
+        let wanted: std::collections::HashSet<&str, foldhash::fast::RandomState> =
+            wanted.into_iter().collect();
+        let mut all = Self::scan(text, |s| wanted.contains(s));
+        all.first.shrink_to_fit();
+        all
+    }
+
     /// Indexes every string literal of `text`.
+    #[cfg(test)]
     pub(crate) fn new(text: &'a str) -> Self {
+        Self::scan(text, |_| true)
+    }
+
+    fn scan(text: &'a str, keep: impl Fn(&str) -> bool) -> Self {
         let bytes = text.as_bytes();
-        let mut first = std::collections::HashMap::new();
+        let mut first =
+            std::collections::HashMap::with_hasher(foldhash::fast::RandomState::default());
         let mut line = 1u32;
         let mut i = 0;
         while i < bytes.len() {
@@ -47,7 +67,9 @@ impl<'a> JsonLines<'a> {
                         }
                         j += 1;
                     }
-                    if let Some(s) = text.get(start..j.min(bytes.len())) {
+                    if let Some(s) = text.get(start..j.min(bytes.len()))
+                        && keep(s)
+                    {
                         first.entry(s).or_insert(line);
                     }
                     i = j;

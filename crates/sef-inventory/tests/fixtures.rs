@@ -1679,3 +1679,43 @@ fn pom_xml() {
         ],
     );
 }
+
+#[test]
+fn every_fixture_directory_has_a_test() {
+    let Some(root) = support::fixtures_dir() else {
+        return;
+    };
+    let tested = [
+        "bunlock",
+        "cargolock",
+        "composerlock",
+        "conanlock",
+        "depsjson",
+        "gemfilelock",
+        "gomod",
+        "gradlelockfile",
+        "mixlock",
+        "packagelockjson",
+        "packageresolved",
+        "packagesconfig",
+        "packageslockjson",
+        "pdmlock",
+        "pipfilelock",
+        "pnpmlock",
+        "poetrylock",
+        "pomxml",
+        "pubspec",
+        "renvlock",
+        "requirements",
+        "uvlock",
+        "yarnlock",
+    ];
+    let mut dirs: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    assert_eq!(dirs, tested, "a fixture directory has no test in this file");
+}

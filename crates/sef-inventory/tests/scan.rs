@@ -186,3 +186,49 @@ fn deeply_nested_json_is_refused_not_a_stack_overflow() {
         inv.diagnostics
     );
 }
+
+#[test]
+fn components_point_at_the_line_that_declares_them() {
+    let d = tempfile::tempdir().unwrap();
+    let r = d.path();
+    write(r, "Cargo.lock", LOCK);
+    write(
+        r,
+        "package-lock.json",
+        "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"\": {},\n    \"node_modules/left-pad\": {\n      \"version\": \"1.3.0\"\n    }\n  }\n}\n",
+    );
+    write(
+        r,
+        "composer.lock",
+        "{\n  \"packages\": [\n    {\n      \"name\": \"acme/log\",\n      \"version\": \"1.0.0\"\n    }\n  ]\n}\n",
+    );
+    write(
+        r,
+        "yarn.lock",
+        "# yarn lockfile v1\n\n\nleft-pad@^1.0.0:\n  version \"1.3.0\"\n",
+    );
+    write(r, "requirements.txt", "# pins\n\nflask==2.0\n");
+    let inv = scan(r, &builtin(), &InventoryOptions::default());
+    let lines: Vec<_> = inv
+        .components
+        .iter()
+        .map(|c| {
+            format!(
+                "{}:{}:{}",
+                c.source.file,
+                c.name,
+                c.source.line.unwrap_or(0)
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "Cargo.lock:serde:4",
+            "composer.lock:acme/log:4",
+            "package-lock.json:left-pad:5",
+            "requirements.txt:flask:3",
+            "yarn.lock:left-pad:4"
+        ]
+    );
+}

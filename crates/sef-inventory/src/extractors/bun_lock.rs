@@ -41,7 +41,7 @@ impl Extractor for BunLock {
         }
         let lock: Lock = serde_json::from_value(value)
             .map_err(|e| ExtractError::msg(format!("not a bun.lock: {e}")))?;
-        let lines = JsonLines::new(text);
+        let lines = JsonLines::for_strings(text, lock.packages.keys().map(String::as_str));
         let mut out = Extracted::default();
         for (key, entry) in &lock.packages {
             let line = lines.line(key);

@@ -88,7 +88,20 @@ impl Extractor for ConanLock {
     fn extract(&self, input: &Input<'_>) -> Result<Extracted, ExtractError> {
         let text = input.text()?;
         let lock: Lock = object(text, "conan.lock")?;
-        let lines = JsonLines::new(text);
+        let graph_refs = lock
+            .graph_lock
+            .iter()
+            .flat_map(|g| g.nodes.values())
+            .filter_map(|n| n.reference.as_deref().or(n.pref.as_deref()));
+        let lines = JsonLines::for_strings(
+            text,
+            lock.requires
+                .iter()
+                .chain(&lock.build_requires)
+                .chain(&lock.python_requires)
+                .map(String::as_str)
+                .chain(graph_refs),
+        );
         let mut out = Extracted::default();
         let add = |r: &str, scope: DependencyScope, out: &mut Extracted| match parse_ref(r) {
             Some((name, version, revision)) => {

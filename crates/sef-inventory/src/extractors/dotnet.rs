@@ -42,7 +42,13 @@ impl Extractor for NugetLock {
     fn extract(&self, input: &Input<'_>) -> Result<Extracted, ExtractError> {
         let text = input.text()?;
         let lock: NugetFile = object(text, "packages.lock.json")?;
-        let lines = JsonLines::new(text);
+        let lines = JsonLines::for_strings(
+            text,
+            lock.dependencies
+                .values()
+                .flat_map(|d| d.keys())
+                .map(String::as_str),
+        );
         let mut out = Vec::new();
         // One section per target framework; the same package usually
         // appears in each (per-file dedupe merges them).
@@ -143,7 +149,7 @@ impl Extractor for DepsJson {
     fn extract(&self, input: &Input<'_>) -> Result<Extracted, ExtractError> {
         let text = input.text()?;
         let deps: DepsFile = object(text, "deps.json")?;
-        let lines = JsonLines::new(text);
+        let lines = JsonLines::for_strings(text, deps.libraries.keys().map(String::as_str));
         let mut out = Extracted::default();
         for (key, lib) in &deps.libraries {
             let line = lines.line(key);

@@ -61,7 +61,13 @@ impl Extractor for PipfileLock {
     fn extract(&self, input: &Input<'_>) -> Result<Extracted, ExtractError> {
         let text = input.text()?;
         let lock: Pipfile = object(text, "Pipfile.lock")?;
-        let lines = JsonLines::new(text);
+        let lines = JsonLines::for_strings(
+            text,
+            lock.default
+                .keys()
+                .chain(lock.develop.keys())
+                .map(String::as_str),
+        );
         let mut out = Vec::new();
         for (group, scope) in [
             (&lock.default, DependencyScope::Runtime),
@@ -149,7 +155,13 @@ impl Extractor for ComposerLock {
     fn extract(&self, input: &Input<'_>) -> Result<Extracted, ExtractError> {
         let text = input.text()?;
         let lock: Composer = object(text, "composer.lock")?;
-        let lines = JsonLines::new(text);
+        let lines = JsonLines::for_strings(
+            text,
+            lock.packages
+                .iter()
+                .chain(&lock.packages_dev)
+                .map(|p| p.name.as_str()),
+        );
         let mut out = Vec::new();
         for (group, scope) in [
             (&lock.packages, DependencyScope::Runtime),

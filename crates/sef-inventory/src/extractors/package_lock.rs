@@ -78,7 +78,13 @@ impl Extractor for PackageLock {
     fn extract(&self, input: &Input<'_>) -> Result<Extracted, ExtractError> {
         let text = input.text()?;
         let lock: Lock = super::json_locks::object(text, "package-lock")?;
-        let lines = JsonLines::new(text);
+        let mut wanted: Vec<&str> = Vec::new();
+        if let Some(p) = &lock.packages {
+            wanted.extend(p.keys().map(String::as_str));
+        } else if let Some(d) = &lock.dependencies {
+            v1_keys(d, &mut wanted);
+        }
+        let lines = JsonLines::for_strings(text, wanted);
         let mut out = Vec::new();
         if let Some(packages) = &lock.packages {
             v2(input, &lines, packages, &mut out);
@@ -86,6 +92,14 @@ impl Extractor for PackageLock {
             v1(input, &lines, deps, &[], &mut out);
         }
         Ok(out.into())
+    }
+}
+
+/// Every package name of a v1 tree (for the line index).
+fn v1_keys<'a>(deps: &'a BTreeMap<String, DepV1>, out: &mut Vec<&'a str>) {
+    for (k, d) in deps {
+        out.push(k);
+        v1_keys(&d.dependencies, out);
     }
 }
 

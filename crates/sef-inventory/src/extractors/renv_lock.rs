@@ -47,7 +47,7 @@ impl Extractor for RenvLock {
     fn extract(&self, input: &Input<'_>) -> Result<Extracted, ExtractError> {
         let text = input.text()?;
         let lock: Lock = object(text, "renv.lock")?;
-        let lines = JsonLines::new(text);
+        let lines = JsonLines::for_strings(text, lock.packages.keys().map(String::as_str));
         let mut out = Vec::new();
         for (key, p) in &lock.packages {
             let name = p.package.clone().unwrap_or_else(|| key.clone());

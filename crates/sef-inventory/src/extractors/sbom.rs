@@ -33,7 +33,9 @@ impl Extractor for SbomJson {
     fn extract(&self, input: &Input<'_>) -> Result<Extracted, ExtractError> {
         let text = input.text()?;
         let doc: Value = object(text, "SBOM")?;
-        let lines = JsonLines::new(text);
+        let mut wanted: Vec<&str> = Vec::new();
+        collect_keys(&doc, 0, &mut wanted);
+        let lines = JsonLines::for_strings(text, wanted);
         if doc.get("bomFormat").and_then(Value::as_str) == Some("CycloneDX") {
             let mut out = Extracted::default();
             let spec = doc.get("specVersion").and_then(Value::as_str).unwrap_or("");
@@ -64,6 +66,28 @@ impl Extractor for SbomJson {
                 Some(1),
                 "not an SBOM sef reads: neither `bomFormat: CycloneDX` nor `spdxVersion` is present",
             ))
+        }
+    }
+}
+
+/// The purls, names and SPDX ids the line index needs.
+fn collect_keys<'a>(v: &'a Value, depth: usize, out: &mut Vec<&'a str>) {
+    if depth > MAX_NESTING {
+        return;
+    }
+    for key in ["components", "packages"] {
+        for c in v
+            .get(key)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            for field in ["purl", "name", "SPDXID"] {
+                if let Some(s) = c.get(field).and_then(Value::as_str) {
+                    out.push(s);
+                }
+            }
+            collect_keys(c, depth + 1, out);
         }
     }
 }

@@ -73,7 +73,13 @@ impl Extractor for SwiftResolved {
     fn extract(&self, input: &Input<'_>) -> Result<Extracted, ExtractError> {
         let text = input.text()?;
         let file: File = object(text, "Package.resolved")?;
-        let lines = JsonLines::new(text);
+        let urls: Vec<&str> = file
+            .pins
+            .iter()
+            .chain(file.object.iter().flat_map(|o| o.pins.iter()))
+            .filter_map(|p| p.location.as_deref().or(p.repository_url.as_deref()))
+            .collect();
+        let lines = JsonLines::for_strings(text, urls);
         let pins = if file.pins.is_empty() {
             file.object.map(|o| o.pins).unwrap_or_default()
         } else {

@@ -172,7 +172,11 @@ pub(crate) fn finish_text(mut s: String, subject: &SbomSubject, entries: &[Entry
         .with_variant(uuid::Variant::RFC4122)
         .into_uuid()
         .to_string();
-    s.replacen(PLACEHOLDER, &id, 1)
+    // Same length as the placeholder: replaced in place, no copy.
+    if let Some(i) = s.find(PLACEHOLDER) {
+        s.replace_range(i..i + PLACEHOLDER.len(), &id);
+    }
+    s
 }
 
 /// A checksum as (algorithm, lowercase hex), when sef can tell which
