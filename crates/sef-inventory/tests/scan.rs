@@ -232,3 +232,21 @@ fn components_point_at_the_line_that_declares_them() {
         ]
     );
 }
+
+#[test]
+fn nested_npm_installs_tell_the_path() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "package-lock.json",
+        r#"{"lockfileVersion":3,"packages":{"":{"dependencies":{"a":"1"}},"node_modules/a":{"version":"1.0.0"},"node_modules/a/node_modules/b":{"version":"2.0.0","dev":true}}}"#,
+    );
+    let inv = scan(d.path(), &builtin(), &InventoryOptions::default());
+    let b = inv.components.iter().find(|c| c.name == "b").unwrap();
+    assert_eq!(b.path, ["a", "b"]);
+    assert_eq!(b.direct, Some(false));
+    assert_eq!(b.scope, sef_model::DependencyScope::Development);
+    let a = inv.components.iter().find(|c| c.name == "a").unwrap();
+    assert_eq!(a.direct, Some(true));
+    assert!(a.path.is_empty());
+}

@@ -170,6 +170,16 @@ fn v2(
             c.direct = root
                 .as_ref()
                 .map(|r| top_level && r.iter().any(|d| d == installed_as));
+            // node_modules/a/node_modules/b: b is installed for a.
+            let chain: Vec<String> = key
+                .split("node_modules/")
+                .map(|s| s.trim_end_matches('/'))
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+            if chain.len() > 1 {
+                c.path = chain;
+            }
         }
         c.depends_on = p
             .dependencies
