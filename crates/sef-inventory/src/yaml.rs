@@ -66,6 +66,20 @@ enum Frame {
     Map(Vec<(String, Y)>, Option<String>, usize, u32),
 }
 
+/// Parses a document whose top level must be a mapping (every YAML
+/// lockfile); `what` names the format in the error.
+pub(crate) fn parse_mapping(text: &str, what: &str) -> Result<Y, ExtractError> {
+    let doc = parse(text)?;
+    if matches!(doc.value, V::Map(_)) {
+        Ok(doc)
+    } else {
+        Err(ExtractError::at(
+            Some(1),
+            format!("not a {what}: the top level must be a mapping"),
+        ))
+    }
+}
+
 /// Parses the first document of `text`. An empty document is an empty map.
 pub(crate) fn parse(text: &str) -> Result<Y, ExtractError> {
     let mut parser = Parser::new_from_str(text);

@@ -89,13 +89,7 @@ impl Extractor for PnpmLock {
 
     fn extract(&self, input: &Input<'_>) -> Result<Extracted, ExtractError> {
         let text = input.text()?;
-        let doc = yaml::parse(text)?;
-        if !matches!(doc.value, yaml::V::Map(_)) {
-            return Err(ExtractError::at(
-                Some(1),
-                "not a pnpm-lock.yaml: the top level must be a mapping",
-            ));
-        }
+        let doc = yaml::parse_mapping(text, "pnpm-lock.yaml")?;
         let direct = direct_deps(&doc);
         let mut out = Extracted::default();
         for (key, entry) in doc.get("packages").map(Y::entries).unwrap_or_default() {

@@ -20,13 +20,7 @@ impl Extractor for PubspecLock {
 
     fn extract(&self, input: &Input<'_>) -> Result<Extracted, ExtractError> {
         let text = input.text()?;
-        let doc = yaml::parse(text)?;
-        if !matches!(doc.value, yaml::V::Map(_)) {
-            return Err(ExtractError::at(
-                Some(1),
-                "not a pubspec.lock: the top level must be a mapping",
-            ));
-        }
+        let doc = yaml::parse_mapping(text, "pubspec.lock")?;
         let mut out = Extracted::default();
         for (name, p) in doc.get("packages").map(Y::entries).unwrap_or_default() {
             let Some(version) = p.get("version").and_then(Y::str) else {
