@@ -1,0 +1,8 @@
+//! Known-vulnerability knowledge.
+//!
+//! This crate holds what sef needs to decide whether an installed version
+//! of a package is affected by an advisory: the version ordering of each
+//! ecosystem (module [`version`]). It is pure logic: no files, no network,
+//! no store.
+
+pub mod version;
