@@ -2,7 +2,10 @@
 //!
 //! This crate holds what sef needs to decide whether an installed version
 //! of a package is affected by an advisory: the version ordering of each
-//! ecosystem (module [`version`]). It is pure logic: no files, no network,
-//! no store.
+//! ecosystem ([`version`]), OSV records ([`osv`]) and the evaluation of
+//! their ranges ([`range`]). It is pure logic: no files, no network, no
+//! store.
 
+pub mod osv;
+pub mod range;
 pub mod version;

@@ -1,0 +1,167 @@
+//! OSV records (the Open Source Vulnerability schema), read strictly enough
+//! to evaluate them: ids and aliases, the affected packages with their
+//! ranges and versions, severities, CWE ids, references, withdrawal, and
+//! RustSec's "informational" marker (unmaintained, unsound: warnings, not
+//! vulnerabilities).
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// One OSV record.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Record {
+    /// The advisory id, e.g. `RUSTSEC-2021-0001` or `GHSA-...`.
+    pub id: String,
+    /// Last modification time (RFC 3339), as written.
+    #[serde(default)]
+    pub modified: Option<String>,
+    /// Set when the advisory was withdrawn: it no longer applies.
+    #[serde(default)]
+    pub withdrawn: Option<String>,
+    /// Other ids of the same vulnerability (CVE, GHSA, ...).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// One-line summary.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Longer description.
+    #[serde(default)]
+    pub details: Option<String>,
+    /// Severity scores (CVSS vectors).
+    #[serde(default)]
+    pub severity: Vec<Severity>,
+    /// The affected packages.
+    #[serde(default)]
+    pub affected: Vec<Affected>,
+    /// References (advisory, fix, report, ...).
+    #[serde(default)]
+    pub references: Vec<Reference>,
+    /// Database-specific data (GHSA keeps `cwe_ids` and `severity` here).
+    #[serde(default)]
+    pub database_specific: Option<serde_json::Value>,
+}
+
+/// A severity score.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Severity {
+    /// `CVSS_V2`, `CVSS_V3`, `CVSS_V4`, ...
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The vector or score.
+    pub score: String,
+}
+
+/// A reference link.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Reference {
+    /// `ADVISORY`, `FIX`, `WEB`, ...
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// The URL.
+    pub url: String,
+}
+
+/// One affected package and where it is affected.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Affected {
+    /// The package.
+    #[serde(default)]
+    pub package: Option<Package>,
+    /// Version ranges.
+    #[serde(default)]
+    pub ranges: Vec<Range>,
+    /// Explicitly listed affected versions.
+    #[serde(default)]
+    pub versions: Vec<String>,
+    /// Per-package severity (OSV 1.5+).
+    #[serde(default)]
+    pub severity: Vec<Severity>,
+    /// Database-specific data (RustSec keeps `informational` here).
+    #[serde(default)]
+    pub database_specific: Option<serde_json::Value>,
+    /// Ecosystem-specific data.
+    #[serde(default)]
+    pub ecosystem_specific: Option<serde_json::Value>,
+}
+
+/// The package an entry applies to.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Package {
+    /// The ecosystem as OSV names it.
+    pub ecosystem: String,
+    /// The package name.
+    pub name: String,
+    /// Its purl, when given.
+    #[serde(default)]
+    pub purl: Option<String>,
+}
+
+/// A version range.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Range {
+    /// `SEMVER`, `ECOSYSTEM` or `GIT`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Its events.
+    #[serde(default)]
+    pub events: Vec<Event>,
+    /// The repository, for GIT ranges.
+    #[serde(default)]
+    pub repo: Option<String>,
+}
+
+/// One range event: exactly one of the fields is set.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Event {
+    /// The first affected version (`0` for "since the beginning").
+    #[serde(default)]
+    pub introduced: Option<String>,
+    /// The first version that is fixed.
+    #[serde(default)]
+    pub fixed: Option<String>,
+    /// The last affected version.
+    #[serde(default)]
+    pub last_affected: Option<String>,
+    /// An upper limit of the range.
+    #[serde(default)]
+    pub limit: Option<String>,
+}
+
+impl Record {
+    /// Parses one record from JSON.
+    pub fn from_json(bytes: &[u8]) -> Result<Record, serde_json::Error> {
+        serde_json::from_slice(bytes)
+    }
+
+    /// CWE ids from `database_specific.cwe_ids` (GHSA style), as numbers.
+    pub fn cwe_ids(&self) -> Vec<u32> {
+        let mut out: Vec<u32> = self
+            .database_specific
+            .as_ref()
+            .and_then(|d| d.get("cwe_ids"))
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.as_str())
+            .filter_map(|c| c.strip_prefix("CWE-").and_then(|n| n.parse().ok()))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+impl Affected {
+    /// RustSec's informational kind (`unmaintained`, `unsound`, `notice`),
+    /// when set: such advisories are warnings, not vulnerabilities.
+    pub fn informational(&self) -> Option<String> {
+        self.database_specific
+            .as_ref()
+            .and_then(|d| d.get("informational"))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    }
+}
+
+/// Counts of records by ecosystem, as an import summary.
+pub type EcosystemCounts = BTreeMap<String, usize>;
