@@ -3,9 +3,10 @@
 //! This crate holds what sef needs to decide whether an installed version
 //! of a package is affected by an advisory: the version ordering of each
 //! ecosystem ([`version`]), OSV records ([`osv`]) and the evaluation of
-//! their ranges ([`range`]). It is pure logic: no files, no network, no
-//! store.
+//! their ranges ([`range`]) are pure logic. [`db`] reads and writes the
+//! local advisory database (files only: no network, no store).
 
+pub mod db;
 pub mod osv;
 pub mod range;
 pub mod version;

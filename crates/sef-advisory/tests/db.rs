@@ -1,0 +1,257 @@
+//! The local advisory database: import of the real exports, lookup,
+//! per-ecosystem replacement, atomicity and hostile archives.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{DateTime, Utc};
+use sef_advisory::db::{AdvisoryDb, Limits, Source, import, import_with_limits};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+fn export(eco: &str) -> Option<PathBuf> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("../../../shared/data/osv/{eco}/all.zip"));
+    p.is_file().then_some(p)
+}
+
+fn t(s: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(1_790_000_000 + s, 0).unwrap()
+}
+
+fn zip_of(path: &Path, entries: &[(&str, &[u8])]) {
+    let mut w = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, bytes) in entries {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    w.finish().unwrap();
+}
+
+const REC: &str = r#"{"id":"TEST-1","modified":"2026-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"crates.io","name":"Foo_Bar"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.0.0"}]}]}]}"#;
+
+#[test]
+fn imports_the_three_real_exports_and_looks_up_by_normalised_name() {
+    let (Some(c), Some(p), Some(g)) = (export("crates.io"), export("PyPI"), export("Go")) else {
+        eprintln!("skipped: ../shared/data/osv is absent");
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let sources = [
+        Source::Zip {
+            path: &c,
+            label: c.display().to_string(),
+        },
+        Source::Zip {
+            path: &p,
+            label: p.display().to_string(),
+        },
+        Source::Zip {
+            path: &g,
+            label: g.display().to_string(),
+        },
+    ];
+    let report = import(d.path(), &sources, t(0)).unwrap();
+    assert_eq!(report.imported.get("crates.io"), Some(&1206), "{report:?}");
+    assert!(
+        report.imported.get("PyPI").copied().unwrap_or(0) >= 2600,
+        "{report:?}"
+    );
+    assert!(
+        report.imported.get("Go").copied().unwrap_or(0) >= 4200,
+        "{report:?}"
+    );
+
+    let db = AdvisoryDb::open(d.path()).unwrap().unwrap();
+    assert!(
+        db.lookup("crates.io", "mdbook")
+            .unwrap()
+            .iter()
+            .any(|r| r.id == "RUSTSEC-2021-0001")
+    );
+    // PEP 503: Requests, requests and REQUESTS are one package.
+    let a = db.lookup("PyPI", "Requests").unwrap();
+    assert!(a.iter().any(|r| r.id == "PYSEC-2018-28"));
+    assert_eq!(a.len(), db.lookup("PyPI", "requests").unwrap().len());
+    assert!(
+        db.lookup("Go", "golang.org/x/text")
+            .unwrap()
+            .iter()
+            .any(|r| r.id == "GO-2022-1059")
+    );
+    assert!(db.lookup("npm", "left-pad").unwrap().is_empty());
+    assert_eq!(db.manifest().ecosystems["crates.io"].count, 1206);
+}
+
+#[test]
+fn reimporting_one_ecosystem_keeps_the_others() {
+    let d = tempfile::tempdir().unwrap();
+    let dir1 = d.path().join("one");
+    std::fs::create_dir(&dir1).unwrap();
+    std::fs::write(dir1.join("a.json"), REC).unwrap();
+    std::fs::write(
+        dir1.join("b.json"),
+        r#"{"id":"PY-1","affected":[{"package":{"ecosystem":"PyPI","name":"Django"},"versions":["1.0"]}]}"#,
+    )
+    .unwrap();
+    let db = d.path().join("db");
+    import(&db, &[Source::Dir(&dir1)], t(0)).unwrap();
+    let opened = AdvisoryDb::open(&db).unwrap().unwrap();
+    assert_eq!(opened.lookup("crates.io", "foo-bar").unwrap().len(), 1);
+    assert_eq!(opened.lookup("PyPI", "django").unwrap().len(), 1);
+
+    // A new crates.io import replaces crates.io and keeps PyPI.
+    let dir2 = d.path().join("two");
+    std::fs::create_dir(&dir2).unwrap();
+    std::fs::write(
+        dir2.join("c.json"),
+        REC.replace("TEST-1", "TEST-2").replace("Foo_Bar", "other"),
+    )
+    .unwrap();
+    import(&db, &[Source::Dir(&dir2)], t(10)).unwrap();
+    let opened = AdvisoryDb::open(&db).unwrap().unwrap();
+    assert!(opened.lookup("crates.io", "foo-bar").unwrap().is_empty());
+    assert_eq!(opened.lookup("crates.io", "other").unwrap()[0].id, "TEST-2");
+    assert_eq!(opened.lookup("PyPI", "django").unwrap()[0].id, "PY-1");
+    assert_eq!(
+        std::fs::read_dir(&db)
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("gen-"))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_failed_import_leaves_the_previous_database_usable() {
+    let d = tempfile::tempdir().unwrap();
+    let db = d.path().join("db");
+    let good = d.path().join("good.zip");
+    zip_of(&good, &[("a.json", REC.as_bytes())]);
+    import(
+        &db,
+        &[Source::Zip {
+            path: &good,
+            label: "good".into(),
+        }],
+        t(0),
+    )
+    .unwrap();
+
+    // Truncated archive: an error, nothing changed.
+    let bytes = std::fs::read(&good).unwrap();
+    let truncated = d.path().join("truncated.zip");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let err = import(
+        &db,
+        &[Source::Zip {
+            path: &truncated,
+            label: "t".into(),
+        }],
+        t(5),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("not a readable zip"), "{err}");
+    // Too much content: an error, nothing changed.
+    let big = d.path().join("big.zip");
+    zip_of(
+        &big,
+        &[("a.json", REC.as_bytes()), ("b.json", REC.as_bytes())],
+    );
+    let limits = Limits {
+        total_bytes: 300,
+        ..Limits::default()
+    };
+    let err = import_with_limits(
+        &db,
+        &[Source::Zip {
+            path: &big,
+            label: "b".into(),
+        }],
+        t(6),
+        limits,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("zip bomb"), "{err}");
+    let limits = Limits {
+        entries: 1,
+        ..Limits::default()
+    };
+    assert!(
+        import_with_limits(
+            &db,
+            &[Source::Zip {
+                path: &big,
+                label: "b".into()
+            }],
+            t(7),
+            limits
+        )
+        .is_err()
+    );
+    // A generation left behind by a killed import is ignored.
+    std::fs::create_dir_all(db.join("gen-999")).unwrap();
+    std::fs::write(db.join("gen-999/records.jsonl"), "garbage").unwrap();
+
+    let opened = AdvisoryDb::open(&db).unwrap().unwrap();
+    assert_eq!(
+        opened.lookup("crates.io", "foo_bar").unwrap()[0].id,
+        "TEST-1"
+    );
+    assert_eq!(opened.manifest().ecosystems["crates.io"].source, "good");
+}
+
+#[test]
+fn hostile_entries_are_reported_and_skipped() {
+    let d = tempfile::tempdir().unwrap();
+    let z = d.path().join("mixed.zip");
+    zip_of(
+        &z,
+        &[
+            ("../evil.json", REC.as_bytes()),
+            ("/abs.json", REC.as_bytes()),
+            ("bad.json", b"{not json"),
+            ("debian.json", br#"{"id":"DEB-1","affected":[{"package":{"ecosystem":"Debian:12","name":"curl"}}]}"#),
+            ("ok.json", REC.as_bytes()),
+            ("README.md", b"ignored"),
+        ],
+    );
+    let db = d.path().join("db");
+    let report = import(
+        &db,
+        &[Source::Zip {
+            path: &z,
+            label: "m".into(),
+        }],
+        t(0),
+    )
+    .unwrap();
+    assert_eq!(report.imported.get("crates.io"), Some(&1));
+    let text = report.skipped.join("\n");
+    assert!(text.contains("`../evil.json` leaves the archive"), "{text}");
+    assert!(text.contains("`/abs.json` leaves the archive"), "{text}");
+    assert!(text.contains("bad.json: not a valid OSV record"), "{text}");
+    assert!(
+        text.contains("ecosystem Debian:12 is not one sef matches"),
+        "{text}"
+    );
+    assert!(!db.join("..").join("evil.json").exists());
+}
+
+#[test]
+fn a_damaged_database_is_explained() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(AdvisoryDb::open(d.path()).unwrap().is_none());
+    std::fs::write(d.path().join("current"), "../../etc").unwrap();
+    assert!(AdvisoryDb::open(d.path()).is_err());
+    std::fs::write(d.path().join("current"), "gen-1").unwrap();
+    std::fs::create_dir(d.path().join("gen-1")).unwrap();
+    std::fs::write(d.path().join("gen-1/manifest.json"), "{").unwrap();
+    let e = AdvisoryDb::open(d.path()).err().unwrap();
+    assert!(e.to_string().contains("damaged"), "{e}");
+}
