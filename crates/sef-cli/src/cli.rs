@@ -45,6 +45,48 @@ pub enum Command {
     /// Write the repository's SBOM (CycloneDX 1.6 or SPDX 2.3 JSON) from
     /// every lockfile, manifest and SBOM in it.
     Sbom(SbomArgs),
+    /// The local advisory database (OSV): import, status.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct AdvisoryDbArgs {
+    /// The advisory database directory (default: `advisories` in the
+    /// user's cache directory).
+    #[arg(long, env = "SEF_ADVISORY_DB", value_name = "DIR")]
+    pub advisory_db: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Import OSV advisories from local `all.zip` exports or directories of
+    /// OSV JSON (for sites without network access). Each ecosystem found
+    /// replaces that ecosystem's previous records; the others are kept.
+    Import(DbImportArgs),
+    /// Show, per ecosystem, how many advisories, when and from where.
+    Status(DbStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbImportArgs {
+    /// Zip archives or directories of OSV JSON.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub db: AdvisoryDbArgs,
+    /// Output format of the import summary.
+    #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct DbStatusArgs {
+    #[command(flatten)]
+    pub db: AdvisoryDbArgs,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

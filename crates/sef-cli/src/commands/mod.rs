@@ -1,11 +1,12 @@
 //! One module per command.
 
 mod assess;
+mod db;
 mod init;
 mod runs;
 mod sbom;
 
-use crate::cli::{Cli, Command, RunsCommand};
+use crate::cli::{Cli, Command, DbCommand, RunsCommand};
 use anyhow::Result;
 
 /// Runs the command and returns the process exit code.
@@ -18,5 +19,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Runs(RunsCommand::Show(a)) => runs::show(g, &a),
         Command::Runs(RunsCommand::Diff(a)) => runs::diff(g, &a),
         Command::Sbom(a) => sbom::run(g, &a),
+        Command::Db(DbCommand::Import(a)) => db::import(g, &a),
+        Command::Db(DbCommand::Status(a)) => db::status(&a),
     }
 }

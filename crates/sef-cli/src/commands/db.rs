@@ -1,0 +1,109 @@
+//! `sef db import|status`: the local advisory database.
+
+use crate::cli::{AdvisoryDbArgs, DbImportArgs, DbStatusArgs, FormatArg, GlobalArgs};
+use anyhow::{Context, Result, bail};
+use sef_advisory::db::{AdvisoryDb, Source, import as import_db};
+use std::path::PathBuf;
+
+/// The advisory database directory: `--advisory-db`, `SEF_ADVISORY_DB`, or
+/// `advisories` in the user's cache directory.
+pub fn location(a: &AdvisoryDbArgs) -> Result<PathBuf> {
+    match &a.advisory_db {
+        Some(p) => Ok(p.clone()),
+        None => directories::ProjectDirs::from("", "", "sef")
+            .map(|d| d.cache_dir().join("advisories"))
+            .context("cannot find the user's cache directory (is HOME set?); pass --advisory-db DIR or set SEF_ADVISORY_DB"),
+    }
+}
+
+pub fn import(g: &GlobalArgs, a: &DbImportArgs) -> Result<u8> {
+    let root = location(&a.db)?;
+    let mut sources = Vec::new();
+    for p in &a.paths {
+        if p.is_dir() {
+            sources.push(Source::Dir(p));
+        } else if p.is_file() {
+            sources.push(Source::Zip {
+                path: p,
+                label: p
+                    .canonicalize()
+                    .unwrap_or_else(|_| p.clone())
+                    .display()
+                    .to_string(),
+            });
+        } else {
+            bail!("{}: no such file or directory", p.display());
+        }
+    }
+    if !g.quiet {
+        eprintln!(
+            "sef: importing {} source(s) into {}",
+            sources.len(),
+            root.display()
+        );
+    }
+    let report = import_db(&root, &sources, chrono::Utc::now()).with_context(|| {
+        format!(
+            "{}: import failed; the previous database is unchanged",
+            root.display()
+        )
+    })?;
+    match a.format {
+        FormatArg::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        _ => {
+            for (eco, n) in &report.imported {
+                println!("{eco:<14} {n:>7} advisories imported");
+            }
+            if !report.skipped.is_empty() {
+                println!("{} record(s) skipped:", report.skipped.len());
+                for s in report.skipped.iter().take(20) {
+                    println!("  {s}");
+                }
+                if report.skipped.len() > 20 {
+                    println!(
+                        "  … and {} more (use --format json for all)",
+                        report.skipped.len() - 20
+                    );
+                }
+            }
+        }
+    }
+    Ok(crate::EXIT_PASS)
+}
+
+pub fn status(a: &DbStatusArgs) -> Result<u8> {
+    let root = location(&a.db)?;
+    let db = AdvisoryDb::open(&root)?;
+    let manifest = db
+        .as_ref()
+        .map(|d| d.manifest().clone())
+        .unwrap_or_default();
+    match a.format {
+        FormatArg::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "location": root.display().to_string(),
+                "present": db.is_some(),
+                "ecosystems": manifest.ecosystems,
+            }))?
+        ),
+        _ => {
+            println!("advisory database: {}", root.display());
+            if db.is_none() {
+                println!(
+                    "empty: nothing imported yet; run `sef db import PATH` with an OSV all.zip"
+                );
+            }
+            for (eco, info) in &manifest.ecosystems {
+                println!(
+                    "{eco:<14} {:>7} advisories  imported {}  newest record {}  from {}",
+                    info.count,
+                    info.imported_at,
+                    info.newest_modified.as_deref().unwrap_or("?"),
+                    info.source
+                );
+            }
+        }
+    }
+    Ok(crate::EXIT_PASS)
+}
