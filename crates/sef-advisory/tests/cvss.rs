@@ -1,0 +1,36 @@
+//! CVSS vectors of ../shared/data/cvss/ reproduce their official base
+//! scores (v3.0, v3.1: the first number; v4.0: its one score).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+fn check(file: &str) -> (usize, Vec<String>) {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/cvss").join(file);
+    let Ok(text) = std::fs::read_to_string(&p) else { return (0, vec![]) };
+    let mut n = 0;
+    let mut bad = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+        let Some((vector, scores)) = line.rsplit_once(" - ") else { continue };
+        let want: f64 = scores.trim_matches(|c| c == '(' || c == ')').split(',').next().unwrap().trim().parse().unwrap();
+        n += 1;
+        match cvss::Cvss::from_str(vector.trim()) {
+            Ok(c) if (c.score() - want).abs() < 0.05 => {}
+            Ok(c) => bad.push(format!("{vector}: got {} want {want}", c.score())),
+            Err(e) => bad.push(format!("{vector}: {e}")),
+        }
+    }
+    (n, bad)
+}
+
+#[test]
+fn base_scores() {
+    for f in ["vectors_simple3", "vectors_simple31", "vectors_calculator3", "vectors_simple4", "vectors_security4", "vectors_supplemental4", "vectors_threat4"] {
+        let (n, bad) = check(f);
+        if n == 0 {
+            eprintln!("skipped: ../shared/data/cvss/{f} is absent");
+            continue;
+        }
+        assert!(bad.is_empty(), "{f}: {} of {n} differ:\n{}", bad.len(), bad.join("\n"));
+    }
+}
