@@ -7,6 +7,7 @@
 //! local advisory database (files only: no network, no store).
 
 pub mod db;
+pub mod matcher;
 pub mod osv;
 pub mod range;
 pub mod version;

@@ -6,13 +6,29 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 fn check(file: &str) -> (usize, Vec<String>) {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/cvss").join(file);
-    let Ok(text) = std::fs::read_to_string(&p) else { return (0, vec![]) };
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/cvss")
+        .join(file);
+    let Ok(text) = std::fs::read_to_string(&p) else {
+        return (0, vec![]);
+    };
     let mut n = 0;
     let mut bad = Vec::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
-        let Some((vector, scores)) = line.rsplit_once(" - ") else { continue };
-        let want: f64 = scores.trim_matches(|c| c == '(' || c == ')').split(',').next().unwrap().trim().parse().unwrap();
+    for line in text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let Some((vector, scores)) = line.rsplit_once(" - ") else {
+            continue;
+        };
+        let want: f64 = scores
+            .trim_matches(|c| c == '(' || c == ')')
+            .split(',')
+            .next()
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
         n += 1;
         match cvss::Cvss::from_str(vector.trim()) {
             Ok(c) if (c.score() - want).abs() < 0.05 => {}
@@ -25,12 +41,25 @@ fn check(file: &str) -> (usize, Vec<String>) {
 
 #[test]
 fn base_scores() {
-    for f in ["vectors_simple3", "vectors_simple31", "vectors_calculator3", "vectors_simple4", "vectors_security4", "vectors_supplemental4", "vectors_threat4"] {
+    for f in [
+        "vectors_simple3",
+        "vectors_simple31",
+        "vectors_calculator3",
+        "vectors_simple4",
+        "vectors_security4",
+        "vectors_supplemental4",
+        "vectors_threat4",
+    ] {
         let (n, bad) = check(f);
         if n == 0 {
             eprintln!("skipped: ../shared/data/cvss/{f} is absent");
             continue;
         }
-        assert!(bad.is_empty(), "{f}: {} of {n} differ:\n{}", bad.len(), bad.join("\n"));
+        assert!(
+            bad.is_empty(),
+            "{f}: {} of {n} differ:\n{}",
+            bad.len(),
+            bad.join("\n")
+        );
     }
 }

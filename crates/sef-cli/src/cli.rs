@@ -167,6 +167,8 @@ pub struct AssessArgs {
     /// Do not store the run.
     #[arg(long)]
     pub no_store: bool,
+    #[command(flatten)]
+    pub advisory: AdvisoryDbArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -89,12 +89,32 @@ fn sbom_to_a_file_and_with_the_run() {
     let written = json(&std::fs::read(&file).unwrap());
     assert_eq!(written["bomFormat"], "CycloneDX");
 
+    // An advisory database covering crates.io and npm (nothing matches).
+    let osv = env.repo("osv");
+    write(
+        &osv,
+        "x.json",
+        r#"{"id":"X-1","affected":[{"package":{"ecosystem":"crates.io","name":"serde"},"versions":["0.1.0"]},{"package":{"ecosystem":"npm","name":"left-pad"},"versions":["0.0.1"]}]}"#,
+    );
+    let advdb = env.dir.path().join("advdb");
+    env.sef()
+        .args([
+            "db",
+            "import",
+            osv.to_str().unwrap(),
+            "--advisory-db",
+            advdb.to_str().unwrap(),
+            "-q",
+        ])
+        .assert()
+        .success();
     let out = env
         .sef()
+        .env("SEF_ADVISORY_DB", &advdb)
         .args(["assess", r.to_str().unwrap(), "-q", "--format", "json"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let report = json(&out.stdout);
     assert_eq!(report["run"]["artifacts"][0]["name"], "sbom.cdx.json");
     assert!(

@@ -16,6 +16,7 @@ pub mod inventory;
 pub mod policy;
 pub mod repo_facts;
 mod runner;
+pub mod vulnerabilities;
 
 pub use analyzer::{
     AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, NoProgress, Progress, ProgressFactory,
@@ -35,9 +36,16 @@ pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now().trunc_subsecs(6)
 }
 
+/// Settings that come from the command line rather than the plan.
+#[derive(Debug, Clone, Default)]
+pub struct EngineOptions {
+    /// The advisory database directory.
+    pub advisory_db: Option<std::path::PathBuf>,
+}
+
 /// The built-in analyzers that the plan enables, in a fixed order. New
 /// analyzers are added to this list explicitly.
-pub fn builtin(plan: &Plan) -> Vec<Box<dyn Analyzer>> {
+pub fn builtin(plan: &Plan, options: &EngineOptions) -> Vec<Box<dyn Analyzer>> {
     let mut out: Vec<Box<dyn Analyzer>> = Vec::new();
     if plan.analyzers.repo_facts.enabled {
         out.push(Box::new(repo_facts::RepoFacts::new(
@@ -47,6 +55,13 @@ pub fn builtin(plan: &Plan) -> Vec<Box<dyn Analyzer>> {
     if plan.analyzers.inventory.enabled {
         out.push(Box::new(inventory::InventoryAnalyzer::new(
             plan.analyzers.inventory.clone(),
+        )));
+    }
+    if plan.analyzers.vulnerabilities.enabled {
+        out.push(Box::new(vulnerabilities::Vulnerabilities::new(
+            plan.analyzers.vulnerabilities.clone(),
+            plan.analyzers.inventory.clone(),
+            options.advisory_db.clone(),
         )));
     }
     out

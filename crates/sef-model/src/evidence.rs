@@ -14,6 +14,8 @@ named_enum! {
         RepositoryFacts => "repository-facts",
         /// The components the offering ships, from lockfiles, manifests and SBOMs.
         Inventory => "inventory",
+        /// The components tested against the advisory database, and what matched.
+        KnownVulnerabilities => "known-vulnerabilities",
     }
 }
 

@@ -13,6 +13,10 @@ named_enum! {
         /// Missing repository-level security hygiene: no security policy, no
         /// license, no code owners, no dependency-update configuration.
         RepositoryHygiene => "repository-hygiene",
+        /// A component version affected by a published vulnerability.
+        Vulnerability => "vulnerability",
+        /// An informational advisory (unmaintained, unsound): a warning.
+        AdvisoryWarning => "advisory-warning",
     }
 }
 

@@ -74,6 +74,24 @@ impl Default for InventoryConfig {
     }
 }
 
+/// Settings of the known-vulnerabilities analyzer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VulnerabilitiesConfig {
+    /// Whether the analyzer runs.
+    pub enabled: bool,
+    /// A database older than this many days makes the evidence partial.
+    pub max_age_days: u32,
+}
+
+impl Default for VulnerabilitiesConfig {
+    fn default() -> Self {
+        VulnerabilitiesConfig {
+            enabled: true,
+            max_age_days: 7,
+        }
+    }
+}
+
 /// Which analyzers run, and their settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AnalyzersConfig {
@@ -81,6 +99,8 @@ pub struct AnalyzersConfig {
     pub repo_facts: RepoFactsConfig,
     /// `[analyzers.inventory]`.
     pub inventory: InventoryConfig,
+    /// `[analyzers.vulnerabilities]`.
+    pub vulnerabilities: VulnerabilitiesConfig,
 }
 
 /// Where the plan came from.

@@ -1,6 +1,7 @@
 //! The plan file as written (`Raw*` types, strict serde with spans) and its
 //! validation into a [`Plan`].
 
+use crate::VulnerabilitiesConfig;
 use crate::error::line_col;
 use crate::{
     AnalyzersConfig, InventoryConfig, Plan, PlanError, PlanSource, RepoFactsConfig, UNVERSIONED,
@@ -55,6 +56,17 @@ struct RawAnalyzers {
     repo_facts: Option<RawRepoFacts>,
     #[serde(default)]
     inventory: Option<RawInventory>,
+    #[serde(default)]
+    vulnerabilities: Option<RawVulnerabilities>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVulnerabilities {
+    #[serde(default)]
+    enabled: Option<bool>,
+    #[serde(default)]
+    max_age_days: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -203,6 +215,21 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
         }
     }
 
+    let mut vulnerabilities = VulnerabilitiesConfig::default();
+    if let Some(v) = raw.analyzers.vulnerabilities {
+        if let Some(e) = v.enabled {
+            vulnerabilities.enabled = e;
+        }
+        if let Some(d) = v.max_age_days {
+            let start = d.span().start;
+            let days = d.into_inner();
+            if !(1..=3650).contains(&days) {
+                return Err(ctx.err_at(start, format!("`analyzers.vulnerabilities.max_age_days` must be between 1 and 3650, got {days}")));
+            }
+            vulnerabilities.max_age_days = u32::try_from(days).unwrap_or(7);
+        }
+    }
+
     let mut pending_sections = Vec::new();
     for (name, present) in [
         ("pti", raw.pti.is_some()),
@@ -221,6 +248,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
         analyzers: AnalyzersConfig {
             repo_facts,
             inventory,
+            vulnerabilities,
         },
         source: PlanSource::Defaults,
         pending_sections,

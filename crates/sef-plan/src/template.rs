@@ -48,6 +48,13 @@ include_ignored = false
 # Lockfiles larger than this are skipped, with a diagnostic.
 max_file_bytes = 268435456
 
+[analyzers.vulnerabilities]
+# Every component tested against the local OSV database
+# (`sef db import`, `--advisory-db`).
+enabled = true
+# A database older than this many days makes the evidence partial.
+max_age_days = 7
+
 # ---------------------------------------------------------------------------
 # The sections below are accepted and kept with each run; this version of sef
 # does not evaluate them yet (reports say so when they are present).

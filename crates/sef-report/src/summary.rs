@@ -88,7 +88,39 @@ fn kind_lines(e: &Evidence) -> Vec<String> {
     match e.kind {
         EvidenceKind::RepositoryFacts => repo_facts_lines(&e.payload),
         EvidenceKind::Inventory => inventory_lines(&e.payload),
+        EvidenceKind::KnownVulnerabilities => vulnerability_lines(&e.payload),
     }
+}
+
+fn vulnerability_lines(p: &Value) -> Vec<String> {
+    let total = num(&p["components"]);
+    if total == 0 {
+        return vec!["no third-party component to test".to_owned()];
+    }
+    let mut out = vec![format!(
+        "{} of {} third-party component(s) tested against the advisory database; {} match(es)",
+        thousands(num(&p["tested"])),
+        thousands(total),
+        p["matches"].as_array().map_or(0, Vec::len)
+    )];
+    if let Some(Value::Object(eco)) = p["database"].get("ecosystems") {
+        let parts: Vec<String> = eco
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}: {} advisories, {} day(s) old",
+                    num(&v["count"]),
+                    v["age_days"]
+                        .as_i64()
+                        .map_or("?".to_owned(), |d| d.to_string())
+                )
+            })
+            .collect();
+        if !parts.is_empty() {
+            out.push(format!("database: {}", parts.join("; ")));
+        }
+    }
+    out
 }
 
 fn inventory_lines(p: &Value) -> Vec<String> {

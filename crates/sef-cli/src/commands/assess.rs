@@ -26,7 +26,10 @@ pub fn run(g: &GlobalArgs, a: &AssessArgs) -> Result<u8> {
         Some(rt.block_on(store::open(&url))?)
     };
 
-    let analyzers = sef_engine::builtin(&plan);
+    let options = sef_engine::EngineOptions {
+        advisory_db: super::db::location(&a.advisory).ok(),
+    };
+    let analyzers = sef_engine::builtin(&plan, &options);
     let progress = progress::for_invocation(g.quiet);
     let run = sef_engine::assess(&root, &plan, &analyzers, progress.as_ref());
     drop(progress);

@@ -1,0 +1,220 @@
+//! Matching components against the advisory database: per component, the
+//! advisories whose ranges include its version, grouped by alias (one CVE
+//! published by two databases is one match), with the lowest fixed version
+//! above it and a severity from CVSS (else the advisory's own severity).
+
+use crate::db::{AdvisoryDb, DbError, normalize_name};
+use crate::osv::Record;
+use crate::range::{Verdict, evaluate};
+use crate::version::Scheme;
+use sef_model::{Component, Severity};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::str::FromStr;
+
+/// One vulnerability (or informational advisory) of one component.
+#[derive(Debug, Clone)]
+pub struct Match {
+    /// Index of the component in the input.
+    pub component: usize,
+    /// The advisory reported (the lowest id of its alias group).
+    pub id: String,
+    /// Every other id of the same vulnerability.
+    pub aliases: Vec<String>,
+    /// Summary of the advisory.
+    pub summary: Option<String>,
+    /// The lowest fixed version above the installed one.
+    pub fixed: Option<String>,
+    /// CVSS vector and base score, when the advisory gives one.
+    pub cvss: Option<(String, f64)>,
+    /// Severity: from CVSS, else the advisory's own.
+    pub severity: Option<Severity>,
+    /// CWE ids.
+    pub cwe: Vec<u32>,
+    /// `unmaintained`, `unsound`, ...: a warning, not a vulnerability.
+    pub informational: Option<String>,
+    /// Reference URLs.
+    pub references: Vec<String>,
+}
+
+/// Everything one matching pass found.
+#[derive(Debug, Clone, Default)]
+pub struct MatchReport {
+    /// Vulnerabilities and warnings.
+    pub matches: Vec<Match>,
+    /// Components whose ecosystem the database covers and which have a version.
+    pub tested: usize,
+    /// Components not tested, with the reason.
+    pub not_tested: Vec<(usize, String)>,
+    /// Advisory entries that could not be evaluated (GIT-only ranges,
+    /// malformed events), with the component and reason.
+    pub not_evaluated: Vec<(usize, String, String)>,
+}
+
+/// Severity of a CVSS base score.
+pub fn severity_of_score(score: f64) -> Severity {
+    match score {
+        s if s >= 9.0 => Severity::Critical,
+        s if s >= 7.0 => Severity::High,
+        s if s >= 4.0 => Severity::Medium,
+        s if s > 0.0 => Severity::Low,
+        _ => Severity::Info,
+    }
+}
+
+fn cvss_of(record: &Record) -> Option<(String, f64)> {
+    let mut best: Option<(String, f64)> = None;
+    let all = record
+        .severity
+        .iter()
+        .chain(record.affected.iter().flat_map(|a| a.severity.iter()));
+    for s in all {
+        if let Ok(c) = cvss::Cvss::from_str(s.score.trim()) {
+            // Prefer the newest CVSS version given (v4 over v3 over v2).
+            let rank = |k: &str| {
+                if k.contains('4') {
+                    3
+                } else if k.contains('3') {
+                    2
+                } else {
+                    1
+                }
+            };
+            let better = best
+                .as_ref()
+                .is_none_or(|(v, _)| rank(&s.kind) > rank(v.split('/').next().unwrap_or("")));
+            if better {
+                best = Some((s.score.trim().to_owned(), c.score()));
+            }
+        }
+    }
+    best
+}
+
+fn own_severity(record: &Record) -> Option<Severity> {
+    let s = record
+        .database_specific
+        .as_ref()?
+        .get("severity")?
+        .as_str()?
+        .to_ascii_lowercase();
+    Some(match s.as_str() {
+        "critical" => Severity::Critical,
+        "high" => Severity::High,
+        "moderate" | "medium" => Severity::Medium,
+        "low" => Severity::Low,
+        _ => return None,
+    })
+}
+
+/// Matches every component against the database.
+pub fn match_components(db: &AdvisoryDb, components: &[Component]) -> Result<MatchReport, DbError> {
+    let mut report = MatchReport::default();
+    let mut cache: HashMap<(String, String), std::rc::Rc<Vec<Record>>> = HashMap::new();
+    for (i, c) in components.iter().enumerate() {
+        if c.first_party {
+            continue;
+        }
+        let eco = c.ecosystem.as_str();
+        let Some(version) = &c.version else {
+            report
+                .not_tested
+                .push((i, "unpinned: no exact version to test".to_owned()));
+            continue;
+        };
+        let Some(scheme) = Scheme::for_ecosystem(c.ecosystem) else {
+            report
+                .not_tested
+                .push((i, format!("sef does not order {eco} versions yet")));
+            continue;
+        };
+        if !db.covers(eco) {
+            report.not_tested.push((
+                i,
+                format!("the advisory database has no {eco} advisories; import them"),
+            ));
+            continue;
+        }
+        report.tested += 1;
+        let key = (eco.to_owned(), normalize_name(eco, &c.name));
+        let records = match cache.get(&key) {
+            Some(r) => r.clone(),
+            None => {
+                let r = std::rc::Rc::new(db.lookup(eco, &c.name)?);
+                cache.insert(key.clone(), r.clone());
+                r
+            }
+        };
+        // Affected records for this component, grouped by alias.
+        let mut hits: Vec<(&Record, Option<String>, Option<String>)> = Vec::new();
+        for r in records.iter().filter(|r| r.withdrawn.is_none()) {
+            for a in &r.affected {
+                let Some(p) = &a.package else { continue };
+                if p.ecosystem != eco || normalize_name(eco, &p.name) != key.1 {
+                    continue;
+                }
+                match evaluate(scheme, version, a) {
+                    Verdict::Affected { fixed } => hits.push((r, fixed, a.informational())),
+                    Verdict::NotAffected => {}
+                    Verdict::NotEvaluated(reason) => {
+                        report.not_evaluated.push((i, r.id.clone(), reason))
+                    }
+                }
+            }
+        }
+        let mut groups: Vec<(BTreeSet<String>, Vec<usize>)> = Vec::new();
+        for (h, (r, _, _)) in hits.iter().enumerate() {
+            let ids: BTreeSet<String> = std::iter::once(r.id.clone())
+                .chain(r.aliases.iter().cloned())
+                .collect();
+            match groups.iter_mut().find(|(g, _)| !g.is_disjoint(&ids)) {
+                Some((g, members)) => {
+                    g.extend(ids);
+                    members.push(h);
+                }
+                None => groups.push((ids, vec![h])),
+            }
+        }
+        for (ids, members) in groups {
+            let primary_ids: BTreeSet<&str> =
+                members.iter().map(|m| hits[*m].0.id.as_str()).collect();
+            let Some(&id) = primary_ids.iter().next() else {
+                continue;
+            };
+            let main = members
+                .iter()
+                .map(|m| hits[*m].0)
+                .find(|r| r.id == id)
+                .unwrap_or(hits[members[0]].0);
+            let fixed = members
+                .iter()
+                .filter_map(|m| hits[*m].1.clone())
+                .min_by(|a, b| scheme.compare(a, b));
+            let cvss = members.iter().find_map(|m| cvss_of(hits[*m].0));
+            let severity = cvss
+                .as_ref()
+                .map(|(_, s)| severity_of_score(*s))
+                .or_else(|| members.iter().find_map(|m| own_severity(hits[*m].0)));
+            let mut cwe: BTreeSet<u32> = BTreeSet::new();
+            let mut refs: BTreeMap<String, ()> = BTreeMap::new();
+            for m in &members {
+                cwe.extend(hits[*m].0.cwe_ids());
+                for r in &hits[*m].0.references {
+                    refs.insert(r.url.clone(), ());
+                }
+            }
+            report.matches.push(Match {
+                component: i,
+                id: id.to_owned(),
+                aliases: ids.into_iter().filter(|x| x != id).collect(),
+                summary: main.summary.clone(),
+                fixed,
+                cvss,
+                severity,
+                cwe: cwe.into_iter().collect(),
+                informational: members.iter().find_map(|m| hits[*m].2.clone()),
+                references: refs.into_keys().collect(),
+            });
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,150 @@
+//! Known vulnerabilities end to end: `sef db import` of the real RustSec
+//! export, then `sef assess` on a lockfile with a vulnerable crate.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+use std::path::PathBuf;
+
+const LOCK: &str = "version = 3\n\n[[package]]\nname = \"mdbook\"\nversion = \"0.4.4\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n[[package]]\nname = \"serde\"\nversion = \"1.0.210\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+
+#[test]
+fn missing_database_is_failed_evidence_not_zero_vulnerabilities() {
+    let env = Env::new();
+    let r = env.repo("app");
+    write(&r, "Cargo.lock", LOCK);
+    let out = env
+        .sef()
+        .env("SEF_ADVISORY_DB", env.dir.path().join("nowhere"))
+        .args(["assess", r.to_str().unwrap(), "-q", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let j = json(&out.stdout);
+    let ev = j["run"]["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "known-vulnerabilities")
+        .unwrap();
+    assert_eq!(ev["status"]["state"], "failed");
+    assert!(
+        ev["status"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("sef db import"),
+        "{ev}"
+    );
+    assert_eq!(j["summary"]["failed_analyzers"][0], "vulnerabilities");
+}
+
+#[test]
+fn real_rustsec_advisories_are_found() {
+    let zip = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/osv/crates.io/all.zip");
+    if !zip.is_file() {
+        eprintln!("skipped: {} is absent", zip.display());
+        return;
+    }
+    let env = Env::new();
+    let advdb = env.dir.path().join("advdb");
+    env.sef()
+        .args([
+            "db",
+            "import",
+            zip.to_str().unwrap(),
+            "--advisory-db",
+            advdb.to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("crates.io"));
+    env.sef()
+        .args([
+            "db",
+            "status",
+            "--advisory-db",
+            advdb.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"count\": 1206"));
+
+    let r = env.repo("app");
+    write(&r, "Cargo.lock", LOCK);
+    let out = env
+        .sef()
+        .env("SEF_ADVISORY_DB", &advdb)
+        .args(["assess", r.to_str().unwrap(), "-q", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let j = json(&out.stdout);
+    let f = j["run"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "RUSTSEC-2021-0001")
+        .expect("mdbook advisory");
+    assert_eq!(f["kind"], "vulnerability");
+    assert_eq!(f["severity"], "medium"); // CVSS 3.1 base 6.1
+    assert_eq!(f["location"]["path"], "Cargo.lock");
+    assert!(f["remediation"].as_str().unwrap().contains("0.4.5"));
+    let ev = j["run"]["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "known-vulnerabilities")
+        .unwrap();
+    assert_eq!(ev["status"]["state"], "complete");
+    assert_eq!(ev["payload"]["kpi_input"]["tested"], 2);
+    let m = ev["payload"]["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "RUSTSEC-2021-0001")
+        .unwrap();
+    assert_eq!(m["aliases"][0], "CVE-2020-26297");
+    assert_eq!(m["fixed"], "0.4.5");
+    assert_eq!(m["cvss"]["score"], 6.1);
+}
+
+#[test]
+fn db_import_errors_are_clear() {
+    let env = Env::new();
+    let bad = env.dir.path().join("bad.zip");
+    std::fs::write(&bad, b"not a zip").unwrap();
+    env.sef()
+        .args([
+            "db",
+            "import",
+            bad.to_str().unwrap(),
+            "--advisory-db",
+            env.dir.path().join("db").to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("not a readable zip archive")
+                .and(predicate::str::contains("previous database is unchanged")),
+        );
+    env.sef()
+        .args(["db", "import", "/nonexistent/x.zip"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such file"));
+    env.sef()
+        .args([
+            "db",
+            "status",
+            "--advisory-db",
+            env.dir.path().join("empty").to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("nothing imported yet"));
+}

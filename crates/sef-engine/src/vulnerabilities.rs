@@ -1,0 +1,266 @@
+//! The known-vulnerabilities analyzer: every third-party component tested
+//! against the local OSV database. A missing database is failed evidence
+//! (never "0 vulnerabilities"); a stale one, or components the database
+//! cannot test, make it partial. It records the KPI input "amount of the
+//! offering tested for known vulnerabilities".
+//!
+//! It reads the inventory itself (one more walk of the tree); sharing the
+//! inventory analyzer's result is a later optimisation.
+
+use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
+use sef_advisory::db::AdvisoryDb;
+use sef_advisory::matcher::match_components;
+use sef_inventory::InventoryOptions;
+use sef_model::{
+    Cwe, Digest, EvidenceKind, Finding, FindingId, FindingKind, FindingStatus, Fingerprint,
+    Location, Severity, ToolInfo,
+};
+use sef_plan::{InventoryConfig, VulnerabilitiesConfig};
+use serde_json::json;
+use std::path::PathBuf;
+
+/// The analyzer id under `[analyzers.<id>]`.
+pub const ID: &str = "vulnerabilities";
+
+/// The known-vulnerabilities analyzer.
+pub struct Vulnerabilities {
+    config: VulnerabilitiesConfig,
+    inventory: InventoryConfig,
+    db: Option<PathBuf>,
+}
+
+impl Vulnerabilities {
+    /// An analyzer reading the database at `db` (`None`: no location known).
+    pub fn new(
+        config: VulnerabilitiesConfig,
+        inventory: InventoryConfig,
+        db: Option<PathBuf>,
+    ) -> Self {
+        Vulnerabilities {
+            config,
+            inventory,
+            db,
+        }
+    }
+}
+
+fn age_days(imported_at: &str, now: chrono::DateTime<chrono::Utc>) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(imported_at)
+        .ok()
+        .map(|t| (now - t.with_timezone(&chrono::Utc)).num_days())
+}
+
+impl Analyzer for Vulnerabilities {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn kind(&self) -> EvidenceKind {
+        EvidenceKind::KnownVulnerabilities
+    }
+
+    fn tool(&self) -> ToolInfo {
+        ToolInfo {
+            name: "sef/vulnerabilities".into(),
+            version: crate::SEF_VERSION.into(),
+        }
+    }
+
+    fn run(
+        &self,
+        ctx: &AnalysisContext<'_>,
+        progress: &dyn Progress,
+    ) -> Result<AnalyzerOutput, AnalyzerError> {
+        progress.message("reading lockfiles");
+        let options = InventoryOptions {
+            scan_vendored: self.inventory.scan_vendored,
+            include_ignored: self.inventory.include_ignored,
+            max_file_bytes: self.inventory.max_file_bytes,
+        };
+        let inv = sef_inventory::scan(ctx.root, &sef_inventory::builtin(), &options);
+        let third_party: Vec<usize> = inv
+            .components
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.first_party)
+            .map(|(i, _)| i)
+            .collect();
+        let mut notes = Vec::new();
+        if third_party.is_empty() {
+            return Ok(AnalyzerOutput {
+                tool: self.tool(),
+                input_digest: None,
+                partial: None,
+                payload: json!({ "components": 0, "tested": 0, "kpi_input": { "tested": 0, "total": 0 }, "matches": [] }),
+                findings: Vec::new(),
+                notes,
+                artifacts: Vec::new(),
+            });
+        }
+        let Some(location) = &self.db else {
+            return Err(AnalyzerError(
+                "no advisory database location (set --advisory-db or SEF_ADVISORY_DB)".into(),
+            ));
+        };
+        progress.message("matching advisories");
+        let db = AdvisoryDb::open(location)
+            .map_err(|e| AnalyzerError(e.to_string()))?
+            .ok_or_else(|| {
+                AnalyzerError(format!(
+                    "no advisory database at {}: {} component(s) untested; run `sef db import` with the OSV exports (or `sef db update`)",
+                    location.display(),
+                    third_party.len()
+                ))
+            })?;
+        let report =
+            match_components(&db, &inv.components).map_err(|e| AnalyzerError(e.to_string()))?;
+
+        let now = crate::now();
+        let mut partial = Vec::new();
+        let mut db_info = serde_json::Map::new();
+        let used: std::collections::BTreeSet<&str> = third_party
+            .iter()
+            .map(|i| inv.components[*i].ecosystem.as_str())
+            .collect();
+        for eco in &used {
+            if let Some(info) = db.manifest().ecosystems.get(*eco) {
+                let age = age_days(&info.imported_at, now);
+                if age.is_some_and(|a| a > i64::from(self.config.max_age_days)) {
+                    partial.push(format!(
+                        "the {eco} advisories are {} days old (more than {})",
+                        age.unwrap_or(0),
+                        self.config.max_age_days
+                    ));
+                }
+                db_info.insert((*eco).to_owned(), json!({ "count": info.count, "imported_at": info.imported_at, "age_days": age, "source": info.source }));
+            }
+        }
+        if !report.not_tested.is_empty() {
+            let mut reasons: std::collections::BTreeMap<&str, usize> =
+                std::collections::BTreeMap::new();
+            for (_, r) in &report.not_tested {
+                *reasons.entry(r.as_str()).or_default() += 1;
+            }
+            partial.push(format!(
+                "{} of {} component(s) not tested: {}",
+                report.not_tested.len(),
+                third_party.len(),
+                reasons
+                    .iter()
+                    .map(|(r, n)| format!("{n} {r}"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
+        }
+
+        let mut findings = Vec::new();
+        let mut matches = Vec::new();
+        for m in &report.matches {
+            let c = &inv.components[m.component];
+            let version = c.version.as_deref().unwrap_or("");
+            let warning = m.informational.is_some();
+            let severity = if warning {
+                Severity::Info
+            } else {
+                m.severity.unwrap_or(Severity::Medium)
+            };
+            let title = match (&m.summary, &m.informational) {
+                (Some(s), Some(kind)) => format!("{} {version} is {kind}: {s} ({})", c.name, m.id),
+                (Some(s), None) => format!("{} {version}: {s} ({})", c.name, m.id),
+                (None, _) => format!("{} {version} is affected by {}", c.name, m.id),
+            };
+            let remediation = match &m.fixed {
+                Some(f) => format!("upgrade {} to {f} or later", c.name),
+                None if warning => format!("review {} and plan a replacement", c.name),
+                None => format!(
+                    "no fixed version of {} is published: remove or replace it, or record a risk acceptance",
+                    c.name
+                ),
+            };
+            findings.push(Finding {
+                id: FindingId::generate(),
+                kind: if warning {
+                    FindingKind::AdvisoryWarning
+                } else {
+                    FindingKind::Vulnerability
+                },
+                analyzer: ID.into(),
+                rule_id: m.id.clone(),
+                title,
+                remediation,
+                cwe: m.cwe.iter().map(|n| Cwe(*n)).collect(),
+                severity,
+                location: Some(Location {
+                    path: c.source.file.clone(),
+                    line: c.source.line,
+                    column: None,
+                }),
+                fingerprint: Fingerprint::compute([
+                    ID,
+                    m.id.as_str(),
+                    c.ecosystem.as_str(),
+                    c.name.as_str(),
+                    c.source.file.as_str(),
+                ]),
+                status: FindingStatus::Open,
+            });
+            matches.push(json!({
+                "id": m.id,
+                "aliases": m.aliases,
+                "ecosystem": c.ecosystem.as_str(),
+                "package": c.name,
+                "version": version,
+                "fixed": m.fixed,
+                "cvss": m.cvss.as_ref().map(|(v, s)| json!({ "vector": v, "score": s })),
+                "severity": m.severity.map(|s| s.as_str()),
+                "informational": m.informational,
+                "cwe": m.cwe,
+                "path": c.path,
+                "source": c.source,
+                "references": m.references,
+            }));
+        }
+        if partial.is_empty() && !report.not_evaluated.is_empty() {
+            notes.push(format!(
+                "{} advisory range(s) not evaluated (GIT ranges need the repository's history)",
+                report.not_evaluated.len()
+            ));
+        }
+        let digest = Digest::of_parts(
+            inv.components
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}\0{}\0{}",
+                        c.ecosystem,
+                        c.name,
+                        c.version.as_deref().unwrap_or("")
+                    )
+                })
+                .chain(
+                    db.manifest()
+                        .ecosystems
+                        .iter()
+                        .map(|(e, i)| format!("db\0{e}\0{}\0{}", i.imported_at, i.count)),
+                ),
+        );
+        let payload = json!({
+            "database": { "location": location.display().to_string(), "ecosystems": db_info },
+            "components": third_party.len(),
+            "tested": report.tested,
+            "kpi_input": { "tested": report.tested, "total": third_party.len() },
+            "not_tested": report.not_tested.iter().map(|(i, r)| json!({ "package": inv.components[*i].name, "ecosystem": inv.components[*i].ecosystem.as_str(), "reason": r })).collect::<Vec<_>>(),
+            "not_evaluated": report.not_evaluated.iter().map(|(i, id, r)| json!({ "package": inv.components[*i].name, "advisory": id, "reason": r })).collect::<Vec<_>>(),
+            "matches": matches,
+        });
+        Ok(AnalyzerOutput {
+            tool: self.tool(),
+            input_digest: Some(digest),
+            partial: (!partial.is_empty()).then(|| partial.join("; ")),
+            payload,
+            findings,
+            notes,
+            artifacts: Vec::new(),
+        })
+    }
+}
