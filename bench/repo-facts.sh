@@ -23,6 +23,8 @@ if [ ! -d "$corpus/.git" ]; then
     # Crates ship their own .gitignore files; drop them so every tool sees
     # the same files.
     find "$corpus" -name .gitignore -delete
+    # Measure the repository-facts analyzer alone.
+    printf '[offering]\nname = "corpus"\n[analyzers.inventory]\nenabled = false\n[analyzers.vulnerabilities]\nenabled = false\n' > "$corpus/sef.toml"
     git -C "$corpus" init -q
     git -C "$corpus" add -A
     git -C "$corpus" -c user.name=bench -c user.email=bench@example.invalid commit -q -m corpus
