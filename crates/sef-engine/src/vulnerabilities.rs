@@ -112,8 +112,15 @@ impl Analyzer for Vulnerabilities {
                     third_party.len()
                 ))
             })?;
+        let started = std::time::Instant::now();
         let report =
             match_components(&db, &inv.components).map_err(|e| AnalyzerError(e.to_string()))?;
+        tracing::info!(
+            components = inv.components.len(),
+            matches = report.matches.len(),
+            elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+            "advisory matching done"
+        );
 
         let now = crate::now();
         let mut partial = Vec::new();
