@@ -115,22 +115,7 @@ type Index = BTreeMap<String, BTreeMap<String, Vec<(u64, u32)>>>;
 /// registries in lower case, the others as written.
 pub fn normalize_name(ecosystem: &str, name: &str) -> String {
     match ecosystem {
-        "PyPI" => {
-            let mut out = String::with_capacity(name.len());
-            let mut sep = false;
-            for c in name.trim().chars() {
-                if matches!(c, '-' | '_' | '.') {
-                    sep = true;
-                } else {
-                    if sep && !out.is_empty() {
-                        out.push('-');
-                    }
-                    sep = false;
-                    out.push(c.to_ascii_lowercase());
-                }
-            }
-            out
-        }
+        "PyPI" => sef_model::pep503_name(name),
         "crates.io" => name.trim().to_ascii_lowercase().replace('_', "-"),
         "NuGet" | "RubyGems" | "Packagist" | "Pub" | "Hex" | "npm" => {
             name.trim().to_ascii_lowercase()

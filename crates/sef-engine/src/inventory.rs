@@ -3,7 +3,7 @@
 //! makes the evidence partial, never the whole analyzer fail.
 
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
-use sef_inventory::{DiagnosticLevel, InventoryOptions, SbomSubject};
+use sef_inventory::{DiagnosticLevel, SbomSubject};
 use sef_model::{Artifact, Digest, EvidenceKind, ToolInfo};
 use sef_plan::InventoryConfig;
 use serde_json::json;
@@ -52,11 +52,7 @@ impl Analyzer for InventoryAnalyzer {
             )));
         }
         progress.message("reading lockfiles");
-        let options = InventoryOptions {
-            scan_vendored: self.config.scan_vendored,
-            include_ignored: self.config.include_ignored,
-            max_file_bytes: self.config.max_file_bytes,
-        };
+        let options = crate::inventory_options(&self.config);
         let inv = sef_inventory::scan(ctx.root, &sef_inventory::builtin(), &options);
         progress.advance(inv.files.len() as u64);
 

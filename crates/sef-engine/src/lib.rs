@@ -36,6 +36,15 @@ pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now().trunc_subsecs(6)
 }
 
+/// The inventory scan settings of a plan's `[analyzers.inventory]`.
+pub fn inventory_options(cfg: &sef_plan::InventoryConfig) -> sef_inventory::InventoryOptions {
+    sef_inventory::InventoryOptions {
+        scan_vendored: cfg.scan_vendored,
+        include_ignored: cfg.include_ignored,
+        max_file_bytes: cfg.max_file_bytes,
+    }
+}
+
 /// Settings that come from the command line rather than the plan.
 #[derive(Debug, Clone, Default)]
 pub struct EngineOptions {

@@ -10,7 +10,6 @@
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
 use sef_advisory::db::AdvisoryDb;
 use sef_advisory::matcher::match_components;
-use sef_inventory::InventoryOptions;
 use sef_model::{
     Cwe, Digest, EvidenceKind, Finding, FindingId, FindingKind, FindingStatus, Fingerprint,
     Location, Severity, ToolInfo,
@@ -72,11 +71,7 @@ impl Analyzer for Vulnerabilities {
         progress: &dyn Progress,
     ) -> Result<AnalyzerOutput, AnalyzerError> {
         progress.message("reading lockfiles");
-        let options = InventoryOptions {
-            scan_vendored: self.inventory.scan_vendored,
-            include_ignored: self.inventory.include_ignored,
-            max_file_bytes: self.inventory.max_file_bytes,
-        };
+        let options = crate::inventory_options(&self.inventory);
         let inv = sef_inventory::scan(ctx.root, &sef_inventory::builtin(), &options);
         let third_party: Vec<usize> = inv
             .components

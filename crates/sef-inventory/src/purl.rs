@@ -74,20 +74,7 @@ pub fn purl_with_vcs(
 
 /// PEP 503 name normalisation.
 pub(crate) fn pep503(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut sep = false;
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            sep = true;
-        } else {
-            if sep && !out.is_empty() {
-                out.push('-');
-            }
-            sep = false;
-            out.push(c.to_ascii_lowercase());
-        }
-    }
-    out
+    sef_model::pep503_name(name)
 }
 
 #[cfg(test)]

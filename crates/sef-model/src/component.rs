@@ -125,3 +125,22 @@ impl Component {
         }
     }
 }
+
+/// A PyPI name normalised by PEP 503: lower case, each run of `-`, `_`
+/// and `.` replaced by one `-`.
+pub fn pep503_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.trim().chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+        } else {
+            if sep && !out.is_empty() {
+                out.push('-');
+            }
+            sep = false;
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}

@@ -25,7 +25,7 @@ mod phase;
 mod run;
 
 pub use artifact::Artifact;
-pub use component::{Component, DependencyScope, Ecosystem, SourceRef};
+pub use component::{Component, DependencyScope, Ecosystem, SourceRef, pep503_name};
 pub use diff::{EvidenceChange, FieldChange, RunDiff, diff_runs};
 pub use evidence::{Digest, Evidence, EvidenceKind, EvidenceStatus, ToolInfo};
 pub use finding::{Cwe, Finding, FindingKind, FindingStatus, Fingerprint, Location, Severity};

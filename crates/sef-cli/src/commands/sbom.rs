@@ -3,7 +3,7 @@
 use crate::cli::{GlobalArgs, SbomArgs, SbomFormatArg};
 use crate::output;
 use anyhow::{Context, Result, bail};
-use sef_inventory::{DiagnosticLevel, InventoryOptions, SbomSubject};
+use sef_inventory::{DiagnosticLevel, SbomSubject};
 use sef_plan::Plan;
 
 pub fn run(g: &GlobalArgs, a: &SbomArgs) -> Result<u8> {
@@ -16,11 +16,7 @@ pub fn run(g: &GlobalArgs, a: &SbomArgs) -> Result<u8> {
     }
     let plan = Plan::load(&root)?;
     let cfg = &plan.analyzers.inventory;
-    let options = InventoryOptions {
-        scan_vendored: cfg.scan_vendored,
-        include_ignored: cfg.include_ignored,
-        max_file_bytes: cfg.max_file_bytes,
-    };
+    let options = sef_engine::inventory_options(cfg);
     let inv = sef_inventory::scan(&root, &sef_inventory::builtin(), &options);
     let subject = SbomSubject {
         name: plan.offering.name.clone(),
