@@ -21,7 +21,9 @@ use crate::osv::Record;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, Read, Seek, SeekFrom, Write};
+use std::io::{BufRead, Read, Write};
+#[cfg(not(unix))]
+use std::io::{Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// Caps on what one import reads.
@@ -147,6 +149,7 @@ pub struct AdvisoryDb {
     dir: PathBuf,
     manifest: Manifest,
     index: Index,
+    records: std::fs::File,
 }
 
 fn generation(root: &Path) -> Result<Option<PathBuf>, DbError> {
@@ -189,10 +192,13 @@ impl AdvisoryDb {
             });
         }
         let index: Index = read_json(&dir.join("index.json"))?;
+        let path = dir.join("records.jsonl");
+        let records = std::fs::File::open(&path).map_err(io(&path))?;
         Ok(Some(AdvisoryDb {
             dir,
             manifest,
             index,
+            records,
         }))
     }
 
@@ -216,13 +222,11 @@ impl AdvisoryDb {
             return Ok(Vec::new());
         };
         let path = self.dir.join("records.jsonl");
-        let mut f = std::fs::File::open(&path).map_err(io(&path))?;
         let mut out = Vec::with_capacity(ranges.len());
         let mut buf = Vec::new();
         for &(offset, len) in ranges {
             buf.resize(len as usize, 0);
-            f.seek(SeekFrom::Start(offset)).map_err(io(&path))?;
-            f.read_exact(&mut buf).map_err(io(&path))?;
+            read_at(&self.records, &mut buf, offset).map_err(io(&path))?;
             out.push(Record::from_json(&buf).map_err(|e| DbError::Corrupt {
                 path: path.display().to_string(),
                 reason: format!("record at byte {offset}: {e}"),
@@ -230,6 +234,20 @@ impl AdvisoryDb {
         }
         Ok(out)
     }
+}
+
+/// Reads `buf.len()` bytes at `offset` without moving a shared cursor.
+#[cfg(unix)]
+fn read_at(f: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(f, buf, offset)
+}
+
+/// Reads `buf.len()` bytes at `offset` (a fresh handle, so `&self` stays shareable).
+#[cfg(not(unix))]
+fn read_at(f: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    let mut f = f.try_clone()?;
+    f.seek(SeekFrom::Start(offset))?;
+    f.read_exact(buf)
 }
 
 /// Where records come from.
