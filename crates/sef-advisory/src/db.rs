@@ -288,12 +288,7 @@ fn accept(name: &str, bytes: &[u8], out: &mut Vec<Incoming>, report: &mut Import
             return;
         }
     };
-    let ecos: BTreeSet<&str> = record
-        .affected
-        .iter()
-        .filter_map(|a| a.package.as_ref())
-        .map(|p| p.ecosystem.as_str())
-        .collect();
+    let ecos = record.ecosystems();
     if !ecos.iter().any(|e| SUPPORTED.contains(e)) {
         let list = ecos.iter().copied().collect::<Vec<_>>().join(", ");
         report.skipped.push(format!(
@@ -545,12 +540,7 @@ pub fn import_with_limits(
             let Ok(record) = Record::from_json(line.as_bytes()) else {
                 continue;
             };
-            let ecos: BTreeSet<&str> = record
-                .affected
-                .iter()
-                .filter_map(|a| a.package.as_ref())
-                .map(|p| p.ecosystem.as_str())
-                .collect();
+            let ecos = record.ecosystems();
             if ecos
                 .iter()
                 .any(|e| !replaced.contains(*e) && SUPPORTED.contains(e))

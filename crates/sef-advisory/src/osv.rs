@@ -133,6 +133,15 @@ impl Record {
         serde_json::from_slice(bytes)
     }
 
+    /// The ecosystems the record's affected packages belong to.
+    pub fn ecosystems(&self) -> std::collections::BTreeSet<&str> {
+        self.affected
+            .iter()
+            .filter_map(|a| a.package.as_ref())
+            .map(|p| p.ecosystem.as_str())
+            .collect()
+    }
+
     /// CWE ids from `database_specific.cwe_ids` (GHSA style), as numbers.
     pub fn cwe_ids(&self) -> Vec<u32> {
         let mut out: Vec<u32> = self

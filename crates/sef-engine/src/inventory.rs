@@ -34,10 +34,7 @@ impl Analyzer for InventoryAnalyzer {
     }
 
     fn tool(&self) -> ToolInfo {
-        ToolInfo {
-            name: "sef/inventory".into(),
-            version: crate::SEF_VERSION.into(),
-        }
+        crate::sef_tool(ID)
     }
 
     fn run(

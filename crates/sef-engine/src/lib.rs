@@ -36,6 +36,15 @@ pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now().trunc_subsecs(6)
 }
 
+/// The provenance of evidence a built-in analyzer produces: `sef/<name>`
+/// at this sef's version.
+pub(crate) fn sef_tool(name: &str) -> sef_model::ToolInfo {
+    sef_model::ToolInfo {
+        name: format!("sef/{name}"),
+        version: SEF_VERSION.into(),
+    }
+}
+
 /// The inventory scan settings of a plan's `[analyzers.inventory]`.
 pub fn inventory_options(cfg: &sef_plan::InventoryConfig) -> sef_inventory::InventoryOptions {
     sef_inventory::InventoryOptions {

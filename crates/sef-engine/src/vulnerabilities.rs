@@ -59,10 +59,7 @@ impl Analyzer for Vulnerabilities {
     }
 
     fn tool(&self) -> ToolInfo {
-        ToolInfo {
-            name: "sef/vulnerabilities".into(),
-            version: crate::SEF_VERSION.into(),
-        }
+        crate::sef_tool(ID)
     }
 
     fn run(

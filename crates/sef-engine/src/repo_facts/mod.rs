@@ -154,10 +154,7 @@ impl Analyzer for RepoFacts {
     }
 
     fn tool(&self) -> ToolInfo {
-        ToolInfo {
-            name: "sef/repo-facts".into(),
-            version: crate::SEF_VERSION.into(),
-        }
+        crate::sef_tool(ID)
     }
 
     fn run(
