@@ -75,7 +75,6 @@ fn pypi() {
 }
 
 #[test]
-#[ignore = "not yet exact: 13 of 14,854 Maven vectors still differ (issue 4 in progress)"]
 fn maven() {
     check(
         &["maven-versions.txt", "maven-versions-generated.txt"],
@@ -112,11 +111,19 @@ fn debian() {
     );
 }
 
+#[test]
+fn alpine() {
+    check(
+        &["alpine-versions.txt", "alpine-versions-generated.txt"],
+        Scheme::Alpine,
+    );
+}
+
 mod properties {
     use super::*;
     use proptest::prelude::*;
 
-    const SCHEMES: [Scheme; 8] = [
+    const SCHEMES: [Scheme; 9] = [
         Scheme::Semver,
         Scheme::Pub,
         Scheme::Pep440,
@@ -125,6 +132,7 @@ mod properties {
         Scheme::RubyGems,
         Scheme::Packagist,
         Scheme::Debian,
+        Scheme::Alpine,
     ];
 
     proptest! {

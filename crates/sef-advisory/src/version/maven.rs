@@ -1,7 +1,10 @@
-//! Maven versions, ordered as Maven's `ComparableVersion` orders them:
-//! items split on `.`, `-` and digit/letter transitions into nested lists,
-//! known qualifiers (alpha < beta < milestone < rc < snapshot < release <
-//! sp) before unknown ones, trailing "null" items dropped.
+//! Maven versions, ordered as the POM reference's version order
+//! specification (Maven 3's `ComparableVersion`) orders them: items split on
+//! `.` and on digit/letter transitions, each `-` opening a nested list, known
+//! qualifiers (alpha < beta < milestone < rc < snapshot < release < sp)
+//! before unknown ones, and trailing "null" items (`0`, `ga`, `final`, ``)
+//! trimmed at the end of every list. A nested list left with nothing but
+//! its own sublist is the same as that sublist (`1-ga-1` = `1-1`).
 
 use super::num::{Num, is_digits};
 use std::cmp::Ordering;
@@ -13,8 +16,6 @@ const RELEASE_INDEX: &str = "5";
 enum Item {
     Int(Num),
     Str(String),
-    /// `rc1` written without separator: a qualifier and its number.
-    Combination(String, Num),
     List(Vec<Item>),
 }
 
@@ -50,137 +51,14 @@ fn is_null(i: &Item) -> bool {
         Item::Int(n) => n.is_zero(),
         Item::Str(s) => comparable(s) == RELEASE_INDEX,
         Item::List(l) => l.is_empty(),
-        Item::Combination(..) => false,
     }
 }
 
-fn parse_item(combination: bool, digit: bool, buf: &str) -> Item {
-    if combination {
-        let b = buf.replace('-', "");
-        let split = b.find(|c: char| c.is_ascii_digit()).unwrap_or(b.len());
-        let (s, n) = b.split_at(split);
-        return Item::Combination(canonical_qualifier(s, true), Num::new(n));
-    }
+fn parse_item(digit: bool, buf: &str) -> Item {
     if digit && is_digits(buf) {
         return Item::Int(Num::new(buf));
     }
     Item::Str(canonical_qualifier(buf, false))
-}
-
-fn normalize(list: &mut Vec<Item>) {
-    let mut i = list.len();
-    while i > 0 {
-        i -= 1;
-        if is_null(&list[i]) {
-            let remove = match list.get(i + 1) {
-                None | Some(Item::Str(_)) => true,
-                Some(Item::List(next)) => matches!(
-                    next.first(),
-                    Some(Item::Combination(..)) | Some(Item::Str(_))
-                ),
-                _ => false,
-            };
-            if remove {
-                list.remove(i);
-            }
-        }
-    }
-}
-
-/// Builds the nested list. Lists are kept in an arena (`lists`) while
-/// parsing, each child list recorded in its parent by index, so no
-/// recursion is needed for arbitrarily long versions.
-pub(crate) fn parse(version: &str) -> Key {
-    // Bounded, so hostile input cannot nest lists without limit.
-    let v: String = version
-        .trim()
-        .to_ascii_lowercase()
-        .chars()
-        .take(super::MAX_LEN)
-        .collect();
-    let chars: Vec<char> = v.chars().collect();
-    // Each list: (items, child list indexes at their positions).
-    let mut lists: Vec<Vec<Node>> = vec![Vec::new()];
-    let mut current = 0usize;
-    let mut stack = vec![0usize];
-    let mut digit = false;
-    let mut combination = false;
-    let mut start = 0usize;
-    let sub = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
-    let new_list = |lists: &mut Vec<Vec<Node>>, current: &mut usize, stack: &mut Vec<usize>| {
-        lists.push(Vec::new());
-        let id = lists.len() - 1;
-        lists[*current].push(Node::List(id));
-        *current = id;
-        stack.push(id);
-    };
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '.' {
-            if i == start {
-                lists[current].push(Node::Item(Item::Int(Num::new("0"))));
-            } else {
-                lists[current].push(Node::Item(parse_item(combination, digit, &sub(start, i))));
-            }
-            combination = false;
-            start = i + 1;
-        } else if c == '-' {
-            if i == start {
-                lists[current].push(Node::Item(Item::Int(Num::new("0"))));
-            } else {
-                if !digit && i + 1 < chars.len() && chars[i + 1].is_ascii_digit() {
-                    // X-1 is treated as X1.
-                    combination = true;
-                    i += 1;
-                    continue;
-                }
-                lists[current].push(Node::Item(parse_item(combination, digit, &sub(start, i))));
-            }
-            start = i + 1;
-            new_list(&mut lists, &mut current, &mut stack);
-            combination = false;
-        } else if c.is_ascii_digit() {
-            if !digit && i > start {
-                // X1: a qualifier with its number.
-                combination = true;
-            }
-            digit = true;
-        } else {
-            if digit && i > start {
-                lists[current].push(Node::Item(parse_item(combination, true, &sub(start, i))));
-                start = i;
-                new_list(&mut lists, &mut current, &mut stack);
-                combination = false;
-            }
-            digit = false;
-        }
-        i += 1;
-    }
-    if chars.len() > start {
-        lists[current].push(Node::Item(parse_item(
-            combination,
-            digit,
-            &sub(start, chars.len()),
-        )));
-    }
-    // Build items bottom-up (children always have larger ids), normalising
-    // each list as Maven does when it pops it.
-    let mut built: Vec<Option<Vec<Item>>> = vec![None; lists.len()];
-    for id in (0..lists.len()).rev() {
-        let mut items = Vec::with_capacity(lists[id].len());
-        for node in std::mem::take(&mut lists[id]) {
-            match node {
-                Node::Item(it) => items.push(it),
-                Node::List(child) => {
-                    items.push(Item::List(built[child].take().unwrap_or_default()))
-                }
-            }
-        }
-        normalize(&mut items);
-        built[id] = Some(items);
-    }
-    Key(Item::List(built[0].take().unwrap_or_default()))
 }
 
 enum Node {
@@ -199,7 +77,6 @@ fn cmp_null(a: &Item) -> Ordering {
             }
         }
         Item::Str(s) => comparable(s).as_str().cmp(RELEASE_INDEX),
-        Item::Combination(s, _) => cmp_null(&Item::Str(s.clone())),
         Item::List(l) => l.first().map_or(Ordering::Equal, cmp_null),
     }
 }
@@ -212,13 +89,8 @@ fn cmp_items(a: &Item, b: &Item) -> Ordering {
         (Str(_), Int(_)) => Ordering::Less,
         (Str(x), Str(y)) => comparable(x).cmp(&comparable(y)),
         (Str(_), List(_)) => Ordering::Less,
-        (Str(x), Combination(s, _)) => match comparable(x).cmp(&comparable(s)) {
-            Ordering::Equal => Ordering::Less,
-            o => o,
-        },
         (List(_), Int(_)) => Ordering::Less,
         (List(_), Str(_)) => Ordering::Greater,
-        (List(_), Combination(..)) => Ordering::Greater,
         (List(x), List(y)) => {
             let n = x.len().max(y.len());
             for i in 0..n {
@@ -234,15 +106,6 @@ fn cmp_items(a: &Item, b: &Item) -> Ordering {
             }
             Ordering::Equal
         }
-        (Combination(..), Int(_)) => Ordering::Less,
-        (Combination(s, _), Str(y)) => match comparable(s).cmp(&comparable(y)) {
-            Ordering::Equal => Ordering::Greater,
-            o => o,
-        },
-        (Combination(s1, n1), Combination(s2, n2)) => {
-            comparable(s1).cmp(&comparable(s2)).then_with(|| n1.cmp(n2))
-        }
-        (Combination(..), List(_)) => Ordering::Less,
     }
 }
 
@@ -256,4 +119,94 @@ impl PartialOrd for Key {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
+}
+
+/// Trims the trailing null items of a list (looking past nested lists), and
+/// collapses a nested list that holds only one sublist into that sublist.
+fn normalize(list: &mut Vec<Item>, root: bool) {
+    let mut i = list.len();
+    while i > 0 {
+        i -= 1;
+        if is_null(&list[i]) {
+            list.remove(i);
+        } else if !matches!(list[i], Item::List(_)) {
+            break;
+        }
+    }
+    if !root && let [Item::List(inner)] = list.as_mut_slice() {
+        let inner = std::mem::take(inner);
+        *list = inner;
+    }
+}
+
+/// Builds the nested list. Lists live in an arena (`lists`) while parsing,
+/// each child recorded in its parent by index, so no recursion is needed;
+/// versions are cut at `MAX_LEN` characters, which bounds the nesting.
+pub(crate) fn parse(version: &str) -> Key {
+    let v: String = version
+        .trim()
+        .to_ascii_lowercase()
+        .chars()
+        .take(super::MAX_LEN)
+        .collect();
+    let chars: Vec<char> = v.chars().collect();
+    let mut lists: Vec<Vec<Node>> = vec![Vec::new()];
+    let mut current = 0usize;
+    let mut digit = false;
+    let mut start = 0usize;
+    let sub = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
+    let new_list = |lists: &mut Vec<Vec<Node>>, current: &mut usize| {
+        lists.push(Vec::new());
+        let id = lists.len() - 1;
+        lists[*current].push(Node::List(id));
+        *current = id;
+    };
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '.' || c == '-' {
+            if i == start {
+                lists[current].push(Node::Item(Item::Int(Num::new("0"))));
+            } else {
+                lists[current].push(Node::Item(parse_item(digit, &sub(start, i))));
+            }
+            start = i + 1;
+            if c == '-' {
+                new_list(&mut lists, &mut current);
+            }
+        } else if c.is_ascii_digit() {
+            if !digit && i > start {
+                lists[current].push(Node::Item(Item::Str(canonical_qualifier(
+                    &sub(start, i),
+                    true,
+                ))));
+                start = i;
+                new_list(&mut lists, &mut current);
+            }
+            digit = true;
+        } else {
+            if digit && i > start {
+                lists[current].push(Node::Item(parse_item(true, &sub(start, i))));
+                start = i;
+                new_list(&mut lists, &mut current);
+            }
+            digit = false;
+        }
+    }
+    if chars.len() > start {
+        lists[current].push(Node::Item(parse_item(digit, &sub(start, chars.len()))));
+    }
+    let mut built: Vec<Option<Vec<Item>>> = vec![None; lists.len()];
+    for id in (0..lists.len()).rev() {
+        let mut items = Vec::with_capacity(lists[id].len());
+        for node in std::mem::take(&mut lists[id]) {
+            match node {
+                Node::Item(it) => items.push(it),
+                Node::List(child) => {
+                    items.push(Item::List(built[child].take().unwrap_or_default()))
+                }
+            }
+        }
+        normalize(&mut items, id == 0);
+        built[id] = Some(items);
+    }
+    Key(Item::List(built[0].take().unwrap_or_default()))
 }
