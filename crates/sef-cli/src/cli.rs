@@ -45,7 +45,7 @@ pub enum Command {
     /// Write the repository's SBOM (CycloneDX 1.6 or SPDX 2.3 JSON) from
     /// every lockfile, manifest and SBOM in it.
     Sbom(SbomArgs),
-    /// The local advisory database (OSV): import, status.
+    /// The local advisory database (OSV): update, import, status.
     #[command(subcommand)]
     Db(DbCommand),
 }
@@ -60,12 +60,51 @@ pub struct AdvisoryDbArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
+    /// Download each ecosystem's OSV export (`all.zip`) over HTTPS and
+    /// import it. By default, the ecosystems of the repository's inventory.
+    /// A failed download or import leaves that ecosystem's previous data in
+    /// place.
+    Update(DbUpdateArgs),
     /// Import OSV advisories from local `all.zip` exports or directories of
     /// OSV JSON (for sites without network access). Each ecosystem found
     /// replaces that ecosystem's previous records; the others are kept.
     Import(DbImportArgs),
     /// Show, per ecosystem, how many advisories, when and from where.
     Status(DbStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbUpdateArgs {
+    /// An OSV ecosystem to fetch (repeatable), e.g. `crates.io`, `PyPI`,
+    /// `Go`, `npm`, `Maven`. Default: every ecosystem in the inventory of
+    /// `--repo`.
+    #[arg(long = "ecosystem", short = 'e', value_name = "ECOSYSTEM")]
+    pub ecosystems: Vec<String>,
+    /// The repository whose inventory decides the ecosystems when no
+    /// `--ecosystem` is given.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub repo: PathBuf,
+    /// Where the exports are: `{URL}/{ecosystem}/all.zip`. https only
+    /// (plain http is accepted for 127.0.0.1 / localhost mirrors).
+    #[arg(
+        long,
+        env = "SEF_OSV_BASE_URL",
+        default_value = sef_advisory::fetch::DEFAULT_BASE_URL,
+        value_name = "URL"
+    )]
+    pub base_url: String,
+    /// Give up on a download when the server sends nothing for this many
+    /// seconds.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub timeout: u64,
+    /// Refuse an export larger than this many MiB.
+    #[arg(long, default_value_t = 2048, value_name = "MIB")]
+    pub max_size: u64,
+    #[command(flatten)]
+    pub db: AdvisoryDbArgs,
+    /// Output format of the update summary.
+    #[arg(long, short, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
 }
 
 #[derive(Debug, Args)]

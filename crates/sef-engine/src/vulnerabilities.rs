@@ -99,7 +99,7 @@ impl Analyzer for Vulnerabilities {
             .map_err(|e| AnalyzerError(e.to_string()))?
             .ok_or_else(|| {
                 AnalyzerError(format!(
-                    "no advisory database at {}: {} component(s) untested; run `sef db import` with the OSV exports (or `sef db update`)",
+                    "no advisory database at {}: {} component(s) untested; run `sef db update` (or `sef db import PATH` offline)",
                     location.display(),
                     third_party.len()
                 ))

@@ -1,7 +1,10 @@
 //! Test helpers shared by sef's crates: writing files into scratch
-//! repositories and running git in them. A dev-dependency only; it panics
+//! repositories, running git in them, and a misbehaving-on-demand HTTP
+//! server ([`http`]). A dev-dependency only; it panics
 //! on failure because a failed setup step is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod http;
 
 use std::path::Path;
 use std::process::Command;

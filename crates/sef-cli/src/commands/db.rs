@@ -1,8 +1,9 @@
-//! `sef db import|status`: the local advisory database.
+//! `sef db import|status`: the local advisory database (`db update` is in
+//! `db_update`).
 
 use crate::cli::{AdvisoryDbArgs, DbImportArgs, DbStatusArgs, FormatArg, GlobalArgs};
 use anyhow::{Context, Result, bail};
-use sef_advisory::db::{AdvisoryDb, Source, import as import_db};
+use sef_advisory::db::{AdvisoryDb, ImportReport, Source, import as import_db};
 use std::path::PathBuf;
 
 /// The advisory database directory: `--advisory-db`, `SEF_ADVISORY_DB`, or
@@ -50,25 +51,28 @@ pub fn import(g: &GlobalArgs, a: &DbImportArgs) -> Result<u8> {
     })?;
     match a.format {
         FormatArg::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-        _ => {
-            for (eco, n) in &report.imported {
-                println!("{eco:<14} {n:>7} advisories imported");
-            }
-            if !report.skipped.is_empty() {
-                println!("{} record(s) skipped:", report.skipped.len());
-                for s in report.skipped.iter().take(20) {
-                    println!("  {s}");
-                }
-                if report.skipped.len() > 20 {
-                    println!(
-                        "  … and {} more (use --format json for all)",
-                        report.skipped.len() - 20
-                    );
-                }
-            }
-        }
+        _ => print_import(&report),
     }
     Ok(crate::EXIT_PASS)
+}
+
+/// The text summary of an import.
+pub fn print_import(report: &ImportReport) {
+    for (eco, n) in &report.imported {
+        println!("{eco:<14} {n:>7} advisories imported");
+    }
+    if !report.skipped.is_empty() {
+        println!("{} record(s) skipped:", report.skipped.len());
+        for s in report.skipped.iter().take(20) {
+            println!("  {s}");
+        }
+        if report.skipped.len() > 20 {
+            println!(
+                "  … and {} more (use --format json for all)",
+                report.skipped.len() - 20
+            );
+        }
+    }
 }
 
 pub fn status(a: &DbStatusArgs) -> Result<u8> {
@@ -91,7 +95,7 @@ pub fn status(a: &DbStatusArgs) -> Result<u8> {
             println!("advisory database: {}", root.display());
             if db.is_none() {
                 println!(
-                    "empty: nothing imported yet; run `sef db import PATH` with an OSV all.zip"
+                    "empty: nothing imported yet; run `sef db update` (or `sef db import PATH` with an OSV all.zip offline)"
                 );
             }
             for (eco, info) in &manifest.ecosystems {

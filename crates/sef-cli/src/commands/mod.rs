@@ -2,6 +2,7 @@
 
 mod assess;
 mod db;
+mod db_update;
 mod init;
 mod runs;
 mod sbom;
@@ -19,6 +20,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Runs(RunsCommand::Show(a)) => runs::show(g, &a),
         Command::Runs(RunsCommand::Diff(a)) => runs::diff(g, &a),
         Command::Sbom(a) => sbom::run(g, &a),
+        Command::Db(DbCommand::Update(a)) => db_update::update(g, &a),
         Command::Db(DbCommand::Import(a)) => db::import(g, &a),
         Command::Db(DbCommand::Status(a)) => db::status(&a),
     }
