@@ -148,3 +148,85 @@ fn db_import_errors_are_clear() {
         .success()
         .stdout(predicate::str::contains("nothing imported yet"));
 }
+
+#[test]
+fn risk_acceptances_mark_findings_accepted_until_they_expire() {
+    let zip = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/osv/crates.io/all.zip");
+    if !zip.is_file() {
+        eprintln!("skipped: {} is absent", zip.display());
+        return;
+    }
+    let env = Env::new();
+    let advdb = env.dir.path().join("advdb");
+    env.sef()
+        .args(["db", "import", "-q", zip.to_str().unwrap(), "--advisory-db"])
+        .arg(&advdb)
+        .assert()
+        .success();
+    let r = env.repo("app");
+    write(&r, "Cargo.lock", LOCK);
+    let plan = |expires: &str| {
+        format!(
+            "[offering]\nname = \"app\"\n\n[[risk_acceptances]]\nid = \"CVE-2020-26297\"\npackage = \"mdbook\"\njustification = \"we never render untrusted Markdown\"\napprover = \"Jane Doe\"\nexpires = {expires}\n\n[[risk_acceptances]]\nid = \"RUSTSEC-1999-0001\"\njustification = \"gone\"\napprover = \"Jane Doe\"\nexpires = 2099-01-01\n"
+        )
+    };
+    let run = |format: &str| {
+        let out = env
+            .sef()
+            .env("SEF_ADVISORY_DB", &advdb)
+            .args([
+                "assess",
+                r.to_str().unwrap(),
+                "-q",
+                "--no-store",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let mdbook = |j: &serde_json::Value| {
+        j["run"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule_id"] == "RUSTSEC-2021-0001")
+            .unwrap()
+            .clone()
+    };
+
+    write(&r, "sef.toml", &plan("2099-12-31"));
+    let j = json(run("json").as_bytes());
+    let f = mdbook(&j);
+    assert_eq!(f["status"], "accepted", "{f}");
+    assert_eq!(f["acceptance"]["approver"], "Jane Doe");
+    assert_eq!(f["acceptance"]["expires"], "2099-12-31");
+    assert_eq!(f["acceptance"]["expired"], false);
+    let notes = j["run"]["notes"].to_string();
+    assert!(
+        notes.contains("RUSTSEC-1999-0001") && notes.contains("matches no finding"),
+        "{notes}"
+    );
+    let text = run("text");
+    assert!(
+        text.contains("ACCEPTED until 2099-12-31 by Jane Doe"),
+        "{text}"
+    );
+    assert!(run("markdown").contains("ACCEPTED until 2099-12-31"));
+    assert!(run("html").contains("ACCEPTED until 2099-12-31"));
+
+    write(&r, "sef.toml", &plan("2020-01-31"));
+    let j = json(run("json").as_bytes());
+    let f = mdbook(&j);
+    assert_eq!(f["status"], "open", "{f}");
+    assert_eq!(f["acceptance"]["expired"], true);
+    assert!(
+        j["run"]["notes"]
+            .to_string()
+            .contains("expired on 2020-01-31")
+    );
+    assert!(run("text").contains("EXPIRED on 2020-01-31"));
+}

@@ -46,6 +46,11 @@ pub fn assess(
     notes.extend(out.notes);
 
     let mut findings = out.findings;
+    notes.extend(crate::acceptance::apply(
+        &mut findings,
+        &plan.risk_acceptances,
+        started_at.date_naive(),
+    ));
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)

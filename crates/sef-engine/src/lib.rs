@@ -10,6 +10,7 @@
 //! anything, talk to the store, or print: progress is reported through the
 //! [`Progress`] trait and the caller renders it.
 
+mod acceptance;
 mod analyzer;
 mod assess;
 pub mod inventory;

@@ -202,6 +202,9 @@ impl Analyzer for Vulnerabilities {
                     c.source.file.as_str(),
                 ]),
                 status: FindingStatus::Open,
+                package: Some(c.name.clone()),
+                aliases: m.aliases.clone(),
+                acceptance: None,
             });
             matches.push(json!({
                 "id": m.id,

@@ -166,6 +166,9 @@ mod tests {
             location: None,
             fingerprint: Fingerprint::compute(["repo-facts", rule]),
             status: FindingStatus::Open,
+            package: None,
+            aliases: Vec::new(),
+            acceptance: None,
         }
     }
 

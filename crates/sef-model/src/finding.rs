@@ -133,6 +133,20 @@ named_enum! {
     }
 }
 
+/// A risk acceptance from the security plan, as applied to a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acceptance {
+    /// Why the risk is accepted.
+    pub justification: String,
+    /// Who accepted it.
+    pub approver: String,
+    /// The last day the acceptance holds.
+    pub expires: chrono::NaiveDate,
+    /// Whether it had expired at the time of the run (the finding is then
+    /// open again).
+    pub expired: bool,
+}
+
 /// One finding reported by one analyzer in one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
@@ -159,6 +173,24 @@ pub struct Finding {
     pub fingerprint: Fingerprint,
     /// Triage status.
     pub status: FindingStatus,
+    /// The package the finding is about, when it is about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    /// Other ids the same problem is published under (CVE, GHSA, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// The plan's risk acceptance for this finding, current or expired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acceptance: Option<Acceptance>,
+}
+
+impl Finding {
+    /// Whether `id` names this finding: its rule id or one of its aliases
+    /// (case-insensitive).
+    pub fn is_known_as(&self, id: &str) -> bool {
+        self.rule_id.eq_ignore_ascii_case(id)
+            || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(id))
+    }
 }
 
 #[cfg(test)]

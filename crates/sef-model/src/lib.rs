@@ -28,7 +28,9 @@ pub use artifact::Artifact;
 pub use component::{Component, DependencyScope, Ecosystem, SourceRef, pep503_name};
 pub use diff::{EvidenceChange, FieldChange, RunDiff, diff_runs};
 pub use evidence::{Digest, Evidence, EvidenceKind, EvidenceStatus, ToolInfo};
-pub use finding::{Cwe, Finding, FindingKind, FindingStatus, Fingerprint, Location, Severity};
+pub use finding::{
+    Acceptance, Cwe, Finding, FindingKind, FindingStatus, Fingerprint, Location, Severity,
+};
 pub use gate::{CriterionOutcome, CriterionResult, GateDecision, GateOutcome};
 pub use ids::{EvidenceId, FindingId, IdParseError, RunId};
 pub use kpi::{KpiMeasurement, KpiValue};

@@ -103,6 +103,23 @@ pub struct AnalyzersConfig {
     pub vulnerabilities: VulnerabilitiesConfig,
 }
 
+/// `[[risk_acceptances]]`: a known risk an approver accepted until a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RiskAcceptance {
+    /// The advisory or rule id (an alias such as a CVE id works too).
+    pub id: String,
+    /// Only findings on this package (all packages when absent).
+    pub package: Option<String>,
+    /// Why the risk is accepted.
+    pub justification: String,
+    /// Who accepted it.
+    pub approver: String,
+    /// The last day it holds; from the day after, the finding is open again.
+    pub expires: chrono::NaiveDate,
+    /// The line of the entry in `sef.toml`.
+    pub line: usize,
+}
+
 /// Where the plan came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlanSource {
@@ -126,11 +143,13 @@ pub struct Plan {
     pub release: Release,
     /// Analyzer settings.
     pub analyzers: AnalyzersConfig,
+    /// Accepted risks.
+    pub risk_acceptances: Vec<RiskAcceptance>,
     /// Where the plan came from.
     pub source: PlanSource,
     /// Sections present in the file that this version of sef accepts but
-    /// does not evaluate yet (`pti`, `kpo`, `requirements`,
-    /// `risk_acceptances`), so reports can say they were not evaluated.
+    /// does not evaluate yet (`pti`, `kpo`, `requirements`), so reports can
+    /// say they were not evaluated.
     pub pending_sections: Vec<String>,
 }
 
@@ -154,6 +173,7 @@ impl Plan {
                 phase: Phase::Develop,
             },
             analyzers: AnalyzersConfig::default(),
+            risk_acceptances: Vec::new(),
             source: PlanSource::Defaults,
             pending_sections: Vec::new(),
         }

@@ -4,7 +4,8 @@
 use crate::VulnerabilitiesConfig;
 use crate::error::line_col;
 use crate::{
-    AnalyzersConfig, InventoryConfig, Plan, PlanError, PlanSource, RepoFactsConfig, UNVERSIONED,
+    AnalyzersConfig, InventoryConfig, Plan, PlanError, PlanSource, RepoFactsConfig, RiskAcceptance,
+    UNVERSIONED,
 };
 use sef_model::{Offering, OfferingKind, Phase, Release};
 use serde::Deserialize;
@@ -27,7 +28,18 @@ struct RawPlan {
     #[serde(default)]
     requirements: Option<toml::Table>,
     #[serde(default)]
-    risk_acceptances: Option<Vec<toml::Table>>,
+    risk_acceptances: Vec<Spanned<RawRiskAcceptance>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRiskAcceptance {
+    id: Spanned<String>,
+    #[serde(default)]
+    package: Option<Spanned<String>>,
+    justification: Spanned<String>,
+    approver: Spanned<String>,
+    expires: Spanned<toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -235,11 +247,51 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
         ("pti", raw.pti.is_some()),
         ("kpo", raw.kpo.is_some()),
         ("requirements", raw.requirements.is_some()),
-        ("risk_acceptances", raw.risk_acceptances.is_some()),
     ] {
         if present {
             pending_sections.push(name.to_owned());
         }
+    }
+
+    let mut risk_acceptances = Vec::new();
+    for entry in raw.risk_acceptances {
+        let (line, _) = line_col(text.as_bytes(), entry.span().start);
+        let r = entry.into_inner();
+        let expires_at = r.expires.span().start;
+        let expires = match r.expires.into_inner() {
+            toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => {
+                d.date.and_then(|d| {
+                    chrono::NaiveDate::from_ymd_opt(
+                        i32::from(d.year),
+                        u32::from(d.month),
+                        u32::from(d.day),
+                    )
+                })
+            }
+            toml::Value::String(s) => chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok(),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            ctx.err_at(
+                expires_at,
+                "`risk_acceptances.expires` must be a date, e.g. expires = 2027-03-31",
+            )
+        })?;
+        risk_acceptances.push(RiskAcceptance {
+            id: ctx.text_field(r.id, "risk_acceptances.id", 128)?,
+            package: r
+                .package
+                .map(|p| ctx.text_field(p, "risk_acceptances.package", 256))
+                .transpose()?,
+            justification: ctx.text_field(
+                r.justification,
+                "risk_acceptances.justification",
+                2000,
+            )?,
+            approver: ctx.text_field(r.approver, "risk_acceptances.approver", 256)?,
+            expires,
+            line,
+        });
     }
 
     Ok(Plan {
@@ -250,6 +302,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
             inventory,
             vulnerabilities,
         },
+        risk_acceptances,
         source: PlanSource::Defaults,
         pending_sections,
     })

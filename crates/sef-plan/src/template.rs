@@ -50,10 +50,19 @@ max_file_bytes = 268435456
 
 [analyzers.vulnerabilities]
 # Every component tested against the local OSV database
-# (`sef db import`, `--advisory-db`).
+# (`sef db update`, `--advisory-db`).
 enabled = true
 # A database older than this many days makes the evidence partial.
 max_age_days = 7
+
+# Accepted risks: each names an advisory (or rule) id, why, who accepted it
+# and until when. Past that date the finding is open again.
+# [[risk_acceptances]]
+# id = "RUSTSEC-2021-0001"        # or an alias such as CVE-2020-26297
+# package = "mdbook"              # optional: only this package
+# justification = "not reachable: we never render untrusted Markdown"
+# approver = "Jane Doe <jane.doe@example.com>"
+# expires = 2027-03-31
 
 # ---------------------------------------------------------------------------
 # The sections below are accepted and kept with each run; this version of sef
@@ -70,8 +79,6 @@ max_age_days = 7
 # Security requirements selected in the SEF's nine categories.
 # [requirements]
 
-# Accepted risks: advisory or rule id, justification, approver, expiry.
-# [[risk_acceptances]]
 "#,
         kind = kind.as_str()
     )

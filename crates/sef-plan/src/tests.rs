@@ -81,10 +81,63 @@ fn syntax_error_is_located() {
 
 #[test]
 fn pending_sections_are_reported() {
-    let p =
-        parse("[offering]\nname = \"x\"\n[pti]\nanswer = 1\n[[risk_acceptances]]\nid = \"A\"\n")
-            .unwrap();
-    assert_eq!(p.pending_sections, ["pti", "risk_acceptances"]);
+    let p = parse("[offering]\nname = \"x\"\n[pti]\nanswer = 1\n").unwrap();
+    assert_eq!(p.pending_sections, ["pti"]);
+}
+
+const ACCEPT: &str = "[offering]\nname = \"x\"\n\n[[risk_acceptances]]\nid = \"RUSTSEC-2021-0001\"\npackage = \"mdbook\"\njustification = \"not reachable\"\napprover = \"Jane <j@example.com>\"\nexpires = 2027-03-31\n\n[[risk_acceptances]]\nid = \"CVE-2020-1\"\njustification = \"j\"\napprover = \"a\"\nexpires = \"2026-01-02\"\n";
+
+#[test]
+fn risk_acceptances_are_read() {
+    let p = parse(ACCEPT).unwrap();
+    assert_eq!(p.risk_acceptances.len(), 2);
+    let a = &p.risk_acceptances[0];
+    assert_eq!(a.id, "RUSTSEC-2021-0001");
+    assert_eq!(a.package.as_deref(), Some("mdbook"));
+    assert_eq!(a.approver, "Jane <j@example.com>");
+    assert_eq!(a.expires.to_string(), "2027-03-31");
+    assert_eq!(a.line, 4);
+    assert_eq!(p.risk_acceptances[1].expires.to_string(), "2026-01-02");
+    assert!(p.risk_acceptances[1].package.is_none());
+    assert!(p.pending_sections.is_empty());
+}
+
+#[test]
+fn bad_risk_acceptances_are_located() {
+    for (edit, want) in [
+        (
+            ("expires = 2027-03-31", "expires = 2027-02-30"),
+            "sef.toml:9:",
+        ),
+        (
+            ("expires = 2027-03-31", "expires = \"soon\""),
+            "must be a date",
+        ),
+        (
+            ("expires = 2027-03-31", "expires = 2027-03-31T10:00:00Z"),
+            "must be a date",
+        ),
+        (
+            ("approver = \"Jane <j@example.com>\"\n", ""),
+            "missing field `approver`",
+        ),
+        (
+            (
+                "justification = \"not reachable\"",
+                "justification = \"  \"",
+            ),
+            "must not be empty",
+        ),
+        (
+            ("package = \"mdbook\"", "pakage = \"mdbook\""),
+            "unknown field `pakage`",
+        ),
+    ] {
+        let text = ACCEPT.replacen(edit.0, edit.1, 1);
+        let e = err(&text);
+        assert!(e.contains(want), "{edit:?}: {e}");
+        assert!(e.starts_with("sef.toml:"), "{e}");
+    }
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use crate::doc::{Block, Doc, Inline, Inlines, t};
 use crate::summary::{evidence_lines, verdict};
-use crate::text::{compact, kpi_text, short_counts};
+use crate::text::{acceptance_text, compact, kpi_text, short_counts};
 use sef_model::{
     AssessmentRun, CriterionOutcome, EvidenceStatus, Finding, RunDiff, RunSummary, SeverityCounts,
 };
@@ -25,7 +25,10 @@ fn findings_table(findings: &[Finding]) -> Block {
                         .as_ref()
                         .map(ToString::to_string)
                         .unwrap_or_default())],
-                    vec![t(&f.title)],
+                    match acceptance_text(f) {
+                        Some(a) => vec![t(&f.title), Inline::Break, Inline::Strong(a)],
+                        None => vec![t(&f.title)],
+                    },
                     vec![t(&f.remediation)],
                 ]
             })

@@ -171,6 +171,22 @@ pub(crate) fn kpi_text(m: &sef_model::KpiMeasurement) -> String {
     }
 }
 
+/// How a finding stands against the plan's risk acceptances, if one names it.
+pub(crate) fn acceptance_text(f: &Finding) -> Option<String> {
+    let a = f.acceptance.as_ref()?;
+    Some(if a.expired {
+        format!(
+            "risk acceptance EXPIRED on {} (approved by {}): open again",
+            a.expires, a.approver
+        )
+    } else {
+        format!(
+            "ACCEPTED until {} by {}: {}",
+            a.expires, a.approver, a.justification
+        )
+    })
+}
+
 fn write_finding(o: &mut String, f: &Finding, indent: &str) {
     let sev = paint(
         severity_style(f.severity),
@@ -183,6 +199,9 @@ fn write_finding(o: &mut String, f: &Finding, indent: &str) {
         .unwrap_or_default();
     let _ = writeln!(o, "{indent}{sev} {}{loc}", f.rule_id);
     let _ = writeln!(o, "{indent}         {}", f.title);
+    if let Some(a) = acceptance_text(f) {
+        let _ = writeln!(o, "{indent}         {a}");
+    }
     if !f.remediation.is_empty() {
         let _ = writeln!(o, "{indent}         fix: {}", f.remediation);
     }

@@ -31,6 +31,9 @@ fn finding(rule: &str, sev: Severity) -> Finding {
         }),
         fingerprint: Fingerprint::compute(["repo-facts", rule]),
         status: FindingStatus::Open,
+        package: None,
+        aliases: Vec::new(),
+        acceptance: None,
     }
 }
 

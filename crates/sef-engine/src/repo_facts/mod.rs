@@ -274,6 +274,9 @@ fn missing_finding(exp: &Expected) -> Finding {
         location: None,
         fingerprint: Fingerprint::compute([ID, exp.rule]),
         status: FindingStatus::Open,
+        package: None,
+        aliases: Vec::new(),
+        acceptance: None,
     }
 }
 
