@@ -94,8 +94,9 @@ fn own_severity(record: &Record) -> Option<Severity> {
     let s = record
         .database_specific
         .as_ref()?
-        .get("severity")?
-        .as_str()?
+        .severity
+        .0
+        .as_deref()?
         .to_ascii_lowercase();
     Some(match s.as_str() {
         "critical" => Severity::Critical,

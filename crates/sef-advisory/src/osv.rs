@@ -2,7 +2,8 @@
 //! to evaluate them: ids and aliases, the affected packages with their
 //! ranges and versions, severities, CWE ids, references, withdrawal, and
 //! RustSec's "informational" marker (unmaintained, unsound: warnings, not
-//! vulnerabilities).
+//! vulnerabilities). Fields sef does not use (`details`,
+//! `ecosystem_specific`, ...) are skipped unread, which keeps lookups fast.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -24,9 +25,6 @@ pub struct Record {
     /// One-line summary.
     #[serde(default)]
     pub summary: Option<String>,
-    /// Longer description.
-    #[serde(default)]
-    pub details: Option<String>,
     /// Severity scores (CVSS vectors).
     #[serde(default)]
     pub severity: Vec<Severity>,
@@ -38,7 +36,47 @@ pub struct Record {
     pub references: Vec<Reference>,
     /// Database-specific data (GHSA keeps `cwe_ids` and `severity` here).
     #[serde(default)]
-    pub database_specific: Option<serde_json::Value>,
+    pub database_specific: Option<RecordSpecific>,
+}
+
+/// The parts of a record's `database_specific` sef reads. A field of an
+/// unexpected type is ignored, never an error.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RecordSpecific {
+    /// `CWE-79`, ...
+    #[serde(default)]
+    pub cwe_ids: Lenient<Vec<String>>,
+    /// GHSA's own severity: `LOW`, `MODERATE`, `HIGH`, `CRITICAL`.
+    #[serde(default)]
+    pub severity: Lenient<String>,
+}
+
+/// The parts of an affected entry's `database_specific` sef reads.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AffectedSpecific {
+    /// RustSec's informational kind (`unmaintained`, `unsound`, `notice`).
+    #[serde(default)]
+    pub informational: Lenient<String>,
+}
+
+/// A value that is kept when it has the expected type and dropped
+/// otherwise (a record's vendor-specific data must not make it unreadable).
+#[derive(Debug, Clone, Default)]
+pub struct Lenient<T>(pub Option<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either<T> {
+            Ok(T),
+            Other(serde::de::IgnoredAny),
+        }
+        Ok(Lenient(match Either::deserialize(d)? {
+            Either::Ok(v) => Some(v),
+            Either::Other(_) => None,
+        }))
+    }
 }
 
 /// A severity score.
@@ -78,10 +116,7 @@ pub struct Affected {
     pub severity: Vec<Severity>,
     /// Database-specific data (RustSec keeps `informational` here).
     #[serde(default)]
-    pub database_specific: Option<serde_json::Value>,
-    /// Ecosystem-specific data.
-    #[serde(default)]
-    pub ecosystem_specific: Option<serde_json::Value>,
+    pub database_specific: Option<AffectedSpecific>,
 }
 
 /// The package an entry applies to.
@@ -147,11 +182,9 @@ impl Record {
         let mut out: Vec<u32> = self
             .database_specific
             .as_ref()
-            .and_then(|d| d.get("cwe_ids"))
-            .and_then(|v| v.as_array())
+            .and_then(|d| d.cwe_ids.0.as_ref())
             .into_iter()
             .flatten()
-            .filter_map(|c| c.as_str())
             .filter_map(|c| c.strip_prefix("CWE-").and_then(|n| n.parse().ok()))
             .collect();
         out.sort_unstable();
@@ -166,9 +199,7 @@ impl Affected {
     pub fn informational(&self) -> Option<String> {
         self.database_specific
             .as_ref()
-            .and_then(|d| d.get("informational"))
-            .and_then(|v| v.as_str())
-            .map(str::to_owned)
+            .and_then(|d| d.informational.0.clone())
     }
 }
 

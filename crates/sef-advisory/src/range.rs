@@ -170,7 +170,6 @@ mod tests {
             versions: vec![],
             severity: vec![],
             database_specific: None,
-            ecosystem_specific: None,
         }
     }
 

@@ -17,8 +17,13 @@ pub fn format(f: FormatArg) -> Format {
     }
 }
 
-/// Writes `text` to `output`, or to standard output.
-pub fn emit(text: &str, output: Option<&Path>) -> Result<()> {
+/// Writes a report in format `f` to `output`, or to standard output. Only
+/// the text format carries ANSI styles (kept on a colour terminal, stripped
+/// elsewhere); the others are written byte for byte.
+pub fn emit(text: &str, output: Option<&Path>, f: FormatArg) -> Result<()> {
+    if f != FormatArg::Text {
+        return emit_raw(text, output);
+    }
     match output {
         None => {
             let mut out = anstream::stdout();

@@ -15,7 +15,7 @@ pub const RUNS_SCHEMA: &str = "sef.runs";
 /// The schema name of a run diff.
 pub const DIFF_SCHEMA: &str = "sef.diff";
 
-fn pretty(v: &serde_json::Value) -> String {
+fn pretty<T: serde::Serialize + ?Sized>(v: &T) -> String {
     let mut s =
         serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
@@ -31,10 +31,7 @@ pub fn run_json(run: &AssessmentRun) -> String {
             .filter(|e| e.status.label() == label)
             .count()
     };
-    let doc = json!({
-        "schema": RUN_SCHEMA,
-        "schema_version": REPORT_SCHEMA_VERSION,
-        "summary": {
+    let summary = json!({
             "verdict": if v.pass { "pass" } else { "fail" },
             "exit_code": v.exit_code,
             "evidence_complete": run.gate.evidence_complete,
@@ -50,10 +47,22 @@ pub fn run_json(run: &AssessmentRun) -> String {
                 .filter(|e| matches!(e.status, EvidenceStatus::Failed { .. }))
                 .map(|e| e.analyzer.as_str())
                 .collect::<Vec<_>>(),
-        },
-        "run": run,
     });
-    pretty(&doc)
+    // The run is serialized in place, not copied into a `Value` first:
+    // payloads can be megabytes.
+    #[derive(serde::Serialize)]
+    struct Doc<'a> {
+        schema: &'static str,
+        schema_version: u32,
+        summary: serde_json::Value,
+        run: &'a AssessmentRun,
+    }
+    pretty(&Doc {
+        schema: RUN_SCHEMA,
+        schema_version: REPORT_SCHEMA_VERSION,
+        summary,
+        run,
+    })
 }
 
 /// A run listing as JSON.

@@ -43,6 +43,13 @@ pub fn run(g: &GlobalArgs, a: &AssessArgs) -> Result<u8> {
     }
 
     let text = render_run(&run, output::format(a.out.format), &ctx);
-    output::emit(&text, a.out.output.as_deref())?;
-    Ok(u8::try_from(verdict(&run).exit_code).unwrap_or(crate::EXIT_FAIL))
+    output::emit(&text, a.out.output.as_deref(), a.out.format)?;
+    let code = u8::try_from(verdict(&run).exit_code).unwrap_or(crate::EXIT_FAIL);
+    // The process ends right after this: freeing a run of thousands of
+    // findings and megabytes of payload one allocation at a time would only
+    // delay the exit (about a fifth of the instructions on a 1,000-crate
+    // lockfile). The operating system reclaims it all at once.
+    std::mem::forget(run);
+    std::mem::forget(text);
+    Ok(code)
 }

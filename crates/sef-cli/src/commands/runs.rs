@@ -17,6 +17,7 @@ pub fn list(g: &GlobalArgs, a: &ListArgs) -> Result<u8> {
     output::emit(
         &render_runs(&runs, output::format(a.out.format)),
         a.out.output.as_deref(),
+        a.out.format,
     )?;
     Ok(crate::EXIT_PASS)
 }
@@ -50,6 +51,7 @@ pub fn show(g: &GlobalArgs, a: &ShowArgs) -> Result<u8> {
     output::emit(
         &render_run(&run, output::format(a.out.format), &ctx),
         a.out.output.as_deref(),
+        a.out.format,
     )?;
     Ok(crate::EXIT_PASS)
 }
@@ -63,6 +65,7 @@ pub fn diff(g: &GlobalArgs, a: &DiffArgs) -> Result<u8> {
     output::emit(
         &render_diff(&d, output::format(a.out.format)),
         a.out.output.as_deref(),
+        a.out.format,
     )?;
     Ok(crate::EXIT_PASS)
 }

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Benchmark: known-vulnerability matching end to end, side by side with
+# cargo-audit on the same 1,000-crate Cargo.lock (bench/gen_audit_lock.py:
+# every crate RustSec has advisories for, plus filler) and the same RustSec
+# snapshot (../shared/data/rustsec-advisory-db.tar.gz for cargo-audit, its
+# OSV export ../shared/data/osv/crates.io/all.zip for sef). Also times the
+# import of the three real OSV exports.
+#
+# Needs: hyperfine (apt-get install hyperfine), cargo-audit
+# (cargo install cargo-audit --version 0.22.2 --locked).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/sef-ci-target}"
+work="${SEF_BENCH_DIR:-/tmp/sef-bench-vulns}"
+shared="$(cd ../shared/data && pwd)"
+rm -rf "$work" && mkdir -p "$work/rustsec"
+tar -xzf "$shared/rustsec-advisory-db.tar.gz" -C "$work/rustsec"
+python3 bench/gen_audit_lock.py "$work/rustsec/rustsec-db" "$work/repo" 1000
+cargo build --release -q -p sef-cli
+sef="$CARGO_TARGET_DIR/release/sef"
+
+hyperfine --warmup 1 --runs 10 -N \
+    -n "sef db import (crates.io, PyPI, Go)" \
+    --prepare "rm -rf $work/advdb-all" \
+    "$sef db import -q $shared/osv/crates.io/all.zip $shared/osv/PyPI/all.zip $shared/osv/Go/all.zip --advisory-db $work/advdb-all"
+
+"$sef" db import -q "$shared/osv/crates.io/all.zip" --advisory-db "$work/advdb"
+hyperfine --warmup 3 --runs 40 -N -i --export-markdown "$work/vulns.md" \
+    -n "sef assess (vulnerabilities, JSON)" \
+    "$sef assess $work/repo --no-store --format json -q -o $work/sef.json --advisory-db $work/advdb" \
+    -n "cargo audit --json" \
+    "cargo audit --db $work/rustsec/rustsec-db --no-fetch --stale --json -f $work/repo/Cargo.lock"
+
+# The same advisories? (ids cargo-audit reports that sef does not report as
+# an id or an alias of a finding)
+cargo audit --db "$work/rustsec/rustsec-db" --no-fetch --stale --json -f "$work/repo/Cargo.lock" > "$work/audit.json" || true
+python3 - "$work" <<'PY'
+import json, sys
+w = sys.argv[1]
+audit = json.load(open(f"{w}/audit.json"))
+ids = {v["advisory"]["id"] for v in audit["vulnerabilities"]["list"]}
+for kind in audit.get("warnings", {}).values():
+    ids |= {x["advisory"]["id"] for x in kind if x.get("advisory")}
+sef = json.load(open(f"{w}/sef.json"))["run"]
+known = set()
+for f in sef["findings"]:
+    known.add(f["rule_id"]); known.update(f.get("aliases", []))
+print(f"cargo-audit advisories: {len(ids)}; sef findings: {len(sef['findings'])}; "
+      f"reported by cargo-audit but not by sef: {sorted(ids - known) or 'none'}")
+PY
