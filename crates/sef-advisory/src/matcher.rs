@@ -7,8 +7,9 @@ use crate::db::{AdvisoryDb, DbError, normalize_name};
 use crate::osv::Record;
 use crate::range::{Verdict, evaluate};
 use crate::version::Scheme;
+use rayon::prelude::*;
 use sef_model::{Component, Severity};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
 /// One vulnerability (or informational advisory) of one component.
@@ -107,44 +108,65 @@ fn own_severity(record: &Record) -> Option<Severity> {
     })
 }
 
-/// Matches every component against the database.
+/// What matching found for one component.
+enum Outcome {
+    /// First-party: not a third-party component to test.
+    Skipped,
+    /// Not testable, with the reason.
+    NotTested(String),
+    /// Tested: its matches and the ranges that could not be evaluated.
+    Tested(Vec<Match>, Vec<(usize, String, String)>),
+}
+
+/// Matches every component against the database. Components are matched
+/// in parallel (each looks up and parses its own records); the report keeps
+/// the components' order.
 pub fn match_components(db: &AdvisoryDb, components: &[Component]) -> Result<MatchReport, DbError> {
+    let outcomes: Vec<Result<Outcome, DbError>> = components
+        .par_iter()
+        .enumerate()
+        .map(|(i, c)| match_one(db, i, c))
+        .collect();
     let mut report = MatchReport::default();
-    let mut cache: HashMap<(String, String), std::rc::Rc<Vec<Record>>> = HashMap::new();
-    for (i, c) in components.iter().enumerate() {
-        if c.first_party {
-            continue;
-        }
-        let eco = c.ecosystem.as_str();
-        let Some(version) = &c.version else {
-            report
-                .not_tested
-                .push((i, "unpinned: no exact version to test".to_owned()));
-            continue;
-        };
-        let Some(scheme) = Scheme::for_ecosystem(c.ecosystem) else {
-            report
-                .not_tested
-                .push((i, format!("sef does not order {eco} versions yet")));
-            continue;
-        };
-        if !db.covers(eco) {
-            report.not_tested.push((
-                i,
-                format!("the advisory database has no {eco} advisories; import them"),
-            ));
-            continue;
-        }
-        report.tested += 1;
-        let key = (eco.to_owned(), normalize_name(eco, &c.name));
-        let records = match cache.get(&key) {
-            Some(r) => r.clone(),
-            None => {
-                let r = std::rc::Rc::new(db.lookup(eco, &c.name)?);
-                cache.insert(key.clone(), r.clone());
-                r
+    for (i, o) in outcomes.into_iter().enumerate() {
+        match o? {
+            Outcome::Skipped => {}
+            Outcome::NotTested(reason) => report.not_tested.push((i, reason)),
+            Outcome::Tested(matches, not_evaluated) => {
+                report.tested += 1;
+                report.matches.extend(matches);
+                report.not_evaluated.extend(not_evaluated);
             }
-        };
+        }
+    }
+    Ok(report)
+}
+
+fn match_one(db: &AdvisoryDb, i: usize, c: &Component) -> Result<Outcome, DbError> {
+    if c.first_party {
+        return Ok(Outcome::Skipped);
+    }
+    let eco = c.ecosystem.as_str();
+    let Some(version) = &c.version else {
+        return Ok(Outcome::NotTested(
+            "unpinned: no exact version to test".to_owned(),
+        ));
+    };
+    let Some(scheme) = Scheme::for_ecosystem(c.ecosystem) else {
+        return Ok(Outcome::NotTested(format!(
+            "sef does not order {eco} versions yet"
+        )));
+    };
+    if !db.covers(eco) {
+        return Ok(Outcome::NotTested(format!(
+            "the advisory database has no {eco} advisories; import them"
+        )));
+    }
+    let mut matches = Vec::new();
+    let mut not_evaluated = Vec::new();
+    {
+        let key = (eco, normalize_name(eco, &c.name));
+        let records = db.lookup(eco, &c.name)?;
         // Affected records for this component, grouped by alias.
         let mut hits: Vec<(&Record, Option<String>, Option<String>)> = Vec::new();
         for r in records.iter().filter(|r| r.withdrawn.is_none()) {
@@ -156,9 +178,7 @@ pub fn match_components(db: &AdvisoryDb, components: &[Component]) -> Result<Mat
                 match evaluate(scheme, version, a) {
                     Verdict::Affected { fixed } => hits.push((r, fixed, a.informational())),
                     Verdict::NotAffected => {}
-                    Verdict::NotEvaluated(reason) => {
-                        report.not_evaluated.push((i, r.id.clone(), reason))
-                    }
+                    Verdict::NotEvaluated(reason) => not_evaluated.push((i, r.id.clone(), reason)),
                 }
             }
         }
@@ -203,7 +223,7 @@ pub fn match_components(db: &AdvisoryDb, components: &[Component]) -> Result<Mat
                     refs.insert(r.url.clone(), ());
                 }
             }
-            report.matches.push(Match {
+            matches.push(Match {
                 component: i,
                 id: id.to_owned(),
                 aliases: ids.into_iter().filter(|x| x != id).collect(),
@@ -217,5 +237,5 @@ pub fn match_components(db: &AdvisoryDb, components: &[Component]) -> Result<Mat
             });
         }
     }
-    Ok(report)
+    Ok(Outcome::Tested(matches, not_evaluated))
 }
