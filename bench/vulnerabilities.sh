@@ -31,20 +31,35 @@ hyperfine --warmup 3 --runs 40 -N -i --export-markdown "$work/vulns.md" \
     -n "cargo audit --json" \
     "cargo audit --db $work/rustsec/rustsec-db --no-fetch --stale --json -f $work/repo/Cargo.lock"
 
+# A realistic 1,000-package lockfile: real crates at real versions, the
+# union of the lockfiles shipped in the crates sef and cargo-audit build
+# from (bench/gen_real_lock.py; kept in bench/data so every machine measures
+# the same file).
+mkdir -p "$work/real"
+cp bench/data/real-1000-Cargo.lock "$work/real/Cargo.lock"
+sed 's/audit-bench/audit-bench-real/' "$work/repo/sef.toml" > "$work/real/sef.toml"
+hyperfine --warmup 3 --runs 40 -N -i --export-markdown "$work/vulns-real.md" \
+    -n "sef assess (real 1,000 packages)" \
+    "$sef assess $work/real --no-store --format json -q -o $work/sef-real.json --advisory-db $work/advdb" \
+    -n "cargo audit --json (real 1,000 packages)" \
+    "cargo audit --db $work/rustsec/rustsec-db --no-fetch --stale --json -f $work/real/Cargo.lock"
+
 # The same advisories? (ids cargo-audit reports that sef does not report as
 # an id or an alias of a finding)
-cargo audit --db "$work/rustsec/rustsec-db" --no-fetch --stale --json -f "$work/repo/Cargo.lock" > "$work/audit.json" || true
-python3 - "$work" <<'PY'
+for case in repo real; do
+cargo audit --db "$work/rustsec/rustsec-db" --no-fetch --stale --json -f "$work/$case/Cargo.lock" > "$work/audit-$case.json" 2>/dev/null || true
+out="$work/sef.json"; [ "$case" = real ] && out="$work/sef-real.json"
+python3 - "$work/audit-$case.json" "$out" <<'PY'
 import json, sys
-w = sys.argv[1]
-audit = json.load(open(f"{w}/audit.json"))
+audit = json.load(open(sys.argv[1]))
 ids = {v["advisory"]["id"] for v in audit["vulnerabilities"]["list"]}
 for kind in audit.get("warnings", {}).values():
     ids |= {x["advisory"]["id"] for x in kind if x.get("advisory")}
-sef = json.load(open(f"{w}/sef.json"))["run"]
+sef = json.load(open(sys.argv[2]))["run"]
 known = set()
 for f in sef["findings"]:
     known.add(f["rule_id"]); known.update(f.get("aliases", []))
 print(f"cargo-audit advisories: {len(ids)}; sef findings: {len(sef['findings'])}; "
       f"reported by cargo-audit but not by sef: {sorted(ids - known) or 'none'}")
 PY
+done
