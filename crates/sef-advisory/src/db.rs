@@ -301,9 +301,26 @@ fn accept(name: &str, bytes: &[u8], out: &mut Vec<Incoming>, report: &mut Import
         ));
         return;
     }
-    // Minified, so each record is one line.
-    match serde_json::from_slice::<serde_json::Value>(bytes).map(|v| v.to_string()) {
-        Ok(raw) => out.push(Incoming { raw, record }),
+    // Minified, so each record is one line, and without the parts no
+    // lookup reads (the long description, credits, per-package function
+    // lists): half the bytes, so half the parsing on every scan.
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(mut v) => {
+            if let Some(o) = v.as_object_mut() {
+                for k in ["details", "credits", "related"] {
+                    o.remove(k);
+                }
+                if let Some(aff) = o.get_mut("affected").and_then(|a| a.as_array_mut()) {
+                    for a in aff.iter_mut().filter_map(|a| a.as_object_mut()) {
+                        a.remove("ecosystem_specific");
+                    }
+                }
+            }
+            out.push(Incoming {
+                raw: v.to_string(),
+                record,
+            });
+        }
         Err(e) => report.skipped.push(format!("{name}: {e}")),
     }
 }
