@@ -94,6 +94,17 @@ fn real_rustsec_advisories_are_found() {
     assert_eq!(f["severity"], "medium"); // CVSS 3.1 base 6.1
     assert_eq!(f["location"]["path"], "Cargo.lock");
     assert!(f["remediation"].as_str().unwrap().contains("0.4.5"));
+    // The finding itself carries what a reader needs.
+    assert_eq!(f["aliases"][0], "CVE-2020-26297");
+    assert_eq!(f["package"], "mdbook");
+    assert_eq!(f["cvss"]["score"], 6.1);
+    assert!(
+        f["cvss"]["vector"]
+            .as_str()
+            .unwrap()
+            .starts_with("CVSS:3.1/")
+    );
+    assert!(!f["references"].as_array().unwrap().is_empty());
     let ev = j["run"]["evidence"]
         .as_array()
         .unwrap()

@@ -82,6 +82,9 @@ mod tests {
             package: Some(package.into()),
             aliases: aliases.iter().map(|s| (*s).to_owned()).collect(),
             acceptance: None,
+            cvss: None,
+            references: Vec::new(),
+            dependency_path: Vec::new(),
         }
     }
 

@@ -11,8 +11,8 @@ use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
 use sef_advisory::db::AdvisoryDb;
 use sef_advisory::matcher::match_components;
 use sef_model::{
-    Cwe, Digest, EvidenceKind, Finding, FindingId, FindingKind, FindingStatus, Fingerprint,
-    Location, Severity, ToolInfo,
+    CvssScore, Cwe, Digest, EvidenceKind, Finding, FindingId, FindingKind, FindingStatus,
+    Fingerprint, Location, Severity, ToolInfo,
 };
 use sef_plan::{InventoryConfig, VulnerabilitiesConfig};
 use serde_json::{Value, json};
@@ -205,6 +205,12 @@ impl Analyzer for Vulnerabilities {
                 package: Some(c.name.clone()),
                 aliases: m.aliases.clone(),
                 acceptance: None,
+                cvss: m.cvss.as_ref().map(|(vector, score)| CvssScore {
+                    vector: vector.clone(),
+                    score: *score,
+                }),
+                references: m.references.clone(),
+                dependency_path: c.path.clone(),
             });
             // Built field by field: `json!` would deep-copy every value
             // through serde, which dominated the cost on large inventories.

@@ -169,6 +169,9 @@ mod tests {
             package: None,
             aliases: Vec::new(),
             acceptance: None,
+            cvss: None,
+            references: Vec::new(),
+            dependency_path: Vec::new(),
         }
     }
 

@@ -182,6 +182,25 @@ pub struct Finding {
     /// The plan's risk acceptance for this finding, current or expired.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acceptance: Option<Acceptance>,
+    /// The CVSS vector and its base score, when the advisory has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvss: Option<CvssScore>,
+    /// Links: the advisory, the fix, reports.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    /// The dependency path from the project to the package (direct
+    /// dependency first), when the lockfile says.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependency_path: Vec<String>,
+}
+
+/// A CVSS vector and its base score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CvssScore {
+    /// The vector, e.g. `CVSS:3.1/AV:N/...`.
+    pub vector: String,
+    /// The base score, 0.0 to 10.0.
+    pub score: f64,
 }
 
 impl Finding {

@@ -29,7 +29,8 @@ pub use component::{Component, DependencyScope, Ecosystem, SourceRef, pep503_nam
 pub use diff::{EvidenceChange, FieldChange, RunDiff, diff_runs};
 pub use evidence::{Digest, Evidence, EvidenceKind, EvidenceStatus, ToolInfo};
 pub use finding::{
-    Acceptance, Cwe, Finding, FindingKind, FindingStatus, Fingerprint, Location, Severity,
+    Acceptance, CvssScore, Cwe, Finding, FindingKind, FindingStatus, Fingerprint, Location,
+    Severity,
 };
 pub use gate::{CriterionOutcome, CriterionResult, GateDecision, GateOutcome};
 pub use ids::{EvidenceId, FindingId, IdParseError, RunId};

@@ -199,6 +199,9 @@ fn write_finding(o: &mut String, f: &Finding, indent: &str) {
         .unwrap_or_default();
     let _ = writeln!(o, "{indent}{sev} {}{loc}", f.rule_id);
     let _ = writeln!(o, "{indent}         {}", f.title);
+    if let Some(c) = &f.cvss {
+        let _ = writeln!(o, "{indent}         CVSS {:.1}  {}", c.score, c.vector);
+    }
     if let Some(a) = acceptance_text(f) {
         let _ = writeln!(o, "{indent}         {a}");
     }

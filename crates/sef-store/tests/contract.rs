@@ -34,6 +34,9 @@ fn finding(rule: &str, sev: Severity) -> Finding {
         package: None,
         aliases: Vec::new(),
         acceptance: None,
+        cvss: None,
+        references: Vec::new(),
+        dependency_path: Vec::new(),
     }
 }
 

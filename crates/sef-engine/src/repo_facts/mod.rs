@@ -277,6 +277,9 @@ fn missing_finding(exp: &Expected) -> Finding {
         package: None,
         aliases: Vec::new(),
         acceptance: None,
+        cvss: None,
+        references: Vec::new(),
+        dependency_path: Vec::new(),
     }
 }
 
