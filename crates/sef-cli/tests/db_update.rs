@@ -126,28 +126,8 @@ fn default_ecosystems_come_from_the_inventory() {
     assert_eq!(paths, ["/PyPI/all.zip", "/crates.io/all.zip"]);
     assert!(stderr(&out).contains("crates.io, PyPI") || stderr(&out).contains("PyPI, crates.io"));
     // And assess now tests both ecosystems.
-    let out = env
-        .sef()
-        .args([
-            "assess",
-            "-q",
-            "--no-store",
-            "--format",
-            "json",
-            "--advisory-db",
-        ])
-        .arg(&advdb)
-        .arg(&repo)
-        .output()
-        .unwrap();
-    let j = json(&out.stdout);
-    let ev = j["run"]["evidence"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["kind"] == "known-vulnerabilities")
-        .unwrap()
-        .clone();
+    let j = env.assess_json(&repo, &advdb);
+    let ev = evidence_of(&j, "known-vulnerabilities");
     assert_eq!(ev["payload"]["kpi_input"]["tested"], 2, "{ev}");
 }
 
@@ -250,21 +230,7 @@ fn failing_update_keeps_previous(reply: fn() -> Reply, extra: &[&str], msg: &str
         "Cargo.lock",
         "version = 3\n\n[[package]]\nname = \"mdbook\"\nversion = \"0.4.4\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
     );
-    let out = env
-        .sef()
-        .args([
-            "assess",
-            "-q",
-            "--no-store",
-            "--format",
-            "json",
-            "--advisory-db",
-        ])
-        .arg(&advdb)
-        .arg(&repo)
-        .output()
-        .unwrap();
-    let j = json(&out.stdout);
+    let j = env.assess_json(&repo, &advdb);
     let vulns = j["run"]["findings"]
         .as_array()
         .unwrap()

@@ -6,7 +6,6 @@ mod common;
 
 use common::*;
 use predicates::prelude::*;
-use std::path::PathBuf;
 
 const LOCK: &str = "version = 3\n\n[[package]]\nname = \"mdbook\"\nversion = \"0.4.4\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n[[package]]\nname = \"serde\"\nversion = \"1.0.210\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
 
@@ -23,12 +22,7 @@ fn missing_database_is_failed_evidence_not_zero_vulnerabilities() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let j = json(&out.stdout);
-    let ev = j["run"]["evidence"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["kind"] == "known-vulnerabilities")
-        .unwrap();
+    let ev = evidence_of(&j, "known-vulnerabilities");
     assert_eq!(ev["status"]["state"], "failed");
     assert!(
         ev["status"]["reason"]
@@ -42,12 +36,9 @@ fn missing_database_is_failed_evidence_not_zero_vulnerabilities() {
 
 #[test]
 fn real_rustsec_advisories_are_found() {
-    let zip = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/osv/crates.io/all.zip");
-    if !zip.is_file() {
-        eprintln!("skipped: {} is absent", zip.display());
+    let Some(zip) = shared_osv_zip("crates.io") else {
         return;
-    }
+    };
     let env = Env::new();
     let advdb = env.dir.path().join("advdb");
     env.sef()
@@ -105,12 +96,7 @@ fn real_rustsec_advisories_are_found() {
             .starts_with("CVSS:3.1/")
     );
     assert!(!f["references"].as_array().unwrap().is_empty());
-    let ev = j["run"]["evidence"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["kind"] == "known-vulnerabilities")
-        .unwrap();
+    let ev = evidence_of(&j, "known-vulnerabilities");
     assert_eq!(ev["status"]["state"], "complete");
     assert_eq!(ev["payload"]["kpi_input"]["tested"], 2);
     let m = ev["payload"]["matches"]
@@ -162,12 +148,9 @@ fn db_import_errors_are_clear() {
 
 #[test]
 fn risk_acceptances_mark_findings_accepted_until_they_expire() {
-    let zip = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/osv/crates.io/all.zip");
-    if !zip.is_file() {
-        eprintln!("skipped: {} is absent", zip.display());
+    let Some(zip) = shared_osv_zip("crates.io") else {
         return;
-    }
+    };
     let env = Env::new();
     let advdb = env.dir.path().join("advdb");
     env.sef()

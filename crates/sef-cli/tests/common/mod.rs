@@ -54,3 +54,54 @@ pub fn json(out: &[u8]) -> serde_json::Value {
 pub fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// The evidence of `kind` in a JSON run report.
+pub fn evidence_of<'a>(report: &'a serde_json::Value, kind: &str) -> &'a serde_json::Value {
+    report["run"]["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} evidence in {report}"))
+}
+
+/// `../shared/data/osv/{ecosystem}/all.zip`, or `None` (with a "skipped"
+/// line) when the shared data is absent.
+pub fn shared_osv_zip(ecosystem: &str) -> Option<PathBuf> {
+    let zip = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/osv")
+        .join(ecosystem)
+        .join("all.zip");
+    if zip.is_file() {
+        Some(zip)
+    } else {
+        eprintln!("skipped: {} is absent", zip.display());
+        None
+    }
+}
+
+impl Env {
+    /// `sef assess REPO --no-store --format json` against the advisory
+    /// database `advdb`; the parsed report.
+    pub fn assess_json(
+        &self,
+        repo: &std::path::Path,
+        advdb: &std::path::Path,
+    ) -> serde_json::Value {
+        let out = self
+            .sef()
+            .args([
+                "assess",
+                "-q",
+                "--no-store",
+                "--format",
+                "json",
+                "--advisory-db",
+            ])
+            .arg(advdb)
+            .arg(repo)
+            .output()
+            .unwrap();
+        json(&out.stdout)
+    }
+}
