@@ -3,7 +3,10 @@
 //! reports and the store. The `named_enum!` macro writes that shape once.
 
 /// Declares a fieldless enum whose variants serialize as the given text,
-/// with `ALL`, `as_str`, `parse` and `Display`.
+/// with `ALL`, `as_str`, `parse` and `Display`. Exported so that other sef
+/// crates (the process crate's questionnaire answers, for one) share the
+/// shape; the calling crate must depend on `serde`.
+#[macro_export]
 macro_rules! named_enum {
     (
         $(#[$meta:meta])*
@@ -45,7 +48,7 @@ macro_rules! named_enum {
     };
 }
 
-pub(crate) use named_enum;
+pub(crate) use crate::named_enum;
 
 /// SHA-256 over parts, each prefixed with its length so that `["ab", "c"]`
 /// and `["a", "bc"]` differ.

@@ -1,0 +1,381 @@
+//! A release's security requirements: selected from the catalog by PTI
+//! tier, extended or narrowed by the plan, each with a status, and traced
+//! to the evidence that verifies it.
+
+use crate::catalog::{self, Category};
+use crate::{Completeness, Origin, PlanWarning, Tier};
+use sef_model::named_enum;
+use serde::Serialize;
+use std::collections::HashMap;
+
+named_enum! {
+    /// Where a requirement stands in this release.
+    pub enum Status {
+        /// Selected; work not done yet.
+        Planned => "planned",
+        /// Built; not yet shown to hold.
+        Implemented => "implemented",
+        /// Built and shown to hold by its verification.
+        Verified => "verified",
+        /// Does not apply to this offering; the rationale says why.
+        NotApplicable => "not-applicable",
+    }
+}
+
+/// What shows that a requirement holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "target", rename_all = "lowercase")]
+pub enum Verification {
+    /// A test case, by name, in the JUnit results.
+    Test(String),
+    /// A file in the repository (a test script, a review record).
+    File(String),
+    /// Evidence of this kind in the same assessment, complete.
+    Evidence(String),
+}
+
+/// A requirement the plan defines itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Custom {
+    /// Its category.
+    pub category: Category,
+    /// What must hold.
+    pub statement: String,
+}
+
+/// One `[[requirement]]` entry of the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanEntry {
+    /// The requirement id: a catalog id, or the plan's own.
+    pub id: String,
+    /// The recorded status (`planned` when absent).
+    pub status: Option<Status>,
+    /// Why it does not apply, or other context.
+    pub rationale: Option<String>,
+    /// What verifies it.
+    pub verification: Vec<Verification>,
+    /// Present for requirements the plan defines itself.
+    pub custom: Option<Custom>,
+    /// Where it was written.
+    pub origin: Origin,
+}
+
+/// Test results by test name: `true` when the test passed. A test is known
+/// by its bare name, `class::name` and `class.name`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TestResults {
+    by_name: HashMap<String, bool>,
+    /// How many test cases were read.
+    pub cases: usize,
+}
+
+impl TestResults {
+    /// Records one test case. A name seen twice keeps the worse outcome.
+    pub fn record(&mut self, class: &str, name: &str, passed: bool) {
+        self.cases += 1;
+        let mut put = |k: String| {
+            let slot = self.by_name.entry(k).or_insert(passed);
+            *slot = *slot && passed;
+        };
+        put(name.to_owned());
+        if !class.is_empty() {
+            put(format!("{class}::{name}"));
+            put(format!("{class}.{name}"));
+        }
+    }
+
+    /// `Some(passed)` when a test of that name ran.
+    pub fn outcome(&self, name: &str) -> Option<bool> {
+        self.by_name.get(name).copied()
+    }
+}
+
+/// What the engine knows about the repository and the run.
+pub struct Facts<'a> {
+    /// Test results, or `None` when the plan names no JUnit results.
+    pub tests: Option<&'a TestResults>,
+    /// Whether a repository path exists.
+    pub path_exists: &'a dyn Fn(&str) -> bool,
+    /// For an evidence kind of this run: `None` when absent, `Some(true)`
+    /// when complete.
+    pub evidence: &'a dyn Fn(&str) -> Option<bool>,
+}
+
+named_enum! {
+    /// The result of checking one verification.
+    pub enum CheckState {
+        /// The evidence exists (and the test passed).
+        Confirmed => "confirmed",
+        /// The test ran and failed, or the evidence is incomplete.
+        Failed => "failed",
+        /// The named test, file or evidence does not exist.
+        Missing => "missing",
+        /// sef cannot check it: no test results were supplied.
+        NotMeasured => "not-measured",
+    }
+}
+
+/// One verification and its check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// What was checked.
+    pub verification: Verification,
+    /// The result.
+    pub state: CheckState,
+}
+
+/// One requirement of the release.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// The id.
+    pub id: String,
+    /// The category.
+    pub category: Category,
+    /// The statement.
+    pub statement: String,
+    /// `catalog` or `plan`.
+    pub source: &'static str,
+    /// Tiers it applies to, e.g. `2-4` (catalog entries).
+    pub tiers: Option<String>,
+    /// ASVS 5.0 ids.
+    pub asvs: Vec<String>,
+    /// CWE ids.
+    pub cwe: Vec<u32>,
+    /// The recorded status.
+    pub status: Status,
+    /// The rationale.
+    pub rationale: Option<String>,
+    /// Each verification and its check.
+    pub checks: Vec<Check>,
+    /// Recorded as verified, and every verification confirmed.
+    pub verified: bool,
+}
+
+/// Counts per category.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    /// Selected requirements, not-applicable ones included.
+    pub total: usize,
+    /// Planned.
+    pub planned: usize,
+    /// Implemented, or recorded as verified without confirmed evidence.
+    pub implemented: usize,
+    /// Verified with confirmed evidence.
+    pub verified: usize,
+    /// Not applicable.
+    pub not_applicable: usize,
+}
+
+impl Coverage {
+    fn add(&mut self, row: &Row) {
+        self.total += 1;
+        match row.status {
+            Status::NotApplicable => self.not_applicable += 1,
+            Status::Planned => self.planned += 1,
+            Status::Implemented => self.implemented += 1,
+            Status::Verified if row.verified => self.verified += 1,
+            Status::Verified => self.implemented += 1,
+        }
+    }
+}
+
+/// A release's requirements.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evaluation {
+    /// The tier used to select them.
+    pub tier: Tier,
+    /// Whether the tier came from a complete PTI (false: the PTI is not
+    /// done and every requirement was selected).
+    pub tier_from_pti: bool,
+    /// Every selected requirement.
+    pub rows: Vec<Row>,
+    /// Counts per category, in the SEF's order.
+    pub by_category: Vec<(Category, Coverage)>,
+    /// Counts over all categories.
+    pub total: Coverage,
+    /// Categories with at least one applicable requirement selected.
+    pub categories_selected: usize,
+    /// Missing when the plan records nothing about requirements; complete
+    /// when every requirement is verified or not applicable.
+    pub completeness: Completeness,
+}
+
+/// Selects and evaluates the requirements. `tier` is the PTI tier, or
+/// `None` when the PTI is not done (then every requirement is selected).
+pub fn evaluate(
+    tier: Option<Tier>,
+    entries: &[PlanEntry],
+    facts: &Facts<'_>,
+) -> (Evaluation, Vec<PlanWarning>) {
+    let selection_tier = tier.unwrap_or(Tier::CRITICAL);
+    let mut warnings = Vec::new();
+    let by_id: HashMap<&str, &PlanEntry> = entries.iter().map(|e| (e.id.as_str(), e)).collect();
+    let mut rows: Vec<Row> = Vec::new();
+
+    let mut push = |id: String,
+                    category: Category,
+                    statement: String,
+                    source: &'static str,
+                    tiers: Option<String>,
+                    asvs: Vec<String>,
+                    cwe: Vec<u32>,
+                    entry: Option<&PlanEntry>| {
+        let status = entry.and_then(|e| e.status).unwrap_or(Status::Planned);
+        let checks: Vec<Check> = entry
+            .map(|e| {
+                e.verification
+                    .iter()
+                    .map(|v| Check {
+                        verification: v.clone(),
+                        state: check(v, facts),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(e) = entry {
+            for c in &checks {
+                let what = match &c.verification {
+                    Verification::Test(t) => format!("test `{t}`"),
+                    Verification::File(f) => format!("file `{f}`"),
+                    Verification::Evidence(k) => format!("evidence `{k}`"),
+                };
+                match c.state {
+                    CheckState::Missing => warnings.push(e.origin.warn(format!(
+                        "requirement {id}: {what} does not exist{}; fix the reference or produce it",
+                        if matches!(c.verification, Verification::Test(_)) {
+                            " in the JUnit results"
+                        } else {
+                            ""
+                        }
+                    ))),
+                    CheckState::Failed => warnings.push(e.origin.warn(format!(
+                        "requirement {id}: {what} failed, so the requirement is not verified"
+                    ))),
+                    _ => {}
+                }
+            }
+            if status == Status::Verified && e.verification.is_empty() {
+                warnings.push(e.origin.warn(format!(
+                    "requirement {id} is recorded as verified but names no verification; add `verify = {{ test = \"...\" }}` (or file, or evidence)"
+                )));
+            }
+        }
+        let verified = status == Status::Verified
+            && !checks.is_empty()
+            && checks.iter().all(|c| c.state == CheckState::Confirmed);
+        rows.push(Row {
+            id,
+            category,
+            statement,
+            source,
+            tiers,
+            asvs,
+            cwe,
+            status,
+            rationale: entry.and_then(|e| e.rationale.clone()),
+            checks,
+            verified,
+        });
+    };
+
+    for r in catalog::all() {
+        let entry = by_id.get(r.id).copied();
+        if !r.applies_to(selection_tier) && entry.is_none() {
+            continue;
+        }
+        push(
+            r.id.to_owned(),
+            r.category,
+            r.statement.to_owned(),
+            "catalog",
+            Some(r.tiers_label()),
+            r.asvs.iter().map(|s| (*s).to_owned()).collect(),
+            r.cwe.to_vec(),
+            entry,
+        );
+    }
+    for e in entries {
+        if let Some(c) = &e.custom {
+            push(
+                e.id.clone(),
+                c.category,
+                c.statement.clone(),
+                "plan",
+                None,
+                Vec::new(),
+                Vec::new(),
+                Some(e),
+            );
+        }
+    }
+    rows.sort_by_key(|r| {
+        Category::ALL
+            .iter()
+            .position(|c| *c == r.category)
+            .unwrap_or(usize::MAX)
+    });
+
+    let mut total = Coverage::default();
+    let by_category: Vec<(Category, Coverage)> = Category::ALL
+        .iter()
+        .map(|&c| {
+            let mut cov = Coverage::default();
+            for r in rows.iter().filter(|r| r.category == c) {
+                cov.add(r);
+                total.add(r);
+            }
+            (c, cov)
+        })
+        .collect();
+    let categories_selected = by_category
+        .iter()
+        .filter(|(_, c)| c.total > c.not_applicable)
+        .count();
+    let completeness = if entries.is_empty() {
+        Completeness::Missing
+    } else if total.total > 0 && total.verified + total.not_applicable == total.total {
+        Completeness::Complete
+    } else {
+        Completeness::Partial
+    };
+    (
+        Evaluation {
+            tier: selection_tier,
+            tier_from_pti: tier.is_some(),
+            rows,
+            by_category,
+            total,
+            categories_selected,
+            completeness,
+        },
+        warnings,
+    )
+}
+
+fn check(v: &Verification, facts: &Facts<'_>) -> CheckState {
+    match v {
+        Verification::Test(name) => match facts.tests {
+            None => CheckState::NotMeasured,
+            Some(t) => match t.outcome(name) {
+                Some(true) => CheckState::Confirmed,
+                Some(false) => CheckState::Failed,
+                None => CheckState::Missing,
+            },
+        },
+        Verification::File(path) => {
+            if (facts.path_exists)(path) {
+                CheckState::Confirmed
+            } else {
+                CheckState::Missing
+            }
+        }
+        Verification::Evidence(kind) => match (facts.evidence)(kind) {
+            Some(true) => CheckState::Confirmed,
+            Some(false) => CheckState::Failed,
+            None => CheckState::Missing,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;
