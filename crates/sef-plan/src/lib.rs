@@ -6,14 +6,20 @@
 //! turns it into a [`Plan`]. When a repository has no `sef.toml`, a plan of
 //! defaults is built and marked as such so reports can say so.
 //!
-//! It reads exactly one file and must not touch anything else: no network,
+//! The security plan's sections (`[pti]`, `[checklist]`, `[requirements]`,
+//! `[documentation]`, `[team]`) are written inline in `sef.toml` or each in
+//! its own file under `security/` (see [`security`]).
+//!
+//! It reads those plan files and must not touch anything else: no network,
 //! no store, no analyzers.
 
 mod error;
 mod raw;
+pub mod security;
 mod template;
 
 pub use error::PlanError;
+pub use security::{PtiPlan, RequirementsPlan, SecurityPlan};
 pub use template::template;
 
 use sef_model::{Digest, Offering, OfferingKind, Phase, Release};
@@ -148,9 +154,14 @@ pub struct Plan {
     /// Where the plan came from.
     pub source: PlanSource,
     /// Sections present in the file that this version of sef accepts but
-    /// does not evaluate yet (`pti`, `kpo`, `requirements`), so reports can
-    /// say they were not evaluated.
+    /// does not evaluate yet (`kpo`), so reports can say they were not
+    /// evaluated.
     pub pending_sections: Vec<String>,
+    /// The security plan: PTI, checklist, requirements, documentation plan
+    /// and team.
+    pub security: SecurityPlan,
+    /// The `security/` files read, relative to the repository root.
+    pub security_files: Vec<String>,
 }
 
 impl Plan {
@@ -176,6 +187,8 @@ impl Plan {
             risk_acceptances: Vec::new(),
             source: PlanSource::Defaults,
             pending_sections: Vec::new(),
+            security: SecurityPlan::default(),
+            security_files: Vec::new(),
         }
     }
 
@@ -183,41 +196,20 @@ impl Plan {
     /// `root` should be absolute so the default name is meaningful.
     pub fn load(root: &Path) -> Result<Plan, PlanError> {
         let path = root.join(PLAN_FILE);
-        match std::fs::symlink_metadata(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Plan::defaults_for(root)),
-            Err(source) => Err(PlanError::Io { path, source }),
-            Ok(_) => Plan::from_file(&path),
-        }
+        let mut plan = match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Plan::defaults_for(root),
+            Err(source) => return Err(PlanError::Io { path, source }),
+            Ok(_) => Plan::from_file(&path)?,
+        };
+        plan.load_security_dir(root)?;
+        Ok(plan)
     }
 
-    /// Reads and validates one plan file.
+    /// Reads and validates one plan file (its inline sections only; see
+    /// [`Plan::load`] for the `security/` files beside it).
     pub fn from_file(path: &Path) -> Result<Plan, PlanError> {
-        let io = |source| PlanError::Io {
-            path: path.to_owned(),
-            source,
-        };
-        let file = std::fs::File::open(path).map_err(io)?;
-        let mut bytes = Vec::new();
-        file.take(MAX_PLAN_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
-        if bytes.len() as u64 > MAX_PLAN_BYTES {
-            return Err(PlanError::TooLarge {
-                path: path.to_owned(),
-                limit: MAX_PLAN_BYTES,
-            });
-        }
-        let text = match std::str::from_utf8(&bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let (line, column) = error::line_col(&bytes, e.valid_up_to());
-                return Err(PlanError::NotUtf8 {
-                    path: path.to_owned(),
-                    line,
-                    column,
-                });
-            }
-        };
+        let bytes = read_bounded(path)?;
+        let text = utf8(path, &bytes)?;
         let mut plan = Plan::parse(path, text)?;
         plan.source = PlanSource::File {
             path: path.to_owned(),
@@ -226,10 +218,66 @@ impl Plan {
         Ok(plan)
     }
 
+    /// Reads `root/security/<section>.toml` for each section present,
+    /// refusing a section that is also inline in `sef.toml`.
+    pub fn load_security_dir(&mut self, root: &Path) -> Result<(), PlanError> {
+        for section in security::SECTIONS {
+            let rel = format!("{}/{section}.toml", security::SECURITY_DIR);
+            let path = root.join(&rel);
+            match std::fs::symlink_metadata(&path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(source) => return Err(PlanError::Io { path, source }),
+                Ok(_) => {}
+            }
+            let bytes = read_bounded(&path)?;
+            let text = utf8(&path, &bytes)?;
+            let ctx = raw::Ctx {
+                path: &path,
+                display: rel.clone(),
+                text,
+            };
+            let raw = security::parse_section_file(&ctx, section)?;
+            security::merge(&ctx, raw, &mut self.security, &|_| PLAN_FILE.to_owned())?;
+            self.security_files.push(rel);
+        }
+        Ok(())
+    }
+
     /// Parses plan text; `path` is used in error messages only.
     pub fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
         raw::parse(path, text)
     }
+}
+
+/// Reads a plan file, refusing anything larger than [`MAX_PLAN_BYTES`].
+fn read_bounded(path: &Path) -> Result<Vec<u8>, PlanError> {
+    let io = |source| PlanError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_PLAN_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_PLAN_BYTES {
+        return Err(PlanError::TooLarge {
+            path: path.to_owned(),
+            limit: MAX_PLAN_BYTES,
+        });
+    }
+    Ok(bytes)
+}
+
+fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, PlanError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = error::line_col(bytes, e.valid_up_to());
+        PlanError::NotUtf8 {
+            path: path.to_owned(),
+            line,
+            column,
+        }
+    })
 }
 
 #[cfg(test)]

@@ -3,6 +3,9 @@
 
 use crate::VulnerabilitiesConfig;
 use crate::error::line_col;
+use crate::security::{
+    RawChecklist, RawDocumentation, RawPti, RawRequirements, RawSections, RawTeam, SecurityPlan,
+};
 use crate::{
     AnalyzersConfig, InventoryConfig, Plan, PlanError, PlanSource, RepoFactsConfig, RiskAcceptance,
     UNVERSIONED,
@@ -20,13 +23,20 @@ struct RawPlan {
     release: Option<RawRelease>,
     #[serde(default)]
     analyzers: RawAnalyzers,
-    // Sections accepted now and evaluated by later versions of sef.
+    // The security plan's sections, inline (or under security/).
     #[serde(default)]
-    pti: Option<toml::Table>,
+    pti: Option<Spanned<RawPti>>,
+    #[serde(default)]
+    checklist: Option<Spanned<RawChecklist>>,
+    #[serde(default)]
+    requirements: Option<Spanned<RawRequirements>>,
+    #[serde(default)]
+    documentation: Option<Spanned<RawDocumentation>>,
+    #[serde(default)]
+    team: Option<Spanned<RawTeam>>,
+    // Accepted now and evaluated by a later version of sef.
     #[serde(default)]
     kpo: Option<toml::Table>,
-    #[serde(default)]
-    requirements: Option<toml::Table>,
     #[serde(default)]
     risk_acceptances: Vec<Spanned<RawRiskAcceptance>>,
 }
@@ -105,13 +115,27 @@ struct RawRepoFacts {
     include_ignored: Option<bool>,
 }
 
-struct Ctx<'a> {
-    path: &'a Path,
-    text: &'a str,
+/// One plan file being validated: its path (for errors), the name shown
+/// in warnings (relative to the repository) and its text.
+pub(crate) struct Ctx<'a> {
+    pub(crate) path: &'a Path,
+    pub(crate) display: String,
+    pub(crate) text: &'a str,
 }
 
 impl Ctx<'_> {
-    fn err_at(&self, offset: usize, message: impl Into<String>) -> PlanError {
+    /// The 1-based line of a byte offset.
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
+        line_col(self.text.as_bytes(), offset).0
+    }
+
+    /// A TOML syntax or schema error, located.
+    pub(crate) fn toml_err(&self, e: &toml::de::Error) -> PlanError {
+        let offset = e.span().map_or(0, |s| s.start);
+        self.err_at(offset, e.message().trim().to_owned())
+    }
+
+    pub(crate) fn err_at(&self, offset: usize, message: impl Into<String>) -> PlanError {
         let (line, column) = line_col(self.text.as_bytes(), offset);
         PlanError::Invalid {
             path: self.path.to_owned(),
@@ -136,7 +160,12 @@ impl Ctx<'_> {
     }
 
     /// A short identifier-like text: non-empty, bounded, no control characters.
-    fn text_field(&self, v: Spanned<String>, key: &str, max: usize) -> Result<String, PlanError> {
+    pub(crate) fn text_field(
+        &self,
+        v: Spanned<String>,
+        key: &str,
+        max: usize,
+    ) -> Result<String, PlanError> {
         let start = v.span().start;
         let s = v.into_inner();
         let trimmed = s.trim();
@@ -157,11 +186,16 @@ impl Ctx<'_> {
 }
 
 pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
-    let ctx = Ctx { path, text };
-    let raw: RawPlan = toml::from_str(text).map_err(|e| {
-        let offset = e.span().map_or(0, |s| s.start);
-        ctx.err_at(offset, e.message().trim().to_owned())
-    })?;
+    let display = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let ctx = Ctx {
+        path,
+        display,
+        text,
+    };
+    let raw: RawPlan = toml::from_str(text).map_err(|e| ctx.toml_err(&e))?;
 
     let offering = Offering {
         name: ctx.text_field(raw.offering.name, "offering.name", 128)?,
@@ -243,35 +277,29 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
     }
 
     let mut pending_sections = Vec::new();
-    for (name, present) in [
-        ("pti", raw.pti.is_some()),
-        ("kpo", raw.kpo.is_some()),
-        ("requirements", raw.requirements.is_some()),
-    ] {
-        if present {
-            pending_sections.push(name.to_owned());
-        }
+    if raw.kpo.is_some() {
+        pending_sections.push("kpo".to_owned());
     }
+    let mut security = SecurityPlan::default();
+    crate::security::merge(
+        &ctx,
+        RawSections {
+            pti: raw.pti,
+            checklist: raw.checklist,
+            requirements: raw.requirements,
+            documentation: raw.documentation,
+            team: raw.team,
+        },
+        &mut security,
+        &|_| String::new(),
+    )?;
 
     let mut risk_acceptances = Vec::new();
     for entry in raw.risk_acceptances {
         let (line, _) = line_col(text.as_bytes(), entry.span().start);
         let r = entry.into_inner();
         let expires_at = r.expires.span().start;
-        let expires = match r.expires.into_inner() {
-            toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => {
-                d.date.and_then(|d| {
-                    chrono::NaiveDate::from_ymd_opt(
-                        i32::from(d.year),
-                        u32::from(d.month),
-                        u32::from(d.day),
-                    )
-                })
-            }
-            toml::Value::String(s) => chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok(),
-            _ => None,
-        }
-        .ok_or_else(|| {
+        let expires = ctx.date(r.expires, "expires").map_err(|_| {
             ctx.err_at(
                 expires_at,
                 "`risk_acceptances.expires` must be a date, e.g. expires = 2027-03-31",
@@ -305,5 +333,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
         risk_acceptances,
         source: PlanSource::Defaults,
         pending_sections,
+        security,
+        security_files: Vec::new(),
     })
 }

@@ -11,6 +11,8 @@ fn err(text: &str) -> String {
     parse(text).unwrap_err().to_string()
 }
 
+mod security_sections;
+
 #[test]
 fn minimal_plan_parses_with_defaults() {
     let p = parse("[offering]\nname = \"pay\"\n").unwrap();
@@ -81,8 +83,8 @@ fn syntax_error_is_located() {
 
 #[test]
 fn pending_sections_are_reported() {
-    let p = parse("[offering]\nname = \"x\"\n[pti]\nanswer = 1\n").unwrap();
-    assert_eq!(p.pending_sections, ["pti"]);
+    let p = parse("[offering]\nname = \"x\"\n[kpo]\nanswer = 1\n").unwrap();
+    assert_eq!(p.pending_sections, ["kpo"]);
 }
 
 const ACCEPT: &str = "[offering]\nname = \"x\"\n\n[[risk_acceptances]]\nid = \"RUSTSEC-2021-0001\"\npackage = \"mdbook\"\njustification = \"not reachable\"\napprover = \"Jane <j@example.com>\"\nexpires = 2027-03-31\n\n[[risk_acceptances]]\nid = \"CVE-2020-1\"\njustification = \"j\"\napprover = \"a\"\nexpires = \"2026-01-02\"\n";
