@@ -120,7 +120,12 @@ fn assess_without_plan_or_git_uses_defaults_and_says_so() {
     );
     assert!(text.contains("defaults were used"), "{text}");
     assert!(text.contains("no git history"), "{text}");
-    assert!(text.contains("Verdict: PASS — evidence complete"), "{text}");
+    // analyzers complete, but there is no security plan: honest, not "complete"
+    assert!(
+        text.contains("Verdict: PASS — evidence is incomplete (missing: pti, planning-checklist, security-requirements, security-documentation, education)"),
+        "{text}"
+    );
+    assert!(text.contains("Security plan"), "{text}");
     assert!(!text.contains('\u{1b}'), "colour despite NO_COLOR");
     // Progress goes to stderr as plain lines when stderr is not a terminal.
     assert!(stderr(&out).contains("sef: repo-facts: complete"));

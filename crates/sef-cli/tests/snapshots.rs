@@ -5,20 +5,12 @@ mod common;
 
 use common::*;
 
+/// The sample offering (tests/fixtures/sample-offering): a complete
+/// security plan under security/, documents (one a stub), JUnit results
+/// (one failing test a requirement traces to), and a team.
 fn fixture(env: &Env) -> std::path::PathBuf {
     let repo = env.repo("snap");
-    write(
-        &repo,
-        "sef.toml",
-        "[offering]\nname = \"snapshot-offering\"\nowner_team = \"platform\"\nkind = \"service\"\n\n[release]\nversion = \"2.0.0\"\nphase = \"qualify\"\n\n[pti]\nanswered = false\n",
-    );
-    write(
-        &repo,
-        "src/main.rs",
-        "fn main() {\n    println!(\"hello\");\n}\n",
-    );
-    write(&repo, "src/util.py", "def f():\n\n    return 1\n");
-    write(&repo, "LICENSE", "Apache-2.0\n");
+    copy_fixture("sample-offering", &repo);
     write(&repo, ".github/workflows/ci.yml", "on: push\n");
     repo
 }

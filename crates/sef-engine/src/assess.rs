@@ -17,7 +17,18 @@ pub fn assess(
 ) -> AssessmentRun {
     let started_at = crate::now();
     let ctx = AnalysisContext { root, plan };
-    let out = run_analyzers(analyzers, &ctx, progress);
+    let mut out = run_analyzers(analyzers, &ctx, progress);
+
+    // The security plan is held against the repository and the analyzers'
+    // evidence, so it is evaluated after them.
+    let plan_started = crate::now();
+    let plan_status =
+        crate::security_plan::evaluate(root, plan, Some(&out.evidence), plan_started.date_naive());
+    out.evidence.extend(crate::security_plan::to_evidence(
+        &plan_status,
+        plan_started,
+        crate::now(),
+    ));
     let gate = policy::evaluate(plan.release.phase, &out.evidence);
 
     let mut notes = Vec::new();
@@ -43,6 +54,12 @@ pub fn assess(
     if analyzers.is_empty() {
         notes.push("no analyzer is enabled: there is no evidence".to_owned());
     }
+    notes.extend(
+        plan_status
+            .warnings
+            .all()
+            .map(|w| format!("security plan: {w}")),
+    );
     notes.extend(out.notes);
 
     let mut findings = out.findings;

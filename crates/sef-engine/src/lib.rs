@@ -17,6 +17,7 @@ pub mod inventory;
 pub mod policy;
 pub mod repo_facts;
 mod runner;
+pub mod security_plan;
 pub mod vulnerabilities;
 
 pub use analyzer::{

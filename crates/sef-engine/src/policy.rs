@@ -1,5 +1,6 @@
 //! The run policy: the gate criteria evaluated after the analyzers. Until
-//! the process engine lands, the only criterion is that no analyzer failed.
+//! the checkpoint engine lands, the only criterion is that no analyzer
+//! failed; an incomplete security plan makes the evidence incomplete.
 //! Pure functions; no I/O.
 
 use sef_model::{CriterionOutcome, CriterionResult, Evidence, EvidenceStatus, GateDecision, Phase};
@@ -8,7 +9,13 @@ use sef_model::{CriterionOutcome, CriterionResult, Evidence, EvidenceStatus, Gat
 pub const NO_ANALYZER_FAILED: &str = "evidence.no-analyzer-failed";
 
 /// Decides the gate for `phase` from the evidence of one run.
-pub fn evaluate(phase: Phase, evidence: &[Evidence]) -> GateDecision {
+pub fn evaluate(phase: Phase, all_evidence: &[Evidence]) -> GateDecision {
+    // The criterion is about analyzers; the security plan's evidence is
+    // not an analyzer's, but it counts toward the evidence being complete.
+    let evidence: Vec<&Evidence> = all_evidence
+        .iter()
+        .filter(|e| !e.kind.is_security_plan())
+        .collect();
     let failed: Vec<String> = evidence
         .iter()
         .filter_map(|e| match &e.status {
@@ -23,8 +30,12 @@ pub fn evaluate(phase: Phase, evidence: &[Evidence]) -> GateDecision {
             _ => None,
         })
         .collect();
+    let plan_incomplete = all_evidence
+        .iter()
+        .any(|e| e.kind.is_security_plan() && e.status != EvidenceStatus::Complete);
     // No evidence at all is not complete evidence.
-    let evidence_complete = !evidence.is_empty() && failed.is_empty() && partial.is_empty();
+    let evidence_complete =
+        !evidence.is_empty() && failed.is_empty() && partial.is_empty() && !plan_incomplete;
 
     let criterion = if evidence.is_empty() {
         CriterionResult {
@@ -106,6 +117,24 @@ mod tests {
         );
         assert_eq!(g.outcome, GateOutcome::Pass);
         assert!(!g.evidence_complete);
+    }
+
+    #[test]
+    fn an_incomplete_security_plan_makes_evidence_incomplete_but_passes() {
+        let mut plan = ev(EvidenceStatus::Missing {
+            reason: "no [pti]".into(),
+        });
+        plan.kind = EvidenceKind::Pti;
+        let g = evaluate(
+            Phase::Develop,
+            &[ev(EvidenceStatus::Complete), plan.clone()],
+        );
+        assert_eq!(g.outcome, GateOutcome::Pass);
+        assert!(!g.evidence_complete);
+        assert_eq!(g.criteria[0].detail, "1 analyzer(s) ran");
+        // only the plan: no analyzer ran
+        let g = evaluate(Phase::Develop, &[plan]);
+        assert_eq!(g.criteria[0].outcome, CriterionOutcome::NotMeasured);
     }
 
     #[test]

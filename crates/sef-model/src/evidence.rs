@@ -16,6 +16,33 @@ named_enum! {
         Inventory => "inventory",
         /// The components tested against the advisory database, and what matched.
         KnownVulnerabilities => "known-vulnerabilities",
+        /// The Predictive Threat Index: the answers, the index and the tier.
+        Pti => "pti",
+        /// The SEF's seven planning questions, answered for the release.
+        PlanningChecklist => "planning-checklist",
+        /// The release's security requirements, their status and verification.
+        SecurityRequirements => "security-requirements",
+        /// The security documentation expected per SEF role, and its state.
+        SecurityDocumentation => "security-documentation",
+        /// The team's security training against what each role requires.
+        Education => "education",
+    }
+}
+
+impl EvidenceKind {
+    /// The parts of the security plan: evaluated from the plan after the
+    /// analyzers rather than gathered by one of them.
+    pub const SECURITY_PLAN: [EvidenceKind; 5] = [
+        EvidenceKind::Pti,
+        EvidenceKind::PlanningChecklist,
+        EvidenceKind::SecurityRequirements,
+        EvidenceKind::SecurityDocumentation,
+        EvidenceKind::Education,
+    ];
+
+    /// Whether this kind is a part of the security plan.
+    pub fn is_security_plan(self) -> bool {
+        Self::SECURITY_PLAN.contains(&self)
     }
 }
 
@@ -77,15 +104,22 @@ pub enum EvidenceStatus {
         /// Why it failed.
         reason: String,
     },
+    /// What the evidence would be drawn from does not exist yet (e.g. the
+    /// plan has no PTI): nothing failed, but there is nothing to show.
+    Missing {
+        /// What is missing and how to supply it.
+        reason: String,
+    },
 }
 
 impl EvidenceStatus {
-    /// `complete`, `partial` or `failed`.
+    /// `complete`, `partial`, `failed` or `missing`.
     pub fn label(&self) -> &'static str {
         match self {
             EvidenceStatus::Complete => "complete",
             EvidenceStatus::Partial { .. } => "partial",
             EvidenceStatus::Failed { .. } => "failed",
+            EvidenceStatus::Missing { .. } => "missing",
         }
     }
 
@@ -93,7 +127,9 @@ impl EvidenceStatus {
     pub fn reason(&self) -> Option<&str> {
         match self {
             EvidenceStatus::Complete => None,
-            EvidenceStatus::Partial { reason } | EvidenceStatus::Failed { reason } => Some(reason),
+            EvidenceStatus::Partial { reason }
+            | EvidenceStatus::Failed { reason }
+            | EvidenceStatus::Missing { reason } => Some(reason),
         }
     }
 
@@ -105,6 +141,9 @@ impl EvidenceStatus {
                 reason: reason.unwrap_or_default(),
             }),
             "failed" => Some(EvidenceStatus::Failed {
+                reason: reason.unwrap_or_default(),
+            }),
+            "missing" => Some(EvidenceStatus::Missing {
                 reason: reason.unwrap_or_default(),
             }),
             _ => None,

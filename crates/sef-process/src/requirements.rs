@@ -90,6 +90,10 @@ impl TestResults {
     }
 }
 
+/// Looks an evidence kind up in the run: `None` when absent, `Some(true)`
+/// when complete.
+pub type EvidenceLookup<'a> = dyn Fn(&str) -> Option<bool> + 'a;
+
 /// What the engine knows about the repository and the run.
 pub struct Facts<'a> {
     /// Test results, or `None` when the plan names no JUnit results.
@@ -97,8 +101,9 @@ pub struct Facts<'a> {
     /// Whether a repository path exists.
     pub path_exists: &'a dyn Fn(&str) -> bool,
     /// For an evidence kind of this run: `None` when absent, `Some(true)`
-    /// when complete.
-    pub evidence: &'a dyn Fn(&str) -> Option<bool>,
+    /// when complete. `None` here when there is no run to look in (a
+    /// standalone `sef requirements`): evidence checks are then not measured.
+    pub evidence: Option<&'a EvidenceLookup<'a>>,
 }
 
 named_enum! {
@@ -110,7 +115,8 @@ named_enum! {
         Failed => "failed",
         /// The named test, file or evidence does not exist.
         Missing => "missing",
-        /// sef cannot check it: no test results were supplied.
+        /// sef cannot check it here: no test results were supplied, or
+        /// evidence is looked up outside an assessment.
         NotMeasured => "not-measured",
     }
 }
@@ -369,10 +375,11 @@ fn check(v: &Verification, facts: &Facts<'_>) -> CheckState {
                 CheckState::Missing
             }
         }
-        Verification::Evidence(kind) => match (facts.evidence)(kind) {
-            Some(true) => CheckState::Confirmed,
-            Some(false) => CheckState::Failed,
-            None => CheckState::Missing,
+        Verification::Evidence(kind) => match facts.evidence.map(|f| f(kind)) {
+            None => CheckState::NotMeasured,
+            Some(Some(true)) => CheckState::Confirmed,
+            Some(Some(false)) => CheckState::Failed,
+            Some(None) => CheckState::Missing,
         },
     }
 }

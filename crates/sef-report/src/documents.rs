@@ -40,6 +40,62 @@ fn h(level: u8, s: impl Into<String>) -> Block {
     Block::Heading(level, vec![t(s)])
 }
 
+fn plan_blocks(b: &mut Vec<Block>, s: &crate::plan::PlanSection) {
+    b.push(h(2, "Security plan"));
+    b.push(Block::Table {
+        head: vec!["part", "status", "details"],
+        rows: s
+            .parts
+            .iter()
+            .map(|(part, status, line)| {
+                let class = match *status {
+                    "complete" => "pass",
+                    "failed" => "fail",
+                    _ => "nm",
+                };
+                vec![
+                    vec![t(*part)],
+                    vec![Inline::Class(class, (*status).to_owned())],
+                    vec![t(line)],
+                ]
+            })
+            .collect(),
+    });
+    if !s.requirements.is_empty() {
+        b.push(Block::Para(vec![Inline::Strong(
+            "Requirement coverage by category".to_owned(),
+        )]));
+        b.push(Block::Table {
+            head: vec![
+                "category",
+                "total",
+                "planned",
+                "implemented",
+                "verified",
+                "not applicable",
+            ],
+            rows: s
+                .requirements
+                .iter()
+                .map(|row| row.iter().map(|c| vec![t(c)]).collect())
+                .collect(),
+        });
+    }
+    if !s.roles.is_empty() {
+        b.push(Block::Para(vec![Inline::Strong(
+            "Documentation coverage by security role".to_owned(),
+        )]));
+        b.push(Block::Table {
+            head: vec!["role", "topics covered"],
+            rows: s
+                .roles
+                .iter()
+                .map(|(r, c)| vec![vec![t(r)], vec![t(c)]])
+                .collect(),
+        });
+    }
+}
+
 /// The run report.
 pub(crate) fn run(run: &AssessmentRun) -> Doc {
     let v = verdict(run);
@@ -74,17 +130,19 @@ pub(crate) fn run(run: &AssessmentRun) -> Doc {
     }
 
     b.push(h(2, "Evidence"));
-    if run.evidence.is_empty() {
+    if !run.evidence.iter().any(|e| !e.kind.is_security_plan()) {
         b.push(Block::Para(vec![t("None: no analyzer is enabled.")]));
     } else {
         let rows = run
             .evidence
             .iter()
+            .filter(|e| !e.kind.is_security_plan())
             .map(|e| {
                 let class = match e.status {
                     EvidenceStatus::Complete => "pass",
                     EvidenceStatus::Partial { .. } => "nm",
                     EvidenceStatus::Failed { .. } => "fail",
+                    EvidenceStatus::Missing { .. } => "nm",
                 };
                 let mut details: Inlines = Vec::new();
                 for (i, line) in evidence_lines(e).into_iter().enumerate() {
@@ -105,6 +163,10 @@ pub(crate) fn run(run: &AssessmentRun) -> Doc {
             head: vec!["kind", "status", "tool", "details"],
             rows,
         });
+    }
+
+    if let Some(s) = crate::plan::section(run) {
+        plan_blocks(&mut b, &s);
     }
 
     b.push(h(

@@ -41,7 +41,9 @@ pub fn run_json(run: &AssessmentRun) -> String {
                 "complete": count("complete"),
                 "partial": count("partial"),
                 "failed": count("failed"),
+                "missing": count("missing"),
             },
+            "security_plan": security_plan(run),
             "findings": SeverityCounts::of(&run.findings),
             "failed_analyzers": run.evidence.iter()
                 .filter(|e| matches!(e.status, EvidenceStatus::Failed { .. }))
@@ -63,6 +65,19 @@ pub fn run_json(run: &AssessmentRun) -> String {
         summary,
         run,
     })
+}
+
+/// The security plan at a glance: each part's status and the PTI tier.
+fn security_plan(run: &AssessmentRun) -> serde_json::Value {
+    let mut parts = serde_json::Map::new();
+    let mut tier = serde_json::Value::Null;
+    for e in run.evidence.iter().filter(|e| e.kind.is_security_plan()) {
+        parts.insert(e.kind.as_str().to_owned(), json!(e.status.label()));
+        if e.kind == sef_model::EvidenceKind::Pti {
+            tier = e.payload["tier"].clone();
+        }
+    }
+    json!({ "pti_tier": tier, "parts": parts })
 }
 
 /// A run listing as JSON.

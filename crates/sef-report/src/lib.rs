@@ -13,6 +13,7 @@ mod documents;
 mod html;
 mod json;
 mod markdown;
+mod plan;
 mod summary;
 mod text;
 

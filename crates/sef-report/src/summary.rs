@@ -17,6 +17,16 @@ pub struct Verdict {
     pub exit_code: i32,
 }
 
+/// Names the source of a piece of evidence in a sentence: the analyzer,
+/// or for the security plan's parts (one step, five kinds) the kind.
+fn source(e: &Evidence) -> &str {
+    if e.kind.is_security_plan() {
+        e.kind.as_str()
+    } else {
+        e.analyzer.as_str()
+    }
+}
+
 /// The verdict of a run.
 pub fn verdict(run: &AssessmentRun) -> Verdict {
     let pass = run.gate.outcome == GateOutcome::Pass;
@@ -30,11 +40,17 @@ pub fn verdict(run: &AssessmentRun) -> Verdict {
         .evidence
         .iter()
         .filter(|e| matches!(e.status, EvidenceStatus::Partial { .. }))
-        .map(|e| e.analyzer.as_str())
+        .map(source)
+        .collect();
+    let missing: Vec<_> = run
+        .evidence
+        .iter()
+        .filter(|e| matches!(e.status, EvidenceStatus::Missing { .. }))
+        .map(source)
         .collect();
     let evidence = if run.evidence.is_empty() {
         "evidence is incomplete: no analyzer ran".to_owned()
-    } else if failed.is_empty() && partial.is_empty() {
+    } else if failed.is_empty() && partial.is_empty() && missing.is_empty() {
         "evidence complete".to_owned()
     } else {
         let mut parts = Vec::new();
@@ -43,6 +59,9 @@ pub fn verdict(run: &AssessmentRun) -> Verdict {
         }
         if !partial.is_empty() {
             parts.push(format!("partial: {}", partial.join(", ")));
+        }
+        if !missing.is_empty() {
+            parts.push(format!("missing: {}", missing.join(", ")));
         }
         format!("evidence is incomplete ({})", parts.join("; "))
     };
@@ -75,7 +94,10 @@ pub(crate) fn thousands(n: u64) -> String {
 pub fn evidence_lines(e: &Evidence) -> Vec<String> {
     if let Some(reason) = e.status.reason() {
         let mut lines = vec![format!("{}: {reason}", e.status.label())];
-        if matches!(e.status, EvidenceStatus::Failed { .. }) {
+        if matches!(
+            e.status,
+            EvidenceStatus::Failed { .. } | EvidenceStatus::Missing { .. }
+        ) {
             return lines;
         }
         lines.extend(kind_lines(e));
@@ -89,6 +111,11 @@ fn kind_lines(e: &Evidence) -> Vec<String> {
         EvidenceKind::RepositoryFacts => repo_facts_lines(&e.payload),
         EvidenceKind::Inventory => inventory_lines(&e.payload),
         EvidenceKind::KnownVulnerabilities => vulnerability_lines(&e.payload),
+        EvidenceKind::Pti
+        | EvidenceKind::PlanningChecklist
+        | EvidenceKind::SecurityRequirements
+        | EvidenceKind::SecurityDocumentation
+        | EvidenceKind::Education => crate::plan::evidence_lines(e.kind, &e.payload),
     }
 }
 

@@ -40,6 +40,41 @@ fn duration_ms(run: &AssessmentRun) -> i64 {
     (run.finished_at - run.started_at).num_milliseconds()
 }
 
+fn plan_section(o: &mut String, s: &crate::plan::PlanSection) {
+    let _ = writeln!(o, "\n{}", paint(BOLD, "Security plan"));
+    for (part, status, line) in &s.parts {
+        let status = match *status {
+            "complete" => paint(GREEN, "complete"),
+            "failed" => paint(RED, "failed"),
+            other => paint(YELLOW, other),
+        };
+        let _ = writeln!(o, "  {part:<14} {status}  {line}");
+        if *part == "requirements" && !s.requirements.is_empty() {
+            let _ = writeln!(
+                o,
+                "      {}",
+                paint(
+                    DIM,
+                    &format!(
+                        "{:<38} {:>5} {:>7} {:>11} {:>8} {:>4}",
+                        "category", "total", "planned", "implemented", "verified", "n/a"
+                    )
+                )
+            );
+            for [c, total, planned, implemented, verified, na] in &s.requirements {
+                let _ = writeln!(
+                    o,
+                    "      {c:<38} {total:>5} {planned:>7} {implemented:>11} {verified:>8} {na:>4}"
+                );
+            }
+        }
+        if *part == "documentation" && !s.roles.is_empty() {
+            let roles: Vec<String> = s.roles.iter().map(|(r, c)| format!("{r} {c}")).collect();
+            let _ = writeln!(o, "      by role: {}", roles.join(", "));
+        }
+    }
+}
+
 /// The run report for a terminal.
 pub(crate) fn run(run: &AssessmentRun, ctx: &RunContext) -> String {
     let mut o = String::new();
@@ -85,14 +120,15 @@ pub(crate) fn run(run: &AssessmentRun, ctx: &RunContext) -> String {
     }
 
     let _ = writeln!(o, "\n{}", paint(BOLD, "Evidence"));
-    if run.evidence.is_empty() {
+    if !run.evidence.iter().any(|e| !e.kind.is_security_plan()) {
         let _ = writeln!(o, "  none: no analyzer is enabled");
     }
-    for e in &run.evidence {
+    for e in run.evidence.iter().filter(|e| !e.kind.is_security_plan()) {
         let status = match e.status {
             EvidenceStatus::Complete => paint(GREEN, "complete"),
             EvidenceStatus::Partial { .. } => paint(YELLOW, "partial"),
             EvidenceStatus::Failed { .. } => paint(RED, "failed"),
+            EvidenceStatus::Missing { .. } => paint(YELLOW, "missing"),
         };
         let ms = (e.finished_at - e.started_at).num_milliseconds();
         let _ = writeln!(
@@ -105,6 +141,10 @@ pub(crate) fn run(run: &AssessmentRun, ctx: &RunContext) -> String {
         for line in evidence_lines(e) {
             let _ = writeln!(o, "      {line}");
         }
+    }
+
+    if let Some(section) = crate::plan::section(run) {
+        plan_section(&mut o, &section);
     }
 
     let counts = SeverityCounts::of(&run.findings);

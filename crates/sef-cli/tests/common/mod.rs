@@ -105,3 +105,24 @@ impl Env {
         json(&out.stdout)
     }
 }
+
+/// Copies a fixture directory (under `tests/fixtures/`) into `dst`.
+#[allow(dead_code)]
+pub fn copy_fixture(name: &str, dst: &std::path::Path) {
+    fn copy(src: &std::path::Path, dst: &std::path::Path) {
+        std::fs::create_dir_all(dst).unwrap();
+        for entry in std::fs::read_dir(src).unwrap() {
+            let entry = entry.unwrap();
+            let to = dst.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &to);
+            } else {
+                std::fs::copy(entry.path(), to).unwrap();
+            }
+        }
+    }
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    copy(&src, dst);
+}

@@ -24,11 +24,11 @@ fn facts<'a>(tests: Option<&'a TestResults>) -> Facts<'a> {
     Facts {
         tests,
         path_exists: &|p| p == "tests/auth.rs",
-        evidence: &|k| match k {
+        evidence: Some(&|k| match k {
             "inventory" => Some(true),
             "known-vulnerabilities" => Some(false),
             _ => None,
-        },
+        }),
     }
 }
 
