@@ -48,6 +48,121 @@ pub enum Command {
     /// The local advisory database (OSV): update, import, status.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Show the Predictive Threat Index and tier from the plan's [pti].
+    ///
+    /// Exit code 1 when the questionnaire is missing or incomplete.
+    Pti(PtiArgs),
+    /// Show the security plan: PTI, the seven planning questions (and which
+    /// are unanswered), requirements, documentation and training.
+    ///
+    /// Exit code 1 when the PTI or a planning question is unanswered.
+    Plan(PlanArgs),
+    /// List the release's security requirements: selected by PTI tier,
+    /// with status and verification; filter them and export CSV or Markdown.
+    Requirements(RequirementsArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ViewFormatArg {
+    /// Human-readable text.
+    Text,
+    /// JSON.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct PtiArgs {
+    /// The repository directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Show each answer's points, the group caps and the floors.
+    #[arg(long)]
+    pub explain: bool,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ViewFormatArg::Text)]
+    pub format: ViewFormatArg,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The repository directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ViewFormatArg::Text)]
+    pub format: ViewFormatArg,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum RequirementsFormatArg {
+    /// Human-readable text, grouped by category.
+    Text,
+    /// JSON.
+    Json,
+    /// Comma-separated values (RFC 4180), safe to open in a spreadsheet.
+    Csv,
+    /// A GitHub-flavoured Markdown table.
+    Markdown,
+    /// One self-contained HTML file.
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum RequirementStatusArg {
+    /// Selected, not built yet.
+    Planned,
+    /// Built, or recorded as verified without confirmed evidence.
+    Implemented,
+    /// Verified, with confirmed evidence.
+    Verified,
+    /// Not applicable, with a rationale.
+    NotApplicable,
+}
+
+#[derive(Debug, Args)]
+pub struct RequirementsArgs {
+    /// The repository directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Only these categories (repeatable).
+    #[arg(long, short, value_parser = parse_category, value_name = "CATEGORY")]
+    pub category: Vec<sef_process::catalog::Category>,
+    /// Only these statuses (repeatable).
+    #[arg(long, short, value_enum)]
+    pub status: Vec<RequirementStatusArg>,
+    /// Select at this PTI tier (1-4) instead of the plan's.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=4))]
+    pub tier: Option<u8>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = RequirementsFormatArg::Text)]
+    pub format: RequirementsFormatArg,
+    /// The official OWASP ASVS JSON (e.g. OWASP_Application_Security_Verification_Standard_5.0.0_en.json
+    /// or its .flat.json): show the standard's wording and level beside each reference, and
+    /// report references the file does not hold.
+    #[arg(long, value_name = "FILE")]
+    pub asvs: Option<PathBuf>,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+fn parse_category(s: &str) -> Result<sef_process::catalog::Category, String> {
+    sef_process::catalog::Category::parse(s).ok_or_else(|| {
+        format!(
+            "unknown category; expected one of: {}",
+            sef_process::catalog::Category::ALL
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
 }
 
 #[derive(Debug, Args)]

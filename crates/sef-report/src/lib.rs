@@ -16,11 +16,13 @@ mod markdown;
 mod plan;
 mod summary;
 mod text;
+mod views;
 
 pub use json::{
     DIFF_SCHEMA, REPORT_SCHEMA_VERSION, RUN_SCHEMA, RUNS_SCHEMA, diff_json, run_json, runs_json,
 };
 pub use summary::{Verdict, evidence_lines, verdict};
+pub use views::{RequirementsFormat, plan_text, pti_text, requirements, row_has_status};
 
 use sef_model::{AssessmentRun, RunDiff, RunSummary};
 

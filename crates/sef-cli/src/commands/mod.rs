@@ -6,6 +6,7 @@ mod db_update;
 mod init;
 mod runs;
 mod sbom;
+mod security_plan;
 
 use crate::cli::{Cli, Command, DbCommand, RunsCommand};
 use anyhow::Result;
@@ -23,5 +24,8 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Db(DbCommand::Update(a)) => db_update::update(g, &a),
         Command::Db(DbCommand::Import(a)) => db::import(g, &a),
         Command::Db(DbCommand::Status(a)) => db::status(&a),
+        Command::Pti(a) => security_plan::pti(&a),
+        Command::Plan(a) => security_plan::plan(&a),
+        Command::Requirements(a) => security_plan::requirements(g, &a),
     }
 }

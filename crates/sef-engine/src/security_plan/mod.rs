@@ -110,6 +110,18 @@ pub fn evaluate(
     evidence: Option<&[Evidence]>,
     today: NaiveDate,
 ) -> Status {
+    evaluate_at_tier(root, plan, evidence, today, None)
+}
+
+/// [`evaluate`], selecting requirements and documentation at `tier`
+/// instead of the PTI's tier when one is given (`sef requirements --tier`).
+pub fn evaluate_at_tier(
+    root: &Path,
+    plan: &Plan,
+    evidence: Option<&[Evidence]>,
+    today: NaiveDate,
+    tier_override: Option<Tier>,
+) -> Status {
     let repo = Repo::new(root);
     let sec = &plan.security;
     let mut warnings = Warnings::default();
@@ -120,7 +132,7 @@ pub fn evaluate(
         assessed_on: sec.pti.as_ref().and_then(|p| p.assessed_on),
         outcome: sec.pti.as_ref().map(|p| pti::evaluate(&p.answers)),
     };
-    let tier = pti.tier();
+    let tier = tier_override.or_else(|| pti.tier());
 
     let exists = |p: &str| repo.exists(p);
     let checklist = sec.checklist.as_ref().map(|entries| {
