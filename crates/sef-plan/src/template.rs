@@ -65,19 +65,62 @@ max_age_days = 7
 # expires = 2027-03-31
 
 # ---------------------------------------------------------------------------
-# The sections below are accepted and kept with each run; this version of sef
-# does not evaluate them yet (reports say so when they are present).
+# The security plan (docs/security-plan.md). Each section can live here or in
+# its own file under security/ (security/pti.toml, security/checklist.toml,
+# security/requirements.toml, security/documentation.toml, security/team.toml),
+# never both. `sef plan` shows what is still unanswered.
 # ---------------------------------------------------------------------------
 
-# Predictive Threat Index: the risk questionnaire whose tier scales every
-# other requirement.
+# Predictive Threat Index (docs/pti.md): twelve answers give an index of
+# 0-100 and a tier of 1-4 that selects requirements and documentation.
 # [pti]
+# data_classification = "confidential"  # public, internal, confidential, restricted
+# personal_data = true
+# credential_data = false
+# payment_data = false
+# health_data = false
+# exposure = "internet"                 # internal, partner, internet
+# anonymous_access = false
+# multi_tenant = true
+# privileged = false
+# deployment = "saas"                   # on-premises, desktop, library, embedded, saas
+# criticality = "high"                  # low, medium, high, mission-critical
+# user_scale = "large"                  # small, medium, large, very-large
 
-# Key performance objectives for this release, per SEF KPI.
-# [kpo]
+# The SEF's seven planning questions: people-and-skills, risk-assessment,
+# security-features, test-plan, threat-information, schedule,
+# documentation-plan. Answers: yes, partial, no, not-applicable.
+# [checklist.risk-assessment]
+# answer = "yes"
+# note = "architecture review held 2026-09-20"
+# evidence = ["docs/architecture.md"]
 
-# Security requirements selected in the SEF's nine categories.
+# Requirements come from sef's catalog by PTI tier (`sef requirements`);
+# record status and what verifies each.
 # [requirements]
+# junit = ["test-results"]              # JUnit XML files or directories
+# [[requirements.requirement]]
+# id = "SEF-AUTH-001"
+# status = "verified"                   # planned, implemented, verified, not-applicable
+# verify = {{ test = "auth::locks_out_after_five_failures" }}
+
+# Security documentation per SEF role, mapped to files (`path#Heading` for one section).
+# [[documentation.topic]]
+# id = "deployment"
+# files = ["docs/deployment.md#Security settings"]
+
+# The team, its roles and training records.
+# [[team.member]]
+# id = "ana"
+# roles = ["architect", "pdt-leader"]
+# [[team.completion]]
+# member = "ana"
+# course = "threat-modeling"
+# date = 2026-01-11
+
+# Key performance objectives for this release, per SEF KPI: accepted and
+# kept with each run; this version of sef does not evaluate them yet.
+# [kpo]
 
 "#,
         kind = kind.as_str()

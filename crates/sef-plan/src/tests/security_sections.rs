@@ -294,3 +294,26 @@ fn an_oversized_or_binary_security_file_is_refused() {
     let e = Plan::load(dir.path()).unwrap_err().to_string();
     assert!(e.contains("larger than"), "{e}");
 }
+
+#[test]
+fn the_templates_security_plan_examples_parse_when_uncommented() {
+    let t = template("x", sef_model::OfferingKind::Product);
+    let start = t.find("# The security plan").unwrap();
+    let mut out = String::from(&t[..start]);
+    for line in t[start..].lines() {
+        let rest = line.strip_prefix("# ").unwrap_or("");
+        let is_toml = rest.starts_with('[')
+            || rest
+                .split_once(" = ")
+                .is_some_and(|(k, _)| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+        out.push_str(if is_toml { rest } else { line });
+        out.push('\n');
+    }
+    let p = parse(&out).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    assert!(p.security.pti.is_some());
+    assert_eq!(p.security.checklist.as_ref().unwrap().len(), 1);
+    assert_eq!(p.security.requirements.as_ref().unwrap().entries.len(), 1);
+    assert_eq!(p.security.documentation.as_ref().unwrap().len(), 1);
+    assert_eq!(p.security.team.as_ref().unwrap().members.len(), 1);
+    assert_eq!(p.pending_sections, ["kpo"]);
+}
