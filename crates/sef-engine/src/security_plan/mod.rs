@@ -289,6 +289,43 @@ fn to_value<T: Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
+/// `part` of `whole` as a percentage, or null when there is no whole.
+fn percent(part: usize, whole: usize) -> serde_json::Value {
+    if whole == 0 {
+        serde_json::Value::Null
+    } else {
+        #[allow(clippy::cast_precision_loss)]
+        let p = part as f64 * 100.0 / whole as f64;
+        json!((p * 10.0).round() / 10.0)
+    }
+}
+
+/// The inputs of the SEF's documentation KPIs: documentation for security
+/// features (the security-architecture topic), and completed design and
+/// deployment documentation for resilient operation. `null` when the plan
+/// maps no documentation, so a KPI is "not measured", never 0 %.
+fn documentation_kpi_inputs(d: &documentation::Evaluation) -> serde_json::Value {
+    let planned = d
+        .topics
+        .iter()
+        .any(|t| !t.files.is_empty() || t.not_applicable.is_some());
+    let documented = |id: &str| -> serde_json::Value {
+        if !planned {
+            return serde_json::Value::Null;
+        }
+        d.topics
+            .iter()
+            .find(|t| t.id == id)
+            .map_or(serde_json::Value::Null, |t| json!(t.documented))
+    };
+    json!({
+        "security_features_documented": documented("security-architecture"),
+        "design_documented": documented("security-architecture"),
+        "deployment_documented": documented("deployment"),
+        "required_topics_covered_percent": if planned { percent(d.covered, d.required) } else { serde_json::Value::Null },
+    })
+}
+
 /// Turns the evaluation into the five pieces of evidence.
 pub fn to_evidence(
     s: &Status,
@@ -405,6 +442,7 @@ pub fn to_evidence(
             doc_status,
             json!({
                 "evaluation": to_value(&s.documentation),
+                "kpi_inputs": documentation_kpi_inputs(&s.documentation),
                 "warnings": to_value(&s.warnings.documentation),
             }),
         ),
@@ -413,6 +451,11 @@ pub fn to_evidence(
             edu_status,
             json!({
                 "evaluation": to_value(&s.education),
+                "kpi_inputs": {
+                    // null, not 0, when there is no team to measure
+                    "team_awareness_coverage_percent": percent(e.trained, e.total),
+                    "overdue_refreshers": e.overdue.len(),
+                },
                 "warnings": to_value(&s.warnings.education),
             }),
         ),

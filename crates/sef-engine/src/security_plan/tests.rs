@@ -187,4 +187,25 @@ date = 2025-06-01
     assert_eq!(ev[0].payload["tier"], 1);
     assert!(matches!(ev[1].status, EvidenceStatus::Partial { .. }));
     assert!(matches!(ev[4].status, EvidenceStatus::Partial { .. }));
+    // KPI inputs: measured where there is something to measure
+    assert_eq!(ev[3].payload["kpi_inputs"]["deployment_documented"], true);
+    assert_eq!(
+        ev[3].payload["kpi_inputs"]["required_topics_covered_percent"],
+        66.7
+    );
+    assert_eq!(
+        ev[4].payload["kpi_inputs"]["team_awareness_coverage_percent"],
+        0.0
+    );
+}
+
+#[test]
+fn kpi_inputs_are_null_not_zero_without_a_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = Plan::defaults_for(dir.path());
+    let s = evaluate(dir.path(), &plan, None, day("2026-11-28"));
+    let ev = to_evidence(&s, chrono::Utc::now(), chrono::Utc::now());
+    assert!(ev[3].payload["kpi_inputs"]["deployment_documented"].is_null());
+    assert!(ev[3].payload["kpi_inputs"]["required_topics_covered_percent"].is_null());
+    assert!(ev[4].payload["kpi_inputs"]["team_awareness_coverage_percent"].is_null());
 }
