@@ -317,3 +317,30 @@ fn the_templates_security_plan_examples_parse_when_uncommented() {
     assert_eq!(p.security.team.as_ref().unwrap().members.len(), 1);
     assert_eq!(p.pending_sections, ["kpo"]);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Every section file, fed arbitrary TOML-ish text, gives a plan or a
+    /// located error, never a panic.
+    #[test]
+    fn section_files_never_panic(
+        s in "[a-z_\\-\\.\\[\\]=\"' 0-9\n,{}]{0,240}",
+        which in 0usize..5,
+    ) {
+        let section = crate::security::SECTIONS[which];
+        let path = std::path::PathBuf::from(format!("security/{section}.toml"));
+        let ctx = crate::raw::Ctx { path: &path, display: format!("security/{section}.toml"), text: &s };
+        if let Ok(raw) = crate::security::parse_section_file(&ctx, section) {
+            let mut plan = SecurityPlan::default();
+            let _ = crate::security::merge(&ctx, raw, &mut plan, &|_| String::new());
+        }
+    }
+
+    #[test]
+    fn inline_sections_never_panic(
+        s in "\\[(pti|checklist\\.schedule|requirements|documentation|team)\\]\n[a-z_\\-\\.\\[\\]=\"' 0-9\n,{}]{0,200}",
+    ) {
+        let _ = parse(&format!("[offering]\nname = \"x\"\n{s}"));
+    }
+}

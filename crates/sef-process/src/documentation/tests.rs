@@ -124,3 +124,17 @@ fn every_role_needs_some_topic() {
         assert_eq!(topic(t.id), Some(t));
     }
 }
+
+proptest::proptest! {
+    #[test]
+    fn stub_detection_never_panics(s in "\\PC{0,400}", h in "\\PC{0,20}") {
+        let _ = classify(&s, None);
+        let _ = classify(&s, Some(&h));
+    }
+
+    #[test]
+    fn markdown_like_text_never_panics(s in "[#<!\\-> a-zA-Z`~\n]{0,300}") {
+        let _ = prose_words(&s);
+        let _ = classify(&s, Some("a"));
+    }
+}
