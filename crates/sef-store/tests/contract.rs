@@ -90,6 +90,22 @@ fn run(offering: &str, at: i64, findings: Vec<Finding>) -> AssessmentRun {
                 },
                 payload: serde_json::Value::Null,
             },
+            Evidence {
+                id: EvidenceId::generate(),
+                kind: EvidenceKind::Pti,
+                analyzer: "security-plan".into(),
+                tool: ToolInfo {
+                    name: "sef/security-plan".into(),
+                    version: "0.1.0".into(),
+                },
+                started_at: t(at),
+                finished_at: t(at),
+                input_digest: None,
+                status: EvidenceStatus::Missing {
+                    reason: "no [pti] in the plan".into(),
+                },
+                payload: serde_json::json!({"outcome": null, "tier": null}),
+            },
         ],
         findings,
         kpis: vec![KpiValue {
