@@ -2,18 +2,31 @@
 //! gate, and assemble the [`AssessmentRun`]. Persisting and rendering are
 //! the caller's job.
 
+use crate::kpis::KpiContext;
 use crate::{AnalysisContext, Analyzer, ProgressFactory, SEF_VERSION, policy, run_analyzers};
 use sef_model::{AssessmentRun, RunId};
 use sef_plan::{Plan, PlanSource};
 use std::path::Path;
 
 /// Assesses the repository at `root` (absolute) under `plan` with the given
-/// analyzers.
+/// analyzers, with no store context (no peers, history or previous release).
 pub fn assess(
     root: &Path,
     plan: &Plan,
     analyzers: &[Box<dyn Analyzer>],
     progress: &dyn ProgressFactory,
+) -> AssessmentRun {
+    assess_with(root, plan, analyzers, progress, &KpiContext::default())
+}
+
+/// [`assess`], with what the store knows for the KPIs: other offerings'
+/// values, earlier runs of this release, the previous release.
+pub fn assess_with(
+    root: &Path,
+    plan: &Plan,
+    analyzers: &[Box<dyn Analyzer>],
+    progress: &dyn ProgressFactory,
+    kpi_context: &KpiContext,
 ) -> AssessmentRun {
     let started_at = crate::now();
     let ctx = AnalysisContext { root, plan };
@@ -29,6 +42,13 @@ pub fn assess(
         plan_started,
         crate::now(),
     ));
+    let kpis = crate::kpis::compute(
+        &out.evidence,
+        plan_status.pti.tier(),
+        plan.release.phase,
+        started_at,
+        kpi_context,
+    );
     let gate = policy::evaluate(plan.release.phase, &out.evidence);
 
     let mut notes = Vec::new();
@@ -88,7 +108,7 @@ pub fn assess(
         notes,
         evidence: out.evidence,
         findings,
-        kpis: Vec::new(),
+        kpis,
         gate,
         artifacts: out.artifacts,
     }

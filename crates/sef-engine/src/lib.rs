@@ -14,6 +14,7 @@ mod acceptance;
 mod analyzer;
 mod assess;
 pub mod inventory;
+pub mod kpis;
 pub mod policy;
 pub mod repo_facts;
 mod runner;
@@ -23,7 +24,7 @@ pub mod vulnerabilities;
 pub use analyzer::{
     AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, NoProgress, Progress, ProgressFactory,
 };
-pub use assess::assess;
+pub use assess::{assess, assess_with};
 pub use runner::{RunOutput, run_analyzers};
 
 use sef_plan::Plan;

@@ -34,7 +34,7 @@ pub use finding::{
 };
 pub use gate::{CriterionOutcome, CriterionResult, GateDecision, GateOutcome};
 pub use ids::{EvidenceId, FindingId, IdParseError, RunId};
-pub use kpi::{KpiMeasurement, KpiValue};
+pub use kpi::{KpiMeasurement, KpiTrend, KpiValue, KpoResult, KpoStatus, TrendDirection};
 pub use offering::{Offering, OfferingKind, Release};
 pub use phase::{Phase, PhaseParseError};
 pub use run::{AssessmentRun, RunSummary, SeverityCounts};

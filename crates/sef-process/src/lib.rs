@@ -18,6 +18,7 @@ pub mod catalog;
 pub mod checklist;
 pub mod documentation;
 pub mod education;
+pub mod kpi;
 pub mod pti;
 pub mod requirements;
 mod tier;

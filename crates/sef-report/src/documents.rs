@@ -3,7 +3,7 @@
 
 use crate::doc::{Block, Doc, Inline, Inlines, t};
 use crate::summary::{evidence_lines, verdict};
-use crate::text::{acceptance_text, compact, kpi_text, short_counts};
+use crate::text::{acceptance_text, compact, short_counts};
 use sef_model::{
     AssessmentRun, CriterionOutcome, EvidenceStatus, Finding, RunDiff, RunSummary, SeverityCounts,
 };
@@ -38,6 +38,51 @@ fn findings_table(findings: &[Finding]) -> Block {
 
 fn h(level: u8, s: impl Into<String>) -> Block {
     Block::Heading(level, vec![t(s)])
+}
+
+fn kpi_blocks(b: &mut Vec<Block>, kpis: &[sef_model::KpiValue]) {
+    use crate::kpis::{headline, kpo_text, not_measured, trend_text, value_text};
+    b.push(h(2, format!("KPIs ({})", headline(kpis))));
+    if kpis.is_empty() {
+        b.push(Block::Para(vec![t("None: this run has no KPI values.")]));
+        return;
+    }
+    b.push(Block::Table {
+        head: vec!["table", "KPI", "value", "KPO", "trend", "detail"],
+        rows: kpis
+            .iter()
+            .map(|k| {
+                let value = value_text(k);
+                let value = if k.measurement.value().is_some() {
+                    t(value)
+                } else {
+                    Inline::Class("nm", value)
+                };
+                let kpo = match k.kpo.as_ref().map(|o| o.status) {
+                    Some(sef_model::KpoStatus::Met) => Inline::Class("pass", kpo_text(k)),
+                    Some(sef_model::KpoStatus::Missed) => Inline::Class("fail", kpo_text(k)),
+                    _ => t(kpo_text(k)),
+                };
+                vec![
+                    vec![t(&k.table)],
+                    vec![Inline::Code(k.kpi_id.clone()), Inline::Break, t(&k.name)],
+                    vec![value],
+                    vec![kpo],
+                    vec![t(trend_text(k))],
+                    vec![t(k.detail.clone().unwrap_or_default())],
+                ]
+            })
+            .collect(),
+    });
+    let nm = not_measured(kpis);
+    if !nm.is_empty() {
+        b.push(Block::Para(vec![Inline::Strong("Not measured".to_owned())]));
+        b.push(Block::List(
+            nm.into_iter()
+                .map(|(reason, ids)| (vec![t(format!("{reason}: {}", ids.join(", ")))], vec![]))
+                .collect(),
+        ));
+    }
 }
 
 fn plan_blocks(b: &mut Vec<Block>, s: &crate::plan::PlanSection) {
@@ -194,25 +239,7 @@ pub(crate) fn run(run: &AssessmentRun) -> Doc {
         });
     }
 
-    b.push(h(2, "KPIs"));
-    if run.kpis.is_empty() {
-        b.push(Block::Para(vec![Inline::Class(
-            "nm",
-            "Not measured: this version of sef computes no KPIs yet.".to_owned(),
-        )]));
-    } else {
-        b.push(Block::List(
-            run.kpis
-                .iter()
-                .map(|k| {
-                    (
-                        vec![t(format!("{}: {}", k.kpi_id, kpi_text(&k.measurement)))],
-                        vec![],
-                    )
-                })
-                .collect(),
-        ));
-    }
+    kpi_blocks(&mut b, &run.kpis);
 
     let outcome = run.gate.outcome.as_str();
     b.push(Block::Heading(

@@ -12,6 +12,7 @@ mod doc;
 mod documents;
 mod html;
 mod json;
+mod kpis;
 mod markdown;
 mod plan;
 mod summary;

@@ -170,16 +170,7 @@ pub(crate) fn run(run: &AssessmentRun, ctx: &RunContext) -> String {
         }
     }
 
-    let _ = writeln!(o, "\n{}", paint(BOLD, "KPIs"));
-    if run.kpis.is_empty() {
-        let _ = writeln!(
-            o,
-            "  not measured: this version of sef computes no KPIs yet"
-        );
-    }
-    for k in &run.kpis {
-        let _ = writeln!(o, "  {}: {}", k.kpi_id, kpi_text(&k.measurement));
-    }
+    kpi_section(&mut o, &run.kpis);
 
     let _ = writeln!(
         o,
@@ -204,10 +195,47 @@ pub(crate) fn run(run: &AssessmentRun, ctx: &RunContext) -> String {
     o
 }
 
-pub(crate) fn kpi_text(m: &sef_model::KpiMeasurement) -> String {
-    match m {
-        sef_model::KpiMeasurement::Measured { value, unit } => format!("{value} {unit}"),
-        sef_model::KpiMeasurement::NotMeasured { reason } => format!("not measured ({reason})"),
+fn kpi_section(o: &mut String, kpis: &[sef_model::KpiValue]) {
+    use crate::kpis::{headline, kpo_text, not_measured, short_id, trend_text, value_text};
+    let _ = writeln!(o, "\n{} ({})", paint(BOLD, "KPIs"), headline(kpis));
+    if kpis.is_empty() {
+        let _ = writeln!(o, "  none: this run has no KPI values");
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "  {}",
+        paint(
+            DIM,
+            &format!(
+                "{:<28} {:<38} {:>12}  {:<22} {}",
+                "table", "KPI", "value", "KPO", "trend"
+            )
+        )
+    );
+    for k in kpis {
+        let value = value_text(k);
+        let value = if k.measurement.value().is_some() {
+            value
+        } else {
+            paint(DIM, &value)
+        };
+        let _ = writeln!(
+            o,
+            "  {:<28} {:<38} {:>12}  {:<22} {}",
+            k.table,
+            short_id(k),
+            value,
+            kpo_text(k),
+            trend_text(k)
+        );
+    }
+    let nm = not_measured(kpis);
+    if !nm.is_empty() {
+        let _ = writeln!(o, "  not measured:");
+        for (reason, ids) in nm {
+            let _ = writeln!(o, "    • {reason} — {}", ids.join(", "));
+        }
     }
 }
 

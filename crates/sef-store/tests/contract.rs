@@ -108,12 +108,41 @@ fn run(offering: &str, at: i64, findings: Vec<Finding>) -> AssessmentRun {
             },
         ],
         findings,
-        kpis: vec![KpiValue {
-            kpi_id: "integrity.code-review".into(),
-            measurement: KpiMeasurement::NotMeasured {
-                reason: "no git history".into(),
+        kpis: vec![
+            KpiValue {
+                kpi_id: "integrity.code-review".into(),
+                name: "Amount of developed components included in code review".into(),
+                table: "integrity".into(),
+                direction: "increasing".into(),
+                measurement: KpiMeasurement::NotMeasured {
+                    reason: "no git history".into(),
+                },
+                detail: None,
+                kpo: Some(sef_model::KpoResult {
+                    target: ">= 80 percent".into(),
+                    source: "plan".into(),
+                    status: sef_model::KpoStatus::NotMeasured,
+                }),
+                trend: None,
             },
-        }],
+            KpiValue {
+                kpi_id: "integrity.known-vulnerability-testing".into(),
+                name: "Amount of offering tested for known vulnerabilities".into(),
+                table: "integrity".into(),
+                direction: "increasing".into(),
+                measurement: KpiMeasurement::Measured {
+                    value: 87.5,
+                    unit: "percent".into(),
+                },
+                detail: Some("7 of 8".into()),
+                kpo: None,
+                trend: Some(sef_model::KpiTrend {
+                    previous_release: "1.0".into(),
+                    previous_value: Some(50.0),
+                    direction: sef_model::TrendDirection::Improved,
+                }),
+            },
+        ],
         gate: GateDecision::from_criteria(
             Phase::Qualify,
             false,

@@ -1,0 +1,95 @@
+//! KPIs of one run: the process crate's pure KPI functions applied to the
+//! run's evidence, with the context only the store knows (other offerings'
+//! latest values, earlier runs of this release, the previous release) passed
+//! in by the caller. No I/O here.
+
+use sef_model::{Evidence, KpiMeasurement, KpiTrend, KpiValue, Phase};
+use sef_process::Tier;
+use sef_process::kpi::{self, Outcome, PastRun, Peer};
+
+/// The previous release of the same offering, as stored.
+#[derive(Debug, Clone, Default)]
+pub struct PreviousRelease {
+    /// Its version.
+    pub version: String,
+    /// The KPI values of its latest run.
+    pub kpis: Vec<KpiValue>,
+}
+
+/// What the store knows that a run's KPIs need.
+#[derive(Debug, Clone, Default)]
+pub struct KpiContext {
+    /// Other offerings' latest measured KPIs.
+    pub peers: Vec<Peer>,
+    /// Earlier runs of this release.
+    pub history: Vec<PastRun>,
+    /// The previous release, for trends.
+    pub previous: Option<PreviousRelease>,
+}
+
+/// Measures every KPI of the run and compares it with the previous release.
+pub fn compute(
+    evidence: &[Evidence],
+    tier: Option<Tier>,
+    phase: Phase,
+    at: chrono::DateTime<chrono::Utc>,
+    ctx: &KpiContext,
+) -> Vec<KpiValue> {
+    let inputs = kpi::Inputs {
+        evidence,
+        tier,
+        phase,
+        at,
+        peers: &ctx.peers,
+        history: &ctx.history,
+    };
+    kpi::KPIS
+        .iter()
+        .map(|def| {
+            let outcome = (def.measure)(&inputs);
+            let (measurement, detail) = match outcome {
+                Outcome::Measured { value, detail } => (
+                    KpiMeasurement::Measured {
+                        value,
+                        unit: def.unit.as_str().to_owned(),
+                    },
+                    detail,
+                ),
+                Outcome::NotMeasured { reason } => (KpiMeasurement::NotMeasured { reason }, None),
+            };
+            let trend = ctx.previous.as_ref().map(|prev| {
+                let previous_value = prev
+                    .kpis
+                    .iter()
+                    .find(|k| k.kpi_id == def.id)
+                    .and_then(|k| k.measurement.value());
+                KpiTrend {
+                    previous_release: prev.version.clone(),
+                    previous_value,
+                    direction: kpi::trend(def.direction, previous_value, measurement.value()),
+                }
+            });
+            KpiValue {
+                kpi_id: def.id.to_owned(),
+                name: def.name.to_owned(),
+                table: def.table.as_str().to_owned(),
+                direction: def.direction.as_str().to_owned(),
+                measurement,
+                detail,
+                kpo: None,
+                trend,
+            }
+        })
+        .collect()
+}
+
+/// The peers' view of a run: its measured KPI values.
+pub fn peer_of(offering: &str, kpis: &[KpiValue]) -> Peer {
+    Peer {
+        offering: offering.to_owned(),
+        values: kpis
+            .iter()
+            .filter_map(|k| k.measurement.value().map(|v| (k.kpi_id.clone(), v)))
+            .collect(),
+    }
+}

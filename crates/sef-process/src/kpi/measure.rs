@@ -1,0 +1,406 @@
+//! One pure function per KPI: evidence in, value (or the reason there is
+//! none) out. Payload shapes are those documented in `docs/evidence.md`.
+
+use super::{Inputs, Outcome};
+use crate::Tier;
+use sef_model::{Evidence, EvidenceStatus, Phase};
+use serde::Serialize;
+use serde_json::Value;
+
+/// A secure-engineering practice the SEF expects, and the evidence that
+/// shows it was followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Practice {
+    /// The evidence kind that shows it.
+    pub evidence: &'static str,
+    /// What the practice is.
+    pub name: &'static str,
+    /// The lowest PTI tier that requires it.
+    pub min_tier: Tier,
+}
+
+const fn p(evidence: &'static str, name: &'static str, tier: u8) -> Practice {
+    Practice {
+        evidence,
+        name,
+        min_tier: match Tier::new(tier) {
+            Some(t) => t,
+            None => Tier::CRITICAL,
+        },
+    }
+}
+
+/// The practices, by the tier from which they are required. Some are shown
+/// by evidence that later sef analyzers produce; until then they count as
+/// practices without evidence.
+pub const PRACTICES: [Practice; 15] = [
+    p(
+        "repository-facts",
+        "repository hygiene: security policy, code owners, CI",
+        1,
+    ),
+    p("inventory", "component inventory (SBOM)", 1),
+    p(
+        "known-vulnerabilities",
+        "components tested for known vulnerabilities",
+        1,
+    ),
+    p("pti", "Predictive Threat Index", 1),
+    p("planning-checklist", "planning checklist answered", 1),
+    p(
+        "security-requirements",
+        "security requirements selected and traced",
+        1,
+    ),
+    p("security-documentation", "security documentation plan", 1),
+    p("education", "team security education", 2),
+    p("secrets", "hard-coded secret detection", 2),
+    p("static-analysis", "static analysis", 2),
+    p(
+        "security-tests",
+        "security test cases executed and passed",
+        2,
+    ),
+    p("code-review", "code review coverage", 3),
+    p("threat-model", "threat model", 3),
+    p("signatures", "signed code and distribution packages", 3),
+    p("penetration-test", "penetration testing", 4),
+];
+
+/// The practices a tier requires.
+pub fn practices_for(tier: Tier) -> impl Iterator<Item = &'static Practice> {
+    PRACTICES.iter().filter(move |p| tier >= p.min_tier)
+}
+
+fn find<'a>(i: &'a Inputs<'_>, kind: &str) -> Option<&'a Evidence> {
+    i.evidence.iter().find(|e| e.kind.as_str() == kind)
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn pct(part: u64, whole: u64) -> f64 {
+    round1(part as f64 * 100.0 / whole as f64)
+}
+
+fn measured(value: f64, detail: impl Into<String>) -> Outcome {
+    Outcome::Measured {
+        value,
+        detail: Some(detail.into()),
+    }
+}
+
+/// The evidence of `kind`, usable for a measurement: present and neither
+/// failed nor missing.
+fn usable<'a>(i: &'a Inputs<'_>, kind: &str, what: &str) -> Result<&'a Evidence, Outcome> {
+    match find(i, kind) {
+        None => Err(Outcome::nm(format!(
+            "no {kind} evidence in this run: {what}"
+        ))),
+        Some(e) => match &e.status {
+            EvidenceStatus::Failed { reason } => {
+                Err(Outcome::nm(format!("the {kind} evidence failed: {reason}")))
+            }
+            EvidenceStatus::Missing { reason } => Err(Outcome::nm(format!(
+                "the {kind} evidence is missing: {reason}"
+            ))),
+            _ => Ok(e),
+        },
+    }
+}
+
+pub(super) fn practices(i: &Inputs<'_>) -> Outcome {
+    let tier = i.tier.unwrap_or(Tier::CRITICAL);
+    let required: Vec<&Practice> = practices_for(tier).collect();
+    let mut followed = Vec::new();
+    let mut partial = Vec::new();
+    let mut without = Vec::new();
+    for p in &required {
+        match find(i, p.evidence).map(|e| &e.status) {
+            Some(EvidenceStatus::Complete) => followed.push(p.evidence),
+            Some(EvidenceStatus::Partial { .. }) => partial.push(p.evidence),
+            _ => without.push(p.evidence),
+        }
+    }
+    let mut detail = format!(
+        "{} of {} practices of tier {}{} with complete evidence",
+        followed.len(),
+        required.len(),
+        tier.number(),
+        if i.tier.is_none() {
+            " (no PTI: tier 4 assumed)"
+        } else {
+            ""
+        }
+    );
+    if !partial.is_empty() {
+        detail.push_str(&format!("; partial: {}", partial.join(", ")));
+    }
+    if !without.is_empty() {
+        detail.push_str(&format!("; without evidence: {}", without.join(", ")));
+    }
+    measured(pct(followed.len() as u64, required.len() as u64), detail)
+}
+
+fn vs_peers(i: &Inputs<'_>, prefix: &str, own: &[Outcome], what: &str) -> Outcome {
+    let own: Vec<f64> = own.iter().filter_map(Outcome::value).collect();
+    if own.is_empty() {
+        return Outcome::nm(format!(
+            "no {what} KPI of this offering is measured, so there is nothing to compare"
+        ));
+    }
+    let peer_means: Vec<f64> = i
+        .peers
+        .iter()
+        .filter_map(|p| {
+            let v: Vec<f64> = p
+                .values
+                .iter()
+                .filter(|(id, _)| id.starts_with(prefix))
+                .map(|(_, v)| *v)
+                .collect();
+            (!v.is_empty()).then(|| mean(&v))
+        })
+        .collect();
+    if peer_means.is_empty() {
+        return Outcome::nm(format!(
+            "no other offering in the store has measured {what} KPIs"
+        ));
+    }
+    let mine = mean(&own);
+    let theirs = mean(&peer_means);
+    let (value, word) = if mine > theirs + 5.0 {
+        (1.0, "higher")
+    } else if mine < theirs - 5.0 {
+        (-1.0, "lower")
+    } else {
+        (0.0, "consistent")
+    };
+    measured(
+        value,
+        format!(
+            "{word}: {:.1} % here against {:.1} % across {} other offering(s) (within 5 points counts as consistent)",
+            mine,
+            theirs,
+            peer_means.len()
+        ),
+    )
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+pub(super) fn integrity_vs_peers(i: &Inputs<'_>) -> Outcome {
+    let own: Vec<Outcome> = super::KPIS
+        .iter()
+        .filter(|k| k.table == super::Table::Integrity)
+        .map(|k| (k.measure)(i))
+        .collect();
+    vs_peers(i, "integrity.", &own, "integrity")
+}
+
+pub(super) fn resilience_vs_peers(i: &Inputs<'_>) -> Outcome {
+    let own: Vec<Outcome> = super::KPIS
+        .iter()
+        .filter(|k| k.table == super::Table::Resilience)
+        .map(|k| (k.measure)(i))
+        .collect();
+    vs_peers(i, "resilience.", &own, "resilience")
+}
+
+pub(super) fn platform_features(_: &Inputs<'_>) -> Outcome {
+    Outcome::nm(
+        "no record of the platform's security features in use: sef does not gather this evidence yet",
+    )
+}
+
+pub(super) fn developed_code_review(_: &Inputs<'_>) -> Outcome {
+    Outcome::nm("no code-review evidence: sef does not mine the git history for reviews yet")
+}
+
+pub(super) fn external_code_review(_: &Inputs<'_>) -> Outcome {
+    Outcome::nm(
+        "no code-review evidence for external (vendored) components: sef does not mine the git history for reviews yet",
+    )
+}
+
+pub(super) fn signed(_: &Inputs<'_>) -> Outcome {
+    Outcome::nm(
+        "no signature evidence: sef does not verify signed commits or release artefacts yet",
+    )
+}
+
+pub(super) fn penetration_testing(_: &Inputs<'_>) -> Outcome {
+    Outcome::nm("no penetration-test evidence: sef does not record resilience testing yet")
+}
+
+pub(super) fn no_incident_records(_: &Inputs<'_>) -> Outcome {
+    Outcome::nm("no post-availability security problem records: sef does not track incidents yet")
+}
+
+pub(super) fn known_vulnerability_testing(i: &Inputs<'_>) -> Outcome {
+    let e = match usable(
+        i,
+        "known-vulnerabilities",
+        "the vulnerabilities analyzer is disabled",
+    ) {
+        Ok(e) => e,
+        Err(o) => return o,
+    };
+    let input = &e.payload["kpi_input"];
+    let (Some(tested), Some(total)) = (input["tested"].as_u64(), input["total"].as_u64()) else {
+        return Outcome::nm("the known-vulnerabilities evidence has no kpi_input");
+    };
+    if total == 0 {
+        return Outcome::nm("the offering has no third-party component to test");
+    }
+    measured(
+        pct(tested.min(total), total),
+        format!("{tested} of {total} third-party components tested"),
+    )
+}
+
+fn documentation<'a>(i: &'a Inputs<'_>) -> Result<&'a Value, Outcome> {
+    usable(
+        i,
+        "security-documentation",
+        "the security plan was not evaluated",
+    )
+    .map(|e| &e.payload)
+}
+
+pub(super) fn security_feature_documentation(i: &Inputs<'_>) -> Outcome {
+    let p = match documentation(i) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let ev = &p["evaluation"];
+    match p["kpi_inputs"]["required_topics_covered_percent"].as_f64() {
+        Some(v) => measured(
+            v,
+            format!(
+                "{} of {} required security documentation topics documented",
+                ev["covered"].as_u64().unwrap_or(0),
+                ev["required"].as_u64().unwrap_or(0)
+            ),
+        ),
+        None => Outcome::nm("the documentation plan maps no topic"),
+    }
+}
+
+fn topics_share(i: &Inputs<'_>, ids: &[&str], what: &str) -> Outcome {
+    let p = match documentation(i) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let topics = p["evaluation"]["topics"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
+    let required: Vec<&Value> = topics
+        .iter()
+        .filter(|t| ids.contains(&t["id"].as_str().unwrap_or("")) && t["required"] == true)
+        .collect();
+    if required.is_empty() {
+        return Outcome::nm(format!("the tier requires no {what} topic"));
+    }
+    let covered: Vec<&str> = required
+        .iter()
+        .filter(|t| t["documented"] == true || !t["not_applicable"].is_null())
+        .filter_map(|t| t["id"].as_str())
+        .collect();
+    measured(
+        pct(covered.len() as u64, required.len() as u64),
+        format!(
+            "{} of {} {what} topics documented{}",
+            covered.len(),
+            required.len(),
+            if covered.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", covered.join(", "))
+            }
+        ),
+    )
+}
+
+pub(super) fn design_documentation(i: &Inputs<'_>) -> Outcome {
+    topics_share(
+        i,
+        &[
+            "security-architecture",
+            "integration",
+            "environment-settings",
+        ],
+        "design",
+    )
+}
+
+pub(super) fn deployment_documentation(i: &Inputs<'_>) -> Outcome {
+    topics_share(i, &["deployment", "operations", "management"], "deployment")
+}
+
+pub(super) fn assurance_review(i: &Inputs<'_>) -> Outcome {
+    let e = match usable(
+        i,
+        "security-requirements",
+        "the security plan was not evaluated",
+    ) {
+        Ok(e) => e,
+        Err(o) => return o,
+    };
+    let t = &e.payload["evaluation"]["total"];
+    let total = t["total"].as_u64().unwrap_or(0);
+    let na = t["not_applicable"].as_u64().unwrap_or(0);
+    let verified = t["verified"].as_u64().unwrap_or(0);
+    let applicable = total.saturating_sub(na);
+    if applicable == 0 {
+        return Outcome::nm("no applicable security requirement is selected");
+    }
+    measured(
+        pct(verified, applicable),
+        format!(
+            "{verified} of {applicable} applicable security requirements verified by passing tests or other evidence"
+        ),
+    )
+}
+
+pub(super) fn cve_review_interval(i: &Inputs<'_>) -> Outcome {
+    if i.phase != Phase::Lifecycle {
+        return Outcome::nm(format!(
+            "the release is in the {} phase; post-availability reviews are counted in the lifecycle phase",
+            i.phase
+        ));
+    }
+    let mut times: Vec<chrono::DateTime<chrono::Utc>> = i
+        .history
+        .iter()
+        .filter(|r| r.phase == Phase::Lifecycle && r.vulnerabilities_complete)
+        .map(|r| r.at)
+        .collect();
+    if find(i, "known-vulnerabilities").is_some_and(|e| e.status == EvidenceStatus::Complete) {
+        times.push(i.at);
+    }
+    times.sort();
+    times.dedup();
+    if times.len() < 2 {
+        return Outcome::nm(
+            "fewer than two complete known-vulnerability reviews of this release in the lifecycle phase",
+        );
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let gaps: Vec<f64> = times
+        .windows(2)
+        .map(|w| (w[1] - w[0]).num_seconds() as f64 / 86_400.0)
+        .collect();
+    measured(
+        round1(mean(&gaps)),
+        format!(
+            "mean of {} interval(s) between complete vulnerability reviews",
+            gaps.len()
+        ),
+    )
+}

@@ -1,0 +1,406 @@
+//! Every KPI function, on its measured and its not-measured paths.
+
+use super::*;
+use chrono::{Duration, TimeZone, Utc};
+use sef_model::{EvidenceId, EvidenceKind, EvidenceStatus, Phase, ToolInfo};
+use serde_json::json;
+
+fn ev(kind: EvidenceKind, status: EvidenceStatus, payload: serde_json::Value) -> Evidence {
+    let t = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
+    Evidence {
+        id: EvidenceId::generate(),
+        kind,
+        analyzer: "x".into(),
+        tool: ToolInfo {
+            name: "t".into(),
+            version: "1".into(),
+        },
+        started_at: t,
+        finished_at: t,
+        input_digest: None,
+        status,
+        payload,
+    }
+}
+
+fn at() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 28, 0, 0, 0).unwrap()
+}
+
+fn inputs<'a>(evidence: &'a [Evidence], peers: &'a [Peer], history: &'a [PastRun]) -> Inputs<'a> {
+    Inputs {
+        evidence,
+        tier: Some(Tier::LOW),
+        phase: Phase::Develop,
+        at: at(),
+        peers,
+        history,
+    }
+}
+
+fn measure(id: &str, i: &Inputs<'_>) -> Outcome {
+    (get(id).unwrap().measure)(i)
+}
+
+fn missing() -> EvidenceStatus {
+    EvidenceStatus::Missing {
+        reason: "no [x]".into(),
+    }
+}
+
+fn docs(topics: serde_json::Value, percent: serde_json::Value) -> Evidence {
+    ev(
+        EvidenceKind::SecurityDocumentation,
+        EvidenceStatus::Partial { reason: "r".into() },
+        json!({"evaluation": {"topics": topics, "covered": 1, "required": 3},
+               "kpi_inputs": {"required_topics_covered_percent": percent}}),
+    )
+}
+
+#[test]
+fn definitions_are_unique_and_cover_all_five_tables() {
+    for (n, k) in KPIS.iter().enumerate() {
+        assert!(KPIS[n + 1..].iter().all(|o| o.id != k.id), "{}", k.id);
+        assert!(k.id.starts_with(match k.table {
+            Table::Quality => "quality.",
+            Table::Integrity => "integrity.",
+            Table::Resilience => "resilience.",
+            Table::PostReleaseQuality => "post-release.",
+            Table::PostReleaseServiceability => "serviceability.",
+        }));
+        assert!(!k.needs.is_empty());
+    }
+    for t in Table::ALL {
+        assert!(KPIS.iter().any(|k| k.table == *t), "{t}");
+    }
+    assert_eq!(
+        KPIS.iter().filter(|k| k.table == Table::Integrity).count(),
+        6
+    );
+    assert_eq!(
+        KPIS.iter().filter(|k| k.table == Table::Resilience).count(),
+        3
+    );
+}
+
+#[test]
+fn nothing_at_all_is_not_measured_everywhere_but_practices() {
+    let i = inputs(&[], &[], &[]);
+    for m in measure_all(&i) {
+        match m.id {
+            // a share of practices with evidence: none of them, measured
+            "quality.secure-engineering-practices" => assert_eq!(m.outcome.value(), Some(0.0)),
+            _ => assert!(
+                m.outcome.value().is_none(),
+                "{} measured from nothing",
+                m.id
+            ),
+        }
+    }
+}
+
+#[test]
+fn practices_count_complete_evidence_of_the_tiers_practices() {
+    let e = vec![
+        ev(EvidenceKind::Inventory, EvidenceStatus::Complete, json!({})),
+        ev(EvidenceKind::Pti, EvidenceStatus::Complete, json!({})),
+        ev(
+            EvidenceKind::KnownVulnerabilities,
+            EvidenceStatus::Partial {
+                reason: "old".into(),
+            },
+            json!({}),
+        ),
+    ];
+    let i = inputs(&e, &[], &[]);
+    let o = measure("quality.secure-engineering-practices", &i);
+    // tier 1 requires 7 practices; 2 complete
+    assert_eq!(o.value(), Some(28.6));
+    let Outcome::Measured {
+        detail: Some(d), ..
+    } = o
+    else {
+        panic!()
+    };
+    assert!(d.contains("2 of 7 practices of tier 1"), "{d}");
+    assert!(d.contains("partial: known-vulnerabilities"), "{d}");
+    assert!(d.contains("without evidence: repository-facts"), "{d}");
+    let mut i = inputs(&e, &[], &[]);
+    i.tier = None;
+    let Outcome::Measured {
+        detail: Some(d), ..
+    } = measure("quality.secure-engineering-practices", &i)
+    else {
+        panic!()
+    };
+    assert!(
+        d.contains("of 15 practices of tier 4 (no PTI: tier 4 assumed)"),
+        "{d}"
+    );
+}
+
+#[test]
+fn known_vulnerability_testing() {
+    let kv = |status, tested, total| {
+        vec![ev(
+            EvidenceKind::KnownVulnerabilities,
+            status,
+            json!({"kpi_input": {"tested": tested, "total": total}}),
+        )]
+    };
+    let e = kv(EvidenceStatus::Complete, 3, 4);
+    assert_eq!(
+        measure(
+            "integrity.known-vulnerability-testing",
+            &inputs(&e, &[], &[])
+        )
+        .value(),
+        Some(75.0)
+    );
+    let e = kv(EvidenceStatus::Complete, 0, 0);
+    assert!(matches!(
+        measure("integrity.known-vulnerability-testing", &inputs(&e, &[], &[])),
+        Outcome::NotMeasured { reason } if reason.contains("no third-party component")
+    ));
+    let e = kv(
+        EvidenceStatus::Failed {
+            reason: "no database".into(),
+        },
+        0,
+        10,
+    );
+    assert!(matches!(
+        measure("integrity.known-vulnerability-testing", &inputs(&e, &[], &[])),
+        Outcome::NotMeasured { reason } if reason.contains("failed: no database")
+    ));
+    assert!(
+        measure(
+            "integrity.known-vulnerability-testing",
+            &inputs(&[], &[], &[])
+        )
+        .value()
+        .is_none()
+    );
+}
+
+#[test]
+fn documentation_kpis() {
+    let topics = json!([
+        {"id": "security-architecture", "required": true, "documented": true, "not_applicable": null},
+        {"id": "integration", "required": true, "documented": false, "not_applicable": null},
+        {"id": "environment-settings", "required": false, "documented": false, "not_applicable": null},
+        {"id": "deployment", "required": true, "documented": false, "not_applicable": "n/a"},
+        {"id": "operations", "required": true, "documented": false, "not_applicable": null},
+    ]);
+    let e = vec![docs(topics, json!(33.3))];
+    let i = inputs(&e, &[], &[]);
+    assert_eq!(
+        measure("integrity.security-feature-documentation", &i).value(),
+        Some(33.3)
+    );
+    assert_eq!(
+        measure("resilience.design-documentation", &i).value(),
+        Some(50.0)
+    );
+    assert_eq!(
+        measure("resilience.deployment-documentation", &i).value(),
+        Some(50.0)
+    );
+    // no mapped topics: not measured, not 0
+    let e = vec![docs(json!([]), serde_json::Value::Null)];
+    let i = inputs(&e, &[], &[]);
+    assert!(
+        measure("integrity.security-feature-documentation", &i)
+            .value()
+            .is_none()
+    );
+    assert!(
+        measure("resilience.design-documentation", &i)
+            .value()
+            .is_none()
+    );
+    let e = vec![ev(
+        EvidenceKind::SecurityDocumentation,
+        missing(),
+        json!({}),
+    )];
+    let i = inputs(&e, &[], &[]);
+    assert!(matches!(
+        measure("resilience.deployment-documentation", &i),
+        Outcome::NotMeasured { reason } if reason.contains("missing: no [x]")
+    ));
+}
+
+#[test]
+fn assurance_review_is_the_verified_share_of_applicable_requirements() {
+    let req = |total, na, verified, status| {
+        vec![ev(
+            EvidenceKind::SecurityRequirements,
+            status,
+            json!({"evaluation": {"total": {"total": total, "not_applicable": na, "verified": verified}}}),
+        )]
+    };
+    let e = req(10, 2, 2, EvidenceStatus::Complete);
+    assert_eq!(
+        measure(
+            "integrity.assurance-review-documentation",
+            &inputs(&e, &[], &[])
+        )
+        .value(),
+        Some(25.0)
+    );
+    let e = req(3, 3, 0, EvidenceStatus::Complete);
+    assert!(
+        measure(
+            "integrity.assurance-review-documentation",
+            &inputs(&e, &[], &[])
+        )
+        .value()
+        .is_none()
+    );
+    let e = req(10, 0, 0, missing());
+    assert!(
+        measure(
+            "integrity.assurance-review-documentation",
+            &inputs(&e, &[], &[])
+        )
+        .value()
+        .is_none()
+    );
+}
+
+#[test]
+fn comparisons_with_peers() {
+    let e = vec![ev(
+        EvidenceKind::KnownVulnerabilities,
+        EvidenceStatus::Complete,
+        json!({"kpi_input": {"tested": 9, "total": 10}}),
+    )];
+    let peer = |v: f64| Peer {
+        offering: "other".into(),
+        values: vec![("integrity.known-vulnerability-testing".into(), v)],
+    };
+    let cmp = |peers: &[Peer]| measure("quality.integrity-vs-peers", &inputs(&e, peers, &[]));
+    assert!(
+        matches!(cmp(&[]), Outcome::NotMeasured { reason } if reason.contains("no other offering"))
+    );
+    assert_eq!(cmp(&[peer(50.0)]).value(), Some(1.0));
+    assert_eq!(cmp(&[peer(88.0), peer(92.0)]).value(), Some(0.0));
+    assert_eq!(cmp(&[peer(100.0)]).value(), Some(-1.0));
+    // peers with only resilience values do not count for integrity
+    let r = Peer {
+        offering: "r".into(),
+        values: vec![("resilience.design-documentation".into(), 10.0)],
+    };
+    assert!(cmp(&[r]).value().is_none());
+    // nothing of our own measured: not measured
+    assert!(
+        measure(
+            "quality.resilience-vs-peers",
+            &inputs(&e, &[peer(1.0)], &[])
+        )
+        .value()
+        .is_none()
+    );
+}
+
+#[test]
+fn cve_review_interval_counts_lifecycle_reviews() {
+    let e = vec![ev(
+        EvidenceKind::KnownVulnerabilities,
+        EvidenceStatus::Complete,
+        json!({}),
+    )];
+    let past = |days: i64, phase, ok| PastRun {
+        at: at() - Duration::days(days),
+        phase,
+        vulnerabilities_complete: ok,
+    };
+    let history = vec![
+        past(20, Phase::Lifecycle, true),
+        past(10, Phase::Lifecycle, true),
+        past(5, Phase::Lifecycle, false),
+        past(40, Phase::Launch, true),
+    ];
+    let mut i = inputs(&e, &[], &history);
+    assert!(matches!(
+        measure("post-release.cve-review-interval", &i),
+        Outcome::NotMeasured { reason } if reason.contains("develop phase")
+    ));
+    i.phase = Phase::Lifecycle;
+    assert_eq!(
+        measure("post-release.cve-review-interval", &i).value(),
+        Some(10.0)
+    );
+    let one = vec![past(3, Phase::Lifecycle, false)];
+    let i = Inputs {
+        phase: Phase::Lifecycle,
+        ..inputs(&e, &[], &one)
+    };
+    assert!(
+        measure("post-release.cve-review-interval", &i)
+            .value()
+            .is_none()
+    );
+}
+
+#[test]
+fn not_yet_gathered_evidence_is_not_measured_with_a_reason() {
+    let i = inputs(&[], &[], &[]);
+    for id in [
+        "quality.platform-security-features",
+        "integrity.developed-code-review",
+        "integrity.external-code-review",
+        "integrity.signed-code-and-packages",
+        "resilience.penetration-testing",
+        "post-release.time-to-resolution",
+        "post-release.fixes-code-reviewed",
+        "post-release.fixes-vulnerability-tested",
+        "serviceability.security-problems-reported",
+        "serviceability.cves-published",
+    ] {
+        match measure(id, &i) {
+            Outcome::NotMeasured { reason } => {
+                assert!(reason.contains("sef does not"), "{id}: {reason}")
+            }
+            Outcome::Measured { .. } => panic!("{id} measured without evidence"),
+        }
+    }
+}
+
+#[test]
+fn practices_grow_with_the_tier() {
+    let mut last = 0;
+    for t in Tier::ALL {
+        let n = practices_for(t).count();
+        assert!(n > last);
+        last = n;
+    }
+    assert_eq!(last, PRACTICES.len());
+}
+
+#[test]
+fn trends_follow_the_kpis_direction() {
+    use sef_model::TrendDirection as T;
+    assert_eq!(
+        trend(Direction::Increasing, Some(50.0), Some(60.0)),
+        T::Improved
+    );
+    assert_eq!(
+        trend(Direction::Increasing, Some(60.0), Some(50.0)),
+        T::Regressed
+    );
+    assert_eq!(
+        trend(Direction::Decreasing, Some(60.0), Some(50.0)),
+        T::Improved
+    );
+    assert_eq!(trend(Direction::Decreasing, Some(5.0), Some(5.02)), T::Held);
+    assert_eq!(
+        trend(Direction::Increasing, None, Some(5.0)),
+        T::NotComparable
+    );
+    assert_eq!(
+        trend(Direction::Increasing, Some(5.0), None),
+        T::NotComparable
+    );
+}
