@@ -32,6 +32,29 @@ pub struct RunFilter {
     pub limit: Option<u32>,
 }
 
+/// One earlier run of a release, as the KPIs need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastRunRow {
+    /// When it ran.
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    /// The release's phase then.
+    pub phase: sef_model::Phase,
+    /// The state of its known-vulnerabilities evidence (`complete`, …), if any.
+    pub vulnerabilities_status: Option<String>,
+}
+
+/// What the store knows that a run's KPIs need.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KpiHistory {
+    /// Every other offering with its latest run's KPI values.
+    pub peers: Vec<(String, Vec<sef_model::KpiValue>)>,
+    /// The runs of this release so far, oldest first.
+    pub runs: Vec<PastRunRow>,
+    /// The previous release (the latest run of another release of this
+    /// offering): its version and KPI values.
+    pub previous: Option<(String, Vec<sef_model::KpiValue>)>,
+}
+
 /// Persistence of assessment runs. Implemented by every backend; one
 /// contract-test suite (`tests/contract.rs`) runs against each.
 #[allow(async_fn_in_trait)]
@@ -46,6 +69,9 @@ pub trait RunRepository {
     async fn find_run_ids(&self, prefix: &str) -> Result<Vec<RunId>, StoreError>;
     /// The newest run of an offering before the given run, if any.
     async fn previous_run(&self, run: &AssessmentRun) -> Result<Option<RunId>, StoreError>;
+    /// Other offerings' latest KPIs, this release's earlier runs and the
+    /// previous release's KPIs, for the KPI comparisons and trends.
+    async fn kpi_history(&self, offering: &str, release: &str) -> Result<KpiHistory, StoreError>;
 }
 
 #[derive(Debug, Clone)]
@@ -166,6 +192,13 @@ impl RunRepository for Store {
         match &self.backend {
             Backend::Sqlite(p) => queries::sqlite::previous_run(p, run).await,
             Backend::Postgres(p) => queries::postgres::previous_run(p, run).await,
+        }
+    }
+
+    async fn kpi_history(&self, offering: &str, release: &str) -> Result<KpiHistory, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(p) => queries::sqlite::kpi_history(p, offering, release).await,
+            Backend::Postgres(p) => queries::postgres::kpi_history(p, offering, release).await,
         }
     }
 }

@@ -282,6 +282,59 @@ macro_rules! backend {
                 }))
             }
 
+            pub(crate) async fn kpi_history(pool: &Pool, offering: &str, release: &str) -> Result<crate::KpiHistory, StoreError> {
+                // other offerings: the KPIs of each one's latest run
+                let rows = sqlx::query(
+                    "SELECT r.offering, r.header FROM runs r WHERE r.offering <> $1 AND r.id = \
+                     (SELECT r2.id FROM runs r2 WHERE r2.offering = r.offering ORDER BY r2.started_at DESC, r2.id DESC LIMIT 1) \
+                     ORDER BY r.offering",
+                )
+                .bind(offering)
+                .fetch_all(pool)
+                .await?;
+                let mut peers = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    let Json(h): Json<RunHeader> = r.try_get("header")?;
+                    peers.push((r.try_get::<String, _>("offering")?, h.kpis));
+                }
+                // earlier runs of this release, with their vulnerability evidence state
+                let rows = sqlx::query(
+                    "SELECT r.started_at, r.phase, e.status FROM runs r \
+                     LEFT JOIN evidence e ON e.run_id = r.id AND e.kind = 'known-vulnerabilities' \
+                     WHERE r.offering = $1 AND r.release_version = $2 ORDER BY r.started_at",
+                )
+                .bind(offering)
+                .bind(release)
+                .fetch_all(pool)
+                .await?;
+                let mut runs = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    let phase: String = r.try_get("phase")?;
+                    runs.push(crate::PastRunRow {
+                        started_at: r.try_get("started_at")?,
+                        phase: decode("phase", Phase::parse(&phase), &phase)?,
+                        vulnerabilities_status: r.try_get("status")?,
+                    });
+                }
+                // the previous release: the latest run of another release of this offering
+                let row = sqlx::query(
+                    "SELECT release_version, header FROM runs WHERE offering = $1 AND release_version <> $2 \
+                     ORDER BY started_at DESC, id DESC LIMIT 1",
+                )
+                .bind(offering)
+                .bind(release)
+                .fetch_optional(pool)
+                .await?;
+                let previous = match row {
+                    None => None,
+                    Some(r) => {
+                        let Json(h): Json<RunHeader> = r.try_get("header")?;
+                        Some((r.try_get::<String, _>("release_version")?, h.kpis))
+                    }
+                };
+                Ok(crate::KpiHistory { peers, runs, previous })
+            }
+
             pub(crate) async fn find_run_ids(pool: &Pool, prefix: &str) -> Result<Vec<RunId>, StoreError> {
                 let rows = sqlx::query("SELECT id FROM runs WHERE id LIKE $1 ORDER BY started_at DESC LIMIT 20")
                     .bind(format!("{prefix}%"))

@@ -398,3 +398,49 @@ async fn unreachable_postgres_is_a_connect_error() {
     assert!(matches!(err, StoreError::Connect { .. }), "{err}");
     assert!(!err.to_string().contains("pw@"), "password leaked: {err}");
 }
+
+#[tokio::test]
+async fn kpi_history_gives_peers_release_runs_and_the_previous_release() {
+    each_backend("kpihistory", |s| async move {
+        let with = |offering: &str, at: i64, version: &str, phase: Phase| {
+            let mut r = run(offering, at, vec![]);
+            r.release.version = version.into();
+            r.release.phase = phase;
+            r
+        };
+        let old = with("pay", 0, "1.0", Phase::Lifecycle);
+        let mut a = with("pay", 10, "2.0", Phase::Lifecycle);
+        let mut vuln = a.evidence[0].clone();
+        vuln.id = EvidenceId::generate();
+        vuln.kind = EvidenceKind::KnownVulnerabilities;
+        vuln.status = EvidenceStatus::Complete;
+        a.evidence.push(vuln);
+        let b = with("pay", 20, "2.0", Phase::Lifecycle);
+        let peer_old = with("shop", 5, "9", Phase::Develop);
+        let mut peer_new = with("shop", 30, "9", Phase::Develop);
+        peer_new.kpis.truncate(1);
+        for r in [&old, &a, &b, &peer_old, &peer_new] {
+            s.save_run(r).await.unwrap();
+        }
+        let h = s.kpi_history("pay", "2.0").await.unwrap();
+        assert_eq!(h.peers.len(), 1);
+        assert_eq!(h.peers[0].0, "shop");
+        assert_eq!(h.peers[0].1, peer_new.kpis, "the peer's latest run");
+        assert_eq!(h.runs.len(), 2);
+        assert_eq!(h.runs[0].started_at, a.started_at);
+        assert_eq!(
+            h.runs[0].vulnerabilities_status.as_deref(),
+            Some("complete")
+        );
+        assert_eq!(h.runs[1].vulnerabilities_status, None);
+        assert_eq!(h.runs[1].phase, Phase::Lifecycle);
+        let (version, kpis) = h.previous.unwrap();
+        assert_eq!(version, "1.0");
+        assert_eq!(kpis, old.kpis);
+        // a first release has no previous one and no history
+        let h = s.kpi_history("new", "0.1").await.unwrap();
+        assert!(h.previous.is_none() && h.runs.is_empty());
+        assert_eq!(h.peers.len(), 2);
+    })
+    .await;
+}

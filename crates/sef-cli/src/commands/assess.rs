@@ -7,6 +7,29 @@ use sef_plan::Plan;
 use sef_report::{RunContext, render_run, verdict};
 use sef_store::RunRepository;
 
+/// The engine's KPI context from the store's history.
+pub fn kpi_context(h: sef_store::KpiHistory) -> sef_engine::kpis::KpiContext {
+    sef_engine::kpis::KpiContext {
+        peers: h
+            .peers
+            .iter()
+            .map(|(o, k)| sef_engine::kpis::peer_of(o, k))
+            .collect(),
+        history: h
+            .runs
+            .into_iter()
+            .map(|r| sef_process::kpi::PastRun {
+                at: r.started_at,
+                phase: r.phase,
+                vulnerabilities_complete: r.vulnerabilities_status.as_deref() == Some("complete"),
+            })
+            .collect(),
+        previous: h
+            .previous
+            .map(|(version, kpis)| sef_engine::kpis::PreviousRelease { version, kpis }),
+    }
+}
+
 pub fn run(g: &GlobalArgs, a: &AssessArgs) -> Result<u8> {
     let root = a
         .path
@@ -29,9 +52,20 @@ pub fn run(g: &GlobalArgs, a: &AssessArgs) -> Result<u8> {
     let options = sef_engine::EngineOptions {
         advisory_db: super::db::location(&a.advisory).ok(),
     };
+    // What the store knows for the KPIs: other offerings, earlier runs of
+    // this release, the previous release.
+    let kpi_context = match &st {
+        Some(st) => {
+            let h = rt
+                .block_on(st.kpi_history(&plan.offering.name, &plan.release.version))
+                .with_context(|| format!("{}: cannot read the KPI history", st.location()))?;
+            kpi_context(h)
+        }
+        None => sef_engine::kpis::KpiContext::default(),
+    };
     let analyzers = sef_engine::builtin(&plan, &options);
     let progress = progress::for_invocation(g.quiet);
-    let run = sef_engine::assess(&root, &plan, &analyzers, progress.as_ref());
+    let run = sef_engine::assess_with(&root, &plan, &analyzers, progress.as_ref(), &kpi_context);
     drop(progress);
 
     let mut ctx = RunContext::default();

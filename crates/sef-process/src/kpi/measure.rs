@@ -166,7 +166,7 @@ fn vs_peers(i: &Inputs<'_>, prefix: &str, own: &[Outcome], what: &str) -> Outcom
         .collect();
     if peer_means.is_empty() {
         return Outcome::nm(format!(
-            "no other offering in the store has measured {what} KPIs"
+            "no other offering with measured {what} KPIs to compare with (none in the store, or the run does not use a store)"
         ));
     }
     let mine = mean(&own);
