@@ -42,12 +42,16 @@ pub fn assess_with(
         plan_started,
         crate::now(),
     ));
+    let tier = plan_status.pti.tier();
+    let objectives =
+        sef_process::kpi::kpo::objectives(tier.unwrap_or(sef_process::Tier::CRITICAL), &plan.kpo);
     let kpis = crate::kpis::compute(
         &out.evidence,
-        plan_status.pti.tier(),
+        tier,
         plan.release.phase,
         started_at,
         kpi_context,
+        &objectives,
     );
     let gate = policy::evaluate(plan.release.phase, &out.evidence);
 

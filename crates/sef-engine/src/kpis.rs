@@ -3,8 +3,9 @@
 //! latest values, earlier runs of this release, the previous release) passed
 //! in by the caller. No I/O here.
 
-use sef_model::{Evidence, KpiMeasurement, KpiTrend, KpiValue, Phase};
+use sef_model::{Evidence, KpiMeasurement, KpiTrend, KpiValue, KpoResult, Phase};
 use sef_process::Tier;
+use sef_process::kpi::kpo::{self, Objective};
 use sef_process::kpi::{self, Outcome, PastRun, Peer};
 
 /// The previous release of the same offering, as stored.
@@ -27,13 +28,16 @@ pub struct KpiContext {
     pub previous: Option<PreviousRelease>,
 }
 
-/// Measures every KPI of the run and compares it with the previous release.
+/// Measures every KPI of the run, holds it against its objective and
+/// compares it with the previous release. `objectives` are the release's
+/// KPOs (see [`sef_process::kpi::kpo::objectives`]).
 pub fn compute(
     evidence: &[Evidence],
     tier: Option<Tier>,
     phase: Phase,
     at: chrono::DateTime<chrono::Utc>,
     ctx: &KpiContext,
+    objectives: &[Objective],
 ) -> Vec<KpiValue> {
     let inputs = kpi::Inputs {
         evidence,
@@ -69,6 +73,19 @@ pub fn compute(
                     direction: kpi::trend(def.direction, previous_value, measurement.value()),
                 }
             });
+            let kpo = objectives
+                .iter()
+                .find(|o| o.kpi == def.id)
+                .map(|o| KpoResult {
+                    target: o.target.text(def.unit),
+                    source: if o.origin.is_some() {
+                        "plan"
+                    } else {
+                        "tier-default"
+                    }
+                    .to_owned(),
+                    status: kpo::status(&o.target, measurement.value()),
+                });
             KpiValue {
                 kpi_id: def.id.to_owned(),
                 name: def.name.to_owned(),
@@ -76,7 +93,7 @@ pub fn compute(
                 direction: def.direction.as_str().to_owned(),
                 measurement,
                 detail,
-                kpo: None,
+                kpo,
                 trend,
             }
         })

@@ -141,7 +141,7 @@ pub enum PlanSource {
 }
 
 /// A validated security plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     /// The offering.
     pub offering: Offering,
@@ -154,7 +154,7 @@ pub struct Plan {
     /// Where the plan came from.
     pub source: PlanSource,
     /// Sections present in the file that this version of sef accepts but
-    /// does not evaluate yet (`kpo`), so reports can say they were not
+    /// does not evaluate yet (none today), so reports can say they were not
     /// evaluated.
     pub pending_sections: Vec<String>,
     /// The security plan: PTI, checklist, requirements, documentation plan
@@ -162,6 +162,9 @@ pub struct Plan {
     pub security: SecurityPlan,
     /// The `security/` files read, relative to the repository root.
     pub security_files: Vec<String>,
+    /// `[kpo]`: the release's key performance objectives (the PTI tier's
+    /// defaults apply to the KPIs not listed).
+    pub kpo: Vec<sef_process::kpi::kpo::Objective>,
 }
 
 impl Plan {
@@ -189,6 +192,7 @@ impl Plan {
             pending_sections: Vec::new(),
             security: SecurityPlan::default(),
             security_files: Vec::new(),
+            kpo: Vec::new(),
         }
     }
 

@@ -34,9 +34,9 @@ struct RawPlan {
     documentation: Option<Spanned<RawDocumentation>>,
     #[serde(default)]
     team: Option<Spanned<RawTeam>>,
-    // Accepted now and evaluated by a later version of sef.
+    // Key performance objectives: KPI id = target.
     #[serde(default)]
-    kpo: Option<toml::Table>,
+    kpo: Option<std::collections::BTreeMap<String, Spanned<toml::Value>>>,
     #[serde(default)]
     risk_acceptances: Vec<Spanned<RawRiskAcceptance>>,
 }
@@ -276,9 +276,56 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
         }
     }
 
-    let mut pending_sections = Vec::new();
-    if raw.kpo.is_some() {
-        pending_sections.push("kpo".to_owned());
+    let pending_sections = Vec::new();
+    let mut kpo = Vec::new();
+    for (id, value) in raw.kpo.unwrap_or_default() {
+        let at = value.span().start;
+        let Some(def) = sef_process::kpi::get(&id) else {
+            return Err(ctx.err_at(
+                at,
+                format!(
+                    "`{id}` is not a KPI; the KPIs are: {}",
+                    sef_process::kpi::KPIS
+                        .iter()
+                        .map(|k| k.id)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        };
+        let target = match value.into_inner() {
+            toml::Value::Integer(n) => {
+                #[allow(clippy::cast_precision_loss)]
+                let v = n as f64;
+                sef_process::kpi::kpo::numeric_target(def, v)
+            }
+            toml::Value::Float(v) => sef_process::kpi::kpo::numeric_target(def, v),
+            toml::Value::String(s) if def.unit == sef_process::kpi::Unit::Comparison => {
+                sef_process::kpi::kpo::parse_comparison(s.trim())
+                    .map(sef_process::kpi::kpo::Target::Comparison)
+                    .ok_or_else(|| {
+                        format!("the objective for `{id}` is \"higher\", \"consistent\" or \"lower\", got {s:?}")
+                    })
+            }
+            other => Err(format!(
+                "the objective for `{id}` must be a number{}, got {}",
+                if def.unit == sef_process::kpi::Unit::Comparison {
+                    " (or, for a comparison, \"higher\", \"consistent\" or \"lower\")"
+                } else {
+                    ""
+                },
+                other.type_str()
+            )),
+        }
+        .map_err(|m| ctx.err_at(at, m))?;
+        kpo.push(sef_process::kpi::kpo::Objective {
+            kpi: id,
+            target,
+            origin: Some(sef_process::Origin {
+                file: ctx.display.clone(),
+                line: ctx.line_of(at),
+            }),
+        });
     }
     let mut security = SecurityPlan::default();
     crate::security::merge(
@@ -335,5 +382,6 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
         pending_sections,
         security,
         security_files: Vec::new(),
+        kpo,
     })
 }

@@ -118,9 +118,12 @@ max_age_days = 7
 # course = "threat-modeling"
 # date = 2026-01-11
 
-# Key performance objectives for this release, per SEF KPI: accepted and
-# kept with each run; this version of sef does not evaluate them yet.
+# Key performance objectives for this release (docs/kpis.md): KPI id =
+# target. Higher-is-better KPIs take a minimum, lower-is-better a maximum;
+# KPIs not listed get the defaults of the PTI tier.
 # [kpo]
+# "integrity.known-vulnerability-testing" = 100
+# "post-release.cve-review-interval" = 7
 
 "#,
         kind = kind.as_str()

@@ -82,9 +82,40 @@ fn syntax_error_is_located() {
 }
 
 #[test]
-fn pending_sections_are_reported() {
-    let p = parse("[offering]\nname = \"x\"\n[kpo]\nanswer = 1\n").unwrap();
-    assert_eq!(p.pending_sections, ["kpo"]);
+fn kpos_are_read_and_checked_against_their_kpi() {
+    let p = parse("[offering]\nname = \"x\"\n[kpo]\n\"integrity.known-vulnerability-testing\" = 95\n\"post-release.cve-review-interval\" = 7.5\n\"quality.integrity-vs-peers\" = \"higher\"\n").unwrap();
+    assert!(p.pending_sections.is_empty());
+    assert_eq!(p.kpo.len(), 3);
+    let kv = p
+        .kpo
+        .iter()
+        .find(|o| o.kpi == "integrity.known-vulnerability-testing")
+        .unwrap();
+    assert_eq!(kv.target, sef_process::kpi::kpo::Target::AtLeast(95.0));
+    assert_eq!(kv.origin.as_ref().unwrap().line, 4);
+    for (body, want) in [
+        (
+            "\"integrity.known-vulnerability-testing\" = 120",
+            "sef.toml:4:43: the objective for `integrity.known-vulnerability-testing` is a percentage: it must be between 0 and 100, got 120",
+        ),
+        (
+            "\"post-release.time-to-resolution\" = -1",
+            "cannot be negative",
+        ),
+        ("\"quality.integrity-vs-peers\" = 1", "not a number"),
+        ("\"quality.integrity-vs-peers\" = \"best\"", "got \"best\""),
+        (
+            "\"integrity.known-vulnerability-testing\" = \"all\"",
+            "must be a number, got string",
+        ),
+        (
+            "\"integrity.nonsense\" = 3",
+            "`integrity.nonsense` is not a KPI",
+        ),
+    ] {
+        let e = err(&format!("[offering]\nname = \"x\"\n[kpo]\n{body}\n"));
+        assert!(e.contains(want), "{body}: {e}");
+    }
 }
 
 const ACCEPT: &str = "[offering]\nname = \"x\"\n\n[[risk_acceptances]]\nid = \"RUSTSEC-2021-0001\"\npackage = \"mdbook\"\njustification = \"not reachable\"\napprover = \"Jane <j@example.com>\"\nexpires = 2027-03-31\n\n[[risk_acceptances]]\nid = \"CVE-2020-1\"\njustification = \"j\"\napprover = \"a\"\nexpires = \"2026-01-02\"\n";

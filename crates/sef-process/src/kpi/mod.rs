@@ -6,6 +6,7 @@
 //! plan lacks the section, or the data is missing) is *not measured*, with
 //! the reason. It is never 0 % or 100 %.
 
+pub mod kpo;
 mod measure;
 
 use crate::Tier;
