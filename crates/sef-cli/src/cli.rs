@@ -60,6 +60,25 @@ pub enum Command {
     /// List the release's security requirements: selected by PTI tier,
     /// with status and verification; filter them and export CSV or Markdown.
     Requirements(RequirementsArgs),
+    /// The KPI table of a release from the store: KPI, value, KPO and its
+    /// status, trend against the previous release.
+    Kpi(KpiArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KpiArgs {
+    /// The repository directory (its plan names the offering).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The release (default: the plan's release).
+    #[arg(long, value_name = "VERSION")]
+    pub release: Option<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ViewFormatArg::Text)]
+    pub format: ViewFormatArg,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -57,6 +57,39 @@ pub fn render_run(run: &AssessmentRun, format: Format, ctx: &RunContext) -> Stri
     }
 }
 
+/// Renders the KPI table of one stored run (`sef kpi`): text or JSON.
+pub fn render_kpis(run: &AssessmentRun, format: Format) -> String {
+    match format {
+        Format::Json => {
+            let doc = serde_json::json!({
+                "schema": "sef.kpis",
+                "schema_version": REPORT_SCHEMA_VERSION,
+                "offering": run.offering.name,
+                "release": run.release.version,
+                "phase": run.release.phase,
+                "run": run.id,
+                "started_at": run.started_at,
+                "kpis": run.kpis,
+            });
+            let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        Format::Markdown | Format::Html | Format::Text => {
+            let mut o = format!(
+                "{} {} (phase: {}) — run {} of {}\n",
+                run.offering.name,
+                run.release.version,
+                run.release.phase,
+                run.id,
+                run.started_at.format("%Y-%m-%d %H:%M UTC")
+            );
+            text::kpi_section(&mut o, &run.kpis);
+            o
+        }
+    }
+}
+
 /// Renders a list of runs.
 pub fn render_runs(runs: &[RunSummary], format: Format) -> String {
     match format {

@@ -195,7 +195,7 @@ pub(crate) fn run(run: &AssessmentRun, ctx: &RunContext) -> String {
     o
 }
 
-fn kpi_section(o: &mut String, kpis: &[sef_model::KpiValue]) {
+pub(crate) fn kpi_section(o: &mut String, kpis: &[sef_model::KpiValue]) {
     use crate::kpis::{headline, kpo_text, not_measured, short_id, trend_text, value_text};
     let _ = writeln!(o, "\n{} ({})", paint(BOLD, "KPIs"), headline(kpis));
     if kpis.is_empty() {
@@ -208,7 +208,7 @@ fn kpi_section(o: &mut String, kpis: &[sef_model::KpiValue]) {
         paint(
             DIM,
             &format!(
-                "{:<28} {:<38} {:>12}  {:<22} {}",
+                "{:<28} {:<38} {:>12}  {:<32} {}",
                 "table", "KPI", "value", "KPO", "trend"
             )
         )
@@ -222,7 +222,7 @@ fn kpi_section(o: &mut String, kpis: &[sef_model::KpiValue]) {
         };
         let _ = writeln!(
             o,
-            "  {:<28} {:<38} {:>12}  {:<22} {}",
+            "  {:<28} {:<38} {:>12}  {:<32} {}",
             k.table,
             short_id(k),
             value,

@@ -4,6 +4,7 @@ mod assess;
 mod db;
 mod db_update;
 mod init;
+mod kpi;
 mod runs;
 mod sbom;
 mod security_plan;
@@ -27,5 +28,6 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Pti(a) => security_plan::pti(&a),
         Command::Plan(a) => security_plan::plan(&a),
         Command::Requirements(a) => security_plan::requirements(g, &a),
+        Command::Kpi(a) => kpi::run(g, &a),
     }
 }
