@@ -213,8 +213,23 @@ fn assess_carries_the_plan_as_evidence() {
             repo.to_str().unwrap(),
         ],
     );
-    assert_eq!(code, 0, "{err}");
+    // the sample is in qualify with half its documentation: the gate fails
+    assert_eq!(code, 1, "{err}");
     let report = json(out.as_bytes());
+    let docs = report["run"]["gate"]["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "qualify.security-documentation-complete")
+        .unwrap();
+    assert_eq!(docs["outcome"], "fail");
+    assert!(
+        docs["detail"]
+            .as_str()
+            .unwrap()
+            .contains("2 of 8 required topics documented"),
+        "{docs}"
+    );
     let pti = evidence_of(&report, "pti");
     assert_eq!(pti["status"]["state"], "complete");
     assert_eq!(pti["payload"]["tier"], 3);

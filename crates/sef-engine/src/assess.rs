@@ -53,7 +53,6 @@ pub fn assess_with(
         kpi_context,
         &objectives,
     );
-    let gate = policy::evaluate(plan.release.phase, &out.evidence);
 
     let mut notes = Vec::new();
     let (plan_file, plan_digest) = match &plan.source {
@@ -92,6 +91,17 @@ pub fn assess_with(
         &plan.risk_acceptances,
         started_at.date_naive(),
     ));
+    let (threat_model, incident_response) = crate::security_plan::checkpoint_files(root, plan);
+    let gate = policy::decide(&policy::GateInputs {
+        phase: plan.release.phase,
+        evidence: &out.evidence,
+        findings: &findings,
+        kpis: &kpis,
+        tier,
+        threat_model,
+        incident_response,
+        config: &plan.checkpoints,
+    });
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)

@@ -1,14 +1,84 @@
-//! The run policy: the gate criteria evaluated after the analyzers. Until
-//! the checkpoint engine lands, the only criterion is that no analyzer
-//! failed; an incomplete security plan makes the evidence incomplete.
-//! Pure functions; no I/O.
+//! The run policy: the gate of the release's current phase, decided after
+//! the analyzers. Every gate has the criterion that no analyzer failed,
+//! then the phase's exit criteria from the process crate
+//! ([`sef_process::checkpoint`]); an incomplete security plan makes the
+//! evidence incomplete. Pure functions; no I/O.
 
-use sef_model::{CriterionOutcome, CriterionResult, Evidence, EvidenceStatus, GateDecision, Phase};
+use sef_model::{
+    CriterionOutcome, CriterionResult, Evidence, EvidenceStatus, Finding, GateDecision, KpiValue,
+    Phase,
+};
+use sef_process::Tier;
+use sef_process::checkpoint::{self, FileFact, IncidentResponse};
+
+/// Everything the gate reads.
+pub struct GateInputs<'a> {
+    /// The phase whose exit is decided.
+    pub phase: Phase,
+    /// The run's evidence.
+    pub evidence: &'a [Evidence],
+    /// The run's findings, after risk acceptances.
+    pub findings: &'a [Finding],
+    /// The run's KPIs, with KPOs.
+    pub kpis: &'a [KpiValue],
+    /// The PTI tier, when complete (tier 4 criteria apply otherwise).
+    pub tier: Option<Tier>,
+    /// The threat model file, if found.
+    pub threat_model: Option<FileFact>,
+    /// The incident-response record, if the plan has one.
+    pub incident_response: Option<IncidentResponse>,
+    /// `[checkpoints]`.
+    pub config: &'a sef_plan::CheckpointsConfig,
+}
+
+/// Decides the gate of `inputs.phase`: the analyzer criterion, then the
+/// phase's exit criteria at the tier. A failed criterion fails the gate; a
+/// not-measured one does too when `[checkpoints] strict = true`.
+pub fn decide(inputs: &GateInputs<'_>) -> GateDecision {
+    let base = evaluate(inputs.phase, inputs.evidence);
+    let mut criteria = base.criteria;
+    let facts = checkpoint::Facts {
+        evidence: inputs.evidence,
+        findings: inputs.findings,
+        kpis: inputs.kpis,
+        tier: inputs.tier,
+        threat_model: inputs.threat_model.clone(),
+        incident_response: inputs.incident_response.clone(),
+        max_open_severity: inputs.config.block_severity,
+    };
+    for c in checkpoint::criteria_for(
+        inputs.phase,
+        inputs.tier.unwrap_or(Tier::CRITICAL),
+        &inputs.config.disabled,
+    ) {
+        let check = (c.check)(&facts);
+        let (outcome, detail) =
+            if inputs.config.strict && check.outcome == CriterionOutcome::NotMeasured {
+                (
+                    CriterionOutcome::Fail,
+                    format!(
+                        "not measured, and [checkpoints] strict = true: {}",
+                        check.detail
+                    ),
+                )
+            } else {
+                (check.outcome, check.detail)
+            };
+        criteria.push(CriterionResult {
+            id: c.id.to_owned(),
+            description: c.description.to_owned(),
+            outcome,
+            detail,
+        });
+    }
+    GateDecision::from_criteria(inputs.phase, base.evidence_complete, criteria)
+}
 
 /// The id of the "no analyzer failed" criterion.
 pub const NO_ANALYZER_FAILED: &str = "evidence.no-analyzer-failed";
 
-/// Decides the gate for `phase` from the evidence of one run.
+/// The analyzer criterion alone: every enabled analyzer produced its
+/// evidence.
 pub fn evaluate(phase: Phase, all_evidence: &[Evidence]) -> GateDecision {
     // The criterion is about analyzers; the security plan's evidence is
     // not an analyzer's, but it counts toward the evidence being complete.

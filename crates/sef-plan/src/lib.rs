@@ -126,6 +126,40 @@ pub struct RiskAcceptance {
     pub line: usize,
 }
 
+/// `[checkpoints]`: how the phase gates are decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckpointsConfig {
+    /// A criterion that is not measured fails the gate.
+    pub strict: bool,
+    /// The threat model's path (default: the first of
+    /// `security/threat-model.md`, `docs/threat-model.md`, `THREAT_MODEL.md`).
+    pub threat_model: Option<String>,
+    /// Criteria switched off for this offering.
+    pub disabled: Vec<String>,
+    /// Open findings at or above this severity block the develop exit.
+    pub block_severity: sef_model::Severity,
+}
+
+impl Default for CheckpointsConfig {
+    fn default() -> Self {
+        CheckpointsConfig {
+            strict: false,
+            threat_model: None,
+            disabled: Vec::new(),
+            block_severity: sef_model::Severity::High,
+        }
+    }
+}
+
+/// `[incident_response]`: who handles security incidents, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncidentResponseConfig {
+    /// The contact: an address or URL.
+    pub contact: String,
+    /// The process document in the repository.
+    pub process: String,
+}
+
 /// Where the plan came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlanSource {
@@ -165,6 +199,10 @@ pub struct Plan {
     /// `[kpo]`: the release's key performance objectives (the PTI tier's
     /// defaults apply to the KPIs not listed).
     pub kpo: Vec<sef_process::kpi::kpo::Objective>,
+    /// `[checkpoints]`.
+    pub checkpoints: CheckpointsConfig,
+    /// `[incident_response]`.
+    pub incident_response: Option<IncidentResponseConfig>,
 }
 
 impl Plan {
@@ -193,6 +231,8 @@ impl Plan {
             security: SecurityPlan::default(),
             security_files: Vec::new(),
             kpo: Vec::new(),
+            checkpoints: CheckpointsConfig::default(),
+            incident_response: None,
         }
     }
 

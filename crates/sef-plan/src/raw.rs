@@ -34,11 +34,35 @@ struct RawPlan {
     documentation: Option<Spanned<RawDocumentation>>,
     #[serde(default)]
     team: Option<Spanned<RawTeam>>,
+    #[serde(default)]
+    checkpoints: Option<RawCheckpoints>,
+    #[serde(default)]
+    incident_response: Option<RawIncidentResponse>,
     // Key performance objectives: KPI id = target.
     #[serde(default)]
     kpo: Option<std::collections::BTreeMap<String, Spanned<toml::Value>>>,
     #[serde(default)]
     risk_acceptances: Vec<Spanned<RawRiskAcceptance>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheckpoints {
+    #[serde(default)]
+    strict: Option<bool>,
+    #[serde(default)]
+    threat_model: Option<Spanned<String>>,
+    #[serde(default)]
+    disabled: Vec<Spanned<String>>,
+    #[serde(default)]
+    block_severity: Option<sef_model::Severity>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIncidentResponse {
+    contact: Spanned<String>,
+    process: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -369,7 +393,48 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
         });
     }
 
+    let mut checkpoints = crate::CheckpointsConfig::default();
+    if let Some(c) = raw.checkpoints {
+        checkpoints.strict = c.strict.unwrap_or(false);
+        checkpoints.threat_model = c
+            .threat_model
+            .map(|t| ctx.text_field(t, "checkpoints.threat_model", 1024))
+            .transpose()?;
+        if let Some(s) = c.block_severity {
+            checkpoints.block_severity = s;
+        }
+        for d in c.disabled {
+            let at = d.span().start;
+            let id = d.into_inner();
+            if sef_process::checkpoint::get(&id).is_none() {
+                return Err(ctx.err_at(
+                    at,
+                    format!(
+                        "`{id}` is not a gate criterion; the criteria are: {}",
+                        sef_process::checkpoint::CRITERIA
+                            .iter()
+                            .map(|c| c.id)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+            checkpoints.disabled.push(id);
+        }
+    }
+    let incident_response = raw
+        .incident_response
+        .map(|ir| -> Result<crate::IncidentResponseConfig, PlanError> {
+            Ok(crate::IncidentResponseConfig {
+                contact: ctx.text_field(ir.contact, "incident_response.contact", 256)?,
+                process: ctx.text_field(ir.process, "incident_response.process", 1024)?,
+            })
+        })
+        .transpose()?;
+
     Ok(Plan {
+        checkpoints,
+        incident_response,
         offering,
         release,
         analyzers: AnalyzersConfig {

@@ -16,6 +16,7 @@
 pub mod asvs;
 pub mod catalog;
 pub mod checklist;
+pub mod checkpoint;
 pub mod documentation;
 pub mod education;
 pub mod kpi;

@@ -257,6 +257,42 @@ fn read_tests(
     (sources, results, warnings)
 }
 
+/// Where sef looks for a threat model when the plan names none.
+pub const THREAT_MODEL_CANDIDATES: [&str; 3] = [
+    "security/threat-model.md",
+    "docs/threat-model.md",
+    "THREAT_MODEL.md",
+];
+
+/// The files the checkpoints read: the threat model (the plan's, or the
+/// first default candidate that exists) and the incident-response process.
+pub fn checkpoint_files(
+    root: &Path,
+    plan: &Plan,
+) -> (
+    Option<sef_process::checkpoint::FileFact>,
+    Option<sef_process::checkpoint::IncidentResponse>,
+) {
+    use sef_process::checkpoint::{FileFact, IncidentResponse};
+    let repo = Repo::new(root);
+    let fact = |path: &str| FileFact {
+        path: path.to_owned(),
+        state: doc_state(&repo, path),
+    };
+    let threat_model = match &plan.checkpoints.threat_model {
+        Some(p) => Some(fact(p)),
+        None => THREAT_MODEL_CANDIDATES
+            .iter()
+            .find(|c| repo.exists(c))
+            .map(|c| fact(c)),
+    };
+    let incident = plan.incident_response.as_ref().map(|ir| IncidentResponse {
+        contact: ir.contact.clone(),
+        process: fact(&ir.process),
+    });
+    (threat_model, incident)
+}
+
 /// Classifies one documentation reference, `path` or `path#Heading`.
 fn doc_state(repo: &Repo, reference: &str) -> documentation::FileState {
     let (path, section) = match reference.split_once('#') {

@@ -1,0 +1,475 @@
+//! Checkpoints: the criteria each phase must meet before the release moves
+//! on, as data (an id, the phase whose exit it guards, a description, the
+//! evidence it reads, the lowest PTI tier it applies to) and one pure
+//! predicate each.
+//!
+//! A criterion whose evidence does not exist is *not measured*, never
+//! passed. By default a not-measured criterion does not fail the gate but
+//! is listed as blocking nothing and reported; with `strict = true` in
+//! `[checkpoints]` it fails the gate.
+
+use crate::Tier;
+use crate::documentation::FileState;
+use sef_model::{
+    CriterionOutcome, Evidence, EvidenceStatus, Finding, FindingStatus, KpiValue, KpoStatus, Phase,
+    Severity,
+};
+
+/// A plan file a criterion looks for, and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileFact {
+    /// The path looked at (relative to the repository).
+    pub path: String,
+    /// What it holds.
+    pub state: FileState,
+}
+
+/// The incident-response record of the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncidentResponse {
+    /// Who to contact (an address or URL).
+    pub contact: String,
+    /// The process document.
+    pub process: FileFact,
+}
+
+/// Everything a predicate may read.
+pub struct Facts<'a> {
+    /// The run's evidence.
+    pub evidence: &'a [Evidence],
+    /// The run's findings (after risk acceptances).
+    pub findings: &'a [Finding],
+    /// The run's KPIs with their KPOs.
+    pub kpis: &'a [KpiValue],
+    /// The PTI tier, when complete.
+    pub tier: Option<Tier>,
+    /// The threat model file, when the plan names one or one was found.
+    pub threat_model: Option<FileFact>,
+    /// The incident-response record, when the plan has one.
+    pub incident_response: Option<IncidentResponse>,
+    /// Open findings at or above this severity block the develop exit.
+    pub max_open_severity: Severity,
+}
+
+/// A predicate's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// Pass, fail or not measured.
+    pub outcome: CriterionOutcome,
+    /// The evidence behind it and, unless it passed, what to do.
+    pub detail: String,
+}
+
+fn pass(d: impl Into<String>) -> Check {
+    Check {
+        outcome: CriterionOutcome::Pass,
+        detail: d.into(),
+    }
+}
+
+fn fail(d: impl Into<String>) -> Check {
+    Check {
+        outcome: CriterionOutcome::Fail,
+        detail: d.into(),
+    }
+}
+
+fn nm(d: impl Into<String>) -> Check {
+    Check {
+        outcome: CriterionOutcome::NotMeasured,
+        detail: d.into(),
+    }
+}
+
+/// One gate criterion.
+#[derive(Clone, Copy)]
+pub struct Criterion {
+    /// Stable id, e.g. `develop.no-open-high-findings`.
+    pub id: &'static str,
+    /// The phase whose exit it guards.
+    pub phase: Phase,
+    /// What it asks.
+    pub description: &'static str,
+    /// The evidence it reads.
+    pub reads: &'static [&'static str],
+    /// The lowest tier it applies to.
+    pub min_tier: Tier,
+    /// The predicate.
+    pub check: fn(&Facts<'_>) -> Check,
+}
+
+impl std::fmt::Debug for Criterion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Criterion").field("id", &self.id).finish()
+    }
+}
+
+fn find<'a>(f: &'a Facts<'_>, kind: &str) -> Option<&'a Evidence> {
+    f.evidence.iter().find(|e| e.kind.as_str() == kind)
+}
+
+/// Passes when evidence of `kind` is complete.
+fn complete(f: &Facts<'_>, kind: &str, fix: &str) -> Check {
+    match find(f, kind).map(|e| &e.status) {
+        None => nm(format!("no {kind} evidence in this run; {fix}")),
+        Some(EvidenceStatus::Complete) => pass(format!("{kind} evidence is complete")),
+        Some(s) => fail(format!(
+            "{kind} evidence is {}: {}; {fix}",
+            s.label(),
+            s.reason().unwrap_or("")
+        )),
+    }
+}
+
+fn kpo_met(f: &Facts<'_>, kpi: &str) -> Check {
+    let Some(k) = f.kpis.iter().find(|k| k.kpi_id == kpi) else {
+        return nm(format!("the KPI {kpi} was not computed"));
+    };
+    let value = match &k.measurement {
+        sef_model::KpiMeasurement::Measured { value, unit } => format!("{value} {unit}"),
+        sef_model::KpiMeasurement::NotMeasured { reason } => {
+            return nm(format!("{kpi} is not measured: {reason}"));
+        }
+    };
+    match &k.kpo {
+        None => nm(format!(
+            "{kpi} is {value} but the release sets no KPO for it; set one in [kpo]"
+        )),
+        Some(o) => match o.status {
+            KpoStatus::Met => pass(format!("{kpi} is {value}, KPO {} met", o.target)),
+            KpoStatus::Missed => fail(format!(
+                "{kpi} is {value}, KPO {} missed; raise it or change the KPO with a reason",
+                o.target
+            )),
+            KpoStatus::NotMeasured => nm(format!("{kpi}: KPO {} not measured", o.target)),
+        },
+    }
+}
+
+fn file_fact(fact: Option<&FileFact>, what: &str, fix: &str) -> Check {
+    match fact {
+        None => fail(format!("no {what} found; {fix}")),
+        Some(FileFact {
+            path,
+            state: FileState::Written,
+        }) => pass(format!("{what}: {path}")),
+        Some(FileFact { path, state }) => fail(format!(
+            "{what} {path} is {}; {fix}",
+            match state {
+                FileState::Stub => "a stub",
+                FileState::SectionMissing => "missing the named section",
+                _ => "missing",
+            }
+        )),
+    }
+}
+
+fn pti_done(f: &Facts<'_>) -> Check {
+    complete(f, "pti", "answer the PTI questionnaire (docs/pti.md)")
+}
+
+fn checklist_complete(f: &Facts<'_>) -> Check {
+    complete(
+        f,
+        "planning-checklist",
+        "answer the seven planning questions (sef plan)",
+    )
+}
+
+fn threat_model(f: &Facts<'_>) -> Check {
+    file_fact(
+        f.threat_model.as_ref(),
+        "threat model",
+        "write one (security/threat-model.md) or name it in [checkpoints] threat_model",
+    )
+}
+
+fn requirements_selected(f: &Facts<'_>) -> Check {
+    let Some(e) = find(f, "security-requirements") else {
+        return nm("no security-requirements evidence in this run");
+    };
+    if matches!(e.status, EvidenceStatus::Missing { .. }) {
+        return fail(
+            "no [requirements] in the plan: record the release's requirements (sef requirements)",
+        );
+    }
+    let n = e.payload["evaluation"]["categories_selected"]
+        .as_u64()
+        .unwrap_or(0);
+    if n >= 9 {
+        pass("requirements are selected in all nine categories")
+    } else {
+        fail(format!(
+            "requirements are selected in {n} of 9 categories; a category whose requirements are all not applicable counts as unselected"
+        ))
+    }
+}
+
+fn test_and_doc_plans(f: &Facts<'_>) -> Check {
+    let Some(e) = find(f, "planning-checklist") else {
+        return nm("no planning-checklist evidence in this run");
+    };
+    let items = e.payload["checklist"]["items"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
+    let yes = |id: &str| {
+        items.iter().any(|i| {
+            i["id"] == id && matches!(i["answer"].as_str(), Some("yes" | "not-applicable"))
+        })
+    };
+    match (yes("test-plan"), yes("documentation-plan")) {
+        (true, true) => pass("the checklist records a security test plan and a documentation plan"),
+        (t, d) => fail(format!(
+            "the checklist does not answer yes to{}{}; write the plan and answer the question",
+            if t { "" } else { " test-plan" },
+            if d { "" } else { " documentation-plan" }
+        )),
+    }
+}
+
+fn code_review(f: &Facts<'_>) -> Check {
+    kpo_met(f, "integrity.developed-code-review")
+}
+
+fn no_open_findings(f: &Facts<'_>) -> Check {
+    let open: Vec<&Finding> = f
+        .findings
+        .iter()
+        .filter(|x| x.status == FindingStatus::Open && x.severity >= f.max_open_severity)
+        .collect();
+    if open.is_empty() {
+        pass(format!(
+            "no open finding at {} or above (accepted risks excluded)",
+            f.max_open_severity
+        ))
+    } else {
+        let ids: Vec<&str> = open.iter().take(5).map(|x| x.rule_id.as_str()).collect();
+        fail(format!(
+            "{} open finding(s) at {} or above: {}{}; fix them or record a risk acceptance",
+            open.len(),
+            f.max_open_severity,
+            ids.join(", "),
+            if open.len() > 5 { ", …" } else { "" }
+        ))
+    }
+}
+
+fn scans_current(f: &Facts<'_>) -> Check {
+    let mut problems = Vec::new();
+    for kind in ["repository-facts", "inventory", "known-vulnerabilities"] {
+        match find(f, kind).map(|e| &e.status) {
+            None => problems.push(format!("{kind} did not run (enable its analyzer)")),
+            Some(EvidenceStatus::Complete) => {}
+            Some(s) => problems.push(format!(
+                "{kind} is {}: {}",
+                s.label(),
+                s.reason().unwrap_or("")
+            )),
+        }
+    }
+    if problems.is_empty() {
+        pass(
+            "the repository, inventory and known-vulnerability scans ran in this assessment with current data",
+        )
+    } else {
+        fail(problems.join("; "))
+    }
+}
+
+fn security_tests(f: &Facts<'_>) -> Check {
+    kpo_met(f, "integrity.assurance-review-documentation")
+}
+
+fn all_components_tested(f: &Facts<'_>) -> Check {
+    kpo_met(f, "integrity.known-vulnerability-testing")
+}
+
+fn signed_packages(f: &Facts<'_>) -> Check {
+    kpo_met(f, "integrity.signed-code-and-packages")
+}
+
+fn documentation_complete(f: &Facts<'_>) -> Check {
+    complete(
+        f,
+        "security-documentation",
+        "document every required topic (sef plan)",
+    )
+}
+
+fn penetration_test(f: &Facts<'_>) -> Check {
+    kpo_met(f, "resilience.penetration-testing")
+}
+
+fn incident_response(f: &Facts<'_>) -> Check {
+    match &f.incident_response {
+        None => {
+            fail("no [incident_response] in the plan: record the contact and the process document")
+        }
+        Some(ir) => {
+            let process = file_fact(Some(&ir.process), "incident-response process", "write it");
+            if process.outcome == CriterionOutcome::Pass {
+                pass(format!("contact {}; {}", ir.contact, process.detail))
+            } else {
+                process
+            }
+        }
+    }
+}
+
+const fn c(
+    id: &'static str,
+    phase: Phase,
+    description: &'static str,
+    reads: &'static [&'static str],
+    min_tier: Tier,
+    check: fn(&Facts<'_>) -> Check,
+) -> Criterion {
+    Criterion {
+        id,
+        phase,
+        description,
+        reads,
+        min_tier,
+        check,
+    }
+}
+
+/// The default criteria, by phase.
+pub const CRITERIA: [Criterion; 15] = [
+    c(
+        "plan.pti-done",
+        Phase::Plan,
+        "The Predictive Threat Index is answered",
+        &["pti"],
+        Tier::LOW,
+        pti_done,
+    ),
+    c(
+        "plan.checklist-complete",
+        Phase::Plan,
+        "The seven planning questions are answered, none with no or partial",
+        &["planning-checklist"],
+        Tier::LOW,
+        checklist_complete,
+    ),
+    c(
+        "plan.threat-model-present",
+        Phase::Plan,
+        "A threat model is written",
+        &["threat model file"],
+        Tier::LOW,
+        threat_model,
+    ),
+    c(
+        "plan.requirements-selected",
+        Phase::Plan,
+        "Security requirements are selected in all nine categories",
+        &["security-requirements"],
+        Tier::LOW,
+        requirements_selected,
+    ),
+    c(
+        "plan.test-and-documentation-plans",
+        Phase::Plan,
+        "A security test plan and a documentation plan exist",
+        &["planning-checklist"],
+        Tier::LOW,
+        test_and_doc_plans,
+    ),
+    c(
+        "develop.code-review-kpo",
+        Phase::Develop,
+        "The code-review KPO is met",
+        &["integrity.developed-code-review"],
+        Tier::LOW,
+        code_review,
+    ),
+    c(
+        "develop.no-open-high-findings",
+        Phase::Develop,
+        "No open finding at or above the blocking severity",
+        &["findings"],
+        Tier::LOW,
+        no_open_findings,
+    ),
+    c(
+        "develop.scans-current",
+        Phase::Develop,
+        "The scans sef knows ran with current data",
+        &["repository-facts", "inventory", "known-vulnerabilities"],
+        Tier::LOW,
+        scans_current,
+    ),
+    c(
+        "qualify.security-tests-kpo",
+        Phase::Qualify,
+        "Security tests executed and passed to the KPO",
+        &["integrity.assurance-review-documentation"],
+        Tier::LOW,
+        security_tests,
+    ),
+    c(
+        "qualify.components-tested",
+        Phase::Qualify,
+        "All components tested for known vulnerabilities (KPO)",
+        &["integrity.known-vulnerability-testing"],
+        Tier::LOW,
+        all_components_tested,
+    ),
+    c(
+        "qualify.packages-signed",
+        Phase::Qualify,
+        "Distribution packages signed (KPO)",
+        &["integrity.signed-code-and-packages"],
+        Tier::MODERATE,
+        signed_packages,
+    ),
+    c(
+        "qualify.security-documentation-complete",
+        Phase::Qualify,
+        "Security documentation complete for every required topic",
+        &["security-documentation"],
+        Tier::LOW,
+        documentation_complete,
+    ),
+    c(
+        "qualify.penetration-test",
+        Phase::Qualify,
+        "Penetration testing done (KPO)",
+        &["resilience.penetration-testing"],
+        Tier::HIGH,
+        penetration_test,
+    ),
+    c(
+        "launch.incident-response",
+        Phase::Launch,
+        "An incident-response contact and process are recorded",
+        &["[incident_response]"],
+        Tier::LOW,
+        incident_response,
+    ),
+    c(
+        "lifecycle.no-open-high-findings",
+        Phase::Lifecycle,
+        "No open finding at or above the blocking severity",
+        &["findings"],
+        Tier::LOW,
+        no_open_findings,
+    ),
+];
+
+/// Looks a criterion up by id.
+pub fn get(id: &str) -> Option<&'static Criterion> {
+    CRITERIA.iter().find(|c| c.id == id)
+}
+
+/// The criteria of `phase`'s exit at `tier`, without the disabled ones.
+pub fn criteria_for(phase: Phase, tier: Tier, disabled: &[String]) -> Vec<&'static Criterion> {
+    CRITERIA
+        .iter()
+        .filter(|c| c.phase == phase && tier >= c.min_tier && !disabled.iter().any(|d| d == c.id))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

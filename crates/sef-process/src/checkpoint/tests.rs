@@ -1,0 +1,347 @@
+//! Every gate predicate on its pass, fail and not-measured paths.
+
+use super::*;
+use chrono::Utc;
+use sef_model::{
+    EvidenceId, EvidenceKind, FindingId, FindingKind, Fingerprint, KpiMeasurement, KpoResult,
+    ToolInfo,
+};
+use serde_json::json;
+
+fn ev(kind: EvidenceKind, status: EvidenceStatus, payload: serde_json::Value) -> Evidence {
+    let t = Utc::now();
+    Evidence {
+        id: EvidenceId::generate(),
+        kind,
+        analyzer: "x".into(),
+        tool: ToolInfo {
+            name: "t".into(),
+            version: "1".into(),
+        },
+        started_at: t,
+        finished_at: t,
+        input_digest: None,
+        status,
+        payload,
+    }
+}
+
+fn partial() -> EvidenceStatus {
+    EvidenceStatus::Partial {
+        reason: "half".into(),
+    }
+}
+
+fn facts<'a>(evidence: &'a [Evidence], findings: &'a [Finding], kpis: &'a [KpiValue]) -> Facts<'a> {
+    Facts {
+        evidence,
+        findings,
+        kpis,
+        tier: Some(Tier::LOW),
+        threat_model: None,
+        incident_response: None,
+        max_open_severity: Severity::High,
+    }
+}
+
+fn run(id: &str, f: &Facts<'_>) -> Check {
+    (get(id).unwrap().check)(f)
+}
+
+fn kpi(id: &str, value: Option<f64>, kpo: Option<KpoStatus>) -> KpiValue {
+    KpiValue {
+        kpi_id: id.into(),
+        name: String::new(),
+        table: String::new(),
+        direction: "increasing".into(),
+        measurement: match value {
+            Some(v) => KpiMeasurement::Measured {
+                value: v,
+                unit: "percent".into(),
+            },
+            None => KpiMeasurement::NotMeasured {
+                reason: "no evidence".into(),
+            },
+        },
+        detail: None,
+        kpo: kpo.map(|status| KpoResult {
+            target: ">= 90 %".into(),
+            source: "tier-default".into(),
+            status,
+        }),
+        trend: None,
+    }
+}
+
+fn finding(sev: Severity, status: FindingStatus) -> Finding {
+    Finding {
+        id: FindingId::generate(),
+        kind: FindingKind::Vulnerability,
+        analyzer: "vulnerabilities".into(),
+        rule_id: "RUSTSEC-2026-0001".into(),
+        title: "t".into(),
+        remediation: "r".into(),
+        cwe: vec![],
+        severity: sev,
+        location: None,
+        fingerprint: Fingerprint::compute(["x"]),
+        status,
+        package: None,
+        aliases: vec![],
+        acceptance: None,
+        cvss: None,
+        references: vec![],
+        dependency_path: vec![],
+    }
+}
+
+#[test]
+fn ids_unique_and_every_gated_phase_has_criteria() {
+    for (i, c) in CRITERIA.iter().enumerate() {
+        assert!(CRITERIA[i + 1..].iter().all(|o| o.id != c.id), "{}", c.id);
+        assert!(c.id.starts_with(c.phase.as_str()), "{}", c.id);
+    }
+    for p in [Phase::Plan, Phase::Develop, Phase::Qualify, Phase::Launch] {
+        assert!(!criteria_for(p, Tier::LOW, &[]).is_empty(), "{p}");
+    }
+    // the tier adds criteria; disabling removes them
+    assert!(
+        criteria_for(Phase::Qualify, Tier::HIGH, &[]).len()
+            > criteria_for(Phase::Qualify, Tier::LOW, &[]).len()
+    );
+    let d = vec!["qualify.penetration-test".to_owned()];
+    assert!(
+        !criteria_for(Phase::Qualify, Tier::CRITICAL, &d)
+            .iter()
+            .any(|c| c.id == "qualify.penetration-test")
+    );
+}
+
+#[test]
+fn completeness_criteria() {
+    for (id, kind) in [
+        ("plan.pti-done", EvidenceKind::Pti),
+        ("plan.checklist-complete", EvidenceKind::PlanningChecklist),
+        (
+            "qualify.security-documentation-complete",
+            EvidenceKind::SecurityDocumentation,
+        ),
+    ] {
+        assert_eq!(
+            run(id, &facts(&[], &[], &[])).outcome,
+            CriterionOutcome::NotMeasured,
+            "{id}"
+        );
+        let e = [ev(kind, EvidenceStatus::Complete, json!({}))];
+        assert_eq!(
+            run(id, &facts(&e, &[], &[])).outcome,
+            CriterionOutcome::Pass,
+            "{id}"
+        );
+        let e = [ev(kind, partial(), json!({}))];
+        let c = run(id, &facts(&e, &[], &[]));
+        assert_eq!(c.outcome, CriterionOutcome::Fail, "{id}");
+        assert!(c.detail.contains("partial: half"), "{}", c.detail);
+    }
+}
+
+#[test]
+fn threat_model_and_incident_response_files() {
+    let mut f = facts(&[], &[], &[]);
+    assert_eq!(
+        run("plan.threat-model-present", &f).outcome,
+        CriterionOutcome::Fail
+    );
+    f.threat_model = Some(FileFact {
+        path: "security/threat-model.md".into(),
+        state: FileState::Stub,
+    });
+    assert!(
+        run("plan.threat-model-present", &f)
+            .detail
+            .contains("is a stub")
+    );
+    f.threat_model = Some(FileFact {
+        path: "security/threat-model.md".into(),
+        state: FileState::Written,
+    });
+    assert_eq!(
+        run("plan.threat-model-present", &f).outcome,
+        CriterionOutcome::Pass
+    );
+
+    assert_eq!(
+        run("launch.incident-response", &f).outcome,
+        CriterionOutcome::Fail
+    );
+    f.incident_response = Some(IncidentResponse {
+        contact: "psirt@example.com".into(),
+        process: FileFact {
+            path: "docs/ir.md".into(),
+            state: FileState::Missing,
+        },
+    });
+    assert_eq!(
+        run("launch.incident-response", &f).outcome,
+        CriterionOutcome::Fail
+    );
+    f.incident_response.as_mut().unwrap().process.state = FileState::Written;
+    let c = run("launch.incident-response", &f);
+    assert_eq!(c.outcome, CriterionOutcome::Pass);
+    assert!(c.detail.contains("psirt@example.com"));
+}
+
+#[test]
+fn requirements_in_all_categories() {
+    let req = |n: u64, status| {
+        [ev(
+            EvidenceKind::SecurityRequirements,
+            status,
+            json!({"evaluation": {"categories_selected": n}}),
+        )]
+    };
+    let e = req(9, partial());
+    assert_eq!(
+        run("plan.requirements-selected", &facts(&e, &[], &[])).outcome,
+        CriterionOutcome::Pass
+    );
+    let e = req(8, partial());
+    assert_eq!(
+        run("plan.requirements-selected", &facts(&e, &[], &[])).outcome,
+        CriterionOutcome::Fail
+    );
+    let e = req(
+        9,
+        EvidenceStatus::Missing {
+            reason: "none".into(),
+        },
+    );
+    assert_eq!(
+        run("plan.requirements-selected", &facts(&e, &[], &[])).outcome,
+        CriterionOutcome::Fail
+    );
+}
+
+#[test]
+fn test_and_documentation_plans_from_the_checklist() {
+    let cl = |tp: &str, dp: &str| {
+        [ev(
+            EvidenceKind::PlanningChecklist,
+            partial(),
+            json!({"checklist": {"items": [
+        {"id": "test-plan", "answer": tp}, {"id": "documentation-plan", "answer": dp}]}}),
+        )]
+    };
+    let e = cl("yes", "not-applicable");
+    assert_eq!(
+        run("plan.test-and-documentation-plans", &facts(&e, &[], &[])).outcome,
+        CriterionOutcome::Pass
+    );
+    let e = cl("partial", "yes");
+    let c = run("plan.test-and-documentation-plans", &facts(&e, &[], &[]));
+    assert_eq!(c.outcome, CriterionOutcome::Fail);
+    assert!(
+        c.detail.contains("test-plan") && !c.detail.contains(" documentation-plan"),
+        "{}",
+        c.detail
+    );
+}
+
+#[test]
+fn kpo_criteria_pass_fail_and_not_measured() {
+    for (id, kpi_id) in [
+        ("develop.code-review-kpo", "integrity.developed-code-review"),
+        (
+            "qualify.security-tests-kpo",
+            "integrity.assurance-review-documentation",
+        ),
+        (
+            "qualify.components-tested",
+            "integrity.known-vulnerability-testing",
+        ),
+        (
+            "qualify.packages-signed",
+            "integrity.signed-code-and-packages",
+        ),
+        ("qualify.penetration-test", "resilience.penetration-testing"),
+    ] {
+        assert_eq!(
+            run(id, &facts(&[], &[], &[])).outcome,
+            CriterionOutcome::NotMeasured,
+            "{id}"
+        );
+        let k = [kpi(kpi_id, None, Some(KpoStatus::NotMeasured))];
+        assert_eq!(
+            run(id, &facts(&[], &[], &k)).outcome,
+            CriterionOutcome::NotMeasured,
+            "{id}"
+        );
+        let k = [kpi(kpi_id, Some(95.0), Some(KpoStatus::Met))];
+        assert_eq!(
+            run(id, &facts(&[], &[], &k)).outcome,
+            CriterionOutcome::Pass,
+            "{id}"
+        );
+        let k = [kpi(kpi_id, Some(5.0), Some(KpoStatus::Missed))];
+        assert_eq!(
+            run(id, &facts(&[], &[], &k)).outcome,
+            CriterionOutcome::Fail,
+            "{id}"
+        );
+        let k = [kpi(kpi_id, Some(5.0), None)];
+        assert!(
+            run(id, &facts(&[], &[], &k)).detail.contains("sets no KPO"),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn open_findings_block_but_accepted_ones_do_not() {
+    let fs = [
+        finding(Severity::Medium, FindingStatus::Open),
+        finding(Severity::Critical, FindingStatus::Accepted),
+    ];
+    assert_eq!(
+        run("develop.no-open-high-findings", &facts(&[], &fs, &[])).outcome,
+        CriterionOutcome::Pass
+    );
+    let fs = [finding(Severity::High, FindingStatus::Open)];
+    let c = run("develop.no-open-high-findings", &facts(&[], &fs, &[]));
+    assert_eq!(c.outcome, CriterionOutcome::Fail);
+    assert!(c.detail.contains("RUSTSEC-2026-0001"));
+    let mut f = facts(&[], &fs, &[]);
+    f.max_open_severity = Severity::Critical;
+    assert_eq!(
+        run("lifecycle.no-open-high-findings", &f).outcome,
+        CriterionOutcome::Pass
+    );
+}
+
+#[test]
+fn scans_must_have_run_completely() {
+    let all = |s: EvidenceStatus| {
+        vec![
+            ev(
+                EvidenceKind::RepositoryFacts,
+                EvidenceStatus::Complete,
+                json!({}),
+            ),
+            ev(EvidenceKind::Inventory, EvidenceStatus::Complete, json!({})),
+            ev(EvidenceKind::KnownVulnerabilities, s, json!({})),
+        ]
+    };
+    let e = all(EvidenceStatus::Complete);
+    assert_eq!(
+        run("develop.scans-current", &facts(&e, &[], &[])).outcome,
+        CriterionOutcome::Pass
+    );
+    let e = all(EvidenceStatus::Partial {
+        reason: "database 9 days old".into(),
+    });
+    let c = run("develop.scans-current", &facts(&e, &[], &[]));
+    assert_eq!(c.outcome, CriterionOutcome::Fail);
+    assert!(c.detail.contains("9 days old"));
+    let c = run("develop.scans-current", &facts(&e[..2], &[], &[]));
+    assert!(c.detail.contains("known-vulnerabilities did not run"));
+}
