@@ -63,6 +63,88 @@ pub enum Command {
     /// The KPI table of a release from the store: KPI, value, KPO and its
     /// status, trend against the previous release.
     Kpi(KpiArgs),
+    /// Evaluate the checkpoint of the release's phase (or --phase): every
+    /// criterion with its result, the evidence behind it and what to do.
+    ///
+    /// Nothing is stored. Exit code 1 when the gate fails.
+    Gate(GateArgs),
+    /// Checkpoint decisions: advance the release to the next phase, show
+    /// the release's phase history.
+    #[command(subcommand)]
+    Phase(PhaseCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// The repository directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Evaluate this phase's exit instead of the plan's current phase.
+    #[arg(long, value_parser = parse_phase)]
+    pub phase: Option<sef_model::Phase>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ViewFormatArg::Text)]
+    pub format: ViewFormatArg,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub advisory: AdvisoryDbArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PhaseCommand {
+    /// Decide the current phase's checkpoint and record the move to the next
+    /// phase in the store. A failed gate can only be overridden by a PDT
+    /// leader of the plan's team, with a written justification.
+    ///
+    /// Exit code 1 when the gate fails and is not overridden; nothing is
+    /// recorded then.
+    Advance(PhaseAdvanceArgs),
+    /// The release's checkpoint decisions, oldest first.
+    History(PhaseHistoryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PhaseAdvanceArgs {
+    /// The repository directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Decide on this stored run (id, prefix, `latest`) instead of
+    /// assessing now. It must be a run of this offering, release and phase.
+    #[arg(long, value_name = "RUN")]
+    pub run: Option<String>,
+    /// Override a failed gate (needs --by and --justification).
+    #[arg(long = "override", requires_all = ["by", "justification"])]
+    pub override_gate: bool,
+    /// The team member who decides the override: a PDT leader in the plan's team.
+    #[arg(long, value_name = "MEMBER")]
+    pub by: Option<String>,
+    /// Why the release moves on despite the failed gate.
+    #[arg(long, value_name = "TEXT")]
+    pub justification: Option<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ViewFormatArg::Text)]
+    pub format: ViewFormatArg,
+    #[command(flatten)]
+    pub advisory: AdvisoryDbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PhaseHistoryArgs {
+    /// The repository directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The release (default: the plan's release).
+    #[arg(long, value_name = "VERSION")]
+    pub release: Option<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ViewFormatArg::Text)]
+    pub format: ViewFormatArg,
+}
+
+fn parse_phase(s: &str) -> Result<sef_model::Phase, String> {
+    s.parse::<sef_model::Phase>().map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Args)]

@@ -122,7 +122,7 @@ fn assess_without_plan_or_git_uses_defaults_and_says_so() {
     assert!(text.contains("no git history"), "{text}");
     // analyzers complete, but there is no security plan: honest, not "complete"
     assert!(
-        text.contains("Verdict: PASS — evidence is incomplete (missing: pti, planning-checklist, security-requirements, security-documentation, education)"),
+        text.contains("Verdict: PASS — develop checkpoint pass; evidence is incomplete (missing: pti, planning-checklist, security-requirements, security-documentation, education)"),
         "{text}"
     );
     assert!(text.contains("Security plan"), "{text}");

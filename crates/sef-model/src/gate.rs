@@ -72,3 +72,36 @@ impl GateDecision {
         }
     }
 }
+
+/// A person's override of a failed gate, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GateOverride {
+    /// The team member (a PDT leader) who decided.
+    pub by: String,
+    /// Why the release moves on despite the failed gate.
+    pub justification: String,
+}
+
+/// A recorded checkpoint decision: the release moved from one phase to
+/// the next, on the gate of a stored run (or over it, by override).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseDecision {
+    /// The decision's id.
+    pub id: String,
+    /// The offering.
+    pub offering: String,
+    /// The release.
+    pub release: String,
+    /// The phase left.
+    pub from: Phase,
+    /// The phase entered.
+    pub to: Phase,
+    /// When.
+    pub decided_at: chrono::DateTime<chrono::Utc>,
+    /// The run whose gate was decided.
+    pub run_id: String,
+    /// That gate's outcome.
+    pub gate_outcome: GateOutcome,
+    /// Present when a failed gate was overridden.
+    pub r#override: Option<GateOverride>,
+}

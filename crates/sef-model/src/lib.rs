@@ -32,7 +32,9 @@ pub use finding::{
     Acceptance, CvssScore, Cwe, Finding, FindingKind, FindingStatus, Fingerprint, Location,
     Severity,
 };
-pub use gate::{CriterionOutcome, CriterionResult, GateDecision, GateOutcome};
+pub use gate::{
+    CriterionOutcome, CriterionResult, GateDecision, GateOutcome, GateOverride, PhaseDecision,
+};
 pub use ids::{EvidenceId, FindingId, IdParseError, RunId};
 pub use kpi::{KpiMeasurement, KpiTrend, KpiValue, KpoResult, KpoStatus, TrendDirection};
 pub use offering::{Offering, OfferingKind, Release};

@@ -142,7 +142,7 @@ fn plan_blocks(b: &mut Vec<Block>, s: &crate::plan::PlanSection) {
 }
 
 /// The run report.
-pub(crate) fn run(run: &AssessmentRun) -> Doc {
+pub(crate) fn run(run: &AssessmentRun, timeline: &[sef_model::PhaseDecision]) -> Doc {
     let v = verdict(run);
     let mut b = vec![
         Block::Heading(
@@ -155,7 +155,10 @@ pub(crate) fn run(run: &AssessmentRun) -> Doc {
         Block::Para(vec![
             t("Verdict: "),
             Inline::Class(if v.pass { "pass" } else { "fail" }, v.label.to_owned()),
-            t(format!(" — {}", v.evidence)),
+            t(format!(
+                " — {} checkpoint {}; {}",
+                run.gate.phase, run.gate.outcome, v.evidence
+            )),
         ]),
         Block::Para(vec![
             t("Run "),
@@ -167,6 +170,41 @@ pub(crate) fn run(run: &AssessmentRun) -> Doc {
             )),
         ]),
     ];
+    if !v.blocking.is_empty() {
+        b.push(Block::Para(vec![
+            Inline::Strong("Blocking: ".to_owned()),
+            t(v.blocking.join(", ")),
+        ]));
+    }
+    if !timeline.is_empty() {
+        b.push(h(2, "Phase timeline"));
+        b.push(Block::Table {
+            head: vec!["decided", "from", "to", "gate", "override"],
+            rows: timeline
+                .iter()
+                .map(|d| {
+                    vec![
+                        vec![t(d.decided_at.format("%Y-%m-%d %H:%M UTC").to_string())],
+                        vec![t(d.from.as_str())],
+                        vec![t(d.to.as_str())],
+                        vec![Inline::Class(
+                            if d.gate_outcome == sef_model::GateOutcome::Pass {
+                                "pass"
+                            } else {
+                                "fail"
+                            },
+                            d.gate_outcome.as_str().to_owned(),
+                        )],
+                        vec![t(d
+                            .r#override
+                            .as_ref()
+                            .map(|o| format!("by {}: {}", o.by, o.justification))
+                            .unwrap_or_default())],
+                    ]
+                })
+                .collect(),
+        });
+    }
     if !run.notes.is_empty() {
         b.push(h(2, "Notes"));
         b.push(Block::List(

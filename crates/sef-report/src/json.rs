@@ -24,6 +24,11 @@ fn pretty<T: serde::Serialize + ?Sized>(v: &T) -> String {
 
 /// The run report as JSON.
 pub fn run_json(run: &AssessmentRun) -> String {
+    run_json_with(run, &[])
+}
+
+/// One run as JSON, with the release's checkpoint decisions so far.
+pub fn run_json_with(run: &AssessmentRun, timeline: &[sef_model::PhaseDecision]) -> String {
     let v = verdict(run);
     let count = |label: &str| {
         run.evidence
@@ -45,6 +50,7 @@ pub fn run_json(run: &AssessmentRun) -> String {
             },
             "security_plan": security_plan(run),
             "findings": SeverityCounts::of(&run.findings),
+            "blocking_criteria": v.blocking,
             "failed_analyzers": run.evidence.iter()
                 .filter(|e| matches!(e.status, EvidenceStatus::Failed { .. }))
                 .map(|e| e.analyzer.as_str())
@@ -57,12 +63,14 @@ pub fn run_json(run: &AssessmentRun) -> String {
         schema: &'static str,
         schema_version: u32,
         summary: serde_json::Value,
+        phase_timeline: &'a [sef_model::PhaseDecision],
         run: &'a AssessmentRun,
     }
     pretty(&Doc {
         schema: RUN_SCHEMA,
         schema_version: REPORT_SCHEMA_VERSION,
         summary,
+        phase_timeline: timeline,
         run,
     })
 }

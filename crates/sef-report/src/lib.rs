@@ -45,15 +45,17 @@ pub enum Format {
 pub struct RunContext {
     /// Where the run was stored, if it was.
     pub store: Option<String>,
+    /// The release's checkpoint decisions so far (from the store).
+    pub timeline: Vec<sef_model::PhaseDecision>,
 }
 
 /// Renders one run.
 pub fn render_run(run: &AssessmentRun, format: Format, ctx: &RunContext) -> String {
     match format {
         Format::Text => text::run(run, ctx),
-        Format::Json => json::run_json(run),
-        Format::Markdown => markdown::render(&documents::run(run)),
-        Format::Html => html::render(&documents::run(run)),
+        Format::Json => json::run_json_with(run, &ctx.timeline),
+        Format::Markdown => markdown::render(&documents::run(run, &ctx.timeline)),
+        Format::Html => html::render(&documents::run(run, &ctx.timeline)),
     }
 }
 
@@ -85,6 +87,61 @@ pub fn render_kpis(run: &AssessmentRun, format: Format) -> String {
                 run.started_at.format("%Y-%m-%d %H:%M UTC")
             );
             text::kpi_section(&mut o, &run.kpis);
+            o
+        }
+    }
+}
+
+/// Renders the gate of a run (`sef gate`): the outcome and every criterion
+/// with its result, evidence and what to do; text or JSON.
+pub fn render_gate(run: &AssessmentRun, format: Format) -> String {
+    match format {
+        Format::Json => {
+            let doc = serde_json::json!({
+                "schema": "sef.gate",
+                "schema_version": REPORT_SCHEMA_VERSION,
+                "offering": run.offering.name,
+                "release": run.release.version,
+                "gate": run.gate,
+            });
+            let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        _ => {
+            let mut o = format!(
+                "{} {} — checkpoint of the {} phase\n",
+                run.offering.name, run.release.version, run.gate.phase
+            );
+            text::gate_section(&mut o, run);
+            o
+        }
+    }
+}
+
+/// Renders a release's checkpoint decisions, oldest first (text or JSON).
+pub fn render_timeline(
+    offering: &str,
+    release: &str,
+    decisions: &[sef_model::PhaseDecision],
+    format: Format,
+) -> String {
+    match format {
+        Format::Json => {
+            let doc = serde_json::json!({
+                "schema": "sef.phases",
+                "schema_version": REPORT_SCHEMA_VERSION,
+                "offering": offering,
+                "release": release,
+                "decisions": decisions,
+            });
+            let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        _ => {
+            let mut o = format!("Phase timeline — {offering} {release}\n");
+            text::timeline(&mut o, decisions);
             o
         }
     }

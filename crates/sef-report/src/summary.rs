@@ -15,6 +15,8 @@ pub struct Verdict {
     pub evidence: String,
     /// The process exit code `sef assess` returns for this run.
     pub exit_code: i32,
+    /// The ids of the gate criteria that failed.
+    pub blocking: Vec<String>,
 }
 
 /// Names the source of a piece of evidence in a sentence: the analyzer,
@@ -65,7 +67,15 @@ pub fn verdict(run: &AssessmentRun) -> Verdict {
         }
         format!("evidence is incomplete ({})", parts.join("; "))
     };
+    let blocking = run
+        .gate
+        .criteria
+        .iter()
+        .filter(|c| c.outcome == sef_model::CriterionOutcome::Fail)
+        .map(|c| c.id.clone())
+        .collect();
     Verdict {
+        blocking,
         label: if pass { "PASS" } else { "FAIL" },
         pass,
         evidence,

@@ -110,7 +110,18 @@ pub(crate) fn run(run: &AssessmentRun, ctx: &RunContext) -> String {
     } else {
         paint(RED, v.label)
     };
-    let _ = writeln!(o, "Verdict: {label} — {}", v.evidence);
+    let _ = writeln!(
+        o,
+        "Verdict: {label} — {} checkpoint {}; {}",
+        run.gate.phase, run.gate.outcome, v.evidence
+    );
+    if !v.blocking.is_empty() {
+        let _ = writeln!(o, "Blocking: {}", v.blocking.join(", "));
+    }
+    if !ctx.timeline.is_empty() {
+        let _ = writeln!(o, "\n{}", paint(BOLD, "Phase timeline"));
+        timeline(&mut o, &ctx.timeline);
+    }
 
     if !run.notes.is_empty() {
         let _ = writeln!(o, "\n{}", paint(BOLD, "Notes"));
@@ -172,12 +183,19 @@ pub(crate) fn run(run: &AssessmentRun, ctx: &RunContext) -> String {
 
     kpi_section(&mut o, &run.kpis);
 
+    gate_section(&mut o, run);
+    o
+}
+
+/// The gate: outcome, then every criterion with its result and detail.
+pub(crate) fn gate_section(o: &mut String, run: &AssessmentRun) {
+    let pass = run.gate.outcome == sef_model::GateOutcome::Pass;
     let _ = writeln!(
         o,
         "\n{} ({} exit): {}",
         paint(BOLD, "Gate"),
         run.gate.phase,
-        if v.pass {
+        if pass {
             paint(GREEN, "pass")
         } else {
             paint(RED, "fail")
@@ -192,7 +210,6 @@ pub(crate) fn run(run: &AssessmentRun, ctx: &RunContext) -> String {
         let _ = writeln!(o, "  [{mark}] {} — {}", c.id, c.description);
         let _ = writeln!(o, "         {}", c.detail);
     }
-    o
 }
 
 pub(crate) fn kpi_section(o: &mut String, kpis: &[sef_model::KpiValue]) {
@@ -414,5 +431,33 @@ pub(crate) fn compact(v: &serde_json::Value) -> String {
         t
     } else {
         s
+    }
+}
+
+/// The release's checkpoint decisions, one line each; overrides with who
+/// and why, every time.
+pub(crate) fn timeline(o: &mut String, decisions: &[sef_model::PhaseDecision]) {
+    if decisions.is_empty() {
+        let _ = writeln!(
+            o,
+            "  no checkpoint decision recorded yet (`sef phase advance`)"
+        );
+    }
+    for d in decisions {
+        let how = match &d.r#override {
+            None => format!("gate {}", d.gate_outcome),
+            Some(ov) => format!(
+                "gate {} — OVERRIDDEN by {}: {}",
+                d.gate_outcome, ov.by, ov.justification
+            ),
+        };
+        let _ = writeln!(
+            o,
+            "  {}  {} → {}  ({how}; run {})",
+            d.decided_at.format("%Y-%m-%d %H:%M UTC"),
+            d.from,
+            d.to,
+            d.run_id
+        );
     }
 }

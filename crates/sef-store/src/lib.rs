@@ -72,6 +72,17 @@ pub trait RunRepository {
     /// Other offerings' latest KPIs, this release's earlier runs and the
     /// previous release's KPIs, for the KPI comparisons and trends.
     async fn kpi_history(&self, offering: &str, release: &str) -> Result<KpiHistory, StoreError>;
+    /// Records a checkpoint decision (in one transaction).
+    async fn record_phase_decision(
+        &self,
+        decision: &sef_model::PhaseDecision,
+    ) -> Result<(), StoreError>;
+    /// The checkpoint decisions of a release, oldest first.
+    async fn phase_decisions(
+        &self,
+        offering: &str,
+        release: &str,
+    ) -> Result<Vec<sef_model::PhaseDecision>, StoreError>;
 }
 
 #[derive(Debug, Clone)]
@@ -192,6 +203,27 @@ impl RunRepository for Store {
         match &self.backend {
             Backend::Sqlite(p) => queries::sqlite::previous_run(p, run).await,
             Backend::Postgres(p) => queries::postgres::previous_run(p, run).await,
+        }
+    }
+
+    async fn record_phase_decision(
+        &self,
+        decision: &sef_model::PhaseDecision,
+    ) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(p) => queries::sqlite::record_phase_decision(p, decision).await,
+            Backend::Postgres(p) => queries::postgres::record_phase_decision(p, decision).await,
+        }
+    }
+
+    async fn phase_decisions(
+        &self,
+        offering: &str,
+        release: &str,
+    ) -> Result<Vec<sef_model::PhaseDecision>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(p) => queries::sqlite::phase_decisions(p, offering, release).await,
+            Backend::Postgres(p) => queries::postgres::phase_decisions(p, offering, release).await,
         }
     }
 

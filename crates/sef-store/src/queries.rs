@@ -335,6 +335,62 @@ macro_rules! backend {
                 Ok(crate::KpiHistory { peers, runs, previous })
             }
 
+            pub(crate) async fn record_phase_decision(pool: &Pool, d: &sef_model::PhaseDecision) -> Result<(), StoreError> {
+                let mut tx = pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO phase_decisions (id, offering, release_version, from_phase, to_phase, decided_at, run_id, gate_outcome, override_by, justification) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(&d.id)
+                .bind(&d.offering)
+                .bind(&d.release)
+                .bind(d.from.as_str())
+                .bind(d.to.as_str())
+                .bind(d.decided_at)
+                .bind(&d.run_id)
+                .bind(d.gate_outcome.as_str())
+                .bind(d.r#override.as_ref().map(|o| o.by.clone()))
+                .bind(d.r#override.as_ref().map(|o| o.justification.clone()))
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub(crate) async fn phase_decisions(pool: &Pool, offering: &str, release: &str) -> Result<Vec<sef_model::PhaseDecision>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT id, offering, release_version, from_phase, to_phase, decided_at, run_id, gate_outcome, override_by, justification \
+                     FROM phase_decisions WHERE offering = $1 AND release_version = $2 ORDER BY decided_at, id",
+                )
+                .bind(offering)
+                .bind(release)
+                .fetch_all(pool)
+                .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    let from: String = r.try_get("from_phase")?;
+                    let to: String = r.try_get("to_phase")?;
+                    let outcome: String = r.try_get("gate_outcome")?;
+                    let by: Option<String> = r.try_get("override_by")?;
+                    let justification: Option<String> = r.try_get("justification")?;
+                    out.push(sef_model::PhaseDecision {
+                        id: r.try_get("id")?,
+                        offering: r.try_get("offering")?,
+                        release: r.try_get("release_version")?,
+                        from: decode("phase", Phase::parse(&from), &from)?,
+                        to: decode("phase", Phase::parse(&to), &to)?,
+                        decided_at: r.try_get("decided_at")?,
+                        run_id: r.try_get("run_id")?,
+                        gate_outcome: decode("gate outcome", GateOutcome::parse(&outcome), &outcome)?,
+                        r#override: by.map(|by| sef_model::GateOverride {
+                            by,
+                            justification: justification.unwrap_or_default(),
+                        }),
+                    });
+                }
+                Ok(out)
+            }
+
             pub(crate) async fn find_run_ids(pool: &Pool, prefix: &str) -> Result<Vec<RunId>, StoreError> {
                 let rows = sqlx::query("SELECT id FROM runs WHERE id LIKE $1 ORDER BY started_at DESC LIMIT 20")
                     .bind(format!("{prefix}%"))

@@ -444,3 +444,52 @@ async fn kpi_history_gives_peers_release_runs_and_the_previous_release() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn phase_decisions_round_trip_in_order() {
+    each_backend("phases", |s| async move {
+        let r = run("pay", 0, vec![]);
+        s.save_run(&r).await.unwrap();
+        let d1 = PhaseDecision {
+            id: RunId::generate().to_string(),
+            offering: "pay".into(),
+            release: r.release.version.clone(),
+            from: Phase::Plan,
+            to: Phase::Develop,
+            decided_at: t(5),
+            run_id: r.id.to_string(),
+            gate_outcome: GateOutcome::Pass,
+            r#override: None,
+        };
+        let d2 = PhaseDecision {
+            id: RunId::generate().to_string(),
+            from: Phase::Develop,
+            to: Phase::Qualify,
+            decided_at: t(9),
+            gate_outcome: GateOutcome::Fail,
+            r#override: Some(GateOverride {
+                by: "ana".into(),
+                justification: "fix 'shipped' in 2.0.1; \"accepted\" by the SAB".into(),
+            }),
+            ..d1.clone()
+        };
+        s.record_phase_decision(&d2).await.unwrap();
+        s.record_phase_decision(&d1).await.unwrap();
+        let back = s.phase_decisions("pay", &r.release.version).await.unwrap();
+        assert_eq!(back, vec![d1.clone(), d2]);
+        assert!(s.phase_decisions("pay", "other").await.unwrap().is_empty());
+        // a decision must name a stored run
+        let mut bad = d1;
+        bad.id = RunId::generate().to_string();
+        bad.run_id = RunId::generate().to_string();
+        assert!(s.record_phase_decision(&bad).await.is_err());
+        assert_eq!(
+            s.phase_decisions("pay", &r.release.version)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+    })
+    .await;
+}

@@ -30,6 +30,35 @@ pub fn kpi_context(h: sef_store::KpiHistory) -> sef_engine::kpis::KpiContext {
     }
 }
 
+/// Runs one assessment without storing it; with a store, its history feeds
+/// the KPIs (peers, earlier runs, previous release).
+pub(crate) fn assess_in_memory(
+    rt: &tokio::runtime::Runtime,
+    st: Option<&sef_store::Store>,
+    root: &std::path::Path,
+    plan: &Plan,
+    advisory: &crate::cli::AdvisoryDbArgs,
+    quiet: bool,
+) -> Result<sef_model::AssessmentRun> {
+    let options = sef_engine::EngineOptions {
+        advisory_db: super::db::location(advisory).ok(),
+    };
+    let kpi_context = match st {
+        Some(st) => {
+            let h = rt
+                .block_on(st.kpi_history(&plan.offering.name, &plan.release.version))
+                .with_context(|| format!("{}: cannot read the KPI history", st.location()))?;
+            kpi_context(h)
+        }
+        None => sef_engine::kpis::KpiContext::default(),
+    };
+    let analyzers = sef_engine::builtin(plan, &options);
+    let progress = progress::for_invocation(quiet);
+    let run = sef_engine::assess_with(root, plan, &analyzers, progress.as_ref(), &kpi_context);
+    drop(progress);
+    Ok(run)
+}
+
 pub fn run(g: &GlobalArgs, a: &AssessArgs) -> Result<u8> {
     let root = a
         .path
@@ -49,30 +78,14 @@ pub fn run(g: &GlobalArgs, a: &AssessArgs) -> Result<u8> {
         Some(rt.block_on(store::open(&url))?)
     };
 
-    let options = sef_engine::EngineOptions {
-        advisory_db: super::db::location(&a.advisory).ok(),
-    };
-    // What the store knows for the KPIs: other offerings, earlier runs of
-    // this release, the previous release.
-    let kpi_context = match &st {
-        Some(st) => {
-            let h = rt
-                .block_on(st.kpi_history(&plan.offering.name, &plan.release.version))
-                .with_context(|| format!("{}: cannot read the KPI history", st.location()))?;
-            kpi_context(h)
-        }
-        None => sef_engine::kpis::KpiContext::default(),
-    };
-    let analyzers = sef_engine::builtin(&plan, &options);
-    let progress = progress::for_invocation(g.quiet);
-    let run = sef_engine::assess_with(&root, &plan, &analyzers, progress.as_ref(), &kpi_context);
-    drop(progress);
+    let run = assess_in_memory(&rt, st.as_ref(), &root, &plan, &a.advisory, g.quiet)?;
 
     let mut ctx = RunContext::default();
     if let Some(st) = &st {
         rt.block_on(st.save_run(&run))
             .with_context(|| format!("{}: cannot store the run", st.location()))?;
         ctx.store = Some(st.location().to_owned());
+        ctx.timeline = rt.block_on(st.phase_decisions(&run.offering.name, &run.release.version))?;
         rt.block_on(st.close());
     }
 

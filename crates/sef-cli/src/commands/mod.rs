@@ -5,6 +5,7 @@ mod db;
 mod db_update;
 mod init;
 mod kpi;
+mod phase;
 mod runs;
 mod sbom;
 mod security_plan;
@@ -29,5 +30,8 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Plan(a) => security_plan::plan(&a),
         Command::Requirements(a) => security_plan::requirements(g, &a),
         Command::Kpi(a) => kpi::run(g, &a),
+        Command::Gate(a) => phase::gate(g, &a),
+        Command::Phase(crate::cli::PhaseCommand::Advance(a)) => phase::advance(g, &a),
+        Command::Phase(crate::cli::PhaseCommand::History(a)) => phase::history(g, &a),
     }
 }

@@ -45,8 +45,10 @@ pub fn show(g: &GlobalArgs, a: &ShowArgs) -> Result<u8> {
         }
         return Ok(crate::EXIT_PASS);
     }
+    let timeline = rt.block_on(st.phase_decisions(&run.offering.name, &run.release.version))?;
     let ctx = RunContext {
         store: Some(st.location().to_owned()),
+        timeline,
     };
     output::emit(
         &render_run(&run, output::format(a.out.format), &ctx),
@@ -113,7 +115,7 @@ async fn resolve(st: &Store, reference: &str) -> Result<RunId> {
     }
 }
 
-async fn load(st: &Store, reference: &str) -> Result<AssessmentRun> {
+pub(crate) async fn load(st: &Store, reference: &str) -> Result<AssessmentRun> {
     let id = resolve(st, reference).await?;
     st.get_run(id).await?.with_context(|| {
         format!(

@@ -221,6 +221,7 @@ mod fast {
         let mut metadata = BTreeMap::new();
         let mut current: Option<Partial> = None;
         let mut in_deps = false;
+        let mut dep_without_comma = false;
         let mut offset = 0usize;
         for raw in text.split_inclusive('\n') {
             let start = offset;
@@ -232,6 +233,12 @@ mod fast {
                 if trimmed == "]" {
                     in_deps = false;
                 } else {
+                    // TOML needs a comma between elements: one without
+                    // must be the last (leave odd layouts to the TOML parser).
+                    if dep_without_comma {
+                        return None;
+                    }
+                    dep_without_comma = !trimmed.ends_with(',');
                     let body = trimmed.strip_suffix(',').unwrap_or(trimmed);
                     let (dep, range) = string(text, start + indent)?;
                     if range.end != start + indent + body.len() {
@@ -289,6 +296,7 @@ mod fast {
                     if key == "dependencies" {
                         if rest == "[" {
                             in_deps = true;
+                            dep_without_comma = false;
                         } else if rest != "[]" {
                             return None;
                         }
@@ -347,6 +355,16 @@ mod fast {
             if let (Some(f), slow) = both(text) {
                 assert_eq!(Some(f), slow, "{text}");
             }
+        }
+
+        #[test]
+        fn a_missing_comma_between_dependencies_is_left_to_toml() {
+            let text = "version = 3\n\n[[package]]\nname = \"a\"\nversion = \"0.0\"\ndependencies = [\n \"\"\n\"aa 0.0\",\n]\n";
+            assert_eq!(parse(text), None);
+            agrees(text);
+            let ok = "version = 3\n\n[[package]]\nname = \"a\"\nversion = \"0.0\"\ndependencies = [\n \"b\",\n \"c\"\n]\n";
+            assert!(parse(ok).is_some());
+            agrees(ok);
         }
 
         #[test]
