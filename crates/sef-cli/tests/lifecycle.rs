@@ -324,4 +324,24 @@ fn an_offering_from_concept_to_lifecycle_over_three_releases() {
     assert_eq!(design["trend"]["direction"], "regressed");
     // a new release starts with no checkpoint decision of its own
     assert_eq!(r3["phase_timeline"].as_array().unwrap().len(), 0);
+
+    // the HTML report charts the KPIs over the three releases, inline
+    let (code, html, err) = sef(&env, &["runs", "show", "latest", "-f", "html"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        html.contains("KPI trends across releases"),
+        "no trend section"
+    );
+    assert!(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(html.contains("aria-label=\"integrity.security-feature-documentation\""));
+    assert!(html.contains("<title>2.0: 100.0 percent</title>"));
+    assert!(
+        !html.contains("http://www.w3.org/2000/svg\" src="),
+        "no external request"
+    );
+    let (_, md, _) = sef(&env, &["runs", "show", "latest", "-f", "markdown"]);
+    assert!(
+        md.contains("- **integrity.security-feature-documentation**: 1.0 100.0 percent → 2.0 100.0 percent → 3.0 "),
+        "{md}"
+    );
 }

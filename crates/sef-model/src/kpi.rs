@@ -108,3 +108,14 @@ pub struct KpiValue {
     #[serde(default)]
     pub trend: Option<KpiTrend>,
 }
+
+/// The KPI values of one release (its latest run), for trend charts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReleaseKpis {
+    /// The release version.
+    pub release: String,
+    /// When its latest run started.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The KPI values of that run.
+    pub kpis: Vec<KpiValue>,
+}

@@ -36,7 +36,9 @@ pub use gate::{
     CriterionOutcome, CriterionResult, GateDecision, GateOutcome, GateOverride, PhaseDecision,
 };
 pub use ids::{EvidenceId, FindingId, IdParseError, RunId};
-pub use kpi::{KpiMeasurement, KpiTrend, KpiValue, KpoResult, KpoStatus, TrendDirection};
+pub use kpi::{
+    KpiMeasurement, KpiTrend, KpiValue, KpoResult, KpoStatus, ReleaseKpis, TrendDirection,
+};
 pub use offering::{Offering, OfferingKind, Release};
 pub use phase::{Phase, PhaseParseError};
 pub use run::{AssessmentRun, RunSummary, SeverityCounts};

@@ -37,6 +37,16 @@ pub(crate) enum Block {
     },
     /// A bullet list, each item with optional sub-items.
     List(Vec<(Inlines, Vec<Inlines>)>),
+    /// A series of values over releases: an inline SVG line chart in
+    /// HTML, one line of text in Markdown.
+    Chart {
+        /// What is charted.
+        title: String,
+        /// The unit (`percent`, `days`, …).
+        unit: String,
+        /// `(release, value)`; `None` where not measured.
+        points: Vec<(String, Option<f64>)>,
+    },
 }
 
 /// Shorthand for plain text.

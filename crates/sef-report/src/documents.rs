@@ -40,6 +40,53 @@ fn h(level: u8, s: impl Into<String>) -> Block {
     Block::Heading(level, vec![t(s)])
 }
 
+/// One chart per KPI measured in any of the releases, when there are at
+/// least two releases.
+fn trend_charts(b: &mut Vec<Block>, series: &[sef_model::ReleaseKpis]) {
+    if series.len() < 2 {
+        return;
+    }
+    let Some(last) = series.last() else {
+        return;
+    };
+    b.push(h(2, "KPI trends across releases"));
+    for k in &last.kpis {
+        let points: Vec<(String, Option<f64>)> = series
+            .iter()
+            .map(|r| {
+                (
+                    r.release.clone(),
+                    r.kpis
+                        .iter()
+                        .find(|x| x.kpi_id == k.kpi_id)
+                        .and_then(|x| x.measurement.value()),
+                )
+            })
+            .collect();
+        if points.iter().all(|(_, v)| v.is_none()) {
+            continue;
+        }
+        let unit = match &k.measurement {
+            sef_model::KpiMeasurement::Measured { unit, .. } => unit.clone(),
+            sef_model::KpiMeasurement::NotMeasured { .. } => series
+                .iter()
+                .flat_map(|r| &r.kpis)
+                .find_map(|x| match &x.measurement {
+                    sef_model::KpiMeasurement::Measured { unit, .. } if x.kpi_id == k.kpi_id => {
+                        Some(unit.clone())
+                    }
+                    _ => None,
+                })
+                .unwrap_or_default(),
+        };
+        b.push(Block::Chart {
+            title: k.kpi_id.clone(),
+            unit,
+            points,
+        });
+    }
+}
+
 fn kpi_blocks(b: &mut Vec<Block>, kpis: &[sef_model::KpiValue]) {
     use crate::kpis::{headline, kpo_text, not_measured, trend_text, value_text};
     b.push(h(2, format!("KPIs ({})", headline(kpis))));
@@ -142,7 +189,11 @@ fn plan_blocks(b: &mut Vec<Block>, s: &crate::plan::PlanSection) {
 }
 
 /// The run report.
-pub(crate) fn run(run: &AssessmentRun, timeline: &[sef_model::PhaseDecision]) -> Doc {
+pub(crate) fn run(
+    run: &AssessmentRun,
+    timeline: &[sef_model::PhaseDecision],
+    series: &[sef_model::ReleaseKpis],
+) -> Doc {
     let v = verdict(run);
     let mut b = vec![
         Block::Heading(
@@ -278,6 +329,7 @@ pub(crate) fn run(run: &AssessmentRun, timeline: &[sef_model::PhaseDecision]) ->
     }
 
     kpi_blocks(&mut b, &run.kpis);
+    trend_charts(&mut b, series);
 
     let outcome = run.gate.outcome.as_str();
     b.push(Block::Heading(

@@ -47,6 +47,9 @@ pub struct RunContext {
     pub store: Option<String>,
     /// The release's checkpoint decisions so far (from the store).
     pub timeline: Vec<sef_model::PhaseDecision>,
+    /// The offering's KPIs release by release (from the store), for the
+    /// HTML report's trend charts.
+    pub kpi_series: Vec<sef_model::ReleaseKpis>,
 }
 
 /// Renders one run.
@@ -54,8 +57,8 @@ pub fn render_run(run: &AssessmentRun, format: Format, ctx: &RunContext) -> Stri
     match format {
         Format::Text => text::run(run, ctx),
         Format::Json => json::run_json_with(run, &ctx.timeline),
-        Format::Markdown => markdown::render(&documents::run(run, &ctx.timeline)),
-        Format::Html => html::render(&documents::run(run, &ctx.timeline)),
+        Format::Markdown => markdown::render(&documents::run(run, &ctx.timeline, &ctx.kpi_series)),
+        Format::Html => html::render(&documents::run(run, &ctx.timeline, &ctx.kpi_series)),
     }
 }
 

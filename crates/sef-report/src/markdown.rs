@@ -65,6 +65,20 @@ pub(crate) fn render(doc: &Doc) -> String {
                 }
                 o.push('\n');
             }
+            Block::Chart {
+                title,
+                unit,
+                points,
+            } => {
+                let series: Vec<String> = points
+                    .iter()
+                    .map(|(r, v)| match v {
+                        Some(v) => format!("{} {v:.1} {}", esc(r), esc(unit)),
+                        None => format!("{} not measured", esc(r)),
+                    })
+                    .collect();
+                let _ = writeln!(o, "- **{}**: {}", esc(title), series.join(" → "));
+            }
             Block::List(items) => {
                 for (item, subs) in items {
                     let _ = writeln!(o, "- {}", inlines(item));

@@ -72,6 +72,9 @@ pub trait RunRepository {
     /// Other offerings' latest KPIs, this release's earlier runs and the
     /// previous release's KPIs, for the KPI comparisons and trends.
     async fn kpi_history(&self, offering: &str, release: &str) -> Result<KpiHistory, StoreError>;
+    /// The KPIs of the latest run of each release of an offering, in the
+    /// order the releases were last assessed.
+    async fn kpi_series(&self, offering: &str) -> Result<Vec<sef_model::ReleaseKpis>, StoreError>;
     /// Records a checkpoint decision (in one transaction).
     async fn record_phase_decision(
         &self,
@@ -203,6 +206,13 @@ impl RunRepository for Store {
         match &self.backend {
             Backend::Sqlite(p) => queries::sqlite::previous_run(p, run).await,
             Backend::Postgres(p) => queries::postgres::previous_run(p, run).await,
+        }
+    }
+
+    async fn kpi_series(&self, offering: &str) -> Result<Vec<sef_model::ReleaseKpis>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(p) => queries::sqlite::kpi_series(p, offering).await,
+            Backend::Postgres(p) => queries::postgres::kpi_series(p, offering).await,
         }
     }
 

@@ -335,6 +335,28 @@ macro_rules! backend {
                 Ok(crate::KpiHistory { peers, runs, previous })
             }
 
+            pub(crate) async fn kpi_series(pool: &Pool, offering: &str) -> Result<Vec<sef_model::ReleaseKpis>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT r.release_version, r.started_at, r.header FROM runs r WHERE r.offering = $1 AND r.id = \
+                     (SELECT r2.id FROM runs r2 WHERE r2.offering = r.offering AND r2.release_version = r.release_version \
+                      ORDER BY r2.started_at DESC, r2.id DESC LIMIT 1) \
+                     ORDER BY r.started_at, r.id",
+                )
+                .bind(offering)
+                .fetch_all(pool)
+                .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    let Json(h): Json<RunHeader> = r.try_get("header")?;
+                    out.push(sef_model::ReleaseKpis {
+                        release: r.try_get("release_version")?,
+                        at: r.try_get("started_at")?,
+                        kpis: h.kpis,
+                    });
+                }
+                Ok(out)
+            }
+
             pub(crate) async fn record_phase_decision(pool: &Pool, d: &sef_model::PhaseDecision) -> Result<(), StoreError> {
                 let mut tx = pool.begin().await?;
                 sqlx::query(

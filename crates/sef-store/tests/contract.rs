@@ -493,3 +493,40 @@ async fn phase_decisions_round_trip_in_order() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn kpi_series_takes_each_releases_latest_run_in_order() {
+    each_backend("kpiseries", |s| async move {
+        let with = |at: i64, version: &str, value: f64| {
+            let mut r = run("pay", at, vec![]);
+            r.release.version = version.into();
+            r.kpis[1].measurement = KpiMeasurement::Measured {
+                value,
+                unit: "percent".into(),
+            };
+            r
+        };
+        for r in [
+            with(0, "1.0", 10.0),
+            with(5, "1.0", 20.0),
+            with(9, "2.0", 30.0),
+        ] {
+            s.save_run(&r).await.unwrap();
+        }
+        s.save_run(&run("other", 3, vec![])).await.unwrap();
+        let series = s.kpi_series("pay").await.unwrap();
+        let got: Vec<(String, Option<f64>)> = series
+            .iter()
+            .map(|r| (r.release.clone(), r.kpis[1].measurement.value()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("1.0".to_owned(), Some(20.0)),
+                ("2.0".to_owned(), Some(30.0))
+            ]
+        );
+        assert!(s.kpi_series("none").await.unwrap().is_empty());
+    })
+    .await;
+}

@@ -86,6 +86,7 @@ pub fn run(g: &GlobalArgs, a: &AssessArgs) -> Result<u8> {
             .with_context(|| format!("{}: cannot store the run", st.location()))?;
         ctx.store = Some(st.location().to_owned());
         ctx.timeline = rt.block_on(st.phase_decisions(&run.offering.name, &run.release.version))?;
+        ctx.kpi_series = rt.block_on(st.kpi_series(&run.offering.name))?;
         rt.block_on(st.close());
     }
 

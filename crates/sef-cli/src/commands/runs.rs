@@ -46,9 +46,11 @@ pub fn show(g: &GlobalArgs, a: &ShowArgs) -> Result<u8> {
         return Ok(crate::EXIT_PASS);
     }
     let timeline = rt.block_on(st.phase_decisions(&run.offering.name, &run.release.version))?;
+    let kpi_series = rt.block_on(st.kpi_series(&run.offering.name))?;
     let ctx = RunContext {
         store: Some(st.location().to_owned()),
         timeline,
+        kpi_series,
     };
     output::emit(
         &render_run(&run, output::format(a.out.format), &ctx),
