@@ -87,9 +87,9 @@ pub(crate) fn chart_svg(title: &str, unit: &str, points: &[(String, Option<f64>)
         W - 8.0,
         H - BOTTOM
     );
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<text x=\"2\" y=\"{:.1}\" font-size=\"9\">{top:.0}</text><text x=\"2\" y=\"{:.1}\" font-size=\"9\">{bottom:.0}</text>\n",
+        "<text x=\"2\" y=\"{:.1}\" font-size=\"9\">{top:.0}</text><text x=\"2\" y=\"{:.1}\" font-size=\"9\">{bottom:.0}</text>",
         TOP + 4.0,
         H - BOTTOM
     );
