@@ -125,6 +125,17 @@ max_age_days = 7
 # "integrity.known-vulnerability-testing" = 100
 # "post-release.cve-review-interval" = 7
 
+# How the phase gates are decided (docs/checkpoints.md).
+# [checkpoints]
+# strict = false                       # true: a criterion not measured fails the gate
+# disabled = ["qualify.packages-signed"]
+# block_severity = "high"
+
+# Who handles security incidents: required to leave the launch phase.
+# [incident_response]
+# contact = "psirt@example.com"
+# process = "docs/incident-response.md"
+
 "#,
         kind = kind.as_str()
     )

@@ -317,6 +317,11 @@ fn the_templates_security_plan_examples_parse_when_uncommented() {
     assert_eq!(p.security.documentation.as_ref().unwrap().len(), 1);
     assert_eq!(p.security.team.as_ref().unwrap().members.len(), 1);
     assert_eq!(p.kpo.len(), 2);
+    assert_eq!(p.checkpoints.disabled, ["qualify.packages-signed"]);
+    assert_eq!(
+        p.incident_response.as_ref().unwrap().contact,
+        "psirt@example.com"
+    );
     assert!(p.pending_sections.is_empty());
 }
 
@@ -344,5 +349,36 @@ proptest! {
         s in "\\[(pti|checklist\\.schedule|requirements|documentation|team)\\]\n[a-z_\\-\\.\\[\\]=\"' 0-9\n,{}]{0,200}",
     ) {
         let _ = parse(&format!("[offering]\nname = \"x\"\n{s}"));
+    }
+}
+
+#[test]
+fn checkpoints_and_incident_response_are_validated() {
+    let p = with("[checkpoints]\nstrict = true\nthreat_model = \"docs/tm.md\"\ndisabled = [\"plan.threat-model-present\"]\nblock_severity = \"critical\"\n[incident_response]\ncontact = \"psirt@example.com\"\nprocess = \"docs/ir.md\"\n").unwrap();
+    assert!(p.checkpoints.strict);
+    assert_eq!(p.checkpoints.threat_model.as_deref(), Some("docs/tm.md"));
+    assert_eq!(p.checkpoints.block_severity, sef_model::Severity::Critical);
+    assert_eq!(p.incident_response.unwrap().process, "docs/ir.md");
+    for (body, want) in [
+        (
+            "[checkpoints]\ndisabled = [\"plan.vibes\"]\n",
+            "sef.toml:4:13: `plan.vibes` is not a gate criterion",
+        ),
+        (
+            "[checkpoints]\nblock_severity = \"extreme\"\n",
+            "unknown variant `extreme`",
+        ),
+        ("[checkpoints]\nsrict = true\n", "unknown field `srict`"),
+        (
+            "[incident_response]\ncontact = \"x\"\n",
+            "missing field `process`",
+        ),
+        (
+            "[incident_response]\ncontact = \"\"\nprocess = \"p\"\n",
+            "`incident_response.contact` must not be empty",
+        ),
+    ] {
+        let e = err_with(body);
+        assert!(e.contains(want), "{body:?}\n  got: {e}\n want: {want}");
     }
 }
