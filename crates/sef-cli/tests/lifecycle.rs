@@ -252,6 +252,15 @@ fn an_offering_from_concept_to_lifecycle_over_three_releases() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("launch → lifecycle"), "{out}");
 
+    // assessing with sef.toml behind the store says so
+    let (_, out, _) = sef(&env, &["assess", p, "-q"]);
+    assert!(
+        out.contains(
+            "sef.toml says phase `launch`, but the store records walk 1.0 in phase `lifecycle`"
+        ),
+        "{out}"
+    );
+
     // lifecycle is the last phase; going back is refused
     plan(&repo, "1.0", "lifecycle", "");
     let (code, _, err) = sef(&env, &["phase", "advance", p, "-q"]);

@@ -59,6 +59,24 @@ pub(crate) fn assess_in_memory(
     Ok(run)
 }
 
+/// A note when sef.toml's phase is not the one the store's checkpoint
+/// decisions reached: the gate evaluated is then not the one recorded.
+fn phase_mismatch(plan: &Plan, decisions: &[sef_model::PhaseDecision]) -> Option<String> {
+    let last = decisions.last()?;
+    (last.to != plan.release.phase).then(|| {
+        format!(
+            "sef.toml says phase `{}`, but the store records {} {} in phase `{}` (decided {}); this run's gate is the `{}` checkpoint. Set [release] phase = \"{}\", or decide the checkpoints in order with `sef phase advance`",
+            plan.release.phase,
+            plan.offering.name,
+            plan.release.version,
+            last.to,
+            last.decided_at.format("%Y-%m-%d"),
+            plan.release.phase,
+            last.to
+        )
+    })
+}
+
 pub fn run(g: &GlobalArgs, a: &AssessArgs) -> Result<u8> {
     let root = a
         .path
@@ -78,7 +96,14 @@ pub fn run(g: &GlobalArgs, a: &AssessArgs) -> Result<u8> {
         Some(rt.block_on(store::open(&url))?)
     };
 
-    let run = assess_in_memory(&rt, st.as_ref(), &root, &plan, &a.advisory, g.quiet)?;
+    let mut run = assess_in_memory(&rt, st.as_ref(), &root, &plan, &a.advisory, g.quiet)?;
+    if let Some(st) = &st {
+        let decisions =
+            rt.block_on(st.phase_decisions(&plan.offering.name, &plan.release.version))?;
+        if let Some(note) = phase_mismatch(&plan, &decisions) {
+            run.notes.insert(0, note);
+        }
+    }
 
     let mut ctx = RunContext::default();
     if let Some(st) = &st {
