@@ -400,6 +400,9 @@ pub enum FormatArg {
     Markdown,
     /// One self-contained HTML file.
     Html,
+    /// SARIF 2.1.0: the run's findings for code-scanning tools (one run:
+    /// `sef assess`, `sef runs show`).
+    Sarif,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ pub fn format(f: FormatArg) -> Format {
         FormatArg::Json => Format::Json,
         FormatArg::Markdown => Format::Markdown,
         FormatArg::Html => Format::Html,
+        FormatArg::Sarif => Format::Sarif,
     }
 }
 

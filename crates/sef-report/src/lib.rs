@@ -15,6 +15,7 @@ mod json;
 mod kpis;
 mod markdown;
 mod plan;
+mod sarif;
 mod summary;
 mod text;
 mod views;
@@ -22,6 +23,7 @@ mod views;
 pub use json::{
     DIFF_SCHEMA, REPORT_SCHEMA_VERSION, RUN_SCHEMA, RUNS_SCHEMA, diff_json, run_json, runs_json,
 };
+pub use sarif::{SARIF_SCHEMA, run_sarif};
 pub use summary::{Verdict, evidence_lines, verdict};
 pub use views::{RequirementsFormat, plan_text, pti_text, requirements, row_has_status};
 
@@ -38,6 +40,8 @@ pub enum Format {
     Markdown,
     /// One self-contained HTML file that makes no external requests.
     Html,
+    /// SARIF 2.1.0 (one run's findings; for code-scanning tools).
+    Sarif,
 }
 
 /// Context shown with a run that is not part of the run itself.
@@ -59,6 +63,7 @@ pub fn render_run(run: &AssessmentRun, format: Format, ctx: &RunContext) -> Stri
         Format::Json => json::run_json_with(run, &ctx.timeline),
         Format::Markdown => markdown::render(&documents::run(run, &ctx.timeline, &ctx.kpi_series)),
         Format::Html => html::render(&documents::run(run, &ctx.timeline, &ctx.kpi_series)),
+        Format::Sarif => sarif::run_sarif(run),
     }
 }
 
@@ -80,7 +85,7 @@ pub fn render_kpis(run: &AssessmentRun, format: Format) -> String {
             s.push('\n');
             s
         }
-        Format::Markdown | Format::Html | Format::Text => {
+        Format::Markdown | Format::Html | Format::Text | Format::Sarif => {
             let mut o = format!(
                 "{} {} (phase: {}) — run {} of {}\n",
                 run.offering.name,
@@ -154,7 +159,9 @@ pub fn render_timeline(
 pub fn render_runs(runs: &[RunSummary], format: Format) -> String {
     match format {
         Format::Text => text::runs(runs),
-        Format::Json => json::runs_json(runs),
+        // SARIF describes one run's findings; a listing has none (the CLI
+        // refuses the combination), so JSON is the nearest machine form.
+        Format::Json | Format::Sarif => json::runs_json(runs),
         Format::Markdown => markdown::render(&documents::runs(runs)),
         Format::Html => html::render(&documents::runs(runs)),
     }
@@ -164,7 +171,7 @@ pub fn render_runs(runs: &[RunSummary], format: Format) -> String {
 pub fn render_diff(diff: &RunDiff, format: Format) -> String {
     match format {
         Format::Text => text::diff(diff),
-        Format::Json => json::diff_json(diff),
+        Format::Json | Format::Sarif => json::diff_json(diff),
         Format::Markdown => markdown::render(&documents::diff(diff)),
         Format::Html => html::render(&documents::diff(diff)),
     }

@@ -8,6 +8,7 @@ use sef_report::{RunContext, render_diff, render_run, render_runs};
 use sef_store::{RunFilter, RunRepository, Store};
 
 pub fn list(g: &GlobalArgs, a: &ListArgs) -> Result<u8> {
+    one_run_only(a.out.format)?;
     let rt = store::runtime()?;
     let st = rt.block_on(store::open(&store::url(g.db.as_deref())?))?;
     let runs = rt.block_on(st.list_runs(&RunFilter {
@@ -61,6 +62,7 @@ pub fn show(g: &GlobalArgs, a: &ShowArgs) -> Result<u8> {
 }
 
 pub fn diff(g: &GlobalArgs, a: &DiffArgs) -> Result<u8> {
+    one_run_only(a.out.format)?;
     let rt = store::runtime()?;
     let st = rt.block_on(store::open(&store::url(g.db.as_deref())?))?;
     let from = rt.block_on(load(&st, &a.from))?;
@@ -72,6 +74,16 @@ pub fn diff(g: &GlobalArgs, a: &DiffArgs) -> Result<u8> {
         a.out.format,
     )?;
     Ok(crate::EXIT_PASS)
+}
+
+/// SARIF describes the findings of one run.
+fn one_run_only(f: crate::cli::FormatArg) -> Result<()> {
+    if f == crate::cli::FormatArg::Sarif {
+        bail!(
+            "--format sarif describes one run's findings: use it with `sef assess` or `sef runs show`"
+        );
+    }
+    Ok(())
 }
 
 /// Resolves a run reference: `latest`, `previous`, a full id or a unique prefix.
