@@ -16,6 +16,8 @@ named_enum! {
         Inventory => "inventory",
         /// The components tested against the advisory database, and what matched.
         KnownVulnerabilities => "known-vulnerabilities",
+        /// Results of analysis tools (semgrep, CodeQL, clippy, …) read from SARIF.
+        StaticAnalysis => "static-analysis",
         /// The Predictive Threat Index: the answers, the index and the tier.
         Pti => "pti",
         /// The SEF's seven planning questions, answered for the release.

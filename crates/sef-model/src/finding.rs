@@ -17,6 +17,8 @@ named_enum! {
         Vulnerability => "vulnerability",
         /// An informational advisory (unmaintained, unsound): a warning.
         AdvisoryWarning => "advisory-warning",
+        /// A result of a static (or other) analysis tool, read from SARIF.
+        StaticAnalysis => "static-analysis",
     }
 }
 
