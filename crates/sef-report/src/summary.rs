@@ -121,12 +121,54 @@ fn kind_lines(e: &Evidence) -> Vec<String> {
         EvidenceKind::RepositoryFacts => repo_facts_lines(&e.payload),
         EvidenceKind::Inventory => inventory_lines(&e.payload),
         EvidenceKind::KnownVulnerabilities => vulnerability_lines(&e.payload),
+        EvidenceKind::StaticAnalysis => static_analysis_lines(&e.payload),
         EvidenceKind::Pti
         | EvidenceKind::PlanningChecklist
         | EvidenceKind::SecurityRequirements
         | EvidenceKind::SecurityDocumentation
         | EvidenceKind::Education => crate::plan::evidence_lines(e.kind, &e.payload),
     }
+}
+
+fn static_analysis_lines(p: &Value) -> Vec<String> {
+    let tools: Vec<String> = p["tools"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|t| {
+                    format!(
+                        "{}{} ({} result(s){})",
+                        t["name"].as_str().unwrap_or("?"),
+                        t["version"]
+                            .as_str()
+                            .map(|v| format!(" {v}"))
+                            .unwrap_or_default(),
+                        num(&t["results"]),
+                        if t["execution_successful"] == false {
+                            ", did NOT execute successfully"
+                        } else {
+                            ""
+                        }
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = vec![format!(
+        "{} finding(s) from {} SARIF file(s): {}",
+        num(&p["findings"]),
+        p["files"].as_array().map_or(0, Vec::len),
+        if tools.is_empty() {
+            "no tool run".to_owned()
+        } else {
+            tools.join(", ")
+        }
+    )];
+    let diags = p["diagnostics"].as_array().map_or(0, Vec::len);
+    if diags > 0 {
+        out.push(format!("{diags} diagnostic(s) about the files (see the JSON report)"));
+    }
+    out
 }
 
 fn vulnerability_lines(p: &Value) -> Vec<String> {
