@@ -72,6 +72,33 @@ pub enum Command {
     /// the release's phase history.
     #[command(subcommand)]
     Phase(PhaseCommand),
+    /// Bring results of other tools into an assessment.
+    #[command(subcommand)]
+    Ingest(IngestCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IngestCommand {
+    /// Assess the repository, also reading these SARIF 2.1.0 files (from
+    /// semgrep, CodeQL, clippy-sarif, bandit, gosec, …), and store the run.
+    Sarif(IngestSarifArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IngestSarifArgs {
+    /// SARIF files.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The repository the results are about.
+    #[arg(long, default_value = ".")]
+    pub repo: PathBuf,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    /// Do not store the run.
+    #[arg(long)]
+    pub no_store: bool,
+    #[command(flatten)]
+    pub advisory: AdvisoryDbArgs,
 }
 
 #[derive(Debug, Args)]

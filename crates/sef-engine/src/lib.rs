@@ -18,6 +18,7 @@ pub mod kpis;
 pub mod policy;
 pub mod repo_facts;
 mod runner;
+pub mod sarif;
 pub mod security_plan;
 pub mod vulnerabilities;
 
@@ -62,6 +63,8 @@ pub fn inventory_options(cfg: &sef_plan::InventoryConfig) -> sef_inventory::Inve
 pub struct EngineOptions {
     /// The advisory database directory.
     pub advisory_db: Option<std::path::PathBuf>,
+    /// SARIF files to read besides the plan's (`sef ingest sarif`).
+    pub extra_sarif: Vec<std::path::PathBuf>,
 }
 
 /// The built-in analyzers that the plan enables, in a fixed order. New
@@ -77,6 +80,21 @@ pub fn builtin(plan: &Plan, options: &EngineOptions) -> Vec<Box<dyn Analyzer>> {
         out.push(Box::new(inventory::InventoryAnalyzer::new(
             plan.analyzers.inventory.clone(),
         )));
+    }
+    let mut sarif = sarif::SarifAnalyzer::plan_sources(plan);
+    sarif.extend(options.extra_sarif.iter().map(|p| {
+        sarif::Source {
+            name: p
+                .file_name()
+                .map_or_else(|| "sarif".to_owned(), |n| n.to_string_lossy().into_owned()),
+            file: p.clone(),
+            in_repo: false,
+            command: None,
+            timeout_secs: 0,
+        }
+    }));
+    if !sarif.is_empty() {
+        out.push(Box::new(sarif::SarifAnalyzer::new(sarif)));
     }
     if plan.analyzers.vulnerabilities.enabled {
         out.push(Box::new(vulnerabilities::Vulnerabilities::new(

@@ -107,6 +107,23 @@ pub struct AnalyzersConfig {
     pub inventory: InventoryConfig,
     /// `[analyzers.vulnerabilities]`.
     pub vulnerabilities: VulnerabilitiesConfig,
+    /// `[[analyzers.sarif]]`: analysis tools whose SARIF sef reads.
+    pub sarif: Vec<SarifSource>,
+}
+
+/// One `[[analyzers.sarif]]`: a SARIF file in the repository, and
+/// optionally the command that writes it (run from the repository root,
+/// without a shell, before the file is read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SarifSource {
+    /// A label, e.g. `semgrep`.
+    pub name: String,
+    /// The SARIF file, relative to the repository root.
+    pub file: String,
+    /// The program and its arguments.
+    pub command: Option<Vec<String>>,
+    /// Seconds before the command is stopped.
+    pub timeout_secs: u64,
 }
 
 /// `[[risk_acceptances]]`: a known risk an approver accepted until a date.

@@ -104,6 +104,19 @@ struct RawAnalyzers {
     inventory: Option<RawInventory>,
     #[serde(default)]
     vulnerabilities: Option<RawVulnerabilities>,
+    #[serde(default)]
+    sarif: Vec<Spanned<RawSarifSource>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSarifSource {
+    name: Spanned<String>,
+    file: Spanned<String>,
+    #[serde(default)]
+    command: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    timeout_secs: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -300,6 +313,56 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
         }
     }
 
+    let mut sarif = Vec::new();
+    for src in raw.analyzers.sarif {
+        let at = src.span().start;
+        let src = src.into_inner();
+        let name = ctx.text_field(src.name, "analyzers.sarif.name", 64)?;
+        if sarif.iter().any(|s: &crate::SarifSource| s.name == name) {
+            return Err(ctx.err_at(at, format!("two [[analyzers.sarif]] are named `{name}`")));
+        }
+        let file_at = src.file.span().start;
+        let file = ctx.text_field(src.file, "analyzers.sarif.file", 1024)?;
+        if std::path::Path::new(&file).is_absolute() || file.split(['/', '\\']).any(|c| c == "..") {
+            return Err(ctx.err_at(
+                file_at,
+                "`analyzers.sarif.file` is a path inside the repository (relative, without `..`)",
+            ));
+        }
+        let command = match src.command {
+            None => None,
+            Some(c) => {
+                let at = c.span().start;
+                let c = c.into_inner();
+                if c.is_empty() || c[0].trim().is_empty() {
+                    return Err(ctx.err_at(at, "`analyzers.sarif.command` is the program and its arguments, e.g. [\"semgrep\", \"scan\", \"--sarif\", \"--output\", \"semgrep.sarif\"]"));
+                }
+                Some(c)
+            }
+        };
+        let timeout_secs = match src.timeout_secs {
+            None => 600,
+            Some(t) => {
+                let at = t.span().start;
+                let v = t.into_inner();
+                if !(1..=86_400).contains(&v) {
+                    return Err(ctx.err_at(
+                        at,
+                        format!(
+                            "`analyzers.sarif.timeout_secs` must be between 1 and 86400, got {v}"
+                        ),
+                    ));
+                }
+                v.unsigned_abs()
+            }
+        };
+        sarif.push(crate::SarifSource {
+            name,
+            file,
+            command,
+            timeout_secs,
+        });
+    }
     let pending_sections = Vec::new();
     let mut kpo = Vec::new();
     for (id, value) in raw.kpo.unwrap_or_default() {
@@ -441,6 +504,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
             repo_facts,
             inventory,
             vulnerabilities,
+            sarif,
         },
         risk_acceptances,
         source: PlanSource::Defaults,

@@ -166,7 +166,9 @@ fn static_analysis_lines(p: &Value) -> Vec<String> {
     )];
     let diags = p["diagnostics"].as_array().map_or(0, Vec::len);
     if diags > 0 {
-        out.push(format!("{diags} diagnostic(s) about the files (see the JSON report)"));
+        out.push(format!(
+            "{diags} diagnostic(s) about the files (see the JSON report)"
+        ));
     }
     out
 }

@@ -40,8 +40,22 @@ pub(crate) fn assess_in_memory(
     advisory: &crate::cli::AdvisoryDbArgs,
     quiet: bool,
 ) -> Result<sef_model::AssessmentRun> {
+    assess_with_sarif(rt, st, root, plan, advisory, quiet, &[])
+}
+
+/// [`assess_in_memory`], also reading these SARIF files.
+pub(crate) fn assess_with_sarif(
+    rt: &tokio::runtime::Runtime,
+    st: Option<&sef_store::Store>,
+    root: &std::path::Path,
+    plan: &Plan,
+    advisory: &crate::cli::AdvisoryDbArgs,
+    quiet: bool,
+    extra_sarif: &[std::path::PathBuf],
+) -> Result<sef_model::AssessmentRun> {
     let options = sef_engine::EngineOptions {
         advisory_db: super::db::location(advisory).ok(),
+        extra_sarif: extra_sarif.to_vec(),
     };
     let kpi_context = match st {
         Some(st) => {
@@ -78,6 +92,12 @@ fn phase_mismatch(plan: &Plan, decisions: &[sef_model::PhaseDecision]) -> Option
 }
 
 pub fn run(g: &GlobalArgs, a: &AssessArgs) -> Result<u8> {
+    run_with(g, a, &[])
+}
+
+/// `sef assess`, reading `extra_sarif` besides the plan's sources
+/// (`sef ingest sarif`).
+pub fn run_with(g: &GlobalArgs, a: &AssessArgs, extra_sarif: &[std::path::PathBuf]) -> Result<u8> {
     let root = a
         .path
         .canonicalize()
@@ -96,7 +116,15 @@ pub fn run(g: &GlobalArgs, a: &AssessArgs) -> Result<u8> {
         Some(rt.block_on(store::open(&url))?)
     };
 
-    let mut run = assess_in_memory(&rt, st.as_ref(), &root, &plan, &a.advisory, g.quiet)?;
+    let mut run = assess_with_sarif(
+        &rt,
+        st.as_ref(),
+        &root,
+        &plan,
+        &a.advisory,
+        g.quiet,
+        extra_sarif,
+    )?;
     if let Some(st) = &st {
         let decisions =
             rt.block_on(st.phase_decisions(&plan.offering.name, &plan.release.version))?;

@@ -31,6 +31,24 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Requirements(a) => security_plan::requirements(g, &a),
         Command::Kpi(a) => kpi::run(g, &a),
         Command::Gate(a) => phase::gate(g, &a),
+        Command::Ingest(crate::cli::IngestCommand::Sarif(a)) => {
+            let files = a
+                .files
+                .iter()
+                .map(|f| {
+                    f.canonicalize().map_err(|e| {
+                        anyhow::anyhow!("{}: cannot read the SARIF file: {e}", f.display())
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let assess = crate::cli::AssessArgs {
+                path: a.repo,
+                out: a.out,
+                no_store: a.no_store,
+                advisory: a.advisory,
+            };
+            assess::run_with(g, &assess, &files)
+        }
         Command::Phase(crate::cli::PhaseCommand::Advance(a)) => phase::advance(g, &a),
         Command::Phase(crate::cli::PhaseCommand::History(a)) => phase::history(g, &a),
     }

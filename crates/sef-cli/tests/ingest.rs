@@ -1,0 +1,297 @@
+//! End to end: SARIF from three real tools (semgrep, bandit, clippy via
+//! clippy-sarif; see tests/fixtures/sarif-repo/README.md) through
+//! `sef ingest sarif` and through `[[analyzers.sarif]]` commands.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+
+fn repo(env: &Env) -> std::path::PathBuf {
+    let r = env.repo("app");
+    copy_fixture("sarif-repo", &r);
+    write(
+        &r,
+        "sef.toml",
+        "[offering]\nname = \"app\"\n[analyzers.vulnerabilities]\nenabled = false\n",
+    );
+    r
+}
+
+fn ingest(env: &Env, repo: &std::path::Path, files: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "ingest",
+        "sarif",
+        "--repo",
+        repo.to_str().unwrap(),
+        "-q",
+        "-f",
+        "json",
+    ];
+    let paths: Vec<String> = files
+        .iter()
+        .map(|f| repo.join(f).display().to_string())
+        .collect();
+    args.extend(paths.iter().map(String::as_str));
+    let out = env.sef().args(&args).output().unwrap();
+    assert!(out.status.code().unwrap() <= 1, "{}", stderr(&out));
+    json(&out.stdout)
+}
+
+fn static_findings(report: &serde_json::Value) -> Vec<serde_json::Value> {
+    report["run"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "static-analysis")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn three_real_tools_normalised() {
+    let env = Env::new();
+    let r = repo(&env);
+    let report = ingest(
+        &env,
+        &r,
+        &[
+            "results/semgrep.sarif",
+            "results/bandit.sarif",
+            "results/clippy.sarif",
+        ],
+    );
+    let ev = evidence_of(&report, "static-analysis");
+    assert_eq!(ev["status"]["state"], "complete", "{ev}");
+    let tools: Vec<&str> = ev["payload"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(tools, vec!["Semgrep OSS", "Bandit", "clippy"]);
+    let f = static_findings(&report);
+    assert_eq!(f.len(), 13, "3 semgrep + 6 bandit + 4 clippy");
+
+    let by = |rule: &str| f.iter().find(|x| x["rule_id"] == rule).unwrap().clone();
+    let eval = by("python-eval-user-input");
+    assert_eq!(eval["analyzer"], "sarif:Semgrep OSS");
+    assert_eq!(eval["cwe"], serde_json::json!([95]));
+    assert_eq!(eval["severity"], "high", "semgrep ERROR is SARIF error");
+    assert_eq!(eval["location"]["path"], "app/views.py");
+    let shell = by("B602");
+    assert_eq!(shell["cwe"], serde_json::json!([78]));
+    assert!(
+        shell["title"].as_str().unwrap().contains("shell=True"),
+        "{shell}"
+    );
+    assert!(
+        shell["references"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("https://bandit.readthedocs.io/")
+    );
+    let unwrap = by("clippy::unwrap_used");
+    assert_eq!(unwrap["location"]["path"], "src/main.rs");
+    assert_eq!(unwrap["location"]["line"], 4);
+    assert_eq!(unwrap["severity"], "medium");
+    // the rules' CWE coverage is kept for the CWE view
+    let cwes = ev["payload"]["rule_cwes"].as_array().unwrap();
+    assert!(cwes.contains(&serde_json::json!(78)) && cwes.contains(&serde_json::json!(95)));
+    // static analysis now counts as a practice with evidence
+    let practices = report["run"]["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kpi_id"] == "quality.secure-engineering-practices")
+        .unwrap();
+    assert!(
+        !practices["detail"]
+            .as_str()
+            .unwrap()
+            .contains("static-analysis"),
+        "{practices}"
+    );
+    // and SARIF out again validates the round trip of fingerprints
+    let out = env
+        .sef()
+        .args(["runs", "show", "latest", "-f", "sarif"])
+        .output()
+        .unwrap();
+    let log = json(&out.stdout);
+    assert_eq!(
+        log["runs"][0]["results"].as_array().unwrap().len(),
+        report["run"]["findings"].as_array().unwrap().len()
+    );
+}
+
+#[test]
+fn fingerprints_hold_when_lines_move_above_a_finding() {
+    let env = Env::new();
+    let r = repo(&env);
+    let before = ingest(&env, &r, &["results/clippy.sarif"]);
+    // three lines inserted at the top of the file, and the tool reports the
+    // same problems three lines lower
+    let main = std::fs::read_to_string(r.join("src/main.rs")).unwrap();
+    std::fs::write(r.join("src/main.rs"), format!("// a\n// b\n// c\n{main}")).unwrap();
+    let mut log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(r.join("results/clippy.sarif")).unwrap())
+            .unwrap();
+    for res in log["runs"][0]["results"].as_array_mut().unwrap() {
+        let region = &mut res["locations"][0]["physicalLocation"]["region"];
+        for k in ["startLine", "endLine"] {
+            if let Some(n) = region[k].as_u64() {
+                region[k] = serde_json::json!(n + 3);
+            }
+        }
+    }
+    std::fs::write(
+        r.join("results/clippy.sarif"),
+        serde_json::to_string(&log).unwrap(),
+    )
+    .unwrap();
+    let after = ingest(&env, &r, &["results/clippy.sarif"]);
+    let fps = |rep: &serde_json::Value| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = static_findings(rep)
+            .iter()
+            .map(|f| {
+                (
+                    f["rule_id"].as_str().unwrap().to_owned(),
+                    f["fingerprint"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(fps(&before), fps(&after));
+    let line = |rep: &serde_json::Value| {
+        static_findings(rep)
+            .iter()
+            .find(|f| f["rule_id"] == "clippy::unwrap_used")
+            .unwrap()["location"]["line"]
+            .clone()
+    };
+    assert_eq!(line(&before), 4);
+    assert_eq!(line(&after), 7);
+}
+
+#[test]
+fn analyzers_configured_in_the_plan_run_their_commands() {
+    let env = Env::new();
+    let r = repo(&env);
+    write(
+        &r,
+        "sef.toml",
+        "[offering]\nname = \"app\"\n[analyzers.vulnerabilities]\nenabled = false\n\n\
+         [[analyzers.sarif]]\nname = \"semgrep\"\ncommand = [\"cp\", \"results/semgrep.sarif\", \"out.sarif\"]\nfile = \"out.sarif\"\n\n\
+         [[analyzers.sarif]]\nname = \"broken\"\ncommand = [\"false\"]\nfile = \"never-written.sarif\"\n\n\
+         [[analyzers.sarif]]\nname = \"slow\"\ncommand = [\"sleep\", \"5\"]\nfile = \"slow.sarif\"\ntimeout_secs = 1\n",
+    );
+    let out = env
+        .sef()
+        .args([
+            "assess",
+            r.to_str().unwrap(),
+            "-q",
+            "-f",
+            "json",
+            "--no-store",
+        ])
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    let ev = evidence_of(&report, "static-analysis");
+    assert_eq!(ev["status"]["state"], "partial", "{ev}");
+    let reason = ev["status"]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains(
+            "broken: never-written.sarif does not exist in the repository after the command ran"
+        ),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("slow: `sleep` did not finish within 1 s and was stopped"),
+        "{reason}"
+    );
+    assert_eq!(static_findings(&report).len(), 3);
+
+    // nothing readable at all: failed evidence, never "no findings"
+    write(
+        &r,
+        "sef.toml",
+        "[offering]\nname = \"app\"\n[analyzers.vulnerabilities]\nenabled = false\n[[analyzers.sarif]]\nname = \"gone\"\nfile = \"nope.sarif\"\n",
+    );
+    let out = env
+        .sef()
+        .args([
+            "assess",
+            r.to_str().unwrap(),
+            "-q",
+            "-f",
+            "json",
+            "--no-store",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out.stdout);
+    assert_eq!(
+        evidence_of(&report, "static-analysis")["status"]["state"],
+        "failed"
+    );
+}
+
+#[test]
+fn bad_sarif_is_explained() {
+    let env = Env::new();
+    let r = repo(&env);
+    write(&r, "bad/notjson.sarif", "{ this is not json");
+    write(&r, "bad/v2.sarif", "{\"version\": \"2.0.0\", \"runs\": []}");
+    write(
+        &r,
+        "bad/escape.sarif",
+        "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"t\"}},\"results\":[{\"ruleId\":\"r\",\"message\":{\"text\":\"m\"},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":\"../../etc/passwd\"}}}]}]}]}",
+    );
+    let report = ingest(
+        &env,
+        &r,
+        &["bad/notjson.sarif", "bad/v2.sarif", "bad/escape.sarif"],
+    );
+    let ev = evidence_of(&report, "static-analysis");
+    assert_eq!(ev["status"]["state"], "partial");
+    let reason = ev["status"]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("notjson.sarif: line 1, column 3: not valid JSON"),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("SARIF version 2.0.0 is not supported"),
+        "{reason}"
+    );
+    let diags = ev["payload"]["diagnostics"].as_array().unwrap();
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.as_str().unwrap().contains("climbs out of the repository")),
+        "{diags:?}"
+    );
+    assert_eq!(static_findings(&report).len(), 1);
+    assert!(static_findings(&report)[0]["location"].is_null());
+
+    let out = env
+        .sef()
+        .args([
+            "ingest",
+            "sarif",
+            "--repo",
+            r.to_str().unwrap(),
+            "/nonexistent.sarif",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("/nonexistent.sarif: cannot read the SARIF file"));
+    let out = env.sef().args(["ingest", "sarif"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,308 @@
+//! The SARIF analyzer: results of the analysis tools the plan names
+//! (`[[analyzers.sarif]]`, optionally running each tool's command first)
+//! and of SARIF files given on the command line (`sef ingest sarif`), read
+//! with `sef-sarif` into one `static-analysis` evidence record.
+//!
+//! A tool that did not run, wrote no SARIF, wrote something unreadable or
+//! says it did not execute successfully is never "no findings": the
+//! evidence is failed (nothing could be read) or partial (some could).
+
+use crate::security_plan::Repo;
+use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
+use sef_model::{EvidenceKind, ToolInfo};
+use serde_json::json;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The analyzer id.
+pub const ID: &str = "sarif";
+
+/// SARIF files larger than this are refused.
+pub const MAX_SARIF_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Where one SARIF document comes from.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// A label for reports.
+    pub name: String,
+    /// The file: relative to the repository (plan) or as given (command line).
+    pub file: PathBuf,
+    /// Whether `file` is a plan path that must stay inside the repository.
+    pub in_repo: bool,
+    /// The command that writes it, run from the repository root.
+    pub command: Option<Vec<String>>,
+    /// Seconds before the command is stopped.
+    pub timeout_secs: u64,
+}
+
+/// The SARIF analyzer.
+pub struct SarifAnalyzer {
+    sources: Vec<Source>,
+}
+
+impl SarifAnalyzer {
+    /// An analyzer over these sources.
+    pub fn new(sources: Vec<Source>) -> Self {
+        SarifAnalyzer { sources }
+    }
+
+    /// The sources a plan names.
+    pub fn plan_sources(plan: &sef_plan::Plan) -> Vec<Source> {
+        plan.analyzers
+            .sarif
+            .iter()
+            .map(|s| Source {
+                name: s.name.clone(),
+                file: PathBuf::from(&s.file),
+                in_repo: true,
+                command: s.command.clone(),
+                timeout_secs: s.timeout_secs,
+            })
+            .collect()
+    }
+}
+
+/// Runs a command without a shell, stdin closed, output kept bounded, and
+/// stopped after `timeout`. Returns the exit status and the tail of stderr.
+fn run_command(cmd: &[String], cwd: &Path, timeout: Duration) -> Result<(i32, String), String> {
+    let (program, args) = cmd.split_first().ok_or("empty command")?;
+    let mut child = Command::new(program)
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start `{program}`: {e} (is it installed and on PATH?)"))?;
+    let stderr = child.stderr.take();
+    let reader = std::thread::spawn(move || {
+        // keep the last 8 KiB
+        let mut tail: Vec<u8> = Vec::new();
+        if let Some(mut s) = stderr {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = s.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                tail.extend_from_slice(&buf[..n]);
+                if tail.len() > 8192 {
+                    tail.drain(..tail.len() - 8192);
+                }
+            }
+        }
+        String::from_utf8_lossy(&tail).into_owned()
+    });
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break s,
+            Ok(None) if start.elapsed() > timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "`{program}` did not finish within {} s and was stopped",
+                    timeout.as_secs()
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(format!("waiting for `{program}`: {e}")),
+        }
+    };
+    let tail = reader.join().unwrap_or_default();
+    Ok((status.code().unwrap_or(-1), tail))
+}
+
+fn last_line(s: &str) -> &str {
+    s.lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+}
+
+impl Analyzer for SarifAnalyzer {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn kind(&self) -> EvidenceKind {
+        EvidenceKind::StaticAnalysis
+    }
+
+    fn tool(&self) -> ToolInfo {
+        crate::sef_tool(ID)
+    }
+
+    fn run(
+        &self,
+        ctx: &AnalysisContext<'_>,
+        progress: &dyn Progress,
+    ) -> Result<AnalyzerOutput, AnalyzerError> {
+        let repo = Repo::new(ctx.root);
+        let root_text = std::fs::canonicalize(ctx.root)
+            .unwrap_or_else(|_| ctx.root.to_owned())
+            .display()
+            .to_string()
+            .replace('\\', "/");
+        // the code around a finding, from the repository (files cached)
+        let cache: RefCell<HashMap<String, Option<Vec<String>>>> = RefCell::new(HashMap::new());
+        let context = |path: &str, line: u32| -> Option<String> {
+            let mut c = cache.borrow_mut();
+            let lines = c.entry(path.to_owned()).or_insert_with(|| {
+                let full = repo.resolve(path)?;
+                let meta = std::fs::metadata(&full).ok()?;
+                if meta.len() > 16 * 1024 * 1024 {
+                    return None;
+                }
+                let text = std::fs::read(&full).ok()?;
+                Some(
+                    String::from_utf8_lossy(&text)
+                        .lines()
+                        .map(str::to_owned)
+                        .collect(),
+                )
+            });
+            let lines = lines.as_ref()?;
+            let i = usize::try_from(line).ok()?.checked_sub(1)?;
+            lines.get(i).cloned()
+        };
+        let opts = sef_sarif::Options {
+            repo_root: Some(&root_text),
+            context: &context,
+        };
+        progress.set_total(self.sources.len() as u64);
+
+        let mut files = Vec::new();
+        let mut tools = Vec::new();
+        let mut findings = Vec::new();
+        let mut seen = HashSet::new();
+        let mut duplicates = 0usize;
+        let mut diagnostics = Vec::new();
+        let mut failed = Vec::new();
+        let mut crashed = Vec::new();
+        for src in &self.sources {
+            progress.message(&src.name);
+            let mut command_note = None;
+            if let Some(cmd) = &src.command {
+                match run_command(cmd, ctx.root, Duration::from_secs(src.timeout_secs)) {
+                    Ok((code, tail)) => {
+                        command_note =
+                            Some(json!({"exit_code": code, "stderr_tail": last_line(&tail)}));
+                    }
+                    Err(e) => {
+                        failed.push(format!("{}: {e}", src.name));
+                        files.push(json!({"name": src.name, "file": src.file, "state": "failed", "reason": e}));
+                        progress.advance(1);
+                        continue;
+                    }
+                }
+            }
+            let path = if src.in_repo {
+                match repo.resolve(&src.file.to_string_lossy()) {
+                    Some(p) => p,
+                    None => {
+                        let why = format!(
+                            "{}: {} does not exist in the repository{}",
+                            src.name,
+                            src.file.display(),
+                            if src.command.is_some() {
+                                " after the command ran"
+                            } else {
+                                ""
+                            }
+                        );
+                        failed.push(why.clone());
+                        files.push(json!({"name": src.name, "file": src.file, "state": "failed", "reason": why, "command": command_note}));
+                        progress.advance(1);
+                        continue;
+                    }
+                }
+            } else {
+                src.file.clone()
+            };
+            let read = std::fs::File::open(&path).and_then(|f| {
+                let mut text = String::new();
+                f.take(MAX_SARIF_BYTES + 1).read_to_string(&mut text)?;
+                Ok(text)
+            });
+            let result = match read {
+                Ok(text) if text.len() as u64 > MAX_SARIF_BYTES => Err(format!(
+                    "larger than {MAX_SARIF_BYTES} bytes; split the analysis or filter its results"
+                )),
+                Ok(text) => sef_sarif::read(&text, &opts).map_err(|e| e.to_string()),
+                Err(e) => Err(format!("cannot read: {e}")),
+            };
+            progress.advance(1);
+            match result {
+                Err(e) => {
+                    let why = format!("{}: {}: {e}", src.name, path.display());
+                    failed.push(why.clone());
+                    files.push(json!({"name": src.name, "file": src.file, "state": "failed", "reason": why, "command": command_note}));
+                }
+                Ok(ing) => {
+                    for t in &ing.tools {
+                        if !t.execution_successful {
+                            crashed.push(format!(
+                                "{}: {} reports it did not execute successfully{}",
+                                src.name,
+                                t.name,
+                                t.notifications
+                                    .first()
+                                    .map(|n| format!(" ({n})"))
+                                    .unwrap_or_default()
+                            ));
+                        }
+                    }
+                    diagnostics
+                        .extend(ing.diagnostics.iter().map(|d| format!("{}: {d}", src.name)));
+                    duplicates += ing.duplicates;
+                    files.push(json!({"name": src.name, "file": src.file, "state": "read", "results": ing.findings.len(), "command": command_note}));
+                    tools.extend(ing.tools);
+                    for f in ing.findings {
+                        if seen.insert(f.fingerprint.clone()) {
+                            findings.push(f);
+                        } else {
+                            duplicates += 1;
+                        }
+                    }
+                }
+            }
+        }
+        if !failed.is_empty() && failed.len() == self.sources.len() {
+            return Err(AnalyzerError(format!(
+                "no SARIF could be read — {}",
+                failed.join("; ")
+            )));
+        }
+        let mut problems = failed;
+        problems.extend(crashed);
+        let partial = (!problems.is_empty()).then(|| problems.join("; "));
+        let mut rule_cwes: Vec<u32> = tools
+            .iter()
+            .flat_map(|t| t.rule_cwes.iter().copied())
+            .collect();
+        rule_cwes.sort_unstable();
+        rule_cwes.dedup();
+        let payload = json!({
+            "files": files,
+            "tools": tools,
+            "findings": findings.len(),
+            "duplicates": duplicates,
+            "rule_cwes": rule_cwes,
+            "diagnostics": diagnostics,
+        });
+        Ok(AnalyzerOutput {
+            tool: crate::sef_tool(ID),
+            input_digest: None,
+            partial,
+            payload,
+            findings,
+            notes: Vec::new(),
+            artifacts: Vec::new(),
+        })
+    }
+}
