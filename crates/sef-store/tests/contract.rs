@@ -530,3 +530,30 @@ async fn kpi_series_takes_each_releases_latest_run_in_order() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn thousands_of_findings_round_trip_in_order() {
+    each_backend("manyfindings", |s| async move {
+        let findings: Vec<Finding> = (0..2_500)
+            .map(|i| {
+                let mut f = finding(&format!("rule-{i}"), Severity::Low);
+                f.fingerprint = Fingerprint::compute([format!("{i}")]);
+                f
+            })
+            .collect();
+        let r = run("big", 0, findings);
+        s.save_run(&r).await.unwrap();
+        let back = s.get_run(r.id).await.unwrap().unwrap();
+        assert_eq!(back.findings.len(), 2_500);
+        assert_eq!(back, r);
+        let listed = s
+            .list_runs(&RunFilter {
+                offering: Some("big".into()),
+                limit: None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(listed[0].findings.low, 2_500);
+    })
+    .await;
+}
