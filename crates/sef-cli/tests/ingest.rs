@@ -98,6 +98,32 @@ fn three_real_tools_normalised() {
     // the rules' CWE coverage is kept for the CWE view
     let cwes = ev["payload"]["rule_cwes"].as_array().unwrap();
     assert!(cwes.contains(&serde_json::json!(78)) && cwes.contains(&serde_json::json!(95)));
+    // the CWE view: coverage of the Top 25 by the tools' rules, open findings
+    let cwe = &report["summary"]["cwe"];
+    let top = cwe["top25"].as_array().unwrap();
+    let os_cmd = top.iter().find(|t| t["cwe"] == 78).unwrap();
+    assert_eq!(os_cmd["covered"], true);
+    assert!(
+        os_cmd["open"].as_u64().unwrap() >= 2,
+        "semgrep and bandit: {os_cmd}"
+    );
+    let sqli = top.iter().find(|t| t["cwe"] == 89).unwrap();
+    assert_eq!(sqli["covered"], false);
+    assert!(cwe["top25_covered"].as_u64().unwrap() >= 2, "{cwe}");
+    assert!(
+        cwe["by_cwe"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["cwe"] == 95)
+    );
+    let text = env.sef().args(["runs", "show", "latest"]).output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("CWE Top 25 (2024): the tools' rules cover"),
+        "{text}"
+    );
+    assert!(text.contains("CWE-78   OS Command Injection"), "{text}");
     // static analysis now counts as a practice with evidence
     let practices = report["run"]["kpis"]
         .as_array()

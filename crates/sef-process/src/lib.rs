@@ -17,6 +17,7 @@ pub mod asvs;
 pub mod catalog;
 pub mod checklist;
 pub mod checkpoint;
+pub mod cwe;
 pub mod documentation;
 pub mod education;
 pub mod kpi;

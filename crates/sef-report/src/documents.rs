@@ -87,6 +87,56 @@ fn trend_charts(b: &mut Vec<Block>, series: &[sef_model::ReleaseKpis]) {
     }
 }
 
+fn cwe_blocks(b: &mut Vec<Block>, run: &AssessmentRun) {
+    let v = crate::cwe::of(run);
+    if !crate::cwe::worth_showing(&v) {
+        return;
+    }
+    b.push(h(2, "Findings by CWE"));
+    b.push(Block::Table {
+        head: vec!["CWE", "open", "closed"],
+        rows: v
+            .by_cwe
+            .iter()
+            .map(|g| {
+                vec![
+                    vec![t(format!("CWE-{}", g.cwe))],
+                    vec![t(g.open.to_string())],
+                    vec![t(g.closed.to_string())],
+                ]
+            })
+            .collect(),
+    });
+    b.push(Block::Para(vec![Inline::Strong(format!(
+        "CWE Top 25 (2024): the tools' rules cover {} of 25",
+        v.top25_covered
+    ))]));
+    b.push(Block::Table {
+        head: vec!["rank", "CWE", "weakness", "rules", "open findings"],
+        rows: v
+            .top25
+            .iter()
+            .map(|e| {
+                vec![
+                    vec![t(e.rank.to_string())],
+                    vec![t(format!("CWE-{}", e.cwe))],
+                    vec![t(e.name)],
+                    vec![if e.covered {
+                        Inline::Class("pass", "covered".to_owned())
+                    } else {
+                        Inline::Class("nm", "not covered".to_owned())
+                    }],
+                    vec![if e.open > 0 {
+                        Inline::Class("fail", e.open.to_string())
+                    } else {
+                        t("0")
+                    }],
+                ]
+            })
+            .collect(),
+    });
+}
+
 fn kpi_blocks(b: &mut Vec<Block>, kpis: &[sef_model::KpiValue]) {
     use crate::kpis::{headline, kpo_text, not_measured, trend_text, value_text};
     b.push(h(2, format!("KPIs ({})", headline(kpis))));
@@ -328,6 +378,7 @@ pub(crate) fn run(
         });
     }
 
+    cwe_blocks(&mut b, run);
     kpi_blocks(&mut b, &run.kpis);
     trend_charts(&mut b, series);
 

@@ -49,6 +49,7 @@ pub fn run_json_with(run: &AssessmentRun, timeline: &[sef_model::PhaseDecision])
                 "missing": count("missing"),
             },
             "security_plan": security_plan(run),
+            "cwe": crate::cwe::of(run),
             "findings": SeverityCounts::of(&run.findings),
             "blocking_criteria": v.blocking,
             "failed_analyzers": run.evidence.iter()

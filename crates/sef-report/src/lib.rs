@@ -8,6 +8,7 @@
 //! Writers are pure functions from model values to strings: no I/O, no
 //! clock, no store.
 
+mod cwe;
 mod doc;
 mod documents;
 mod html;

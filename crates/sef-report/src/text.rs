@@ -181,6 +181,7 @@ pub(crate) fn run(run: &AssessmentRun, ctx: &RunContext) -> String {
         }
     }
 
+    cwe_section(&mut o, run);
     kpi_section(&mut o, &run.kpis);
 
     gate_section(&mut o, run);
@@ -209,6 +210,52 @@ pub(crate) fn gate_section(o: &mut String, run: &AssessmentRun) {
         };
         let _ = writeln!(o, "  [{mark}] {} — {}", c.id, c.description);
         let _ = writeln!(o, "         {}", c.detail);
+    }
+}
+
+fn cwe_section(o: &mut String, run: &AssessmentRun) {
+    let v = crate::cwe::of(run);
+    if !crate::cwe::worth_showing(&v) {
+        return;
+    }
+    let _ = writeln!(o, "\n{}", paint(BOLD, "Findings by CWE"));
+    let groups: Vec<String> = v
+        .by_cwe
+        .iter()
+        .map(|g| {
+            format!(
+                "CWE-{} {} open{}",
+                g.cwe,
+                g.open,
+                if g.closed > 0 {
+                    format!(" ({} closed)", g.closed)
+                } else {
+                    String::new()
+                }
+            )
+        })
+        .collect();
+    if !groups.is_empty() {
+        let _ = writeln!(o, "  {}", groups.join(", "));
+    }
+    if v.without_cwe > 0 {
+        let _ = writeln!(o, "  {} finding(s) name no CWE", v.without_cwe);
+    }
+    let _ = writeln!(
+        o,
+        "  CWE Top 25 (2024): the tools' rules cover {} of 25",
+        v.top25_covered
+    );
+    for t in v.top25.iter().filter(|t| t.covered || t.open > 0) {
+        let _ = writeln!(
+            o,
+            "    #{:<2} CWE-{:<4} {:<45} {:<11} {} open",
+            t.rank,
+            t.cwe,
+            t.name,
+            if t.covered { "covered" } else { "NOT covered" },
+            t.open
+        );
     }
 }
 
