@@ -81,12 +81,15 @@ pub enum Command {
 pub enum IngestCommand {
     /// Assess the repository, also reading these SARIF 2.1.0 files (from
     /// semgrep, CodeQL, clippy-sarif, bandit, gosec, …), and store the run.
-    Sarif(IngestSarifArgs),
+    Sarif(IngestArgs),
+    /// Assess the repository, also reading these JUnit XML test results
+    /// (security tests counted apart), and store the run.
+    Junit(IngestArgs),
 }
 
 #[derive(Debug, Args)]
-pub struct IngestSarifArgs {
-    /// SARIF files.
+pub struct IngestArgs {
+    /// Result files.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// The repository the results are about.

@@ -317,7 +317,126 @@ fn bad_sarif_is_explained() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("/nonexistent.sarif: cannot read the SARIF file"));
+    assert!(stderr(&out).contains("/nonexistent.sarif: cannot read the results file"));
     let out = env.sef().args(["ingest", "sarif"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+const JUNIT: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<testsuites>
+  <testsuite name="app" tests="6">
+    <testcase classname="auth" name="locks_out_after_five_failures"/>
+    <testcase classname="auth" name="rejects_expired_token"><failure message="accepted"/></testcase>
+    <testcase classname="billing" name="rounds_half_even"/>
+    <testcase classname="api" name="rejects_bad_origin">
+      <properties><property name="security" value="true"/></properties>
+    </testcase>
+    <testcase classname="crypto" name="constant_time_compare"><skipped/></testcase>
+    <testcase classname="ui" name="renders"><unknown-element/></testcase>
+  </testsuite>
+</testsuites>"#;
+
+#[test]
+fn junit_results_count_security_tests_apart() {
+    let env = Env::new();
+    let r = repo(&env);
+    write(&r, "test-results/run.xml", JUNIT);
+    let out = env
+        .sef()
+        .args([
+            "ingest",
+            "junit",
+            "--repo",
+            r.to_str().unwrap(),
+            "-q",
+            "-f",
+            "json",
+            r.join("test-results/run.xml").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.code().unwrap() <= 1, "{}", stderr(&out));
+    let report = json(&out.stdout);
+    let ev = evidence_of(&report, "security-tests");
+    assert_eq!(ev["status"]["state"], "complete", "{ev}");
+    let p = &ev["payload"];
+    assert_eq!(
+        (
+            p["cases"].as_u64(),
+            p["passed"].as_u64(),
+            p["failed"].as_u64(),
+            p["skipped"].as_u64()
+        ),
+        (Some(6), Some(4), Some(1), Some(1))
+    );
+    let s = &p["security"];
+    // auth x2 by name, api by property, crypto by name (skipped)
+    assert_eq!(s["cases"], 4);
+    assert_eq!(s["failed"], 1);
+    assert_eq!(p["kpi_input"]["executed"], 3);
+    assert_eq!(p["kpi_input"]["passed"], 2);
+    let names: Vec<&str> = s["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["test"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"api::rejects_bad_origin"));
+    assert!(!names.contains(&"billing::rounds_half_even"));
+
+    // configured in the plan: a directory, a missing file, a broken file
+    write(
+        &r,
+        "test-results/broken.xml",
+        "<testsuite><testcase name='x'>",
+    );
+    write(
+        &r,
+        "sef.toml",
+        "[offering]\nname = \"app\"\n[analyzers.vulnerabilities]\nenabled = false\n[analyzers.junit]\nfiles = [\"test-results\", \"missing.xml\"]\nsecurity_pattern = \"(?i)billing\"\n",
+    );
+    let out = env
+        .sef()
+        .args([
+            "assess",
+            r.to_str().unwrap(),
+            "-q",
+            "-f",
+            "json",
+            "--no-store",
+        ])
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    let ev = evidence_of(&report, "security-tests");
+    assert_eq!(ev["status"]["state"], "partial");
+    let reason = ev["status"]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("missing.xml does not exist in the repository"),
+        "{reason}"
+    );
+    assert!(reason.contains("broken.xml:1:"), "{reason}");
+    assert_eq!(
+        ev["payload"]["security"]["cases"], 2,
+        "billing by pattern, api by property"
+    );
+
+    write(
+        &r,
+        "sef.toml",
+        "[offering]\nname = \"app\"\n[analyzers.junit]\nfiles = [\"x\"]\nsecurity_pattern = \"(unclosed\"\n",
+    );
+    let out = env
+        .sef()
+        .args(["assess", r.to_str().unwrap(), "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "sef.toml:5:20: `analyzers.junit.security_pattern` is not a valid regular expression"
+        ),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -14,6 +14,7 @@ mod acceptance;
 mod analyzer;
 mod assess;
 pub mod inventory;
+pub mod junit;
 pub mod kpis;
 pub mod policy;
 pub mod repo_facts;
@@ -65,6 +66,8 @@ pub struct EngineOptions {
     pub advisory_db: Option<std::path::PathBuf>,
     /// SARIF files to read besides the plan's (`sef ingest sarif`).
     pub extra_sarif: Vec<std::path::PathBuf>,
+    /// JUnit files to read besides the plan's (`sef ingest junit`).
+    pub extra_junit: Vec<std::path::PathBuf>,
 }
 
 /// The built-in analyzers that the plan enables, in a fixed order. New
@@ -95,6 +98,16 @@ pub fn builtin(plan: &Plan, options: &EngineOptions) -> Vec<Box<dyn Analyzer>> {
     }));
     if !sarif.is_empty() {
         out.push(Box::new(sarif::SarifAnalyzer::new(sarif)));
+    }
+    let junit_cfg = plan.analyzers.junit.as_ref();
+    if junit_cfg.is_some() || !options.extra_junit.is_empty() {
+        out.push(Box::new(junit::JunitAnalyzer::new(
+            junit_cfg.map(|j| j.files.clone()).unwrap_or_default(),
+            options.extra_junit.clone(),
+            junit_cfg.map_or(sef_plan::DEFAULT_SECURITY_TEST_PATTERN, |j| {
+                j.security_pattern.as_str()
+            }),
+        )));
     }
     if plan.analyzers.vulnerabilities.enabled {
         out.push(Box::new(vulnerabilities::Vulnerabilities::new(

@@ -18,6 +18,8 @@ named_enum! {
         KnownVulnerabilities => "known-vulnerabilities",
         /// Results of analysis tools (semgrep, CodeQL, clippy, …) read from SARIF.
         StaticAnalysis => "static-analysis",
+        /// Test results read from JUnit XML, security tests counted apart.
+        SecurityTests => "security-tests",
         /// The Predictive Threat Index: the answers, the index and the tier.
         Pti => "pti",
         /// The SEF's seven planning questions, answered for the release.

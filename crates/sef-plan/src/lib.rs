@@ -109,6 +109,22 @@ pub struct AnalyzersConfig {
     pub vulnerabilities: VulnerabilitiesConfig,
     /// `[[analyzers.sarif]]`: analysis tools whose SARIF sef reads.
     pub sarif: Vec<SarifSource>,
+    /// `[analyzers.junit]`: test results sef reads.
+    pub junit: Option<JunitConfig>,
+}
+
+/// The regular expression that marks a test as a security test by its
+/// class or name, unless `[analyzers.junit] security_pattern` says otherwise.
+pub const DEFAULT_SECURITY_TEST_PATTERN: &str = r"(?i)secur|auth|crypt|inject|xss|csrf|sqli|vuln|fuzz|sanitiz|escap|permission|access.?control|tls|cert|password|token|session";
+
+/// `[analyzers.junit]`: JUnit XML results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JunitConfig {
+    /// JUnit files or directories of them, relative to the repository.
+    pub files: Vec<String>,
+    /// Tests whose `class::name` matches are security tests (as are tests
+    /// with a `security` property set to true).
+    pub security_pattern: String,
 }
 
 /// One `[[analyzers.sarif]]`: a SARIF file in the repository, and

@@ -106,6 +106,16 @@ struct RawAnalyzers {
     vulnerabilities: Option<RawVulnerabilities>,
     #[serde(default)]
     sarif: Vec<Spanned<RawSarifSource>>,
+    #[serde(default)]
+    junit: Option<RawJunit>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJunit {
+    files: Vec<Spanned<String>>,
+    #[serde(default)]
+    security_pattern: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -363,6 +373,36 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
             timeout_secs,
         });
     }
+    let junit = match raw.analyzers.junit {
+        None => None,
+        Some(j) => {
+            let mut files = Vec::new();
+            for f in j.files {
+                let at = f.span().start;
+                let f = ctx.text_field(f, "analyzers.junit.files", 1024)?;
+                if std::path::Path::new(&f).is_absolute() || f.split(['/', '\\']).any(|c| c == "..")
+                {
+                    return Err(ctx.err_at(at, "`analyzers.junit.files` are paths inside the repository (relative, without `..`)"));
+                }
+                files.push(f);
+            }
+            let security_pattern = match j.security_pattern {
+                None => crate::DEFAULT_SECURITY_TEST_PATTERN.to_owned(),
+                Some(p) => {
+                    let at = p.span().start;
+                    let p = p.into_inner();
+                    if let Err(e) = regex::RegexBuilder::new(&p).size_limit(1 << 20).build() {
+                        return Err(ctx.err_at(at, format!("`analyzers.junit.security_pattern` is not a valid regular expression: {e}")));
+                    }
+                    p
+                }
+            };
+            Some(crate::JunitConfig {
+                files,
+                security_pattern,
+            })
+        }
+    };
     let pending_sections = Vec::new();
     let mut kpo = Vec::new();
     for (id, value) in raw.kpo.unwrap_or_default() {
@@ -505,6 +545,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
             inventory,
             vulnerabilities,
             sarif,
+            junit,
         },
         risk_acceptances,
         source: PlanSource::Defaults,

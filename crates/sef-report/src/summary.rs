@@ -122,6 +122,27 @@ fn kind_lines(e: &Evidence) -> Vec<String> {
         EvidenceKind::Inventory => inventory_lines(&e.payload),
         EvidenceKind::KnownVulnerabilities => vulnerability_lines(&e.payload),
         EvidenceKind::StaticAnalysis => static_analysis_lines(&e.payload),
+        EvidenceKind::SecurityTests => {
+            let p = &e.payload;
+            let s = &p["security"];
+            vec![
+                format!(
+                    "{} test case(s) in {} JUnit file(s): {} passed, {} failed, {} skipped",
+                    thousands(num(&p["cases"])),
+                    p["files"].as_array().map_or(0, Vec::len),
+                    num(&p["passed"]),
+                    num(&p["failed"]),
+                    num(&p["skipped"])
+                ),
+                format!(
+                    "security tests: {} executed, {} passed, {} failed, {} skipped",
+                    num(&s["passed"]) + num(&s["failed"]),
+                    num(&s["passed"]),
+                    num(&s["failed"]),
+                    num(&s["skipped"])
+                ),
+            ]
+        }
         EvidenceKind::Pti
         | EvidenceKind::PlanningChecklist
         | EvidenceKind::SecurityRequirements

@@ -40,22 +40,33 @@ pub(crate) fn assess_in_memory(
     advisory: &crate::cli::AdvisoryDbArgs,
     quiet: bool,
 ) -> Result<sef_model::AssessmentRun> {
-    assess_with_sarif(rt, st, root, plan, advisory, quiet, &[])
+    assess_with_extra(rt, st, root, plan, advisory, quiet, &Extra::default())
 }
 
-/// [`assess_in_memory`], also reading these SARIF files.
-pub(crate) fn assess_with_sarif(
+/// Result files given on the command line (`sef ingest`), read besides the
+/// plan's sources.
+#[derive(Debug, Default)]
+pub(crate) struct Extra {
+    /// SARIF files.
+    pub sarif: Vec<std::path::PathBuf>,
+    /// JUnit XML files.
+    pub junit: Vec<std::path::PathBuf>,
+}
+
+/// [`assess_in_memory`], also reading these result files.
+pub(crate) fn assess_with_extra(
     rt: &tokio::runtime::Runtime,
     st: Option<&sef_store::Store>,
     root: &std::path::Path,
     plan: &Plan,
     advisory: &crate::cli::AdvisoryDbArgs,
     quiet: bool,
-    extra_sarif: &[std::path::PathBuf],
+    extra: &Extra,
 ) -> Result<sef_model::AssessmentRun> {
     let options = sef_engine::EngineOptions {
         advisory_db: super::db::location(advisory).ok(),
-        extra_sarif: extra_sarif.to_vec(),
+        extra_sarif: extra.sarif.clone(),
+        extra_junit: extra.junit.clone(),
     };
     let kpi_context = match st {
         Some(st) => {
@@ -92,12 +103,12 @@ fn phase_mismatch(plan: &Plan, decisions: &[sef_model::PhaseDecision]) -> Option
 }
 
 pub fn run(g: &GlobalArgs, a: &AssessArgs) -> Result<u8> {
-    run_with(g, a, &[])
+    run_with(g, a, &Extra::default())
 }
 
 /// `sef assess`, reading `extra_sarif` besides the plan's sources
 /// (`sef ingest sarif`).
-pub fn run_with(g: &GlobalArgs, a: &AssessArgs, extra_sarif: &[std::path::PathBuf]) -> Result<u8> {
+pub(crate) fn run_with(g: &GlobalArgs, a: &AssessArgs, extra: &Extra) -> Result<u8> {
     let root = a
         .path
         .canonicalize()
@@ -116,15 +127,7 @@ pub fn run_with(g: &GlobalArgs, a: &AssessArgs, extra_sarif: &[std::path::PathBu
         Some(rt.block_on(store::open(&url))?)
     };
 
-    let mut run = assess_with_sarif(
-        &rt,
-        st.as_ref(),
-        &root,
-        &plan,
-        &a.advisory,
-        g.quiet,
-        extra_sarif,
-    )?;
+    let mut run = assess_with_extra(&rt, st.as_ref(), &root, &plan, &a.advisory, g.quiet, extra)?;
     if let Some(st) = &st {
         let decisions =
             rt.block_on(st.phase_decisions(&plan.offering.name, &plan.release.version))?;

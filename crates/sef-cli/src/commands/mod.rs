@@ -31,25 +31,39 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Requirements(a) => security_plan::requirements(g, &a),
         Command::Kpi(a) => kpi::run(g, &a),
         Command::Gate(a) => phase::gate(g, &a),
-        Command::Ingest(crate::cli::IngestCommand::Sarif(a)) => {
-            let files = a
-                .files
-                .iter()
-                .map(|f| {
-                    f.canonicalize().map_err(|e| {
-                        anyhow::anyhow!("{}: cannot read the SARIF file: {e}", f.display())
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let assess = crate::cli::AssessArgs {
-                path: a.repo,
-                out: a.out,
-                no_store: a.no_store,
-                advisory: a.advisory,
-            };
-            assess::run_with(g, &assess, &files)
-        }
+        Command::Ingest(crate::cli::IngestCommand::Sarif(a)) => ingest(g, a, true),
+        Command::Ingest(crate::cli::IngestCommand::Junit(a)) => ingest(g, a, false),
         Command::Phase(crate::cli::PhaseCommand::Advance(a)) => phase::advance(g, &a),
         Command::Phase(crate::cli::PhaseCommand::History(a)) => phase::history(g, &a),
     }
+}
+
+/// `sef ingest sarif|junit`: an assessment that also reads the given files.
+fn ingest(g: &crate::cli::GlobalArgs, a: crate::cli::IngestArgs, sarif: bool) -> Result<u8> {
+    let files = a
+        .files
+        .iter()
+        .map(|f| {
+            f.canonicalize()
+                .map_err(|e| anyhow::anyhow!("{}: cannot read the results file: {e}", f.display()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let assess_args = crate::cli::AssessArgs {
+        path: a.repo,
+        out: a.out,
+        no_store: a.no_store,
+        advisory: a.advisory,
+    };
+    let extra = if sarif {
+        assess::Extra {
+            sarif: files,
+            junit: Vec::new(),
+        }
+    } else {
+        assess::Extra {
+            sarif: Vec::new(),
+            junit: files,
+        }
+    };
+    assess::run_with(g, &assess_args, &extra)
 }

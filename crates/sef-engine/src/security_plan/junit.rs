@@ -17,9 +17,34 @@ pub struct JunitError {
     pub message: String,
 }
 
-/// Adds the test cases of one JUnit XML document to `results`; returns
-/// how many cases it held.
-pub fn read(text: &str, results: &mut TestResults) -> Result<usize, JunitError> {
+/// The outcome of one test case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// It ran and passed.
+    Passed,
+    /// It ran and failed (or errored).
+    Failed,
+    /// It did not run.
+    Skipped,
+}
+
+/// One test case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    /// The class or module (`classname`), possibly empty.
+    pub class: String,
+    /// The test's name.
+    pub name: String,
+    /// What happened.
+    pub outcome: Outcome,
+    /// A `<property name="security" value="true"/>` marks it a security test.
+    pub security_property: bool,
+}
+
+/// The test cases of one JUnit XML document. Elements sef does not know
+/// are ignored.
+pub fn cases(text: &str) -> Result<Vec<Case>, JunitError> {
     let opts = roxmltree::ParsingOptions {
         allow_dtd: false,
         ..roxmltree::ParsingOptions::default()
@@ -42,7 +67,7 @@ pub fn read(text: &str, results: &mut TestResults) -> Result<usize, JunitError> 
             ),
         });
     }
-    let mut n = 0;
+    let mut out = Vec::new();
     for case in doc
         .descendants()
         .filter(|n| n.is_element() && n.tag_name().name() == "testcase")
@@ -50,14 +75,44 @@ pub fn read(text: &str, results: &mut TestResults) -> Result<usize, JunitError> 
         let Some(name) = case.attribute("name") else {
             continue;
         };
-        let class = case.attribute("classname").unwrap_or("");
-        let passed = !case.children().any(|c| {
-            c.is_element() && matches!(c.tag_name().name(), "failure" | "error" | "skipped")
+        let child = |tag: &str| {
+            case.children()
+                .any(|c| c.is_element() && c.tag_name().name() == tag)
+        };
+        let outcome = if child("failure") || child("error") {
+            Outcome::Failed
+        } else if child("skipped") {
+            Outcome::Skipped
+        } else {
+            Outcome::Passed
+        };
+        let security_property = case.descendants().any(|p| {
+            p.is_element()
+                && p.tag_name().name() == "property"
+                && p.attribute("name")
+                    .is_some_and(|n| n.eq_ignore_ascii_case("security"))
+                && p.attribute("value").is_some_and(|v| {
+                    matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "yes" | "1")
+                })
         });
-        results.record(class, name, passed);
-        n += 1;
+        out.push(Case {
+            class: case.attribute("classname").unwrap_or("").to_owned(),
+            name: name.to_owned(),
+            outcome,
+            security_property,
+        });
     }
-    Ok(n)
+    Ok(out)
+}
+
+/// Adds the test cases of one JUnit XML document to `results`; returns
+/// how many cases it held.
+pub fn read(text: &str, results: &mut TestResults) -> Result<usize, JunitError> {
+    let cases = cases(text)?;
+    for c in &cases {
+        results.record(&c.class, &c.name, c.outcome == Outcome::Passed);
+    }
+    Ok(cases.len())
 }
 
 #[cfg(test)]
