@@ -75,6 +75,97 @@ pub enum Command {
     /// Bring results of other tools into an assessment.
     #[command(subcommand)]
     Ingest(IngestCommand),
+    /// Findings across runs: list them with their history, show one,
+    /// record a triage decision.
+    #[command(subcommand)]
+    Finding(FindingCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FindingCommand {
+    /// The offering's findings across its stored runs: first seen, last
+    /// seen, open, fixed or reopened, and the latest triage.
+    List(FindingListArgs),
+    /// One finding: its history, its latest details and every triage
+    /// decision on it.
+    Show(FindingShowArgs),
+    /// Record a triage decision: who, when, why. It applies to every later
+    /// run, and survives re-ingestion.
+    Triage(FindingTriageArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FindingStateArg {
+    Open,
+    Fixed,
+    Reopened,
+    Confirmed,
+    FalsePositive,
+    Accepted,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum TriageArg {
+    /// A real problem, to be fixed.
+    Confirmed,
+    /// Not a real problem.
+    FalsePositive,
+    /// A real problem whose risk is accepted (until --expires).
+    Accepted,
+}
+
+#[derive(Debug, Args)]
+pub struct FindingListArgs {
+    /// The repository directory (its plan names the offering).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Only these states (repeatable).
+    #[arg(long, value_enum)]
+    pub status: Vec<FindingStateArg>,
+    /// Only these severities (repeatable).
+    #[arg(long, value_parser = parse_severity)]
+    pub severity: Vec<sef_model::Severity>,
+    /// Only findings of this tool (analyzer, e.g. `sarif:Semgrep OSS`, or part of it).
+    #[arg(long)]
+    pub tool: Option<String>,
+    /// Only findings of this CWE id (e.g. 79 or CWE-79).
+    #[arg(long)]
+    pub cwe: Option<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ViewFormatArg::Text)]
+    pub format: ViewFormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct FindingShowArgs {
+    /// A finding id (or its first characters) or fingerprint.
+    pub id: String,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ViewFormatArg::Text)]
+    pub format: ViewFormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct FindingTriageArgs {
+    /// A finding id (or its first characters) or fingerprint.
+    pub id: String,
+    /// The decision.
+    #[arg(long, value_enum)]
+    pub status: TriageArg,
+    /// Why.
+    #[arg(long)]
+    pub reason: String,
+    /// For an acceptance: the last day it holds (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub expires: Option<chrono::NaiveDate>,
+    /// Who decides (default: the USER environment variable).
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+}
+
+fn parse_severity(s: &str) -> Result<sef_model::Severity, String> {
+    sef_model::Severity::parse(&s.to_ascii_lowercase())
+        .ok_or_else(|| "expected one of: critical, high, medium, low, info".to_owned())
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,53 @@ use chrono::NaiveDate;
 use sef_model::{Acceptance, Finding, FindingStatus};
 use sef_plan::RiskAcceptance;
 
+/// Applies the store's triage decisions (oldest first; the latest of a
+/// fingerprint wins) as of `today`, after the plan's risk acceptances: a
+/// decision about one finding is more specific than one about an advisory.
+/// An expired triage acceptance opens the finding again, with a note.
+pub fn apply_triage(
+    findings: &mut [Finding],
+    triage: &[sef_model::Triage],
+    today: NaiveDate,
+) -> Vec<String> {
+    use sef_model::TriageStatus;
+    let mut latest: std::collections::HashMap<&str, &sef_model::Triage> =
+        std::collections::HashMap::new();
+    for t in triage {
+        latest.insert(t.fingerprint.as_str(), t);
+    }
+    let mut notes = Vec::new();
+    for f in findings.iter_mut() {
+        let Some(t) = latest.get(f.fingerprint.as_str()) else {
+            continue;
+        };
+        match t.status {
+            TriageStatus::Confirmed => f.status = FindingStatus::Confirmed,
+            TriageStatus::FalsePositive => f.status = FindingStatus::FalsePositive,
+            TriageStatus::Accepted => {
+                let expires = t.expires.unwrap_or(NaiveDate::MAX);
+                let expired = today > expires;
+                f.acceptance = Some(Acceptance {
+                    justification: t.reason.clone(),
+                    approver: t.decided_by.clone(),
+                    expires,
+                    expired,
+                });
+                f.status = if expired {
+                    notes.push(format!(
+                        "{} {}: accepted by {} until {expires}, expired: open again",
+                        f.rule_id, f.fingerprint, t.decided_by
+                    ));
+                    FindingStatus::Open
+                } else {
+                    FindingStatus::Accepted
+                };
+            }
+        }
+    }
+    notes
+}
+
 /// Applies `acceptances` as of `today`; returns notes for the report
 /// (expired acceptances, acceptances that match nothing).
 pub fn apply(
@@ -163,5 +210,74 @@ mod tests {
             day("2026-11-28"),
         );
         assert_eq!(f[0].status, FindingStatus::Accepted);
+    }
+}
+
+#[cfg(test)]
+mod triage_tests {
+    use super::*;
+    use sef_model::{Fingerprint, Triage, TriageStatus};
+
+    fn finding(fp: &str) -> Finding {
+        Finding {
+            id: sef_model::FindingId::generate(),
+            kind: sef_model::FindingKind::StaticAnalysis,
+            analyzer: "sarif:t".into(),
+            rule_id: "r".into(),
+            title: "t".into(),
+            remediation: "x".into(),
+            cwe: vec![],
+            severity: sef_model::Severity::High,
+            location: None,
+            fingerprint: Fingerprint::from_stored(fp.into()),
+            status: FindingStatus::Open,
+            package: None,
+            aliases: vec![],
+            acceptance: None,
+            cvss: None,
+            references: vec![],
+            dependency_path: vec![],
+        }
+    }
+
+    fn t(fp: &str, status: TriageStatus, expires: Option<&str>) -> Triage {
+        Triage {
+            id: fp.into(),
+            offering: "o".into(),
+            fingerprint: Fingerprint::from_stored(fp.into()),
+            status,
+            reason: "because".into(),
+            decided_by: "ana".into(),
+            decided_at: chrono::Utc::now(),
+            expires: expires.map(|e| NaiveDate::parse_from_str(e, "%Y-%m-%d").unwrap()),
+        }
+    }
+
+    #[test]
+    fn latest_decision_wins_and_expired_acceptances_reopen() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let mut f = vec![finding("a"), finding("b"), finding("c"), finding("d")];
+        let decisions = vec![
+            t("a", TriageStatus::Accepted, Some("2026-12-31")),
+            t("a", TriageStatus::Confirmed, None),
+            t("b", TriageStatus::FalsePositive, None),
+            t("c", TriageStatus::Accepted, Some("2026-11-27")),
+        ];
+        let notes = apply_triage(&mut f, &decisions, today);
+        assert_eq!(f[0].status, FindingStatus::Confirmed);
+        assert_eq!(f[1].status, FindingStatus::FalsePositive);
+        assert_eq!(f[2].status, FindingStatus::Open);
+        assert!(f[2].acceptance.as_ref().unwrap().expired);
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].contains("expired: open again"));
+        assert_eq!(f[3].status, FindingStatus::Open);
+        // an acceptance that holds through its last day
+        let mut g = vec![finding("e")];
+        apply_triage(
+            &mut g,
+            &[t("e", TriageStatus::Accepted, Some("2026-11-28"))],
+            today,
+        );
+        assert_eq!(g[0].status, FindingStatus::Accepted);
     }
 }

@@ -91,6 +91,11 @@ pub fn assess_with(
         &plan.risk_acceptances,
         started_at.date_naive(),
     ));
+    notes.extend(crate::acceptance::apply_triage(
+        &mut findings,
+        &kpi_context.triage,
+        started_at.date_naive(),
+    ));
     let (threat_model, incident_response) = crate::security_plan::checkpoint_files(root, plan);
     let gate = policy::decide(&policy::GateInputs {
         phase: plan.release.phase,

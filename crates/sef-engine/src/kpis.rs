@@ -26,6 +26,9 @@ pub struct KpiContext {
     pub history: Vec<PastRun>,
     /// The previous release, for trends.
     pub previous: Option<PreviousRelease>,
+    /// The offering's triage decisions (not a KPI input, but also what the
+    /// store knows about this offering), applied to the run's findings.
+    pub triage: Vec<sef_model::Triage>,
 }
 
 /// Measures every KPI of the run, holds it against its objective and

@@ -117,6 +117,13 @@ impl Fingerprint {
     }
 }
 
+impl FindingStatus {
+    /// Whether the finding still needs action: open or confirmed.
+    pub fn is_open(self) -> bool {
+        matches!(self, FindingStatus::Open | FindingStatus::Confirmed)
+    }
+}
+
 impl fmt::Display for Fingerprint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -128,6 +135,8 @@ named_enum! {
     pub enum FindingStatus {
         /// Reported and not yet dealt with.
         Open => "open",
+        /// Triaged as a real problem, still to be fixed (open).
+        Confirmed => "confirmed",
         /// A risk accepted by an approver.
         Accepted => "accepted",
         /// Judged not to be a real problem.

@@ -19,6 +19,7 @@ mod finding;
 mod gate;
 mod ids;
 mod kpi;
+mod lifecycle;
 mod names;
 mod offering;
 mod phase;
@@ -39,6 +40,7 @@ pub use ids::{EvidenceId, FindingId, IdParseError, RunId};
 pub use kpi::{
     KpiMeasurement, KpiTrend, KpiValue, KpoResult, KpoStatus, ReleaseKpis, TrendDirection,
 };
+pub use lifecycle::{FindingHistory, LifecycleState, Triage, TriageStatus};
 pub use offering::{Offering, OfferingKind, Release};
 pub use phase::{Phase, PhaseParseError};
 pub use run::{AssessmentRun, RunSummary, SeverityCounts};

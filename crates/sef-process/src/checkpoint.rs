@@ -11,8 +11,7 @@
 use crate::Tier;
 use crate::documentation::FileState;
 use sef_model::{
-    CriterionOutcome, Evidence, EvidenceStatus, Finding, FindingStatus, KpiValue, KpoStatus, Phase,
-    Severity,
+    CriterionOutcome, Evidence, EvidenceStatus, Finding, KpiValue, KpoStatus, Phase, Severity,
 };
 
 /// A plan file a criterion looks for, and what it holds.
@@ -235,7 +234,7 @@ fn no_open_findings(f: &Facts<'_>) -> Check {
     let open: Vec<&Finding> = f
         .findings
         .iter()
-        .filter(|x| x.status == FindingStatus::Open && x.severity >= f.max_open_severity)
+        .filter(|x| x.status.is_open() && x.severity >= f.max_open_severity)
         .collect();
     if open.is_empty() {
         pass(format!(

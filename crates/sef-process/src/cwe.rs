@@ -2,7 +2,7 @@
 //! weakness, whether the offering's tools have rules for it and whether
 //! findings of it are open.
 
-use sef_model::{Finding, FindingStatus};
+use sef_model::Finding;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -94,7 +94,7 @@ pub fn view(findings: &[Finding], rule_cwes: &[u32]) -> View {
                 open: 0,
                 closed: 0,
             });
-            if f.status == FindingStatus::Open {
+            if f.status.is_open() {
                 g.open += 1;
             } else {
                 g.closed += 1;
@@ -124,7 +124,7 @@ pub fn view(findings: &[Finding], rule_cwes: &[u32]) -> View {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sef_model::{Cwe, FindingId, FindingKind, Fingerprint, Severity};
+    use sef_model::{Cwe, FindingId, FindingKind, FindingStatus, Fingerprint, Severity};
 
     fn f(cwes: &[u32], status: FindingStatus) -> Finding {
         Finding {

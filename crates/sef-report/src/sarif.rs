@@ -124,7 +124,7 @@ fn result(f: &Finding, rule_index: usize) -> Value {
     }
     r["properties"] = Value::Object(props);
     match f.status {
-        FindingStatus::Open => {}
+        FindingStatus::Open | FindingStatus::Confirmed => {}
         FindingStatus::Accepted => {
             let justification = f.acceptance.as_ref().map_or_else(
                 || "risk accepted".to_owned(),

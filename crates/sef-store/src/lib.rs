@@ -12,6 +12,7 @@
 //! analyzers or the CLI.
 
 mod error;
+mod history;
 mod open;
 mod queries;
 mod url;
@@ -72,6 +73,24 @@ pub trait RunRepository {
     /// Other offerings' latest KPIs, this release's earlier runs and the
     /// previous release's KPIs, for the KPI comparisons and trends.
     async fn kpi_history(&self, offering: &str, release: &str) -> Result<KpiHistory, StoreError>;
+    /// Records a triage decision.
+    async fn record_triage(&self, t: &sef_model::Triage) -> Result<(), StoreError>;
+    /// The triage decisions of an offering, oldest first.
+    async fn triage(&self, offering: &str) -> Result<Vec<sef_model::Triage>, StoreError>;
+    /// Every finding's history across the offering's runs.
+    async fn finding_history(
+        &self,
+        offering: &str,
+    ) -> Result<Vec<sef_model::FindingHistory>, StoreError>;
+    /// The latest stored occurrence of a finding.
+    async fn latest_finding(
+        &self,
+        offering: &str,
+        fingerprint: &str,
+    ) -> Result<Option<sef_model::Finding>, StoreError>;
+    /// `(offering, fingerprint)` of the findings a reference names: a
+    /// fingerprint, or a finding id or its prefix (at least 4 characters).
+    async fn find_finding(&self, reference: &str) -> Result<Vec<(String, String)>, StoreError>;
     /// The KPIs of the latest run of each release of an offering, in the
     /// order the releases were last assessed.
     async fn kpi_series(&self, offering: &str) -> Result<Vec<sef_model::ReleaseKpis>, StoreError>;
@@ -206,6 +225,58 @@ impl RunRepository for Store {
         match &self.backend {
             Backend::Sqlite(p) => queries::sqlite::previous_run(p, run).await,
             Backend::Postgres(p) => queries::postgres::previous_run(p, run).await,
+        }
+    }
+
+    async fn record_triage(&self, t: &sef_model::Triage) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(p) => queries::sqlite::record_triage(p, t).await,
+            Backend::Postgres(p) => queries::postgres::record_triage(p, t).await,
+        }
+    }
+
+    async fn triage(&self, offering: &str) -> Result<Vec<sef_model::Triage>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(p) => queries::sqlite::triage(p, offering).await,
+            Backend::Postgres(p) => queries::postgres::triage(p, offering).await,
+        }
+    }
+
+    async fn finding_history(
+        &self,
+        offering: &str,
+    ) -> Result<Vec<sef_model::FindingHistory>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(p) => queries::sqlite::finding_history(p, offering).await,
+            Backend::Postgres(p) => queries::postgres::finding_history(p, offering).await,
+        }
+    }
+
+    async fn latest_finding(
+        &self,
+        offering: &str,
+        fingerprint: &str,
+    ) -> Result<Option<sef_model::Finding>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(p) => queries::sqlite::latest_finding(p, offering, fingerprint).await,
+            Backend::Postgres(p) => {
+                queries::postgres::latest_finding(p, offering, fingerprint).await
+            }
+        }
+    }
+
+    async fn find_finding(&self, reference: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let r = reference.trim();
+        if r.len() < 4
+            || !r
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':')
+        {
+            return Ok(Vec::new());
+        }
+        match &self.backend {
+            Backend::Sqlite(p) => queries::sqlite::find_finding(p, r).await,
+            Backend::Postgres(p) => queries::postgres::find_finding(p, r).await,
         }
     }
 

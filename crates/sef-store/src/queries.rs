@@ -418,6 +418,152 @@ macro_rules! backend {
                 Ok(out)
             }
 
+            pub(crate) async fn record_triage(pool: &Pool, t: &sef_model::Triage) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO triage (id, offering, fingerprint, status, reason, decided_by, decided_at, expires) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(&t.id)
+                .bind(&t.offering)
+                .bind(t.fingerprint.as_str())
+                .bind(t.status.as_str())
+                .bind(&t.reason)
+                .bind(&t.decided_by)
+                .bind(t.decided_at)
+                .bind(t.expires.map(|d| d.to_string()))
+                .execute(pool)
+                .await?;
+                Ok(())
+            }
+
+            pub(crate) async fn triage(pool: &Pool, offering: &str) -> Result<Vec<sef_model::Triage>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT id, offering, fingerprint, status, reason, decided_by, decided_at, expires FROM triage \
+                     WHERE offering = $1 ORDER BY decided_at, id",
+                )
+                .bind(offering)
+                .fetch_all(pool)
+                .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    let status: String = r.try_get("status")?;
+                    let expires: Option<String> = r.try_get("expires")?;
+                    out.push(sef_model::Triage {
+                        id: r.try_get("id")?,
+                        offering: r.try_get("offering")?,
+                        fingerprint: sef_model::Fingerprint::from_stored(r.try_get("fingerprint")?),
+                        status: decode("triage status", sef_model::TriageStatus::parse(&status), &status)?,
+                        reason: r.try_get("reason")?,
+                        decided_by: r.try_get("decided_by")?,
+                        decided_at: r.try_get("decided_at")?,
+                        expires: expires.and_then(|e| chrono::NaiveDate::parse_from_str(&e, "%Y-%m-%d").ok()),
+                    });
+                }
+                Ok(out)
+            }
+
+            pub(crate) async fn finding_history(pool: &Pool, offering: &str) -> Result<Vec<sef_model::FindingHistory>, StoreError> {
+                let rows = sqlx::query("SELECT id, started_at, release_version FROM runs WHERE offering = $1 ORDER BY started_at, id")
+                    .bind(offering)
+                    .fetch_all(pool)
+                    .await?;
+                let mut runs = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    runs.push(crate::history::RunRow {
+                        id: r.try_get("id")?,
+                        at: r.try_get("started_at")?,
+                        release: r.try_get("release_version")?,
+                    });
+                }
+                // what each run looked at completely: analyzers with complete
+                // evidence, and each analysis tool that ran successfully
+                // (`sarif:<tool>`), even when another tool's SARIF failed
+                let rows = sqlx::query(
+                    "SELECT e.run_id, e.analyzer, e.status, e.kind, e.payload FROM evidence e JOIN runs r ON r.id = e.run_id \
+                     WHERE r.offering = $1 AND (e.status = 'complete' OR (e.kind = 'static-analysis' AND e.status = 'partial'))",
+                )
+                .bind(offering)
+                .fetch_all(pool)
+                .await?;
+                let mut complete: std::collections::HashMap<String, std::collections::HashSet<String>> = std::collections::HashMap::new();
+                for r in &rows {
+                    let run_id: String = r.try_get("run_id")?;
+                    let status: String = r.try_get("status")?;
+                    let kind: String = r.try_get("kind")?;
+                    let set = complete.entry(run_id).or_default();
+                    if status == "complete" {
+                        set.insert(r.try_get("analyzer")?);
+                    }
+                    if kind == "static-analysis" {
+                        let Json(p): Json<serde_json::Value> = r.try_get("payload")?;
+                        for t in p["tools"].as_array().map_or(&[][..], Vec::as_slice) {
+                            if t["execution_successful"] == true {
+                                if let Some(name) = t["name"].as_str() {
+                                    set.insert(format!("sarif:{name}"));
+                                }
+                            }
+                        }
+                    }
+                }
+                let rows = sqlx::query(
+                    "SELECT f.run_id, f.fingerprint, f.analyzer, f.rule_id, f.severity, f.path, f.line FROM findings f \
+                     JOIN runs r ON r.id = f.run_id WHERE r.offering = $1",
+                )
+                .bind(offering)
+                .fetch_all(pool)
+                .await?;
+                let mut occ = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    let sev: String = r.try_get("severity")?;
+                    let path: Option<String> = r.try_get("path")?;
+                    let line: Option<i64> = r.try_get("line")?;
+                    occ.push(crate::history::Occurrence {
+                        run_id: r.try_get("run_id")?,
+                        fingerprint: r.try_get("fingerprint")?,
+                        analyzer: r.try_get("analyzer")?,
+                        rule_id: r.try_get("rule_id")?,
+                        severity: decode("severity", sef_model::Severity::parse(&sev), &sev)?,
+                        location: path.map(|p| match line {
+                            Some(l) => format!("{p}:{l}"),
+                            None => p,
+                        }),
+                    });
+                }
+                Ok(crate::history::compute(&runs, &complete, &occ))
+            }
+
+            pub(crate) async fn latest_finding(pool: &Pool, offering: &str, fingerprint: &str) -> Result<Option<sef_model::Finding>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT f.body FROM findings f JOIN runs r ON r.id = f.run_id \
+                     WHERE r.offering = $1 AND f.fingerprint = $2 ORDER BY r.started_at DESC, r.id DESC LIMIT 1",
+                )
+                .bind(offering)
+                .bind(fingerprint)
+                .fetch_optional(pool)
+                .await?;
+                match row {
+                    None => Ok(None),
+                    Some(r) => {
+                        let Json(f): Json<Finding> = r.try_get("body")?;
+                        Ok(Some(f))
+                    }
+                }
+            }
+
+            pub(crate) async fn find_finding(pool: &Pool, reference: &str) -> Result<Vec<(String, String)>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT DISTINCT r.offering, f.fingerprint FROM findings f JOIN runs r ON r.id = f.run_id \
+                     WHERE f.fingerprint = $1 OR f.id LIKE $2 LIMIT 20",
+                )
+                .bind(reference)
+                .bind(format!("{reference}%"))
+                .fetch_all(pool)
+                .await?;
+                rows.iter()
+                    .map(|r| Ok((r.try_get("offering")?, r.try_get("fingerprint")?)))
+                    .collect()
+            }
+
             pub(crate) async fn find_run_ids(pool: &Pool, prefix: &str) -> Result<Vec<RunId>, StoreError> {
                 let rows = sqlx::query("SELECT id FROM runs WHERE id LIKE $1 ORDER BY started_at DESC LIMIT 20")
                     .bind(format!("{prefix}%"))

@@ -557,3 +557,46 @@ async fn thousands_of_findings_round_trip_in_order() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn triage_decisions_are_kept_as_history() {
+    each_backend("triage", |s| async move {
+        let r = run("pay", 0, vec![finding("a", Severity::High)]);
+        s.save_run(&r).await.unwrap();
+        let fp = r.findings[0].fingerprint.clone();
+        let first = Triage {
+            id: RunId::generate().to_string(),
+            offering: "pay".into(),
+            fingerprint: fp.clone(),
+            status: TriageStatus::Accepted,
+            reason: "only in 'tests'".into(),
+            decided_by: "ana".into(),
+            decided_at: t(10),
+            expires: chrono::NaiveDate::from_ymd_opt(2027, 1, 31),
+        };
+        let second = Triage {
+            id: RunId::generate().to_string(),
+            status: TriageStatus::Confirmed,
+            expires: None,
+            decided_at: t(20),
+            ..first.clone()
+        };
+        s.record_triage(&second).await.unwrap();
+        s.record_triage(&first).await.unwrap();
+        assert_eq!(s.triage("pay").await.unwrap(), vec![first, second]);
+        assert!(s.triage("other").await.unwrap().is_empty());
+        // found by fingerprint and by id prefix
+        let by_fp = s.find_finding(fp.as_str()).await.unwrap();
+        assert_eq!(by_fp, vec![("pay".to_owned(), fp.as_str().to_owned())]);
+        let by_id = s.find_finding(&r.findings[0].id.to_string()).await.unwrap();
+        assert_eq!(by_id.len(), 1);
+        assert!(s.find_finding("ab").await.unwrap().is_empty(), "too short");
+        assert!(s.find_finding("x' OR 1=1 --").await.unwrap().is_empty());
+        let latest = s.latest_finding("pay", fp.as_str()).await.unwrap().unwrap();
+        assert_eq!(latest, r.findings[0]);
+        let h = s.finding_history("pay").await.unwrap();
+        assert_eq!(h.len(), 1);
+        assert_eq!(h[0].state, LifecycleState::Open);
+    })
+    .await;
+}

@@ -27,6 +27,7 @@ pub fn kpi_context(h: sef_store::KpiHistory) -> sef_engine::kpis::KpiContext {
         previous: h
             .previous
             .map(|(version, kpis)| sef_engine::kpis::PreviousRelease { version, kpis }),
+        triage: Vec::new(),
     }
 }
 
@@ -73,7 +74,11 @@ pub(crate) fn assess_with_extra(
             let h = rt
                 .block_on(st.kpi_history(&plan.offering.name, &plan.release.version))
                 .with_context(|| format!("{}: cannot read the KPI history", st.location()))?;
-            kpi_context(h)
+            let mut ctx = kpi_context(h);
+            ctx.triage = rt
+                .block_on(st.triage(&plan.offering.name))
+                .with_context(|| format!("{}: cannot read the triage decisions", st.location()))?;
+            ctx
         }
         None => sef_engine::kpis::KpiContext::default(),
     };

@@ -3,6 +3,7 @@
 mod assess;
 mod db;
 mod db_update;
+mod finding;
 mod init;
 mod kpi;
 mod phase;
@@ -31,6 +32,9 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Requirements(a) => security_plan::requirements(g, &a),
         Command::Kpi(a) => kpi::run(g, &a),
         Command::Gate(a) => phase::gate(g, &a),
+        Command::Finding(crate::cli::FindingCommand::List(a)) => finding::list(g, &a),
+        Command::Finding(crate::cli::FindingCommand::Show(a)) => finding::show(g, &a),
+        Command::Finding(crate::cli::FindingCommand::Triage(a)) => finding::triage(g, &a),
         Command::Ingest(crate::cli::IngestCommand::Sarif(a)) => ingest(g, a, true),
         Command::Ingest(crate::cli::IngestCommand::Junit(a)) => ingest(g, a, false),
         Command::Phase(crate::cli::PhaseCommand::Advance(a)) => phase::advance(g, &a),

@@ -3,8 +3,8 @@
 use super::*;
 use chrono::Utc;
 use sef_model::{
-    EvidenceId, EvidenceKind, FindingId, FindingKind, Fingerprint, KpiMeasurement, KpoResult,
-    ToolInfo,
+    EvidenceId, EvidenceKind, FindingId, FindingKind, FindingStatus, Fingerprint, KpiMeasurement,
+    KpoResult, ToolInfo,
 };
 use serde_json::json;
 

@@ -1,0 +1,327 @@
+//! `sef finding list|show|triage`: findings across runs, their history
+//! and the people's decisions about them.
+
+use crate::cli::{
+    FindingListArgs, FindingShowArgs, FindingStateArg, FindingTriageArgs, GlobalArgs, TriageArg,
+    ViewFormatArg,
+};
+use crate::{output, store};
+use anyhow::{Context, Result, bail};
+use sef_model::{Finding, FindingHistory, RunId, Triage, TriageStatus};
+use sef_plan::Plan;
+use sef_store::{RunRepository, Store};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+fn open_store(g: &GlobalArgs) -> Result<(tokio::runtime::Runtime, Store)> {
+    let rt = store::runtime()?;
+    let st = rt.block_on(store::open(&store::url(g.db.as_deref())?))?;
+    Ok((rt, st))
+}
+
+/// The latest triage decision per fingerprint.
+fn latest_triage(all: &[Triage]) -> HashMap<&str, &Triage> {
+    let mut m = HashMap::new();
+    for t in all {
+        m.insert(t.fingerprint.as_str(), t);
+    }
+    m
+}
+
+fn triage_label(t: &Triage, today: chrono::NaiveDate) -> String {
+    match (t.status, t.expires) {
+        (TriageStatus::Accepted, Some(e)) if today > e => format!("accepted until {e} (EXPIRED)"),
+        (TriageStatus::Accepted, Some(e)) => format!("accepted until {e}"),
+        (s, _) => s.as_str().to_owned(),
+    }
+}
+
+fn cwe_number(s: &str) -> Option<u32> {
+    s.trim()
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '-')
+        .parse()
+        .ok()
+}
+
+pub fn list(g: &GlobalArgs, a: &FindingListArgs) -> Result<u8> {
+    let root = a
+        .path
+        .canonicalize()
+        .with_context(|| format!("{}: cannot read: no such directory", a.path.display()))?;
+    let plan = Plan::load(&root)?;
+    let offering = plan.offering.name.clone();
+    let want_cwe = match &a.cwe {
+        Some(c) => Some(
+            cwe_number(c)
+                .with_context(|| format!("--cwe {c}: expected a CWE id such as 79 or CWE-79"))?,
+        ),
+        None => None,
+    };
+    let (rt, st) = open_store(g)?;
+    let history = rt.block_on(st.finding_history(&offering))?;
+    let triage = rt.block_on(st.triage(&offering))?;
+    // the latest details of each finding, from the runs that last saw them
+    let mut details: HashMap<String, Finding> = HashMap::new();
+    let mut runs: Vec<&str> = history.iter().map(|h| h.last_seen_run.as_str()).collect();
+    runs.sort_unstable();
+    runs.dedup();
+    for id in runs {
+        let Ok(run_id) = id.parse::<RunId>() else {
+            continue;
+        };
+        if let Some(run) = rt.block_on(st.get_run(run_id))? {
+            for f in run.findings {
+                details.insert(f.fingerprint.as_str().to_owned(), f);
+            }
+        }
+    }
+    rt.block_on(st.close());
+    let latest = latest_triage(&triage);
+    let today = chrono::Utc::now().date_naive();
+    let rows: Vec<(&FindingHistory, Option<&Triage>, Option<&Finding>)> = history
+        .iter()
+        .map(|h| {
+            (
+                h,
+                latest.get(h.fingerprint.as_str()).copied(),
+                details.get(h.fingerprint.as_str()),
+            )
+        })
+        .filter(|(h, t, _)| {
+            a.status.is_empty()
+                || a.status.iter().any(|s| match s {
+                    FindingStateArg::Open => h.state == sef_model::LifecycleState::Open,
+                    FindingStateArg::Fixed => h.state == sef_model::LifecycleState::Fixed,
+                    FindingStateArg::Reopened => h.state == sef_model::LifecycleState::Reopened,
+                    FindingStateArg::Confirmed => {
+                        t.is_some_and(|t| t.status == TriageStatus::Confirmed)
+                    }
+                    FindingStateArg::FalsePositive => {
+                        t.is_some_and(|t| t.status == TriageStatus::FalsePositive)
+                    }
+                    FindingStateArg::Accepted => {
+                        t.is_some_and(|t| t.status == TriageStatus::Accepted)
+                    }
+                })
+        })
+        .filter(|(h, _, _)| a.severity.is_empty() || a.severity.contains(&h.severity))
+        .filter(|(h, _, _)| {
+            a.tool
+                .as_deref()
+                .is_none_or(|t| h.analyzer.to_lowercase().contains(&t.to_lowercase()))
+        })
+        .filter(|(_, _, f)| {
+            want_cwe.is_none_or(|c| f.is_some_and(|f| f.cwe.iter().any(|x| x.0 == c)))
+        })
+        .collect();
+    match a.format {
+        ViewFormatArg::Json => {
+            let items: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|(h, t, f)| {
+                    serde_json::json!({
+                        "history": h,
+                        "triage": t,
+                        "title": f.map(|f| f.title.clone()),
+                        "cwe": f.map(|f| f.cwe.iter().map(|c| c.0).collect::<Vec<_>>()),
+                        "id": f.map(|f| f.id.to_string()),
+                    })
+                })
+                .collect();
+            let mut s = serde_json::to_string_pretty(&serde_json::json!({
+                "schema": "sef.findings", "schema_version": 1, "offering": offering, "findings": items,
+            }))?;
+            s.push('\n');
+            output::emit_raw(&s, None)?;
+        }
+        ViewFormatArg::Text => {
+            let mut o = format!(
+                "Findings of {offering}: {} of {}\n",
+                rows.len(),
+                history.len()
+            );
+            for (h, t, f) in &rows {
+                let _ = writeln!(
+                    o,
+                    "  {:<9} {:<8} {:<30} {}",
+                    h.state.as_str(),
+                    h.severity.as_str(),
+                    h.rule_id,
+                    h.location.as_deref().unwrap_or("-")
+                );
+                let _ = writeln!(
+                    o,
+                    "            {}",
+                    f.map_or_else(|| h.fingerprint.to_string(), |f| f.title.clone())
+                );
+                let mut line = format!(
+                    "            {} · first seen {} ({}) · last seen {}",
+                    h.analyzer,
+                    h.first_seen_at.format("%Y-%m-%d"),
+                    h.first_seen_release,
+                    h.last_seen_at.format("%Y-%m-%d")
+                );
+                if let Some(at) = h.fixed_at {
+                    let _ = write!(line, " · fixed {}", at.format("%Y-%m-%d"));
+                }
+                if let Some(t) = t {
+                    let _ = write!(
+                        line,
+                        " · triage: {} by {}",
+                        triage_label(t, today),
+                        t.decided_by
+                    );
+                }
+                if let Some(f) = f {
+                    let _ = write!(line, " · id {}", f.id);
+                }
+                let _ = writeln!(o, "{line}");
+            }
+            output::emit(&o, None, crate::cli::FormatArg::Text)?;
+        }
+    }
+    Ok(crate::EXIT_PASS)
+}
+
+/// Resolves a finding reference to `(offering, fingerprint)`.
+async fn resolve(st: &Store, reference: &str) -> Result<(String, String)> {
+    let found = st.find_finding(reference).await?;
+    match found.as_slice() {
+        [] => bail!(
+            "no stored finding matches `{reference}`; give a finding id (at least 4 characters) or a fingerprint, as `sef finding list` shows them"
+        ),
+        [one] => Ok(one.clone()),
+        many => bail!(
+            "`{reference}` matches {} findings; give more characters",
+            many.len()
+        ),
+    }
+}
+
+pub fn show(g: &GlobalArgs, a: &FindingShowArgs) -> Result<u8> {
+    let (rt, st) = open_store(g)?;
+    let (offering, fp) = rt.block_on(resolve(&st, &a.id))?;
+    let history = rt.block_on(st.finding_history(&offering))?;
+    let h = history.into_iter().find(|h| h.fingerprint.as_str() == fp);
+    let finding = rt.block_on(st.latest_finding(&offering, &fp))?;
+    let triage: Vec<Triage> = rt
+        .block_on(st.triage(&offering))?
+        .into_iter()
+        .filter(|t| t.fingerprint.as_str() == fp)
+        .collect();
+    rt.block_on(st.close());
+    match a.format {
+        ViewFormatArg::Json => {
+            let mut s = serde_json::to_string_pretty(&serde_json::json!({
+                "schema": "sef.finding", "schema_version": 1, "offering": offering,
+                "finding": finding, "history": h, "triage": triage,
+            }))?;
+            s.push('\n');
+            output::emit_raw(&s, None)?;
+        }
+        ViewFormatArg::Text => {
+            let mut o = String::new();
+            if let Some(f) = &finding {
+                let _ = writeln!(o, "{} — {} ({})", f.rule_id, f.title, f.severity);
+                if let Some(l) = &f.location {
+                    let _ = writeln!(o, "  location:    {l}");
+                }
+                if !f.cwe.is_empty() {
+                    let cwes: Vec<String> = f.cwe.iter().map(|c| format!("CWE-{}", c.0)).collect();
+                    let _ = writeln!(o, "  CWE:         {}", cwes.join(", "));
+                }
+                let _ = writeln!(o, "  reported by: {}", f.analyzer);
+                let _ = writeln!(o, "  fix:         {}", f.remediation);
+            }
+            let _ = writeln!(o, "  offering:    {offering}");
+            let _ = writeln!(o, "  fingerprint: {fp}");
+            if let Some(h) = &h {
+                let _ = writeln!(
+                    o,
+                    "  history:     {}; first seen {} in {} (run {}); last seen {} (run {}); {} run(s)",
+                    h.state,
+                    h.first_seen_at.format("%Y-%m-%d %H:%M UTC"),
+                    h.first_seen_release,
+                    h.first_seen_run,
+                    h.last_seen_at.format("%Y-%m-%d %H:%M UTC"),
+                    h.last_seen_run,
+                    h.occurrences
+                );
+                if let (Some(at), Some(rel)) = (h.fixed_at, &h.fixed_in_release) {
+                    let _ = writeln!(
+                        o,
+                        "               fixed {} in {rel}",
+                        at.format("%Y-%m-%d %H:%M UTC")
+                    );
+                }
+            }
+            if triage.is_empty() {
+                let _ = writeln!(o, "  triage:      none recorded (`sef finding triage`)");
+            }
+            for t in &triage {
+                let _ = writeln!(
+                    o,
+                    "  triage:      {} {} by {}: {}{}",
+                    t.decided_at.format("%Y-%m-%d %H:%M UTC"),
+                    t.status,
+                    t.decided_by,
+                    t.reason,
+                    t.expires
+                        .map(|e| format!(" (until {e})"))
+                        .unwrap_or_default()
+                );
+            }
+            output::emit(&o, None, crate::cli::FormatArg::Text)?;
+        }
+    }
+    Ok(crate::EXIT_PASS)
+}
+
+pub fn triage(g: &GlobalArgs, a: &FindingTriageArgs) -> Result<u8> {
+    let reason = a.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 2000 || reason.chars().any(char::is_control) {
+        bail!("--reason is one line of 1 to 2000 characters saying why");
+    }
+    let by = a
+        .by
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("LOGNAME").ok())
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty() && s.chars().count() <= 256 && !s.chars().any(char::is_control))
+        .context("say who decides with --by NAME (USER is not set)")?;
+    let status = match a.status {
+        TriageArg::Confirmed => TriageStatus::Confirmed,
+        TriageArg::FalsePositive => TriageStatus::FalsePositive,
+        TriageArg::Accepted => TriageStatus::Accepted,
+    };
+    let today = chrono::Utc::now().date_naive();
+    match (status, a.expires) {
+        (TriageStatus::Accepted, Some(e)) if e < today => {
+            bail!("--expires {e} is in the past; an acceptance holds until a future day")
+        }
+        (TriageStatus::Accepted, _) => {}
+        (_, Some(_)) => bail!("--expires only goes with --status accepted"),
+        _ => {}
+    }
+    let (rt, st) = open_store(g)?;
+    let (offering, fp) = rt.block_on(resolve(&st, &a.id))?;
+    let t = Triage {
+        id: RunId::generate().to_string(),
+        offering: offering.clone(),
+        fingerprint: sef_model::Fingerprint::from_stored(fp.clone()),
+        status,
+        reason: reason.to_owned(),
+        decided_by: by.clone(),
+        decided_at: chrono::Utc::now(),
+        expires: a.expires,
+    };
+    rt.block_on(st.record_triage(&t))?;
+    rt.block_on(st.close());
+    println!(
+        "{offering} {fp}: {} by {by}{}; applies from the next run",
+        status,
+        a.expires.map(|e| format!(" until {e}")).unwrap_or_default()
+    );
+    Ok(crate::EXIT_PASS)
+}
