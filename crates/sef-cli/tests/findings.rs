@@ -240,6 +240,13 @@ fn history_triage_and_reingestion() {
     assert_eq!(eval["history"]["state"], "fixed", "{eval}");
     assert_eq!(eval["history"]["fixed_in_release"], "2.0");
     assert_eq!(list(&env, &r, &["--status", "fixed"]).len(), 1);
+    let (_, out, _) = sef(
+        &env,
+        &["finding", "list", r.to_str().unwrap(), "-f", "json"],
+    );
+    let summary = &json(out.as_bytes())["summary"];
+    assert_eq!(summary["fixed_per_release"]["2.0"], 1, "{summary}");
+    assert!(summary["mean_days_to_fix"].as_f64().unwrap() >= 0.0);
     // and back: reopened
     ingest(&env, &r, &["results/semgrep.sarif", "results/bandit.sarif"]);
     let all = list(&env, &r, &[]);

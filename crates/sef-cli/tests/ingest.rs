@@ -117,6 +117,18 @@ fn three_real_tools_normalised() {
             .iter()
             .any(|g| g["cwe"] == 95)
     );
+    // semgrep and bandit both report CWE-78 at views.py:12: linked, counted once
+    let g78 = cwe["by_cwe"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["cwe"] == 78)
+        .unwrap();
+    assert_eq!(g78["linked"], 1, "{g78}");
+    assert_eq!(
+        g78["open"], 2,
+        "line 3 (bandit B404) and line 12 (both tools): {g78}"
+    );
     let text = env.sef().args(["runs", "show", "latest"]).output().unwrap();
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(

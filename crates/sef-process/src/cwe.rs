@@ -41,15 +41,18 @@ pub const TOP25_2024: [(u32, &str); 25] = [
     (306, "Missing Authentication for Critical Function"),
 ];
 
-/// Findings of one CWE.
+/// Findings of one CWE. Two tools reporting the same CWE at the same
+/// place (path and line) count once: they are linked, not double-counted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CweGroup {
     /// The CWE id.
     pub cwe: u32,
-    /// Open findings.
+    /// Open findings (distinct places).
     pub open: usize,
-    /// Accepted or false-positive findings.
+    /// Accepted or false-positive findings (distinct places).
     pub closed: usize,
+    /// Findings that share their place with another of this CWE.
+    pub linked: usize,
 }
 
 /// One Top 25 weakness as this run sees it.
@@ -83,6 +86,8 @@ pub struct View {
 /// Builds the view from the findings and the CWEs the tools' rules cover.
 pub fn view(findings: &[Finding], rule_cwes: &[u32]) -> View {
     let mut groups: BTreeMap<u32, CweGroup> = BTreeMap::new();
+    let mut places: std::collections::HashSet<(u32, bool, String, u32)> =
+        std::collections::HashSet::new();
     let mut without_cwe = 0;
     for f in findings {
         if f.cwe.is_empty() {
@@ -93,8 +98,17 @@ pub fn view(findings: &[Finding], rule_cwes: &[u32]) -> View {
                 cwe: c.0,
                 open: 0,
                 closed: 0,
+                linked: 0,
             });
-            if f.status.is_open() {
+            let open = f.status.is_open();
+            if let Some(l) = f.location.as_ref().filter(|l| l.line.is_some()) {
+                let key = (c.0, open, l.path.clone(), l.line.unwrap_or(0));
+                if !places.insert(key) {
+                    g.linked += 1;
+                    continue;
+                }
+            }
+            if open {
                 g.open += 1;
             } else {
                 g.closed += 1;
@@ -149,6 +163,28 @@ mod tests {
     }
 
     #[test]
+    fn two_tools_at_the_same_place_count_once() {
+        let at = |mut x: Finding, tool: &str| {
+            x.analyzer = tool.into();
+            x.location = Some(sef_model::Location {
+                path: "app.py".into(),
+                line: Some(3),
+                column: None,
+            });
+            x
+        };
+        let findings = [
+            at(f(&[78], FindingStatus::Open), "sarif:semgrep"),
+            at(f(&[78, 20], FindingStatus::Confirmed), "sarif:bandit"),
+        ];
+        let v = view(&findings, &[]);
+        let g = v.by_cwe.iter().find(|g| g.cwe == 78).unwrap();
+        assert_eq!((g.open, g.linked), (1, 1));
+        let top = v.top25.iter().find(|t| t.cwe == 78).unwrap();
+        assert_eq!(top.open, 1);
+    }
+
+    #[test]
     fn top25_is_25_distinct_cwes() {
         let mut ids: Vec<u32> = TOP25_2024.iter().map(|(c, _)| *c).collect();
         ids.sort_unstable();
@@ -171,7 +207,8 @@ mod tests {
             CweGroup {
                 cwe: 79,
                 open: 2,
-                closed: 1
+                closed: 1,
+                linked: 0
             }
         );
         assert_eq!(v.without_cwe, 1);

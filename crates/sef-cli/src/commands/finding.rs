@@ -128,8 +128,28 @@ pub fn list(g: &GlobalArgs, a: &FindingListArgs) -> Result<u8> {
                     })
                 })
                 .collect();
+            // KPI inputs: defects fixed per release, and the time to fix
+            let mut fixed_per_release: std::collections::BTreeMap<&str, usize> =
+                std::collections::BTreeMap::new();
+            let mut days = Vec::new();
+            for h in &history {
+                if let (Some(at), Some(rel)) = (h.fixed_at, h.fixed_in_release.as_deref()) {
+                    *fixed_per_release.entry(rel).or_default() += 1;
+                    #[allow(clippy::cast_precision_loss)]
+                    days.push((at - h.first_seen_at).num_seconds() as f64 / 86_400.0);
+                }
+            }
+            #[allow(clippy::cast_precision_loss)]
+            let mean_days_to_fix = (!days.is_empty())
+                .then(|| (days.iter().sum::<f64>() / days.len() as f64 * 10.0).round() / 10.0);
             let mut s = serde_json::to_string_pretty(&serde_json::json!({
-                "schema": "sef.findings", "schema_version": 1, "offering": offering, "findings": items,
+                "schema": "sef.findings", "schema_version": 1, "offering": offering,
+                "summary": {
+                    "total": history.len(),
+                    "fixed_per_release": fixed_per_release,
+                    "mean_days_to_fix": mean_days_to_fix,
+                },
+                "findings": items,
             }))?;
             s.push('\n');
             output::emit_raw(&s, None)?;
