@@ -126,8 +126,8 @@ fn three_real_tools_normalised() {
         .unwrap();
     assert_eq!(g78["linked"], 1, "{g78}");
     assert_eq!(
-        g78["open"], 2,
-        "line 3 (bandit B404) and line 12 (both tools): {g78}"
+        g78["open"], 3,
+        "line 3 (bandit B404), line 12 (semgrep and bandit B602, once), line 17 (bandit B307): {g78}"
     );
     let text = env.sef().args(["runs", "show", "latest"]).output().unwrap();
     let text = String::from_utf8(text.stdout).unwrap();
