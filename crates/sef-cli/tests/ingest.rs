@@ -433,6 +433,33 @@ fn junit_results_count_security_tests_apart() {
         "billing by pattern, api by property"
     );
 
+    // requirements trace to the JUnit analyzer's tests when they name no results of their own
+    std::fs::remove_file(r.join("test-results/broken.xml")).unwrap();
+    write(
+        &r,
+        "sef.toml",
+        "[offering]\nname = \"app\"\n[analyzers.vulnerabilities]\nenabled = false\n[analyzers.junit]\nfiles = [\"test-results\"]\n\n[[requirements.requirement]]\nid = \"SEF-AUTH-001\"\nstatus = \"verified\"\nverify = { test = \"auth::locks_out_after_five_failures\" }\n",
+    );
+    let out = env
+        .sef()
+        .args([
+            "assess",
+            r.to_str().unwrap(),
+            "-q",
+            "-f",
+            "json",
+            "--no-store",
+        ])
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    let rows = evidence_of(&report, "security-requirements")["payload"]["evaluation"]["rows"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let auth = rows.iter().find(|x| x["id"] == "SEF-AUTH-001").unwrap();
+    assert_eq!(auth["verified"], true, "{auth}");
+
     write(
         &r,
         "sef.toml",

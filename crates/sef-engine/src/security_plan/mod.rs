@@ -141,13 +141,27 @@ pub fn evaluate_at_tier(
         status
     });
 
-    let (tests, test_results) = match &sec.requirements {
-        Some(r) if !r.junit.is_empty() => {
-            let (sources, results, w) = read_tests(&repo, r);
+    // the test results requirements trace to: the requirements section's
+    // own `junit`, else the JUnit analyzer's files
+    let junit_files: Option<(&[String], sef_process::Origin)> = match &sec.requirements {
+        Some(r) if !r.junit.is_empty() => Some((&r.junit, r.origin.clone())),
+        _ => plan.analyzers.junit.as_ref().map(|j| {
+            (
+                j.files.as_slice(),
+                sef_process::Origin {
+                    file: sef_plan::PLAN_FILE.to_owned(),
+                    line: 0,
+                },
+            )
+        }),
+    };
+    let (tests, test_results) = match junit_files {
+        Some((files, origin)) => {
+            let (sources, results, w) = read_tests(&repo, files, &origin);
             warnings.requirements.extend(w);
             (Some(sources), Some(results))
         }
-        _ => (None, None),
+        None => (None, None),
     };
     let lookup = |kind: &str| -> Option<bool> {
         let e = evidence?.iter().find(|e| e.kind.as_str() == kind)?;
@@ -207,14 +221,15 @@ pub fn evaluate_at_tier(
 
 fn read_tests(
     repo: &Repo,
-    plan: &sef_plan::RequirementsPlan,
+    junit: &[String],
+    origin: &sef_process::Origin,
 ) -> (TestSources, requirements::TestResults, Vec<PlanWarning>) {
     let mut sources = TestSources::default();
     let mut results = requirements::TestResults::default();
     let mut warnings = Vec::new();
-    for entry in &plan.junit {
+    for entry in junit {
         let Some(path) = repo.resolve(entry) else {
-            warnings.push(plan.origin.warn(format!(
+            warnings.push(origin.warn(format!(
                 "JUnit results `{entry}` do not exist in the repository; run the tests with JUnit output first, or fix the path"
             )));
             continue;
@@ -241,15 +256,13 @@ fn read_tests(
             match repo.read(&f) {
                 Ok(text) => match junit::read(&text, &mut results) {
                     Ok(_) => sources.files.push(shown),
-                    Err(e) => warnings.push(plan.origin.warn(format!(
+                    Err(e) => warnings.push(origin.warn(format!(
                         "{shown}:{}:{}: not readable as JUnit XML: {}",
                         e.line, e.column, e.message
                     ))),
                 },
-                Err(e) => warnings.push(
-                    plan.origin
-                        .warn(format!("{shown}: cannot read the test results: {e}")),
-                ),
+                Err(e) => warnings
+                    .push(origin.warn(format!("{shown}: cannot read the test results: {e}"))),
             }
         }
     }
