@@ -291,10 +291,28 @@ fn bad_sarif_is_explained() {
         "bad/escape.sarif",
         "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"t\"}},\"results\":[{\"ruleId\":\"r\",\"message\":{\"text\":\"m\"},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":\"../../etc/passwd\"}}}]}]}]}",
     );
+    // a huge file is refused before it is read (a sparse file: no disk used)
+    std::fs::File::create(r.join("bad/huge.sarif"))
+        .unwrap()
+        .set_len(300 * 1024 * 1024)
+        .unwrap();
     let report = ingest(
         &env,
         &r,
-        &["bad/notjson.sarif", "bad/v2.sarif", "bad/escape.sarif"],
+        &[
+            "bad/notjson.sarif",
+            "bad/v2.sarif",
+            "bad/escape.sarif",
+            "bad/huge.sarif",
+        ],
+    );
+    let huge_reason = evidence_of(&report, "static-analysis")["status"]["reason"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        huge_reason.contains("huge.sarif: larger than 268435456 bytes"),
+        "{huge_reason}"
     );
     let ev = evidence_of(&report, "static-analysis");
     assert_eq!(ev["status"]["state"], "partial");

@@ -106,6 +106,10 @@ impl Analyzer for JunitAnalyzer {
         let mut files = Vec::new();
         for (shown, path) in &paths {
             progress.advance(1);
+            if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_JUNIT_BYTES) {
+                problems.push(format!("{shown}: larger than {MAX_JUNIT_BYTES} bytes"));
+                continue;
+            }
             let text = std::fs::File::open(path).and_then(|f| {
                 let mut s = String::new();
                 f.take(MAX_JUNIT_BYTES + 1).read_to_string(&mut s)?;
