@@ -79,6 +79,65 @@ pub enum Command {
     /// record a triage decision.
     #[command(subcommand)]
     Finding(FindingCommand),
+    /// Create a password-protected Ed25519 key pair in the minisign format.
+    ///
+    /// The password comes from SEF_KEY_PASSWORD or --password-file.
+    Keygen(KeygenArgs),
+    /// Sign files: write FILE.minisig next to each (minisign-compatible).
+    Sign(SignArgs),
+    /// Verify files against their FILE.minisig and a public key
+    /// (minisign-compatible). Exit code 1 when any signature fails.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PasswordArgs {
+    /// Read the password from the first line of FILE (else SEF_KEY_PASSWORD).
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Where to write the public key.
+    #[arg(long, default_value = "sef.pub", value_name = "FILE")]
+    pub public_key: PathBuf,
+    /// Where to write the secret key (created with mode 0600).
+    #[arg(long, default_value = "sef.key", value_name = "FILE")]
+    pub secret_key: PathBuf,
+    /// Overwrite existing key files.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The files to sign.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The secret key.
+    #[arg(long, short = 's', default_value = "sef.key", value_name = "FILE")]
+    pub secret_key: PathBuf,
+    /// The trusted (signed) comment (default: the file name and the time).
+    #[arg(long, short = 't')]
+    pub trusted_comment: Option<String>,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The files to verify; each signature is FILE.minisig.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The public key.
+    #[arg(long, short = 'p', default_value = "sef.pub", value_name = "FILE")]
+    pub public_key: PathBuf,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ViewFormatArg::Text)]
+    pub format: ViewFormatArg,
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,6 +10,7 @@ mod phase;
 mod runs;
 mod sbom;
 mod security_plan;
+mod sign;
 
 use crate::cli::{Cli, Command, DbCommand, RunsCommand};
 use anyhow::Result;
@@ -32,6 +33,9 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Requirements(a) => security_plan::requirements(g, &a),
         Command::Kpi(a) => kpi::run(g, &a),
         Command::Gate(a) => phase::gate(g, &a),
+        Command::Keygen(a) => sign::keygen(&a),
+        Command::Sign(a) => sign::sign(&a),
+        Command::Verify(a) => sign::verify(&a),
         Command::Finding(crate::cli::FindingCommand::List(a)) => finding::list(g, &a),
         Command::Finding(crate::cli::FindingCommand::Show(a)) => finding::show(g, &a),
         Command::Finding(crate::cli::FindingCommand::Triage(a)) => finding::triage(g, &a),

@@ -1,0 +1,155 @@
+//! `sef keygen`, `sef sign`, `sef verify`: release artefacts signed in the
+//! minisign format (see the `sef-sign` crate).
+
+use crate::cli::{KeygenArgs, PasswordArgs, SignArgs, VerifyArgs, ViewFormatArg};
+use crate::output;
+use anyhow::{Context, Result, bail};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Key and signature files are small; anything larger is not one.
+const MAX_KEY_BYTES: u64 = 64 * 1024;
+
+fn password(a: &PasswordArgs) -> Result<String> {
+    let p = match &a.password_file {
+        Some(f) => std::fs::read_to_string(f)
+            .with_context(|| format!("{}: cannot read the password file", f.display()))?
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_owned(),
+        None => std::env::var("SEF_KEY_PASSWORD").map_err(|_| {
+            anyhow::anyhow!("no password: set SEF_KEY_PASSWORD or pass --password-file FILE")
+        })?,
+    };
+    if p.is_empty() {
+        bail!("the password is empty");
+    }
+    Ok(p)
+}
+
+fn read_small(path: &Path, what: &str) -> Result<String> {
+    let meta = std::fs::metadata(path)
+        .with_context(|| format!("{}: cannot read the {what}", path.display()))?;
+    if meta.len() > MAX_KEY_BYTES {
+        bail!(
+            "{}: larger than {MAX_KEY_BYTES} bytes: not a {what}",
+            path.display()
+        );
+    }
+    std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read the {what}", path.display()))
+}
+
+fn sig_path(file: &Path) -> PathBuf {
+    let mut s = file.as_os_str().to_owned();
+    s.push(".minisig");
+    PathBuf::from(s)
+}
+
+pub fn keygen(a: &KeygenArgs) -> Result<u8> {
+    for p in [&a.public_key, &a.secret_key] {
+        if p.exists() && !a.force {
+            bail!(
+                "{}: already exists; pass --force to replace it",
+                p.display()
+            );
+        }
+    }
+    let pw = password(&a.password)?;
+    let kp = sef_sign::keygen(&pw)?;
+    // the secret key: owner-only from the moment it exists
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts
+        .open(&a.secret_key)
+        .with_context(|| format!("{}: cannot write the secret key", a.secret_key.display()))?;
+    f.write_all(kp.secret.as_bytes())
+        .with_context(|| format!("{}: cannot write the secret key", a.secret_key.display()))?;
+    output::write_atomically(&a.public_key, kp.public.as_bytes())?;
+    println!(
+        "key {} — public key {}, secret key {} (keep it secret; its password is not stored)",
+        kp.key_id,
+        a.public_key.display(),
+        a.secret_key.display()
+    );
+    Ok(crate::EXIT_PASS)
+}
+
+pub fn sign(a: &SignArgs) -> Result<u8> {
+    let secret = read_small(&a.secret_key, "secret key")?;
+    let pw = password(&a.password)?;
+    for file in &a.files {
+        let data = std::fs::File::open(file)
+            .with_context(|| format!("{}: cannot read the file to sign", file.display()))?;
+        let name = file
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let comment = a.trusted_comment.clone().unwrap_or_else(|| {
+            format!("timestamp:{}\tfile:{name}", chrono::Utc::now().timestamp())
+        });
+        let sig = sef_sign::sign(&secret, &pw, data, &comment)
+            .with_context(|| format!("{}: cannot sign", file.display()))?;
+        let out = sig_path(file);
+        output::write_atomically(&out, sig.as_bytes())?;
+        println!("{}: signed, {}", file.display(), out.display());
+    }
+    Ok(crate::EXIT_PASS)
+}
+
+pub fn verify(a: &VerifyArgs) -> Result<u8> {
+    let public = read_small(&a.public_key, "public key")?;
+    sef_sign::public_key_id(&public).with_context(|| format!("{}", a.public_key.display()))?;
+    let mut results = Vec::new();
+    let mut failed = false;
+    for file in &a.files {
+        let outcome = (|| -> Result<sef_sign::Verified> {
+            let sig = read_small(&sig_path(file), "signature")?;
+            let data = std::fs::File::open(file)
+                .with_context(|| format!("{}: cannot read the file", file.display()))?;
+            Ok(sef_sign::verify(&public, &sig, data)?)
+        })();
+        match outcome {
+            Ok(v) => results.push(serde_json::json!({
+                "file": file, "verified": true, "key_id": v.key_id, "trusted_comment": v.trusted_comment,
+            })),
+            Err(e) => {
+                failed = true;
+                results.push(serde_json::json!({ "file": file, "verified": false, "error": format!("{e:#}") }));
+            }
+        }
+    }
+    match a.format {
+        ViewFormatArg::Json => {
+            let mut s = serde_json::to_string_pretty(&serde_json::json!({
+                "schema": "sef.verify", "schema_version": 1, "results": results,
+            }))?;
+            s.push('\n');
+            output::emit_raw(&s, None)?;
+        }
+        ViewFormatArg::Text => {
+            for r in &results {
+                let file = r["file"].as_str().unwrap_or("?");
+                if r["verified"] == true {
+                    println!(
+                        "{file}: signature verified, key {} (trusted comment: {})",
+                        r["key_id"].as_str().unwrap_or("?"),
+                        r["trusted_comment"].as_str().unwrap_or("")
+                    );
+                } else {
+                    println!("{file}: {}", r["error"].as_str().unwrap_or("failed"));
+                }
+            }
+        }
+    }
+    Ok(if failed {
+        crate::EXIT_FAIL
+    } else {
+        crate::EXIT_PASS
+    })
+}
