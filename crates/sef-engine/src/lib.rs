@@ -12,6 +12,7 @@
 
 mod acceptance;
 mod analyzer;
+pub mod artifacts;
 mod assess;
 pub mod inventory;
 pub mod junit;
@@ -108,6 +109,9 @@ pub fn builtin(plan: &Plan, options: &EngineOptions) -> Vec<Box<dyn Analyzer>> {
                 j.security_pattern.as_str()
             }),
         )));
+    }
+    if let Some(a) = &plan.release_artifacts {
+        out.push(Box::new(artifacts::ArtifactsAnalyzer::new(a.clone())));
     }
     if plan.analyzers.vulnerabilities.enabled {
         out.push(Box::new(vulnerabilities::Vulnerabilities::new(

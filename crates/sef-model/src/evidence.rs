@@ -20,6 +20,8 @@ named_enum! {
         StaticAnalysis => "static-analysis",
         /// Test results read from JUnit XML, security tests counted apart.
         SecurityTests => "security-tests",
+        /// The release artefacts' signatures and checksums.
+        Signatures => "signatures",
         /// The Predictive Threat Index: the answers, the index and the tier.
         Pti => "pti",
         /// The SEF's seven planning questions, answered for the release.

@@ -19,6 +19,8 @@ named_enum! {
         AdvisoryWarning => "advisory-warning",
         /// A result of a static (or other) analysis tool, read from SARIF.
         StaticAnalysis => "static-analysis",
+        /// A release artefact that is unsigned, wrongly signed or altered.
+        Integrity => "integrity",
     }
 }
 

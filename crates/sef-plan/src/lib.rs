@@ -184,6 +184,18 @@ impl Default for CheckpointsConfig {
     }
 }
 
+/// `[release_artifacts]`: the files a release ships, the team's public
+/// keys that sign them, and an optional `sha256sum`-style checksum file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseArtifacts {
+    /// Paths or globs, relative to the repository.
+    pub files: Vec<String>,
+    /// minisign public key files.
+    pub public_keys: Vec<String>,
+    /// A checksum file (`<sha256>  <name>` lines).
+    pub checksums: Option<String>,
+}
+
 /// `[incident_response]`: who handles security incidents, and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncidentResponseConfig {
@@ -236,6 +248,8 @@ pub struct Plan {
     pub checkpoints: CheckpointsConfig,
     /// `[incident_response]`.
     pub incident_response: Option<IncidentResponseConfig>,
+    /// `[release_artifacts]`.
+    pub release_artifacts: Option<ReleaseArtifacts>,
 }
 
 impl Plan {
@@ -266,6 +280,7 @@ impl Plan {
             kpo: Vec::new(),
             checkpoints: CheckpointsConfig::default(),
             incident_response: None,
+            release_artifacts: None,
         }
     }
 

@@ -37,6 +37,8 @@ struct RawPlan {
     #[serde(default)]
     checkpoints: Option<RawCheckpoints>,
     #[serde(default)]
+    release_artifacts: Option<RawArtifacts>,
+    #[serde(default)]
     incident_response: Option<RawIncidentResponse>,
     // Key performance objectives: KPI id = target.
     #[serde(default)]
@@ -56,6 +58,15 @@ struct RawCheckpoints {
     disabled: Vec<Spanned<String>>,
     #[serde(default)]
     block_severity: Option<sef_model::Severity>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawArtifacts {
+    files: Vec<Spanned<String>>,
+    public_keys: Vec<Spanned<String>>,
+    #[serde(default)]
+    checksums: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -535,7 +546,54 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
         })
         .transpose()?;
 
+    let release_artifacts = match raw.release_artifacts {
+        None => None,
+        Some(a) => {
+            let inside = |v: Spanned<String>, key: &str| -> Result<String, PlanError> {
+                let at = v.span().start;
+                let s = ctx.text_field(v, key, 1024)?;
+                if std::path::Path::new(&s).is_absolute() || s.split(['/', '\\']).any(|c| c == "..")
+                {
+                    return Err(ctx.err_at(at, format!("`{key}` is a path (or glob) inside the repository, relative, without `..`")));
+                }
+                Ok(s)
+            };
+            let mut files = Vec::new();
+            for f in a.files {
+                let at = f.span().start;
+                let f = inside(f, "release_artifacts.files")?;
+                if let Err(e) = globset::Glob::new(&f) {
+                    return Err(ctx.err_at(
+                        at,
+                        format!("`release_artifacts.files`: `{f}` is not a valid glob: {e}"),
+                    ));
+                }
+                files.push(f);
+            }
+            if files.is_empty() {
+                return Err(ctx.err_at(0, "`release_artifacts.files` lists no artefact"));
+            }
+            let mut public_keys = Vec::new();
+            for k in a.public_keys {
+                public_keys.push(inside(k, "release_artifacts.public_keys")?);
+            }
+            if public_keys.is_empty() {
+                return Err(ctx.err_at(0, "`release_artifacts.public_keys` lists no key: name the team's minisign public keys"));
+            }
+            let checksums = a
+                .checksums
+                .map(|c| inside(c, "release_artifacts.checksums"))
+                .transpose()?;
+            Some(crate::ReleaseArtifacts {
+                files,
+                public_keys,
+                checksums,
+            })
+        }
+    };
+
     Ok(Plan {
+        release_artifacts,
         checkpoints,
         incident_response,
         offering,

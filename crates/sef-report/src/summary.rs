@@ -122,6 +122,14 @@ fn kind_lines(e: &Evidence) -> Vec<String> {
         EvidenceKind::Inventory => inventory_lines(&e.payload),
         EvidenceKind::KnownVulnerabilities => vulnerability_lines(&e.payload),
         EvidenceKind::StaticAnalysis => static_analysis_lines(&e.payload),
+        EvidenceKind::Signatures => {
+            let k = &e.payload["kpi_input"];
+            vec![format!(
+                "{} of {} declared release artefact(s) signed and verified",
+                num(&k["verified"]),
+                num(&k["total"])
+            )]
+        }
         EvidenceKind::SecurityTests => {
             let p = &e.payload;
             let s = &p["security"];

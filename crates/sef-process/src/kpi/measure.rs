@@ -228,9 +228,28 @@ pub(super) fn external_code_review(_: &Inputs<'_>) -> Outcome {
     )
 }
 
-pub(super) fn signed(_: &Inputs<'_>) -> Outcome {
-    Outcome::nm(
-        "no signature evidence: sef does not verify signed commits or release artefacts yet",
+pub(super) fn signed(i: &Inputs<'_>) -> Outcome {
+    let e = match usable(
+        i,
+        "signatures",
+        "the plan declares no [release_artifacts] (and sef does not verify signed commits yet)",
+    ) {
+        Ok(e) => e,
+        Err(o) => return o,
+    };
+    let input = &e.payload["kpi_input"];
+    let (Some(verified), Some(total)) = (input["verified"].as_u64(), input["total"].as_u64())
+    else {
+        return Outcome::nm("the signatures evidence has no kpi_input");
+    };
+    if total == 0 {
+        return Outcome::nm("no declared release artefact exists yet to check");
+    }
+    measured(
+        pct(verified.min(total), total),
+        format!(
+            "{verified} of {total} declared release artefacts signed and verified (signed commits are not measured yet)"
+        ),
     )
 }
 

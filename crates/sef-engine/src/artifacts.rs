@@ -1,0 +1,336 @@
+//! The release-artefact analyzer: every file the plan's
+//! `[release_artifacts]` declares is checked against its `FILE.minisig`
+//! with the team's public keys, and against the checksum file when there
+//! is one. An unsigned artefact, a signature that does not verify (altered
+//! file, unknown key) or a checksum mismatch is a finding; the share of
+//! artefacts signed and verified is a KPI input.
+
+use crate::security_plan::Repo;
+use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
+use sef_model::{
+    EvidenceKind, Finding, FindingId, FindingKind, FindingStatus, Fingerprint, Location, Severity,
+    ToolInfo,
+};
+use sef_plan::ReleaseArtifacts;
+use serde_json::json;
+use sha2::Digest as _;
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The analyzer id.
+pub const ID: &str = "signatures";
+
+/// Signature and key files larger than this are not ones.
+const MAX_SMALL_FILE: u64 = 64 * 1024;
+
+/// The release-artefact analyzer.
+pub struct ArtifactsAnalyzer {
+    config: ReleaseArtifacts,
+}
+
+impl ArtifactsAnalyzer {
+    /// An analyzer for the plan's `[release_artifacts]`.
+    pub fn new(config: ReleaseArtifacts) -> Self {
+        ArtifactsAnalyzer { config }
+    }
+}
+
+fn read_small(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.len() > MAX_SMALL_FILE {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
+}
+
+fn sha256_of(path: &Path) -> std::io::Result<String> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+/// `sha256sum` lines: `<hex>  <name>` or `<hex> *<name>`.
+fn parse_checksums(text: &str) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for line in text.lines() {
+        let line = line.trim();
+        let Some((hash, name)) = line.split_once(char::is_whitespace) else {
+            continue;
+        };
+        let name = name.trim_start().trim_start_matches('*').trim();
+        if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) && !name.is_empty() {
+            out.insert(name.to_owned(), hash.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+/// The literal directory a glob starts from (`dist/*.tar.gz` → `dist`).
+fn glob_base(pattern: &str) -> &str {
+    let meta = pattern.find(['*', '?', '[', '{']).unwrap_or(pattern.len());
+    match pattern[..meta].rfind('/') {
+        Some(i) => &pattern[..i],
+        None => "",
+    }
+}
+
+fn finding(rule: &str, severity: Severity, path: &str, title: String, fix: &str) -> Finding {
+    Finding {
+        id: FindingId::generate(),
+        kind: FindingKind::Integrity,
+        analyzer: ID.to_owned(),
+        rule_id: rule.to_owned(),
+        title,
+        remediation: fix.to_owned(),
+        cwe: vec![sef_model::Cwe(if rule == "artifact/unsigned" {
+            347
+        } else {
+            354
+        })],
+        severity,
+        location: Some(Location {
+            path: path.to_owned(),
+            line: None,
+            column: None,
+        }),
+        fingerprint: Fingerprint::compute(["artifact", rule, path]),
+        status: FindingStatus::Open,
+        package: None,
+        aliases: Vec::new(),
+        acceptance: None,
+        cvss: None,
+        references: Vec::new(),
+        dependency_path: Vec::new(),
+    }
+}
+
+impl Analyzer for ArtifactsAnalyzer {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn kind(&self) -> EvidenceKind {
+        EvidenceKind::Signatures
+    }
+
+    fn tool(&self) -> ToolInfo {
+        crate::sef_tool(ID)
+    }
+
+    fn run(
+        &self,
+        ctx: &AnalysisContext<'_>,
+        progress: &dyn Progress,
+    ) -> Result<AnalyzerOutput, AnalyzerError> {
+        let repo = Repo::new(ctx.root);
+        let mut keys = Vec::new();
+        for k in &self.config.public_keys {
+            let text = repo
+                .resolve(k)
+                .and_then(|p| read_small(&p))
+                .ok_or_else(|| {
+                    AnalyzerError(format!("public key {k} does not exist in the repository"))
+                })?;
+            let id = sef_sign::public_key_id(&text)
+                .map_err(|e| AnalyzerError(format!("public key {k}: {e}")))?;
+            keys.push((k.clone(), id, text));
+        }
+        let checksums = match &self.config.checksums {
+            None => None,
+            Some(c) => Some(
+                repo.resolve(c)
+                    .and_then(|p| std::fs::read_to_string(p).ok())
+                    .map(|t| parse_checksums(&t))
+                    .ok_or_else(|| {
+                        AnalyzerError(format!(
+                            "checksum file {c} does not exist in the repository"
+                        ))
+                    })?,
+            ),
+        };
+
+        // the declared artefacts
+        let mut files: Vec<(String, PathBuf)> = Vec::new();
+        let mut unmatched = Vec::new();
+        let root = std::fs::canonicalize(ctx.root).unwrap_or_else(|_| ctx.root.to_owned());
+        for pattern in &self.config.files {
+            let before = files.len();
+            if !pattern.contains(['*', '?', '[', '{']) {
+                // a plain path: no walk
+                if let Some(p) = repo.resolve(pattern).filter(|p| p.is_file()) {
+                    files.push((pattern.clone(), p));
+                } else {
+                    unmatched.push(pattern.clone());
+                }
+                continue;
+            }
+            let Ok(glob) = globset::Glob::new(pattern) else {
+                continue;
+            };
+            let matcher = glob.compile_matcher();
+            let base = glob_base(pattern);
+            if let Some(dir) = if base.is_empty() {
+                Some(root.clone())
+            } else {
+                repo.resolve(base)
+            } {
+                if dir.is_file() {
+                    if matcher.is_match(pattern) {
+                        files.push((pattern.clone(), dir));
+                    }
+                } else {
+                    for e in ignore::WalkBuilder::new(&dir)
+                        .standard_filters(false)
+                        .follow_links(false)
+                        .build()
+                        .flatten()
+                    {
+                        if !e.file_type().is_some_and(|t| t.is_file()) {
+                            continue;
+                        }
+                        let rel = e
+                            .path()
+                            .strip_prefix(&root)
+                            .unwrap_or(e.path())
+                            .to_string_lossy()
+                            .replace('\\', "/");
+                        if matcher.is_match(&rel) && !rel.ends_with(".minisig") {
+                            files.push((rel, e.into_path()));
+                        }
+                    }
+                }
+            }
+            if files.len() == before {
+                unmatched.push(pattern.clone());
+            }
+        }
+        files.sort();
+        files.dedup();
+        progress.set_total(files.len() as u64);
+
+        let mut rows = Vec::new();
+        let mut findings = Vec::new();
+        let mut verified = 0usize;
+        for (rel, path) in &files {
+            progress.advance(1);
+            let mut sig_path = path.as_os_str().to_owned();
+            sig_path.push(".minisig");
+            let sig = read_small(Path::new(&sig_path));
+            let (state, key, detail) = match &sig {
+                None => ("unsigned", None, None),
+                Some(sig) => {
+                    let mut outcome = ("invalid", None, None);
+                    for (name, id, text) in &keys {
+                        match std::fs::File::open(path)
+                            .map_err(|e| e.to_string())
+                            .and_then(|f| sef_sign::verify(text, sig, f).map_err(|e| e.to_string()))
+                        {
+                            Ok(v) => {
+                                outcome = (
+                                    "verified",
+                                    Some(format!("{id} ({name})")),
+                                    Some(v.trusted_comment),
+                                );
+                                break;
+                            }
+                            Err(e) => outcome.2 = Some(e),
+                        }
+                    }
+                    outcome
+                }
+            };
+            match state {
+                "verified" => verified += 1,
+                "unsigned" => findings.push(finding(
+                    "artifact/unsigned",
+                    Severity::Medium,
+                    rel,
+                    format!("Release artefact {rel} is not signed"),
+                    "sign it: sef sign FILE (or minisign -S), and ship FILE.minisig with it",
+                )),
+                _ => findings.push(finding(
+                    "artifact/signature-invalid",
+                    Severity::High,
+                    rel,
+                    format!("The signature of release artefact {rel} does not verify with the team's keys: the file was altered or signed with another key"),
+                    "rebuild the artefact from a trusted source and sign it again; find out how it changed",
+                )),
+            }
+            let checksum = match &checksums {
+                None => None,
+                Some(sums) => {
+                    let name = rel.rsplit('/').next().unwrap_or(rel);
+                    match sums.get(rel.as_str()).or_else(|| sums.get(name)) {
+                        None => Some("not listed"),
+                        Some(want) => match sha256_of(path) {
+                            Ok(got) if &got == want => Some("ok"),
+                            Ok(_) => {
+                                findings.push(finding(
+                                    "artifact/checksum-mismatch",
+                                    Severity::High,
+                                    rel,
+                                    format!("Release artefact {rel} does not match its SHA-256 in the checksum file"),
+                                    "rebuild the artefact or the checksum file from a trusted build; find out how it changed",
+                                ));
+                                Some("mismatch")
+                            }
+                            Err(_) => Some("unreadable"),
+                        },
+                    }
+                }
+            };
+            rows.push(json!({
+                "file": rel, "signature": state, "key": key, "detail": detail, "checksum": checksum,
+            }));
+        }
+        let partial = (!unmatched.is_empty()).then(|| {
+            format!(
+                "no artefact matches {}: build the release before assessing it, or fix [release_artifacts] files",
+                unmatched.join(", ")
+            )
+        });
+        Ok(AnalyzerOutput {
+            tool: crate::sef_tool(ID),
+            input_digest: None,
+            partial,
+            payload: json!({
+                "artifacts": rows,
+                "keys": keys.iter().map(|(name, id, _)| json!({"file": name, "key_id": id})).collect::<Vec<_>>(),
+                // "amount of offering with signed code and distribution packages": the packages part
+                "kpi_input": { "verified": verified, "total": files.len() },
+            }),
+            findings,
+            notes: Vec::new(),
+            artifacts: Vec::new(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checksum_lines_and_glob_bases() {
+        let sums = parse_checksums(&format!(
+            "{}  app.tar.gz\n{} *dist/app.bin\nnot a line\n",
+            "a".repeat(64),
+            "B".repeat(64)
+        ));
+        assert_eq!(sums.get("app.tar.gz").map(String::len), Some(64));
+        assert_eq!(sums.get("dist/app.bin").unwrap(), &"b".repeat(64));
+        assert_eq!(sums.len(), 2);
+        assert_eq!(glob_base("dist/*.tar.gz"), "dist");
+        assert_eq!(glob_base("*.bin"), "");
+        assert_eq!(glob_base("out/x/app.bin"), "out/x");
+    }
+}
