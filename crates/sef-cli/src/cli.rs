@@ -88,6 +88,31 @@ pub enum Command {
     /// Verify files against their FILE.minisig and a public key
     /// (minisign-compatible). Exit code 1 when any signature fails.
     Verify(VerifyArgs),
+    /// Write a signed in-toto statement with an SLSA provenance predicate
+    /// for release artefacts: their SHA-256, the source commit, the builder.
+    Provenance(ProvenanceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProvenanceArgs {
+    /// The artefacts.
+    #[arg(required = true, value_name = "ARTIFACT")]
+    pub artifacts: Vec<PathBuf>,
+    /// The repository the artefacts were built from.
+    #[arg(long, default_value = ".")]
+    pub repo: PathBuf,
+    /// The secret key that signs the statement.
+    #[arg(long, short = 's', default_value = "sef.key", value_name = "FILE")]
+    pub secret_key: PathBuf,
+    /// The builder's id (default: SEF_BUILDER_ID, else `sef/<version>`).
+    #[arg(long)]
+    pub builder: Option<String>,
+    /// Where to write the statement (default: the first ARTIFACT.intoto.json);
+    /// its signature goes next to it as .minisig.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub password: PasswordArgs,
 }
 
 #[derive(Debug, Args)]

@@ -164,3 +164,95 @@ fn minisign_signs_and_sef_verifies() {
     assert_eq!(code, 1);
     assert!(out.contains("FAILED"), "{out}");
 }
+
+#[test]
+fn provenance_is_a_signed_in_toto_statement() {
+    let env = Env::new();
+    let d = env.repo("proj");
+    write(&d, "src/main.rs", "fn main() {}\n");
+    git(&d, &["init", "-q"]);
+    git(&d, &["add", "."]);
+    git(&d, &["commit", "-q", "-m", "first"]);
+    git(
+        &d,
+        &[
+            "remote",
+            "add",
+            "origin",
+            "https://git.example.invalid/team/proj.git",
+        ],
+    );
+    let head = git(&d, &["rev-parse", "HEAD"]).trim().to_owned();
+    write(&d, "dist/proj.tar.gz", "built\n");
+    let (code, _, err) = sef(
+        &env,
+        &d,
+        &[
+            "keygen",
+            "--secret-key",
+            "../k.key",
+            "--public-key",
+            "../k.pub",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = sef(
+        &env,
+        &d,
+        &[
+            "provenance",
+            "dist/proj.tar.gz",
+            "-s",
+            "../k.key",
+            "--builder",
+            "https://ci.example.invalid/runner",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(&head), "{out}");
+    let st = json(&std::fs::read(d.join("dist/proj.tar.gz.intoto.json")).unwrap());
+    assert_eq!(st["_type"], "https://in-toto.io/Statement/v1");
+    assert_eq!(st["predicateType"], "https://slsa.dev/provenance/v1");
+    assert_eq!(st["subject"][0]["name"], "proj.tar.gz");
+    let want = {
+        use sha2::Digest as _;
+        hex::encode(sha2::Sha256::digest(b"built\n"))
+    };
+    assert_eq!(st["subject"][0]["digest"]["sha256"], want.as_str());
+    assert_eq!(
+        st["subject"][0]["digest"]["sha256"].as_str().unwrap().len(),
+        64
+    );
+    let dep = &st["predicate"]["buildDefinition"]["resolvedDependencies"][0];
+    assert_eq!(dep["digest"]["gitCommit"], head.as_str());
+    assert_eq!(dep["uri"], "git+https://git.example.invalid/team/proj.git");
+    assert_eq!(
+        st["predicate"]["runDetails"]["builder"]["id"],
+        "https://ci.example.invalid/runner"
+    );
+    assert_eq!(
+        st["predicate"]["buildDefinition"]["externalParameters"]["source"]["dirty"],
+        false
+    );
+    // the statement's signature verifies, with sef and with minisign
+    let (code, out, _) = sef(
+        &env,
+        &d,
+        &["verify", "dist/proj.tar.gz.intoto.json", "-p", "../k.pub"],
+    );
+    assert_eq!(code, 0, "{out}");
+    if minisign() {
+        let v = Command::new("minisign")
+            .current_dir(&d)
+            .args(["-V", "-m", "dist/proj.tar.gz.intoto.json", "-p", "../k.pub"])
+            .output()
+            .unwrap();
+        assert!(v.status.success());
+    }
+    // outside a git repository: a clear error
+    let plain = env.repo("plain");
+    write(&plain, "a.bin", "x");
+    let (code, _, err) = sef(&env, &plain, &["provenance", "a.bin", "-s", "../k.key"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not in a git repository"), "{err}");
+}

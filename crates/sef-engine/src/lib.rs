@@ -18,6 +18,7 @@ pub mod inventory;
 pub mod junit;
 pub mod kpis;
 pub mod policy;
+pub mod provenance;
 pub mod repo_facts;
 mod runner;
 pub mod sarif;

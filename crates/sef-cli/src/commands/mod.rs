@@ -36,6 +36,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Keygen(a) => sign::keygen(&a),
         Command::Sign(a) => sign::sign(&a),
         Command::Verify(a) => sign::verify(&a),
+        Command::Provenance(a) => sign::provenance(&a),
         Command::Finding(crate::cli::FindingCommand::List(a)) => finding::list(g, &a),
         Command::Finding(crate::cli::FindingCommand::Show(a)) => finding::show(g, &a),
         Command::Finding(crate::cli::FindingCommand::Triage(a)) => finding::triage(g, &a),

@@ -1,7 +1,7 @@
 //! `sef keygen`, `sef sign`, `sef verify`: release artefacts signed in the
 //! minisign format (see the `sef-sign` crate).
 
-use crate::cli::{KeygenArgs, PasswordArgs, SignArgs, VerifyArgs, ViewFormatArg};
+use crate::cli::{KeygenArgs, PasswordArgs, ProvenanceArgs, SignArgs, VerifyArgs, ViewFormatArg};
 use crate::output;
 use anyhow::{Context, Result, bail};
 use std::io::Write;
@@ -152,4 +152,72 @@ pub fn verify(a: &VerifyArgs) -> Result<u8> {
     } else {
         crate::EXIT_PASS
     })
+}
+
+pub fn provenance(a: &ProvenanceArgs) -> Result<u8> {
+    let root = a
+        .repo
+        .canonicalize()
+        .with_context(|| format!("{}: cannot read: no such directory", a.repo.display()))?;
+    let source = sef_engine::provenance::source(&root).map_err(|e| anyhow::anyhow!(e))?;
+    let mut subjects = Vec::new();
+    for f in &a.artifacts {
+        let sha = sef_engine::provenance::sha256_file(f)
+            .with_context(|| format!("{}: cannot read the artefact", f.display()))?;
+        let name = f.file_name().map_or_else(
+            || f.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        subjects.push((name, sha));
+    }
+    let secret = read_small(&a.secret_key, "secret key")?;
+    let pw = password(&a.password)?;
+    let builder = a
+        .builder
+        .clone()
+        .or_else(|| std::env::var("SEF_BUILDER_ID").ok())
+        .unwrap_or_else(|| format!("sef/{}", env!("CARGO_PKG_VERSION")));
+    let statement = sef_engine::provenance::statement(
+        &subjects,
+        &source,
+        &builder,
+        &sef_model::RunId::generate().to_string(),
+        &chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    );
+    let mut text = serde_json::to_string_pretty(&statement)?;
+    text.push('\n');
+    let out = a.output.clone().unwrap_or_else(|| {
+        let mut p = a.artifacts[0].as_os_str().to_owned();
+        p.push(".intoto.json");
+        PathBuf::from(p)
+    });
+    let sig = sef_sign::sign(
+        &secret,
+        &pw,
+        text.as_bytes(),
+        &format!(
+            "in-toto statement for {}",
+            subjects
+                .iter()
+                .map(|s| s.0.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    )
+    .with_context(|| format!("{}: cannot sign the statement", a.secret_key.display()))?;
+    output::write_atomically(&out, text.as_bytes())?;
+    output::write_atomically(&sig_path(&out), sig.as_bytes())?;
+    if source.dirty {
+        eprintln!(
+            "sef: warning: the work tree has uncommitted changes; the statement records dirty = true"
+        );
+    }
+    println!(
+        "{}: provenance of {} artefact(s) from commit {}, signed ({})",
+        out.display(),
+        subjects.len(),
+        source.commit,
+        sig_path(&out).display()
+    );
+    Ok(crate::EXIT_PASS)
 }

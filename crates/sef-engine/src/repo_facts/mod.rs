@@ -3,7 +3,7 @@
 //! well-run repository has (security policy, license, code owners, CI and
 //! dependency-update configuration). Missing ones become findings.
 
-mod git;
+pub mod git;
 mod languages;
 mod walk;
 

@@ -1,0 +1,102 @@
+//! SLSA provenance for a release artefact: an in-toto Statement (v1) whose
+//! subject is the artefact's SHA-256 and whose predicate (SLSA provenance
+//! v1) names the source commit and the builder. The caller signs it.
+
+use serde_json::{Value, json};
+use sha2::Digest as _;
+use std::io::Read;
+use std::path::Path;
+
+/// The in-toto Statement type.
+pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
+/// The SLSA provenance predicate type.
+pub const PREDICATE_TYPE: &str = "https://slsa.dev/provenance/v1";
+/// The build type sef records.
+pub const BUILD_TYPE: &str = "https://sef.example.invalid/provenance/build/v1";
+
+/// The SHA-256 of a file, hex.
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+/// The source the artefact was built from.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The commit id.
+    pub commit: String,
+    /// The branch, when not detached.
+    pub branch: Option<String>,
+    /// The fetch URL of `origin`, when there is one.
+    pub remote: Option<String>,
+    /// Tracked files differ from the commit.
+    pub dirty: bool,
+}
+
+/// Reads the source commit of the repository at `root`.
+pub fn source(root: &Path) -> Result<Source, String> {
+    let state = crate::repo_facts::git::read(root)?.ok_or_else(|| {
+        format!(
+            "{} is not in a git repository: provenance needs the source commit",
+            root.display()
+        )
+    })?;
+    let commit = state
+        .head_commit
+        .ok_or("the repository has no commit yet: provenance needs the source commit")?;
+    let remote = gix::discover(root).ok().and_then(|repo| {
+        let r = repo.find_remote("origin").ok()?;
+        r.url(gix::remote::Direction::Fetch)
+            .map(|u| u.to_bstring().to_string())
+    });
+    Ok(Source {
+        commit,
+        branch: state.branch,
+        remote,
+        dirty: state.dirty,
+    })
+}
+
+/// The statement for `(name, sha256)` subjects built from `source` by
+/// `builder`, with an invocation id and time.
+pub fn statement(
+    subjects: &[(String, String)],
+    source: &Source,
+    builder: &str,
+    invocation_id: &str,
+    started_on: &str,
+) -> Value {
+    let uri = match &source.remote {
+        Some(r) => format!("git+{r}"),
+        None => "git+local".to_owned(),
+    };
+    json!({
+        "_type": STATEMENT_TYPE,
+        "subject": subjects.iter().map(|(name, sha)| json!({"name": name, "digest": {"sha256": sha}})).collect::<Vec<_>>(),
+        "predicateType": PREDICATE_TYPE,
+        "predicate": {
+            "buildDefinition": {
+                "buildType": BUILD_TYPE,
+                "externalParameters": {
+                    "source": { "uri": uri, "ref": source.branch, "dirty": source.dirty },
+                },
+                "resolvedDependencies": [
+                    { "uri": uri, "digest": { "gitCommit": source.commit } }
+                ],
+            },
+            "runDetails": {
+                "builder": { "id": builder },
+                "metadata": { "invocationId": invocation_id, "startedOn": started_on },
+            },
+        },
+    })
+}
