@@ -91,6 +91,30 @@ pub enum Command {
     /// Write a signed in-toto statement with an SLSA provenance predicate
     /// for release artefacts: their SHA-256, the source commit, the builder.
     Provenance(ProvenanceArgs),
+    /// The release's git history: code-review coverage (developed and
+    /// external code, per component), signed commits, contributors.
+    ///
+    /// Reads [analyzers.history] from sef.toml; --since/--until override
+    /// its range. Exit code 1 when a commit signature is invalid.
+    History(HistoryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The repository directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub range: RangeArgs,
+    /// List every commit with its review and signature state.
+    #[arg(long)]
+    pub commits: bool,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ViewFormatArg::Text)]
+    pub format: ViewFormatArg,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -632,6 +656,20 @@ pub struct AssessArgs {
     pub no_store: bool,
     #[command(flatten)]
     pub advisory: AdvisoryDbArgs,
+    #[command(flatten)]
+    pub range: RangeArgs,
+}
+
+/// The release range of the git history.
+#[derive(Debug, Args, Default, Clone)]
+pub struct RangeArgs {
+    /// Start of the release range in the git history: a tag, commit or
+    /// YYYY-MM-DD (default: the plan's, else the previous tag).
+    #[arg(long, value_name = "TAG|DATE")]
+    pub since: Option<String>,
+    /// End of the release range (default: the plan's, else HEAD).
+    #[arg(long, value_name = "REV")]
+    pub until: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -167,9 +167,22 @@ fn git_repository_facts_reach_the_report() {
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    // Two unreviewed commits: with no PTI the tier-4 code-review KPO
+    // (100 %) is missed, and the develop checkpoint fails on it.
+    assert_eq!(out.status.code(), Some(1));
     assert!(out.stderr.is_empty(), "--quiet printed: {}", stderr(&out));
     let j = json(&out.stdout);
+    let review = j["run"]["gate"]["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "develop.code-review-kpo")
+        .unwrap();
+    assert_eq!(review["outcome"], "fail", "{review}");
+    assert_eq!(
+        evidence_of(&j, "history")["payload"]["review"]["developed"]["not_reviewed"],
+        2
+    );
     let facts = &j["run"]["evidence"][0]["payload"];
     assert_eq!(facts["git"]["head_commit"], head.as_str());
     assert_eq!(facts["git"]["branch"], "main");

@@ -14,6 +14,7 @@ mod acceptance;
 mod analyzer;
 pub mod artifacts;
 mod assess;
+pub mod history;
 pub mod inventory;
 pub mod junit;
 pub mod kpis;
@@ -70,11 +71,42 @@ pub struct EngineOptions {
     pub extra_sarif: Vec<std::path::PathBuf>,
     /// JUnit files to read besides the plan's (`sef ingest junit`).
     pub extra_junit: Vec<std::path::PathBuf>,
+    /// `--since`: the start of the release range, over the plan's.
+    pub since: Option<String>,
+    /// `--until`: the end of the release range, over the plan's.
+    pub until: Option<String>,
+}
+
+/// The history settings in effect: the plan's `[analyzers.history]`, or
+/// the defaults when the section is absent and the root is a git work tree
+/// top (`None`: history is not mined).
+pub fn history_config(
+    plan: &Plan,
+    root: &std::path::Path,
+    options: &EngineOptions,
+) -> Option<sef_plan::HistoryConfig> {
+    let mut cfg = match &plan.analyzers.history {
+        Some(c) if !c.enabled => return None,
+        Some(c) => c.clone(),
+        None if root.join(".git").exists() => sef_plan::HistoryConfig::default(),
+        None => return None,
+    };
+    if options.since.is_some() {
+        cfg.since.clone_from(&options.since);
+    }
+    if options.until.is_some() {
+        cfg.until.clone_from(&options.until);
+    }
+    Some(cfg)
 }
 
 /// The built-in analyzers that the plan enables, in a fixed order. New
 /// analyzers are added to this list explicitly.
-pub fn builtin(plan: &Plan, options: &EngineOptions) -> Vec<Box<dyn Analyzer>> {
+pub fn builtin(
+    plan: &Plan,
+    root: &std::path::Path,
+    options: &EngineOptions,
+) -> Vec<Box<dyn Analyzer>> {
     let mut out: Vec<Box<dyn Analyzer>> = Vec::new();
     if plan.analyzers.repo_facts.enabled {
         out.push(Box::new(repo_facts::RepoFacts::new(
@@ -110,6 +142,9 @@ pub fn builtin(plan: &Plan, options: &EngineOptions) -> Vec<Box<dyn Analyzer>> {
                 j.security_pattern.as_str()
             }),
         )));
+    }
+    if let Some(h) = history_config(plan, root, options) {
+        out.push(Box::new(history::analyzer::HistoryAnalyzer::new(h)));
     }
     if let Some(a) = &plan.release_artifacts {
         out.push(Box::new(artifacts::ArtifactsAnalyzer::new(a.clone())));

@@ -22,6 +22,9 @@ named_enum! {
         SecurityTests => "security-tests",
         /// The release artefacts' signatures and checksums.
         Signatures => "signatures",
+        /// The git history of the release: code-review coverage, commit
+        /// signatures and contributors.
+        History => "history",
         /// The Predictive Threat Index: the answers, the index and the tier.
         Pti => "pti",
         /// The SEF's seven planning questions, answered for the release.

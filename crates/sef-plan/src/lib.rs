@@ -111,6 +111,76 @@ pub struct AnalyzersConfig {
     pub sarif: Vec<SarifSource>,
     /// `[analyzers.junit]`: test results sef reads.
     pub junit: Option<JunitConfig>,
+    /// `[analyzers.history]`: code review, commit signatures and
+    /// contributors from the git history. `None`: the section is absent
+    /// (sef then mines with the defaults when the repository root is a git
+    /// work tree).
+    pub history: Option<HistoryConfig>,
+}
+
+/// `[analyzers.history]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryConfig {
+    /// `enabled = false` turns history mining off.
+    pub enabled: bool,
+    /// Start of the release range: a tag, commit or `YYYY-MM-DD` (default:
+    /// the previous tag on the first-parent line).
+    pub since: Option<String>,
+    /// End of the range (default HEAD).
+    pub until: Option<String>,
+    /// Path prefixes of external (vendored) code.
+    pub vendored: Vec<String>,
+    /// Components: a name and its path prefixes (default: the whole
+    /// repository, one component).
+    pub components: Vec<(String, Vec<String>)>,
+    /// At most this many commits, newest first.
+    pub max_commits: usize,
+    /// The `allowed_signers` file for SSH-signed commits, relative to the
+    /// repository root.
+    pub allowed_signers: Option<String>,
+    /// Verify OpenPGP signatures with gpg when it is installed.
+    pub gpg: bool,
+    /// GNUPGHOME for gpg.
+    pub gpg_home: Option<String>,
+    /// The forge integration.
+    pub forge: Option<ForgeConfig>,
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        HistoryConfig {
+            enabled: true,
+            since: None,
+            until: None,
+            vendored: ["vendor/", "third_party/", "third-party/", "external/"]
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+            components: Vec::new(),
+            max_commits: 200_000,
+            allowed_signers: None,
+            gpg: true,
+            gpg_home: None,
+            forge: None,
+        }
+    }
+}
+
+/// `[analyzers.history.forge]`: pull requests and reviews from GitHub.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForgeConfig {
+    /// The REST API base URL (GitHub Enterprise: `https://HOST/api/v3`).
+    pub base_url: String,
+    /// `owner/name`.
+    pub repository: String,
+    /// The environment variable holding the token.
+    pub token_env: String,
+    /// The cache directory (default: sef's user cache directory).
+    pub cache: Option<String>,
+    /// Retries after a rate limit or server error.
+    pub max_retries: u32,
+    /// The longest wait accepted, in seconds.
+    pub max_wait_secs: u64,
 }
 
 /// The regular expression that marks a test as a security test by its

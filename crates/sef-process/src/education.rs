@@ -96,6 +96,8 @@ pub struct Member {
     pub name: Option<String>,
     /// Roles held.
     pub roles: Vec<TeamRole>,
+    /// E-mail addresses the member commits with (lower-cased).
+    pub emails: Vec<String>,
     /// Where it was written.
     pub origin: Origin,
 }
@@ -307,12 +309,14 @@ mod tests {
         let mut t = Team::with_builtin_courses();
         t.members = vec![
             Member {
+                emails: Vec::new(),
                 id: "ana".into(),
                 name: Some("Ana".into()),
                 roles: vec![TeamRole::Developer],
                 origin: Origin::default(),
             },
             Member {
+                emails: Vec::new(),
                 id: "bo".into(),
                 name: None,
                 roles: vec![TeamRole::Qa, TeamRole::PdtLeader],

@@ -130,6 +130,7 @@ fn kind_lines(e: &Evidence) -> Vec<String> {
                 num(&k["total"])
             )]
         }
+        EvidenceKind::History => history_lines(&e.payload),
         EvidenceKind::SecurityTests => {
             let p = &e.payload;
             let s = &p["security"];
@@ -352,6 +353,63 @@ fn repo_facts_lines(p: &Value) -> Vec<String> {
             .collect();
         out.push(items.join(" · "));
     }
+    out
+}
+
+/// The summary lines of the `history` evidence.
+fn history_lines(p: &serde_json::Value) -> Vec<String> {
+    let r = &p["range"];
+    let base = r["base"]["label"]
+        .as_str()
+        .map_or_else(|| "the whole history".to_owned(), |b| format!("since {b}"));
+    let share = |c: &serde_json::Value, what: &str| {
+        let total = num(&c["commits"]);
+        if total == 0 {
+            format!("{what}: no commit in the range")
+        } else {
+            format!(
+                "{what}: {} of {} commit(s) reviewed, {} not reviewed, {} unknown",
+                num(&c["reviewed"]),
+                total,
+                num(&c["not_reviewed"]),
+                num(&c["unknown"])
+            )
+        }
+    };
+    let s = &p["signatures"];
+    let c = &p["contributors"];
+    let mut out = vec![
+        format!(
+            "{} commit(s) {base} ({} merge(s)){}",
+            thousands(num(&r["commits"])),
+            num(&r["merges"]),
+            if r["shallow"].as_bool() == Some(true) {
+                "; shallow clone: only the history present"
+            } else {
+                ""
+            }
+        ),
+        share(&p["review"]["developed"], "code review, developed code"),
+        share(&p["review"]["external"], "code review, external code"),
+        format!(
+            "signed commits: {} verified, {} unsigned, {} invalid, {} unknown key, {} not verified",
+            num(&s["verified"]),
+            num(&s["unsigned"]),
+            num(&s["invalid"]),
+            num(&s["unknown_key"]),
+            num(&s["not_verified"])
+        ),
+    ];
+    let people = c["people"].as_array().map_or(0, Vec::len);
+    let new = c["new"].as_array().map_or_else(
+        || "new: not measured".to_owned(),
+        |n| format!("{} new", n.len()),
+    );
+    let outside = c["outside_team"].as_array().map_or_else(
+        || "outside the team file: not measured (no member e-mails)".to_owned(),
+        |o| format!("{} outside the team file", o.len()),
+    );
+    out.push(format!("contributors: {people} ({new}; {outside})"));
     out
 }
 

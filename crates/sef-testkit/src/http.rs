@@ -34,6 +34,33 @@ pub enum Reply {
     },
     /// Bytes that are not HTTP at all.
     Raw(Vec<u8>),
+    /// Any status with extra headers and a body.
+    Full {
+        /// The status code.
+        status: u16,
+        /// Extra headers, e.g. `("Retry-After", "1")`.
+        headers: Vec<(String, String)>,
+        /// The body.
+        body: Vec<u8>,
+    },
+}
+
+/// One request as the server saw it.
+pub struct Request {
+    /// The request target, e.g. `/repos/o/r/pulls/1`.
+    pub path: String,
+    /// The header lines, as sent.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Request {
+    /// A header's value (name compared case-insensitively).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// A running server; it stops serving when the test process ends.
@@ -52,6 +79,11 @@ impl Server {
 
 /// Starts a server whose answers come from `route(path)`.
 pub fn serve(route: impl Fn(&str) -> Reply + Send + Sync + 'static) -> Server {
+    serve_requests(move |r: &Request| route(&r.path))
+}
+
+/// Starts a server whose answers come from `route(request)`.
+pub fn serve_requests(route: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let route = Arc::new(route);
@@ -71,7 +103,7 @@ pub fn serve(route: impl Fn(&str) -> Reply + Send + Sync + 'static) -> Server {
     Server { base, hits }
 }
 
-fn answer(mut s: TcpStream, route: &dyn Fn(&str) -> Reply) -> std::io::Result<()> {
+fn answer(mut s: TcpStream, route: &dyn Fn(&Request) -> Reply) -> std::io::Result<()> {
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") && head.len() < 64 * 1024 {
@@ -82,10 +114,17 @@ fn answer(mut s: TcpStream, route: &dyn Fn(&str) -> Reply) -> std::io::Result<()
     }
     let text = String::from_utf8_lossy(&head);
     let path = text.split(' ').nth(1).unwrap_or("/").to_owned();
+    let headers = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let request = Request { path, headers };
     let header = |status: u16, len: u64| {
         format!("HTTP/1.1 {status} X\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n")
     };
-    match route(&path) {
+    match route(&request) {
         Reply::Body(b) => {
             s.write_all(header(200, b.len() as u64).as_bytes())?;
             s.write_all(&b)?;
@@ -106,6 +145,22 @@ fn answer(mut s: TcpStream, route: &dyn Fn(&str) -> Reply) -> std::io::Result<()
             std::thread::sleep(wait);
         }
         Reply::Raw(b) => s.write_all(&b)?,
+        Reply::Full {
+            status,
+            headers,
+            body,
+        } => {
+            let mut h = format!(
+                "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+                body.len()
+            );
+            for (k, v) in headers {
+                h.push_str(&format!("{k}: {v}\r\n"));
+            }
+            h.push_str("\r\n");
+            s.write_all(h.as_bytes())?;
+            s.write_all(&body)?;
+        }
     }
     s.flush()
 }

@@ -52,6 +52,8 @@ pub(crate) struct Extra {
     pub sarif: Vec<std::path::PathBuf>,
     /// JUnit XML files.
     pub junit: Vec<std::path::PathBuf>,
+    /// `--since`/`--until` for the git history.
+    pub range: crate::cli::RangeArgs,
 }
 
 /// [`assess_in_memory`], also reading these result files.
@@ -68,6 +70,8 @@ pub(crate) fn assess_with_extra(
         advisory_db: super::db::location(advisory).ok(),
         extra_sarif: extra.sarif.clone(),
         extra_junit: extra.junit.clone(),
+        since: extra.range.since.clone(),
+        until: extra.range.until.clone(),
     };
     let kpi_context = match st {
         Some(st) => {
@@ -82,7 +86,7 @@ pub(crate) fn assess_with_extra(
         }
         None => sef_engine::kpis::KpiContext::default(),
     };
-    let analyzers = sef_engine::builtin(plan, &options);
+    let analyzers = sef_engine::builtin(plan, root, &options);
     let progress = progress::for_invocation(quiet);
     let run = sef_engine::assess_with(root, plan, &analyzers, progress.as_ref(), &kpi_context);
     drop(progress);
@@ -108,7 +112,14 @@ fn phase_mismatch(plan: &Plan, decisions: &[sef_model::PhaseDecision]) -> Option
 }
 
 pub fn run(g: &GlobalArgs, a: &AssessArgs) -> Result<u8> {
-    run_with(g, a, &Extra::default())
+    run_with(
+        g,
+        a,
+        &Extra {
+            range: a.range.clone(),
+            ..Extra::default()
+        },
+    )
 }
 
 /// `sef assess`, reading `extra_sarif` besides the plan's sources

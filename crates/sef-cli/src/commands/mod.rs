@@ -4,6 +4,7 @@ mod assess;
 mod db;
 mod db_update;
 mod finding;
+mod history;
 mod init;
 mod kpi;
 mod phase;
@@ -37,6 +38,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Sign(a) => sign::sign(&a),
         Command::Verify(a) => sign::verify(&a),
         Command::Provenance(a) => sign::provenance(&a),
+        Command::History(a) => history::run(g, &a),
         Command::Finding(crate::cli::FindingCommand::List(a)) => finding::list(g, &a),
         Command::Finding(crate::cli::FindingCommand::Show(a)) => finding::show(g, &a),
         Command::Finding(crate::cli::FindingCommand::Triage(a)) => finding::triage(g, &a),
@@ -62,16 +64,17 @@ fn ingest(g: &crate::cli::GlobalArgs, a: crate::cli::IngestArgs, sarif: bool) ->
         out: a.out,
         no_store: a.no_store,
         advisory: a.advisory,
+        range: crate::cli::RangeArgs::default(),
     };
     let extra = if sarif {
         assess::Extra {
             sarif: files,
-            junit: Vec::new(),
+            ..Default::default()
         }
     } else {
         assess::Extra {
-            sarif: Vec::new(),
             junit: files,
+            ..Default::default()
         }
     };
     assess::run_with(g, &assess_args, &extra)

@@ -30,6 +30,8 @@ struct RawMember {
     #[serde(default)]
     name: Option<Spanned<String>>,
     roles: Spanned<Vec<TeamRole>>,
+    #[serde(default)]
+    emails: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -126,6 +128,14 @@ pub(crate) fn team(ctx: &Ctx<'_>, raw: Spanned<RawTeam>) -> Result<education::Te
                 .name
                 .map(|n| ctx.spanned_text(n, "member.name", 256))
                 .transpose()?,
+            emails: m
+                .emails
+                .into_iter()
+                .map(|e| {
+                    ctx.spanned_text(e, "member.emails", 320)
+                        .map(|e| e.to_ascii_lowercase())
+                })
+                .collect::<Result<_, _>>()?,
             roles,
             origin: ctx.origin(at),
         });

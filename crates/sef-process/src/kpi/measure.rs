@@ -61,7 +61,7 @@ pub const PRACTICES: [Practice; 15] = [
         "security test cases executed and passed",
         2,
     ),
-    p("code-review", "code review coverage", 3),
+    p("history", "code review coverage (git history)", 3),
     p("threat-model", "threat model", 3),
     p("signatures", "signed code and distribution packages", 3),
     p("penetration-test", "penetration testing", 4),
@@ -218,39 +218,94 @@ pub(super) fn platform_features(_: &Inputs<'_>) -> Outcome {
     )
 }
 
-pub(super) fn developed_code_review(_: &Inputs<'_>) -> Outcome {
-    Outcome::nm("no code-review evidence: sef does not mine the git history for reviews yet")
-}
+const NO_HISTORY: &str =
+    "the repository is not a git work tree, or [analyzers.history] is turned off";
 
-pub(super) fn external_code_review(_: &Inputs<'_>) -> Outcome {
-    Outcome::nm(
-        "no code-review evidence for external (vendored) components: sef does not mine the git history for reviews yet",
-    )
-}
-
-pub(super) fn signed(i: &Inputs<'_>) -> Outcome {
-    let e = match usable(
-        i,
-        "signatures",
-        "the plan declares no [release_artifacts] (and sef does not verify signed commits yet)",
-    ) {
+/// Review share of one slice (`developed` or `external`) of the history
+/// evidence. Commits whose review state is unknown count as not reviewed
+/// in the value (it is a lower bound) and are named in the detail; when
+/// every commit is unknown there is no value.
+fn review_share(i: &Inputs<'_>, slice: &str, what: &str) -> Outcome {
+    let e = match usable(i, "history", NO_HISTORY) {
         Ok(e) => e,
         Err(o) => return o,
     };
-    let input = &e.payload["kpi_input"];
-    let (Some(verified), Some(total)) = (input["verified"].as_u64(), input["total"].as_u64())
-    else {
-        return Outcome::nm("the signatures evidence has no kpi_input");
+    let s = &e.payload["kpi_input"][slice];
+    let (Some(reviewed), Some(unknown), Some(total)) = (
+        s["reviewed"].as_u64(),
+        s["unknown"].as_u64(),
+        s["total"].as_u64(),
+    ) else {
+        return Outcome::nm("the history evidence has no kpi_input");
     };
     if total == 0 {
-        return Outcome::nm("no declared release artefact exists yet to check");
+        return Outcome::nm(format!("no commit in the release range touched {what}"));
     }
-    measured(
-        pct(verified.min(total), total),
-        format!(
-            "{verified} of {total} declared release artefacts signed and verified (signed commits are not measured yet)"
-        ),
-    )
+    if unknown >= total {
+        return Outcome::nm(format!(
+            "the review state of all {total} commits touching {what} is unknown (they came through pull requests; configure [analyzers.history.forge])"
+        ));
+    }
+    let mut detail = format!("{reviewed} of {total} commits touching {what} reviewed");
+    if unknown > 0 {
+        detail.push_str(&format!(
+            "; {unknown} unknown (pull requests without forge data), counted as not reviewed"
+        ));
+    }
+    if let EvidenceStatus::Partial { reason } = &e.status {
+        detail.push_str(&format!("; partial: {reason}"));
+    }
+    measured(pct(reviewed.min(total), total), detail)
+}
+
+pub(super) fn developed_code_review(i: &Inputs<'_>) -> Outcome {
+    review_share(i, "developed", "developed code")
+}
+
+pub(super) fn external_code_review(i: &Inputs<'_>) -> Outcome {
+    review_share(i, "external", "external (vendored) code")
+}
+
+/// Signed and verified share of the commits (history evidence) and of the
+/// declared release artefacts (signatures evidence). With both, the value
+/// is the lower of the two shares: the offering is only as signed as its
+/// less signed part.
+pub(super) fn signed(i: &Inputs<'_>) -> Outcome {
+    let share = |kind: &str, input: &str| -> Option<(u64, u64)> {
+        let e = usable(i, kind, "").ok()?;
+        let s = if input.is_empty() {
+            &e.payload["kpi_input"]
+        } else {
+            &e.payload["kpi_input"][input]
+        };
+        let (v, t) = (s["verified"].as_u64()?, s["total"].as_u64()?);
+        (t > 0).then_some((v.min(t), t))
+    };
+    let packages = share("signatures", "");
+    let commits = share("history", "signed_commits");
+    let part = |x: Option<(u64, u64)>, what: &str, why: &str| match x {
+        Some((v, t)) => format!("{v} of {t} {what} signed and verified"),
+        None => format!("{what}: not measured ({why})"),
+    };
+    let detail = format!(
+        "{}; {}",
+        part(commits, "commits", "no git history in this run"),
+        part(
+            packages,
+            "release artefacts",
+            "the plan declares no [release_artifacts], or none exists yet"
+        )
+    );
+    let value = match (commits, packages) {
+        (None, None) => {
+            return Outcome::nm(format!(
+                "no commits and no declared release artefacts to check: {NO_HISTORY}, and the plan declares no [release_artifacts]"
+            ));
+        }
+        (Some((v, t)), None) | (None, Some((v, t))) => pct(v, t),
+        (Some((v1, t1)), Some((v2, t2))) => pct(v1, t1).min(pct(v2, t2)),
+    };
+    measured(value, detail)
 }
 
 pub(super) fn penetration_testing(_: &Inputs<'_>) -> Outcome {

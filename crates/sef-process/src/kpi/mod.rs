@@ -198,7 +198,7 @@ pub const KPIS: [Definition; 19] = [
         table: Integrity,
         unit: Percent,
         direction: Increasing,
-        needs: &["code-review"],
+        needs: &["history"],
         measure: measure::developed_code_review,
     },
     Definition {
@@ -207,7 +207,7 @@ pub const KPIS: [Definition; 19] = [
         table: Integrity,
         unit: Percent,
         direction: Increasing,
-        needs: &["code-review"],
+        needs: &["history"],
         measure: measure::external_code_review,
     },
     Definition {
@@ -225,7 +225,7 @@ pub const KPIS: [Definition; 19] = [
         table: Integrity,
         unit: Percent,
         direction: Increasing,
-        needs: &["signatures"],
+        needs: &["signatures", "history"],
         measure: measure::signed,
     },
     Definition {
@@ -288,7 +288,7 @@ pub const KPIS: [Definition; 19] = [
         table: PostReleaseQuality,
         unit: Percent,
         direction: Increasing,
-        needs: &["security-incidents", "code-review"],
+        needs: &["security-incidents", "history"],
         measure: measure::no_incident_records,
     },
     Definition {

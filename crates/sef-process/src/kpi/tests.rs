@@ -349,9 +349,6 @@ fn not_yet_gathered_evidence_is_not_measured_with_a_reason() {
     let i = inputs(&[], &[], &[]);
     for id in [
         "quality.platform-security-features",
-        "integrity.developed-code-review",
-        "integrity.external-code-review",
-        "integrity.signed-code-and-packages",
         "resilience.penetration-testing",
         "post-release.time-to-resolution",
         "post-release.fixes-code-reviewed",
@@ -402,5 +399,73 @@ fn trends_follow_the_kpis_direction() {
     assert_eq!(
         trend(Direction::Increasing, Some(5.0), None),
         T::NotComparable
+    );
+}
+
+fn history(dev: (u64, u64, u64), ext: (u64, u64, u64), signed: (u64, u64)) -> Evidence {
+    let slice = |(reviewed, unknown, total): (u64, u64, u64)| serde_json::json!({"reviewed": reviewed, "unknown": unknown, "total": total});
+    ev(
+        EvidenceKind::History,
+        EvidenceStatus::Complete,
+        serde_json::json!({"kpi_input": {
+            "developed": slice(dev),
+            "external": slice(ext),
+            "signed_commits": {"verified": signed.0, "total": signed.1},
+        }}),
+    )
+}
+
+#[test]
+fn code_review_and_signed_commits_come_from_the_history() {
+    // Without history evidence: not measured, with the reason.
+    let none = inputs(&[], &[], &[]);
+    for id in [
+        "integrity.developed-code-review",
+        "integrity.external-code-review",
+        "integrity.signed-code-and-packages",
+    ] {
+        assert!(measure(id, &none).value().is_none(), "{id}");
+    }
+    let e = vec![history((3, 1, 4), (0, 0, 0), (1, 4))];
+    let i = inputs(&e, &[], &[]);
+    assert_eq!(
+        measure("integrity.developed-code-review", &i).value(),
+        Some(75.0)
+    );
+    // No commit touched vendored code: not measured, never 0 % or 100 %.
+    assert!(
+        measure("integrity.external-code-review", &i)
+            .value()
+            .is_none()
+    );
+    assert_eq!(
+        measure("integrity.signed-code-and-packages", &i).value(),
+        Some(25.0)
+    );
+    // Every commit unknown: not measured.
+    let e = vec![history((0, 5, 5), (1, 0, 2), (0, 0))];
+    let i = inputs(&e, &[], &[]);
+    assert!(
+        measure("integrity.developed-code-review", &i)
+            .value()
+            .is_none()
+    );
+    assert_eq!(
+        measure("integrity.external-code-review", &i).value(),
+        Some(50.0)
+    );
+    // Commits and packages both: the lower share.
+    let e = vec![
+        history((1, 0, 1), (0, 0, 0), (9, 10)),
+        ev(
+            EvidenceKind::Signatures,
+            EvidenceStatus::Complete,
+            serde_json::json!({"kpi_input": {"verified": 1, "total": 2}}),
+        ),
+    ];
+    let i = inputs(&e, &[], &[]);
+    assert_eq!(
+        measure("integrity.signed-code-and-packages", &i).value(),
+        Some(50.0)
     );
 }

@@ -1,0 +1,315 @@
+//! The optional forge integration: pull requests and their reviews from the
+//! GitHub REST API (or GitHub Enterprise, or a mirror, through the base
+//! URL), with a token and a local cache of merged pull requests. Rate limits
+//! and server errors are retried with a bounded back-off; past that the
+//! forge is reported unavailable and the commits it would have decided stay
+//! "unknown".
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Settings for the GitHub integration.
+#[derive(Debug, Clone)]
+pub struct GitHubSettings {
+    /// API base URL, e.g. `https://api.github.com`.
+    pub base_url: String,
+    /// `owner/name`.
+    pub repository: String,
+    /// The token (read from the environment; never stored).
+    pub token: Option<String>,
+    /// Where merged pull requests are cached; `None`: no cache.
+    pub cache_dir: Option<PathBuf>,
+    /// Retries after a rate limit or server error.
+    pub max_retries: u32,
+    /// The longest single wait sef accepts before giving up.
+    pub max_wait: Duration,
+    /// Per-request timeout.
+    pub timeout: Duration,
+}
+
+/// A pull request and its reviews.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullReview {
+    /// Its number.
+    pub number: u64,
+    /// Who opened it.
+    pub author: String,
+    /// Whether it was merged.
+    pub merged: bool,
+    /// Who approved it, other than its author.
+    pub approvers: Vec<String>,
+}
+
+/// Why the forge could not answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ForgeError {
+    /// Rate-limited past the retries or the longest wait.
+    RateLimited(String),
+    /// Any other failure.
+    Failed(String),
+}
+
+impl std::fmt::Display for ForgeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ForgeError::RateLimited(s) => write!(f, "rate-limited: {s}"),
+            ForgeError::Failed(s) => f.write_str(s),
+        }
+    }
+}
+
+/// What a forge can tell about reviews.
+pub trait Forge {
+    /// The pull requests a commit belongs to.
+    fn pulls_for_commit(&mut self, sha: &str) -> Result<Vec<u64>, ForgeError>;
+    /// One pull request and its approvals.
+    fn pull(&mut self, number: u64) -> Result<PullReview, ForgeError>;
+    /// Requests sent and answers taken from the cache.
+    fn counts(&self) -> (usize, usize);
+}
+
+/// The GitHub REST client.
+pub struct GitHub {
+    s: GitHubSettings,
+    agent: ureq::Agent,
+    requests: usize,
+    cached: usize,
+}
+
+const MAX_BODY: u64 = 16 * 1024 * 1024;
+
+impl GitHub {
+    /// A client; refuses plain http except to the loopback interface.
+    pub fn new(s: GitHubSettings) -> Result<Self, String> {
+        let base = s.base_url.trim_end_matches('/');
+        let loopback = base.starts_with("http://127.0.0.1")
+            || base.starts_with("http://localhost")
+            || base.starts_with("http://[::1]");
+        if !base.starts_with("https://") && !loopback {
+            return Err(format!(
+                "forge base URL `{base}` must use https (plain http is allowed only to 127.0.0.1)"
+            ));
+        }
+        let parts: Vec<&str> = s.repository.split('/').collect();
+        if parts.len() != 2 || parts.iter().any(|p| p.is_empty()) {
+            return Err(format!(
+                "forge repository `{}` must be `owner/name`",
+                s.repository
+            ));
+        }
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(s.timeout))
+            .http_status_as_error(false)
+            .https_only(!loopback)
+            .max_redirects(3)
+            .build();
+        Ok(GitHub {
+            agent: ureq::Agent::new_with_config(config),
+            s,
+            requests: 0,
+            cached: 0,
+        })
+    }
+
+    fn cache_path(&self, name: &str) -> Option<PathBuf> {
+        self.s.cache_dir.as_ref().map(|d| {
+            d.join(self.s.repository.replace('/', "__"))
+                .join(format!("{name}.json"))
+        })
+    }
+
+    fn cache_get<T: for<'de> Deserialize<'de>>(&mut self, name: &str) -> Option<T> {
+        let p = self.cache_path(name)?;
+        let text = std::fs::read_to_string(p).ok()?;
+        let v = serde_json::from_str(&text).ok()?;
+        self.cached += 1;
+        Some(v)
+    }
+
+    fn cache_put<T: Serialize>(&self, name: &str, value: &T) {
+        let Some(p) = self.cache_path(name) else {
+            return;
+        };
+        let Some(dir) = p.parent() else { return };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let Ok(text) = serde_json::to_string(value) else {
+            return;
+        };
+        let tmp = p.with_extension("tmp");
+        if std::fs::write(&tmp, text).is_ok() {
+            let _ = std::fs::rename(&tmp, &p);
+        }
+    }
+
+    /// GET `path` (below the base URL); `Ok(None)` for 404.
+    fn get(&mut self, path: &str) -> Result<Option<Value>, ForgeError> {
+        let url = format!("{}{path}", self.s.base_url.trim_end_matches('/'));
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            self.requests += 1;
+            let mut req = self
+                .agent
+                .get(&url)
+                .header("Accept", "application/vnd.github+json")
+                .header("X-GitHub-Api-Version", "2022-11-28")
+                .header("User-Agent", concat!("sef/", env!("CARGO_PKG_VERSION")));
+            if let Some(t) = &self.s.token {
+                req = req.header("Authorization", &format!("Bearer {t}"));
+            }
+            let mut resp = match req.call() {
+                Ok(r) => r,
+                Err(e) => {
+                    if attempt <= self.s.max_retries {
+                        std::thread::sleep(backoff(attempt, self.s.max_wait));
+                        continue;
+                    }
+                    return Err(ForgeError::Failed(format!("{url}: {e}")));
+                }
+            };
+            let status = resp.status().as_u16();
+            let header = |n: &str| {
+                resp.headers()
+                    .get(n)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            };
+            match status {
+                200 => {
+                    let body = resp
+                        .body_mut()
+                        .with_config()
+                        .limit(MAX_BODY)
+                        .read_to_string()
+                        .map_err(|e| ForgeError::Failed(format!("{url}: {e}")))?;
+                    return serde_json::from_str(&body)
+                        .map(Some)
+                        .map_err(|e| ForgeError::Failed(format!("{url}: not JSON: {e}")));
+                }
+                404 => return Ok(None),
+                401 => {
+                    return Err(ForgeError::Failed(format!(
+                        "{url}: the forge refused the token (401); check the token's environment variable"
+                    )));
+                }
+                403 | 429 => {
+                    let limited = status == 429
+                        || header("retry-after").is_some()
+                        || header("x-ratelimit-remaining").as_deref() == Some("0");
+                    if !limited {
+                        return Err(ForgeError::Failed(format!("{url}: forbidden (403)")));
+                    }
+                    let wait = header("retry-after")
+                        .and_then(|v| v.trim().parse::<u64>().ok())
+                        .map(Duration::from_secs)
+                        .or_else(|| {
+                            let reset = header("x-ratelimit-reset")?.trim().parse::<i64>().ok()?;
+                            let now = chrono::Utc::now().timestamp();
+                            Some(Duration::from_secs(
+                                u64::try_from((reset - now).max(1)).ok()?,
+                            ))
+                        })
+                        .unwrap_or_else(|| backoff(attempt, self.s.max_wait));
+                    if attempt > self.s.max_retries || wait > self.s.max_wait {
+                        return Err(ForgeError::RateLimited(format!(
+                            "{url}: the forge asks to wait {} s (sef waits at most {} s, {} retries)",
+                            wait.as_secs(),
+                            self.s.max_wait.as_secs(),
+                            self.s.max_retries
+                        )));
+                    }
+                    std::thread::sleep(wait);
+                }
+                500..=599 => {
+                    if attempt > self.s.max_retries {
+                        return Err(ForgeError::Failed(format!("{url}: server error {status}")));
+                    }
+                    std::thread::sleep(backoff(attempt, self.s.max_wait));
+                }
+                other => return Err(ForgeError::Failed(format!("{url}: HTTP status {other}"))),
+            }
+        }
+    }
+}
+
+fn backoff(attempt: u32, max: Duration) -> Duration {
+    Duration::from_millis(250u64.saturating_mul(1 << attempt.min(10))).min(max)
+}
+
+impl Forge for GitHub {
+    fn pulls_for_commit(&mut self, sha: &str) -> Result<Vec<u64>, ForgeError> {
+        if !sha.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(ForgeError::Failed(format!("`{sha}` is not a commit id")));
+        }
+        let key = format!("commit-{sha}");
+        if let Some(v) = self.cache_get::<Vec<u64>>(&key) {
+            return Ok(v);
+        }
+        let path = format!("/repos/{}/commits/{sha}/pulls", self.s.repository);
+        let Some(v) = self.get(&path)? else {
+            return Ok(Vec::new());
+        };
+        let pulls: Vec<u64> = v
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|p| !p["merged_at"].is_null())
+                    .filter_map(|p| p["number"].as_u64())
+                    .collect()
+            })
+            .unwrap_or_default();
+        // A commit already on the main line keeps its pull requests.
+        self.cache_put(&key, &pulls);
+        Ok(pulls)
+    }
+
+    fn pull(&mut self, number: u64) -> Result<PullReview, ForgeError> {
+        let key = format!("pull-{number}");
+        if let Some(v) = self.cache_get::<PullReview>(&key) {
+            return Ok(v);
+        }
+        let repo = self.s.repository.clone();
+        let Some(p) = self.get(&format!("/repos/{repo}/pulls/{number}"))? else {
+            return Err(ForgeError::Failed(format!(
+                "pull request #{number} not found"
+            )));
+        };
+        let author = p["user"]["login"].as_str().unwrap_or("").to_owned();
+        let merged = !p["merged_at"].is_null();
+        let mut approvers = Vec::new();
+        for page in 1..=20 {
+            let path = format!("/repos/{repo}/pulls/{number}/reviews?per_page=100&page={page}");
+            let reviews = self.get(&path)?.unwrap_or(Value::Null);
+            let list = reviews.as_array().cloned().unwrap_or_default();
+            for r in &list {
+                let who = r["user"]["login"].as_str().unwrap_or("");
+                if r["state"].as_str() == Some("APPROVED") && !who.is_empty() && who != author {
+                    approvers.push(who.to_owned());
+                }
+            }
+            if list.len() < 100 {
+                break;
+            }
+        }
+        approvers.sort();
+        approvers.dedup();
+        let pr = PullReview {
+            number,
+            author,
+            merged,
+            approvers,
+        };
+        if pr.merged {
+            self.cache_put(&key, &pr);
+        }
+        Ok(pr)
+    }
+
+    fn counts(&self) -> (usize, usize) {
+        (self.requests, self.cached)
+    }
+}

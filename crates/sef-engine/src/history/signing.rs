@@ -1,0 +1,415 @@
+//! Commit signature verification. SSH signatures are verified in-process
+//! (the `ssh-key` crate) against an `allowed_signers` file in the format git
+//! and OpenSSH use; OpenPGP signatures are verified with `gpg` when it is
+//! installed, and otherwise reported as "signed, not verified". Both run in
+//! parallel; each allowed signer's key is parsed once.
+
+use super::{Commit, RawSignature};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The signature state of one commit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum SigState {
+    /// Not signed.
+    Unsigned,
+    /// Signed and verified.
+    Verified {
+        /// `ssh` or `openpgp`.
+        format: &'static str,
+        /// The allowed signer's principal, or gpg's user id.
+        signer: String,
+    },
+    /// Signed, but the signature does not verify: the commit was altered or
+    /// the signature forged.
+    Invalid {
+        /// `ssh` or `openpgp`.
+        format: &'static str,
+        /// What failed.
+        detail: String,
+    },
+    /// Signed with a key that is not among the allowed signers (or not in
+    /// gpg's keyring).
+    UnknownKey {
+        /// `ssh` or `openpgp`.
+        format: &'static str,
+        /// The key's fingerprint or id.
+        key: String,
+    },
+    /// Signed, but sef could not check it.
+    NotVerified {
+        /// `ssh`, `openpgp`, `x509` or `unknown`.
+        format: &'static str,
+        /// Why.
+        detail: String,
+    },
+}
+
+/// One allowed signer.
+#[derive(Debug, Clone)]
+struct Signer {
+    principals: String,
+    key: ssh_key::PublicKey,
+    namespaces: Option<Vec<String>>,
+}
+
+/// An `allowed_signers` file.
+#[derive(Debug, Clone, Default)]
+pub struct AllowedSigners {
+    signers: Vec<Signer>,
+}
+
+/// Splits a line into whitespace-separated tokens, keeping double-quoted
+/// text together.
+fn tokens(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for ch in line.chars() {
+        match ch {
+            '"' => {
+                quoted = !quoted;
+                cur.push(ch);
+            }
+            c if c.is_whitespace() && !quoted => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Splits `a,b="x,y",c` on the commas outside quotes.
+fn split_options(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for ch in s.chars() {
+        match ch {
+            '"' => {
+                quoted = !quoted;
+                cur.push(ch);
+            }
+            ',' if !quoted => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+fn is_key_type(t: &str) -> bool {
+    t.starts_with("ssh-") || t.starts_with("ecdsa-sha2-") || t.starts_with("sk-")
+}
+
+impl AllowedSigners {
+    /// Parses the text of an `allowed_signers` file; errors name the line.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut signers = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let t = tokens(line);
+            let Some(kpos) = t.iter().position(|x| is_key_type(x)) else {
+                return Err(format!(
+                    "line {}: no key type (ssh-ed25519, ecdsa-sha2-…) found",
+                    n + 1
+                ));
+            };
+            if kpos == 0 || t.len() < kpos + 2 {
+                return Err(format!(
+                    "line {}: expected `principals [options] key-type base64-key`",
+                    n + 1
+                ));
+            }
+            let mut namespaces = None;
+            for opt in t[1..kpos].iter().flat_map(|o| split_options(o)) {
+                if let Some(v) = opt.strip_prefix("namespaces=") {
+                    namespaces = Some(v.trim_matches('"').split(',').map(str::to_owned).collect());
+                }
+            }
+            let key = ssh_key::PublicKey::from_openssh(&format!("{} {}", t[kpos], t[kpos + 1]))
+                .map_err(|e| format!("line {}: the key cannot be read: {e}", n + 1))?;
+            signers.push(Signer {
+                principals: t[0].clone(),
+                key,
+                namespaces,
+            });
+        }
+        Ok(AllowedSigners { signers })
+    }
+
+    /// Reads an `allowed_signers` file.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if meta.len() > 16 * 1024 * 1024 {
+            return Err(format!(
+                "{}: larger than 16 MiB; is this an allowed_signers file?",
+                path.display()
+            ));
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// How many signers are listed.
+    pub fn len(&self) -> usize {
+        self.signers.len()
+    }
+
+    /// Whether none is listed.
+    pub fn is_empty(&self) -> bool {
+        self.signers.is_empty()
+    }
+
+    fn verify_ssh(&self, sig: &RawSignature) -> SigState {
+        let pem = String::from_utf8_lossy(&sig.armor);
+        let parsed = match ssh_key::SshSig::from_pem(pem.trim()) {
+            Ok(s) => s,
+            Err(e) => {
+                return SigState::Invalid {
+                    format: "ssh",
+                    detail: format!("the SSH signature cannot be read: {e}"),
+                };
+            }
+        };
+        let signer = self.signers.iter().find(|s| {
+            s.key.key_data() == parsed.public_key()
+                && s.namespaces
+                    .as_ref()
+                    .is_none_or(|ns| ns.iter().any(|n| n == "git"))
+        });
+        let Some(signer) = signer else {
+            let fp = ssh_key::PublicKey::from(parsed.public_key().clone())
+                .fingerprint(ssh_key::HashAlg::Sha256)
+                .to_string();
+            return SigState::UnknownKey {
+                format: "ssh",
+                key: fp,
+            };
+        };
+        if parsed.namespace() != "git" {
+            return SigState::Invalid {
+                format: "ssh",
+                detail: format!("signed for namespace `{}`, not `git`", parsed.namespace()),
+            };
+        }
+        match signer.key.verify("git", &sig.signed, &parsed) {
+            Ok(()) => SigState::Verified {
+                format: "ssh",
+                signer: signer.principals.clone(),
+            },
+            Err(ssh_key::Error::AlgorithmUnknown | ssh_key::Error::AlgorithmUnsupported { .. }) => {
+                SigState::NotVerified {
+                    format: "ssh",
+                    detail: format!("sef does not verify {} signatures", parsed.algorithm()),
+                }
+            }
+            Err(e) => SigState::Invalid {
+                format: "ssh",
+                detail: format!("the signature does not match the commit: {e}"),
+            },
+        }
+    }
+}
+
+/// How signatures are verified.
+#[derive(Debug, Clone, Default)]
+pub struct Verifier {
+    /// The allowed SSH signers; `None`: no allowed_signers file configured.
+    pub ssh: Option<AllowedSigners>,
+    /// The gpg program, when OpenPGP verification is wanted and gpg runs.
+    pub gpg: Option<PathBuf>,
+    /// GNUPGHOME for gpg.
+    pub gpg_home: Option<PathBuf>,
+}
+
+/// The gpg program if it is installed and runs.
+pub fn find_gpg() -> Option<PathBuf> {
+    let ok = Command::new("gpg")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    ok.then(|| PathBuf::from("gpg"))
+}
+
+impl Verifier {
+    /// The state of each commit, in order, verified in parallel.
+    pub fn verify_all(&self, commits: &[Commit]) -> Vec<SigState> {
+        commits
+            .par_iter()
+            .map(|c| match &c.signature {
+                None => SigState::Unsigned,
+                Some(s) => self.verify(s),
+            })
+            .collect()
+    }
+
+    /// The state of one signature.
+    pub fn verify(&self, sig: &RawSignature) -> SigState {
+        let head = String::from_utf8_lossy(&sig.armor[..sig.armor.len().min(64)]).into_owned();
+        if head.contains("BEGIN SSH SIGNATURE") {
+            match &self.ssh {
+                Some(a) => a.verify_ssh(sig),
+                None => SigState::NotVerified {
+                    format: "ssh",
+                    detail: "no allowed_signers file is configured ([analyzers.history] allowed_signers)"
+                        .into(),
+                },
+            }
+        } else if head.contains("BEGIN PGP SIGNATURE") {
+            match &self.gpg {
+                Some(gpg) => self.verify_gpg(gpg, sig),
+                None => SigState::NotVerified {
+                    format: "openpgp",
+                    detail: "gpg is not installed (or OpenPGP verification is off)".into(),
+                },
+            }
+        } else if head.contains("BEGIN SIGNED MESSAGE") {
+            SigState::NotVerified {
+                format: "x509",
+                detail: "sef does not verify X.509 (gpgsm) signatures".into(),
+            }
+        } else {
+            SigState::NotVerified {
+                format: "unknown",
+                detail: "the signature format is not recognised".into(),
+            }
+        }
+    }
+
+    fn verify_gpg(&self, gpg: &Path, sig: &RawSignature) -> SigState {
+        let run = || -> std::io::Result<String> {
+            let mut file = tempfile::NamedTempFile::new()?;
+            file.write_all(&sig.armor)?;
+            file.flush()?;
+            let mut cmd = Command::new(gpg);
+            cmd.args(["--batch", "--no-tty", "--status-fd=1", "--verify"])
+                .arg(file.path())
+                .arg("-")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null());
+            if let Some(h) = &self.gpg_home {
+                cmd.env("GNUPGHOME", h);
+            }
+            let mut child = cmd.spawn()?;
+            if let Some(mut stdin) = child.stdin.take() {
+                stdin.write_all(&sig.signed)?;
+            }
+            let out = child.wait_with_output()?;
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        };
+        match run() {
+            Ok(status) => gpg_state(&status),
+            Err(e) => SigState::NotVerified {
+                format: "openpgp",
+                detail: format!("gpg could not be run: {e}"),
+            },
+        }
+    }
+}
+
+/// The state from gpg's `--status-fd` lines.
+fn gpg_state(status: &str) -> SigState {
+    let mut good = None;
+    let mut valid = false;
+    for line in status.lines() {
+        let mut f = line.split_whitespace();
+        if f.next() != Some("[GNUPG:]") {
+            continue;
+        }
+        match f.next() {
+            Some("GOODSIG") => {
+                let _key = f.next();
+                good = Some(f.collect::<Vec<_>>().join(" "));
+            }
+            Some("VALIDSIG") => valid = true,
+            Some("BADSIG") => {
+                return SigState::Invalid {
+                    format: "openpgp",
+                    detail: "gpg: BAD signature: the commit does not match it".into(),
+                };
+            }
+            Some("ERRSIG") => {
+                let key = f.next().unwrap_or("").to_owned();
+                return SigState::UnknownKey {
+                    format: "openpgp",
+                    key,
+                };
+            }
+            Some("EXPKEYSIG" | "REVKEYSIG") => {
+                return SigState::Invalid {
+                    format: "openpgp",
+                    detail: format!("gpg: {}", line.trim_start_matches("[GNUPG:] ")),
+                };
+            }
+            _ => {}
+        }
+    }
+    match good {
+        Some(signer) if valid => SigState::Verified {
+            format: "openpgp",
+            signer,
+        },
+        _ => SigState::NotVerified {
+            format: "openpgp",
+            detail: "gpg gave no verdict".into(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowed_signers_lines_parse_and_errors_name_the_line() {
+        let a = AllowedSigners::parse(
+            "# team\nana@x.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFU40zLhzy0hfOb8XKficT9PmrlQmDSJmlFzRMu/hV9b ana\nbo@x.org,*@y.org namespaces=\"git,file\" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFU40zLhzy0hfOb8XKficT9PmrlQmDSJmlFzRMu/hV9b\n",
+        )
+        .unwrap();
+        assert_eq!(a.len(), 2);
+        assert_eq!(
+            a.signers[1].namespaces.as_deref(),
+            Some(&["git".to_owned(), "file".to_owned()][..])
+        );
+        let e = AllowedSigners::parse("\nana@x.org nonsense\n").unwrap_err();
+        assert!(e.starts_with("line 2:"), "{e}");
+        let e = AllowedSigners::parse("ana@x.org ssh-ed25519 !!!\n").unwrap_err();
+        assert!(e.starts_with("line 1:"), "{e}");
+    }
+
+    #[test]
+    fn gpg_status_lines_decide() {
+        assert!(matches!(
+            gpg_state(
+                "[GNUPG:] NEWSIG\n[GNUPG:] GOODSIG ABC Ana <ana@x.org>\n[GNUPG:] VALIDSIG FPR 2026\n"
+            ),
+            SigState::Verified { .. }
+        ));
+        assert!(matches!(
+            gpg_state("[GNUPG:] BADSIG ABC Ana\n"),
+            SigState::Invalid { .. }
+        ));
+        assert!(matches!(
+            gpg_state("[GNUPG:] ERRSIG ABCD 22 10 00 1 9\n[GNUPG:] NO_PUBKEY ABCD\n"),
+            SigState::UnknownKey { .. }
+        ));
+        assert!(matches!(gpg_state(""), SigState::NotVerified { .. }));
+    }
+}
