@@ -607,3 +607,89 @@ fn shallow_clones_and_non_repositories_are_reported() {
         stderr(&out)
     );
 }
+
+#[test]
+fn octopus_merges_non_utf8_names_and_corrupt_objects() {
+    let env = Env::new();
+    let r = env.repo("odd");
+    git_as(&r, ANA, &[], &["init", "-q"]);
+    write(
+        &r,
+        "sef.toml",
+        "[offering]\nname = \"odd\"\n[analyzers.history]\n",
+    );
+    commit(&r, ANA, "a.txt", "base");
+    for b in ["b1", "b2", "b3"] {
+        git_as(&r, ANA, &[], &["checkout", "-q", "-b", b, "main"]);
+        commit(&r, CARL, &format!("{b}.txt"), &format!("work on {b}"));
+    }
+    git_as(&r, ANA, &[], &["checkout", "-q", "main"]);
+    git_as(
+        &r,
+        ANA,
+        &[],
+        &["merge", "-q", "--no-ff", "b1", "b2", "b3", "-m", "octopus"],
+    );
+    // A Latin-1 author name: not UTF-8.
+    write(&r, "n.txt", "n\n");
+    git_as(&r, ANA, &[], &["add", "-A"]);
+    let out = Command::new("git")
+        .current_dir(&r)
+        .args([
+            "-c",
+            "i18n.commitEncoding=ISO-8859-1",
+            "commit",
+            "-q",
+            "-m",
+            "latin",
+        ])
+        .env("GIT_AUTHOR_NAME", std::ffi::OsStr::new(latin1_name()))
+        .env("GIT_AUTHOR_EMAIL", "jose@x.org")
+        .env("GIT_COMMITTER_NAME", "Ana")
+        .env("GIT_COMMITTER_EMAIL", "ana@x.org")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, doc, err) = history(&env, &r, &["--commits"]);
+    assert_eq!(code, 0, "{err}");
+    let commits = doc["commits"].as_array().unwrap();
+    for b in ["b1", "b2", "b3"] {
+        let c = commits
+            .iter()
+            .find(|c| c["subject"] == format!("work on {b}"))
+            .unwrap();
+        assert_eq!(c["entry"]["kind"], "merge", "{c}");
+    }
+    assert!(commits.iter().any(|c| c["author"]["email"] == "jose@x.org"));
+
+    // Remove the object of a commit in the middle: a clear failure, not a panic.
+    let victim = git_as(&r, ANA, &[], &["rev-parse", "b2"]);
+    let obj = r.join(".git/objects").join(&victim[..2]).join(&victim[2..]);
+    std::fs::remove_file(&obj).unwrap();
+    let out = env
+        .sef()
+        .current_dir(&r)
+        .args(["history"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("history"), "{}", stderr(&out));
+    let out = env
+        .sef()
+        .current_dir(&r)
+        .args(["assess", "--format", "json", "--no-store"])
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    assert_eq!(evidence_of(&report, "history")["status"]["state"], "failed");
+}
+
+/// "José" in ISO-8859-1, as an OS string (Unix: arbitrary bytes).
+fn latin1_name() -> &'static std::ffi::OsStr {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::OsStr::from_bytes(b"Jos\xe9")
+}
