@@ -31,7 +31,7 @@ for i in 1 2 3; do
     /usr/bin/time -f "sef history, $n signed commits verified: %e s, %M KB" \
         "$sef" history --since 1970-01-01 -q -f json -o "$work/signed.json"
 done
-/usr/bin/time -f "git log --format=%G?, newest 1000 commits: %e s" sh -c \
+/usr/bin/time -f "git log --format=%%G?, newest 1000 commits: %e s" sh -c \
     "git -c gpg.ssh.allowedSignersFile=security/allowed_signers log -n 1000 --format=%G? | sort | uniq -c"
 python3 - "$work/signed.json" <<'PY'
 import json, sys
