@@ -476,6 +476,14 @@ fn ssh_signed_commits_are_verified_and_tampering_fails() {
             .any(|f| f["rule_id"] == "commit/signature-invalid"),
         "{findings:?}"
     );
+    assert_eq!(out.status.code(), Some(1));
+    let high = report["run"]["gate"]["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "develop.no-open-high-findings")
+        .unwrap();
+    assert_eq!(high["outcome"], "fail", "{high}");
 }
 
 #[test]
@@ -665,6 +673,17 @@ fn octopus_merges_non_utf8_names_and_corrupt_objects() {
         assert_eq!(c["entry"]["kind"], "merge", "{c}");
     }
     assert!(commits.iter().any(|c| c["author"]["email"] == "jose@x.org"));
+
+    // A detached HEAD: a note, and the range ends there.
+    git_as(&r, ANA, &[], &["checkout", "-q", "--detach", "HEAD~1"]);
+    let (code, doc, _) = history(&env, &r, &[]);
+    assert_eq!(code, 0);
+    assert!(
+        doc["notes"][0].as_str().unwrap().contains("detached"),
+        "{doc}"
+    );
+    assert_eq!(doc["history"]["range"]["detached"], true);
+    git_as(&r, ANA, &[], &["checkout", "-q", "main"]);
 
     // Remove the object of a commit in the middle: a clear failure, not a panic.
     let victim = git_as(&r, ANA, &[], &["rev-parse", "b2"]);
