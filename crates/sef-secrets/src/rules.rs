@@ -1,0 +1,199 @@
+//! Rules, allowlists and the rule set with its keyword prefilter.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::bytes::Regex;
+use serde::Serialize;
+
+/// What an allowlist regex is matched against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    /// The secret (the rule's secret group).
+    Secret,
+    /// The whole regex match.
+    Match,
+    /// The line the match is on.
+    Line,
+}
+
+/// An allowlist: a finding it matches is not reported.
+#[derive(Debug, Clone)]
+pub struct Allowlist {
+    /// What it is for.
+    pub description: String,
+    /// `true`: every criterion given must match (gitleaks `condition =
+    /// "AND"`); `false`: any one is enough.
+    pub all: bool,
+    /// What `regexes` are matched against.
+    pub target: Target,
+    /// Regexes (against `target`).
+    pub regexes: Vec<Regex>,
+    /// Regexes against the file path.
+    pub paths: Vec<Regex>,
+    /// Words that, inside the secret (case-insensitively), mark it as not
+    /// a secret.
+    pub stopwords: Vec<String>,
+    /// Commit ids whose findings are allowed.
+    pub commits: Vec<String>,
+}
+
+impl Allowlist {
+    /// Whether this allowlist allows a finding.
+    pub fn allows(
+        &self,
+        path: &str,
+        commit: Option<&str>,
+        secret: &[u8],
+        whole: &[u8],
+        line: &[u8],
+    ) -> bool {
+        let target = match self.target {
+            Target::Secret => secret,
+            Target::Match => whole,
+            Target::Line => line,
+        };
+        let mut checks: Vec<bool> = Vec::with_capacity(4);
+        if !self.regexes.is_empty() {
+            checks.push(self.regexes.iter().any(|r| r.is_match(target)));
+        }
+        if !self.paths.is_empty() {
+            checks.push(self.paths.iter().any(|r| r.is_match(path.as_bytes())));
+        }
+        if !self.stopwords.is_empty() {
+            let lower = String::from_utf8_lossy(secret).to_ascii_lowercase();
+            checks.push(self.stopwords.iter().any(|w| lower.contains(w.as_str())));
+        }
+        if !self.commits.is_empty() {
+            checks.push(
+                commit.is_some_and(|c| self.commits.iter().any(|x| c.starts_with(x.as_str()))),
+            );
+        }
+        if checks.is_empty() {
+            return false;
+        }
+        if self.all {
+            checks.iter().all(|c| *c)
+        } else {
+            checks.iter().any(|c| *c)
+        }
+    }
+
+    /// Whether this allowlist allows every finding in `path` whatever the
+    /// secret (it has only path criteria, and one matches).
+    pub fn allows_path(&self, path: &str) -> bool {
+        self.regexes.is_empty()
+            && self.stopwords.is_empty()
+            && self.commits.is_empty()
+            && !self.paths.is_empty()
+            && self.paths.iter().any(|r| r.is_match(path.as_bytes()))
+    }
+}
+
+/// One detection rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// A stable id, e.g. `github-pat`.
+    pub id: String,
+    /// What it finds.
+    pub description: String,
+    /// The pattern; `None` for a path-only rule (the file itself is the
+    /// secret, e.g. a PKCS#12 key store).
+    pub regex: Option<Regex>,
+    /// The capture group holding the secret (0: the first group that
+    /// matched, else the whole match).
+    pub secret_group: usize,
+    /// Minimum Shannon entropy (bits per byte) of the secret.
+    pub entropy: Option<f64>,
+    /// Lower-cased keywords: the rule runs only where one occurs. Empty:
+    /// the rule runs on every file.
+    pub keywords: Vec<String>,
+    /// Only files whose path matches.
+    pub path: Option<Regex>,
+    /// Rule-specific allowlists.
+    pub allowlists: Vec<Allowlist>,
+    /// The match may span many lines (private keys): search far from the
+    /// keyword.
+    pub multiline: bool,
+    /// Where the rule comes from: `builtin` or the config file.
+    pub source: String,
+}
+
+/// Something in a configuration that sef could not use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConfigProblem {
+    /// The rule concerned, if any.
+    pub rule: Option<String>,
+    /// The line in the configuration file, if known.
+    pub line: Option<usize>,
+    /// What is wrong and what sef did about it.
+    pub message: String,
+}
+
+/// Rules, global allowlists and the keyword prefilter.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    /// The rules.
+    pub rules: Vec<Rule>,
+    /// Allowlists that apply to every rule.
+    pub global: Vec<Allowlist>,
+    /// What the configuration held that sef could not use.
+    pub problems: Vec<ConfigProblem>,
+    pub(crate) prefilter: Option<AhoCorasick>,
+    /// For each prefilter pattern, the rules it selects.
+    pub(crate) keyword_rules: Vec<Vec<usize>>,
+    /// Rules without keywords (and with a regex): run on every file.
+    pub(crate) always: Vec<usize>,
+}
+
+impl RuleSet {
+    /// A rule set; builds the prefilter.
+    pub fn new(rules: Vec<Rule>, global: Vec<Allowlist>, problems: Vec<ConfigProblem>) -> Self {
+        let mut words: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            if r.regex.is_none() {
+                continue;
+            }
+            if r.keywords.is_empty() {
+                always.push(i);
+            }
+            for k in &r.keywords {
+                match words.iter().position(|w| w == k) {
+                    Some(at) => keyword_rules[at].push(i),
+                    None => {
+                        words.push(k.clone());
+                        keyword_rules.push(vec![i]);
+                    }
+                }
+            }
+        }
+        let prefilter = if words.is_empty() {
+            None
+        } else {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&words)
+                .ok()
+        };
+        RuleSet {
+            rules,
+            global,
+            problems,
+            prefilter,
+            keyword_rules,
+            always,
+        }
+    }
+
+    /// Whether the global allowlists skip this whole file.
+    pub fn path_allowed(&self, path: &str) -> bool {
+        self.global.iter().any(|a| a.allows_path(path))
+    }
+
+    /// The number of distinct keywords in the prefilter.
+    pub fn keyword_count(&self) -> usize {
+        self.keyword_rules.len()
+    }
+}

@@ -1,0 +1,331 @@
+//! Scanning bytes: the keyword prefilter selects rules and windows, each
+//! selected rule's regex runs in its windows, matches pass the entropy
+//! threshold and the allowlists, and what remains is redacted.
+
+use crate::rules::{Rule, RuleSet};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+
+/// A secret, redacted: never the secret itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Redacted {
+    /// Its first characters (at most 4, at most a quarter of it),
+    /// followed by `…`.
+    pub prefix: String,
+    /// Its length in bytes.
+    pub length: usize,
+    /// SHA-256 of `sef-secret-v1\0` and the secret, hex.
+    pub sha256: String,
+}
+
+impl Redacted {
+    /// Redacts `secret`.
+    pub fn of(secret: &[u8]) -> Self {
+        let n = (secret.len() / 4).min(4);
+        let prefix: String = String::from_utf8_lossy(&secret[..n])
+            .chars()
+            .map(|c| if c.is_ascii_graphic() { c } else { '?' })
+            .collect();
+        let mut h = Sha256::new();
+        h.update(b"sef-secret-v1\0");
+        h.update(secret);
+        Redacted {
+            prefix: format!("{prefix}…"),
+            length: secret.len(),
+            sha256: hex::encode(h.finalize()),
+        }
+    }
+}
+
+/// One secret found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// The rule's id.
+    pub rule: String,
+    /// The rule's description.
+    pub description: String,
+    /// 1-based line (0 for a path-only rule).
+    pub line: usize,
+    /// 1-based column, in bytes.
+    pub column: usize,
+    /// The secret, redacted.
+    pub secret: Redacted,
+    /// Shannon entropy of the secret, bits per byte.
+    pub entropy: f64,
+    /// `Some(reason)` when an inline `sef:allow <reason>` (or
+    /// `gitleaks:allow`) comment on the line allows it.
+    pub allowed: Option<String>,
+}
+
+/// Shannon entropy in bits per byte.
+pub fn entropy(data: &[u8]) -> f64 {
+    if data.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0usize; 256];
+    for b in data {
+        counts[usize::from(*b)] += 1;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let n = data.len() as f64;
+    counts
+        .iter()
+        .filter(|c| **c > 0)
+        .map(|c| {
+            #[allow(clippy::cast_precision_loss)]
+            let p = *c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Whether bytes look binary: a NUL in the first 8,000 bytes.
+pub fn is_binary(data: &[u8]) -> bool {
+    memchr::memchr(0, &data[..data.len().min(8000)]).is_some()
+}
+
+/// How far a window reaches on a very long line, each side of a keyword.
+const LONG_LINE_REACH: usize = 4096;
+/// How far past its keyword a multi-line rule searches.
+const MULTILINE_REACH: usize = 64 * 1024;
+
+fn line_start(data: &[u8], p: usize) -> usize {
+    memchr::memrchr(b'\n', &data[..p]).map_or(0, |i| i + 1)
+}
+
+fn line_end(data: &[u8], p: usize) -> usize {
+    memchr::memchr(b'\n', &data[p..]).map_or(data.len(), |i| p + i)
+}
+
+/// The window around a keyword at `p`: the line before, its line, the
+/// line after; on long lines, a bounded reach either side.
+fn window(data: &[u8], p: usize, multiline: bool) -> (usize, usize) {
+    if multiline {
+        let s = line_start(data, p);
+        return (s, (p + MULTILINE_REACH).min(data.len()));
+    }
+    let ls = line_start(data, p);
+    let start = if ls > 0 { line_start(data, ls - 1) } else { 0 };
+    let le = line_end(data, p);
+    let end = if le < data.len() {
+        line_end(data, le + 1)
+    } else {
+        le
+    };
+    (
+        start.max(p.saturating_sub(LONG_LINE_REACH)),
+        end.min(p + LONG_LINE_REACH).min(data.len()),
+    )
+}
+
+fn push_window(ws: &mut Vec<(usize, usize)>, w: (usize, usize)) {
+    if let Some(last) = ws.last_mut()
+        && w.0 <= last.1
+    {
+        last.1 = last.1.max(w.1);
+        last.0 = last.0.min(w.0);
+        return;
+    }
+    ws.push(w);
+}
+
+struct Raw {
+    rule: usize,
+    start: usize,
+    end: usize,
+    secret: (usize, usize),
+}
+
+fn secret_span(rule: &Rule, caps: &regex::bytes::Captures<'_>) -> Option<(usize, usize)> {
+    if rule.secret_group > 0 {
+        return caps.get(rule.secret_group).map(|m| (m.start(), m.end()));
+    }
+    (1..caps.len())
+        .find_map(|i| caps.get(i))
+        .or_else(|| caps.get(0))
+        .map(|m| (m.start(), m.end()))
+}
+
+fn inline_allow(line: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(line);
+    if let Some(at) = text.find("sef:allow") {
+        let reason: String = text[at + "sef:allow".len()..]
+            .trim()
+            .trim_end_matches("*/")
+            .trim_end_matches("-->")
+            .trim()
+            .chars()
+            .take(200)
+            .collect();
+        return Some(if reason.is_empty() {
+            "sef:allow (no reason given)".to_owned()
+        } else {
+            reason
+        });
+    }
+    text.contains("gitleaks:allow")
+        .then(|| "gitleaks:allow".to_owned())
+}
+
+impl RuleSet {
+    /// Scans `data`, the content of `path` (repository-relative, `/`
+    /// separators), optionally at `commit`.
+    pub fn scan(&self, path: &str, data: &[u8], commit: Option<&str>) -> Vec<Hit> {
+        if self.path_allowed(path) {
+            return Vec::new();
+        }
+        let mut hits = Vec::new();
+        for r in &self.rules {
+            if r.regex.is_none()
+                && let Some(p) = &r.path
+                && p.is_match(path.as_bytes())
+            {
+                hits.push(Hit {
+                    rule: r.id.clone(),
+                    description: r.description.clone(),
+                    line: 0,
+                    column: 0,
+                    secret: Redacted::of(path.as_bytes()),
+                    entropy: 0.0,
+                    allowed: None,
+                });
+            }
+        }
+        let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules.len()];
+        for &i in &self.always {
+            windows[i].push((0, data.len()));
+        }
+        if let Some(ac) = &self.prefilter {
+            for m in ac.find_overlapping_iter(data) {
+                for &i in &self.keyword_rules[m.pattern().as_usize()] {
+                    let ws = &mut windows[i];
+                    if ws
+                        .last()
+                        .is_some_and(|l| m.start() >= l.0 && m.end() <= l.1)
+                    {
+                        continue;
+                    }
+                    let w = window(data, m.start(), self.rules[i].multiline);
+                    push_window(ws, w);
+                }
+            }
+        }
+        let mut raws: Vec<Raw> = Vec::new();
+        let mut seen: HashSet<(usize, usize, usize)> = HashSet::new();
+        for (i, ws) in windows.iter().enumerate() {
+            if ws.is_empty() {
+                continue;
+            }
+            let rule = &self.rules[i];
+            let Some(re) = &rule.regex else { continue };
+            if let Some(p) = &rule.path
+                && !p.is_match(path.as_bytes())
+            {
+                continue;
+            }
+            for &(ws_, we) in ws {
+                for caps in re.captures_iter(&data[ws_..we]) {
+                    let Some(whole) = caps.get(0) else { continue };
+                    let Some((s, e)) = secret_span(rule, &caps) else {
+                        continue;
+                    };
+                    if s == e {
+                        continue;
+                    }
+                    let (s, e) = (ws_ + s, ws_ + e);
+                    if !seen.insert((i, s, e)) {
+                        continue;
+                    }
+                    raws.push(Raw {
+                        rule: i,
+                        start: ws_ + whole.start(),
+                        end: ws_ + whole.end(),
+                        secret: (s, e),
+                    });
+                }
+            }
+        }
+        raws.sort_by_key(|r| r.secret.0);
+        let mut line = 1usize;
+        let mut counted = 0usize;
+        for raw in raws {
+            let rule = &self.rules[raw.rule];
+            let secret = &data[raw.secret.0..raw.secret.1];
+            let ent = entropy(secret);
+            if rule.entropy.is_some_and(|t| ent < t) {
+                continue;
+            }
+            line += memchr::memchr_iter(b'\n', &data[counted..raw.secret.0]).count();
+            counted = raw.secret.0;
+            let ls = line_start(data, raw.secret.0);
+            let le = line_end(data, raw.secret.0);
+            let text = &data[ls..le];
+            let whole = &data[raw.start..raw.end];
+            if rule
+                .allowlists
+                .iter()
+                .chain(&self.global)
+                .any(|a| a.allows(path, commit, secret, whole, text))
+            {
+                continue;
+            }
+            hits.push(Hit {
+                rule: rule.id.clone(),
+                description: rule.description.clone(),
+                line,
+                column: raw.secret.0 - ls + 1,
+                secret: Redacted::of(secret),
+                entropy: (ent * 100.0).round() / 100.0,
+                allowed: inline_allow(text),
+            });
+        }
+        hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entropy_and_binary() {
+        assert_eq!(entropy(b""), 0.0);
+        assert_eq!(entropy(b"aaaa"), 0.0);
+        assert!((entropy(b"abcd") - 2.0).abs() < 1e-9);
+        assert!(is_binary(b"a\0b"));
+        assert!(!is_binary(b"text"));
+    }
+
+    #[test]
+    fn redaction_keeps_a_short_prefix_only() {
+        let r = Redacted::of(b"ghp_abcdefghijklmnopqrstuvwxyz0123456789");
+        assert_eq!(r.prefix, "ghp_…");
+        assert_eq!(r.length, 40);
+        assert_eq!(r.sha256.len(), 64);
+        assert_eq!(Redacted::of(b"abc").prefix, "…");
+        assert_eq!(Redacted::of(b"abc").sha256, Redacted::of(b"abc").sha256);
+    }
+
+    #[test]
+    fn windows_are_bounded_on_long_lines() {
+        let data = vec![b'x'; 100_000];
+        let (s, e) = window(&data, 50_000, false);
+        assert!(e - s <= 2 * LONG_LINE_REACH);
+        let (s, e) = window(b"a\nb\nc key d\ne\nf", 6, false);
+        assert_eq!((s, e), (2, 13));
+    }
+
+    #[test]
+    fn inline_allow_reasons() {
+        assert_eq!(
+            inline_allow(b"k = \"x\" # sef:allow test fixture"),
+            Some("test fixture".into())
+        );
+        assert_eq!(
+            inline_allow(b"k = 1 // gitleaks:allow"),
+            Some("gitleaks:allow".into())
+        );
+        assert_eq!(inline_allow(b"k = 1"), None);
+    }
+}
