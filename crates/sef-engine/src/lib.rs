@@ -23,6 +23,7 @@ pub mod provenance;
 pub mod repo_facts;
 mod runner;
 pub mod sarif;
+pub mod secrets;
 pub mod security_plan;
 pub mod vulnerabilities;
 
@@ -145,6 +146,11 @@ pub fn builtin(
     }
     if let Some(h) = history_config(plan, root, options) {
         out.push(Box::new(history::analyzer::HistoryAnalyzer::new(h)));
+    }
+    if plan.analyzers.secrets.enabled {
+        out.push(Box::new(secrets::SecretsAnalyzer::new(
+            plan.analyzers.secrets.clone(),
+        )));
     }
     if let Some(a) = &plan.release_artifacts {
         out.push(Box::new(artifacts::ArtifactsAnalyzer::new(a.clone())));

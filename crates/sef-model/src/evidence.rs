@@ -25,6 +25,8 @@ named_enum! {
         /// The git history of the release: code-review coverage, commit
         /// signatures and contributors.
         History => "history",
+        /// Hard-coded secrets found in the working tree (and history).
+        Secrets => "secrets",
         /// The Predictive Threat Index: the answers, the index and the tier.
         Pti => "pti",
         /// The SEF's seven planning questions, answered for the release.

@@ -21,6 +21,8 @@ named_enum! {
         StaticAnalysis => "static-analysis",
         /// A release artefact that is unsigned, wrongly signed or altered.
         Integrity => "integrity",
+        /// A hard-coded credential (CWE-798), redacted.
+        Secret => "secret",
     }
 }
 

@@ -116,6 +116,39 @@ pub struct AnalyzersConfig {
     /// (sef then mines with the defaults when the repository root is a git
     /// work tree).
     pub history: Option<HistoryConfig>,
+    /// `[analyzers.secrets]`: hard-coded secret detection.
+    pub secrets: SecretsConfig,
+}
+
+/// `[analyzers.secrets]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretsConfig {
+    /// On unless `enabled = false`.
+    pub enabled: bool,
+    /// A gitleaks TOML configuration, relative to the repository root
+    /// (default: sef's built-in rules).
+    pub config: Option<String>,
+    /// The baseline of triaged findings, relative to the repository root.
+    pub baseline: String,
+    /// Also scan every blob of the git history.
+    pub history: bool,
+    /// Files larger than this are skipped (and counted).
+    pub max_file_bytes: u64,
+    /// The findings' severity.
+    pub severity: sef_model::Severity,
+}
+
+impl Default for SecretsConfig {
+    fn default() -> Self {
+        SecretsConfig {
+            enabled: true,
+            config: None,
+            baseline: ".sef-secrets-baseline.json".into(),
+            history: false,
+            max_file_bytes: 10 * 1024 * 1024,
+            severity: sef_model::Severity::High,
+        }
+    }
 }
 
 /// `[analyzers.history]`.

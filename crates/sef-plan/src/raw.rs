@@ -121,6 +121,25 @@ struct RawAnalyzers {
     junit: Option<RawJunit>,
     #[serde(default)]
     history: Option<RawHistory>,
+    #[serde(default)]
+    secrets: Option<Spanned<RawSecrets>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSecrets {
+    #[serde(default)]
+    enabled: Option<bool>,
+    #[serde(default)]
+    config: Option<String>,
+    #[serde(default)]
+    baseline: Option<String>,
+    #[serde(default)]
+    history: Option<bool>,
+    #[serde(default)]
+    max_file_bytes: Option<i64>,
+    #[serde(default)]
+    severity: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -459,6 +478,34 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
             })
         }
     };
+    let secrets = match raw.analyzers.secrets {
+        None => crate::SecretsConfig::default(),
+        Some(s) => {
+            let at = s.span().start;
+            let s = s.into_inner();
+            let d = crate::SecretsConfig::default();
+            let severity = match s.severity.as_deref() {
+                None => d.severity,
+                Some(v) => sef_model::Severity::parse(v).ok_or_else(|| {
+                    ctx.err_at(at, format!("`analyzers.secrets.severity` `{v}` is not one of info, low, medium, high, critical"))
+                })?,
+            };
+            let max_file_bytes = match s.max_file_bytes {
+                None => d.max_file_bytes,
+                Some(v) => u64::try_from(v).ok().filter(|v| (1..=1 << 32).contains(v)).ok_or_else(|| {
+                    ctx.err_at(at, format!("`analyzers.secrets.max_file_bytes` must be between 1 and 4294967296, got {v}"))
+                })?,
+            };
+            crate::SecretsConfig {
+                enabled: s.enabled.unwrap_or(true),
+                config: s.config,
+                baseline: s.baseline.unwrap_or(d.baseline),
+                history: s.history.unwrap_or(false),
+                max_file_bytes,
+                severity,
+            }
+        }
+    };
     let history = match raw.analyzers.history {
         None => None,
         Some(h) => Some(history_config(&ctx, h)?),
@@ -654,6 +701,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
             sarif,
             junit,
             history,
+            secrets,
         },
         risk_acceptances,
         source: PlanSource::Defaults,

@@ -131,6 +131,34 @@ fn kind_lines(e: &Evidence) -> Vec<String> {
             )]
         }
         EvidenceKind::History => history_lines(&e.payload),
+        EvidenceKind::Secrets => {
+            let p = &e.payload;
+            let sc = &p["scanned"];
+            let mut v = vec![format!(
+                "{} hard-coded secret(s) in {} file(s) scanned ({} binary, {} over the size cap skipped); {} rules ({})",
+                num(&p["found"]),
+                thousands(num(&sc["files"])),
+                num(&sc["binary"]),
+                num(&sc["too_large"]),
+                num(&p["rules"]["count"]),
+                p["rules"]["source"].as_str().unwrap_or("")
+            )];
+            if let Some(h) = p["history"].as_object() {
+                v.push(format!(
+                    "history: {} commit(s), {} distinct blob(s) scanned",
+                    thousands(num(&h["commits"])),
+                    thousands(num(&h["blobs"]))
+                ));
+            }
+            let allowed = p["allowed_inline"].as_array().map_or(0, Vec::len);
+            if allowed > 0 || num(&p["baselined"]) > 0 {
+                v.push(format!(
+                    "{allowed} allowed inline (sef:allow), {} in the baseline",
+                    num(&p["baselined"])
+                ));
+            }
+            v
+        }
         EvidenceKind::SecurityTests => {
             let p = &e.payload;
             let s = &p["security"];

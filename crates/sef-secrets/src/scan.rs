@@ -246,7 +246,10 @@ impl RuleSet {
                 }
             }
         }
-        raws.sort_by_key(|r| r.secret.0);
+        // Several rules on one secret: the first rule (the most specific:
+        // the catalog lists generic rules last) reports it.
+        raws.sort_by_key(|r| (r.secret.0, r.secret.1, r.rule));
+        raws.dedup_by(|b, a| a.secret == b.secret);
         let mut line = 1usize;
         let mut counted = 0usize;
         for raw in raws {

@@ -10,6 +10,7 @@ mod kpi;
 mod phase;
 mod runs;
 mod sbom;
+mod secrets;
 mod security_plan;
 mod sign;
 
@@ -39,6 +40,8 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Verify(a) => sign::verify(&a),
         Command::Provenance(a) => sign::provenance(&a),
         Command::History(a) => history::run(g, &a),
+        Command::Secrets(crate::cli::SecretsCommand::Scan(a)) => secrets::scan(g, &a),
+        Command::Secrets(crate::cli::SecretsCommand::Rules(a)) => secrets::rules(&a),
         Command::Finding(crate::cli::FindingCommand::List(a)) => finding::list(g, &a),
         Command::Finding(crate::cli::FindingCommand::Show(a)) => finding::show(g, &a),
         Command::Finding(crate::cli::FindingCommand::Triage(a)) => finding::triage(g, &a),

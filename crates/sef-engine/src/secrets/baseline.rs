@@ -1,0 +1,100 @@
+//! The secrets baseline: fingerprints of triaged findings (false
+//! positives, accepted test fixtures) kept in the repository, each with who
+//! decided and why. A finding in the baseline is counted, not reported.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// One baseline entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The finding's fingerprint.
+    pub fingerprint: String,
+    /// The rule.
+    pub rule: String,
+    /// The file.
+    pub path: String,
+    /// Why it is not a secret to report.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// The file.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Baseline {
+    /// Always `sef.secrets-baseline`.
+    pub schema: String,
+    /// Format version (1).
+    pub schema_version: u32,
+    /// The entries.
+    pub entries: Vec<Entry>,
+    #[serde(skip)]
+    index: HashSet<String>,
+}
+
+impl Baseline {
+    /// Reads a baseline; an absent file is an empty baseline.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Baseline::default()),
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+            Ok(m) if m.len() > 64 * 1024 * 1024 => {
+                return Err(format!(
+                    "{}: larger than 64 MiB; is this a sef secrets baseline?",
+                    path.display()
+                ));
+            }
+            Ok(_) => {
+                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?
+            }
+        };
+        let mut b: Baseline = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{}: line {}, column {}: not a sef secrets baseline: {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            )
+        })?;
+        if b.schema != "sef.secrets-baseline" {
+            return Err(format!(
+                "{}: not a sef secrets baseline (schema `{}`)",
+                path.display(),
+                b.schema
+            ));
+        }
+        b.index = b.entries.iter().map(|e| e.fingerprint.clone()).collect();
+        Ok(b)
+    }
+
+    /// A baseline of these entries.
+    pub fn new(mut entries: Vec<Entry>) -> Self {
+        entries.sort_by(|a, b| {
+            (&a.path, &a.rule, &a.fingerprint).cmp(&(&b.path, &b.rule, &b.fingerprint))
+        });
+        entries.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+        let index = entries.iter().map(|e| e.fingerprint.clone()).collect();
+        Baseline {
+            schema: "sef.secrets-baseline".into(),
+            schema_version: 1,
+            entries,
+            index,
+        }
+    }
+
+    /// Whether a fingerprint is in it.
+    pub fn contains(&self, fingerprint: &str) -> bool {
+        self.index.contains(fingerprint)
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}

@@ -1,0 +1,300 @@
+//! The secrets analyzer: scans the working tree in parallel (honouring
+//! .gitignore, skipping binaries and files over the size cap) and, with
+//! `history`, every distinct blob of the git history once, with the
+//! built-in rules or a gitleaks configuration. Findings are redacted; a
+//! baseline file and inline `sef:allow <reason>` comments hold triaged
+//! false positives.
+
+pub mod baseline;
+pub mod blobs;
+mod tree;
+
+use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
+use sef_model::{
+    EvidenceKind, Finding, FindingId, FindingKind, FindingStatus, Fingerprint, Location, Severity,
+    ToolInfo,
+};
+use sef_plan::SecretsConfig;
+use sef_secrets::{Hit, RuleSet};
+use serde::Serialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The analyzer id.
+pub const ID: &str = "secrets";
+
+/// Lists in the payload hold at most this many entries.
+const LIST_CAP: usize = 500;
+
+/// Where a secret was first introduced in the history.
+#[derive(Debug, Clone, Serialize)]
+pub struct Introduced {
+    /// The commit.
+    pub commit: String,
+    /// Its author.
+    pub author: String,
+    /// Its author time, seconds since the epoch.
+    pub time: i64,
+}
+
+/// One secret in one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Located {
+    /// Repository-relative path.
+    pub path: String,
+    /// The hit.
+    #[serde(flatten)]
+    pub hit: Hit,
+    /// The stable fingerprint: rule, path and the secret's hash.
+    pub fingerprint: String,
+    /// Where the history first shows it (history scans only).
+    pub introduced: Option<Introduced>,
+    /// Still in the working tree.
+    pub in_tree: bool,
+}
+
+impl Located {
+    /// A located hit.
+    pub fn new(path: &str, hit: Hit, introduced: Option<Introduced>, in_tree: bool) -> Self {
+        let fingerprint = Fingerprint::compute([
+            "secret",
+            hit.rule.as_str(),
+            path,
+            hit.secret.sha256.as_str(),
+        ])
+        .as_str()
+        .to_owned();
+        Located {
+            path: path.to_owned(),
+            hit,
+            fingerprint,
+            introduced,
+            in_tree,
+        }
+    }
+}
+
+/// Counts of a scan.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stats {
+    /// Files scanned.
+    pub files: u64,
+    /// Bytes scanned.
+    pub bytes: u64,
+    /// Files skipped as binary.
+    pub binary: u64,
+    /// Files skipped as larger than the cap.
+    pub too_large: u64,
+    /// Files that could not be read, with the reason (at most 500).
+    pub unreadable: Vec<String>,
+    /// Unreadable files in all.
+    pub unreadable_count: u64,
+}
+
+/// The rule set for a plan: the gitleaks configuration it names, or the
+/// built-in rules.
+pub fn rule_set(root: &Path, config: &SecretsConfig) -> Result<(RuleSet, String), String> {
+    match &config.config {
+        None => Ok((sef_secrets::builtin::rule_set(), "built-in".to_owned())),
+        Some(c) => {
+            let path = root.join(c);
+            let loaded = sef_secrets::gitleaks::load(&path)?;
+            Ok((loaded.set, c.clone()))
+        }
+    }
+}
+
+/// A finished scan.
+pub struct Scan {
+    /// Secrets found (before the baseline and inline allows).
+    pub found: Vec<Located>,
+    /// Tree counts.
+    pub stats: Stats,
+    /// History counts, when the history was scanned.
+    pub history: Option<blobs::HistoryStats>,
+}
+
+/// Scans the tree and, if asked, the history.
+pub fn scan(
+    root: &Path,
+    set: &RuleSet,
+    max_file_bytes: u64,
+    history: bool,
+    progress: &dyn Progress,
+) -> Result<Scan, String> {
+    progress.message("scanning the working tree");
+    let (mut found, stats) = tree::scan(root, set, max_file_bytes, progress);
+    let mut hist = None;
+    if history {
+        progress.message("scanning every blob of the git history");
+        let (hits, hs) = blobs::scan(root, set, max_file_bytes)?;
+        let in_tree: std::collections::HashMap<String, usize> = found
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.fingerprint.clone(), i))
+            .collect();
+        for h in hits {
+            match in_tree.get(&h.fingerprint) {
+                Some(&i) => found[i].introduced = h.introduced,
+                None => found.push(h),
+            }
+        }
+        hist = Some(hs);
+    }
+    found.sort_by(|a, b| {
+        (&a.path, a.hit.line, &a.hit.rule).cmp(&(&b.path, b.hit.line, &b.hit.rule))
+    });
+    Ok(Scan {
+        found,
+        stats,
+        history: hist,
+    })
+}
+
+/// The secrets analyzer.
+pub struct SecretsAnalyzer {
+    config: SecretsConfig,
+}
+
+impl SecretsAnalyzer {
+    /// An analyzer with these settings.
+    pub fn new(config: SecretsConfig) -> Self {
+        SecretsAnalyzer { config }
+    }
+}
+
+fn finding(l: &Located, severity: Severity) -> Finding {
+    let where_ = match &l.introduced {
+        Some(i) if !l.in_tree => format!(
+            " (in the history only: commit {})",
+            &i.commit[..i.commit.len().min(12)]
+        ),
+        _ => String::new(),
+    };
+    Finding {
+        id: FindingId::generate(),
+        kind: FindingKind::Secret,
+        analyzer: ID.to_owned(),
+        rule_id: format!("secret/{}", l.hit.rule),
+        title: format!(
+            "{}: {} ({} characters, sha256 {}){where_}",
+            l.hit.description,
+            l.hit.secret.prefix,
+            l.hit.secret.length,
+            &l.hit.secret.sha256[..12]
+        ),
+        remediation: "Revoke and rotate the credential, remove it from the code (and the history), and read it from a secret store or the environment instead. A false positive goes in the baseline (sef secrets scan --write-baseline) or gets an inline `sef:allow <reason>` comment.".to_owned(),
+        cwe: vec![sef_model::Cwe(sef_secrets::CWE)],
+        severity,
+        location: Some(Location {
+            path: l.path.clone(),
+            line: (l.hit.line > 0).then(|| u32::try_from(l.hit.line).unwrap_or(u32::MAX)),
+            column: (l.hit.column > 0).then(|| u32::try_from(l.hit.column).unwrap_or(u32::MAX)),
+        }),
+        fingerprint: Fingerprint::from_stored(l.fingerprint.clone()),
+        status: FindingStatus::Open,
+        package: None,
+        aliases: Vec::new(),
+        acceptance: None,
+        cvss: None,
+        references: Vec::new(),
+        dependency_path: Vec::new(),
+    }
+}
+
+/// Splits found secrets into reported, inline-allowed and baselined.
+pub fn triage<'a>(
+    found: &'a [Located],
+    base: &baseline::Baseline,
+) -> (Vec<&'a Located>, Vec<&'a Located>, Vec<&'a Located>) {
+    let mut open = Vec::new();
+    let mut allowed = Vec::new();
+    let mut baselined = Vec::new();
+    for l in found {
+        if l.hit.allowed.is_some() {
+            allowed.push(l);
+        } else if base.contains(&l.fingerprint) {
+            baselined.push(l);
+        } else {
+            open.push(l);
+        }
+    }
+    (open, allowed, baselined)
+}
+
+impl Analyzer for SecretsAnalyzer {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn kind(&self) -> EvidenceKind {
+        EvidenceKind::Secrets
+    }
+
+    fn tool(&self) -> ToolInfo {
+        crate::sef_tool(ID)
+    }
+
+    fn run(
+        &self,
+        ctx: &AnalysisContext<'_>,
+        progress: &dyn Progress,
+    ) -> Result<AnalyzerOutput, AnalyzerError> {
+        let (set, source) = rule_set(ctx.root, &self.config).map_err(AnalyzerError)?;
+        let base = baseline::Baseline::load(&ctx.root.join(&self.config.baseline))
+            .map_err(AnalyzerError)?;
+        let s = scan(
+            ctx.root,
+            &set,
+            self.config.max_file_bytes,
+            self.config.history,
+            progress,
+        )
+        .map_err(AnalyzerError)?;
+        let (open, allowed, baselined) = triage(&s.found, &base);
+        let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
+        for l in &open {
+            *by_rule.entry(l.hit.rule.as_str()).or_default() += 1;
+        }
+        let mut notes = Vec::new();
+        if !set.problems.is_empty() {
+            notes.push(format!(
+                "{}: {} construct(s) not used (see the secrets evidence)",
+                source,
+                set.problems.len()
+            ));
+        }
+        let partial = (s.stats.unreadable_count > 0).then(|| {
+            format!(
+                "{} file(s) could not be read (first: {})",
+                s.stats.unreadable_count,
+                s.stats.unreadable.first().map_or("", String::as_str)
+            )
+        });
+        let payload = json!({
+            "rules": { "source": source, "count": set.rules.len(), "keywords": set.keyword_count(), "problems": set.problems },
+            "scanned": s.stats,
+            "history": s.history,
+            "found": open.len(),
+            "by_rule": by_rule,
+            "secrets": open.iter().take(LIST_CAP).collect::<Vec<_>>(),
+            "allowed_inline": allowed.iter().take(LIST_CAP).map(|l| json!({"path": l.path, "line": l.hit.line, "rule": l.hit.rule, "reason": l.hit.allowed})).collect::<Vec<_>>(),
+            "baselined": baselined.len(),
+            "baseline": { "file": self.config.baseline, "entries": base.len() },
+            "kpi_input": { "hard_coded_credentials": open.len() },
+        });
+        Ok(AnalyzerOutput {
+            tool: crate::sef_tool(ID),
+            input_digest: None,
+            partial,
+            payload,
+            findings: open
+                .iter()
+                .map(|l| finding(l, self.config.severity))
+                .collect(),
+            notes,
+            artifacts: Vec::new(),
+        })
+    }
+}
