@@ -246,13 +246,17 @@ impl RuleSet {
                 }
             }
         }
-        // Several rules on one secret: the first rule (the most specific:
-        // the catalog lists generic rules last) reports it.
+        // Several rules on one secret: the first rule that keeps it after
+        // its entropy floor and allowlists (the most specific: the catalog
+        // lists generic rules last) reports it.
         raws.sort_by_key(|r| (r.secret.0, r.secret.1, r.rule));
-        raws.dedup_by(|b, a| a.secret == b.secret);
+        let mut last_reported: Option<(usize, usize)> = None;
         let mut line = 1usize;
         let mut counted = 0usize;
         for raw in raws {
+            if last_reported == Some(raw.secret) {
+                continue;
+            }
             let rule = &self.rules[raw.rule];
             let secret = &data[raw.secret.0..raw.secret.1];
             let ent = entropy(secret);
@@ -273,6 +277,7 @@ impl RuleSet {
             {
                 continue;
             }
+            last_reported = Some(raw.secret);
             hits.push(Hit {
                 rule: rule.id.clone(),
                 description: rule.description.clone(),
@@ -317,6 +322,36 @@ mod tests {
         assert!(e - s <= 2 * LONG_LINE_REACH);
         let (s, e) = window(b"a\nb\nc key d\ne\nf", 6, false);
         assert_eq!((s, e), (2, 13));
+    }
+
+    #[test]
+    fn a_rule_that_drops_a_secret_leaves_it_to_the_next() {
+        use crate::rules::{Rule, RuleSet};
+        let rule = |id: &str, entropy: Option<f64>| Rule {
+            id: id.into(),
+            description: id.into(),
+            regex: Some(regex::bytes::Regex::new("tok_([a-z]{8})").unwrap()),
+            secret_group: 1,
+            entropy,
+            keywords: vec!["tok_".into()],
+            path: None,
+            allowlists: Vec::new(),
+            multiline: false,
+            source: "test".into(),
+        };
+        // The first rule's entropy floor rejects the secret; the second reports it, once.
+        let set = RuleSet::new(
+            vec![
+                rule("strict", Some(9.0)),
+                rule("lenient", None),
+                rule("third", None),
+            ],
+            vec![],
+            vec![],
+        );
+        let hits = set.scan("a", b"x = tok_abcdefgh", None);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].rule, "lenient");
     }
 
     #[test]

@@ -13,7 +13,7 @@
 
 mod catalog;
 
-use crate::rules::{Rule, RuleSet};
+use crate::rules::{Allowlist, Rule, RuleSet, Target};
 use crate::template;
 use regex::bytes::RegexBuilder;
 use serde::Serialize;
@@ -82,6 +82,73 @@ const ASSIGN: &str = r#"[\w.\-]{0,30}["']?[ \t]{0,3}(?:=|:=|:|=>|,)[ \t]{0,3}["'
 const ASSIGN_END: &str = r#"(?:["'`\s;,)]|$)"#;
 /// Entropy floor of assigned values unless the catalog says otherwise.
 const ASSIGNED_ENTROPY: f64 = 3.0;
+
+/// Words that mark a value as a placeholder, not a credential
+/// (`your-api-key-here`, `<example>`, `changeme`).
+pub const PLACEHOLDER_WORDS: &[&str] = &[
+    "your-",
+    "your_",
+    "yours",
+    "-here",
+    "_here",
+    "example",
+    "placeholder",
+    "changeme",
+    "change-me",
+    "change_me",
+    "dummy",
+    "redacted",
+    "xxxxxxxx",
+    "sample",
+    "insert-",
+    "replace-",
+    "replace_",
+    "fake-",
+    "fake_",
+    "notreal",
+    "not-a-real",
+    "not_a_real",
+];
+
+/// A generic value that names what it is (`"id-PasswordBasedMac"`,
+/// `"refresh_token"`) is an identifier, not a credential.
+fn identifier_allowlist() -> Allowlist {
+    Allowlist {
+        description: "identifiers".into(),
+        all: false,
+        target: Target::Secret,
+        regexes: Vec::new(),
+        paths: Vec::new(),
+        stopwords: [
+            "password",
+            "passwd",
+            "passphrase",
+            "token",
+            "secret",
+            "apikey",
+            "api_key",
+            "api-key",
+            "pass%20",
+            "p%40ss",
+        ]
+        .iter()
+        .map(|w| (*w).to_owned())
+        .collect(),
+        commits: Vec::new(),
+    }
+}
+
+fn placeholder_allowlist() -> Allowlist {
+    Allowlist {
+        description: "placeholders".into(),
+        all: false,
+        target: Target::Secret,
+        regexes: Vec::new(),
+        paths: Vec::new(),
+        stopwords: PLACEHOLDER_WORDS.iter().map(|w| (*w).to_owned()).collect(),
+        commits: Vec::new(),
+    }
+}
 
 fn leading_literal(t: &str) -> String {
     t.split('{').next().unwrap_or("").to_ascii_lowercase()
@@ -166,6 +233,35 @@ impl Builtin {
         }
     }
 
+    /// Placeholders never count; generic and password rules also skip
+    /// values that name what they are, and values in URLs to the
+    /// documentation domains (example.com, .org, .net; RFC 2606).
+    fn allowlists(&self) -> Vec<Allowlist> {
+        let mut out = vec![placeholder_allowlist()];
+        if self.id.starts_with("generic-") || self.id.contains("password") {
+            out.push(identifier_allowlist());
+        }
+        if matches!(
+            self.id,
+            "url-password" | "jdbc-password" | "ado-connection-string-password"
+        ) {
+            out.push(Allowlist {
+                description: "documentation domains".into(),
+                all: false,
+                target: Target::Match,
+                regexes: regex::bytes::Regex::new(
+                    r"(?i)(?:@|=)(?:[a-z0-9.\-]*\.)?example\.(?:com|org|net)\b",
+                )
+                .into_iter()
+                .collect(),
+                paths: Vec::new(),
+                stopwords: Vec::new(),
+                commits: Vec::new(),
+            });
+        }
+        out
+    }
+
     /// The compiled rule.
     pub fn rule(&self) -> Result<Rule, String> {
         let source = self.regex()?;
@@ -191,7 +287,7 @@ impl Builtin {
             }),
             keywords: self.keywords(),
             path: None,
-            allowlists: Vec::new(),
+            allowlists: self.allowlists(),
             multiline,
             source: "builtin".to_owned(),
         })

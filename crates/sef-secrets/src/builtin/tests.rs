@@ -38,7 +38,10 @@ fn every_rule_finds_its_positive_and_not_its_negative() {
         // In the whole catalog, some rule reports it (a more specific one
         // listed earlier may take the same secret).
         if all.scan("example.txt", pos.as_bytes(), None).is_empty() {
-            failures.push(format!("{}: positive not found by the catalog: {pos}", b.id));
+            failures.push(format!(
+                "{}: positive not found by the catalog: {pos}",
+                b.id
+            ));
         }
         let hits = set.scan("example.txt", neg.as_bytes(), None);
         if hits.iter().any(|h| h.rule == b.id) {
