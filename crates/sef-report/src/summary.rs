@@ -387,9 +387,10 @@ fn repo_facts_lines(p: &Value) -> Vec<String> {
 /// The summary lines of the `history` evidence.
 fn history_lines(p: &serde_json::Value) -> Vec<String> {
     let r = &p["range"];
-    let base = r["base"]["label"]
-        .as_str()
-        .map_or_else(|| "the whole history".to_owned(), |b| format!("since {b}"));
+    let base = r["base"]["label"].as_str().map_or_else(
+        || "in the whole history".to_owned(),
+        |b| format!("since {b}"),
+    );
     let share = |c: &serde_json::Value, what: &str| {
         let total = num(&c["commits"]);
         if total == 0 {

@@ -116,9 +116,10 @@ fn counts(c: &Value) -> String {
 fn text(plan: &Plan, p: &Value, m: &analyzer::Mined, list: bool) -> Result<String> {
     let mut s = String::new();
     let r = &p["range"];
-    let base = r["base"]["label"]
-        .as_str()
-        .map_or_else(|| "the whole history".to_owned(), |b| format!("since {b}"));
+    let base = r["base"]["label"].as_str().map_or_else(
+        || "in the whole history".to_owned(),
+        |b| format!("since {b}"),
+    );
     writeln!(
         s,
         "{} {}: {} commit(s) {base}, until {}",
