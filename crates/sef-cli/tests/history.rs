@@ -179,6 +179,25 @@ fn review_coverage_contributors_and_mailmap_without_a_forge() {
     assert_eq!(carl["entry"]["kind"], "merge");
     assert_eq!(carl["review"]["state"], "unknown");
 
+    // The report's "Git history" section lists coverage and contributors,
+    // those outside the team file first.
+    let out = env
+        .sef()
+        .current_dir(&r)
+        .args(["assess", "--no-store", "--format", "markdown"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("## Git history"), "{md}");
+    assert!(
+        md.contains("| core | 33.3 % (1 of 3), 2 unknown | no commits |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Carl &lt;carl@y.org&gt; | 2 | yes | no |"),
+        "{md}"
+    );
+
     // --since a date before everything: the whole history, nobody new
     // measured against an empty past (everyone is new).
     let (_, doc, _) = history(&env, &r, &["--since", "2000-01-01"]);

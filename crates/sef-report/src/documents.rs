@@ -182,6 +182,56 @@ fn kpi_blocks(b: &mut Vec<Block>, kpis: &[sef_model::KpiValue]) {
     }
 }
 
+fn history_blocks(b: &mut Vec<Block>, s: &crate::history::HistorySection) {
+    b.push(h(2, "Git history"));
+    let cells = |row: &[String]| row.iter().map(|c| vec![t(c)]).collect::<Vec<_>>();
+    b.push(Block::Table {
+        head: vec![
+            "component",
+            "developed code reviewed",
+            "external code reviewed",
+        ],
+        rows: s.components.iter().map(|r| cells(r)).collect(),
+    });
+    if !s.unreviewed.is_empty() {
+        b.push(Block::Para(vec![Inline::Strong(
+            "Commits not reviewed or unknown".to_owned(),
+        )]));
+        b.push(Block::Table {
+            head: vec!["commit", "author", "state", "why"],
+            rows: s.unreviewed.iter().map(|r| cells(r)).collect(),
+        });
+        if s.unreviewed_more > 0 {
+            b.push(Block::Para(vec![t(format!(
+                "… {} more (sef history --commits)",
+                s.unreviewed_more
+            ))]));
+        }
+    }
+    if !s.signatures.is_empty() {
+        b.push(Block::Para(vec![Inline::Strong(
+            "Commit signature problems".to_owned(),
+        )]));
+        b.push(Block::Table {
+            head: vec!["commit", "author", "state", "detail"],
+            rows: s.signatures.iter().map(|r| cells(r)).collect(),
+        });
+    }
+    if !s.contributors.is_empty() {
+        b.push(Block::Para(vec![Inline::Strong("Contributors".to_owned())]));
+        b.push(Block::Table {
+            head: vec!["contributor", "commits", "new", "in the team file"],
+            rows: s.contributors.iter().map(|r| cells(r)).collect(),
+        });
+        if s.contributors_more > 0 {
+            b.push(Block::Para(vec![t(format!(
+                "… {} more",
+                s.contributors_more
+            ))]));
+        }
+    }
+}
+
 fn plan_blocks(b: &mut Vec<Block>, s: &crate::plan::PlanSection) {
     b.push(h(2, "Security plan"));
     b.push(Block::Table {
@@ -351,6 +401,9 @@ pub(crate) fn run(
 
     if let Some(s) = crate::plan::section(run) {
         plan_blocks(&mut b, &s);
+    }
+    if let Some(s) = crate::history::section(run) {
+        history_blocks(&mut b, &s);
     }
 
     b.push(h(

@@ -11,6 +11,7 @@
 mod cwe;
 mod doc;
 mod documents;
+mod history;
 mod html;
 mod json;
 mod kpis;

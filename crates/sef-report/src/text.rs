@@ -40,6 +40,63 @@ fn duration_ms(run: &AssessmentRun) -> i64 {
     (run.finished_at - run.started_at).num_milliseconds()
 }
 
+fn history_section(o: &mut String, s: &crate::history::HistorySection) {
+    let _ = writeln!(o, "\n{}", paint(BOLD, "Git history"));
+    let _ = writeln!(
+        o,
+        "  {}",
+        paint(
+            DIM,
+            &format!(
+                "{:<16} {:<34} {}",
+                "component", "developed code reviewed", "external code reviewed"
+            )
+        )
+    );
+    for [name, dev, ext] in &s.components {
+        let _ = writeln!(o, "  {name:<16} {dev:<34} {ext}");
+    }
+    if !s.unreviewed.is_empty() {
+        let _ = writeln!(o, "  {}", paint(DIM, "commits not reviewed or unknown:"));
+        for [c, a, state, why] in &s.unreviewed {
+            let _ = writeln!(o, "    {c}  {a:<28} {state:<12} {why}");
+        }
+        if s.unreviewed_more > 0 {
+            let _ = writeln!(
+                o,
+                "    … {} more (sef history --commits)",
+                s.unreviewed_more
+            );
+        }
+    }
+    for [c, a, state, detail] in &s.signatures {
+        let _ = writeln!(
+            o,
+            "  signature {c}  {a:<28} {}  {detail}",
+            paint(if state == "invalid" { RED } else { YELLOW }, state)
+        );
+    }
+    if !s.contributors.is_empty() {
+        let _ = writeln!(
+            o,
+            "  {}",
+            paint(
+                DIM,
+                &format!(
+                    "{:<44} {:>7}  {:<12} {}",
+                    "contributor", "commits", "new", "in team file"
+                )
+            )
+        );
+        for [who, n, new, team] in &s.contributors {
+            let _ = writeln!(o, "  {who:<44} {n:>7}  {new:<12} {team}");
+        }
+        if s.contributors_more > 0 {
+            let _ = writeln!(o, "  … {} more", s.contributors_more);
+        }
+    }
+}
+
 fn plan_section(o: &mut String, s: &crate::plan::PlanSection) {
     let _ = writeln!(o, "\n{}", paint(BOLD, "Security plan"));
     for (part, status, line) in &s.parts {
@@ -156,6 +213,9 @@ pub(crate) fn run(run: &AssessmentRun, ctx: &RunContext) -> String {
 
     if let Some(section) = crate::plan::section(run) {
         plan_section(&mut o, &section);
+    }
+    if let Some(section) = crate::history::section(run) {
+        history_section(&mut o, &section);
     }
 
     let counts = SeverityCounts::of(&run.findings);
