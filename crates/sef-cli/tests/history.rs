@@ -731,3 +731,21 @@ fn latin1_name() -> &'static std::ffi::OsStr {
     use std::os::unix::ffi::OsStrExt;
     std::ffi::OsStr::from_bytes(b"Jos\xe9")
 }
+
+#[test]
+fn a_range_past_max_commits_is_partial_and_says_what_is_not_known() {
+    let env = Env::new();
+    let r = repo(&env, "max_commits = 2\n");
+    // No tag: the range is the whole history, cut at two commits.
+    git_as(&r, ANA, &[], &["tag", "-d", "v1.0.0"]);
+    let (code, doc, err) = history(&env, &r, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(doc["history"]["range"]["commits"], 2);
+    assert_eq!(doc["history"]["range"]["truncated"], true);
+    assert!(
+        doc["partial"][0].as_str().unwrap().contains("max_commits"),
+        "{doc}"
+    );
+    // Who is new cannot be known from a truncated range.
+    assert!(doc["history"]["contributors"]["new"].is_null(), "{doc}");
+}

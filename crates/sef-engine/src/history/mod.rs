@@ -403,7 +403,7 @@ pub fn mine(root: &Path, options: &MineOptions) -> Result<Option<History>, Strin
     }
     let earlier_complete = match hidden {
         Some(h) => earlier(&repo, h, &mailmap, &mut earlier_authors),
-        None => cutoff.is_none() || !truncated,
+        None => !truncated,
     };
     diff_paths(&repo, &mut walked)?;
     let mut commits: Vec<Commit> = assign_entries(walked, until);
