@@ -296,7 +296,7 @@ impl Builtin {
 
 /// The catalog.
 pub fn catalog() -> &'static [Builtin] {
-    catalog::CATALOG
+    &catalog::CATALOG
 }
 
 /// The built-in rules, compiled.
