@@ -7,10 +7,7 @@
 
 use crate::security_plan::Repo;
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
-use sef_model::{
-    EvidenceKind, Finding, FindingId, FindingKind, FindingStatus, Fingerprint, Location, Severity,
-    ToolInfo,
-};
+use sef_model::{EvidenceKind, Finding, FindingKind, Fingerprint, Location, Severity, ToolInfo};
 use sef_plan::ReleaseArtifacts;
 use serde_json::json;
 use sha2::Digest as _;
@@ -85,10 +82,6 @@ fn glob_base(pattern: &str) -> &str {
 
 fn finding(rule: &str, severity: Severity, path: &str, title: String, fix: &str) -> Finding {
     Finding {
-        id: FindingId::generate(),
-        kind: FindingKind::Integrity,
-        analyzer: ID.to_owned(),
-        rule_id: rule.to_owned(),
         title,
         remediation: fix.to_owned(),
         cwe: vec![sef_model::Cwe(if rule == "artifact/unsigned" {
@@ -96,20 +89,18 @@ fn finding(rule: &str, severity: Severity, path: &str, title: String, fix: &str)
         } else {
             354
         })],
-        severity,
         location: Some(Location {
             path: path.to_owned(),
             line: None,
             column: None,
         }),
-        fingerprint: Fingerprint::compute(["artifact", rule, path]),
-        status: FindingStatus::Open,
-        package: None,
-        aliases: Vec::new(),
-        acceptance: None,
-        cvss: None,
-        references: Vec::new(),
-        dependency_path: Vec::new(),
+        ..Finding::open(
+            FindingKind::Integrity,
+            ID,
+            rule,
+            severity,
+            Fingerprint::compute(["artifact", rule, path]),
+        )
     }
 }
 

@@ -219,6 +219,36 @@ pub struct CvssScore {
 }
 
 impl Finding {
+    /// An open finding with a fresh id and no package facts; the caller
+    /// sets the title, remediation, CWE and location (struct update syntax).
+    pub fn open(
+        kind: FindingKind,
+        analyzer: &str,
+        rule_id: impl Into<String>,
+        severity: Severity,
+        fingerprint: Fingerprint,
+    ) -> Finding {
+        Finding {
+            id: FindingId::generate(),
+            kind,
+            analyzer: analyzer.to_owned(),
+            rule_id: rule_id.into(),
+            title: String::new(),
+            remediation: String::new(),
+            cwe: Vec::new(),
+            severity,
+            location: None,
+            fingerprint,
+            status: FindingStatus::Open,
+            package: None,
+            aliases: Vec::new(),
+            acceptance: None,
+            cvss: None,
+            references: Vec::new(),
+            dependency_path: Vec::new(),
+        }
+    }
+
     /// Whether `id` names this finding: its rule id or one of its aliases
     /// (case-insensitive).
     pub fn is_known_as(&self, id: &str) -> bool {

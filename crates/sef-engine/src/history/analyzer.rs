@@ -9,10 +9,7 @@ use super::review::{self, Review};
 use super::signing::{AllowedSigners, SigState, Verifier, find_gpg};
 use super::{History, MineOptions};
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
-use sef_model::{
-    EvidenceKind, Finding, FindingId, FindingKind, FindingStatus, Fingerprint, Location, Severity,
-    ToolInfo,
-};
+use sef_model::{EvidenceKind, Finding, FindingKind, Fingerprint, Location, Severity, ToolInfo};
 use sef_plan::HistoryConfig;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -271,27 +268,21 @@ pub fn payload(m: &Mined, config: &HistoryConfig, team_emails: Option<&BTreeSet<
 
 fn invalid_signature_finding(commit: &str, detail: &str) -> Finding {
     Finding {
-        id: FindingId::generate(),
-        kind: FindingKind::Integrity,
-        analyzer: ID.to_owned(),
-        rule_id: "commit/signature-invalid".to_owned(),
         title: format!("commit {commit}: the signature does not verify ({detail})"),
         remediation: "Find out who altered the commit or forged the signature; the history after it cannot be trusted until then.".to_owned(),
         cwe: vec![sef_model::Cwe(347)],
-        severity: Severity::High,
         location: Some(Location {
             path: format!("commit:{commit}"),
             line: None,
             column: None,
         }),
-        fingerprint: Fingerprint::compute(["commit-signature", commit]),
-        status: FindingStatus::Open,
-        package: None,
-        aliases: Vec::new(),
-        acceptance: None,
-        cvss: None,
-        references: Vec::new(),
-        dependency_path: Vec::new(),
+        ..Finding::open(
+            FindingKind::Integrity,
+            ID,
+            "commit/signature-invalid",
+            Severity::High,
+            Fingerprint::compute(["commit-signature", commit]),
+        )
     }
 }
 

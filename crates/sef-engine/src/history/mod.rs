@@ -197,6 +197,20 @@ fn person(sig: gix::actor::SignatureRef<'_>, mailmap: &gix::mailmap::Snapshot) -
 
 type Id = gix::ObjectId;
 
+/// Where `root` lies inside the repository's work tree (`dir/`), when it
+/// is not the work tree itself. Shared with the secrets history scan.
+pub(crate) fn subdir(repo: &gix::Repository, root: &Path) -> Option<String> {
+    let wd = repo.workdir()?;
+    let wd = wd.canonicalize().unwrap_or_else(|_| wd.to_path_buf());
+    let r = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let p = r
+        .strip_prefix(&wd)
+        .ok()?
+        .to_string_lossy()
+        .replace('\\', "/");
+    (!p.is_empty()).then(|| format!("{p}/"))
+}
+
 /// What the walk reads of one commit before the parallel tree diffs.
 struct Walked {
     commit: Commit,
@@ -265,17 +279,7 @@ pub fn mine(root: &Path, options: &MineOptions) -> Result<Option<History>, Strin
     let Ok(repo) = gix::discover(root) else {
         return Ok(None);
     };
-    let subdir = match repo.workdir() {
-        Some(wd) => {
-            let wd = wd.canonicalize().unwrap_or_else(|_| wd.to_path_buf());
-            let r = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-            r.strip_prefix(&wd).ok().and_then(|p| {
-                let s = p.to_string_lossy().replace('\\', "/");
-                (!s.is_empty()).then(|| format!("{s}/"))
-            })
-        }
-        None => None,
-    };
+    let subdir = subdir(&repo, root);
     let detached = repo.head().map(|h| h.is_detached()).unwrap_or(false);
     let until = match &options.until {
         Some(u) => resolve(&repo, u)?,
@@ -482,12 +486,14 @@ fn diff_paths(repo: &gix::Repository, walked: &mut [Walked]) -> Result<(), Strin
     Ok(())
 }
 
-fn touched(
+/// The tree changes from `parent`'s tree (none: the empty tree) to
+/// `tree`, without rename detection. Shared with the secrets history scan.
+pub(crate) fn tree_changes(
     repo: &gix::Repository,
     state: &mut gix::diff::tree::State,
     tree: Id,
     parent: Option<Id>,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<gix::diff::tree::recorder::Change>, String> {
     let new = repo.find_object(tree).map_err(|e| e.to_string())?.detach();
     let old = match parent {
         Some(p) => {
@@ -509,9 +515,18 @@ fn touched(
         &mut rec,
     )
     .map_err(|e| e.to_string())?;
+    Ok(rec.records)
+}
+
+/// The paths of files (not trees) a commit touched, sorted.
+fn touched(
+    repo: &gix::Repository,
+    state: &mut gix::diff::tree::State,
+    tree: Id,
+    parent: Option<Id>,
+) -> Result<Vec<String>, String> {
     use gix::diff::tree::recorder::Change;
-    let mut paths: Vec<String> = rec
-        .records
+    let mut paths: Vec<String> = tree_changes(repo, state, tree, parent)?
         .into_iter()
         .filter_map(|c| match c {
             Change::Addition {

@@ -60,38 +60,14 @@ fn tips(repo: &gix::Repository) -> Vec<Id> {
     out
 }
 
+/// A commit's added or changed blobs: path and blob id.
 fn changes(
     repo: &gix::Repository,
     state: &mut gix::diff::tree::State,
     c: &CommitInfo,
 ) -> Result<Vec<(String, Id)>, String> {
-    let new = repo
-        .find_object(c.tree)
-        .map_err(|e| e.to_string())?
-        .detach();
-    let old = match c.parent {
-        Some(p) => {
-            let pc = repo.find_commit(p).map_err(|e| e.to_string())?;
-            let t = pc.tree_id().map_err(|e| e.to_string())?;
-            repo.find_object(t)
-                .map_err(|e| e.to_string())?
-                .detach()
-                .data
-        }
-        None => Vec::new(),
-    };
-    let mut rec = gix::diff::tree::Recorder::default();
-    gix::diff::tree(
-        gix::objs::TreeRefIter::from_bytes(&old, c.tree.kind()),
-        gix::objs::TreeRefIter::from_bytes(&new.data, c.tree.kind()),
-        state,
-        &repo.objects,
-        &mut rec,
-    )
-    .map_err(|e| e.to_string())?;
     use gix::diff::tree::recorder::Change;
-    Ok(rec
-        .records
+    Ok(crate::history::tree_changes(repo, state, c.tree, c.parent)?
         .into_iter()
         .filter_map(|ch| match ch {
             Change::Addition {
@@ -119,16 +95,7 @@ pub fn scan(root: &Path, set: &RuleSet, max: u64) -> Result<(Vec<Located>, Histo
             root.display()
         )
     })?;
-    let prefix = repo.workdir().and_then(|wd| {
-        let wd = wd.canonicalize().ok()?;
-        let r = root.canonicalize().ok()?;
-        let p = r
-            .strip_prefix(&wd)
-            .ok()?
-            .to_string_lossy()
-            .replace('\\', "/");
-        (!p.is_empty()).then(|| format!("{p}/"))
-    });
+    let prefix = crate::history::subdir(&repo, root);
     let mut stats = HistoryStats {
         shallow: repo.is_shallow().unwrap_or(false),
         ..HistoryStats::default()

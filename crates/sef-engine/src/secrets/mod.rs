@@ -10,10 +10,7 @@ pub mod blobs;
 mod tree;
 
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
-use sef_model::{
-    EvidenceKind, Finding, FindingId, FindingKind, FindingStatus, Fingerprint, Location, Severity,
-    ToolInfo,
-};
+use sef_model::{EvidenceKind, Finding, FindingKind, Fingerprint, Location, Severity, ToolInfo};
 use sef_plan::SecretsConfig;
 use sef_secrets::{Hit, RuleSet};
 use serde::Serialize;
@@ -173,10 +170,6 @@ fn finding(l: &Located, severity: Severity) -> Finding {
         _ => String::new(),
     };
     Finding {
-        id: FindingId::generate(),
-        kind: FindingKind::Secret,
-        analyzer: ID.to_owned(),
-        rule_id: format!("secret/{}", l.hit.rule),
         title: format!(
             "{}: {} ({} characters, sha256 {}){where_}",
             l.hit.description,
@@ -186,20 +179,18 @@ fn finding(l: &Located, severity: Severity) -> Finding {
         ),
         remediation: "Revoke and rotate the credential, remove it from the code (and the history), and read it from a secret store or the environment instead. A false positive goes in the baseline (sef secrets scan --write-baseline) or gets an inline `sef:allow <reason>` comment.".to_owned(),
         cwe: vec![sef_model::Cwe(sef_secrets::CWE)],
-        severity,
         location: Some(Location {
             path: l.path.clone(),
             line: (l.hit.line > 0).then(|| u32::try_from(l.hit.line).unwrap_or(u32::MAX)),
             column: (l.hit.column > 0).then(|| u32::try_from(l.hit.column).unwrap_or(u32::MAX)),
         }),
-        fingerprint: Fingerprint::from_stored(l.fingerprint.clone()),
-        status: FindingStatus::Open,
-        package: None,
-        aliases: Vec::new(),
-        acceptance: None,
-        cvss: None,
-        references: Vec::new(),
-        dependency_path: Vec::new(),
+        ..Finding::open(
+            FindingKind::Secret,
+            ID,
+            format!("secret/{}", l.hit.rule),
+            severity,
+            Fingerprint::from_stored(l.fingerprint.clone()),
+        )
     }
 }
 
