@@ -13,6 +13,7 @@
 //! It reads those plan files and must not touch anything else: no network,
 //! no store, no analyzers.
 
+mod analyzers;
 mod error;
 mod raw;
 pub mod security;
