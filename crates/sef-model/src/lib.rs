@@ -23,6 +23,7 @@ mod lifecycle;
 mod names;
 mod offering;
 mod phase;
+pub mod plan;
 mod run;
 
 pub use artifact::Artifact;

@@ -3,8 +3,8 @@
 //! to the evidence behind it.
 
 use crate::{Completeness, Origin, PlanWarning};
-use sef_model::named_enum;
 use serde::Serialize;
+pub use sef_model::plan::checklist::{Answer, Item, Status};
 
 /// One of the seven planning questions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -52,20 +52,6 @@ pub fn question(id: &str) -> Option<&'static Question> {
     QUESTIONS.iter().find(|q| q.id == id)
 }
 
-named_enum! {
-    /// The answer to a planning question.
-    pub enum Answer {
-        /// Yes: in place.
-        Yes => "yes",
-        /// In part; the note says what is left.
-        Partial => "partial",
-        /// No: not in place.
-        No => "no",
-        /// Does not apply to this release; the note says why.
-        NotApplicable => "not-applicable",
-    }
-}
-
 /// A recorded answer, as the plan loader read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -79,37 +65,6 @@ pub struct Entry {
     pub evidence: Vec<String>,
     /// Where it was written.
     pub origin: Origin,
-}
-
-/// The state of one question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Item {
-    /// The question key.
-    pub id: &'static str,
-    /// The question.
-    pub question: &'static str,
-    /// The answer, or `None` when unanswered.
-    pub answer: Option<Answer>,
-    /// The note.
-    pub note: Option<String>,
-    /// The evidence links.
-    pub evidence: Vec<String>,
-    /// Evidence links that are repository paths and do not exist.
-    pub missing_evidence: Vec<String>,
-}
-
-/// The checklist of one release.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Status {
-    /// Every question, in order.
-    pub items: Vec<Item>,
-    /// Questions with no answer.
-    pub unanswered: Vec<&'static str>,
-    /// Questions answered `no` or `partial`: gaps in the plan.
-    pub gaps: Vec<&'static str>,
-    /// Complete when all seven are answered and none is `no` or `partial`;
-    /// missing when none is answered.
-    pub completeness: Completeness,
 }
 
 /// Whether a link names a web resource rather than a repository path.
@@ -151,23 +106,23 @@ pub fn evaluate(
             }
         }
         items.push(Item {
-            id: q.id,
-            question: q.text,
+            id: q.id.to_owned(),
+            question: q.text.to_owned(),
             answer: entry.map(|e| e.answer),
             note: entry.and_then(|e| e.note.clone()),
             evidence: entry.map(|e| e.evidence.clone()).unwrap_or_default(),
             missing_evidence,
         });
     }
-    let unanswered: Vec<&'static str> = items
+    let unanswered: Vec<String> = items
         .iter()
         .filter(|i| i.answer.is_none())
-        .map(|i| i.id)
+        .map(|i| i.id.clone())
         .collect();
-    let gaps: Vec<&'static str> = items
+    let gaps: Vec<String> = items
         .iter()
         .filter(|i| matches!(i.answer, Some(Answer::No | Answer::Partial)))
-        .map(|i| i.id)
+        .map(|i| i.id.clone())
         .collect();
     let answered = items.len() - unanswered.len();
     let completeness = if answered == 0 {

@@ -11,24 +11,7 @@
 //! which topics are required.
 
 use crate::{Completeness, Origin, PlanWarning, Tier};
-use sef_model::named_enum;
 use serde::Serialize;
-
-named_enum! {
-    /// The SEF's security roles that read product documentation.
-    pub enum Role {
-        /// Designs and reviews the security architecture.
-        SecurityArchitect => "security-architect",
-        /// Fits the product into the enterprise's architecture.
-        EnterpriseArchitect => "enterprise-architect",
-        /// Installs, configures and integrates the product.
-        SystemIntegrator => "system-integrator",
-        /// Audits the running system.
-        SystemAuditor => "system-auditor",
-        /// Evaluates the product's assurance (certification, review).
-        ProductAssuranceEvaluator => "product-assurance-evaluator",
-    }
-}
 
 /// A documentation topic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -44,6 +27,7 @@ pub struct Topic {
 }
 
 use Role::*;
+pub use sef_model::plan::documentation::{Evaluation, FileCheck, FileState, Role, RoleCoverage, TopicStatus};
 
 /// The topics, in the order reports show them.
 pub const TOPICS: [Topic; 8] = [
@@ -113,21 +97,6 @@ pub struct PlanEntry {
     pub not_applicable: Option<String>,
     /// Where it was written.
     pub origin: Origin,
-}
-
-/// What a file says, as far as the stub check cares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FileState {
-    /// It exists and has content.
-    Written,
-    /// It exists but is a stub: headings with little or no prose, or only
-    /// placeholders such as TODO.
-    Stub,
-    /// The named `#heading` is not in the file.
-    SectionMissing,
-    /// It does not exist.
-    Missing,
 }
 
 /// The fewest words of prose for a document (or section) not to be a stub.
@@ -239,59 +208,6 @@ pub fn prose_words(text: &str) -> usize {
     n
 }
 
-/// A file reference and its state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FileCheck {
-    /// The reference as written (`path` or `path#Heading`).
-    pub file: String,
-    /// What it holds.
-    pub state: FileState,
-}
-
-/// One topic's state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TopicStatus {
-    /// The topic id.
-    pub id: &'static str,
-    /// What it covers.
-    pub description: &'static str,
-    /// Whether the tier requires it.
-    pub required: bool,
-    /// Marked not applicable, with the reason.
-    pub not_applicable: Option<String>,
-    /// The files mapped to it and their states.
-    pub files: Vec<FileCheck>,
-    /// At least one file is written and none is missing or a stub.
-    pub documented: bool,
-}
-
-/// One role's coverage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RoleCoverage {
-    /// The role.
-    pub role: Role,
-    /// Required topics this role needs.
-    pub expected: usize,
-    /// Of those, documented or not applicable.
-    pub covered: usize,
-}
-
-/// The documentation plan of a release.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Evaluation {
-    /// Every topic.
-    pub topics: Vec<TopicStatus>,
-    /// Per role.
-    pub roles: Vec<RoleCoverage>,
-    /// Required topics.
-    pub required: usize,
-    /// Required topics documented or not applicable.
-    pub covered: usize,
-    /// Complete when every required topic is covered; missing when the
-    /// plan maps no topic at all.
-    pub completeness: Completeness,
-}
-
 /// Evaluates the plan. `file_state` classifies one reference (it reads the
 /// file; the engine supplies it).
 pub fn evaluate(
@@ -334,8 +250,8 @@ pub fn evaluate(
             let documented =
                 !files.is_empty() && files.iter().all(|f| f.state == FileState::Written);
             TopicStatus {
-                id: t.id,
-                description: t.description,
+                id: t.id.to_owned(),
+                description: t.description.to_owned(),
                 required: tier >= t.min_tier,
                 not_applicable: entry.and_then(|e| e.not_applicable.clone()),
                 files,

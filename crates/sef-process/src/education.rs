@@ -9,26 +9,8 @@
 
 use crate::{Completeness, Origin};
 use chrono::NaiveDate;
-use sef_model::named_enum;
 use serde::Serialize;
-
-named_enum! {
-    /// A role on the development team.
-    pub enum TeamRole {
-        /// Translates customer needs into requirements.
-        ProductManager => "product-manager",
-        /// Runs the development team and its process.
-        DevelopmentManager => "development-manager",
-        /// System or software architect.
-        Architect => "architect",
-        /// Writes the code.
-        Developer => "developer",
-        /// Quality assurance and testing.
-        Qa => "qa",
-        /// Leads the product development team; decides gate overrides.
-        PdtLeader => "pdt-leader",
-    }
-}
+pub use sef_model::plan::education::{CourseState, Evaluation, MemberStatus, TeamRole};
 
 /// A training course.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -168,58 +150,6 @@ impl Team {
             .iter()
             .any(|m| m.id == member && m.roles.contains(&role))
     }
-}
-
-/// The state of one required course for one member.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", rename_all = "lowercase")]
-pub enum CourseState {
-    /// Completed, and the refresher is not yet due.
-    Current {
-        /// Last completion.
-        completed: NaiveDate,
-        /// When the refresher falls due.
-        due: NaiveDate,
-    },
-    /// Completed, but the refresher is overdue.
-    Overdue {
-        /// Last completion.
-        completed: NaiveDate,
-        /// When the refresher fell due.
-        due: NaiveDate,
-    },
-    /// Never completed.
-    Missing,
-}
-
-/// One member's training.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MemberStatus {
-    /// The member.
-    pub id: String,
-    /// Display name.
-    pub name: Option<String>,
-    /// Roles.
-    pub roles: Vec<TeamRole>,
-    /// Each required course and its state.
-    pub courses: Vec<(String, CourseState)>,
-    /// Every required course is current.
-    pub trained: bool,
-}
-
-/// The team's training on a given day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Evaluation {
-    /// Per member.
-    pub members: Vec<MemberStatus>,
-    /// Members with every required course current.
-    pub trained: usize,
-    /// Members.
-    pub total: usize,
-    /// `(member, course, due)` for every overdue refresher.
-    pub overdue: Vec<(String, String, NaiveDate)>,
-    /// Missing when there is no team; complete when everyone is trained.
-    pub completeness: Completeness,
 }
 
 /// Evaluates the team's training as of `today`.

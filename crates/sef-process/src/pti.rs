@@ -16,7 +16,7 @@
 
 use crate::Tier;
 use sef_model::named_enum;
-use serde::Serialize;
+pub use sef_model::plan::pti::{Contribution, Floor, Group, GroupTotal, Outcome, Pti};
 
 named_enum! {
     /// The highest classification of data the software handles.
@@ -135,113 +135,6 @@ pub const QUESTIONS: [&str; 12] = [
     "user_scale",
 ];
 
-/// The four groups of the index, each with its cap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Group {
-    /// What the data is worth to an attacker and to its owners (cap 35).
-    DataValue,
-    /// How easily an attacker reaches the software (cap 25).
-    Exposure,
-    /// How far a compromise reaches beyond the software (cap 20).
-    PrivilegeAndReach,
-    /// What a compromise costs the business (cap 20).
-    BusinessImpact,
-}
-
-impl Group {
-    /// The most points the group can add.
-    pub const fn cap(self) -> u8 {
-        match self {
-            Group::DataValue => 35,
-            Group::Exposure => 25,
-            Group::PrivilegeAndReach | Group::BusinessImpact => 20,
-        }
-    }
-
-    /// The group's name in reports.
-    pub fn label(self) -> &'static str {
-        match self {
-            Group::DataValue => "data value",
-            Group::Exposure => "exposure",
-            Group::PrivilegeAndReach => "privilege and reach",
-            Group::BusinessImpact => "business impact",
-        }
-    }
-
-    const ALL: [Group; 4] = [
-        Group::DataValue,
-        Group::Exposure,
-        Group::PrivilegeAndReach,
-        Group::BusinessImpact,
-    ];
-}
-
-/// One answer's share of the index.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Contribution {
-    /// The question key.
-    pub question: &'static str,
-    /// The answer as written.
-    pub answer: String,
-    /// The group it counts in.
-    pub group: Group,
-    /// The points before the group cap.
-    pub points: u8,
-}
-
-/// One group's total after its cap.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct GroupTotal {
-    /// The group.
-    pub group: Group,
-    /// The sum of its answers' points.
-    pub raw: u8,
-    /// The points it adds to the index: `raw` capped.
-    pub counted: u8,
-    /// The cap.
-    pub cap: u8,
-}
-
-/// A high-water-mark floor that raised the tier.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Floor {
-    /// The lowest tier the rule allows.
-    pub tier: Tier,
-    /// Why.
-    pub reason: &'static str,
-}
-
-/// The PTI of a complete questionnaire.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Pti {
-    /// The index, 0 to 100.
-    pub index: u8,
-    /// The tier from the index alone.
-    pub index_tier: Tier,
-    /// The tier, after the floors.
-    pub tier: Tier,
-    /// Each answer's points.
-    pub contributions: Vec<Contribution>,
-    /// Each group's total.
-    pub groups: Vec<GroupTotal>,
-    /// The floors that apply (those above `index_tier` raised the tier).
-    pub floors: Vec<Floor>,
-}
-
-/// The outcome of a questionnaire: the PTI, or what is still unanswered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", rename_all = "lowercase")]
-pub enum Outcome {
-    /// Every question is answered.
-    Complete(Pti),
-    /// Some questions are unanswered; no index is computed.
-    Incomplete {
-        /// The unanswered question keys.
-        unanswered: Vec<&'static str>,
-    },
-}
-
 /// The tier an index falls in: 0–24 → 1, 25–49 → 2, 50–74 → 3, 75+ → 4.
 pub fn tier_of_index(index: u8) -> Tier {
     match index {
@@ -322,12 +215,12 @@ pub fn evaluate(q: &Questionnaire) -> Outcome {
     let mut push = |question: &'static str, group: Group, answer: Option<(String, u8)>| match answer
     {
         Some((answer, points)) => contributions.push(Contribution {
-            question,
+            question: question.to_owned(),
             answer,
             group,
             points,
         }),
-        None => unanswered.push(question),
+        None => unanswered.push(question.to_owned()),
     };
     let flag = |question: &'static str, v: Option<bool>| {
         v.map(|b| {
@@ -443,7 +336,7 @@ fn floors(q: &Questionnaire) -> Vec<Floor> {
     if q.data_classification == Some(DataClassification::Restricted) {
         out.push(Floor {
             tier: Tier::HIGH,
-            reason: "restricted data: a disclosure alone is a high impact (FIPS 199 high-water mark)",
+            reason: "restricted data: a disclosure alone is a high impact (FIPS 199 high-water mark)".to_owned(),
         });
     }
     if internet
@@ -453,19 +346,19 @@ fn floors(q: &Questionnaire) -> Vec<Floor> {
     {
         out.push(Floor {
             tier: Tier::HIGH,
-            reason: "payment, health or credential data reachable from the internet",
+            reason: "payment, health or credential data reachable from the internet".to_owned(),
         });
     }
     if internet && q.privileged == Some(true) {
         out.push(Floor {
             tier: Tier::HIGH,
-            reason: "privileged operation reachable from the internet",
+            reason: "privileged operation reachable from the internet".to_owned(),
         });
     }
     if internet && q.anonymous_access == Some(true) && q.privileged == Some(true) {
         out.push(Floor {
             tier: Tier::CRITICAL,
-            reason: "anonymous internet access to software that runs with privileges",
+            reason: "anonymous internet access to software that runs with privileges".to_owned(),
         });
     }
     out

@@ -2,37 +2,11 @@
 //! tier, extended or narrowed by the plan, each with a status, and traced
 //! to the evidence that verifies it.
 
-use crate::catalog::{self, Category};
+use crate::catalog;
+use sef_model::plan::requirements::Category;
 use crate::{Completeness, Origin, PlanWarning, Tier};
-use sef_model::named_enum;
-use serde::Serialize;
 use std::collections::HashMap;
-
-named_enum! {
-    /// Where a requirement stands in this release.
-    pub enum Status {
-        /// Selected; work not done yet.
-        Planned => "planned",
-        /// Built; not yet shown to hold.
-        Implemented => "implemented",
-        /// Built and shown to hold by its verification.
-        Verified => "verified",
-        /// Does not apply to this offering; the rationale says why.
-        NotApplicable => "not-applicable",
-    }
-}
-
-/// What shows that a requirement holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", content = "target", rename_all = "lowercase")]
-pub enum Verification {
-    /// A test case, by name, in the JUnit results.
-    Test(String),
-    /// A file in the repository (a test script, a review record).
-    File(String),
-    /// Evidence of this kind in the same assessment, complete.
-    Evidence(String),
-}
+pub use sef_model::plan::requirements::{Check, CheckState, Coverage, Evaluation, Row, Status, Verification};
 
 /// A requirement the plan defines itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,106 +80,6 @@ pub struct Facts<'a> {
     pub evidence: Option<&'a EvidenceLookup<'a>>,
 }
 
-named_enum! {
-    /// The result of checking one verification.
-    pub enum CheckState {
-        /// The evidence exists (and the test passed).
-        Confirmed => "confirmed",
-        /// The test ran and failed, or the evidence is incomplete.
-        Failed => "failed",
-        /// The named test, file or evidence does not exist.
-        Missing => "missing",
-        /// sef cannot check it here: no test results were supplied, or
-        /// evidence is looked up outside an assessment.
-        NotMeasured => "not-measured",
-    }
-}
-
-/// One verification and its check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Check {
-    /// What was checked.
-    pub verification: Verification,
-    /// The result.
-    pub state: CheckState,
-}
-
-/// One requirement of the release.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Row {
-    /// The id.
-    pub id: String,
-    /// The category.
-    pub category: Category,
-    /// The statement.
-    pub statement: String,
-    /// `catalog` or `plan`.
-    pub source: &'static str,
-    /// Tiers it applies to, e.g. `2-4` (catalog entries).
-    pub tiers: Option<String>,
-    /// ASVS 5.0 ids.
-    pub asvs: Vec<String>,
-    /// CWE ids.
-    pub cwe: Vec<u32>,
-    /// The recorded status.
-    pub status: Status,
-    /// The rationale.
-    pub rationale: Option<String>,
-    /// Each verification and its check.
-    pub checks: Vec<Check>,
-    /// Recorded as verified, and every verification confirmed.
-    pub verified: bool,
-}
-
-/// Counts per category.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Coverage {
-    /// Selected requirements, not-applicable ones included.
-    pub total: usize,
-    /// Planned.
-    pub planned: usize,
-    /// Implemented, or recorded as verified without confirmed evidence.
-    pub implemented: usize,
-    /// Verified with confirmed evidence.
-    pub verified: usize,
-    /// Not applicable.
-    pub not_applicable: usize,
-}
-
-impl Coverage {
-    fn add(&mut self, row: &Row) {
-        self.total += 1;
-        match row.status {
-            Status::NotApplicable => self.not_applicable += 1,
-            Status::Planned => self.planned += 1,
-            Status::Implemented => self.implemented += 1,
-            Status::Verified if row.verified => self.verified += 1,
-            Status::Verified => self.implemented += 1,
-        }
-    }
-}
-
-/// A release's requirements.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Evaluation {
-    /// The tier used to select them.
-    pub tier: Tier,
-    /// Whether the tier came from a complete PTI (false: the PTI is not
-    /// done and every requirement was selected).
-    pub tier_from_pti: bool,
-    /// Every selected requirement.
-    pub rows: Vec<Row>,
-    /// Counts per category, in the SEF's order.
-    pub by_category: Vec<(Category, Coverage)>,
-    /// Counts over all categories.
-    pub total: Coverage,
-    /// Categories with at least one applicable requirement selected.
-    pub categories_selected: usize,
-    /// Missing when the plan records nothing about requirements; complete
-    /// when every requirement is verified or not applicable.
-    pub completeness: Completeness,
-}
-
 /// Selects and evaluates the requirements. `tier` is the PTI tier, or
 /// `None` when the PTI is not done (then every requirement is selected).
 pub fn evaluate(
@@ -273,7 +147,7 @@ pub fn evaluate(
             id,
             category,
             statement,
-            source,
+            source: source.to_owned(),
             tiers,
             asvs,
             cwe,

@@ -12,65 +12,9 @@ mod access;
 mod data;
 mod robustness;
 
+pub use sef_model::plan::requirements::Category;
 use crate::Tier;
-use sef_model::named_enum;
 use serde::Serialize;
-
-named_enum! {
-    /// The SEF's nine categories of security requirements.
-    pub enum Category {
-        /// Auditing and logging.
-        AuditingLogging => "auditing-and-logging",
-        /// Authentication and authorization.
-        AuthenticationAuthorization => "authentication-and-authorization",
-        /// Session management.
-        SessionManagement => "session-management",
-        /// Input validation and output encoding.
-        InputValidation => "input-validation-and-output-encoding",
-        /// Exception management.
-        ExceptionManagement => "exception-management",
-        /// Cryptography and integrity.
-        CryptographyIntegrity => "cryptography-and-integrity",
-        /// Data at rest.
-        DataAtRest => "data-at-rest",
-        /// Data in motion.
-        DataInMotion => "data-in-motion",
-        /// Configuration management.
-        ConfigurationManagement => "configuration-management",
-    }
-}
-
-impl Category {
-    /// The category's name in reports.
-    pub fn title(self) -> &'static str {
-        match self {
-            Category::AuditingLogging => "Auditing and logging",
-            Category::AuthenticationAuthorization => "Authentication and authorization",
-            Category::SessionManagement => "Session management",
-            Category::InputValidation => "Input validation and output encoding",
-            Category::ExceptionManagement => "Exception management",
-            Category::CryptographyIntegrity => "Cryptography and integrity",
-            Category::DataAtRest => "Data at rest",
-            Category::DataInMotion => "Data in motion",
-            Category::ConfigurationManagement => "Configuration management",
-        }
-    }
-
-    /// The prefix of the category's built-in requirement ids.
-    pub fn id_prefix(self) -> &'static str {
-        match self {
-            Category::AuditingLogging => "SEF-LOG-",
-            Category::AuthenticationAuthorization => "SEF-AUTH-",
-            Category::SessionManagement => "SEF-SESS-",
-            Category::InputValidation => "SEF-INPUT-",
-            Category::ExceptionManagement => "SEF-EXC-",
-            Category::CryptographyIntegrity => "SEF-CRYPTO-",
-            Category::DataAtRest => "SEF-REST-",
-            Category::DataInMotion => "SEF-MOTION-",
-            Category::ConfigurationManagement => "SEF-CONF-",
-        }
-    }
-}
 
 /// One built-in requirement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
