@@ -41,44 +41,6 @@ impl Default for InventoryOptions {
     }
 }
 
-/// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DiagnosticLevel {
-    /// The file could not be read; its components are missing.
-    Error,
-    /// The file was read, but something in it was skipped or is doubtful.
-    Warning,
-}
-
-/// A problem with one file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Diagnostic {
-    /// Repository-relative path.
-    pub file: String,
-    /// 1-based line, when known.
-    pub line: Option<u32>,
-    /// The extractor that reported it.
-    pub extractor: String,
-    /// Error or warning.
-    pub level: DiagnosticLevel,
-    /// What is wrong and, where useful, what to do.
-    pub message: String,
-}
-
-/// A file the scan parsed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ScannedFile {
-    /// Repository-relative path.
-    pub path: String,
-    /// The extractor that read it.
-    pub extractor: String,
-    /// Components found in it.
-    pub components: usize,
-    /// Whether it was read without error.
-    pub ok: bool,
-}
-
 /// Everything one scan found.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Inventory {

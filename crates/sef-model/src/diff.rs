@@ -136,8 +136,11 @@ fn field_changes(x: &crate::Evidence, y: &crate::Evidence) -> Vec<FieldChange> {
     push("tool.version", json!(x.tool.version), json!(y.tool.version));
     push("input_digest", json!(x.input_digest), json!(y.input_digest));
     let empty = serde_json::Map::new();
-    let px = x.payload.as_object().unwrap_or(&empty);
-    let py = y.payload.as_object().unwrap_or(&empty);
+    // the diff reports changed payload fields as JSON: compare the
+    // serialized forms, field by field
+    let (jx, jy) = (x.payload.to_json(), y.payload.to_json());
+    let px = jx.as_object().unwrap_or(&empty);
+    let py = jy.as_object().unwrap_or(&empty);
     let keys: BTreeSet<&String> = px.keys().chain(py.keys()).collect();
     for k in keys {
         let before = px.get(k).cloned().unwrap_or(Value::Null);

@@ -14,7 +14,7 @@
 mod artifact;
 mod component;
 mod diff;
-mod evidence;
+pub mod evidence;
 mod finding;
 mod gate;
 mod ids;
@@ -29,7 +29,10 @@ mod run;
 pub use artifact::Artifact;
 pub use component::{Component, DependencyScope, Ecosystem, SourceRef, pep503_name};
 pub use diff::{EvidenceChange, FieldChange, RunDiff, diff_runs};
-pub use evidence::{Digest, Evidence, EvidenceKind, EvidenceStatus, ToolInfo};
+pub use evidence::{
+    Digest, Evidence, EvidenceKind, EvidencePayload, EvidenceStatus, PAYLOAD_VERSION, PayloadOf,
+    ToolInfo,
+};
 pub use finding::{
     Acceptance, CvssScore, Cwe, Finding, FindingKind, FindingStatus, Fingerprint, Location,
     Severity,

@@ -23,25 +23,6 @@ pub use normalize::{cwe_of, normalise_path, severity_of};
 use sef_model::Finding;
 use serde::Serialize;
 
-/// One tool run found in a SARIF file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ToolRun {
-    /// The tool's name (`driver.name`).
-    pub name: String,
-    /// Its version, when stated.
-    pub version: Option<String>,
-    /// Results in this run.
-    pub results: usize,
-    /// Rules the tool declared (what it can detect).
-    pub rules: usize,
-    /// CWE ids the tool's rules cover.
-    pub rule_cwes: Vec<u32>,
-    /// `false` when an invocation says it did not execute successfully.
-    pub execution_successful: bool,
-    /// The tool's own error and warning notifications.
-    pub notifications: Vec<String>,
-}
-
 /// What one SARIF file held.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Ingested {

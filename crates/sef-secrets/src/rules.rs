@@ -118,17 +118,6 @@ pub struct Rule {
     pub source: String,
 }
 
-/// Something in a configuration that sef could not use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ConfigProblem {
-    /// The rule concerned, if any.
-    pub rule: Option<String>,
-    /// The line in the configuration file, if known.
-    pub line: Option<usize>,
-    /// What is wrong and what sef did about it.
-    pub message: String,
-}
-
 /// Rules, global allowlists and the keyword prefilter.
 #[derive(Debug, Clone)]
 pub struct RuleSet {

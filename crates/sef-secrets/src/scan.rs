@@ -7,57 +7,6 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 
-/// A secret, redacted: never the secret itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Redacted {
-    /// Its first characters (at most 4, at most a quarter of it),
-    /// followed by `…`.
-    pub prefix: String,
-    /// Its length in bytes.
-    pub length: usize,
-    /// SHA-256 of `sef-secret-v1\0` and the secret, hex.
-    pub sha256: String,
-}
-
-impl Redacted {
-    /// Redacts `secret`.
-    pub fn of(secret: &[u8]) -> Self {
-        let n = (secret.len() / 4).min(4);
-        let prefix: String = String::from_utf8_lossy(&secret[..n])
-            .chars()
-            .map(|c| if c.is_ascii_graphic() { c } else { '?' })
-            .collect();
-        let mut h = Sha256::new();
-        h.update(b"sef-secret-v1\0");
-        h.update(secret);
-        Redacted {
-            prefix: format!("{prefix}…"),
-            length: secret.len(),
-            sha256: hex::encode(h.finalize()),
-        }
-    }
-}
-
-/// One secret found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Hit {
-    /// The rule's id.
-    pub rule: String,
-    /// The rule's description.
-    pub description: String,
-    /// 1-based line (0 for a path-only rule).
-    pub line: usize,
-    /// 1-based column, in bytes.
-    pub column: usize,
-    /// The secret, redacted.
-    pub secret: Redacted,
-    /// Shannon entropy of the secret, bits per byte.
-    pub entropy: f64,
-    /// `Some(reason)` when an inline `sef:allow <reason>` (or
-    /// `gitleaks:allow`) comment on the line allows it.
-    pub allowed: Option<String>,
-}
-
 /// Shannon entropy in bits per byte.
 pub fn entropy(data: &[u8]) -> f64 {
     if data.is_empty() {

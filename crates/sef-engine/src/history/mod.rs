@@ -102,17 +102,6 @@ pub struct MineOptions {
     pub limit: usize,
 }
 
-/// Where the range starts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Base {
-    /// As given, or the tag found.
-    pub label: String,
-    /// How it was chosen: `given`, `previous-tag` or `date`.
-    pub how: &'static str,
-    /// The commit, for a revision.
-    pub commit: Option<String>,
-}
-
 /// The mined range.
 #[derive(Debug, Clone, Serialize)]
 pub struct History {

@@ -10,6 +10,18 @@ use super::{Commit, Entry, History, trailer_reviewers};
 use serde::Serialize;
 use std::collections::HashMap;
 
+pub use sef_model::evidence::history::{ComponentCoverage, Coverage, Counts};
+
+/// Counts one commit's review state into a slice's counts.
+fn count(c: &mut Counts, r: &Review) {
+    c.commits += 1;
+    match r {
+        Review::Reviewed { .. } => c.reviewed += 1,
+        Review::NotReviewed { .. } => c.not_reviewed += 1,
+        Review::Unknown { .. } => c.unknown += 1,
+    }
+}
+
 /// The review state of one commit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "kebab-case")]
@@ -160,52 +172,6 @@ fn lookup(
     Ok(Some((pr.number, pr.approvers)))
 }
 
-/// Counts for one slice of the code.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    /// Commits that touched it.
-    pub commits: usize,
-    /// Of which reviewed.
-    pub reviewed: usize,
-    /// Of which not reviewed.
-    pub not_reviewed: usize,
-    /// Of which unknown.
-    pub unknown: usize,
-}
-
-impl Counts {
-    fn add(&mut self, r: &Review) {
-        self.commits += 1;
-        match r {
-            Review::Reviewed { .. } => self.reviewed += 1,
-            Review::NotReviewed { .. } => self.not_reviewed += 1,
-            Review::Unknown { .. } => self.unknown += 1,
-        }
-    }
-}
-
-/// Coverage of one component.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ComponentCoverage {
-    /// The component's name.
-    pub name: String,
-    /// Its developed code.
-    pub developed: Counts,
-    /// Its external (vendored) code.
-    pub external: Counts,
-}
-
-/// Coverage of the whole range.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Coverage {
-    /// Commits touching developed code.
-    pub developed: Counts,
-    /// Commits touching external (vendored) code.
-    pub external: Counts,
-    /// Per declared component.
-    pub components: Vec<ComponentCoverage>,
-}
-
 /// Counts coverage; merges are not counted themselves (the commits they
 /// bring in are).
 pub fn coverage(
@@ -232,19 +198,19 @@ pub fn coverage(
             continue;
         }
         if c.paths.iter().any(|p| !is_ext(p)) {
-            cov.developed.add(r);
+            count(&mut cov.developed, r);
         }
         if c.paths.iter().any(|p| is_ext(p)) {
-            cov.external.add(r);
+            count(&mut cov.external, r);
         }
         for (i, (_, prefixes)) in components.iter().enumerate() {
             let in_comp = |p: &&String| prefixes.iter().any(|x| p.starts_with(x.as_str()));
             let mine: Vec<&String> = c.paths.iter().filter(in_comp).collect();
             if mine.iter().any(|p| !is_ext(p)) {
-                cov.components[i].developed.add(r);
+                count(&mut cov.components[i].developed, r);
             }
             if mine.iter().any(|p| is_ext(p)) {
-                cov.components[i].external.add(r);
+                count(&mut cov.components[i].external, r);
             }
         }
     }

@@ -11,44 +11,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The signature state of one commit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", rename_all = "kebab-case")]
-pub enum SigState {
-    /// Not signed.
-    Unsigned,
-    /// Signed and verified.
-    Verified {
-        /// `ssh` or `openpgp`.
-        format: &'static str,
-        /// The allowed signer's principal, or gpg's user id.
-        signer: String,
-    },
-    /// Signed, but the signature does not verify: the commit was altered or
-    /// the signature forged.
-    Invalid {
-        /// `ssh` or `openpgp`.
-        format: &'static str,
-        /// What failed.
-        detail: String,
-    },
-    /// Signed with a key that is not among the allowed signers (or not in
-    /// gpg's keyring).
-    UnknownKey {
-        /// `ssh` or `openpgp`.
-        format: &'static str,
-        /// The key's fingerprint or id.
-        key: String,
-    },
-    /// Signed, but sef could not check it.
-    NotVerified {
-        /// `ssh`, `openpgp`, `x509` or `unknown`.
-        format: &'static str,
-        /// Why.
-        detail: String,
-    },
-}
-
 /// One allowed signer.
 #[derive(Debug, Clone)]
 struct Signer {

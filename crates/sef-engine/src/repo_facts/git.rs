@@ -4,20 +4,6 @@
 use serde::Serialize;
 use std::path::Path;
 
-/// What sef knows about the repository's git state.
-#[derive(Debug, Clone, Serialize)]
-pub struct GitState {
-    /// The HEAD commit id, or `None` on a branch without commits.
-    pub head_commit: Option<String>,
-    /// The checked-out branch, or `None` when HEAD is detached.
-    pub branch: Option<String>,
-    /// Whether tracked files differ from HEAD (index or work tree).
-    pub dirty: bool,
-    /// Whether the assessed path is the top of the work tree (`false` when
-    /// a subdirectory of a repository is assessed).
-    pub is_toplevel: bool,
-}
-
 /// Reads the git state. `Ok(None)` when `root` is not inside a git
 /// repository; `Err` when it is but the repository cannot be read.
 pub fn read(root: &Path) -> Result<Option<GitState>, String> {

@@ -9,19 +9,6 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Mutex;
 
-/// Lines and files of one language.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct LanguageStats {
-    /// Files of this language.
-    pub files: u64,
-    /// All lines, blank ones included.
-    pub lines: u64,
-    /// Lines that are not blank.
-    pub code_lines: u64,
-    /// Files whose lines were not counted because they exceed the size limit.
-    pub files_too_large: u64,
-}
-
 /// Everything the walk learned.
 #[derive(Debug, Default)]
 pub struct WalkResult {

@@ -11,23 +11,6 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
 
-/// Counts of a history scan.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct HistoryStats {
-    /// Commits read.
-    pub commits: u64,
-    /// Distinct blobs scanned.
-    pub blobs: u64,
-    /// Bytes scanned.
-    pub bytes: u64,
-    /// Blobs skipped as binary.
-    pub binary: u64,
-    /// Blobs skipped as larger than the cap.
-    pub too_large: u64,
-    /// The clone is shallow: only the history present was scanned.
-    pub shallow: bool,
-}
-
 type Id = gix::ObjectId;
 
 struct CommitInfo {

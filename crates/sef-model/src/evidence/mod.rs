@@ -1,5 +1,16 @@
 //! Evidence: what an analyzer gathered, with its provenance (which tool and
-//! version, when, over which inputs) and whether it is complete.
+//! version, when, over which inputs) and whether it is complete, and the
+//! typed payload of each kind (one module per family).
+
+pub mod facts;
+pub mod history;
+mod payload;
+pub mod plan_payloads;
+pub mod secrets;
+pub mod tools;
+pub mod vulnerabilities;
+
+pub use payload::{EvidencePayload, PAYLOAD_VERSION, PayloadError, PayloadOf};
 
 use crate::EvidenceId;
 use crate::names::{hash_parts, named_enum};
@@ -37,6 +48,18 @@ named_enum! {
         SecurityDocumentation => "security-documentation",
         /// The team's security training against what each role requires.
         Education => "education",
+        /// The threat model: assets, flows, trust boundaries and the threats
+        /// found in them. Nothing produces it yet.
+        ThreatModel => "threat-model",
+        /// Penetration tests and dynamic scans, with their retests. Nothing
+        /// produces it yet.
+        ResilienceTesting => "resilience-testing",
+        /// Security problems reported after the release was available.
+        /// Nothing produces it yet.
+        Incidents => "incidents",
+        /// The platform security features the offering uses. Nothing
+        /// produces it yet.
+        Platform => "platform",
     }
 }
 
@@ -163,7 +186,7 @@ impl EvidenceStatus {
 }
 
 /// One piece of evidence, with its provenance.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
     /// This record's id.
     pub id: EvidenceId,
@@ -181,9 +204,53 @@ pub struct Evidence {
     pub input_digest: Option<Digest>,
     /// Complete, partial or failed.
     pub status: EvidenceStatus,
-    /// The evidence itself; its shape depends on `kind` and is documented
-    /// in `docs/evidence.md`.
-    pub payload: serde_json::Value,
+    /// The evidence itself, typed by `kind` (documented in
+    /// `docs/evidence.md`).
+    pub payload: EvidencePayload,
+}
+
+impl Evidence {
+    /// The payload as `P`, when this evidence is of `P`'s kind and has one.
+    pub fn payload<P: PayloadOf>(&self) -> Option<&P> {
+        P::of(&self.payload)
+    }
+}
+
+/// The stored form of [`Evidence`], payload still JSON.
+#[derive(Deserialize)]
+struct StoredEvidence {
+    id: EvidenceId,
+    kind: EvidenceKind,
+    analyzer: String,
+    tool: ToolInfo,
+    started_at: DateTime<Utc>,
+    finished_at: DateTime<Utc>,
+    input_digest: Option<Digest>,
+    status: EvidenceStatus,
+    #[serde(default)]
+    payload: serde_json::Value,
+    /// Written by sef since payload version 2; absent means 1.
+    #[serde(default)]
+    payload_version: Option<u32>,
+}
+
+impl<'de> Deserialize<'de> for Evidence {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = StoredEvidence::deserialize(d)?;
+        let payload = EvidencePayload::from_json(s.kind, s.payload_version.unwrap_or(1), s.payload)
+            .map_err(serde::de::Error::custom)?;
+        Ok(Evidence {
+            id: s.id,
+            kind: s.kind,
+            analyzer: s.analyzer,
+            tool: s.tool,
+            started_at: s.started_at,
+            finished_at: s.finished_at,
+            input_digest: s.input_digest,
+            status: s.status,
+            payload,
+        })
+    }
 }
 
 #[cfg(test)]
