@@ -4,6 +4,7 @@
 use crate::{Extractor, Input};
 use rayon::prelude::*;
 use sef_model::Component;
+pub use sef_model::evidence::facts::{Diagnostic, DiagnosticLevel, ScannedFile};
 use serde::Serialize;
 use std::io::Read;
 use std::path::Path;

@@ -210,7 +210,10 @@ mod tests {
                 finished_at: t,
                 input_digest: None,
                 status,
-                payload: serde_json::json!({"files": files}),
+                payload: EvidencePayload::RepositoryFacts(crate::evidence::facts::RepoFacts {
+                    files,
+                    ..Default::default()
+                }),
             }],
             findings,
             kpis: vec![],

@@ -3,8 +3,8 @@
 //! to the evidence behind it.
 
 use crate::{Completeness, Origin, PlanWarning};
-use serde::Serialize;
 pub use sef_model::plan::checklist::{Answer, Item, Status};
+use serde::Serialize;
 
 /// One of the seven planning questions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -9,9 +9,12 @@
 //! `[checkpoints]` it fails the gate.
 
 use crate::Tier;
+use crate::checklist::Answer;
 use crate::documentation::FileState;
+use sef_model::evidence::plan_payloads::{ChecklistPayload, RequirementsPayload};
 use sef_model::{
-    CriterionOutcome, Evidence, EvidenceStatus, Finding, KpiValue, KpoStatus, Phase, Severity,
+    CriterionOutcome, Evidence, EvidenceKind, EvidenceStatus, Finding, KpiValue, KpoStatus, Phase,
+    Severity,
 };
 
 /// A plan file a criterion looks for, and what it holds.
@@ -103,12 +106,12 @@ impl std::fmt::Debug for Criterion {
     }
 }
 
-fn find<'a>(f: &'a Facts<'_>, kind: &str) -> Option<&'a Evidence> {
-    f.evidence.iter().find(|e| e.kind.as_str() == kind)
+fn find<'a>(f: &'a Facts<'_>, kind: EvidenceKind) -> Option<&'a Evidence> {
+    f.evidence.iter().find(|e| e.kind == kind)
 }
 
 /// Passes when evidence of `kind` is complete.
-fn complete(f: &Facts<'_>, kind: &str, fix: &str) -> Check {
+fn complete(f: &Facts<'_>, kind: EvidenceKind, fix: &str) -> Check {
     match find(f, kind).map(|e| &e.status) {
         None => nm(format!("no {kind} evidence in this run; {fix}")),
         Some(EvidenceStatus::Complete) => pass(format!("{kind} evidence is complete")),
@@ -164,13 +167,17 @@ fn file_fact(fact: Option<&FileFact>, what: &str, fix: &str) -> Check {
 }
 
 fn pti_done(f: &Facts<'_>) -> Check {
-    complete(f, "pti", "answer the PTI questionnaire (docs/pti.md)")
+    complete(
+        f,
+        EvidenceKind::Pti,
+        "answer the PTI questionnaire (docs/pti.md)",
+    )
 }
 
 fn checklist_complete(f: &Facts<'_>) -> Check {
     complete(
         f,
-        "planning-checklist",
+        EvidenceKind::PlanningChecklist,
         "answer the seven planning questions (sef plan)",
     )
 }
@@ -184,7 +191,7 @@ fn threat_model(f: &Facts<'_>) -> Check {
 }
 
 fn requirements_selected(f: &Facts<'_>) -> Check {
-    let Some(e) = find(f, "security-requirements") else {
+    let Some(e) = find(f, EvidenceKind::SecurityRequirements) else {
         return nm("no security-requirements evidence in this run");
     };
     if matches!(e.status, EvidenceStatus::Missing { .. }) {
@@ -192,9 +199,9 @@ fn requirements_selected(f: &Facts<'_>) -> Check {
             "no [requirements] in the plan: record the release's requirements (sef requirements)",
         );
     }
-    let n = e.payload["evaluation"]["categories_selected"]
-        .as_u64()
-        .unwrap_or(0);
+    let n = e
+        .payload::<RequirementsPayload>()
+        .map_or(0, |r| r.evaluation.categories_selected);
     if n >= 9 {
         pass("requirements are selected in all nine categories")
     } else {
@@ -205,16 +212,17 @@ fn requirements_selected(f: &Facts<'_>) -> Check {
 }
 
 fn test_and_doc_plans(f: &Facts<'_>) -> Check {
-    let Some(e) = find(f, "planning-checklist") else {
+    let Some(e) = find(f, EvidenceKind::PlanningChecklist) else {
         return nm("no planning-checklist evidence in this run");
     };
-    let items = e.payload["checklist"]["items"]
-        .as_array()
-        .map_or(&[][..], Vec::as_slice);
+    let items = e
+        .payload::<ChecklistPayload>()
+        .and_then(|c| c.checklist.as_ref())
+        .map_or(&[][..], |c| c.items.as_slice());
     let yes = |id: &str| {
-        items.iter().any(|i| {
-            i["id"] == id && matches!(i["answer"].as_str(), Some("yes" | "not-applicable"))
-        })
+        items
+            .iter()
+            .any(|i| i.id == id && matches!(i.answer, Some(Answer::Yes | Answer::NotApplicable)))
     };
     match (yes("test-plan"), yes("documentation-plan")) {
         (true, true) => pass("the checklist records a security test plan and a documentation plan"),
@@ -255,7 +263,11 @@ fn no_open_findings(f: &Facts<'_>) -> Check {
 
 fn scans_current(f: &Facts<'_>) -> Check {
     let mut problems = Vec::new();
-    for kind in ["repository-facts", "inventory", "known-vulnerabilities"] {
+    for kind in [
+        EvidenceKind::RepositoryFacts,
+        EvidenceKind::Inventory,
+        EvidenceKind::KnownVulnerabilities,
+    ] {
         match find(f, kind).map(|e| &e.status) {
             None => problems.push(format!("{kind} did not run (enable its analyzer)")),
             Some(EvidenceStatus::Complete) => {}
@@ -290,7 +302,7 @@ fn signed_packages(f: &Facts<'_>) -> Check {
 fn documentation_complete(f: &Facts<'_>) -> Check {
     complete(
         f,
-        "security-documentation",
+        EvidenceKind::SecurityDocumentation,
         "document every required topic (sef plan)",
     )
 }

@@ -27,7 +27,9 @@ pub struct Topic {
 }
 
 use Role::*;
-pub use sef_model::plan::documentation::{Evaluation, FileCheck, FileState, Role, RoleCoverage, TopicStatus};
+pub use sef_model::plan::documentation::{
+    Evaluation, FileCheck, FileState, Role, RoleCoverage, TopicStatus,
+};
 
 /// The topics, in the order reports show them.
 pub const TOPICS: [Topic; 8] = [

@@ -9,8 +9,8 @@
 
 use crate::{Completeness, Origin};
 use chrono::NaiveDate;
-use serde::Serialize;
 pub use sef_model::plan::education::{CourseState, Evaluation, MemberStatus, TeamRole};
+use serde::Serialize;
 
 /// A training course.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

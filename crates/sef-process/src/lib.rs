@@ -23,6 +23,8 @@ pub mod education;
 pub mod kpi;
 pub mod pti;
 pub mod requirements;
+#[cfg(test)]
+mod test_payloads;
 pub use sef_model::plan::{Completeness, PlanWarning, Tier};
 
 /// Where a plan entry was written: the file and the 1-based line.

@@ -336,7 +336,9 @@ fn floors(q: &Questionnaire) -> Vec<Floor> {
     if q.data_classification == Some(DataClassification::Restricted) {
         out.push(Floor {
             tier: Tier::HIGH,
-            reason: "restricted data: a disclosure alone is a high impact (FIPS 199 high-water mark)".to_owned(),
+            reason:
+                "restricted data: a disclosure alone is a high impact (FIPS 199 high-water mark)"
+                    .to_owned(),
         });
     }
     if internet

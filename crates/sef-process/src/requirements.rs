@@ -3,10 +3,12 @@
 //! to the evidence that verifies it.
 
 use crate::catalog;
-use sef_model::plan::requirements::Category;
 use crate::{Completeness, Origin, PlanWarning, Tier};
+use sef_model::plan::requirements::Category;
+pub use sef_model::plan::requirements::{
+    Check, CheckState, Coverage, Evaluation, Row, Status, Verification,
+};
 use std::collections::HashMap;
-pub use sef_model::plan::requirements::{Check, CheckState, Coverage, Evaluation, Row, Status, Verification};
 
 /// A requirement the plan defines itself.
 #[derive(Debug, Clone, PartialEq, Eq)]

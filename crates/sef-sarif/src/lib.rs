@@ -21,6 +21,7 @@ mod raw;
 pub use normalize::{cwe_of, normalise_path, severity_of};
 
 use sef_model::Finding;
+pub use sef_model::evidence::tools::ToolRun;
 use serde::Serialize;
 
 /// What one SARIF file held.

@@ -2,6 +2,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::Regex;
+pub use sef_model::evidence::secrets::ConfigProblem;
 use serde::Serialize;
 
 /// What an allowlist regex is matched against.

@@ -3,6 +3,7 @@
 //! threshold and the allowlists, and what remains is redacted.
 
 use crate::rules::{Rule, RuleSet};
+pub use sef_model::evidence::secrets::{Hit, Redacted};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;

@@ -17,6 +17,7 @@ pub mod signing;
 
 use gix::bstr::ByteSlice;
 use rayon::prelude::*;
+pub use sef_model::evidence::history::Base;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;

@@ -10,7 +10,7 @@ use super::{Commit, Entry, History, trailer_reviewers};
 use serde::Serialize;
 use std::collections::HashMap;
 
-pub use sef_model::evidence::history::{ComponentCoverage, Coverage, Counts};
+pub use sef_model::evidence::history::{ComponentCoverage, Counts, Coverage};
 
 /// Counts one commit's review state into a slice's counts.
 fn count(c: &mut Counts, r: &Review) {

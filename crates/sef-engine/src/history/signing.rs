@@ -6,6 +6,7 @@
 
 use super::{Commit, RawSignature};
 use rayon::prelude::*;
+pub use sef_model::evidence::history::SigState;
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};

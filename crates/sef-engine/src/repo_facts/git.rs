@@ -1,6 +1,7 @@
 //! Git state of the repository: HEAD commit, branch and whether the work
 //! tree has uncommitted changes to tracked files.
 
+pub use sef_model::evidence::facts::GitState;
 use serde::Serialize;
 use std::path::Path;
 

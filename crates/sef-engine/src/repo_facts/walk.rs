@@ -3,6 +3,7 @@
 
 use super::languages::language_of;
 use crate::Progress;
+pub use sef_model::evidence::facts::LanguageStats;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Read;

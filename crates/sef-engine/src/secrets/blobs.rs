@@ -6,6 +6,7 @@
 use super::{Introduced, Located};
 use gix::bstr::ByteSlice;
 use rayon::prelude::*;
+pub use sef_model::evidence::secrets::HistoryStats;
 use sef_secrets::RuleSet;
 use serde::Serialize;
 use std::collections::HashMap;

@@ -10,6 +10,7 @@ pub mod blobs;
 mod tree;
 
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
+pub use sef_model::evidence::secrets::{Introduced, Located, Stats};
 use sef_model::{EvidenceKind, Finding, FindingKind, Fingerprint, Location, Severity, ToolInfo};
 use sef_plan::SecretsConfig;
 use sef_secrets::{Hit, RuleSet};

@@ -64,7 +64,6 @@ pub struct Counts {
     pub unknown: usize,
 }
 
-
 /// Coverage of one component.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComponentCoverage {

@@ -12,8 +12,8 @@ pub mod pti;
 pub mod requirements;
 mod tier;
 
-pub use tier::Tier;
 use serde::{Deserialize, Serialize};
+pub use tier::Tier;
 
 /// Whether a planning element is whole, as evidence: the plan's parts are
 /// complete, partly there, or missing altogether.

@@ -12,8 +12,8 @@ mod access;
 mod data;
 mod robustness;
 
-pub use sef_model::plan::requirements::Category;
 use crate::Tier;
+pub use sef_model::plan::requirements::Category;
 use serde::Serialize;
 
 /// One built-in requirement.

@@ -1,14 +1,15 @@
 //! Every gate predicate on its pass, fail and not-measured paths.
 
 use super::*;
+use crate::test_payloads as tp;
 use chrono::Utc;
+use sef_model::EvidencePayload;
 use sef_model::{
     EvidenceId, EvidenceKind, FindingId, FindingKind, FindingStatus, Fingerprint, KpiMeasurement,
     KpoResult, ToolInfo,
 };
-use serde_json::json;
 
-fn ev(kind: EvidenceKind, status: EvidenceStatus, payload: serde_json::Value) -> Evidence {
+fn ev(kind: EvidenceKind, status: EvidenceStatus, payload: EvidencePayload) -> Evidence {
     let t = Utc::now();
     Evidence {
         id: EvidenceId::generate(),
@@ -132,13 +133,13 @@ fn completeness_criteria() {
             CriterionOutcome::NotMeasured,
             "{id}"
         );
-        let e = [ev(kind, EvidenceStatus::Complete, json!({}))];
+        let e = [ev(kind, EvidenceStatus::Complete, EvidencePayload::None)];
         assert_eq!(
             run(id, &facts(&e, &[], &[])).outcome,
             CriterionOutcome::Pass,
             "{id}"
         );
-        let e = [ev(kind, partial(), json!({}))];
+        let e = [ev(kind, partial(), EvidencePayload::None)];
         let c = run(id, &facts(&e, &[], &[]));
         assert_eq!(c.outcome, CriterionOutcome::Fail, "{id}");
         assert!(c.detail.contains("partial: half"), "{}", c.detail);
@@ -193,11 +194,11 @@ fn threat_model_and_incident_response_files() {
 
 #[test]
 fn requirements_in_all_categories() {
-    let req = |n: u64, status| {
+    let req = |n: usize, status| {
         [ev(
             EvidenceKind::SecurityRequirements,
             status,
-            json!({"evaluation": {"categories_selected": n}}),
+            tp::requirements(0, 0, 0, n),
         )]
     };
     let e = req(9, partial());
@@ -224,12 +225,11 @@ fn requirements_in_all_categories() {
 
 #[test]
 fn test_and_documentation_plans_from_the_checklist() {
-    let cl = |tp: &str, dp: &str| {
+    let cl = |test: &str, dp: &str| {
         [ev(
             EvidenceKind::PlanningChecklist,
             partial(),
-            json!({"checklist": {"items": [
-        {"id": "test-plan", "answer": tp}, {"id": "documentation-plan", "answer": dp}]}}),
+            tp::checklist(&[("test-plan", test), ("documentation-plan", dp)]),
         )]
     };
     let e = cl("yes", "not-applicable");
@@ -325,10 +325,14 @@ fn scans_must_have_run_completely() {
             ev(
                 EvidenceKind::RepositoryFacts,
                 EvidenceStatus::Complete,
-                json!({}),
+                EvidencePayload::None,
             ),
-            ev(EvidenceKind::Inventory, EvidenceStatus::Complete, json!({})),
-            ev(EvidenceKind::KnownVulnerabilities, s, json!({})),
+            ev(
+                EvidenceKind::Inventory,
+                EvidenceStatus::Complete,
+                EvidencePayload::None,
+            ),
+            ev(EvidenceKind::KnownVulnerabilities, s, EvidencePayload::None),
         ]
     };
     let e = all(EvidenceStatus::Complete);

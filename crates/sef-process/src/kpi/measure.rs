@@ -3,23 +3,26 @@
 
 use super::{Inputs, Outcome};
 use crate::Tier;
-use sef_model::{Evidence, EvidenceStatus, Phase};
+use sef_model::evidence::history::History;
+use sef_model::evidence::plan_payloads::{DocumentationPayload, RequirementsPayload};
+use sef_model::evidence::tools::Signatures;
+use sef_model::evidence::vulnerabilities::KnownVulnerabilities;
+use sef_model::{Evidence, EvidenceKind, EvidenceStatus, PayloadOf, Phase};
 use serde::Serialize;
-use serde_json::Value;
 
 /// A secure-engineering practice the SEF expects, and the evidence that
 /// shows it was followed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Practice {
     /// The evidence kind that shows it.
-    pub evidence: &'static str,
+    pub evidence: EvidenceKind,
     /// What the practice is.
     pub name: &'static str,
     /// The lowest PTI tier that requires it.
     pub min_tier: Tier,
 }
 
-const fn p(evidence: &'static str, name: &'static str, tier: u8) -> Practice {
+const fn p(evidence: EvidenceKind, name: &'static str, tier: u8) -> Practice {
     Practice {
         evidence,
         name,
@@ -35,36 +38,52 @@ const fn p(evidence: &'static str, name: &'static str, tier: u8) -> Practice {
 /// practices without evidence.
 pub const PRACTICES: [Practice; 15] = [
     p(
-        "repository-facts",
+        EvidenceKind::RepositoryFacts,
         "repository hygiene: security policy, code owners, CI",
         1,
     ),
-    p("inventory", "component inventory (SBOM)", 1),
+    p(EvidenceKind::Inventory, "component inventory (SBOM)", 1),
     p(
-        "known-vulnerabilities",
+        EvidenceKind::KnownVulnerabilities,
         "components tested for known vulnerabilities",
         1,
     ),
-    p("pti", "Predictive Threat Index", 1),
-    p("planning-checklist", "planning checklist answered", 1),
+    p(EvidenceKind::Pti, "Predictive Threat Index", 1),
     p(
-        "security-requirements",
+        EvidenceKind::PlanningChecklist,
+        "planning checklist answered",
+        1,
+    ),
+    p(
+        EvidenceKind::SecurityRequirements,
         "security requirements selected and traced",
         1,
     ),
-    p("security-documentation", "security documentation plan", 1),
-    p("education", "team security education", 2),
-    p("secrets", "hard-coded secret detection", 2),
-    p("static-analysis", "static analysis", 2),
     p(
-        "security-tests",
+        EvidenceKind::SecurityDocumentation,
+        "security documentation plan",
+        1,
+    ),
+    p(EvidenceKind::Education, "team security education", 2),
+    p(EvidenceKind::Secrets, "hard-coded secret detection", 2),
+    p(EvidenceKind::StaticAnalysis, "static analysis", 2),
+    p(
+        EvidenceKind::SecurityTests,
         "security test cases executed and passed",
         2,
     ),
-    p("history", "code review coverage (git history)", 3),
-    p("threat-model", "threat model", 3),
-    p("signatures", "signed code and distribution packages", 3),
-    p("penetration-test", "penetration testing", 4),
+    p(
+        EvidenceKind::History,
+        "code review coverage (git history)",
+        3,
+    ),
+    p(EvidenceKind::ThreatModel, "threat model", 3),
+    p(
+        EvidenceKind::Signatures,
+        "signed code and distribution packages",
+        3,
+    ),
+    p(EvidenceKind::ResilienceTesting, "penetration testing", 4),
 ];
 
 /// The practices a tier requires.
@@ -72,8 +91,8 @@ pub fn practices_for(tier: Tier) -> impl Iterator<Item = &'static Practice> {
     PRACTICES.iter().filter(move |p| tier >= p.min_tier)
 }
 
-fn find<'a>(i: &'a Inputs<'_>, kind: &str) -> Option<&'a Evidence> {
-    i.evidence.iter().find(|e| e.kind.as_str() == kind)
+fn find<'a>(i: &'a Inputs<'_>, kind: EvidenceKind) -> Option<&'a Evidence> {
+    i.evidence.iter().find(|e| e.kind == kind)
 }
 
 fn round1(x: f64) -> f64 {
@@ -92,22 +111,34 @@ fn measured(value: f64, detail: impl Into<String>) -> Outcome {
     }
 }
 
-/// The evidence of `kind`, usable for a measurement: present and neither
-/// failed nor missing.
-fn usable<'a>(i: &'a Inputs<'_>, kind: &str, what: &str) -> Result<&'a Evidence, Outcome> {
-    match find(i, kind) {
-        None => Err(Outcome::nm(format!(
-            "no {kind} evidence in this run: {what}"
-        ))),
-        Some(e) => match &e.status {
-            EvidenceStatus::Failed { reason } => {
-                Err(Outcome::nm(format!("the {kind} evidence failed: {reason}")))
+/// The evidence of `P`'s kind, usable for a measurement: present, neither
+/// failed nor missing, and with its payload.
+fn usable<'a, P: PayloadOf>(
+    i: &'a Inputs<'_>,
+    what: &str,
+) -> Result<(&'a Evidence, &'a P), Outcome> {
+    let kind = P::KIND;
+    let e = find(i, kind).ok_or_else(|| {
+        Outcome::nm(format!(
+            "no {kind} evidence in this run: {}",
+            if what.is_empty() {
+                "no evidence of this kind"
+            } else {
+                what
             }
-            EvidenceStatus::Missing { reason } => Err(Outcome::nm(format!(
-                "the {kind} evidence is missing: {reason}"
-            ))),
-            _ => Ok(e),
-        },
+        ))
+    })?;
+    match &e.status {
+        EvidenceStatus::Failed { reason } => {
+            Err(Outcome::nm(format!("the {kind} evidence failed: {reason}")))
+        }
+        EvidenceStatus::Missing { reason } => Err(Outcome::nm(format!(
+            "the {kind} evidence is missing: {reason}"
+        ))),
+        _ => e
+            .payload::<P>()
+            .map(|p| (e, p))
+            .ok_or_else(|| Outcome::nm(format!("the {kind} evidence has no payload"))),
     }
 }
 
@@ -119,9 +150,9 @@ pub(super) fn practices(i: &Inputs<'_>) -> Outcome {
     let mut without = Vec::new();
     for p in &required {
         match find(i, p.evidence).map(|e| &e.status) {
-            Some(EvidenceStatus::Complete) => followed.push(p.evidence),
-            Some(EvidenceStatus::Partial { .. }) => partial.push(p.evidence),
-            _ => without.push(p.evidence),
+            Some(EvidenceStatus::Complete) => followed.push(p.evidence.as_str()),
+            Some(EvidenceStatus::Partial { .. }) => partial.push(p.evidence.as_str()),
+            _ => without.push(p.evidence.as_str()),
         }
     }
     let mut detail = format!(
@@ -212,9 +243,26 @@ pub(super) fn resilience_vs_peers(i: &Inputs<'_>) -> Outcome {
     vs_peers(i, "resilience.", &own, "resilience")
 }
 
-pub(super) fn platform_features(_: &Inputs<'_>) -> Outcome {
-    Outcome::nm(
-        "no record of the platform's security features in use: sef does not gather this evidence yet",
+/// The measurement of a KPI whose evidence kind has no producer yet: "not
+/// measured", naming the kind. When a producer lands, its payload type
+/// replaces this with a real measurement.
+fn unproduced(i: &Inputs<'_>, kind: EvidenceKind, what: &str) -> Outcome {
+    match find(i, kind) {
+        None => Outcome::nm(format!(
+            "no {kind} evidence in this run: no evidence of this kind ({what})"
+        )),
+        Some(e) => Outcome::nm(format!(
+            "the {kind} evidence is {}, and this sef cannot read it yet ({what})",
+            e.status.label()
+        )),
+    }
+}
+
+pub(super) fn platform_features(i: &Inputs<'_>) -> Outcome {
+    unproduced(
+        i,
+        EvidenceKind::Platform,
+        "sef does not record the platform's security features yet",
     )
 }
 
@@ -225,19 +273,17 @@ const NO_HISTORY: &str =
 /// evidence. Commits whose review state is unknown count as not reviewed
 /// in the value (it is a lower bound) and are named in the detail; when
 /// every commit is unknown there is no value.
-fn review_share(i: &Inputs<'_>, slice: &str, what: &str) -> Outcome {
-    let e = match usable(i, "history", NO_HISTORY) {
-        Ok(e) => e,
+fn review_share(
+    i: &Inputs<'_>,
+    slice: fn(&History) -> &sef_model::evidence::history::Counts,
+    what: &str,
+) -> Outcome {
+    let (e, h) = match usable::<History>(i, NO_HISTORY) {
+        Ok(x) => x,
         Err(o) => return o,
     };
-    let s = &e.payload["kpi_input"][slice];
-    let (Some(reviewed), Some(unknown), Some(total)) = (
-        s["reviewed"].as_u64(),
-        s["unknown"].as_u64(),
-        s["total"].as_u64(),
-    ) else {
-        return Outcome::nm("the history evidence has no kpi_input");
-    };
+    let s = slice(h);
+    let (reviewed, unknown, total) = (s.reviewed as u64, s.unknown as u64, s.commits as u64);
     if total == 0 {
         return Outcome::nm(format!("no commit in the release range touched {what}"));
     }
@@ -259,11 +305,11 @@ fn review_share(i: &Inputs<'_>, slice: &str, what: &str) -> Outcome {
 }
 
 pub(super) fn developed_code_review(i: &Inputs<'_>) -> Outcome {
-    review_share(i, "developed", "developed code")
+    review_share(i, |h| &h.review.developed, "developed code")
 }
 
 pub(super) fn external_code_review(i: &Inputs<'_>) -> Outcome {
-    review_share(i, "external", "external (vendored) code")
+    review_share(i, |h| &h.review.external, "external (vendored) code")
 }
 
 /// Signed and verified share of the commits (history evidence) and of the
@@ -271,18 +317,13 @@ pub(super) fn external_code_review(i: &Inputs<'_>) -> Outcome {
 /// is the lower of the two shares: the offering is only as signed as its
 /// less signed part.
 pub(super) fn signed(i: &Inputs<'_>) -> Outcome {
-    let share = |kind: &str, input: &str| -> Option<(u64, u64)> {
-        let e = usable(i, kind, "").ok()?;
-        let s = if input.is_empty() {
-            &e.payload["kpi_input"]
-        } else {
-            &e.payload["kpi_input"][input]
-        };
-        let (v, t) = (s["verified"].as_u64()?, s["total"].as_u64()?);
-        (t > 0).then_some((v.min(t), t))
-    };
-    let packages = share("signatures", "");
-    let commits = share("history", "signed_commits");
+    let share = |v: usize, t: usize| (t > 0).then_some((v.min(t) as u64, t as u64));
+    let packages = usable::<Signatures>(i, "")
+        .ok()
+        .and_then(|(_, s)| share(s.verified(), s.artifacts.len()));
+    let commits = usable::<History>(i, "")
+        .ok()
+        .and_then(|(_, h)| share(h.signatures.verified, h.signatures.commits));
     let part = |x: Option<(u64, u64)>, what: &str, why: &str| match x {
         Some((v, t)) => format!("{v} of {t} {what} signed and verified"),
         None => format!("{what}: not measured ({why})"),
@@ -308,27 +349,29 @@ pub(super) fn signed(i: &Inputs<'_>) -> Outcome {
     measured(value, detail)
 }
 
-pub(super) fn penetration_testing(_: &Inputs<'_>) -> Outcome {
-    Outcome::nm("no penetration-test evidence: sef does not record resilience testing yet")
+pub(super) fn penetration_testing(i: &Inputs<'_>) -> Outcome {
+    unproduced(
+        i,
+        EvidenceKind::ResilienceTesting,
+        "sef does not record penetration tests yet",
+    )
 }
 
-pub(super) fn no_incident_records(_: &Inputs<'_>) -> Outcome {
-    Outcome::nm("no post-availability security problem records: sef does not track incidents yet")
+pub(super) fn no_incident_records(i: &Inputs<'_>) -> Outcome {
+    unproduced(
+        i,
+        EvidenceKind::Incidents,
+        "sef does not track post-availability security problems yet",
+    )
 }
 
 pub(super) fn known_vulnerability_testing(i: &Inputs<'_>) -> Outcome {
-    let e = match usable(
-        i,
-        "known-vulnerabilities",
-        "the vulnerabilities analyzer is disabled",
-    ) {
-        Ok(e) => e,
+    let (_, v) = match usable::<KnownVulnerabilities>(i, "the vulnerabilities analyzer is disabled")
+    {
+        Ok(x) => x,
         Err(o) => return o,
     };
-    let input = &e.payload["kpi_input"];
-    let (Some(tested), Some(total)) = (input["tested"].as_u64(), input["total"].as_u64()) else {
-        return Outcome::nm("the known-vulnerabilities evidence has no kpi_input");
-    };
+    let (tested, total) = (v.tested as u64, v.components as u64);
     if total == 0 {
         return Outcome::nm("the offering has no third-party component to test");
     }
@@ -338,13 +381,8 @@ pub(super) fn known_vulnerability_testing(i: &Inputs<'_>) -> Outcome {
     )
 }
 
-fn documentation<'a>(i: &'a Inputs<'_>) -> Result<&'a Value, Outcome> {
-    usable(
-        i,
-        "security-documentation",
-        "the security plan was not evaluated",
-    )
-    .map(|e| &e.payload)
+fn documentation<'a>(i: &'a Inputs<'_>) -> Result<&'a DocumentationPayload, Outcome> {
+    usable::<DocumentationPayload>(i, "the security plan was not evaluated").map(|(_, p)| p)
 }
 
 pub(super) fn security_feature_documentation(i: &Inputs<'_>) -> Outcome {
@@ -352,18 +390,22 @@ pub(super) fn security_feature_documentation(i: &Inputs<'_>) -> Outcome {
         Ok(p) => p,
         Err(o) => return o,
     };
-    let ev = &p["evaluation"];
-    match p["kpi_inputs"]["required_topics_covered_percent"].as_f64() {
-        Some(v) => measured(
-            v,
-            format!(
-                "{} of {} required security documentation topics documented",
-                ev["covered"].as_u64().unwrap_or(0),
-                ev["required"].as_u64().unwrap_or(0)
-            ),
-        ),
-        None => Outcome::nm("the documentation plan maps no topic"),
+    let ev = &p.evaluation;
+    // not measured, never 0 %, when the plan maps no documentation
+    let planned = ev
+        .topics
+        .iter()
+        .any(|t| !t.files.is_empty() || t.not_applicable.is_some());
+    if !planned || ev.required == 0 {
+        return Outcome::nm("the documentation plan maps no topic");
     }
+    measured(
+        pct(ev.covered as u64, ev.required as u64),
+        format!(
+            "{} of {} required security documentation topics documented",
+            ev.covered, ev.required
+        ),
+    )
 }
 
 fn topics_share(i: &Inputs<'_>, ids: &[&str], what: &str) -> Outcome {
@@ -371,20 +413,19 @@ fn topics_share(i: &Inputs<'_>, ids: &[&str], what: &str) -> Outcome {
         Ok(p) => p,
         Err(o) => return o,
     };
-    let topics = p["evaluation"]["topics"]
-        .as_array()
-        .map_or(&[][..], Vec::as_slice);
-    let required: Vec<&Value> = topics
+    let required: Vec<_> = p
+        .evaluation
+        .topics
         .iter()
-        .filter(|t| ids.contains(&t["id"].as_str().unwrap_or("")) && t["required"] == true)
+        .filter(|t| ids.contains(&t.id.as_str()) && t.required)
         .collect();
     if required.is_empty() {
         return Outcome::nm(format!("the tier requires no {what} topic"));
     }
     let covered: Vec<&str> = required
         .iter()
-        .filter(|t| t["documented"] == true || !t["not_applicable"].is_null())
-        .filter_map(|t| t["id"].as_str())
+        .filter(|t| t.documented || t.not_applicable.is_some())
+        .map(|t| t.id.as_str())
         .collect();
     measured(
         pct(covered.len() as u64, required.len() as u64),
@@ -418,18 +459,12 @@ pub(super) fn deployment_documentation(i: &Inputs<'_>) -> Outcome {
 }
 
 pub(super) fn assurance_review(i: &Inputs<'_>) -> Outcome {
-    let e = match usable(
-        i,
-        "security-requirements",
-        "the security plan was not evaluated",
-    ) {
-        Ok(e) => e,
+    let (_, r) = match usable::<RequirementsPayload>(i, "the security plan was not evaluated") {
+        Ok(x) => x,
         Err(o) => return o,
     };
-    let t = &e.payload["evaluation"]["total"];
-    let total = t["total"].as_u64().unwrap_or(0);
-    let na = t["not_applicable"].as_u64().unwrap_or(0);
-    let verified = t["verified"].as_u64().unwrap_or(0);
+    let t = &r.evaluation.total;
+    let (total, na, verified) = (t.total as u64, t.not_applicable as u64, t.verified as u64);
     let applicable = total.saturating_sub(na);
     if applicable == 0 {
         return Outcome::nm("no applicable security requirement is selected");
@@ -455,7 +490,9 @@ pub(super) fn cve_review_interval(i: &Inputs<'_>) -> Outcome {
         .filter(|r| r.phase == Phase::Lifecycle && r.vulnerabilities_complete)
         .map(|r| r.at)
         .collect();
-    if find(i, "known-vulnerabilities").is_some_and(|e| e.status == EvidenceStatus::Complete) {
+    if find(i, EvidenceKind::KnownVulnerabilities)
+        .is_some_and(|e| e.status == EvidenceStatus::Complete)
+    {
         times.push(i.at);
     }
     times.sort();

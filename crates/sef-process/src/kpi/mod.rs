@@ -10,7 +10,7 @@ pub mod kpo;
 mod measure;
 
 use crate::Tier;
-use sef_model::{Evidence, named_enum};
+use sef_model::{Evidence, EvidenceKind, named_enum};
 use serde::Serialize;
 
 named_enum! {
@@ -138,8 +138,11 @@ pub struct Definition {
     pub unit: Unit,
     /// Which way is better.
     pub direction: Direction,
-    /// The evidence kinds it reads (some arrive with later analyzers).
-    pub needs: &'static [&'static str],
+    /// The evidence kinds it reads (some have no producer yet: then the
+    /// KPI is "not measured: no evidence of this kind").
+    pub needs: &'static [EvidenceKind],
+    /// What else it reads, beyond this run's evidence.
+    pub also: Option<&'static str>,
     /// The measurement.
     pub measure: fn(&Inputs<'_>) -> Outcome,
 }
@@ -162,7 +165,8 @@ pub const KPIS: [Definition; 19] = [
         table: Quality,
         unit: Percent,
         direction: Increasing,
-        needs: &["any practice's evidence (see docs/kpis.md)"],
+        needs: &[],
+        also: Some("the evidence of each practice the tier requires (docs/kpis.md)"),
         measure: measure::practices,
     },
     Definition {
@@ -171,7 +175,8 @@ pub const KPIS: [Definition; 19] = [
         table: Quality,
         unit: Comparison,
         direction: Increasing,
-        needs: &["the integrity KPIs of this and other offerings in the store"],
+        needs: &[],
+        also: Some("the integrity KPIs of this and other offerings in the store"),
         measure: measure::integrity_vs_peers,
     },
     Definition {
@@ -180,7 +185,8 @@ pub const KPIS: [Definition; 19] = [
         table: Quality,
         unit: Comparison,
         direction: Increasing,
-        needs: &["the resilience KPIs of this and other offerings in the store"],
+        needs: &[],
+        also: Some("the resilience KPIs of this and other offerings in the store"),
         measure: measure::resilience_vs_peers,
     },
     Definition {
@@ -189,7 +195,8 @@ pub const KPIS: [Definition; 19] = [
         table: Quality,
         unit: Percent,
         direction: Increasing,
-        needs: &["platform-security-features"],
+        needs: &[EvidenceKind::Platform],
+        also: None,
         measure: measure::platform_features,
     },
     Definition {
@@ -198,7 +205,8 @@ pub const KPIS: [Definition; 19] = [
         table: Integrity,
         unit: Percent,
         direction: Increasing,
-        needs: &["history"],
+        needs: &[EvidenceKind::History],
+        also: None,
         measure: measure::developed_code_review,
     },
     Definition {
@@ -207,7 +215,8 @@ pub const KPIS: [Definition; 19] = [
         table: Integrity,
         unit: Percent,
         direction: Increasing,
-        needs: &["history"],
+        needs: &[EvidenceKind::History],
+        also: None,
         measure: measure::external_code_review,
     },
     Definition {
@@ -216,7 +225,8 @@ pub const KPIS: [Definition; 19] = [
         table: Integrity,
         unit: Percent,
         direction: Increasing,
-        needs: &["known-vulnerabilities"],
+        needs: &[EvidenceKind::KnownVulnerabilities],
+        also: None,
         measure: measure::known_vulnerability_testing,
     },
     Definition {
@@ -225,7 +235,8 @@ pub const KPIS: [Definition; 19] = [
         table: Integrity,
         unit: Percent,
         direction: Increasing,
-        needs: &["signatures", "history"],
+        needs: &[EvidenceKind::Signatures, EvidenceKind::History],
+        also: None,
         measure: measure::signed,
     },
     Definition {
@@ -234,7 +245,8 @@ pub const KPIS: [Definition; 19] = [
         table: Integrity,
         unit: Percent,
         direction: Increasing,
-        needs: &["security-documentation"],
+        needs: &[EvidenceKind::SecurityDocumentation],
+        also: None,
         measure: measure::security_feature_documentation,
     },
     Definition {
@@ -243,7 +255,8 @@ pub const KPIS: [Definition; 19] = [
         table: Integrity,
         unit: Percent,
         direction: Increasing,
-        needs: &["security-requirements"],
+        needs: &[EvidenceKind::SecurityRequirements],
+        also: None,
         measure: measure::assurance_review,
     },
     Definition {
@@ -252,7 +265,8 @@ pub const KPIS: [Definition; 19] = [
         table: Resilience,
         unit: Percent,
         direction: Increasing,
-        needs: &["security-documentation"],
+        needs: &[EvidenceKind::SecurityDocumentation],
+        also: None,
         measure: measure::design_documentation,
     },
     Definition {
@@ -261,7 +275,8 @@ pub const KPIS: [Definition; 19] = [
         table: Resilience,
         unit: Percent,
         direction: Increasing,
-        needs: &["security-documentation"],
+        needs: &[EvidenceKind::SecurityDocumentation],
+        also: None,
         measure: measure::deployment_documentation,
     },
     Definition {
@@ -270,7 +285,8 @@ pub const KPIS: [Definition; 19] = [
         table: Resilience,
         unit: Percent,
         direction: Increasing,
-        needs: &["penetration-test"],
+        needs: &[EvidenceKind::ResilienceTesting],
+        also: None,
         measure: measure::penetration_testing,
     },
     Definition {
@@ -279,7 +295,8 @@ pub const KPIS: [Definition; 19] = [
         table: PostReleaseQuality,
         unit: Days,
         direction: Decreasing,
-        needs: &["security-incidents"],
+        needs: &[EvidenceKind::Incidents],
+        also: None,
         measure: measure::no_incident_records,
     },
     Definition {
@@ -288,7 +305,8 @@ pub const KPIS: [Definition; 19] = [
         table: PostReleaseQuality,
         unit: Percent,
         direction: Increasing,
-        needs: &["security-incidents", "history"],
+        needs: &[EvidenceKind::Incidents, EvidenceKind::History],
+        also: None,
         measure: measure::no_incident_records,
     },
     Definition {
@@ -297,7 +315,8 @@ pub const KPIS: [Definition; 19] = [
         table: PostReleaseQuality,
         unit: Percent,
         direction: Increasing,
-        needs: &["security-incidents", "known-vulnerabilities"],
+        needs: &[EvidenceKind::Incidents, EvidenceKind::KnownVulnerabilities],
+        also: None,
         measure: measure::no_incident_records,
     },
     Definition {
@@ -306,7 +325,8 @@ pub const KPIS: [Definition; 19] = [
         table: PostReleaseQuality,
         unit: Days,
         direction: Decreasing,
-        needs: &["known-vulnerabilities (runs of this release in the lifecycle phase)"],
+        needs: &[EvidenceKind::KnownVulnerabilities],
+        also: Some("this release's earlier runs in the lifecycle phase"),
         measure: measure::cve_review_interval,
     },
     Definition {
@@ -315,7 +335,8 @@ pub const KPIS: [Definition; 19] = [
         table: PostReleaseServiceability,
         unit: Count,
         direction: Decreasing,
-        needs: &["security-incidents"],
+        needs: &[EvidenceKind::Incidents],
+        also: None,
         measure: measure::no_incident_records,
     },
     Definition {
@@ -324,7 +345,8 @@ pub const KPIS: [Definition; 19] = [
         table: PostReleaseServiceability,
         unit: Count,
         direction: Decreasing,
-        needs: &["security-incidents"],
+        needs: &[EvidenceKind::Incidents],
+        also: None,
         measure: measure::no_incident_records,
     },
 ];

@@ -1,11 +1,12 @@
 //! Every KPI function, on its measured and its not-measured paths.
 
 use super::*;
+use crate::test_payloads as tp;
 use chrono::{Duration, TimeZone, Utc};
+use sef_model::EvidencePayload;
 use sef_model::{EvidenceId, EvidenceKind, EvidenceStatus, Phase, ToolInfo};
-use serde_json::json;
 
-fn ev(kind: EvidenceKind, status: EvidenceStatus, payload: serde_json::Value) -> Evidence {
+fn ev(kind: EvidenceKind, status: EvidenceStatus, payload: EvidencePayload) -> Evidence {
     let t = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
     Evidence {
         id: EvidenceId::generate(),
@@ -48,12 +49,11 @@ fn missing() -> EvidenceStatus {
     }
 }
 
-fn docs(topics: serde_json::Value, percent: serde_json::Value) -> Evidence {
+fn docs(topics: Vec<sef_model::plan::documentation::TopicStatus>) -> Evidence {
     ev(
         EvidenceKind::SecurityDocumentation,
         EvidenceStatus::Partial { reason: "r".into() },
-        json!({"evaluation": {"topics": topics, "covered": 1, "required": 3},
-               "kpi_inputs": {"required_topics_covered_percent": percent}}),
+        tp::documentation(topics, 1, 3),
     )
 }
 
@@ -68,7 +68,7 @@ fn definitions_are_unique_and_cover_all_five_tables() {
             Table::PostReleaseQuality => "post-release.",
             Table::PostReleaseServiceability => "serviceability.",
         }));
-        assert!(!k.needs.is_empty());
+        assert!(!k.needs.is_empty() || k.also.is_some());
     }
     for t in Table::ALL {
         assert!(KPIS.iter().any(|k| k.table == *t), "{t}");
@@ -102,14 +102,22 @@ fn nothing_at_all_is_not_measured_everywhere_but_practices() {
 #[test]
 fn practices_count_complete_evidence_of_the_tiers_practices() {
     let e = vec![
-        ev(EvidenceKind::Inventory, EvidenceStatus::Complete, json!({})),
-        ev(EvidenceKind::Pti, EvidenceStatus::Complete, json!({})),
+        ev(
+            EvidenceKind::Inventory,
+            EvidenceStatus::Complete,
+            EvidencePayload::None,
+        ),
+        ev(
+            EvidenceKind::Pti,
+            EvidenceStatus::Complete,
+            EvidencePayload::None,
+        ),
         ev(
             EvidenceKind::KnownVulnerabilities,
             EvidenceStatus::Partial {
                 reason: "old".into(),
             },
-            json!({}),
+            EvidencePayload::None,
         ),
     ];
     let i = inputs(&e, &[], &[]);
@@ -145,7 +153,7 @@ fn known_vulnerability_testing() {
         vec![ev(
             EvidenceKind::KnownVulnerabilities,
             status,
-            json!({"kpi_input": {"tested": tested, "total": total}}),
+            tp::vulnerabilities(tested, total),
         )]
     };
     let e = kv(EvidenceStatus::Complete, 3, 4);
@@ -185,14 +193,14 @@ fn known_vulnerability_testing() {
 
 #[test]
 fn documentation_kpis() {
-    let topics = json!([
-        {"id": "security-architecture", "required": true, "documented": true, "not_applicable": null},
-        {"id": "integration", "required": true, "documented": false, "not_applicable": null},
-        {"id": "environment-settings", "required": false, "documented": false, "not_applicable": null},
-        {"id": "deployment", "required": true, "documented": false, "not_applicable": "n/a"},
-        {"id": "operations", "required": true, "documented": false, "not_applicable": null},
-    ]);
-    let e = vec![docs(topics, json!(33.3))];
+    let topics = vec![
+        tp::topic("security-architecture", true, true, None),
+        tp::topic("integration", true, false, None),
+        tp::topic("environment-settings", false, false, None),
+        tp::topic("deployment", true, false, Some("n/a")),
+        tp::topic("operations", true, false, None),
+    ];
+    let e = vec![docs(topics)];
     let i = inputs(&e, &[], &[]);
     assert_eq!(
         measure("integrity.security-feature-documentation", &i).value(),
@@ -207,7 +215,7 @@ fn documentation_kpis() {
         Some(50.0)
     );
     // no mapped topics: not measured, not 0
-    let e = vec![docs(json!([]), serde_json::Value::Null)];
+    let e = vec![docs(vec![])];
     let i = inputs(&e, &[], &[]);
     assert!(
         measure("integrity.security-feature-documentation", &i)
@@ -222,7 +230,7 @@ fn documentation_kpis() {
     let e = vec![ev(
         EvidenceKind::SecurityDocumentation,
         missing(),
-        json!({}),
+        EvidencePayload::None,
     )];
     let i = inputs(&e, &[], &[]);
     assert!(matches!(
@@ -237,7 +245,7 @@ fn assurance_review_is_the_verified_share_of_applicable_requirements() {
         vec![ev(
             EvidenceKind::SecurityRequirements,
             status,
-            json!({"evaluation": {"total": {"total": total, "not_applicable": na, "verified": verified}}}),
+            tp::requirements(total, na, verified, 9),
         )]
     };
     let e = req(10, 2, 2, EvidenceStatus::Complete);
@@ -274,7 +282,7 @@ fn comparisons_with_peers() {
     let e = vec![ev(
         EvidenceKind::KnownVulnerabilities,
         EvidenceStatus::Complete,
-        json!({"kpi_input": {"tested": 9, "total": 10}}),
+        tp::vulnerabilities(9, 10),
     )];
     let peer = |v: f64| Peer {
         offering: "other".into(),
@@ -309,7 +317,7 @@ fn cve_review_interval_counts_lifecycle_reviews() {
     let e = vec![ev(
         EvidenceKind::KnownVulnerabilities,
         EvidenceStatus::Complete,
-        json!({}),
+        EvidencePayload::None,
     )];
     let past = |days: i64, phase, ok| PastRun {
         at: at() - Duration::days(days),
@@ -402,16 +410,15 @@ fn trends_follow_the_kpis_direction() {
     );
 }
 
-fn history(dev: (u64, u64, u64), ext: (u64, u64, u64), signed: (u64, u64)) -> Evidence {
-    let slice = |(reviewed, unknown, total): (u64, u64, u64)| serde_json::json!({"reviewed": reviewed, "unknown": unknown, "total": total});
+fn history(
+    dev: (usize, usize, usize),
+    ext: (usize, usize, usize),
+    signed: (usize, usize),
+) -> Evidence {
     ev(
         EvidenceKind::History,
         EvidenceStatus::Complete,
-        serde_json::json!({"kpi_input": {
-            "developed": slice(dev),
-            "external": slice(ext),
-            "signed_commits": {"verified": signed.0, "total": signed.1},
-        }}),
+        tp::history(dev, ext, signed),
     )
 }
 
@@ -460,7 +467,7 @@ fn code_review_and_signed_commits_come_from_the_history() {
         ev(
             EvidenceKind::Signatures,
             EvidenceStatus::Complete,
-            serde_json::json!({"kpi_input": {"verified": 1, "total": 2}}),
+            tp::signatures(1, 2),
         ),
     ];
     let i = inputs(&e, &[], &[]);
