@@ -27,8 +27,8 @@ pub struct AnalyzerOutput {
     pub input_digest: Option<Digest>,
     /// `Some(reason)` when some inputs could not be read.
     pub partial: Option<String>,
-    /// The evidence payload (documented per kind in `docs/evidence.md`).
-    pub payload: serde_json::Value,
+    /// The evidence payload, typed by kind (documented in `docs/evidence.md`).
+    pub payload: sef_model::EvidencePayload,
     /// Findings. The runner assigns nothing; analyzers fingerprint them.
     pub findings: Vec<Finding>,
     /// Facts the report's reader must know (e.g. "no git history").

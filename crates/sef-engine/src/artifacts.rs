@@ -9,7 +9,8 @@ use crate::security_plan::Repo;
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
 use sef_model::{EvidenceKind, Finding, FindingKind, Fingerprint, Location, Severity, ToolInfo};
 use sef_plan::ReleaseArtifacts;
-use serde_json::json;
+use sef_model::EvidencePayload;
+use sef_model::evidence::tools::{ArtifactCheck, Signatures, SigningKey};
 use sha2::Digest as _;
 use std::collections::HashMap;
 use std::io::Read;
@@ -210,7 +211,6 @@ impl Analyzer for ArtifactsAnalyzer {
 
         let mut rows = Vec::new();
         let mut findings = Vec::new();
-        let mut verified = 0usize;
         for (rel, path) in &files {
             progress.advance(1);
             let mut sig_path = path.as_os_str().to_owned();
@@ -240,7 +240,7 @@ impl Analyzer for ArtifactsAnalyzer {
                 }
             };
             match state {
-                "verified" => verified += 1,
+                "verified" => {}
                 "unsigned" => findings.push(finding(
                     "artifact/unsigned",
                     Severity::Medium,
@@ -279,9 +279,13 @@ impl Analyzer for ArtifactsAnalyzer {
                     }
                 }
             };
-            rows.push(json!({
-                "file": rel, "signature": state, "key": key, "detail": detail, "checksum": checksum,
-            }));
+            rows.push(ArtifactCheck {
+                file: rel.clone(),
+                signature: state.to_owned(),
+                key,
+                detail,
+                checksum: checksum.map(str::to_owned),
+            });
         }
         let partial = (!unmatched.is_empty()).then(|| {
             format!(
@@ -293,11 +297,17 @@ impl Analyzer for ArtifactsAnalyzer {
             tool: crate::sef_tool(ID),
             input_digest: None,
             partial,
-            payload: json!({
-                "artifacts": rows,
-                "keys": keys.iter().map(|(name, id, _)| json!({"file": name, "key_id": id})).collect::<Vec<_>>(),
-                // "amount of offering with signed code and distribution packages": the packages part
-                "kpi_input": { "verified": verified, "total": files.len() },
+            // "amount of offering with signed code and distribution
+            // packages": the packages part is Signatures::verified() of all
+            payload: EvidencePayload::Signatures(Signatures {
+                artifacts: rows,
+                keys: keys
+                    .iter()
+                    .map(|(name, id, _)| SigningKey {
+                        file: name.clone(),
+                        key_id: id.clone(),
+                    })
+                    .collect(),
             }),
             findings,
             notes: Vec::new(),

@@ -6,7 +6,8 @@ use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
 use sef_inventory::{DiagnosticLevel, SbomSubject};
 use sef_model::{Artifact, Digest, EvidenceKind, ToolInfo};
 use sef_plan::InventoryConfig;
-use serde_json::json;
+use sef_model::EvidencePayload;
+use sef_model::evidence::facts::{Inventory, InventorySettings, InventorySummary};
 use std::collections::BTreeMap;
 
 /// The analyzer id under `[analyzers.<id>]`.
@@ -97,24 +98,45 @@ impl Analyzer for InventoryAnalyzer {
         if inv.files.is_empty() {
             notes.push("inventory: no lockfile, manifest or SBOM found; the component list is empty, not verified empty".to_owned());
         }
-        let payload = json!({
-            "summary": {
-                "files": inv.files.len(),
-                "components": inv.components.len(),
-                "third_party": inv.components.len() - first_party,
-                "first_party": first_party,
-                "unpinned": unpinned,
-                "by_ecosystem": by_ecosystem,
+        let summary = InventorySummary {
+            files: inv.files.len(),
+            components: inv.components.len(),
+            third_party: inv.components.len() - first_party,
+            first_party,
+            unpinned,
+            by_ecosystem: by_ecosystem
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+        };
+        // the SBOM is written before the inventory moves into the payload
+        let sbom = Artifact::new(
+        "sbom.cdx.json",
+        "application/vnd.cyclonedx+json",
+        sef_inventory::cyclonedx_json(
+            &SbomSubject {
+                name: ctx.plan.offering.name.clone(),
+                version: ctx.plan.release.version.clone(),
+                tool_version: crate::SEF_VERSION.to_owned(),
+                timestamp: sef_inventory::timestamp_from_env(
+                    std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+                    crate::now(),
+                ),
             },
-            "files": inv.files,
-            "diagnostics": inv.diagnostics,
-            "components": inv.components,
-            "settings": {
-                "scan_vendored": self.config.scan_vendored,
-                "include_ignored": self.config.include_ignored,
-                "max_file_bytes": self.config.max_file_bytes,
+            &inv.components,
+        ),
+    );
+        let payload = EvidencePayload::Inventory(Box::new(Inventory {
+            summary,
+            files: inv.files,
+            diagnostics: inv.diagnostics,
+            components: inv.components,
+            settings: InventorySettings {
+                scan_vendored: self.config.scan_vendored,
+                include_ignored: self.config.include_ignored,
+                max_file_bytes: self.config.max_file_bytes,
             },
-        });
+        }));
         Ok(AnalyzerOutput {
             tool: self.tool(),
             input_digest: Some(digest),
@@ -122,22 +144,7 @@ impl Analyzer for InventoryAnalyzer {
             payload,
             findings: Vec::new(),
             notes,
-            artifacts: vec![Artifact::new(
-                "sbom.cdx.json",
-                "application/vnd.cyclonedx+json",
-                sef_inventory::cyclonedx_json(
-                    &SbomSubject {
-                        name: ctx.plan.offering.name.clone(),
-                        version: ctx.plan.release.version.clone(),
-                        tool_version: crate::SEF_VERSION.to_owned(),
-                        timestamp: sef_inventory::timestamp_from_env(
-                            std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
-                            crate::now(),
-                        ),
-                    },
-                    &inv.components,
-                ),
-            )],
+            artifacts: vec![sbom],
         })
     }
 }

@@ -8,7 +8,8 @@ use crate::security_plan::Repo;
 use crate::security_plan::junit::{self, Outcome};
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
 use sef_model::{EvidenceKind, ToolInfo};
-use serde_json::json;
+use sef_model::EvidencePayload;
+use sef_model::evidence::tools::{JunitFile, ListedTest, SecurityTestCounts, SecurityTests};
 use std::io::Read;
 use std::path::PathBuf;
 
@@ -132,7 +133,10 @@ impl Analyzer for JunitAnalyzer {
                     e.line, e.column, e.message
                 )),
                 Ok(list) => {
-                    files.push(json!({"file": shown, "cases": list.len()}));
+                    files.push(JunitFile {
+                        file: shown.clone(),
+                        cases: list.len(),
+                    });
                     for c in list {
                         cases += 1;
                         match c.outcome {
@@ -153,7 +157,15 @@ impl Analyzer for JunitAnalyzer {
                                 Outcome::Skipped => s_skipped += 1,
                             }
                             if listed.len() < MAX_LISTED {
-                                listed.push(json!({"test": full, "outcome": c.outcome}));
+                                listed.push(ListedTest {
+                                    test: full,
+                                    outcome: match c.outcome {
+                                        Outcome::Passed => "passed",
+                                        Outcome::Failed => "failed",
+                                        Outcome::Skipped => "skipped",
+                                    }
+                                    .to_owned(),
+                                });
                             }
                         }
                     }
@@ -167,22 +179,25 @@ impl Analyzer for JunitAnalyzer {
                 format!("no JUnit results could be read — {}", problems.join("; "))
             }));
         }
-        let executed = s_passed + s_failed;
         Ok(AnalyzerOutput {
             tool: crate::sef_tool(ID),
             input_digest: None,
             partial: (!problems.is_empty()).then(|| problems.join("; ")),
-            payload: json!({
-                "files": files,
-                "cases": cases, "passed": passed, "failed": failed, "skipped": skipped,
-                "security": {
-                    "pattern": self.pattern.as_ref().map(regex::Regex::as_str),
-                    "cases": s_cases, "passed": s_passed, "failed": s_failed, "skipped": s_skipped,
-                    "tests": listed,
-                    "listed_all": s_cases <= MAX_LISTED,
+            payload: EvidencePayload::SecurityTests(SecurityTests {
+                files,
+                cases,
+                passed,
+                failed,
+                skipped,
+                security: SecurityTestCounts {
+                    pattern: self.pattern.as_ref().map(|r| r.as_str().to_owned()),
+                    cases: s_cases,
+                    passed: s_passed,
+                    failed: s_failed,
+                    skipped: s_skipped,
+                    tests: listed,
+                    listed_all: s_cases <= MAX_LISTED,
                 },
-                // "security test cases executed and passed"
-                "kpi_input": { "executed": executed, "passed": s_passed },
             }),
             findings: Vec::new(),
             notes: Vec::new(),

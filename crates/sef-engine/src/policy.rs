@@ -161,7 +161,7 @@ mod tests {
             finished_at: t,
             input_digest: None,
             status,
-            payload: serde_json::Value::Null,
+            payload: sef_model::EvidencePayload::None,
         }
     }
 

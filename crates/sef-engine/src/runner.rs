@@ -145,6 +145,6 @@ fn failed(
         finished_at: finished,
         input_digest: None,
         status: EvidenceStatus::Failed { reason },
-        payload: serde_json::Value::Null,
+        payload: sef_model::EvidencePayload::None,
     }
 }

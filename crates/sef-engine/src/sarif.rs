@@ -10,7 +10,8 @@
 use crate::security_plan::Repo;
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
 use sef_model::{EvidenceKind, ToolInfo};
-use serde_json::json;
+use sef_model::EvidencePayload;
+use sef_model::evidence::tools::{CommandNote, SarifFile, StaticAnalysis};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -136,6 +137,18 @@ fn read_sarif(path: &Path) -> Result<String, String> {
     Ok(text)
 }
 
+/// A source that could not be read, as the payload lists it.
+fn failed_file(src: &Source, reason: String, command: Option<CommandNote>) -> SarifFile {
+    SarifFile {
+        name: src.name.clone(),
+        file: src.file.display().to_string(),
+        state: "failed".into(),
+        results: None,
+        reason: Some(reason),
+        command,
+    }
+}
+
 fn last_line(s: &str) -> &str {
     s.lines()
         .rev()
@@ -210,12 +223,14 @@ impl Analyzer for SarifAnalyzer {
             if let Some(cmd) = &src.command {
                 match run_command(cmd, ctx.root, Duration::from_secs(src.timeout_secs)) {
                     Ok((code, tail)) => {
-                        command_note =
-                            Some(json!({"exit_code": code, "stderr_tail": last_line(&tail)}));
+                        command_note = Some(CommandNote {
+                            exit_code: code,
+                            stderr_tail: last_line(&tail).to_owned(),
+                        });
                     }
                     Err(e) => {
                         failed.push(format!("{}: {e}", src.name));
-                        files.push(json!({"name": src.name, "file": src.file, "state": "failed", "reason": e}));
+                        files.push(failed_file(src, e.clone(), None));
                         progress.advance(1);
                         continue;
                     }
@@ -236,7 +251,7 @@ impl Analyzer for SarifAnalyzer {
                             }
                         );
                         failed.push(why.clone());
-                        files.push(json!({"name": src.name, "file": src.file, "state": "failed", "reason": why, "command": command_note}));
+                        files.push(failed_file(src, why, command_note));
                         progress.advance(1);
                         continue;
                     }
@@ -251,7 +266,7 @@ impl Analyzer for SarifAnalyzer {
                 Err(e) => {
                     let why = format!("{}: {}: {e}", src.name, path.display());
                     failed.push(why.clone());
-                    files.push(json!({"name": src.name, "file": src.file, "state": "failed", "reason": why, "command": command_note}));
+                    files.push(failed_file(src, why, command_note));
                 }
                 Ok(ing) => {
                     for t in &ing.tools {
@@ -270,7 +285,14 @@ impl Analyzer for SarifAnalyzer {
                     diagnostics
                         .extend(ing.diagnostics.iter().map(|d| format!("{}: {d}", src.name)));
                     duplicates += ing.duplicates;
-                    files.push(json!({"name": src.name, "file": src.file, "state": "read", "results": ing.findings.len(), "command": command_note}));
+                    files.push(SarifFile {
+                        name: src.name.clone(),
+                        file: src.file.display().to_string(),
+                        state: "read".into(),
+                        results: Some(ing.findings.len()),
+                        reason: None,
+                        command: command_note,
+                    });
                     tools.extend(ing.tools);
                     for f in ing.findings {
                         if seen.insert(f.fingerprint.clone()) {
@@ -297,13 +319,13 @@ impl Analyzer for SarifAnalyzer {
             .collect();
         rule_cwes.sort_unstable();
         rule_cwes.dedup();
-        let payload = json!({
-            "files": files,
-            "tools": tools,
-            "findings": findings.len(),
-            "duplicates": duplicates,
-            "rule_cwes": rule_cwes,
-            "diagnostics": diagnostics,
+        let payload = EvidencePayload::StaticAnalysis(StaticAnalysis {
+            files,
+            tools,
+            findings: findings.len(),
+            duplicates,
+            rule_cwes,
+            diagnostics,
         });
         Ok(AnalyzerOutput {
             tool: crate::sef_tool(ID),

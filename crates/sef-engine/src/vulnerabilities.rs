@@ -15,7 +15,10 @@ use sef_model::{
     Fingerprint, Location, Severity, ToolInfo,
 };
 use sef_plan::{InventoryConfig, VulnerabilitiesConfig};
-use serde_json::{Value, json};
+use sef_model::EvidencePayload;
+use sef_model::evidence::vulnerabilities::{
+    Database, DatabaseEcosystem, KnownVulnerabilities, Match, MatchSource, NotEvaluated, NotTested,
+};
 use std::path::PathBuf;
 
 /// The analyzer id under `[analyzers.<id>]`.
@@ -83,7 +86,7 @@ impl Analyzer for Vulnerabilities {
                 tool: self.tool(),
                 input_digest: None,
                 partial: None,
-                payload: json!({ "components": 0, "tested": 0, "kpi_input": { "tested": 0, "total": 0 }, "matches": [] }),
+                payload: EvidencePayload::KnownVulnerabilities(Box::default()),
                 findings: Vec::new(),
                 notes,
                 artifacts: Vec::new(),
@@ -116,7 +119,7 @@ impl Analyzer for Vulnerabilities {
 
         let now = crate::now();
         let mut partial = Vec::new();
-        let mut db_info = serde_json::Map::new();
+        let mut db_info = std::collections::BTreeMap::new();
         let used: std::collections::BTreeSet<&str> = third_party
             .iter()
             .map(|i| inv.components[*i].ecosystem.as_str())
@@ -131,7 +134,15 @@ impl Analyzer for Vulnerabilities {
                         self.config.max_age_days
                     ));
                 }
-                db_info.insert((*eco).to_owned(), json!({ "count": info.count, "imported_at": info.imported_at, "age_days": age, "source": info.source }));
+                db_info.insert(
+                    (*eco).to_owned(),
+                    DatabaseEcosystem {
+                        count: info.count,
+                        imported_at: info.imported_at.clone(),
+                        age_days: age,
+                        source: info.source.clone(),
+                    },
+                );
             }
         }
         if !report.not_tested.is_empty() {
@@ -212,32 +223,27 @@ impl Analyzer for Vulnerabilities {
                 references: m.references.clone(),
                 dependency_path: c.path.clone(),
             });
-            // Built field by field: `json!` would deep-copy every value
-            // through serde, which dominated the cost on large inventories.
-            let source = match c.source.line {
-                Some(l) => obj([("file", c.source.file.as_str().into()), ("line", l.into())]),
-                None => obj([("file", c.source.file.as_str().into())]),
-            };
-            matches.push(obj([
-                ("id", m.id.as_str().into()),
-                ("aliases", m.aliases.clone().into()),
-                ("ecosystem", c.ecosystem.as_str().into()),
-                ("package", c.name.as_str().into()),
-                ("version", version.into()),
-                ("fixed", m.fixed.clone().into()),
-                (
-                    "cvss",
-                    m.cvss.as_ref().map_or(Value::Null, |(v, s)| {
-                        obj([("vector", v.as_str().into()), ("score", (*s).into())])
-                    }),
-                ),
-                ("severity", m.severity.map(|s| s.as_str()).into()),
-                ("informational", m.informational.clone().into()),
-                ("cwe", m.cwe.clone().into()),
-                ("path", c.path.clone().into()),
-                ("source", source),
-                ("references", m.references.clone().into()),
-            ]));
+            matches.push(Match {
+                id: m.id.clone(),
+                aliases: m.aliases.clone(),
+                ecosystem: c.ecosystem.as_str().to_owned(),
+                package: c.name.clone(),
+                version: version.to_owned(),
+                fixed: m.fixed.clone(),
+                cvss: m.cvss.as_ref().map(|(vector, score)| CvssScore {
+                    vector: vector.clone(),
+                    score: *score,
+                }),
+                severity: m.severity.map(|s| s.as_str().to_owned()),
+                informational: m.informational.clone(),
+                cwe: m.cwe.clone(),
+                path: c.path.clone(),
+                source: MatchSource {
+                    file: c.source.file.clone(),
+                    line: c.source.line,
+                },
+                references: m.references.clone(),
+            });
         }
         if partial.is_empty() && !report.not_evaluated.is_empty() {
             notes.push(format!(
@@ -266,28 +272,32 @@ impl Analyzer for Vulnerabilities {
         let not_tested = report
             .not_tested
             .iter()
-            .map(|(i, r)| json!({ "package": inv.components[*i].name, "ecosystem": inv.components[*i].ecosystem.as_str(), "reason": r }))
+            .map(|(i, r)| NotTested {
+                package: inv.components[*i].name.clone(),
+                ecosystem: inv.components[*i].ecosystem.as_str().to_owned(),
+                reason: r.clone(),
+            })
             .collect();
         let not_evaluated = report
             .not_evaluated
             .iter()
-            .map(|(i, id, r)| json!({ "package": inv.components[*i].name, "advisory": id, "reason": r }))
+            .map(|(i, id, r)| NotEvaluated {
+                package: inv.components[*i].name.clone(),
+                advisory: id.clone(),
+                reason: r.clone(),
+            })
             .collect();
-        let payload = obj([
-            (
-                "database",
-                json!({ "location": location.display().to_string(), "ecosystems": db_info }),
-            ),
-            ("components", third_party.len().into()),
-            ("tested", report.tested.into()),
-            (
-                "kpi_input",
-                json!({ "tested": report.tested, "total": third_party.len() }),
-            ),
-            ("not_tested", Value::Array(not_tested)),
-            ("not_evaluated", Value::Array(not_evaluated)),
-            ("matches", Value::Array(matches)),
-        ]);
+        let payload = EvidencePayload::KnownVulnerabilities(Box::new(KnownVulnerabilities {
+            database: Some(Database {
+                location: location.display().to_string(),
+                ecosystems: db_info,
+            }),
+            components: third_party.len(),
+            tested: report.tested,
+            not_tested,
+            not_evaluated,
+            matches,
+        }));
         Ok(AnalyzerOutput {
             tool: self.tool(),
             input_digest: Some(digest),
@@ -298,9 +308,4 @@ impl Analyzer for Vulnerabilities {
             artifacts: Vec::new(),
         })
     }
-}
-
-/// A JSON object from its fields, moved in (no copies).
-fn obj<const N: usize>(fields: [(&str, Value); N]) -> Value {
-    Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }

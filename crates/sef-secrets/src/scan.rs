@@ -4,8 +4,7 @@
 
 use crate::rules::{Rule, RuleSet};
 pub use sef_model::evidence::secrets::{Hit, Redacted};
-use serde::Serialize;
-use sha2::{Digest, Sha256};
+
 use std::collections::HashSet;
 
 /// Shannon entropy in bits per byte.

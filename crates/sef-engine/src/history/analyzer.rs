@@ -11,7 +11,11 @@ use super::{History, MineOptions};
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
 use sef_model::{EvidenceKind, Finding, FindingKind, Fingerprint, Location, Severity, ToolInfo};
 use sef_plan::HistoryConfig;
-use serde_json::{Value, json};
+use sef_model::EvidencePayload;
+use sef_model::evidence::history::{
+    CommitRow, Contributors, ForgeUse, History as HistoryPayload, Outsider, Person, Range,
+    ReviewSummary, SignatureProblem, SignatureSummary,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
@@ -149,7 +153,11 @@ fn components(config: &HistoryConfig) -> Vec<(String, Vec<String>)> {
 }
 
 /// The evidence payload of a mined range.
-pub fn payload(m: &Mined, config: &HistoryConfig, team_emails: Option<&BTreeSet<String>>) -> Value {
+pub fn payload(
+    m: &Mined,
+    config: &HistoryConfig,
+    team_emails: Option<&BTreeSet<String>>,
+) -> HistoryPayload {
     let h = &m.history;
     let cov = review::coverage(
         &h.commits,
@@ -163,7 +171,12 @@ pub fn payload(m: &Mined, config: &HistoryConfig, team_emails: Option<&BTreeSet<
         if c.is_merge() {
             continue;
         }
-        let row = |why: &str| json!({"commit": c.short(), "author": c.author.email, "subject": c.subject, "why": why});
+        let row = |why: &str| CommitRow {
+            commit: c.short().to_owned(),
+            author: c.author.email.clone(),
+            subject: c.subject.clone(),
+            why: why.to_owned(),
+        };
         match r {
             Review::NotReviewed { why } if unreviewed.len() < LIST_CAP => unreviewed.push(row(why)),
             Review::Unknown { why } if unknown.len() < LIST_CAP => unknown.push(row(why)),
@@ -183,7 +196,11 @@ pub fn payload(m: &Mined, config: &HistoryConfig, team_emails: Option<&BTreeSet<
         *sig_counts.entry(key).or_default() += 1;
         if !matches!(s, SigState::Unsigned | SigState::Verified { .. }) && problems.len() < LIST_CAP
         {
-            problems.push(json!({"commit": c.short(), "author": c.author.email, "signature": s}));
+            problems.push(SignatureProblem {
+                commit: c.short().to_owned(),
+                author: c.author.email.clone(),
+                signature: s.clone(),
+            });
         }
     }
     let total = h.commits.len();
@@ -195,75 +212,77 @@ pub fn payload(m: &Mined, config: &HistoryConfig, team_emails: Option<&BTreeSet<
             .or_insert_with(|| (c.author.name.clone(), 0));
         e.1 += 1;
     }
-    let contributors: Vec<Value> = people
+    let contributors: Vec<Person> = people
         .iter()
-        .map(|(email, (name, n))| {
-            json!({
-                "name": name,
-                "email": email,
-                "commits": n,
-                "new": h.earlier_complete.then(|| !h.earlier_authors.contains(email)),
-                "in_team": team_emails.map(|t| t.contains(email)),
-            })
+        .map(|(email, (name, n))| Person {
+            name: name.clone(),
+            email: email.clone(),
+            commits: *n,
+            new: h
+                .earlier_complete
+                .then(|| !h.earlier_authors.contains(email)),
+            in_team: team_emails.map(|t| t.contains(email)),
         })
         .collect();
-    let new: Vec<&String> = if h.earlier_complete {
+    let new: Vec<String> = if h.earlier_complete {
         people
             .keys()
             .filter(|e| !h.earlier_authors.contains(*e))
+            .cloned()
             .collect()
     } else {
         Vec::new()
     };
-    let outside: Option<Vec<Value>> = team_emails.map(|t| {
+    let outside: Option<Vec<Outsider>> = team_emails.map(|t| {
         people
             .iter()
             .filter(|(e, _)| !t.contains(*e))
-            .map(|(e, (name, n))| json!({"email": e, "name": name, "commits": n}))
+            .map(|(e, (name, n))| Outsider {
+                email: e.clone(),
+                name: name.clone(),
+                commits: *n,
+            })
             .collect()
     });
-    json!({
-        "range": {
-            "base": h.base,
-            "until": h.until,
-            "commits": total,
-            "merges": h.commits.iter().filter(|c| c.is_merge()).count(),
-            "shallow": h.shallow,
-            "detached": h.detached,
-            "truncated": h.truncated,
-            "subdir": h.subdir,
+    HistoryPayload {
+        range: Range {
+            base: h.base.clone(),
+            until: h.until.clone(),
+            commits: total,
+            merges: h.commits.iter().filter(|c| c.is_merge()).count(),
+            shallow: h.shallow,
+            detached: h.detached,
+            truncated: h.truncated,
+            subdir: h.subdir.clone(),
         },
-        "review": {
-            "developed": cov.developed,
-            "external": cov.external,
-            "components": cov.components,
-            "vendored_prefixes": config.vendored,
-            "unreviewed": unreviewed,
-            "unknown": unknown,
-            "forge": m.forge.map(|(requests, cached)| json!({"requests": requests, "cached": cached})),
+        review: ReviewSummary {
+            developed: cov.developed,
+            external: cov.external,
+            components: cov.components,
+            vendored_prefixes: config.vendored.clone(),
+            unreviewed,
+            unknown,
+            forge: m
+                .forge
+                .map(|(requests, cached)| ForgeUse { requests, cached }),
         },
-        "signatures": {
-            "commits": total,
-            "verified": verified,
-            "unsigned": sig_counts.get("unsigned").copied().unwrap_or(0),
-            "invalid": sig_counts.get("invalid").copied().unwrap_or(0),
-            "unknown_key": sig_counts.get("unknown_key").copied().unwrap_or(0),
-            "not_verified": sig_counts.get("not_verified").copied().unwrap_or(0),
-            "allowed_signers": config.allowed_signers,
-            "problems": problems,
+        signatures: SignatureSummary {
+            commits: total,
+            verified,
+            unsigned: sig_counts.get("unsigned").copied().unwrap_or(0),
+            invalid: sig_counts.get("invalid").copied().unwrap_or(0),
+            unknown_key: sig_counts.get("unknown_key").copied().unwrap_or(0),
+            not_verified: sig_counts.get("not_verified").copied().unwrap_or(0),
+            allowed_signers: config.allowed_signers.clone(),
+            problems,
         },
-        "contributors": {
-            "people": contributors,
-            "new": h.earlier_complete.then_some(new),
-            "outside_team": outside,
-            "team_emails_declared": team_emails.is_some(),
+        contributors: Contributors {
+            people: contributors,
+            new: h.earlier_complete.then_some(new),
+            outside_team: outside,
+            team_emails_declared: team_emails.is_some(),
         },
-        "kpi_input": {
-            "developed": { "reviewed": cov.developed.reviewed, "unknown": cov.developed.unknown, "total": cov.developed.commits },
-            "external": { "reviewed": cov.external.reviewed, "unknown": cov.external.unknown, "total": cov.external.commits },
-            "signed_commits": { "verified": verified, "total": total },
-        },
-    })
+    }
 }
 
 fn invalid_signature_finding(commit: &str, detail: &str) -> Finding {
@@ -319,7 +338,11 @@ impl Analyzer for HistoryAnalyzer {
                 .collect();
             (!e.is_empty()).then_some(e)
         });
-        let payload = payload(&mined, &self.config, team_emails.as_ref());
+        let payload = EvidencePayload::History(Box::new(payload(
+            &mined,
+            &self.config,
+            team_emails.as_ref(),
+        )));
         let findings = mined
             .history
             .commits

@@ -295,7 +295,7 @@ pub fn mine(root: &Path, options: &MineOptions) -> Result<Option<History>, Strin
             Some(t) => (
                 Some(Base {
                     label: s.clone(),
-                    how: "date",
+                    how: "date".into(),
                     commit: None,
                 }),
                 None,
@@ -306,7 +306,7 @@ pub fn mine(root: &Path, options: &MineOptions) -> Result<Option<History>, Strin
                 (
                     Some(Base {
                         label: s.clone(),
-                        how: "given",
+                        how: "given".into(),
                         commit: Some(id.to_string()),
                     }),
                     Some(id),
@@ -318,7 +318,7 @@ pub fn mine(root: &Path, options: &MineOptions) -> Result<Option<History>, Strin
             Some((tag, id)) => (
                 Some(Base {
                     label: tag,
-                    how: "previous-tag",
+                    how: "previous-tag".into(),
                     commit: Some(id.to_string()),
                 }),
                 Some(id),

@@ -7,7 +7,6 @@
 use super::{Commit, RawSignature};
 use rayon::prelude::*;
 pub use sef_model::evidence::history::SigState;
-use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -143,7 +142,7 @@ impl AllowedSigners {
             Ok(s) => s,
             Err(e) => {
                 return SigState::Invalid {
-                    format: "ssh",
+                    format: "ssh".into(),
                     detail: format!("the SSH signature cannot be read: {e}"),
                 };
             }
@@ -159,29 +158,29 @@ impl AllowedSigners {
                 .fingerprint(ssh_key::HashAlg::Sha256)
                 .to_string();
             return SigState::UnknownKey {
-                format: "ssh",
+                format: "ssh".into(),
                 key: fp,
             };
         };
         if parsed.namespace() != "git" {
             return SigState::Invalid {
-                format: "ssh",
+                format: "ssh".into(),
                 detail: format!("signed for namespace `{}`, not `git`", parsed.namespace()),
             };
         }
         match signer.key.verify("git", &sig.signed, &parsed) {
             Ok(()) => SigState::Verified {
-                format: "ssh",
+                format: "ssh".into(),
                 signer: signer.principals.clone(),
             },
             Err(ssh_key::Error::AlgorithmUnknown | ssh_key::Error::AlgorithmUnsupported { .. }) => {
                 SigState::NotVerified {
-                    format: "ssh",
+                    format: "ssh".into(),
                     detail: format!("sef does not verify {} signatures", parsed.algorithm()),
                 }
             }
             Err(e) => SigState::Invalid {
-                format: "ssh",
+                format: "ssh".into(),
                 detail: format!("the signature does not match the commit: {e}"),
             },
         }
@@ -229,7 +228,7 @@ impl Verifier {
             match &self.ssh {
                 Some(a) => a.verify_ssh(sig),
                 None => SigState::NotVerified {
-                    format: "ssh",
+                    format: "ssh".into(),
                     detail: "no allowed_signers file is configured ([analyzers.history] allowed_signers)"
                         .into(),
                 },
@@ -238,18 +237,18 @@ impl Verifier {
             match &self.gpg {
                 Some(gpg) => self.verify_gpg(gpg, sig),
                 None => SigState::NotVerified {
-                    format: "openpgp",
+                    format: "openpgp".into(),
                     detail: "gpg is not installed (or OpenPGP verification is off)".into(),
                 },
             }
         } else if head.contains("BEGIN SIGNED MESSAGE") {
             SigState::NotVerified {
-                format: "x509",
+                format: "x509".into(),
                 detail: "sef does not verify X.509 (gpgsm) signatures".into(),
             }
         } else {
             SigState::NotVerified {
-                format: "unknown",
+                format: "unknown".into(),
                 detail: "the signature format is not recognised".into(),
             }
         }
@@ -280,7 +279,7 @@ impl Verifier {
         match run() {
             Ok(status) => gpg_state(&status),
             Err(e) => SigState::NotVerified {
-                format: "openpgp",
+                format: "openpgp".into(),
                 detail: format!("gpg could not be run: {e}"),
             },
         }
@@ -304,20 +303,20 @@ fn gpg_state(status: &str) -> SigState {
             Some("VALIDSIG") => valid = true,
             Some("BADSIG") => {
                 return SigState::Invalid {
-                    format: "openpgp",
+                    format: "openpgp".into(),
                     detail: "gpg: BAD signature: the commit does not match it".into(),
                 };
             }
             Some("ERRSIG") => {
                 let key = f.next().unwrap_or("").to_owned();
                 return SigState::UnknownKey {
-                    format: "openpgp",
+                    format: "openpgp".into(),
                     key,
                 };
             }
             Some("EXPKEYSIG" | "REVKEYSIG") => {
                 return SigState::Invalid {
-                    format: "openpgp",
+                    format: "openpgp".into(),
                     detail: format!("gpg: {}", line.trim_start_matches("[GNUPG:] ")),
                 };
             }
@@ -326,11 +325,11 @@ fn gpg_state(status: &str) -> SigState {
     }
     match good {
         Some(signer) if valid => SigState::Verified {
-            format: "openpgp",
+            format: "openpgp".into(),
             signer,
         },
         _ => SigState::NotVerified {
-            format: "openpgp",
+            format: "openpgp".into(),
             detail: "gpg gave no verdict".into(),
         },
     }

@@ -2,7 +2,6 @@
 //! tree has uncommitted changes to tracked files.
 
 pub use sef_model::evidence::facts::GitState;
-use serde::Serialize;
 use std::path::Path;
 
 /// Reads the git state. `Ok(None)` when `root` is not inside a git

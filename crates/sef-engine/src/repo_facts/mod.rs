@@ -15,7 +15,8 @@ use sef_model::{
     Severity, ToolInfo,
 };
 use sef_plan::RepoFactsConfig;
-use serde_json::json;
+use sef_model::EvidencePayload;
+use sef_model::evidence::facts::{PolicyFiles, RepoFacts as RepoFactsPayload, RepoFactsSettings};
 use std::path::Path;
 
 /// The analyzer id under `[analyzers.<id>]`.
@@ -201,14 +202,11 @@ impl Analyzer for RepoFacts {
             ));
         }
 
-        let mut policy = serde_json::Map::new();
+        let mut policy = PolicyFiles::default();
         let mut findings = Vec::new();
         for exp in EXPECTED {
             let found = exp.candidates.iter().copied().find(|c| exists(root, c));
-            policy.insert(
-                exp.key.into(),
-                json!(found.map(|f| f.trim_end_matches('/'))),
-            );
+            policy.set(exp.key, found.map(|f| f.trim_end_matches('/').to_owned()));
             if found.is_none() {
                 findings.push(missing_finding(exp));
             }
@@ -224,18 +222,18 @@ impl Analyzer for RepoFacts {
         );
         let total_lines: u64 = w.languages.values().map(|l| l.lines).sum();
         let total_code: u64 = w.languages.values().map(|l| l.code_lines).sum();
-        let payload = json!({
-            "git": git,
-            "files": w.total_files,
-            "bytes": w.total_bytes,
-            "lines": total_lines,
-            "code_lines": total_code,
-            "other_files": w.other_files,
-            "languages": w.languages,
-            "policy_files": policy,
-            "settings": {
-                "max_file_bytes": self.config.max_file_bytes,
-                "include_ignored": self.config.include_ignored,
+        let payload = EvidencePayload::RepositoryFacts(RepoFactsPayload {
+            git,
+            files: w.total_files,
+            bytes: w.total_bytes,
+            lines: total_lines,
+            code_lines: total_code,
+            other_files: w.other_files,
+            languages: w.languages,
+            policy_files: policy,
+            settings: RepoFactsSettings {
+                max_file_bytes: self.config.max_file_bytes,
+                include_ignored: self.config.include_ignored,
             },
         });
         Ok(AnalyzerOutput {

@@ -4,7 +4,6 @@
 use super::languages::language_of;
 use crate::Progress;
 pub use sef_model::evidence::facts::LanguageStats;
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;

@@ -8,7 +8,6 @@ use gix::bstr::ByteSlice;
 use rayon::prelude::*;
 pub use sef_model::evidence::secrets::HistoryStats;
 use sef_secrets::RuleSet;
-use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
 

@@ -13,9 +13,9 @@ use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
 pub use sef_model::evidence::secrets::{Introduced, Located, Stats};
 use sef_model::{EvidenceKind, Finding, FindingKind, Fingerprint, Location, Severity, ToolInfo};
 use sef_plan::SecretsConfig;
-use sef_secrets::{Hit, RuleSet};
-use serde::Serialize;
-use serde_json::json;
+use sef_secrets::RuleSet;
+use sef_model::EvidencePayload;
+use sef_model::evidence::secrets::{AllowedInline, BaselineUsed, RulesUsed, Secrets as SecretsPayload};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -199,18 +199,37 @@ impl Analyzer for SecretsAnalyzer {
                 s.stats.unreadable.first().map_or("", String::as_str)
             )
         });
-        let payload = json!({
-            "rules": { "source": source, "count": set.rules.len(), "keywords": set.keyword_count(), "problems": set.problems },
-            "scanned": s.stats,
-            "history": s.history,
-            "found": open.len(),
-            "by_rule": by_rule,
-            "secrets": open.iter().take(LIST_CAP).collect::<Vec<_>>(),
-            "allowed_inline": allowed.iter().take(LIST_CAP).map(|l| json!({"path": l.path, "line": l.hit.line, "rule": l.hit.rule, "reason": l.hit.allowed})).collect::<Vec<_>>(),
-            "baselined": baselined.len(),
-            "baseline": { "file": self.config.baseline, "entries": base.len() },
-            "kpi_input": { "hard_coded_credentials": open.len() },
-        });
+        let payload = EvidencePayload::Secrets(Box::new(SecretsPayload {
+            rules: RulesUsed {
+                source: source.clone(),
+                count: set.rules.len(),
+                keywords: set.keyword_count(),
+                problems: set.problems.clone(),
+            },
+            scanned: s.stats.clone(),
+            history: s.history.clone(),
+            found: open.len(),
+            by_rule: by_rule
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+            secrets: open.iter().take(LIST_CAP).map(|l| (*l).clone()).collect(),
+            allowed_inline: allowed
+                .iter()
+                .take(LIST_CAP)
+                .map(|l| AllowedInline {
+                    path: l.path.clone(),
+                    line: l.hit.line,
+                    rule: l.hit.rule.clone(),
+                    reason: l.hit.allowed.clone(),
+                })
+                .collect(),
+            baselined: baselined.len(),
+            baseline: BaselineUsed {
+                file: self.config.baseline.clone(),
+                entries: base.len(),
+            },
+        }));
         Ok(AnalyzerOutput {
             tool: crate::sef_tool(ID),
             input_digest: None,

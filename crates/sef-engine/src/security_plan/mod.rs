@@ -20,7 +20,10 @@ use sef_process::{
     Completeness, PlanWarning, Tier, checklist, documentation, education, pti, requirements,
 };
 use serde::Serialize;
-use serde_json::json;
+use sef_model::EvidencePayload;
+use sef_model::evidence::plan_payloads::{
+    ChecklistPayload, DocumentationPayload, EducationPayload, PtiPayload, RequirementsPayload,
+};
 use std::path::Path;
 
 /// The name the security plan's evidence gives as its analyzer.
@@ -50,13 +53,7 @@ impl PtiStatus {
 }
 
 /// Where the test results came from.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct TestSources {
-    /// JUnit files read.
-    pub files: Vec<String>,
-    /// Test cases read.
-    pub cases: usize,
-}
+pub use sef_model::evidence::plan_payloads::TracedTests as TestSources;
 
 /// The whole security plan, evaluated.
 #[derive(Debug, Clone, Serialize)]
@@ -334,54 +331,13 @@ fn status_of(c: Completeness, missing: &str, partial: String) -> EvidenceStatus 
     }
 }
 
-fn to_value<T: Serialize>(v: &T) -> serde_json::Value {
-    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
-}
-
-/// `part` of `whole` as a percentage, or null when there is no whole.
-fn percent(part: usize, whole: usize) -> serde_json::Value {
-    if whole == 0 {
-        serde_json::Value::Null
-    } else {
-        #[allow(clippy::cast_precision_loss)]
-        let p = part as f64 * 100.0 / whole as f64;
-        json!((p * 10.0).round() / 10.0)
-    }
-}
-
-/// The inputs of the SEF's documentation KPIs: documentation for security
-/// features (the security-architecture topic), and completed design and
-/// deployment documentation for resilient operation. `null` when the plan
-/// maps no documentation, so a KPI is "not measured", never 0 %.
-fn documentation_kpi_inputs(d: &documentation::Evaluation) -> serde_json::Value {
-    let planned = d
-        .topics
-        .iter()
-        .any(|t| !t.files.is_empty() || t.not_applicable.is_some());
-    let documented = |id: &str| -> serde_json::Value {
-        if !planned {
-            return serde_json::Value::Null;
-        }
-        d.topics
-            .iter()
-            .find(|t| t.id == id)
-            .map_or(serde_json::Value::Null, |t| json!(t.documented))
-    };
-    json!({
-        "security_features_documented": documented("security-architecture"),
-        "design_documented": documented("security-architecture"),
-        "deployment_documented": documented("deployment"),
-        "required_topics_covered_percent": if planned { percent(d.covered, d.required) } else { serde_json::Value::Null },
-    })
-}
-
 /// Turns the evaluation into the five pieces of evidence.
 pub fn to_evidence(
     s: &Status,
     started: chrono::DateTime<chrono::Utc>,
     finished: chrono::DateTime<chrono::Utc>,
 ) -> Vec<Evidence> {
-    let make = |kind: EvidenceKind, status: EvidenceStatus, payload: serde_json::Value| Evidence {
+    let make = |kind: EvidenceKind, status: EvidenceStatus, payload: EvidencePayload| Evidence {
         id: EvidenceId::generate(),
         kind,
         analyzer: ANALYZER.to_owned(),
@@ -461,51 +417,46 @@ pub fn to_evidence(
         make(
             EvidenceKind::Pti,
             pti_status,
-            json!({
-                "source": s.pti.source,
-                "assessed_by": s.pti.assessed_by,
-                "assessed_on": s.pti.assessed_on,
-                "outcome": to_value(&s.pti.outcome),
-                "tier": s.pti.tier().map(Tier::number),
+            EvidencePayload::Pti(PtiPayload {
+                source: s.pti.source.clone(),
+                assessed_by: s.pti.assessed_by.clone(),
+                assessed_on: s.pti.assessed_on,
+                outcome: s.pti.outcome.clone(),
+                tier: s.pti.tier().map(Tier::number),
             }),
         ),
         make(
             EvidenceKind::PlanningChecklist,
             checklist_status,
-            json!({
-                "checklist": to_value(&s.checklist),
-                "warnings": to_value(&s.warnings.checklist),
+            EvidencePayload::PlanningChecklist(ChecklistPayload {
+                checklist: s.checklist.clone(),
+                warnings: s.warnings.checklist.clone(),
             }),
         ),
         make(
             EvidenceKind::SecurityRequirements,
             req_status,
-            json!({
-                "evaluation": to_value(&s.requirements),
-                "tests": to_value(&s.tests),
-                "warnings": to_value(&s.warnings.requirements),
-            }),
+            EvidencePayload::SecurityRequirements(Box::new(RequirementsPayload {
+                evaluation: s.requirements.clone(),
+                tests: s.tests.clone(),
+                warnings: s.warnings.requirements.clone(),
+            })),
         ),
+        // the documentation KPIs read the evaluation's topics and counts
         make(
             EvidenceKind::SecurityDocumentation,
             doc_status,
-            json!({
-                "evaluation": to_value(&s.documentation),
-                "kpi_inputs": documentation_kpi_inputs(&s.documentation),
-                "warnings": to_value(&s.warnings.documentation),
+            EvidencePayload::SecurityDocumentation(DocumentationPayload {
+                evaluation: s.documentation.clone(),
+                warnings: s.warnings.documentation.clone(),
             }),
         ),
         make(
             EvidenceKind::Education,
             edu_status,
-            json!({
-                "evaluation": to_value(&s.education),
-                "kpi_inputs": {
-                    // null, not 0, when there is no team to measure
-                    "team_awareness_coverage_percent": percent(e.trained, e.total),
-                    "overdue_refreshers": e.overdue.len(),
-                },
-                "warnings": to_value(&s.warnings.education),
+            EvidencePayload::Education(EducationPayload {
+                evaluation: s.education.clone(),
+                warnings: s.warnings.education.clone(),
             }),
         ),
     ]

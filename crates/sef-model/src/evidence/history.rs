@@ -93,7 +93,7 @@ pub struct Range {
     /// Where it starts; `None` for the whole history.
     pub base: Option<Base>,
     /// Where it ends.
-    pub until: Option<String>,
+    pub until: String,
     /// Commits in it.
     pub commits: usize,
     /// Of which merges.

@@ -39,7 +39,6 @@ pub struct SarifFile {
     pub reason: Option<String>,
     /// The command's exit code and the last line it wrote to stderr, when
     /// a command was run.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<CommandNote>,
 }
 
@@ -47,10 +46,10 @@ pub struct SarifFile {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CommandNote {
-    /// Its exit code (`None` when killed).
-    pub exit_code: Option<i32>,
-    /// The last line of its standard error.
-    pub stderr_tail: Option<String>,
+    /// Its exit code.
+    pub exit_code: i32,
+    /// The last line of its standard error (empty when it wrote none).
+    pub stderr_tail: String,
 }
 
 /// Payload of `static-analysis` evidence.
