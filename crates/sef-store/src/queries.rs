@@ -7,7 +7,7 @@
 use crate::{RunFilter, StoreError};
 use chrono::{DateTime, Utc};
 use sef_model::{
-    AssessmentRun, Digest, Evidence, EvidenceKind, EvidenceStatus, Finding, GateDecision,
+    AssessmentRun, Digest, Evidence, EvidenceKind, EvidencePayload, EvidenceStatus, Finding, GateDecision,
     GateOutcome, KpiValue, Offering, Phase, Release, RunId, RunSummary, SeverityCounts, ToolInfo,
 };
 use serde::{Deserialize, Serialize};
@@ -86,8 +86,8 @@ macro_rules! backend {
 
                 for (i, e) in run.evidence.iter().enumerate() {
                     sqlx::query(
-                        "INSERT INTO evidence (id, run_id, position, kind, analyzer, tool_name, tool_version, started_at, finished_at, input_digest, status, status_reason, payload) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                        "INSERT INTO evidence (id, run_id, position, kind, analyzer, tool_name, tool_version, started_at, finished_at, input_digest, status, status_reason, payload, payload_version, complete_scopes) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
                     )
                     .bind(e.id.to_string())
                     .bind(run.id.to_string())
@@ -101,7 +101,9 @@ macro_rules! backend {
                     .bind(e.input_digest.as_ref().map(|d| d.as_str().to_owned()))
                     .bind(e.status.label())
                     .bind(e.status.reason().map(str::to_owned))
-                    .bind(Json(&e.payload))
+                    .bind(Json(e.payload.to_json()))
+                    .bind(i64::from(sef_model::PAYLOAD_VERSION))
+                    .bind(serde_json::to_string(&e.complete_scopes()).map_err(|e| StoreError::Decode(e.to_string()))?)
                     .execute(&mut *tx)
                     .await?;
                 }
@@ -216,7 +218,7 @@ macro_rules! backend {
                 let Json(h): Json<RunHeader> = row.try_get("header")?;
 
                 let ev_rows = sqlx::query(
-                    "SELECT id, kind, analyzer, tool_name, tool_version, started_at, finished_at, input_digest, status, status_reason, payload \
+                    "SELECT id, kind, analyzer, tool_name, tool_version, started_at, finished_at, input_digest, status, status_reason, payload, payload_version \
                      FROM evidence WHERE run_id = $1 ORDER BY position",
                 )
                 .bind(id.to_string())
@@ -228,9 +230,13 @@ macro_rules! backend {
                     let kind: String = r.try_get("kind")?;
                     let status: String = r.try_get("status")?;
                     let Json(payload): Json<serde_json::Value> = r.try_get("payload")?;
+                    let version: i64 = r.try_get("payload_version")?;
+                    let kind = decode("evidence kind", EvidenceKind::parse(&kind), &kind)?;
+                    let payload = EvidencePayload::from_json(kind, u32::try_from(version).unwrap_or(0), payload)
+                        .map_err(|e| StoreError::Decode(format!("run {id}, evidence {eid}: {e}")))?;
                     evidence.push(Evidence {
                         id: eid.parse().map_err(|e: sef_model::IdParseError| StoreError::Decode(e.to_string()))?,
-                        kind: decode("evidence kind", EvidenceKind::parse(&kind), &kind)?,
+                        kind,
                         analyzer: r.try_get("analyzer")?,
                         tool: ToolInfo {
                             name: r.try_get("tool_name")?,
@@ -475,12 +481,14 @@ macro_rules! backend {
                         release: r.try_get("release_version")?,
                     });
                 }
-                // what each run looked at completely: analyzers with complete
-                // evidence, and each analysis tool that ran successfully
-                // (`sarif:<tool>`), even when another tool's SARIF failed
+                // what each run looked at completely (Evidence::complete_scopes),
+                // recorded when the run was written; rows from before schema 5
+                // have none, and theirs are derived from the payload
                 let rows = sqlx::query(
-                    "SELECT e.run_id, e.analyzer, e.status, e.kind, e.payload FROM evidence e JOIN runs r ON r.id = e.run_id \
-                     WHERE r.offering = $1 AND (e.status = 'complete' OR (e.kind = 'static-analysis' AND e.status = 'partial'))",
+                    "SELECT e.run_id, e.id, e.kind, e.analyzer, e.status, e.status_reason, e.complete_scopes, e.payload_version, \
+                     CASE WHEN e.complete_scopes IS NULL THEN e.payload END AS payload \
+                     FROM evidence e JOIN runs r ON r.id = e.run_id \
+                     WHERE r.offering = $1 AND e.status IN ('complete', 'partial')",
                 )
                 .bind(offering)
                 .fetch_all(pool)
@@ -488,22 +496,27 @@ macro_rules! backend {
                 let mut complete: std::collections::HashMap<String, std::collections::HashSet<String>> = std::collections::HashMap::new();
                 for r in &rows {
                     let run_id: String = r.try_get("run_id")?;
-                    let status: String = r.try_get("status")?;
-                    let kind: String = r.try_get("kind")?;
-                    let set = complete.entry(run_id).or_default();
-                    if status == "complete" {
-                        set.insert(r.try_get("analyzer")?);
-                    }
-                    if kind == "static-analysis" {
-                        let Json(p): Json<serde_json::Value> = r.try_get("payload")?;
-                        for t in p["tools"].as_array().map_or(&[][..], Vec::as_slice) {
-                            if t["execution_successful"] == true {
-                                if let Some(name) = t["name"].as_str() {
-                                    set.insert(format!("sarif:{name}"));
-                                }
-                            }
+                    let scopes: Option<String> = r.try_get("complete_scopes")?;
+                    let scopes: Vec<String> = match scopes {
+                        Some(s) => serde_json::from_str(&s).map_err(|e| StoreError::Decode(format!("run {run_id}: complete_scopes: {e}")))?,
+                        None => {
+                            let kind: String = r.try_get("kind")?;
+                            let kind = decode("evidence kind", EvidenceKind::parse(&kind), &kind)?;
+                            let status: String = r.try_get("status")?;
+                            let status = decode(
+                                "evidence status",
+                                EvidenceStatus::from_parts(&status, r.try_get("status_reason")?),
+                                &status,
+                            )?;
+                            let version: i64 = r.try_get("payload_version")?;
+                            let Json(payload): Json<serde_json::Value> = r.try_get("payload")?;
+                            let payload = EvidencePayload::from_json(kind, u32::try_from(version).unwrap_or(0), payload)
+                                .map_err(|e| StoreError::Decode(format!("run {run_id}: {e}")))?;
+                            let analyzer: String = r.try_get("analyzer")?;
+                            sef_model::evidence::complete_scopes(&analyzer, &status, &payload)
                         }
-                    }
+                    };
+                    complete.entry(run_id).or_default().extend(scopes);
                 }
                 let rows = sqlx::query(
                     "SELECT f.run_id, f.fingerprint, f.analyzer, f.rule_id, f.severity, f.path, f.line FROM findings f \

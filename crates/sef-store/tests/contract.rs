@@ -3,6 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, Duration, SubsecRound, TimeZone, Utc};
+use sef_model::evidence::facts::{LanguageStats, RepoFacts};
+use sef_model::evidence::plan_payloads::PtiPayload;
+use sef_model::evidence::vulnerabilities::{KnownVulnerabilities, Match};
 use sef_model::*;
 use sef_store::{RunFilter, RunRepository, Store, StoreError, StoreUrl};
 use std::future::Future;
@@ -72,7 +75,18 @@ fn run(offering: &str, at: i64, findings: Vec<Finding>) -> AssessmentRun {
                 finished_at: t(at + 1),
                 input_digest: Some(Digest::of_parts(["in"])),
                 status: EvidenceStatus::Complete,
-                payload: serde_json::json!({"files": 3, "languages": {"Rust": {"files": 2}}, "ratio": 0.25}),
+                payload: EvidencePayload::RepositoryFacts(RepoFacts {
+                    files: 3,
+                    languages: [(
+                        "Rust".to_owned(),
+                        LanguageStats {
+                            files: 2,
+                            ..Default::default()
+                        },
+                    )]
+                    .into(),
+                    ..Default::default()
+                }),
             },
             Evidence {
                 id: EvidenceId::generate(),
@@ -88,7 +102,7 @@ fn run(offering: &str, at: i64, findings: Vec<Finding>) -> AssessmentRun {
                 status: EvidenceStatus::Failed {
                     reason: "boom".into(),
                 },
-                payload: serde_json::Value::Null,
+                payload: EvidencePayload::None,
             },
             Evidence {
                 id: EvidenceId::generate(),
@@ -104,7 +118,7 @@ fn run(offering: &str, at: i64, findings: Vec<Finding>) -> AssessmentRun {
                 status: EvidenceStatus::Missing {
                     reason: "no [pti] in the plan".into(),
                 },
-                payload: serde_json::json!({"outcome": null, "tier": null}),
+                payload: EvidencePayload::Pti(PtiPayload::default()),
             },
         ],
         findings,
@@ -414,6 +428,20 @@ async fn kpi_history_gives_peers_release_runs_and_the_previous_release() {
         vuln.id = EvidenceId::generate();
         vuln.kind = EvidenceKind::KnownVulnerabilities;
         vuln.status = EvidenceStatus::Complete;
+        // a float inside a typed payload survives the round trip too
+        vuln.payload = EvidencePayload::KnownVulnerabilities(Box::new(KnownVulnerabilities {
+            components: 1,
+            tested: 1,
+            matches: vec![Match {
+                id: "GHSA-x".into(),
+                cvss: Some(sef_model::CvssScore {
+                    vector: "CVSS:3.1/AV:N".into(),
+                    score: 7.25,
+                }),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }));
         a.evidence.push(vuln);
         let b = with("pay", 20, "2.0", Phase::Lifecycle);
         let peer_old = with("shop", 5, "9", Phase::Develop);
@@ -422,6 +450,7 @@ async fn kpi_history_gives_peers_release_runs_and_the_previous_release() {
         for r in [&old, &a, &b, &peer_old, &peer_new] {
             s.save_run(r).await.unwrap();
         }
+        assert_eq!(s.get_run(a.id).await.unwrap().unwrap(), a);
         let h = s.kpi_history("pay", "2.0").await.unwrap();
         assert_eq!(h.peers.len(), 1);
         assert_eq!(h.peers[0].0, "shop");

@@ -214,6 +214,40 @@ impl Evidence {
     pub fn payload<P: PayloadOf>(&self) -> Option<&P> {
         P::of(&self.payload)
     }
+
+    /// What this evidence looked at completely: its analyzer when the
+    /// evidence is complete, and `analyzer:tool` for each tool inside it
+    /// that ran completely (a SARIF source's tool, even when another
+    /// source of the same analyzer failed). A finding is fixed only by a
+    /// later run that covered what reported it.
+    pub fn complete_scopes(&self) -> Vec<String> {
+        complete_scopes(&self.analyzer, &self.status, &self.payload)
+    }
+}
+
+/// [`Evidence::complete_scopes`] from the parts, for stored rows.
+pub fn complete_scopes(
+    analyzer: &str,
+    status: &EvidenceStatus,
+    payload: &EvidencePayload,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if matches!(
+        status,
+        EvidenceStatus::Failed { .. } | EvidenceStatus::Missing { .. }
+    ) {
+        return out;
+    }
+    if *status == EvidenceStatus::Complete {
+        out.push(analyzer.to_owned());
+    }
+    out.extend(
+        payload
+            .complete_parts()
+            .into_iter()
+            .map(|p| format!("{analyzer}:{p}")),
+    );
+    out
 }
 
 /// The stored form of [`Evidence`], payload still JSON.

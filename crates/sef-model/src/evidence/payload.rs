@@ -92,6 +92,20 @@ impl EvidencePayload {
         })
     }
 
+    /// The tools inside this evidence that ran completely (for static
+    /// analysis, each SARIF tool run that executed successfully).
+    pub fn complete_parts(&self) -> Vec<&str> {
+        match self {
+            EvidencePayload::StaticAnalysis(s) => s
+                .tools
+                .iter()
+                .filter(|t| t.execution_successful)
+                .map(|t| t.name.as_str())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The payload as JSON, for the store and the reports.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
