@@ -7,10 +7,10 @@
 
 use crate::security_plan::Repo;
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
-use sef_model::{EvidenceKind, Finding, FindingKind, Fingerprint, Location, Severity, ToolInfo};
-use sef_plan::ReleaseArtifacts;
 use sef_model::EvidencePayload;
 use sef_model::evidence::tools::{ArtifactCheck, Signatures, SigningKey};
+use sef_model::{EvidenceKind, Finding, FindingKind, Fingerprint, Location, Severity, ToolInfo};
+use sef_plan::ReleaseArtifacts;
 use sha2::Digest as _;
 use std::collections::HashMap;
 use std::io::Read;

@@ -4,10 +4,10 @@
 
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
 use sef_inventory::{DiagnosticLevel, SbomSubject};
-use sef_model::{Artifact, Digest, EvidenceKind, ToolInfo};
-use sef_plan::InventoryConfig;
 use sef_model::EvidencePayload;
 use sef_model::evidence::facts::{Inventory, InventorySettings, InventorySummary};
+use sef_model::{Artifact, Digest, EvidenceKind, ToolInfo};
+use sef_plan::InventoryConfig;
 use std::collections::BTreeMap;
 
 /// The analyzer id under `[analyzers.<id>]`.
@@ -111,21 +111,21 @@ impl Analyzer for InventoryAnalyzer {
         };
         // the SBOM is written before the inventory moves into the payload
         let sbom = Artifact::new(
-        "sbom.cdx.json",
-        "application/vnd.cyclonedx+json",
-        sef_inventory::cyclonedx_json(
-            &SbomSubject {
-                name: ctx.plan.offering.name.clone(),
-                version: ctx.plan.release.version.clone(),
-                tool_version: crate::SEF_VERSION.to_owned(),
-                timestamp: sef_inventory::timestamp_from_env(
-                    std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
-                    crate::now(),
-                ),
-            },
-            &inv.components,
-        ),
-    );
+            "sbom.cdx.json",
+            "application/vnd.cyclonedx+json",
+            sef_inventory::cyclonedx_json(
+                &SbomSubject {
+                    name: ctx.plan.offering.name.clone(),
+                    version: ctx.plan.release.version.clone(),
+                    tool_version: crate::SEF_VERSION.to_owned(),
+                    timestamp: sef_inventory::timestamp_from_env(
+                        std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+                        crate::now(),
+                    ),
+                },
+                &inv.components,
+            ),
+        );
         let payload = EvidencePayload::Inventory(Box::new(Inventory {
             summary,
             files: inv.files,

@@ -7,9 +7,9 @@
 use crate::security_plan::Repo;
 use crate::security_plan::junit::{self, Outcome};
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
-use sef_model::{EvidenceKind, ToolInfo};
 use sef_model::EvidencePayload;
 use sef_model::evidence::tools::{JunitFile, ListedTest, SecurityTestCounts, SecurityTests};
+use sef_model::{EvidenceKind, ToolInfo};
 use std::io::Read;
 use std::path::PathBuf;
 

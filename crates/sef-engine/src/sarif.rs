@@ -9,9 +9,9 @@
 
 use crate::security_plan::Repo;
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
-use sef_model::{EvidenceKind, ToolInfo};
 use sef_model::EvidencePayload;
 use sef_model::evidence::tools::{CommandNote, SarifFile, StaticAnalysis};
+use sef_model::{EvidenceKind, ToolInfo};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;

@@ -10,15 +10,15 @@
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
 use sef_advisory::db::AdvisoryDb;
 use sef_advisory::matcher::match_components;
+use sef_model::EvidencePayload;
+use sef_model::evidence::vulnerabilities::{
+    Database, DatabaseEcosystem, KnownVulnerabilities, Match, MatchSource, NotEvaluated, NotTested,
+};
 use sef_model::{
     CvssScore, Cwe, Digest, EvidenceKind, Finding, FindingId, FindingKind, FindingStatus,
     Fingerprint, Location, Severity, ToolInfo,
 };
 use sef_plan::{InventoryConfig, VulnerabilitiesConfig};
-use sef_model::EvidencePayload;
-use sef_model::evidence::vulnerabilities::{
-    Database, DatabaseEcosystem, KnownVulnerabilities, Match, MatchSource, NotEvaluated, NotTested,
-};
 use std::path::PathBuf;
 
 /// The analyzer id under `[analyzers.<id>]`.

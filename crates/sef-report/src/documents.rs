@@ -2,7 +2,8 @@
 //! which order, built once for both writers.
 
 use crate::doc::{Block, Doc, Inline, Inlines, t};
-use crate::summary::{evidence_lines, verdict};
+use crate::lines::evidence_lines;
+use crate::summary::verdict;
 use crate::text::{acceptance_text, compact, short_counts};
 use sef_model::{
     AssessmentRun, CriterionOutcome, EvidenceStatus, Finding, RunDiff, RunSummary, SeverityCounts,

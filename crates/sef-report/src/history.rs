@@ -4,19 +4,11 @@
 //! assurance record), read from the run's `history` evidence. Every format
 //! says the same thing; this module decides what.
 
-use sef_model::{AssessmentRun, EvidenceKind};
-use serde_json::Value;
+use sef_model::AssessmentRun;
+use sef_model::evidence::history::{Counts, History};
 
 /// At most this many rows per list in a report.
 const ROWS: usize = 15;
-
-fn num(v: &Value) -> u64 {
-    v.as_u64().unwrap_or(0)
-}
-
-fn s(v: &Value) -> String {
-    v.as_str().unwrap_or("").to_owned()
-}
 
 /// The section, ready to lay out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,22 +27,22 @@ pub(crate) struct HistorySection {
     pub contributors_more: usize,
 }
 
-fn coverage(c: &Value) -> String {
-    let total = num(&c["commits"]);
+fn coverage(c: &Counts) -> String {
+    let total = c.commits;
     if total == 0 {
         return "no commits".into();
     }
     #[allow(clippy::cast_precision_loss)]
-    let pct = num(&c["reviewed"]) as f64 * 100.0 / total as f64;
-    let mut out = format!("{pct:.1} % ({} of {total})", num(&c["reviewed"]));
-    if num(&c["unknown"]) > 0 {
-        out.push_str(&format!(", {} unknown", num(&c["unknown"])));
+    let pct = c.reviewed as f64 * 100.0 / total as f64;
+    let mut out = format!("{pct:.1} % ({} of {total})", c.reviewed);
+    if c.unknown > 0 {
+        out.push_str(&format!(", {} unknown", c.unknown));
     }
     out
 }
 
-fn yes_no(v: &Value) -> String {
-    match v.as_bool() {
+fn yes_no(v: Option<bool>) -> String {
+    match v {
         Some(true) => "yes".into(),
         Some(false) => "no".into(),
         None => "not measured".into(),
@@ -59,83 +51,67 @@ fn yes_no(v: &Value) -> String {
 
 /// The section of a run, when it has usable history evidence.
 pub(crate) fn section(run: &AssessmentRun) -> Option<HistorySection> {
-    let e = run
-        .evidence
-        .iter()
-        .find(|e| e.kind == EvidenceKind::History)?;
-    let p = &e.payload;
-    p.get("review")?;
+    let p: &History = run.evidence.iter().find_map(|e| e.payload::<History>())?;
     let mut components: Vec<[String; 3]> = vec![[
         "all".into(),
-        coverage(&p["review"]["developed"]),
-        coverage(&p["review"]["external"]),
+        coverage(&p.review.developed),
+        coverage(&p.review.external),
     ]];
-    for c in p["review"]["components"].as_array().into_iter().flatten() {
-        if s(&c["name"]) == "repository" {
+    for c in &p.review.components {
+        if c.name == "repository" {
             continue;
         }
         components.push([
-            s(&c["name"]),
-            coverage(&c["developed"]),
-            coverage(&c["external"]),
+            c.name.clone(),
+            coverage(&c.developed),
+            coverage(&c.external),
         ]);
     }
     let mut unreviewed = Vec::new();
     let mut total = 0u64;
-    for (key, state) in [("unreviewed", "not reviewed"), ("unknown", "unknown")] {
-        for r in p["review"][key].as_array().into_iter().flatten() {
+    for (rows, state) in [
+        (&p.review.unreviewed, "not reviewed"),
+        (&p.review.unknown, "unknown"),
+    ] {
+        for r in rows {
             total += 1;
             if unreviewed.len() < ROWS {
                 unreviewed.push([
-                    s(&r["commit"]),
-                    s(&r["author"]),
+                    r.commit.clone(),
+                    r.author.clone(),
                     state.to_owned(),
-                    s(&r["why"]),
+                    r.why.clone(),
                 ]);
             }
         }
     }
-    let signatures = p["signatures"]["problems"]
-        .as_array()
-        .into_iter()
-        .flatten()
+    let signatures = p
+        .signatures
+        .problems
+        .iter()
         .take(ROWS)
         .map(|r| {
-            let sig = &r["signature"];
             [
-                s(&r["commit"]),
-                s(&r["author"]),
-                s(&sig["state"]),
-                sig["detail"]
-                    .as_str()
-                    .or(sig["key"].as_str())
-                    .unwrap_or("")
-                    .to_owned(),
+                r.commit.clone(),
+                r.author.clone(),
+                r.signature.label().to_owned(),
+                r.signature.detail().unwrap_or("").to_owned(),
             ]
         })
         .collect();
-    let people: Vec<&Value> = p["contributors"]["people"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .collect();
+    let people = &p.contributors.people;
     // Identities outside the team, then new ones, first.
-    let mut sorted = people.clone();
-    sorted.sort_by_key(|c| {
-        (
-            c["in_team"].as_bool() != Some(false),
-            c["new"].as_bool() != Some(true),
-        )
-    });
+    let mut sorted: Vec<_> = people.iter().collect();
+    sorted.sort_by_key(|c| (c.in_team != Some(false), c.new != Some(true)));
     let contributors = sorted
         .iter()
         .take(ROWS)
         .map(|c| {
             [
-                format!("{} <{}>", s(&c["name"]), s(&c["email"])),
-                num(&c["commits"]).to_string(),
-                yes_no(&c["new"]),
-                yes_no(&c["in_team"]),
+                format!("{} <{}>", c.name, c.email),
+                c.commits.to_string(),
+                yes_no(c.new),
+                yes_no(c.in_team),
             ]
         })
         .collect();

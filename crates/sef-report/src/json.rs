@@ -83,7 +83,10 @@ fn security_plan(run: &AssessmentRun) -> serde_json::Value {
     for e in run.evidence.iter().filter(|e| e.kind.is_security_plan()) {
         parts.insert(e.kind.as_str().to_owned(), json!(e.status.label()));
         if e.kind == sef_model::EvidenceKind::Pti {
-            tier = e.payload["tier"].clone();
+            tier = json!(
+                e.payload::<sef_model::evidence::plan_payloads::PtiPayload>()
+                    .and_then(|p| p.tier)
+            );
         }
     }
     json!({ "pti_tier": tier, "parts": parts })

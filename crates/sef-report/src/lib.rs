@@ -11,10 +11,12 @@
 mod cwe;
 mod doc;
 mod documents;
+mod format;
 mod history;
 mod html;
 mod json;
 mod kpis;
+mod lines;
 mod markdown;
 mod plan;
 mod sarif;
@@ -25,8 +27,9 @@ mod views;
 pub use json::{
     DIFF_SCHEMA, REPORT_SCHEMA_VERSION, RUN_SCHEMA, RUNS_SCHEMA, diff_json, run_json, runs_json,
 };
+pub use lines::evidence_lines;
 pub use sarif::{SARIF_SCHEMA, run_sarif};
-pub use summary::{Verdict, evidence_lines, verdict};
+pub use summary::{Verdict, verdict};
 pub use views::{RequirementsFormat, plan_text, pti_text, requirements, row_has_status};
 
 use sef_model::{AssessmentRun, RunDiff, RunSummary};

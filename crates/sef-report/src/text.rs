@@ -2,7 +2,8 @@
 //! colour is off, so the words alone must carry the meaning.
 
 use crate::RunContext;
-use crate::summary::{evidence_lines, verdict};
+use crate::lines::evidence_lines;
+use crate::summary::verdict;
 use anstyle::{AnsiColor, Style};
 use sef_model::{
     AssessmentRun, CriterionOutcome, EvidenceStatus, Finding, RunDiff, RunSummary, Severity,

@@ -3,42 +3,38 @@
 //! (or the plan's evidence payloads) to text, Markdown, HTML or CSV.
 
 use crate::doc::{Block, Doc, Inline, t};
-use sef_model::{Evidence, EvidenceKind};
+use sef_model::Evidence;
+use sef_model::evidence::plan_payloads::{ChecklistPayload, PtiPayload};
+use sef_model::plan::checklist::Answer;
+use sef_model::plan::pti;
 use sef_process::asvs::Standard;
 use sef_process::requirements::{Row, Verification};
-use serde_json::Value;
 use std::fmt::Write as _;
-
-fn num(v: &Value) -> u64 {
-    v.as_u64().unwrap_or(0)
-}
 
 /// `sef pti`: the index and tier from a `pti` evidence payload; with
 /// `explain`, each answer's points, the group caps and the floors.
-pub fn pti_text(offering: &str, payload: &Value, explain: bool) -> String {
+pub fn pti_text(offering: &str, payload: Option<&PtiPayload>, explain: bool) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "Predictive Threat Index — {offering}");
-    let outcome = &payload["outcome"];
-    match outcome["state"].as_str() {
-        Some("complete") => {
-            let tier = num(&outcome["tier"]);
+    match payload.and_then(|p| p.outcome.as_ref().map(|x| (p, x))) {
+        Some((payload, pti::Outcome::Complete(outcome))) => {
+            let tier = outcome.tier;
             let _ = writeln!(
                 o,
-                "  index {} of 100 → tier {tier} ({})",
-                num(&outcome["index"]),
-                tier_label(tier)
+                "  index {} of 100 → tier {} ({})",
+                outcome.index,
+                tier.number(),
+                tier.label()
             );
-            if outcome["tier"] != outcome["index_tier"] {
+            if outcome.tier != outcome.index_tier {
                 let _ = writeln!(
                     o,
                     "  (the index alone gives tier {}; a high-water-mark floor raises it)",
-                    num(&outcome["index_tier"])
+                    outcome.index_tier.number()
                 );
             }
-            let by = payload["assessed_by"].as_str();
-            let on = payload["assessed_on"].as_str();
-            let source = payload["source"].as_str().unwrap_or("the plan");
-            match (by, on) {
+            let source = payload.source.as_deref().unwrap_or("the plan");
+            match (&payload.assessed_by, &payload.assessed_on) {
                 (Some(b), Some(d)) => {
                     let _ = writeln!(o, "  assessed by {b} on {d} ({source})");
                 }
@@ -55,17 +51,17 @@ pub fn pti_text(offering: &str, payload: &Value, explain: bool) -> String {
                 let _ = writeln!(o, "  run `sef pti --explain` for each answer's share");
             }
         }
-        Some("incomplete") => {
+        Some((_, pti::Outcome::Incomplete { unanswered })) => {
             let _ = writeln!(o, "  not computed: these questions are unanswered:");
-            for q in outcome["unanswered"].as_array().into_iter().flatten() {
-                let _ = writeln!(o, "    - {}", q.as_str().unwrap_or("?"));
+            for q in unanswered {
+                let _ = writeln!(o, "    - {q}");
             }
             let _ = writeln!(
                 o,
                 "  answer them in [pti] (docs/pti.md); until then every requirement is selected"
             );
         }
-        _ => {
+        None => {
             let _ = writeln!(
                 o,
                 "  not done: the plan has no [pti]. Answer the questionnaire in security/pti.toml\n  or [pti] in sef.toml (docs/pti.md); until then every requirement is selected"
@@ -75,67 +71,51 @@ pub fn pti_text(offering: &str, payload: &Value, explain: bool) -> String {
     o
 }
 
-fn explain_pti(o: &mut String, outcome: &Value) {
+fn explain_pti(o: &mut String, outcome: &pti::Pti) {
     let _ = writeln!(o);
     let _ = writeln!(
         o,
         "  {:<22} {:<16} {:>6}  group",
         "question", "answer", "points"
     );
-    for c in outcome["contributions"].as_array().into_iter().flatten() {
+    for c in &outcome.contributions {
         let _ = writeln!(
             o,
             "  {:<22} {:<16} {:>6}  {}",
-            c["question"].as_str().unwrap_or("?"),
-            c["answer"].as_str().unwrap_or("?"),
-            num(&c["points"]),
-            c["group"].as_str().unwrap_or("?")
+            c.question,
+            c.answer,
+            c.points,
+            c.group.as_str()
         );
     }
     let _ = writeln!(o);
     let _ = writeln!(o, "  group totals (each capped):");
-    for g in outcome["groups"].as_array().into_iter().flatten() {
-        let capped = if num(&g["raw"]) > num(&g["counted"]) {
-            format!(" (raw {}, capped)", num(&g["raw"]))
+    for g in &outcome.groups {
+        let capped = if g.raw > g.counted {
+            format!(" (raw {}, capped)", g.raw)
         } else {
             String::new()
         };
         let _ = writeln!(
             o,
             "    {:<20} {:>3} of {:>2}{capped}",
-            g["group"].as_str().unwrap_or("?"),
-            num(&g["counted"]),
-            num(&g["cap"])
+            g.group.as_str(),
+            g.counted,
+            g.cap
         );
     }
     let _ = writeln!(
         o,
         "  index {} = the sum; tiers: 0-24 → 1, 25-49 → 2, 50-74 → 3, 75-100 → 4",
-        num(&outcome["index"])
+        outcome.index
     );
-    let floors = outcome["floors"].as_array().map_or(&[][..], Vec::as_slice);
-    if floors.is_empty() {
+    if outcome.floors.is_empty() {
         let _ = writeln!(o, "  floors: none apply");
     } else {
         let _ = writeln!(o, "  floors:");
-        for f in floors {
-            let _ = writeln!(
-                o,
-                "    at least tier {}: {}",
-                num(&f["tier"]),
-                f["reason"].as_str().unwrap_or("?")
-            );
+        for f in &outcome.floors {
+            let _ = writeln!(o, "    at least tier {}: {}", f.tier.number(), f.reason);
         }
-    }
-}
-
-fn tier_label(t: u64) -> &'static str {
-    match t {
-        1 => "low",
-        2 => "moderate",
-        3 => "high",
-        4 => "critical",
-        _ => "?",
     }
 }
 
@@ -179,35 +159,25 @@ pub fn plan_text(
 }
 
 fn checklist_items(o: &mut String, evidence: &[Evidence]) {
-    let Some(e) = evidence
+    let Some(c) = evidence
         .iter()
-        .find(|e| e.kind == EvidenceKind::PlanningChecklist)
+        .find_map(|e| e.payload::<ChecklistPayload>())
+        .and_then(|p| p.checklist.as_ref())
     else {
         return;
     };
-    for item in e.payload["checklist"]["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-    {
-        let answer = item["answer"].as_str();
-        let mark = match answer {
-            Some("yes" | "not-applicable") => "✓",
+    for item in &c.items {
+        let mark = match item.answer {
+            Some(Answer::Yes | Answer::NotApplicable) => "✓",
             Some(_) => "✗",
             None => "?",
         };
-        let detail = match answer {
-            None => format!("unanswered — {}", item["question"].as_str().unwrap_or("")),
-            Some(a) => match item["note"].as_str() {
-                Some(n) => format!("{a}: {n}"),
-                None => a.to_owned(),
-            },
+        let detail = match (item.answer, &item.note) {
+            (None, _) => format!("unanswered — {}", item.question),
+            (Some(a), Some(n)) => format!("{a}: {n}"),
+            (Some(a), None) => a.as_str().to_owned(),
         };
-        let _ = writeln!(
-            o,
-            "      {mark} {:<20} {detail}",
-            item["id"].as_str().unwrap_or("?")
-        );
+        let _ = writeln!(o, "      {mark} {:<20} {detail}", item.id);
     }
 }
 

@@ -7,8 +7,9 @@
 use crate::{RunFilter, StoreError};
 use chrono::{DateTime, Utc};
 use sef_model::{
-    AssessmentRun, Digest, Evidence, EvidenceKind, EvidencePayload, EvidenceStatus, Finding, GateDecision,
-    GateOutcome, KpiValue, Offering, Phase, Release, RunId, RunSummary, SeverityCounts, ToolInfo,
+    AssessmentRun, Digest, Evidence, EvidenceKind, EvidencePayload, EvidenceStatus, Finding,
+    GateDecision, GateOutcome, KpiValue, Offering, Phase, Release, RunId, RunSummary,
+    SeverityCounts, ToolInfo,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::Row;

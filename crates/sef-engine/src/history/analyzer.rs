@@ -9,13 +9,13 @@ use super::review::{self, Review};
 use super::signing::{AllowedSigners, SigState, Verifier, find_gpg};
 use super::{History, MineOptions};
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
-use sef_model::{EvidenceKind, Finding, FindingKind, Fingerprint, Location, Severity, ToolInfo};
-use sef_plan::HistoryConfig;
 use sef_model::EvidencePayload;
 use sef_model::evidence::history::{
     CommitRow, Contributors, ForgeUse, History as HistoryPayload, Outsider, Person, Range,
     ReviewSummary, SignatureProblem, SignatureSummary,
 };
+use sef_model::{EvidenceKind, Finding, FindingKind, Fingerprint, Location, Severity, ToolInfo};
+use sef_plan::HistoryConfig;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 

@@ -10,13 +10,13 @@ mod walk;
 pub use languages::language_of;
 
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
+use sef_model::EvidencePayload;
+use sef_model::evidence::facts::{PolicyFiles, RepoFacts as RepoFactsPayload, RepoFactsSettings};
 use sef_model::{
     Cwe, Digest, EvidenceKind, Finding, FindingId, FindingKind, FindingStatus, Fingerprint,
     Severity, ToolInfo,
 };
 use sef_plan::RepoFactsConfig;
-use sef_model::EvidencePayload;
-use sef_model::evidence::facts::{PolicyFiles, RepoFacts as RepoFactsPayload, RepoFactsSettings};
 use std::path::Path;
 
 /// The analyzer id under `[analyzers.<id>]`.

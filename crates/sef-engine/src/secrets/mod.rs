@@ -10,12 +10,14 @@ pub mod blobs;
 mod tree;
 
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
+use sef_model::EvidencePayload;
+use sef_model::evidence::secrets::{
+    AllowedInline, BaselineUsed, RulesUsed, Secrets as SecretsPayload,
+};
 pub use sef_model::evidence::secrets::{Introduced, Located, Stats};
 use sef_model::{EvidenceKind, Finding, FindingKind, Fingerprint, Location, Severity, ToolInfo};
 use sef_plan::SecretsConfig;
 use sef_secrets::RuleSet;
-use sef_model::EvidencePayload;
-use sef_model::evidence::secrets::{AllowedInline, BaselineUsed, RulesUsed, Secrets as SecretsPayload};
 use std::collections::BTreeMap;
 use std::path::Path;
 

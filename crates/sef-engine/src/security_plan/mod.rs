@@ -14,16 +14,16 @@ mod paths;
 pub use paths::Repo;
 
 use chrono::NaiveDate;
+use sef_model::EvidencePayload;
+use sef_model::evidence::plan_payloads::{
+    ChecklistPayload, DocumentationPayload, EducationPayload, PtiPayload, RequirementsPayload,
+};
 use sef_model::{Evidence, EvidenceId, EvidenceKind, EvidenceStatus};
 use sef_plan::Plan;
 use sef_process::{
     Completeness, PlanWarning, Tier, checklist, documentation, education, pti, requirements,
 };
 use serde::Serialize;
-use sef_model::EvidencePayload;
-use sef_model::evidence::plan_payloads::{
-    ChecklistPayload, DocumentationPayload, EducationPayload, PtiPayload, RequirementsPayload,
-};
 use std::path::Path;
 
 /// The name the security plan's evidence gives as its analyzer.

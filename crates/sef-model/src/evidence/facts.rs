@@ -39,6 +39,16 @@ pub enum DiagnosticLevel {
     Warning,
 }
 
+impl DiagnosticLevel {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiagnosticLevel::Error => "error",
+            DiagnosticLevel::Warning => "warning",
+        }
+    }
+}
+
 /// A problem with one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {

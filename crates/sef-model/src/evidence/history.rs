@@ -40,6 +40,29 @@ pub enum SigState {
     },
 }
 
+impl SigState {
+    /// The state's name as stored: `unsigned`, `verified`, `invalid`,
+    /// `unknown-key` or `not-verified`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            SigState::Unsigned => "unsigned",
+            SigState::Verified { .. } => "verified",
+            SigState::Invalid { .. } => "invalid",
+            SigState::UnknownKey { .. } => "unknown-key",
+            SigState::NotVerified { .. } => "not-verified",
+        }
+    }
+
+    /// What failed, or the unknown key; `None` when unsigned or verified.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            SigState::Invalid { detail, .. } | SigState::NotVerified { detail, .. } => Some(detail),
+            SigState::UnknownKey { key, .. } => Some(key),
+            SigState::Unsigned | SigState::Verified { .. } => None,
+        }
+    }
+}
+
 /// Where the range starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Base {

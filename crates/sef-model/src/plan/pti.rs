@@ -26,6 +26,17 @@ impl Group {
         }
     }
 
+    /// The group's key as stored: `data-value`, `exposure`,
+    /// `privilege-and-reach` or `business-impact`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Group::DataValue => "data-value",
+            Group::Exposure => "exposure",
+            Group::PrivilegeAndReach => "privilege-and-reach",
+            Group::BusinessImpact => "business-impact",
+        }
+    }
+
     /// The group's name in reports.
     pub fn label(self) -> &'static str {
         match self {
