@@ -79,6 +79,24 @@ fn run_one(
     let outcome = catch_unwind(AssertUnwindSafe(|| a.run(ctx, progress)));
     let finished = crate::now();
     let (evidence, findings, notes, artifacts) = match outcome {
+        // a payload of another kind would be read as the wrong type
+        // everywhere downstream: it makes the evidence failed
+        Ok(Ok(out)) if out.payload.kind().is_some_and(|k| k != a.kind()) => (
+            failed(
+                a,
+                started,
+                finished,
+                format!(
+                    "internal error: the {} analyzer returned a {} payload for {} evidence",
+                    a.id(),
+                    out.payload.kind().map_or("", |k| k.as_str()),
+                    a.kind()
+                ),
+            ),
+            vec![],
+            vec![],
+            vec![],
+        ),
         Ok(Ok(out)) => {
             let status = match out.partial {
                 None => EvidenceStatus::Complete,

@@ -50,7 +50,7 @@ impl Analyzer for Fake {
                 tool: self.tool(),
                 input_digest: None,
                 partial: None,
-                payload: serde_json::json!({"ok": true}),
+                payload: sef_model::EvidencePayload::RepositoryFacts(Default::default()),
                 findings: vec![],
                 notes: vec![format!("{} ran", self.id)],
                 artifacts: vec![],

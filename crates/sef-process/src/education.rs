@@ -117,6 +117,17 @@ pub struct Team {
 pub const DEFAULT_REFRESHER_DAYS: u32 = 365;
 
 impl Team {
+    /// Every member's e-mail addresses, or `None` when no member lists
+    /// one (then "outside the team file" cannot be measured).
+    pub fn emails(&self) -> Option<std::collections::BTreeSet<String>> {
+        let e: std::collections::BTreeSet<String> = self
+            .members
+            .iter()
+            .flat_map(|m| m.emails.iter().cloned())
+            .collect();
+        (!e.is_empty()).then_some(e)
+    }
+
     /// The built-in course list, with no members.
     pub fn with_builtin_courses() -> Team {
         Team {

@@ -13,6 +13,7 @@ mod doc;
 mod documents;
 mod format;
 mod history;
+mod history_view;
 mod html;
 mod json;
 mod kpis;
@@ -24,6 +25,7 @@ mod summary;
 mod text;
 mod views;
 
+pub use history_view::{CommitLine, history_text};
 pub use json::{
     DIFF_SCHEMA, REPORT_SCHEMA_VERSION, RUN_SCHEMA, RUNS_SCHEMA, diff_json, run_json, runs_json,
 };

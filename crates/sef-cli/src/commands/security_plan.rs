@@ -50,8 +50,12 @@ pub fn pti(a: &PtiArgs) -> Result<u8> {
     let evidence = security_plan::to_evidence(&status, now, now);
     let payload = &evidence[0].payload;
     let text = match a.format {
-        ViewFormatArg::Text => sef_report::pti_text(&plan.offering.name, payload, a.explain),
-        ViewFormatArg::Json => json_doc("sef.pti", &plan, ("pti", payload.clone()))?,
+        ViewFormatArg::Text => sef_report::pti_text(
+            &plan.offering.name,
+            evidence[0].payload::<sef_model::evidence::plan_payloads::PtiPayload>(),
+            a.explain,
+        ),
+        ViewFormatArg::Json => json_doc("sef.pti", &plan, ("pti", payload.to_json()))?,
     };
     output::emit_raw(&text, a.output.as_deref())?;
     Ok(if status.pti.tier().is_some() {

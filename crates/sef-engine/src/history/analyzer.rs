@@ -330,14 +330,7 @@ impl Analyzer for HistoryAnalyzer {
                     "not a git repository: there is no history to measure code review, signed commits or contributors on".into(),
                 )
             })?;
-        let team_emails: Option<BTreeSet<String>> = ctx.plan.security.team.as_ref().and_then(|t| {
-            let e: BTreeSet<String> = t
-                .members
-                .iter()
-                .flat_map(|m| m.emails.iter().cloned())
-                .collect();
-            (!e.is_empty()).then_some(e)
-        });
+        let team_emails = ctx.plan.security.team.as_ref().and_then(|t| t.emails());
         let payload = EvidencePayload::History(Box::new(payload(
             &mined,
             &self.config,

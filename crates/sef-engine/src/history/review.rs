@@ -45,6 +45,17 @@ pub enum Review {
     },
 }
 
+impl Review {
+    /// The state's name as stored: `reviewed`, `not-reviewed` or `unknown`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Review::Reviewed { .. } => "reviewed",
+            Review::NotReviewed { .. } => "not-reviewed",
+            Review::Unknown { .. } => "unknown",
+        }
+    }
+}
+
 /// The pull request number in GitHub's default merge subject
 /// (`Merge pull request #12 from …`) or squash subject (`Title (#12)`).
 pub fn pull_number(subject: &str) -> Option<u64> {

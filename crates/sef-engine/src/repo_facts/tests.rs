@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::NoProgress;
+use sef_model::evidence::facts::GitState;
 use sef_plan::Plan;
 use sef_testkit::{git, write};
 
@@ -9,6 +10,18 @@ fn run_on(root: &Path, config: RepoFactsConfig) -> AnalyzerOutput {
     let plan = Plan::defaults_for(root);
     let ctx = AnalysisContext { root, plan: &plan };
     RepoFacts::new(config).run(&ctx, &NoProgress).unwrap()
+}
+
+/// The typed payload of an output.
+fn facts(out: &AnalyzerOutput) -> &RepoFactsPayload {
+    match &out.payload {
+        EvidencePayload::RepositoryFacts(p) => p,
+        other => panic!("not a repository-facts payload: {other:?}"),
+    }
+}
+
+fn git_of(out: &AnalyzerOutput) -> &GitState {
+    facts(out).git.as_ref().expect("git state")
 }
 
 #[test]
@@ -25,15 +38,15 @@ fn counts_languages_and_respects_gitignore() {
     write(r, ".gitignore", "build/\n");
     write(r, "logo.png", "\u{0}\u{1}");
     let out = run_on(r, RepoFactsConfig::default());
-    let p = &out.payload;
-    assert_eq!(p["languages"]["Rust"]["files"], 1);
-    assert_eq!(p["languages"]["Rust"]["lines"], 4);
-    assert_eq!(p["languages"]["Rust"]["code_lines"], 3);
-    assert_eq!(p["languages"]["Python"]["lines"], 1);
+    let p = facts(&out);
+    assert_eq!(p.languages["Rust"].files, 1);
+    assert_eq!(p.languages["Rust"].lines, 4);
+    assert_eq!(p.languages["Rust"].code_lines, 3);
+    assert_eq!(p.languages["Python"].lines, 1);
     // main.rs, lib.py, .gitignore, logo.png
-    assert_eq!(p["files"], 4);
+    assert_eq!(p.files, 4);
     assert!(out.partial.is_none());
-    assert_eq!(p["git"], serde_json::Value::Null);
+    assert!(p.git.is_none());
     assert!(out.notes.iter().any(|n| n.contains("no git history")));
 
     let all = run_on(
@@ -43,7 +56,7 @@ fn counts_languages_and_respects_gitignore() {
             ..Default::default()
         },
     );
-    assert_eq!(all.payload["languages"]["Rust"]["files"], 2);
+    assert_eq!(facts(&all).languages["Rust"].files, 2);
 }
 
 #[test]
@@ -57,9 +70,9 @@ fn large_files_are_counted_but_not_read() {
             ..Default::default()
         },
     );
-    assert_eq!(out.payload["languages"]["Rust"]["files"], 1);
-    assert_eq!(out.payload["languages"]["Rust"]["files_too_large"], 1);
-    assert_eq!(out.payload["languages"]["Rust"]["lines"], 0);
+    assert_eq!(facts(&out).languages["Rust"].files, 1);
+    assert_eq!(facts(&out).languages["Rust"].files_too_large, 1);
+    assert_eq!(facts(&out).languages["Rust"].lines, 0);
 }
 
 #[test]
@@ -77,10 +90,10 @@ fn policy_files_found_and_missing_ones_become_findings() {
     write(r, "renovate.json", "{}");
     let out = run_on(r, RepoFactsConfig::default());
     assert!(out.findings.is_empty(), "{:?}", out.findings);
-    let pf = &out.payload["policy_files"];
-    assert_eq!(pf["security_policy"], ".github/SECURITY.md");
-    assert_eq!(pf["ci"], ".github/workflows");
-    assert_eq!(pf["dependency_updates"], "renovate.json");
+    let pf = &facts(&out).policy_files;
+    assert_eq!(pf.security_policy.as_deref(), Some(".github/SECURITY.md"));
+    assert_eq!(pf.ci.as_deref(), Some(".github/workflows"));
+    assert_eq!(pf.dependency_updates.as_deref(), Some("renovate.json"));
 }
 
 #[test]
@@ -101,29 +114,29 @@ fn git_head_branch_and_dirty_state() {
     let r = d.path();
     git(r, &["init", "-q"]);
     let out = run_on(r, RepoFactsConfig::default());
-    assert_eq!(out.payload["git"]["head_commit"], serde_json::Value::Null);
-    assert_eq!(out.payload["git"]["branch"], "main");
+    assert_eq!(git_of(&out).head_commit, None);
+    assert_eq!(git_of(&out).branch.as_deref(), Some("main"));
 
     write(r, "a.rs", "fn a() {}\n");
     git(r, &["add", "."]);
     git(r, &["commit", "-q", "-m", "first"]);
     let out = run_on(r, RepoFactsConfig::default());
-    let g = &out.payload["git"];
-    assert_eq!(g["head_commit"].as_str().unwrap().len(), 40);
-    assert_eq!(g["dirty"], false);
-    assert_eq!(g["is_toplevel"], true);
+    let g = git_of(&out);
+    assert_eq!(g.head_commit.as_deref().unwrap().len(), 40);
+    assert!(!g.dirty);
+    assert!(g.is_toplevel);
 
     write(r, "a.rs", "fn a() { changed() }\n");
     let out = run_on(r, RepoFactsConfig::default());
-    assert_eq!(out.payload["git"]["dirty"], true);
+    assert!(git_of(&out).dirty);
 
     git(r, &["checkout", "-q", "--detach"]);
     let out = run_on(r, RepoFactsConfig::default());
-    assert_eq!(out.payload["git"]["branch"], serde_json::Value::Null);
+    assert_eq!(git_of(&out).branch, None);
 
     std::fs::create_dir(r.join("sub")).unwrap();
     let out = run_on(&r.join("sub"), RepoFactsConfig::default());
-    assert_eq!(out.payload["git"]["is_toplevel"], false);
+    assert!(!git_of(&out).is_toplevel);
 }
 
 #[test]
@@ -141,7 +154,7 @@ fn broken_git_directory_gives_partial_evidence() {
         "0123456789012345678901234567890123456789\n",
     );
     let out = run_on(r, RepoFactsConfig::default());
-    let reason = out.partial.expect("partial");
+    let reason = out.partial.clone().expect("partial");
     assert!(reason.starts_with("git:"), "{reason}");
-    assert_eq!(out.payload["languages"]["Rust"]["files"], 1);
+    assert_eq!(facts(&out).languages["Rust"].files, 1);
 }

@@ -171,7 +171,7 @@ date = 2025-06-01
         finished_at: now,
         input_digest: None,
         status: EvidenceStatus::Complete,
-        payload: serde_json::Value::Null,
+        payload: sef_model::EvidencePayload::None,
     };
     let s = evaluate(root, &plan, Some(&[inventory]), day("2026-11-28"));
     assert!(
@@ -184,19 +184,12 @@ date = 2025-06-01
     );
     let ev = to_evidence(&s, now, now);
     assert_eq!(ev[0].status, EvidenceStatus::Complete);
-    assert_eq!(ev[0].payload["tier"], 1);
+    assert_eq!(ev[0].payload::<PtiPayload>().unwrap().tier, Some(1));
     assert!(matches!(ev[1].status, EvidenceStatus::Partial { .. }));
     assert!(matches!(ev[4].status, EvidenceStatus::Partial { .. }));
-    // KPI inputs: measured where there is something to measure
-    assert_eq!(ev[3].payload["kpi_inputs"]["deployment_documented"], true);
-    assert_eq!(
-        ev[3].payload["kpi_inputs"]["required_topics_covered_percent"],
-        66.7
-    );
-    assert_eq!(
-        ev[4].payload["kpi_inputs"]["team_awareness_coverage_percent"],
-        0.0
-    );
+    // what the documentation KPIs read: 2 of 3 required topics covered
+    let d = &ev[3].payload::<DocumentationPayload>().unwrap().evaluation;
+    assert_eq!((d.covered, d.required), (2, 3));
 }
 
 #[test]
@@ -205,7 +198,23 @@ fn kpi_inputs_are_null_not_zero_without_a_plan() {
     let plan = Plan::defaults_for(dir.path());
     let s = evaluate(dir.path(), &plan, None, day("2026-11-28"));
     let ev = to_evidence(&s, chrono::Utc::now(), chrono::Utc::now());
-    assert!(ev[3].payload["kpi_inputs"]["deployment_documented"].is_null());
-    assert!(ev[3].payload["kpi_inputs"]["required_topics_covered_percent"].is_null());
-    assert!(ev[4].payload["kpi_inputs"]["team_awareness_coverage_percent"].is_null());
+    // nothing mapped: the documentation KPIs say "not measured", never 0 %
+    let kpi = sef_process::kpi::get("integrity.security-feature-documentation").unwrap();
+    let inputs = sef_process::kpi::Inputs {
+        evidence: &ev,
+        tier: None,
+        phase: sef_model::Phase::Develop,
+        at: chrono::Utc::now(),
+        peers: &[],
+        history: &[],
+    };
+    assert_eq!((kpi.measure)(&inputs).value(), None);
+    assert_eq!(
+        ev[4]
+            .payload::<EducationPayload>()
+            .unwrap()
+            .evaluation
+            .total,
+        0
+    );
 }

@@ -73,11 +73,17 @@ fn asvs_wording_is_shown_when_supplied() {
 
 #[test]
 fn pti_views() {
-    let missing = serde_json::json!({"outcome": null});
-    assert!(pti_text("o", &missing, false).contains("not done"));
-    let incomplete =
-        serde_json::json!({"outcome": {"state": "incomplete", "unanswered": ["exposure"]}});
-    assert!(pti_text("o", &incomplete, true).contains("- exposure"));
+    use sef_model::evidence::plan_payloads::PtiPayload;
+    let missing = PtiPayload::default();
+    assert!(pti_text("o", Some(&missing), false).contains("not done"));
+    assert!(pti_text("o", None, false).contains("not done"));
+    let incomplete = PtiPayload {
+        outcome: Some(sef_process::pti::Outcome::Incomplete {
+            unanswered: vec!["exposure".into()],
+        }),
+        ..Default::default()
+    };
+    assert!(pti_text("o", Some(&incomplete), true).contains("- exposure"));
     let q = sef_process::pti::Questionnaire {
         data_classification: Some(sef_process::pti::DataClassification::Restricted),
         personal_data: Some(false),
@@ -92,9 +98,12 @@ fn pti_views() {
         criticality: Some(sef_process::pti::Criticality::Low),
         user_scale: Some(sef_process::pti::UserScale::Small),
     };
-    let outcome = serde_json::to_value(sef_process::pti::evaluate(&q)).unwrap();
-    let p = serde_json::json!({"outcome": outcome, "source": "security/pti.toml"});
-    let text = pti_text("o", &p, true);
+    let p = PtiPayload {
+        outcome: Some(sef_process::pti::evaluate(&q)),
+        source: Some("security/pti.toml".into()),
+        ..Default::default()
+    };
+    let text = pti_text("o", Some(&p), true);
     assert!(text.contains("index 24 of 100 → tier 3 (high)"), "{text}");
     assert!(text.contains("the index alone gives tier 1"), "{text}");
     assert!(
