@@ -299,7 +299,7 @@ fn a_forge_decides_pull_requests_and_its_cache_is_reused() {
     let report = json(&out.stdout);
     let ev = evidence_of(&report, "history");
     assert_eq!(
-        ev["payload"]["kpi_input"]["developed"]["reviewed"], 3,
+        ev["payload"]["review"]["developed"]["reviewed"], 3,
         "{ev}"
     );
     let kpis = report["run"]["kpis"].as_array().unwrap();

@@ -202,7 +202,7 @@ fn assess_reports_secrets_and_the_store_never_holds_one() {
     let j = json(&out.stdout);
     let ev = evidence_of(&j, "secrets");
     assert_eq!(
-        ev["payload"]["kpi_input"]["hard_coded_credentials"], 2,
+        ev["payload"]["found"], 2,
         "{ev}"
     );
     let findings = j["run"]["findings"].as_array().unwrap();
