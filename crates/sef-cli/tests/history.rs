@@ -298,10 +298,7 @@ fn a_forge_decides_pull_requests_and_its_cache_is_reused() {
         .unwrap();
     let report = json(&out.stdout);
     let ev = evidence_of(&report, "history");
-    assert_eq!(
-        ev["payload"]["review"]["developed"]["reviewed"], 3,
-        "{ev}"
-    );
+    assert_eq!(ev["payload"]["review"]["developed"]["reviewed"], 3, "{ev}");
     let kpis = report["run"]["kpis"].as_array().unwrap();
     let k = kpis
         .iter()

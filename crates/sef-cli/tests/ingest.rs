@@ -404,7 +404,10 @@ fn junit_results_count_security_tests_apart() {
     assert_eq!(s["cases"], 4);
     assert_eq!(s["failed"], 1);
     // security tests executed (passed + failed) and passed
-    assert_eq!(s["passed"].as_u64().unwrap() + s["failed"].as_u64().unwrap(), 3);
+    assert_eq!(
+        s["passed"].as_u64().unwrap() + s["failed"].as_u64().unwrap(),
+        3
+    );
     assert_eq!(s["passed"], 2);
     let names: Vec<&str> = s["tests"]
         .as_array()

@@ -201,10 +201,7 @@ fn assess_reports_secrets_and_the_store_never_holds_one() {
     no_secret_in(&text);
     let j = json(&out.stdout);
     let ev = evidence_of(&j, "secrets");
-    assert_eq!(
-        ev["payload"]["found"], 2,
-        "{ev}"
-    );
+    assert_eq!(ev["payload"]["found"], 2, "{ev}");
     let findings = j["run"]["findings"].as_array().unwrap();
     let f = findings
         .iter()
