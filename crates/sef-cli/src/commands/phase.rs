@@ -1,13 +1,14 @@
 //! `sef gate`, `sef phase advance` and `sef phase history`: checkpoint
-//! decisions. The gate is decided by the engine; this module checks the
-//! phase order against the store, checks who may override, and records.
+//! decisions. The gate is decided by the engine and the checkpoint rules
+//! (phase order, who may override, which run decides) are
+//! `sef_process::advance`'s; this module wires them to the store and prints.
 
 use crate::cli::{GateArgs, GlobalArgs, PhaseAdvanceArgs, PhaseHistoryArgs, ViewFormatArg};
 use crate::{output, store};
 use anyhow::{Context, Result, bail};
-use sef_model::{GateOutcome, GateOverride, PhaseDecision};
+use sef_model::{GateOutcome, PhaseDecision};
 use sef_plan::Plan;
-use sef_process::education::TeamRole;
+use sef_process::advance;
 use sef_report::Format;
 use sef_store::{RunRepository, Store};
 use std::path::{Path, PathBuf};
@@ -58,112 +59,28 @@ pub fn gate(g: &GlobalArgs, a: &GateArgs) -> Result<u8> {
     })
 }
 
-/// The phase the store records for the release, and the check that the
-/// plan agrees with it (no phase skipped, none moved backwards).
-fn check_phase_order(plan: &Plan, decisions: &[PhaseDecision]) -> Result<()> {
-    let Some(last) = decisions.last() else {
-        return Ok(());
-    };
-    let recorded = last.to;
-    let written = plan.release.phase;
-    if written > recorded {
-        bail!(
-            "{} {} is in phase `{recorded}` in the store (decided {}), but sef.toml says `{written}`: phases cannot be skipped; set [release] phase = \"{recorded}\" and advance through each checkpoint",
-            plan.offering.name,
-            plan.release.version,
-            last.decided_at.format("%Y-%m-%d")
-        );
-    }
-    if written < recorded {
-        bail!(
-            "{} {} already moved to phase `{recorded}` (decided {}), but sef.toml says `{written}`: phases cannot move backwards; set [release] phase = \"{recorded}\"",
-            plan.offering.name,
-            plan.release.version,
-            last.decided_at.format("%Y-%m-%d")
-        );
-    }
-    Ok(())
-}
-
-/// Checks an override request before anything is assessed or stored.
-fn check_override(plan: &Plan, a: &PhaseAdvanceArgs) -> Result<Option<GateOverride>> {
-    if !a.override_gate {
-        if a.by.is_some() || a.justification.is_some() {
-            bail!("--by and --justification only go with --override");
-        }
-        return Ok(None);
-    }
-    let by = a.by.as_deref().map(str::trim).unwrap_or_default();
-    let justification = a
-        .justification
-        .as_deref()
-        .map(str::trim)
-        .unwrap_or_default();
-    if justification.chars().count() < 10 {
-        bail!(
-            "an override needs a written justification (--justification, at least 10 characters): it is shown in every later report"
-        );
-    }
-    if justification.chars().count() > 2000 || justification.chars().any(char::is_control) {
-        bail!("the justification must be one line of at most 2000 characters");
-    }
-    let Some(team) = &plan.security.team else {
-        bail!(
-            "only a PDT leader of the plan's team may override a failed gate, and the plan has no [team]; record the team in security/team.toml"
-        );
-    };
-    if !team.members.iter().any(|m| m.id == by) {
-        bail!(
-            "`{by}` is not a member of the plan's team; only a PDT leader may override a failed gate"
-        );
-    }
-    if !team.has_role(by, TeamRole::PdtLeader) {
-        bail!(
-            "`{by}` is not a PDT leader (role `pdt-leader` in the plan's team); only a PDT leader may override a failed gate"
-        );
-    }
-    Ok(Some(GateOverride {
-        by: by.to_owned(),
-        justification: justification.to_owned(),
-    }))
-}
-
 pub fn advance(g: &GlobalArgs, a: &PhaseAdvanceArgs) -> Result<u8> {
     let (root, plan) = load(&a.path)?;
+    let (offering, release) = (&plan.offering.name, &plan.release.version);
     let from = plan.release.phase;
-    let Some(to) = from.next() else {
-        bail!(
-            "{} {} is in the `{from}` phase, the last one: there is no checkpoint to pass",
-            plan.offering.name,
-            plan.release.version
-        );
-    };
-    let wanted_override = check_override(&plan, a)?;
+    let to = advance::next_phase(offering, release, from)?;
+    let wanted_override = advance::authorize_override(
+        plan.security.team.as_ref(),
+        &advance::OverrideRequest {
+            wanted: a.override_gate,
+            by: a.by.as_deref(),
+            justification: a.justification.as_deref(),
+        },
+    )?;
     let rt = store::runtime()?;
     let st = rt.block_on(store::open(&store::url(g.db.as_deref())?))?;
     let decisions = rt.block_on(st.phase_decisions(&plan.offering.name, &plan.release.version))?;
-    check_phase_order(&plan, &decisions)?;
+    advance::check_order(offering, release, from, &decisions)?;
 
     let run = match &a.run {
         Some(reference) => {
             let run = rt.block_on(super::runs::load(&st, reference))?;
-            if run.offering.name != plan.offering.name {
-                bail!(
-                    "run {} is evidence of `{}`, not of `{}`: a checkpoint is decided on the offering's own evidence",
-                    run.id,
-                    run.offering.name,
-                    plan.offering.name
-                );
-            }
-            if run.release.version != plan.release.version || run.release.phase != from {
-                bail!(
-                    "run {} assessed {} in phase `{}`; the checkpoint is for {} in phase `{from}`",
-                    run.id,
-                    run.release.version,
-                    run.release.phase,
-                    plan.release.version
-                );
-            }
+            advance::check_run(&run, offering, release, from)?;
             run
         }
         None => {
