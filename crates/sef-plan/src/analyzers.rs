@@ -1,8 +1,8 @@
 //! `[analyzers.history]` and `[analyzers.secrets]`: the git-history and
 //! secret-detection settings, read and checked with their line.
 
-use crate::PlanError;
-use crate::raw::Ctx;
+use crate::ctx::Ctx;
+use crate::{AnalyzersConfig, InventoryConfig, PlanError, RepoFactsConfig, VulnerabilitiesConfig};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -163,4 +163,256 @@ pub(crate) fn history_config(
         });
     }
     Ok(c)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAnalyzers {
+    #[serde(default, rename = "repo-facts")]
+    repo_facts: Option<RawRepoFacts>,
+    #[serde(default)]
+    inventory: Option<RawInventory>,
+    #[serde(default)]
+    vulnerabilities: Option<RawVulnerabilities>,
+    #[serde(default)]
+    sarif: Vec<Spanned<RawSarifSource>>,
+    #[serde(default)]
+    junit: Option<RawJunit>,
+    #[serde(default)]
+    history: Option<RawHistory>,
+    #[serde(default)]
+    secrets: Option<Spanned<RawSecrets>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJunit {
+    files: Vec<Spanned<String>>,
+    #[serde(default)]
+    security_pattern: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSarifSource {
+    name: Spanned<String>,
+    file: Spanned<String>,
+    #[serde(default)]
+    command: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    timeout_secs: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVulnerabilities {
+    #[serde(default)]
+    enabled: Option<bool>,
+    #[serde(default)]
+    max_age_days: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInventory {
+    #[serde(default)]
+    enabled: Option<bool>,
+    #[serde(default)]
+    scan_vendored: Option<bool>,
+    #[serde(default)]
+    include_ignored: Option<bool>,
+    #[serde(default)]
+    max_file_bytes: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRepoFacts {
+    #[serde(default)]
+    enabled: Option<bool>,
+    #[serde(default)]
+    max_file_bytes: Option<Spanned<i64>>,
+    #[serde(default)]
+    include_ignored: Option<bool>,
+}
+
+/// `[analyzers]`: every analyzer's section, validated.
+pub(crate) fn analyzers(ctx: &Ctx<'_>, raw: RawAnalyzers) -> Result<AnalyzersConfig, PlanError> {
+    Ok(AnalyzersConfig {
+        repo_facts: repo_facts(ctx, raw.repo_facts)?,
+        inventory: inventory(ctx, raw.inventory)?,
+        vulnerabilities: vulnerabilities(ctx, raw.vulnerabilities)?,
+        sarif: sarif(ctx, raw.sarif)?,
+        junit: raw.junit.map(|j| junit(ctx, j)).transpose()?,
+        history: raw.history.map(|h| history_config(ctx, h)).transpose()?,
+        secrets: secrets_config(ctx, raw.secrets)?,
+    })
+}
+
+/// `[analyzers.repo-facts]`.
+fn repo_facts(ctx: &Ctx<'_>, raw: Option<RawRepoFacts>) -> Result<RepoFactsConfig, PlanError> {
+    let mut repo_facts = RepoFactsConfig::default();
+    if let Some(rf) = raw {
+        if let Some(e) = rf.enabled {
+            repo_facts.enabled = e;
+        }
+        if let Some(m) = rf.max_file_bytes {
+            let start = m.span().start;
+            let v = m.into_inner();
+            const MAX: i64 = 1 << 30;
+            if !(1..=MAX).contains(&v) {
+                return Err(ctx.err_at(
+                    start,
+                    format!(
+                        "`analyzers.repo-facts.max_file_bytes` must be between 1 and {MAX}, got {v}"
+                    ),
+                ));
+            }
+            repo_facts.max_file_bytes = v.unsigned_abs();
+        }
+        if let Some(i) = rf.include_ignored {
+            repo_facts.include_ignored = i;
+        }
+    }
+
+    Ok(repo_facts)
+}
+
+/// `[analyzers.inventory]`.
+fn inventory(ctx: &Ctx<'_>, raw: Option<RawInventory>) -> Result<InventoryConfig, PlanError> {
+    let mut inventory = InventoryConfig::default();
+    if let Some(inv) = raw {
+        if let Some(e) = inv.enabled {
+            inventory.enabled = e;
+        }
+        if let Some(v) = inv.scan_vendored {
+            inventory.scan_vendored = v;
+        }
+        if let Some(i) = inv.include_ignored {
+            inventory.include_ignored = i;
+        }
+        if let Some(m) = inv.max_file_bytes {
+            inventory.max_file_bytes = ctx.byte_limit(m, "analyzers.inventory.max_file_bytes")?;
+        }
+    }
+
+    Ok(inventory)
+}
+
+/// `[analyzers.vulnerabilities]`.
+fn vulnerabilities(
+    ctx: &Ctx<'_>,
+    raw: Option<RawVulnerabilities>,
+) -> Result<VulnerabilitiesConfig, PlanError> {
+    let mut vulnerabilities = VulnerabilitiesConfig::default();
+    if let Some(v) = raw {
+        if let Some(e) = v.enabled {
+            vulnerabilities.enabled = e;
+        }
+        if let Some(d) = v.max_age_days {
+            let start = d.span().start;
+            let days = d.into_inner();
+            if !(1..=3650).contains(&days) {
+                return Err(ctx.err_at(start, format!("`analyzers.vulnerabilities.max_age_days` must be between 1 and 3650, got {days}")));
+            }
+            vulnerabilities.max_age_days = u32::try_from(days).unwrap_or(7);
+        }
+    }
+
+    Ok(vulnerabilities)
+}
+
+/// `[[analyzers.sarif]]`: names unique, files inside the repository,
+/// commands non-empty, timeouts bounded.
+fn sarif(
+    ctx: &Ctx<'_>,
+    raw: Vec<Spanned<RawSarifSource>>,
+) -> Result<Vec<crate::SarifSource>, PlanError> {
+    let mut sarif = Vec::new();
+    for src in raw {
+        let at = src.span().start;
+        let src = src.into_inner();
+        let name = ctx.text_field(src.name, "analyzers.sarif.name", 64)?;
+        if sarif.iter().any(|s: &crate::SarifSource| s.name == name) {
+            return Err(ctx.err_at(at, format!("two [[analyzers.sarif]] are named `{name}`")));
+        }
+        let file_at = src.file.span().start;
+        let file = ctx.text_field(src.file, "analyzers.sarif.file", 1024)?;
+        if std::path::Path::new(&file).is_absolute() || file.split(['/', '\\']).any(|c| c == "..") {
+            return Err(ctx.err_at(
+                file_at,
+                "`analyzers.sarif.file` is a path inside the repository (relative, without `..`)",
+            ));
+        }
+        let command = match src.command {
+            None => None,
+            Some(c) => {
+                let at = c.span().start;
+                let c = c.into_inner();
+                if c.is_empty() || c[0].trim().is_empty() {
+                    return Err(ctx.err_at(at, "`analyzers.sarif.command` is the program and its arguments, e.g. [\"semgrep\", \"scan\", \"--sarif\", \"--output\", \"semgrep.sarif\"]"));
+                }
+                Some(c)
+            }
+        };
+        let timeout_secs = match src.timeout_secs {
+            None => 600,
+            Some(t) => {
+                let at = t.span().start;
+                let v = t.into_inner();
+                if !(1..=86_400).contains(&v) {
+                    return Err(ctx.err_at(
+                        at,
+                        format!(
+                            "`analyzers.sarif.timeout_secs` must be between 1 and 86400, got {v}"
+                        ),
+                    ));
+                }
+                v.unsigned_abs()
+            }
+        };
+        sarif.push(crate::SarifSource {
+            name,
+            file,
+            command,
+            timeout_secs,
+        });
+    }
+    Ok(sarif)
+}
+
+/// `[analyzers.junit]`: files inside the repository, a valid pattern.
+fn junit(ctx: &Ctx<'_>, j: RawJunit) -> Result<crate::JunitConfig, PlanError> {
+    let mut files = Vec::new();
+    for f in j.files {
+        let at = f.span().start;
+        let f = ctx.text_field(f, "analyzers.junit.files", 1024)?;
+        if std::path::Path::new(&f).is_absolute() || f.split(['/', '\\']).any(|c| c == "..") {
+            return Err(ctx.err_at(
+                at,
+                "`analyzers.junit.files` are paths inside the repository (relative, without `..`)",
+            ));
+        }
+        files.push(f);
+    }
+    let security_pattern = match j.security_pattern {
+        None => crate::DEFAULT_SECURITY_TEST_PATTERN.to_owned(),
+        Some(p) => {
+            let at = p.span().start;
+            let p = p.into_inner();
+            if let Err(e) = regex::RegexBuilder::new(&p).size_limit(1 << 20).build() {
+                return Err(ctx.err_at(
+                    at,
+                    format!(
+                        "`analyzers.junit.security_pattern` is not a valid regular expression: {e}"
+                    ),
+                ));
+            }
+            p
+        }
+    };
+    Ok(crate::JunitConfig {
+        files,
+        security_pattern,
+    })
 }

@@ -14,8 +14,10 @@
 //! no store, no analyzers.
 
 mod analyzers;
+mod ctx;
 mod error;
 mod raw;
+mod sections;
 pub mod security;
 mod template;
 
@@ -427,7 +429,7 @@ impl Plan {
             }
             let bytes = read_bounded(&path)?;
             let text = utf8(&path, &bytes)?;
-            let ctx = raw::Ctx {
+            let ctx = ctx::Ctx {
                 path: &path,
                 display: rel.clone(),
                 text,

@@ -8,7 +8,7 @@
 //! wrong enums, duplicate ids and dangling references with file:line.
 
 use crate::PlanError;
-use crate::raw::Ctx;
+use crate::ctx::Ctx;
 use chrono::NaiveDate;
 use sef_model::EvidenceKind;
 use sef_process::catalog::{self, Category};

@@ -2,7 +2,7 @@
 //! requires, completion records.
 
 use crate::PlanError;
-use crate::raw::Ctx;
+use crate::ctx::Ctx;
 use sef_process::education::{self, Course, TeamRole};
 use serde::Deserialize;
 use std::collections::BTreeMap;

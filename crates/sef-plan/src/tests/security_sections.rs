@@ -337,7 +337,7 @@ proptest! {
     ) {
         let section = crate::security::SECTIONS[which];
         let path = std::path::PathBuf::from(format!("security/{section}.toml"));
-        let ctx = crate::raw::Ctx { path: &path, display: format!("security/{section}.toml"), text: &s };
+        let ctx = crate::ctx::Ctx { path: &path, display: format!("security/{section}.toml"), text: &s };
         if let Ok(raw) = crate::security::parse_section_file(&ctx, section) {
             let mut plan = SecurityPlan::default();
             let _ = crate::security::merge(&ctx, raw, &mut plan, &|_| String::new());

@@ -1,0 +1,303 @@
+//! The plan's top-level sections other than the analyzers and the
+//! security plan: `[offering]`, `[release]`, `[kpo]`,
+//! `[[risk_acceptances]]`, `[checkpoints]`, `[incident_response]` and
+//! `[release_artifacts]`. One validator per section, from its `Raw*` form
+//! (strict serde, with spans) to the typed value, errors located by `Ctx`.
+
+use crate::ctx::Ctx;
+use crate::error::line_col;
+use crate::{PlanError, RiskAcceptance, UNVERSIONED};
+use sef_model::{Offering, OfferingKind, Phase, Release};
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCheckpoints {
+    #[serde(default)]
+    strict: Option<bool>,
+    #[serde(default)]
+    threat_model: Option<Spanned<String>>,
+    #[serde(default)]
+    disabled: Vec<Spanned<String>>,
+    #[serde(default)]
+    block_severity: Option<sef_model::Severity>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawArtifacts {
+    files: Vec<Spanned<String>>,
+    public_keys: Vec<Spanned<String>>,
+    #[serde(default)]
+    checksums: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawIncidentResponse {
+    contact: Spanned<String>,
+    process: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRiskAcceptance {
+    id: Spanned<String>,
+    #[serde(default)]
+    package: Option<Spanned<String>>,
+    justification: Spanned<String>,
+    approver: Spanned<String>,
+    expires: Spanned<toml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawOffering {
+    name: Spanned<String>,
+    #[serde(default)]
+    owner_team: Option<Spanned<String>>,
+    #[serde(default)]
+    kind: Option<OfferingKind>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRelease {
+    #[serde(default)]
+    version: Option<Spanned<String>>,
+    #[serde(default)]
+    phase: Option<Phase>,
+}
+
+/// `[offering]`.
+pub(crate) fn offering(ctx: &Ctx<'_>, raw: RawOffering) -> Result<Offering, PlanError> {
+    Ok(Offering {
+        name: ctx.text_field(raw.name, "offering.name", 128)?,
+        owner_team: raw
+            .owner_team
+            .map(|t| ctx.text_field(t, "offering.owner_team", 128))
+            .transpose()?,
+        kind: raw.kind.unwrap_or(OfferingKind::Product),
+    })
+}
+
+/// `[release]`: the version (default: unversioned) and phase (default: develop).
+pub(crate) fn release(ctx: &Ctx<'_>, raw: Option<RawRelease>) -> Result<Release, PlanError> {
+    let (version, phase) = match raw {
+        Some(r) => (
+            r.version
+                .map(|v| ctx.text_field(v, "release.version", 64))
+                .transpose()?,
+            r.phase,
+        ),
+        None => (None, None),
+    };
+    Ok(Release {
+        version: version.unwrap_or_else(|| UNVERSIONED.to_owned()),
+        phase: phase.unwrap_or(Phase::Develop),
+    })
+}
+
+/// `[kpo]`: one objective per KPI id, checked against the KPI's unit.
+pub(crate) fn kpo(
+    ctx: &Ctx<'_>,
+    raw: Vec<(String, Spanned<toml::Value>)>,
+) -> Result<Vec<sef_process::kpi::kpo::Objective>, PlanError> {
+    let mut kpo = Vec::new();
+    for (id, value) in raw {
+        let at = value.span().start;
+        let Some(def) = sef_process::kpi::get(&id) else {
+            return Err(ctx.err_at(
+                at,
+                format!(
+                    "`{id}` is not a KPI; the KPIs are: {}",
+                    sef_process::kpi::KPIS
+                        .iter()
+                        .map(|k| k.id)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        };
+        let target = match value.into_inner() {
+            toml::Value::Integer(n) => {
+                #[allow(clippy::cast_precision_loss)]
+                let v = n as f64;
+                sef_process::kpi::kpo::numeric_target(def, v)
+            }
+            toml::Value::Float(v) => sef_process::kpi::kpo::numeric_target(def, v),
+            toml::Value::String(s) if def.unit == sef_process::kpi::Unit::Comparison => {
+                sef_process::kpi::kpo::parse_comparison(s.trim())
+                    .map(sef_process::kpi::kpo::Target::Comparison)
+                    .ok_or_else(|| {
+                        format!("the objective for `{id}` is \"higher\", \"consistent\" or \"lower\", got {s:?}")
+                    })
+            }
+            other => Err(format!(
+                "the objective for `{id}` must be a number{}, got {}",
+                if def.unit == sef_process::kpi::Unit::Comparison {
+                    " (or, for a comparison, \"higher\", \"consistent\" or \"lower\")"
+                } else {
+                    ""
+                },
+                other.type_str()
+            )),
+        }
+        .map_err(|m| ctx.err_at(at, m))?;
+        kpo.push(sef_process::kpi::kpo::Objective {
+            kpi: id,
+            target,
+            origin: Some(sef_process::Origin {
+                file: ctx.display.clone(),
+                line: ctx.line_of(at),
+            }),
+        });
+    }
+    Ok(kpo)
+}
+
+/// `[[risk_acceptances]]`.
+pub(crate) fn risk_acceptances(
+    ctx: &Ctx<'_>,
+    raw: Vec<Spanned<RawRiskAcceptance>>,
+) -> Result<Vec<RiskAcceptance>, PlanError> {
+    let mut risk_acceptances = Vec::new();
+    for entry in raw {
+        let (line, _) = line_col(ctx.text.as_bytes(), entry.span().start);
+        let r = entry.into_inner();
+        let expires_at = r.expires.span().start;
+        let expires = ctx.date(r.expires, "expires").map_err(|_| {
+            ctx.err_at(
+                expires_at,
+                "`risk_acceptances.expires` must be a date, e.g. expires = 2027-03-31",
+            )
+        })?;
+        risk_acceptances.push(RiskAcceptance {
+            id: ctx.text_field(r.id, "risk_acceptances.id", 128)?,
+            package: r
+                .package
+                .map(|p| ctx.text_field(p, "risk_acceptances.package", 256))
+                .transpose()?,
+            justification: ctx.text_field(
+                r.justification,
+                "risk_acceptances.justification",
+                2000,
+            )?,
+            approver: ctx.text_field(r.approver, "risk_acceptances.approver", 256)?,
+            expires,
+            line,
+        });
+    }
+
+    Ok(risk_acceptances)
+}
+
+/// `[checkpoints]`: known criteria only.
+pub(crate) fn checkpoints(
+    ctx: &Ctx<'_>,
+    raw: Option<RawCheckpoints>,
+) -> Result<crate::CheckpointsConfig, PlanError> {
+    let mut checkpoints = crate::CheckpointsConfig::default();
+    if let Some(c) = raw {
+        checkpoints.strict = c.strict.unwrap_or(false);
+        checkpoints.threat_model = c
+            .threat_model
+            .map(|t| ctx.text_field(t, "checkpoints.threat_model", 1024))
+            .transpose()?;
+        if let Some(s) = c.block_severity {
+            checkpoints.block_severity = s;
+        }
+        for d in c.disabled {
+            let at = d.span().start;
+            let id = d.into_inner();
+            if sef_process::checkpoint::get(&id).is_none() {
+                return Err(ctx.err_at(
+                    at,
+                    format!(
+                        "`{id}` is not a gate criterion; the criteria are: {}",
+                        sef_process::checkpoint::CRITERIA
+                            .iter()
+                            .map(|c| c.id)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+            checkpoints.disabled.push(id);
+        }
+    }
+    Ok(checkpoints)
+}
+
+/// `[incident_response]`.
+pub(crate) fn incident_response(
+    ctx: &Ctx<'_>,
+    raw: Option<RawIncidentResponse>,
+) -> Result<Option<crate::IncidentResponseConfig>, PlanError> {
+    raw.map(|ir| -> Result<crate::IncidentResponseConfig, PlanError> {
+        Ok(crate::IncidentResponseConfig {
+            contact: ctx.text_field(ir.contact, "incident_response.contact", 256)?,
+            process: ctx.text_field(ir.process, "incident_response.process", 1024)?,
+        })
+    })
+    .transpose()
+}
+
+/// `[release_artifacts]`: paths and globs inside the repository, at least
+/// one artefact and one key.
+pub(crate) fn release_artifacts(
+    ctx: &Ctx<'_>,
+    raw: Option<RawArtifacts>,
+) -> Result<Option<crate::ReleaseArtifacts>, PlanError> {
+    let Some(a) = raw else {
+        return Ok(None);
+    };
+    let inside = |v: Spanned<String>, key: &str| -> Result<String, PlanError> {
+        let at = v.span().start;
+        let s = ctx.text_field(v, key, 1024)?;
+        if std::path::Path::new(&s).is_absolute() || s.split(['/', '\\']).any(|c| c == "..") {
+            return Err(ctx.err_at(
+                at,
+                format!(
+                    "`{key}` is a path (or glob) inside the repository, relative, without `..`"
+                ),
+            ));
+        }
+        Ok(s)
+    };
+    let mut files = Vec::new();
+    for f in a.files {
+        let at = f.span().start;
+        let f = inside(f, "release_artifacts.files")?;
+        if let Err(e) = globset::Glob::new(&f) {
+            return Err(ctx.err_at(
+                at,
+                format!("`release_artifacts.files`: `{f}` is not a valid glob: {e}"),
+            ));
+        }
+        files.push(f);
+    }
+    if files.is_empty() {
+        return Err(ctx.err_at(0, "`release_artifacts.files` lists no artefact"));
+    }
+    let mut public_keys = Vec::new();
+    for k in a.public_keys {
+        public_keys.push(inside(k, "release_artifacts.public_keys")?);
+    }
+    if public_keys.is_empty() {
+        return Err(ctx.err_at(
+            0,
+            "`release_artifacts.public_keys` lists no key: name the team's minisign public keys",
+        ));
+    }
+    let checksums = a
+        .checksums
+        .map(|c| inside(c, "release_artifacts.checksums"))
+        .transpose()?;
+    Ok(Some(crate::ReleaseArtifacts {
+        files,
+        public_keys,
+        checksums,
+    }))
+}
