@@ -98,3 +98,87 @@ fn the_schema_rejects_a_wrong_document() {
     doc["run"]["findings"][0]["fingerprint"] = serde_json::json!("not-a-fingerprint");
     assert!(!v.is_valid(&doc));
 }
+
+/// Every evidence payload sef writes validates against the payload schema
+/// generated from the types (docs/schemas/evidence-payload-v2.schema.json):
+/// here the payloads of the store written by sef at 9fb00cf, read by
+/// today's sef (every produced kind: static analysis, known
+/// vulnerabilities, tests, secrets, history and the security plan), and a
+/// fresh assessment.
+#[test]
+fn evidence_payloads_match_the_payload_schema() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/schemas/evidence-payload-v2.schema.json"
+    );
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator_for = |kind: &str| {
+        let r = &schema["x-kinds"][kind];
+        assert!(r.is_object(), "no schema for {kind}");
+        let doc = serde_json::json!({
+            "$schema": schema["$schema"],
+            "$ref": r["$ref"],
+            "$defs": schema["$defs"],
+        });
+        jsonschema::options().build(&doc).unwrap()
+    };
+    let env = Env::new();
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/store-9fb00cf");
+    let db = env.dir.path().join("old.sqlite");
+    std::fs::copy(fixture.join("store.sqlite"), &db).unwrap();
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture.join("expected.json")).unwrap())
+            .unwrap();
+    let mut docs = Vec::new();
+    for r in expected["runs"].as_array().unwrap() {
+        let out = env
+            .sef()
+            .args([
+                "runs",
+                "show",
+                r["id"].as_str().unwrap(),
+                "--format",
+                "json",
+                "--db",
+            ])
+            .arg(&db)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        docs.push(json(&out.stdout));
+    }
+    let repo = env.repo("fresh");
+    copy_fixture("sample-offering", &repo);
+    let out = env
+        .sef()
+        .args([
+            "assess",
+            repo.to_str().unwrap(),
+            "--format",
+            "json",
+            "-q",
+            "--no-store",
+        ])
+        .output()
+        .unwrap();
+    docs.push(json(&out.stdout));
+    let mut kinds = std::collections::BTreeSet::new();
+    for d in &docs {
+        for e in d["run"]["evidence"].as_array().unwrap() {
+            let kind = e["kind"].as_str().unwrap();
+            if e["payload"].is_null() {
+                continue;
+            }
+            let v = validator_for(kind);
+            let errors: Vec<String> = v
+                .iter_errors(&e["payload"])
+                .map(|x| format!("{x} at {}", x.instance_path()))
+                .collect();
+            assert!(errors.is_empty(), "{kind}: {errors:#?}");
+            kinds.insert(kind.to_owned());
+        }
+    }
+    assert!(kinds.len() >= 12, "only {kinds:?} checked");
+}

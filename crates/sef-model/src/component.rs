@@ -55,7 +55,7 @@ named_enum! {
 }
 
 /// Where a component was declared.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SourceRef {
     /// The lockfile or manifest, repository-relative, `/`-separated.
     pub file: String,
@@ -65,7 +65,7 @@ pub struct SourceRef {
 }
 
 /// One component found in one file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Component {
     /// The OSV ecosystem.
     pub ecosystem: Ecosystem,

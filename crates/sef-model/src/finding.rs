@@ -210,7 +210,7 @@ pub struct Finding {
 }
 
 /// A CVSS vector and its base score.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CvssScore {
     /// The vector, e.g. `CVSS:3.1/AV:N/...`.
     pub vector: String,

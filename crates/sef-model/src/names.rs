@@ -5,7 +5,7 @@
 /// Declares a fieldless enum whose variants serialize as the given text,
 /// with `ALL`, `as_str`, `parse` and `Display`. Exported so that other sef
 /// crates (the process crate's questionnaire answers, for one) share the
-/// shape; the calling crate must depend on `serde`.
+/// shape; the calling crate must depend on `serde` and `schemars`.
 #[macro_export]
 macro_rules! named_enum {
     (
@@ -15,7 +15,7 @@ macro_rules! named_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
         pub enum $name {
             $( $(#[$vmeta])* #[serde(rename = $text)] $variant, )+
         }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What sef knows about the repository's git state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GitState {
     /// The HEAD commit id, or `None` on a branch without commits.
     pub head_commit: Option<String>,
@@ -17,7 +17,7 @@ pub struct GitState {
 }
 
 /// Lines and files of one language.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct LanguageStats {
     /// Files of this language.
     pub files: u64,
@@ -30,7 +30,7 @@ pub struct LanguageStats {
 }
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DiagnosticLevel {
     /// The file could not be read; its components are missing.
@@ -50,7 +50,7 @@ impl DiagnosticLevel {
 }
 
 /// A problem with one file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Diagnostic {
     /// Repository-relative path.
     pub file: String,
@@ -65,7 +65,7 @@ pub struct Diagnostic {
 }
 
 /// A file the scan parsed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScannedFile {
     /// Repository-relative path.
     pub path: String,
@@ -79,7 +79,7 @@ pub struct ScannedFile {
 
 /// The policy files the repository-facts analyzer looks for: the path
 /// found for each, or `None` when the repository has none.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct PolicyFiles {
     /// SECURITY.md or equal.
@@ -111,7 +111,7 @@ impl PolicyFiles {
 }
 
 /// The repository-facts analyzer's settings, as it ran.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct RepoFactsSettings {
     /// Files larger than this were counted but not read.
@@ -121,7 +121,7 @@ pub struct RepoFactsSettings {
 }
 
 /// Payload of `repository-facts` evidence.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct RepoFacts {
     /// The git state, when the path is in a work tree.
@@ -145,7 +145,7 @@ pub struct RepoFacts {
 }
 
 /// Counts over the inventory.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct InventorySummary {
     /// Files read.
@@ -163,7 +163,7 @@ pub struct InventorySummary {
 }
 
 /// The inventory analyzer's settings, as it ran.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct InventorySettings {
     /// Whether vendored directories were read.
@@ -175,7 +175,7 @@ pub struct InventorySettings {
 }
 
 /// Payload of `inventory` evidence.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Inventory {
     /// Counts.

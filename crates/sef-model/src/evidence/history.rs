@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The signature state of one commit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "state", rename_all = "kebab-case")]
 pub enum SigState {
     /// Not signed.
@@ -64,7 +64,7 @@ impl SigState {
 }
 
 /// Where the range starts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Base {
     /// As given, or the tag found.
     pub label: String,
@@ -75,7 +75,7 @@ pub struct Base {
 }
 
 /// Counts for one slice of the code.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Counts {
     /// Commits that touched it.
     pub commits: usize,
@@ -88,7 +88,7 @@ pub struct Counts {
 }
 
 /// Coverage of one component.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ComponentCoverage {
     /// The component's name.
     pub name: String,
@@ -99,7 +99,7 @@ pub struct ComponentCoverage {
 }
 
 /// Coverage of the whole range.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Coverage {
     /// Commits touching developed code.
     pub developed: Counts,
@@ -110,7 +110,7 @@ pub struct Coverage {
 }
 
 /// The mined range.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Range {
     /// Where it starts; `None` for the whole history.
@@ -132,7 +132,7 @@ pub struct Range {
 }
 
 /// One commit listed in the evidence.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct CommitRow {
     /// Its short id.
@@ -146,7 +146,7 @@ pub struct CommitRow {
 }
 
 /// What the forge client did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct ForgeUse {
     /// Requests sent.
@@ -156,7 +156,7 @@ pub struct ForgeUse {
 }
 
 /// Code-review coverage.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct ReviewSummary {
     /// Commits touching developed code.
@@ -176,7 +176,7 @@ pub struct ReviewSummary {
 }
 
 /// A commit whose signature is a problem.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SignatureProblem {
     /// Its short id.
     pub commit: String,
@@ -187,7 +187,7 @@ pub struct SignatureProblem {
 }
 
 /// Commit signatures.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct SignatureSummary {
     /// Commits.
@@ -209,7 +209,7 @@ pub struct SignatureSummary {
 }
 
 /// One contributor.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Person {
     /// Name.
@@ -225,7 +225,7 @@ pub struct Person {
 }
 
 /// A contributor outside the team file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Outsider {
     /// E-mail.
@@ -237,7 +237,7 @@ pub struct Outsider {
 }
 
 /// Contributors.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Contributors {
     /// Everyone who committed in the range.
@@ -251,7 +251,7 @@ pub struct Contributors {
 }
 
 /// Payload of `history` evidence.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct History {
     /// The range.

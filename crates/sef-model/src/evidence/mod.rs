@@ -6,6 +6,7 @@ pub mod facts;
 pub mod history;
 mod payload;
 pub mod plan_payloads;
+pub mod schema;
 pub mod secrets;
 pub mod tools;
 pub mod vulnerabilities;
@@ -81,7 +82,7 @@ impl EvidenceKind {
 }
 
 /// The tool that produced a piece of evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ToolInfo {
     /// The tool's name, e.g. `sef/repo-facts` or `semgrep`.
     pub name: String,
@@ -90,7 +91,7 @@ pub struct ToolInfo {
 }
 
 /// A SHA-256 digest over an analyzer's inputs, hex-encoded.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct Digest(String);
 
@@ -123,7 +124,7 @@ impl fmt::Display for Digest {
 }
 
 /// Whether the evidence is whole.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "state", rename_all = "lowercase")]
 pub enum EvidenceStatus {
     /// The analyzer saw everything it was asked to look at.

@@ -5,7 +5,7 @@ use crate::plan::{PlanWarning, checklist, documentation, education, pti, require
 use serde::{Deserialize, Serialize};
 
 /// Payload of `pti` evidence.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct PtiPayload {
     /// Where the answers were written.
@@ -21,7 +21,7 @@ pub struct PtiPayload {
 }
 
 /// Payload of `planning-checklist` evidence.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct ChecklistPayload {
     /// The checklist; `None` without `[checklist]`.
@@ -31,7 +31,7 @@ pub struct ChecklistPayload {
 }
 
 /// The JUnit results requirements were traced to.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct TracedTests {
     /// Test cases read.
@@ -41,7 +41,7 @@ pub struct TracedTests {
 }
 
 /// Payload of `security-requirements` evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RequirementsPayload {
     /// The evaluation.
     pub evaluation: requirements::Evaluation,
@@ -54,7 +54,7 @@ pub struct RequirementsPayload {
 }
 
 /// Payload of `security-documentation` evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DocumentationPayload {
     /// The evaluation.
     pub evaluation: documentation::Evaluation,
@@ -64,7 +64,7 @@ pub struct DocumentationPayload {
 }
 
 /// Payload of `education` evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EducationPayload {
     /// The evaluation.
     pub evaluation: education::Evaluation,

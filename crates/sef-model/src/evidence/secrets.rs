@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 /// Where a secret was first introduced in the history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Introduced {
     /// The commit.
     pub commit: String,
@@ -16,7 +16,7 @@ pub struct Introduced {
 }
 
 /// One secret in one file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Located {
     /// Repository-relative path.
     pub path: String,
@@ -53,7 +53,7 @@ impl Located {
 }
 
 /// Counts of a scan.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Stats {
     /// Files scanned.
     pub files: u64,
@@ -70,7 +70,7 @@ pub struct Stats {
 }
 
 /// Counts of a history scan.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HistoryStats {
     /// Commits read.
     pub commits: u64,
@@ -87,7 +87,7 @@ pub struct HistoryStats {
 }
 
 /// A secret, redacted: never the secret itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Redacted {
     /// Its first characters (at most 4, at most a quarter of it),
     /// followed by `…`.
@@ -118,7 +118,7 @@ impl Redacted {
 }
 
 /// One secret found.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Hit {
     /// The rule's id.
     pub rule: String,
@@ -138,7 +138,7 @@ pub struct Hit {
 }
 
 /// Something in a configuration that sef could not use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ConfigProblem {
     /// The rule concerned, if any.
     pub rule: Option<String>,
@@ -149,7 +149,7 @@ pub struct ConfigProblem {
 }
 
 /// The rules used.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct RulesUsed {
     /// `built-in` or the gitleaks configuration file.
@@ -163,7 +163,7 @@ pub struct RulesUsed {
 }
 
 /// A secret allowed by an inline comment.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct AllowedInline {
     /// Repository-relative path.
@@ -177,7 +177,7 @@ pub struct AllowedInline {
 }
 
 /// The baseline used.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct BaselineUsed {
     /// The baseline file.
@@ -187,7 +187,7 @@ pub struct BaselineUsed {
 }
 
 /// Payload of `secrets` evidence.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Secrets {
     /// The rules.

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One tool run found in a SARIF file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ToolRun {
     /// The tool's name (`driver.name`).
     pub name: String,
@@ -22,7 +22,7 @@ pub struct ToolRun {
 }
 
 /// One SARIF source and what became of it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct SarifFile {
     /// The source's name in the plan (`[[analyzers.sarif]] name`).
@@ -43,7 +43,7 @@ pub struct SarifFile {
 }
 
 /// What a SARIF command did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct CommandNote {
     /// Its exit code.
@@ -53,7 +53,7 @@ pub struct CommandNote {
 }
 
 /// Payload of `static-analysis` evidence.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct StaticAnalysis {
     /// Each SARIF source.
@@ -71,7 +71,7 @@ pub struct StaticAnalysis {
 }
 
 /// One JUnit file read.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct JunitFile {
     /// The file, as shown.
@@ -81,7 +81,7 @@ pub struct JunitFile {
 }
 
 /// One security test and its outcome.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct ListedTest {
     /// The test's full name.
@@ -91,7 +91,7 @@ pub struct ListedTest {
 }
 
 /// The security tests among the results.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct SecurityTestCounts {
     /// The name pattern that marks a security test, if any.
@@ -118,7 +118,7 @@ impl SecurityTestCounts {
 }
 
 /// Payload of `security-tests` evidence.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct SecurityTests {
     /// The files read.
@@ -136,7 +136,7 @@ pub struct SecurityTests {
 }
 
 /// One declared release artefact and its checks.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct ArtifactCheck {
     /// The artefact, repository-relative.
@@ -157,7 +157,7 @@ impl ArtifactCheck {
 }
 
 /// A team public key the artefacts are checked against.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct SigningKey {
     /// The key file.
@@ -167,7 +167,7 @@ pub struct SigningKey {
 }
 
 /// Payload of `signatures` evidence.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Signatures {
     /// Each artefact.

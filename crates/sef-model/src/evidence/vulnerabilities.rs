@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One ecosystem of the advisory database.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct DatabaseEcosystem {
     /// Records imported.
@@ -19,7 +19,7 @@ pub struct DatabaseEcosystem {
 }
 
 /// The advisory database used.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Database {
     /// Its directory.
@@ -29,7 +29,7 @@ pub struct Database {
 }
 
 /// A component that could not be tested.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct NotTested {
     /// The package.
@@ -41,7 +41,7 @@ pub struct NotTested {
 }
 
 /// An advisory range that could not be evaluated for a component.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct NotEvaluated {
     /// The package.
@@ -53,7 +53,7 @@ pub struct NotEvaluated {
 }
 
 /// Where a matched component is declared.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct MatchSource {
     /// The lockfile or manifest.
@@ -64,7 +64,7 @@ pub struct MatchSource {
 }
 
 /// One advisory that affects one component.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Match {
     /// The advisory id.
@@ -96,7 +96,7 @@ pub struct Match {
 }
 
 /// Payload of `known-vulnerabilities` evidence.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct KnownVulnerabilities {
     /// The database, when one was needed.

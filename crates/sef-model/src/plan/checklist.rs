@@ -18,7 +18,7 @@ named_enum! {
 }
 
 /// The state of one question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Item {
     /// The question key.
     pub id: String,
@@ -35,7 +35,7 @@ pub struct Item {
 }
 
 /// The checklist of one release.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Status {
     /// Every question, in order.
     pub items: Vec<Item>,

@@ -20,7 +20,7 @@ named_enum! {
 }
 
 /// What a file says, as far as the stub check cares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum FileState {
     /// It exists and has content.
@@ -35,7 +35,7 @@ pub enum FileState {
 }
 
 /// A file reference and its state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FileCheck {
     /// The reference as written (`path` or `path#Heading`).
     pub file: String,
@@ -44,7 +44,7 @@ pub struct FileCheck {
 }
 
 /// One topic's state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TopicStatus {
     /// The topic id.
     pub id: String,
@@ -61,7 +61,7 @@ pub struct TopicStatus {
 }
 
 /// One role's coverage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RoleCoverage {
     /// The role.
     pub role: Role,
@@ -72,7 +72,7 @@ pub struct RoleCoverage {
 }
 
 /// The documentation plan of a release.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Evaluation {
     /// Every topic.
     pub topics: Vec<TopicStatus>,

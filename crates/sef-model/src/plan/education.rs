@@ -23,7 +23,7 @@ named_enum! {
 }
 
 /// The state of one required course for one member.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "state", rename_all = "lowercase")]
 pub enum CourseState {
     /// Completed, and the refresher is not yet due.
@@ -45,7 +45,7 @@ pub enum CourseState {
 }
 
 /// One member's training.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MemberStatus {
     /// The member.
     pub id: String,
@@ -60,7 +60,7 @@ pub struct MemberStatus {
 }
 
 /// The team's training on a given day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Evaluation {
     /// Per member.
     pub members: Vec<MemberStatus>,

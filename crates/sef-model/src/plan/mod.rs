@@ -17,7 +17,7 @@ pub use tier::Tier;
 
 /// Whether a planning element is whole, as evidence: the plan's parts are
 /// complete, partly there, or missing altogether.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Completeness {
     /// Everything the element asks for is there.
@@ -54,7 +54,7 @@ impl Completeness {
 /// A warning about the plan that does not stop the assessment: a dangling
 /// reference, an overdue refresher. `line` is the line of the plan entry
 /// in `file` when the plan loader recorded it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlanWarning {
     /// The plan file the entry is in.
     pub file: String,

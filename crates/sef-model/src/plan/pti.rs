@@ -3,7 +3,7 @@
 use super::*;
 
 /// The four groups of the index, each with its cap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Group {
     /// What the data is worth to an attacker and to its owners (cap 35).
@@ -57,7 +57,7 @@ impl Group {
 }
 
 /// One answer's share of the index.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Contribution {
     /// The question key.
     pub question: String,
@@ -70,7 +70,7 @@ pub struct Contribution {
 }
 
 /// One group's total after its cap.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GroupTotal {
     /// The group.
     pub group: Group,
@@ -83,7 +83,7 @@ pub struct GroupTotal {
 }
 
 /// A high-water-mark floor that raised the tier.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Floor {
     /// The lowest tier the rule allows.
     pub tier: Tier,
@@ -92,7 +92,7 @@ pub struct Floor {
 }
 
 /// The PTI of a complete questionnaire.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Pti {
     /// The index, 0 to 100.
     pub index: u8,
@@ -109,7 +109,7 @@ pub struct Pti {
 }
 
 /// The outcome of a questionnaire: the PTI, or what is still unanswered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "state", rename_all = "lowercase")]
 pub enum Outcome {
     /// Every question is answered.

@@ -74,7 +74,7 @@ named_enum! {
 }
 
 /// What shows that a requirement holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", content = "target", rename_all = "lowercase")]
 pub enum Verification {
     /// A test case, by name, in the JUnit results.
@@ -101,7 +101,7 @@ named_enum! {
 }
 
 /// One verification and its check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Check {
     /// What was checked.
     pub verification: Verification,
@@ -110,7 +110,7 @@ pub struct Check {
 }
 
 /// One requirement of the release.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Row {
     /// The id.
     pub id: String,
@@ -137,7 +137,7 @@ pub struct Row {
 }
 
 /// Counts per category.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Coverage {
     /// Selected requirements, not-applicable ones included.
     pub total: usize,
@@ -166,7 +166,7 @@ impl Coverage {
 }
 
 /// A release's requirements.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Evaluation {
     /// The tier used to select them.
     pub tier: Tier,
