@@ -44,7 +44,7 @@ pub struct Source {
 
 /// Reads the source commit of the repository at `root`.
 pub fn source(root: &Path) -> Result<Source, String> {
-    let state = crate::repo_facts::git::read(root)?.ok_or_else(|| {
+    let state = sef_git::state::read(root)?.ok_or_else(|| {
         format!(
             "{} is not in a git repository: provenance needs the source commit",
             root.display()
@@ -53,11 +53,7 @@ pub fn source(root: &Path) -> Result<Source, String> {
     let commit = state
         .head_commit
         .ok_or("the repository has no commit yet: provenance needs the source commit")?;
-    let remote = gix::discover(root).ok().and_then(|repo| {
-        let r = repo.find_remote("origin").ok()?;
-        r.url(gix::remote::Direction::Fetch)
-            .map(|u| u.to_bstring().to_string())
-    });
+    let remote = sef_git::state::origin_url(root);
     Ok(Source {
         commit,
         branch: state.branch,

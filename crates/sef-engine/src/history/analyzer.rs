@@ -4,11 +4,11 @@
 //! ones, and identities the team file does not list). Invalid commit
 //! signatures are integrity findings.
 
-use super::forge::{Forge, GitHub, GitHubSettings};
-use super::review::{self, Review};
-use super::signing::{AllowedSigners, SigState, Verifier, find_gpg};
-use super::{History, MineOptions};
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
+use sef_git::forge::{Forge, GitHub, GitHubSettings};
+use sef_git::review::{self, Review};
+use sef_git::signing::{AllowedSigners, SigState, Verifier, find_gpg};
+use sef_git::{History, MineOptions};
 use sef_model::EvidencePayload;
 use sef_model::evidence::history::{
     CommitRow, Contributors, ForgeUse, History as HistoryPayload, Outsider, Person, Range,
@@ -60,7 +60,7 @@ pub fn run(
     progress: &dyn Progress,
 ) -> Result<Option<Mined>, String> {
     progress.message("reading the git history");
-    let Some(history) = super::mine(
+    let Some(history) = sef_git::mine(
         root,
         &MineOptions {
             since: config.since.clone(),

@@ -3,7 +3,6 @@
 //! well-run repository has (security policy, license, code owners, CI and
 //! dependency-update configuration). Missing ones become findings.
 
-pub mod git;
 mod languages;
 mod walk;
 
@@ -174,7 +173,7 @@ impl Analyzer for RepoFacts {
         let mut notes = Vec::new();
 
         progress.message("reading git state");
-        let git = match git::read(root) {
+        let git = match sef_git::state::read(root) {
             Ok(Some(g)) => Some(g),
             Ok(None) => {
                 notes.push("no git history: the path is not inside a git repository".to_owned());

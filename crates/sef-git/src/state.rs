@@ -1,5 +1,5 @@
-//! Git state of the repository: HEAD commit, branch and whether the work
-//! tree has uncommitted changes to tracked files.
+//! Git state of the repository: HEAD commit, branch, whether the work
+//! tree has uncommitted changes to tracked files, and the origin remote.
 
 pub use sef_model::evidence::facts::GitState;
 use std::path::Path;
@@ -54,4 +54,12 @@ fn is_not_a_repo(e: &gix::discover::upwards::Error) -> bool {
             | gix::discover::upwards::Error::NoGitRepositoryWithinCeiling { .. }
             | gix::discover::upwards::Error::NoGitRepositoryWithinFs { .. }
     )
+}
+
+/// The fetch URL of the `origin` remote, when the repository has one.
+pub fn origin_url(root: &Path) -> Option<String> {
+    let repo = gix::discover(root).ok()?;
+    let r = repo.find_remote("origin").ok()?;
+    r.url(gix::remote::Direction::Fetch)
+        .map(|u| u.to_bstring().to_string())
 }

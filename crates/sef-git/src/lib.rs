@@ -1,0 +1,599 @@
+//! Git evidence for sef, over gix (no `git` subprocess except `gpg` for
+//! OpenPGP signatures): history mining, code-review classification
+//! ([`review`]), commit signature verification ([`signing`]), the GitHub
+//! forge client ([`forge`]), the work tree's state ([`state`]) and the walk
+//! over every distinct blob of the history ([`blobs`]). It reads
+//! repositories and, for the forge, the network; it never writes the
+//! repository, prints, or touches the store.
+//!
+//! Mining the git history with gix (no `git` subprocess): for a release
+//! range, each commit's author and committer (through `.mailmap`), time,
+//! parents, trailers (Reviewed-by, Acked-by, Approved-by, Tested-by,
+//! Signed-off-by, Co-authored-by), the paths it touched and its signature,
+//! plus how each commit reached the main line (directly, or through which
+//! merge). Tree diffs run in parallel, one repository handle per thread.
+//!
+//! The range is `since..until`: `until` defaults to HEAD; `since` is a
+//! revision (tag, branch, commit) or a date (`YYYY-MM-DD`), and defaults to
+//! the nearest tag on HEAD's first-parent line below HEAD itself, the
+//! previous release. With no tag the whole history is read.
+
+pub mod blobs;
+pub mod forge;
+pub mod review;
+pub mod signing;
+pub mod state;
+
+use gix::bstr::ByteSlice;
+use rayon::prelude::*;
+pub use sef_model::evidence::history::Base;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+/// A person as a commit names them (after `.mailmap`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Person {
+    /// Name.
+    pub name: String,
+    /// E-mail address.
+    pub email: String,
+}
+
+/// A commit's signature: the armored signature and the bytes it signs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawSignature {
+    /// The armored signature (`-----BEGIN SSH SIGNATURE-----`, PGP, …).
+    pub armor: Vec<u8>,
+    /// The commit object without its signature header.
+    pub signed: Vec<u8>,
+}
+
+/// How a commit reached the main line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Entry {
+    /// It is on the first-parent line of `until`.
+    Mainline,
+    /// A merge on the main line brought it in.
+    Merge {
+        /// The merge commit.
+        merge: String,
+    },
+}
+
+/// One commit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Commit {
+    /// The commit id.
+    pub id: String,
+    /// Who wrote it.
+    pub author: Person,
+    /// Who committed it.
+    pub committer: Person,
+    /// Author time, seconds since the epoch.
+    pub time: i64,
+    /// Parent ids (more than one: a merge).
+    pub parents: Vec<String>,
+    /// The first line of the message.
+    pub subject: String,
+    /// Trailers, key lower-cased.
+    pub trailers: Vec<(String, String)>,
+    /// Paths touched relative to the first parent (all paths for a root
+    /// commit); empty for merges.
+    pub paths: Vec<String>,
+    /// How it reached the main line.
+    pub entry: Entry,
+    /// Its signature, if it is signed.
+    #[serde(skip)]
+    pub signature: Option<RawSignature>,
+}
+
+impl Commit {
+    /// Whether it is a merge.
+    pub fn is_merge(&self) -> bool {
+        self.parents.len() > 1
+    }
+
+    /// The short id.
+    pub fn short(&self) -> &str {
+        &self.id[..self.id.len().min(12)]
+    }
+}
+
+/// What to mine.
+#[derive(Debug, Clone, Default)]
+pub struct MineOptions {
+    /// Start of the range (exclusive): a revision or a `YYYY-MM-DD` date.
+    pub since: Option<String>,
+    /// End of the range (inclusive): a revision; default HEAD.
+    pub until: Option<String>,
+    /// At most this many commits, newest first.
+    pub limit: usize,
+}
+
+/// The mined range.
+#[derive(Debug, Clone, Serialize)]
+pub struct History {
+    /// Newest first.
+    pub commits: Vec<Commit>,
+    /// The last commit of the range.
+    pub until: String,
+    /// Where the range starts; `None`: the whole history.
+    pub base: Option<Base>,
+    /// The repository is a shallow clone: coverage is computed on the
+    /// history present only.
+    pub shallow: bool,
+    /// HEAD is detached.
+    pub detached: bool,
+    /// More commits than the limit were in range.
+    pub truncated: bool,
+    /// Authors' e-mail addresses (lower-cased) of commits before the range.
+    #[serde(skip)]
+    pub earlier_authors: HashSet<String>,
+    /// Whether `earlier_authors` covers the whole earlier history.
+    pub earlier_complete: bool,
+    /// The path of the offering inside the repository, when it is not the
+    /// whole repository (commits are those touching it, paths relative to it).
+    pub subdir: Option<String>,
+}
+
+/// Trailer keys that record a review.
+pub const REVIEW_TRAILERS: [&str; 3] = ["reviewed-by", "acked-by", "approved-by"];
+
+/// The trailers of a commit message: `Key: value` lines of its last
+/// paragraph.
+pub fn trailers(message: &str) -> Vec<(String, String)> {
+    let text = message.trim_end();
+    let Some((_, last)) = text.rsplit_once("\n\n") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for line in last.lines() {
+        let Some((k, v)) = line.split_once(':') else {
+            return Vec::new();
+        };
+        let k = k.trim();
+        if k.is_empty() || k.contains(' ') || v.trim().is_empty() {
+            return Vec::new();
+        }
+        out.push((k.to_ascii_lowercase(), v.trim().to_owned()));
+    }
+    out
+}
+
+/// The e-mail address in a trailer value (`Name <mail>`), lower-cased.
+pub fn trailer_email(v: &str) -> Option<String> {
+    let start = v.find('<')?;
+    let end = v[start..].find('>')? + start;
+    Some(v[start + 1..end].trim().to_ascii_lowercase())
+}
+
+/// The reviewers a commit's review trailers name, other than its author.
+pub fn trailer_reviewers(c: &Commit) -> Vec<String> {
+    let author = c.author.email.to_ascii_lowercase();
+    c.trailers
+        .iter()
+        .filter(|(k, _)| REVIEW_TRAILERS.contains(&k.as_str()))
+        .filter_map(|(_, v)| trailer_email(v))
+        .filter(|e| *e != author)
+        .collect()
+}
+
+/// A date `YYYY-MM-DD` as seconds since the epoch (UTC midnight).
+fn parse_date(s: &str) -> Option<i64> {
+    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
+    Some(d.and_hms_opt(0, 0, 0)?.and_utc().timestamp())
+}
+
+fn person(sig: gix::actor::SignatureRef<'_>, mailmap: &gix::mailmap::Snapshot) -> Person {
+    let sig = mailmap.resolve_cow(sig);
+    Person {
+        name: sig.name.to_str_lossy().into_owned(),
+        email: sig.email.to_str_lossy().into_owned(),
+    }
+}
+
+type Id = gix::ObjectId;
+
+/// Where `root` lies inside the repository's work tree (`dir/`), when it
+/// is not the work tree itself. Shared with the secrets history scan.
+pub(crate) fn subdir(repo: &gix::Repository, root: &Path) -> Option<String> {
+    let wd = repo.workdir()?;
+    let wd = wd.canonicalize().unwrap_or_else(|_| wd.to_path_buf());
+    let r = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let p = r
+        .strip_prefix(&wd)
+        .ok()?
+        .to_string_lossy()
+        .replace('\\', "/");
+    (!p.is_empty()).then(|| format!("{p}/"))
+}
+
+/// What the walk reads of one commit before the parallel tree diffs.
+struct Walked {
+    commit: Commit,
+    oid: Id,
+    tree: Id,
+    parent_ids: Vec<Id>,
+}
+
+fn resolve(repo: &gix::Repository, spec: &str) -> Result<Id, String> {
+    let id = repo
+        .rev_parse_single(spec)
+        .map_err(|e| format!("cannot resolve `{spec}`: {e}"))?;
+    let commit = id
+        .object()
+        .map_err(|e| format!("cannot read `{spec}`: {e}"))?
+        .peel_to_commit()
+        .map_err(|e| format!("`{spec}` is not a commit: {e}"))?;
+    Ok(commit.id)
+}
+
+/// Tags by the commit they point at (peeled).
+fn tags_by_commit(repo: &gix::Repository) -> HashMap<Id, Vec<String>> {
+    let mut out: HashMap<Id, Vec<String>> = HashMap::new();
+    let Ok(refs) = repo.references() else {
+        return out;
+    };
+    let Ok(tags) = refs.tags() else { return out };
+    for mut r in tags.flatten() {
+        let name = r.name().shorten().to_str_lossy().into_owned();
+        if let Ok(id) = r.peel_to_id() {
+            let commit = repo
+                .find_object(id)
+                .ok()
+                .and_then(|o| o.peel_to_commit().ok())
+                .map(|c| c.id);
+            if let Some(c) = commit {
+                out.entry(c).or_default().push(name);
+            }
+        }
+    }
+    for v in out.values_mut() {
+        v.sort();
+    }
+    out
+}
+
+/// The nearest tag on `until`'s first-parent line, below `until` itself.
+fn previous_tag(repo: &gix::Repository, until: Id) -> Option<(String, Id)> {
+    let tags = tags_by_commit(repo);
+    if tags.is_empty() {
+        return None;
+    }
+    let walk = repo.rev_walk([until]).first_parent_only().all().ok()?;
+    for info in walk.skip(1).take(1_000_000) {
+        let info = info.ok()?;
+        if let Some(names) = tags.get(&info.id) {
+            return Some((names.last()?.clone(), info.id));
+        }
+    }
+    None
+}
+
+/// Mines `root`'s history. `Ok(None)` when `root` is not in a git
+/// repository.
+pub fn mine(root: &Path, options: &MineOptions) -> Result<Option<History>, String> {
+    let Ok(repo) = gix::discover(root) else {
+        return Ok(None);
+    };
+    let subdir = subdir(&repo, root);
+    let detached = repo.head().map(|h| h.is_detached()).unwrap_or(false);
+    let until = match &options.until {
+        Some(u) => resolve(&repo, u)?,
+        None => match repo.head_id() {
+            Ok(id) => id.detach(),
+            Err(_) => {
+                return Ok(Some(History {
+                    commits: Vec::new(),
+                    until: String::new(),
+                    base: None,
+                    shallow: repo.is_shallow().unwrap_or(false),
+                    detached,
+                    truncated: false,
+                    earlier_authors: HashSet::new(),
+                    earlier_complete: true,
+                    subdir,
+                }));
+            }
+        },
+    };
+    let (base, hidden, cutoff) = match &options.since {
+        Some(s) => match parse_date(s) {
+            Some(t) => (
+                Some(Base {
+                    label: s.clone(),
+                    how: "date".into(),
+                    commit: None,
+                }),
+                None,
+                Some(t),
+            ),
+            None => {
+                let id = resolve(&repo, s)?;
+                (
+                    Some(Base {
+                        label: s.clone(),
+                        how: "given".into(),
+                        commit: Some(id.to_string()),
+                    }),
+                    Some(id),
+                    None,
+                )
+            }
+        },
+        None => match previous_tag(&repo, until) {
+            Some((tag, id)) => (
+                Some(Base {
+                    label: tag,
+                    how: "previous-tag".into(),
+                    commit: Some(id.to_string()),
+                }),
+                Some(id),
+                None,
+            ),
+            None => (None, None, None),
+        },
+    };
+    let mailmap = repo.open_mailmap();
+    let walk = repo
+        .rev_walk([until])
+        .with_hidden(hidden)
+        .all()
+        .map_err(|e| format!("cannot walk the history from {until}: {e}"))?;
+    let mut walked: Vec<Walked> = Vec::new();
+    let mut earlier_authors = HashSet::new();
+    let mut truncated = false;
+    let limit = options.limit.max(1);
+    for info in walk {
+        let info = info.map_err(|e| {
+            format!("the history is incomplete or corrupt (a commit cannot be read): {e}")
+        })?;
+        let commit = info
+            .object()
+            .map_err(|e| format!("cannot read commit {}: {e}", info.id))?;
+        let decoded = commit
+            .decode()
+            .map_err(|e| format!("commit {} is corrupt: {e}", info.id))?;
+        let author = person(
+            decoded
+                .author()
+                .map_err(|e| format!("commit {}: {e}", info.id))?,
+            &mailmap,
+        );
+        let committed = decoded
+            .committer()
+            .map_err(|e| format!("commit {}: {e}", info.id))?;
+        let commit_time = committed.seconds();
+        if cutoff.is_some_and(|t| commit_time < t) {
+            earlier_authors.insert(author.email.to_ascii_lowercase());
+            continue;
+        }
+        if walked.len() >= limit {
+            truncated = true;
+            break;
+        }
+        let committer = person(committed, &mailmap);
+        let message = decoded.message.to_str_lossy();
+        let subject = message.lines().next().unwrap_or("").trim().to_owned();
+        let signature = commit
+            .signature()
+            .ok()
+            .flatten()
+            .map(|(armor, signed)| RawSignature {
+                armor: armor.to_vec(),
+                signed: signed.to_bstring().to_vec(),
+            });
+        let parent_ids: Vec<Id> = decoded.parents().collect();
+        walked.push(Walked {
+            oid: info.id,
+            tree: decoded.tree(),
+            commit: Commit {
+                id: info.id.to_string(),
+                time: decoded.author().map(|a| a.seconds()).unwrap_or(commit_time),
+                author,
+                committer,
+                parents: parent_ids.iter().map(ToString::to_string).collect(),
+                subject,
+                trailers: trailers(&message),
+                paths: Vec::new(),
+                entry: Entry::Mainline,
+                signature,
+            },
+            parent_ids,
+        });
+    }
+    let earlier_complete = match hidden {
+        Some(h) => earlier(&repo, h, &mailmap, &mut earlier_authors),
+        None => !truncated,
+    };
+    diff_paths(&repo, &mut walked)?;
+    let mut commits: Vec<Commit> = assign_entries(walked, until);
+    if let Some(prefix) = &subdir {
+        commits.retain(|c| c.is_merge() || c.paths.iter().any(|p| p.starts_with(prefix.as_str())));
+        for c in &mut commits {
+            c.paths = c
+                .paths
+                .iter()
+                .filter_map(|p| p.strip_prefix(prefix.as_str()).map(str::to_owned))
+                .collect();
+        }
+    }
+    Ok(Some(History {
+        commits,
+        until: until.to_string(),
+        base,
+        shallow: repo.is_shallow().unwrap_or(false),
+        detached,
+        truncated,
+        earlier_authors,
+        earlier_complete,
+        subdir,
+    }))
+}
+
+/// Authors of the commits reachable from `from`; whether all were read.
+fn earlier(
+    repo: &gix::Repository,
+    from: Id,
+    mailmap: &gix::mailmap::Snapshot,
+    out: &mut HashSet<String>,
+) -> bool {
+    let Ok(walk) = repo.rev_walk([from]).all() else {
+        return false;
+    };
+    for (n, info) in walk.enumerate() {
+        if n >= 2_000_000 {
+            return false;
+        }
+        let Ok(info) = info else { return false };
+        let Ok(commit) = info.object() else {
+            return false;
+        };
+        let Ok(author) = commit.author() else {
+            continue;
+        };
+        out.insert(person(author, mailmap).email.to_ascii_lowercase());
+    }
+    true
+}
+
+/// Fills in each non-merge commit's touched paths, in parallel.
+fn diff_paths(repo: &gix::Repository, walked: &mut [Walked]) -> Result<(), String> {
+    let sync = repo.clone().into_sync();
+    let results: Vec<Result<Vec<String>, String>> = walked
+        .par_iter()
+        .map_init(
+            || {
+                let mut r = sync.to_thread_local();
+                r.object_cache_size_if_unset(8 * 1024 * 1024);
+                (r, gix::diff::tree::State::default())
+            },
+            |(repo, state), w| {
+                if w.parent_ids.len() > 1 {
+                    return Ok(Vec::new());
+                }
+                touched(repo, state, w.tree, w.parent_ids.first().copied())
+                    .map_err(|e| format!("cannot diff commit {}: {e}", w.oid))
+            },
+        )
+        .collect();
+    for (w, r) in walked.iter_mut().zip(results) {
+        w.commit.paths = r?;
+    }
+    Ok(())
+}
+
+/// The tree changes from `parent`'s tree (none: the empty tree) to
+/// `tree`, without rename detection. Shared with the secrets history scan.
+pub(crate) fn tree_changes(
+    repo: &gix::Repository,
+    state: &mut gix::diff::tree::State,
+    tree: Id,
+    parent: Option<Id>,
+) -> Result<Vec<gix::diff::tree::recorder::Change>, String> {
+    let new = repo.find_object(tree).map_err(|e| e.to_string())?.detach();
+    let old = match parent {
+        Some(p) => {
+            let c = repo.find_commit(p).map_err(|e| e.to_string())?;
+            let t = c.tree_id().map_err(|e| e.to_string())?;
+            repo.find_object(t)
+                .map_err(|e| e.to_string())?
+                .detach()
+                .data
+        }
+        None => Vec::new(),
+    };
+    let mut rec = gix::diff::tree::Recorder::default();
+    gix::diff::tree(
+        gix::objs::TreeRefIter::from_bytes(&old, tree.kind()),
+        gix::objs::TreeRefIter::from_bytes(&new.data, tree.kind()),
+        state,
+        &repo.objects,
+        &mut rec,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(rec.records)
+}
+
+/// The paths of files (not trees) a commit touched, sorted.
+fn touched(
+    repo: &gix::Repository,
+    state: &mut gix::diff::tree::State,
+    tree: Id,
+    parent: Option<Id>,
+) -> Result<Vec<String>, String> {
+    use gix::diff::tree::recorder::Change;
+    let mut paths: Vec<String> = tree_changes(repo, state, tree, parent)?
+        .into_iter()
+        .filter_map(|c| match c {
+            Change::Addition {
+                entry_mode, path, ..
+            }
+            | Change::Deletion {
+                entry_mode, path, ..
+            }
+            | Change::Modification {
+                entry_mode, path, ..
+            } => (!entry_mode.is_tree()).then(|| path.to_str_lossy().into_owned()),
+        })
+        .collect();
+    paths.sort();
+    paths.dedup();
+    Ok(paths)
+}
+
+/// Sets each commit's [`Entry`]: on `until`'s first-parent line, or brought
+/// in by the oldest main-line merge that reaches it.
+fn assign_entries(walked: Vec<Walked>, until: Id) -> Vec<Commit> {
+    let index: HashMap<Id, usize> = walked.iter().enumerate().map(|(i, w)| (w.oid, i)).collect();
+    let mut mainline: Vec<usize> = Vec::new();
+    let mut at = index.get(&until).copied();
+    while let Some(i) = at {
+        mainline.push(i);
+        at = walked[i]
+            .parent_ids
+            .first()
+            .and_then(|p| index.get(p).copied());
+    }
+    let on_main: HashSet<usize> = mainline.iter().copied().collect();
+    let mut assigned: BTreeMap<usize, usize> = BTreeMap::new();
+    for &m in mainline.iter().rev() {
+        let mut stack: Vec<usize> = walked[m]
+            .parent_ids
+            .iter()
+            .skip(1)
+            .filter_map(|p| index.get(p).copied())
+            .collect();
+        while let Some(i) = stack.pop() {
+            if on_main.contains(&i) || assigned.contains_key(&i) {
+                continue;
+            }
+            assigned.insert(i, m);
+            stack.extend(
+                walked[i]
+                    .parent_ids
+                    .iter()
+                    .filter_map(|p| index.get(p).copied()),
+            );
+        }
+    }
+    let ids: Vec<String> = walked.iter().map(|w| w.commit.id.clone()).collect();
+    walked
+        .into_iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let mut c = w.commit;
+            if let Some(&m) = assigned.get(&i) {
+                c.entry = Entry::Merge {
+                    merge: ids[m].clone(),
+                };
+            }
+            c
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
