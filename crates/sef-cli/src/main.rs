@@ -6,6 +6,7 @@
 mod cli;
 mod commands;
 mod output;
+mod plan_at;
 mod progress;
 mod store;
 

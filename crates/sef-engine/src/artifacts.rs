@@ -11,9 +11,7 @@ use sef_model::EvidencePayload;
 use sef_model::evidence::tools::{ArtifactCheck, Signatures, SigningKey};
 use sef_model::{EvidenceKind, Finding, FindingKind, Fingerprint, Location, Severity, ToolInfo};
 use sef_plan::ReleaseArtifacts;
-use sha2::Digest as _;
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The analyzer id.
@@ -40,20 +38,6 @@ fn read_small(path: &Path) -> Option<String> {
         return None;
     }
     std::fs::read_to_string(path).ok()
-}
-
-fn sha256_of(path: &Path) -> std::io::Result<String> {
-    let mut f = std::fs::File::open(path)?;
-    let mut h = sha2::Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(hex::encode(h.finalize()))
 }
 
 /// `sha256sum` lines: `<hex>  <name>` or `<hex> *<name>`.
@@ -262,7 +246,7 @@ impl Analyzer for ArtifactsAnalyzer {
                     let name = rel.rsplit('/').next().unwrap_or(rel);
                     match sums.get(rel.as_str()).or_else(|| sums.get(name)) {
                         None => Some("not listed"),
-                        Some(want) => match sha256_of(path) {
+                        Some(want) => match crate::provenance::sha256_file(path) {
                             Ok(got) if &got == want => Some("ok"),
                             Ok(_) => {
                                 findings.push(finding(

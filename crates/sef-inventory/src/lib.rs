@@ -15,6 +15,7 @@ mod purl;
 mod sbom_out;
 mod scan;
 mod text;
+pub mod walk;
 mod yaml;
 
 pub use extractor::{ExtractError, Extracted, Extractor, IncludeReader, Input};

@@ -68,20 +68,12 @@ pub fn scan(
     let mut inv = Inventory::default();
     let mut candidates = Vec::new();
     let scan_vendored = options.scan_vendored;
-    let walker = ignore::WalkBuilder::new(root)
-        .hidden(false)
-        .git_ignore(!options.include_ignored)
-        .git_exclude(!options.include_ignored)
-        .git_global(false)
-        .ignore(!options.include_ignored)
-        .parents(!options.include_ignored)
-        .require_git(false)
-        .follow_links(false)
+    let walker = crate::walk::repo_walker(root, options.include_ignored)
         .filter_entry(move |e| {
-            let name = e.file_name().to_string_lossy();
-            if name == ".git" {
+            if crate::walk::is_git_dir(e) {
                 return false;
             }
+            let name = e.file_name().to_string_lossy();
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
             !(is_dir && !scan_vendored && e.depth() > 0 && VENDORED_DIRS.contains(&name.as_ref()))
         })

@@ -2,7 +2,7 @@
 
 use crate::cli::{AssessArgs, GlobalArgs};
 use crate::{output, progress, store};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use sef_plan::Plan;
 use sef_report::{RunContext, render_run, verdict};
 use sef_store::RunRepository;
@@ -125,14 +125,7 @@ pub fn run(g: &GlobalArgs, a: &AssessArgs) -> Result<u8> {
 /// `sef assess`, reading `extra_sarif` besides the plan's sources
 /// (`sef ingest sarif`).
 pub(crate) fn run_with(g: &GlobalArgs, a: &AssessArgs, extra: &Extra) -> Result<u8> {
-    let root = a
-        .path
-        .canonicalize()
-        .with_context(|| format!("{}: cannot assess: no such directory", a.path.display()))?;
-    if !root.is_dir() {
-        bail!("{}: cannot assess: not a directory", root.display());
-    }
-    let plan = Plan::load(&root)?;
+    let (root, plan) = crate::plan_at::load(&a.path, "assess")?;
 
     let rt = store::runtime()?;
     // Open the store before the analyzers run, so a bad --db fails fast.

@@ -8,7 +8,6 @@ use crate::cli::{
 use crate::{output, store};
 use anyhow::{Context, Result, bail};
 use sef_model::{Finding, FindingHistory, RunId, Triage, TriageStatus};
-use sef_plan::Plan;
 use sef_store::{RunRepository, Store};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -44,11 +43,7 @@ fn cwe_number(s: &str) -> Option<u32> {
 }
 
 pub fn list(g: &GlobalArgs, a: &FindingListArgs) -> Result<u8> {
-    let root = a
-        .path
-        .canonicalize()
-        .with_context(|| format!("{}: cannot read: no such directory", a.path.display()))?;
-    let plan = Plan::load(&root)?;
+    let (_root, plan) = crate::plan_at::load(&a.path, "read")?;
     let offering = plan.offering.name.clone();
     let want_cwe = match &a.cwe {
         Some(c) => Some(

@@ -3,18 +3,13 @@
 
 use crate::cli::{GlobalArgs, HistoryArgs, ViewFormatArg};
 use crate::output;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use sef_engine::history::analyzer;
 use sef_engine::history::signing::SigState;
-use sef_plan::Plan;
 use serde_json::{Value, json};
 
 pub fn run(g: &GlobalArgs, a: &HistoryArgs) -> Result<u8> {
-    let root = a
-        .path
-        .canonicalize()
-        .with_context(|| format!("{}: no such directory", a.path.display()))?;
-    let plan = Plan::load(&root)?;
+    let (root, plan) = crate::plan_at::load(&a.path, "read")?;
     let options = sef_engine::EngineOptions {
         since: a.range.since.clone(),
         until: a.range.until.clone(),

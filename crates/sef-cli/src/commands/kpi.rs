@@ -3,15 +3,10 @@
 use crate::cli::{GlobalArgs, KpiArgs, ViewFormatArg};
 use crate::{output, store};
 use anyhow::{Context, Result, bail};
-use sef_plan::Plan;
 use sef_store::{RunFilter, RunRepository};
 
 pub fn run(g: &GlobalArgs, a: &KpiArgs) -> Result<u8> {
-    let root = a
-        .path
-        .canonicalize()
-        .with_context(|| format!("{}: cannot read: no such directory", a.path.display()))?;
-    let plan = Plan::load(&root)?;
+    let (_root, plan) = crate::plan_at::load(&a.path, "read")?;
     let offering = plan.offering.name.clone();
     let release = a
         .release

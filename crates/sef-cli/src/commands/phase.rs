@@ -5,24 +5,12 @@
 
 use crate::cli::{GateArgs, GlobalArgs, PhaseAdvanceArgs, PhaseHistoryArgs, ViewFormatArg};
 use crate::{output, store};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use sef_model::{GateOutcome, PhaseDecision};
-use sef_plan::Plan;
 use sef_process::advance;
 use sef_report::Format;
 use sef_store::{RunRepository, Store};
-use std::path::{Path, PathBuf};
-
-fn load(path: &Path) -> Result<(PathBuf, Plan)> {
-    let root = path
-        .canonicalize()
-        .with_context(|| format!("{}: cannot read: no such directory", path.display()))?;
-    if !root.is_dir() {
-        bail!("{}: not a directory", root.display());
-    }
-    let plan = Plan::load(&root)?;
-    Ok((root, plan))
-}
+use std::path::Path;
 
 fn format(f: ViewFormatArg) -> Format {
     match f {
@@ -39,7 +27,7 @@ fn emit(text: &str, output: Option<&Path>, f: ViewFormatArg) -> Result<()> {
 }
 
 pub fn gate(g: &GlobalArgs, a: &GateArgs) -> Result<u8> {
-    let (root, mut plan) = load(&a.path)?;
+    let (root, mut plan) = crate::plan_at::load(&a.path, "read")?;
     if let Some(p) = a.phase {
         plan.release.phase = p;
     }
@@ -60,7 +48,7 @@ pub fn gate(g: &GlobalArgs, a: &GateArgs) -> Result<u8> {
 }
 
 pub fn advance(g: &GlobalArgs, a: &PhaseAdvanceArgs) -> Result<u8> {
-    let (root, plan) = load(&a.path)?;
+    let (root, plan) = crate::plan_at::load(&a.path, "read")?;
     let (offering, release) = (&plan.offering.name, &plan.release.version);
     let from = plan.release.phase;
     let to = advance::next_phase(offering, release, from)?;
@@ -151,7 +139,7 @@ pub fn advance(g: &GlobalArgs, a: &PhaseAdvanceArgs) -> Result<u8> {
 }
 
 pub fn history(g: &GlobalArgs, a: &PhaseHistoryArgs) -> Result<u8> {
-    let (_, plan) = load(&a.path)?;
+    let (_, plan) = crate::plan_at::load(&a.path, "read")?;
     let release = a
         .release
         .clone()

@@ -2,19 +2,11 @@
 
 use crate::cli::{GlobalArgs, SbomArgs, SbomFormatArg};
 use crate::output;
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use sef_inventory::{DiagnosticLevel, SbomSubject};
-use sef_plan::Plan;
 
 pub fn run(g: &GlobalArgs, a: &SbomArgs) -> Result<u8> {
-    let root = a
-        .path
-        .canonicalize()
-        .with_context(|| format!("{}: cannot read: no such directory", a.path.display()))?;
-    if !root.is_dir() {
-        bail!("{}: not a directory", root.display());
-    }
-    let plan = Plan::load(&root)?;
+    let (root, plan) = crate::plan_at::load(&a.path, "read")?;
     let cfg = &plan.analyzers.inventory;
     let options = sef_engine::inventory_options(cfg);
     let inv = sef_inventory::scan(&root, &sef_inventory::builtin(), &options);

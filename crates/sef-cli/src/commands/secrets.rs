@@ -5,16 +5,11 @@ use crate::cli::{GlobalArgs, SecretsRulesArgs, SecretsScanArgs, ViewFormatArg};
 use crate::output;
 use anyhow::{Context, Result, anyhow};
 use sef_engine::secrets::{self, baseline};
-use sef_plan::Plan;
 use serde_json::json;
 use std::fmt::Write as _;
 
 pub fn scan(g: &GlobalArgs, a: &SecretsScanArgs) -> Result<u8> {
-    let root = a
-        .path
-        .canonicalize()
-        .with_context(|| format!("{}: no such directory", a.path.display()))?;
-    let plan = Plan::load(&root)?;
+    let (root, plan) = crate::plan_at::load(&a.path, "read")?;
     let mut cfg = plan.analyzers.secrets.clone();
     if let Some(c) = &a.config {
         let c = c

@@ -11,21 +11,10 @@ use sef_engine::security_plan::{self, Status};
 use sef_plan::Plan;
 use sef_process::Tier;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The largest ASVS file read.
 const MAX_ASVS_BYTES: u64 = 32 * 1024 * 1024;
-
-fn load(path: &Path) -> Result<(PathBuf, Plan)> {
-    let root = path
-        .canonicalize()
-        .with_context(|| format!("{}: cannot read: no such directory", path.display()))?;
-    if !root.is_dir() {
-        bail!("{}: not a directory", root.display());
-    }
-    let plan = Plan::load(&root)?;
-    Ok((root, plan))
-}
 
 fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
@@ -44,7 +33,7 @@ fn json_doc(schema: &str, plan: &Plan, body: (&str, serde_json::Value)) -> Resul
 }
 
 pub fn pti(a: &PtiArgs) -> Result<u8> {
-    let (root, plan) = load(&a.path)?;
+    let (root, plan) = crate::plan_at::load(&a.path, "read")?;
     let status = security_plan::evaluate(&root, &plan, None, today());
     let now = chrono::Utc::now();
     let evidence = security_plan::to_evidence(&status, now, now);
@@ -66,7 +55,7 @@ pub fn pti(a: &PtiArgs) -> Result<u8> {
 }
 
 pub fn plan(a: &PlanArgs) -> Result<u8> {
-    let (root, plan) = load(&a.path)?;
+    let (root, plan) = crate::plan_at::load(&a.path, "read")?;
     let status = security_plan::evaluate(&root, &plan, None, today());
     let text = match a.format {
         ViewFormatArg::Text => {
@@ -131,7 +120,7 @@ fn read_asvs(path: &Path) -> Result<sef_process::asvs::Standard> {
 
 pub fn requirements(g: &GlobalArgs, a: &RequirementsArgs) -> Result<u8> {
     let asvs = a.asvs.as_deref().map(read_asvs).transpose()?;
-    let (root, plan) = load(&a.path)?;
+    let (root, plan) = crate::plan_at::load(&a.path, "read")?;
     let tier = a.tier.and_then(Tier::new);
     let status = security_plan::evaluate_at_tier(&root, &plan, None, today(), tier);
     let rows: Vec<_> = status

@@ -34,17 +34,7 @@ pub fn walk(
     progress: &dyn Progress,
 ) -> WalkResult {
     let merged = Mutex::new(WalkResult::default());
-    let walker = ignore::WalkBuilder::new(root)
-        .hidden(false)
-        .git_ignore(!include_ignored)
-        .git_exclude(!include_ignored)
-        .git_global(false)
-        .ignore(!include_ignored)
-        .parents(!include_ignored)
-        .require_git(false)
-        .follow_links(false)
-        .filter_entry(|e| e.file_name() != ".git")
-        .build_parallel();
+    let walker = sef_inventory::walk::repo_walker(root, include_ignored).build_parallel();
 
     walker.run(|| {
         let mut local = LocalGuard {

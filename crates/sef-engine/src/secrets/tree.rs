@@ -20,14 +20,7 @@ pub fn scan(
 ) -> (Vec<Located>, Stats) {
     let found: Mutex<Vec<Located>> = Mutex::new(Vec::new());
     let stats: Mutex<Stats> = Mutex::new(Stats::default());
-    let walker = ignore::WalkBuilder::new(root)
-        .hidden(false)
-        .follow_links(false)
-        .git_ignore(true)
-        .git_exclude(true)
-        .require_git(false)
-        .filter_entry(|e| e.file_name() != ".git")
-        .build_parallel();
+    let walker = sef_inventory::walk::repo_walker(root, false).build_parallel();
     walker.run(|| {
         let found = &found;
         let stats = &stats;
