@@ -25,6 +25,28 @@ pub(crate) struct Occurrence {
     pub location: Option<String>,
 }
 
+/// What a stored evidence row written before schema 5 covered completely
+/// ([`sef_model::evidence::complete_scopes`]), derived from its payload.
+pub(crate) fn legacy_scopes(
+    kind: &str,
+    status: &str,
+    reason: Option<String>,
+    version: i64,
+    payload: serde_json::Value,
+    analyzer: &str,
+) -> Result<Vec<String>, String> {
+    let kind =
+        sef_model::EvidenceKind::parse(kind).ok_or(format!("unknown evidence kind `{kind}`"))?;
+    let status = sef_model::EvidenceStatus::from_parts(status, reason)
+        .ok_or(format!("unknown evidence status `{status}`"))?;
+    let payload =
+        sef_model::EvidencePayload::from_json(kind, u32::try_from(version).unwrap_or(0), payload)
+            .map_err(|e| e.to_string())?;
+    Ok(sef_model::evidence::complete_scopes(
+        analyzer, &status, &payload,
+    ))
+}
+
 /// Computes every fingerprint's history. `complete` holds, per run id, the
 /// analyzers whose evidence was complete and the analysis tools
 /// (`sarif:<tool>`) that ran successfully: a finding is fixed only by a
@@ -198,5 +220,60 @@ mod tests {
         let occ2 = vec![occ(0, "x"), occ(3, "x")];
         let h = compute(&runs[..4], &c, &occ2);
         assert_eq!(h[0].state, LifecycleState::Reopened);
+    }
+
+    #[test]
+    fn legacy_rows_derive_their_scopes_from_the_payload() {
+        // a version-1 static-analysis payload, partial: one tool ran, one crashed
+        let p = serde_json::json!({
+            "files": [], "findings": 0, "duplicates": 0, "rule_cwes": [], "diagnostics": [],
+            "tools": [
+                {"name": "semgrep", "version": "1", "results": 0, "rules": 1, "rule_cwes": [],
+                 "execution_successful": true, "notifications": []},
+                {"name": "bandit", "version": null, "results": 0, "rules": 0, "rule_cwes": [],
+                 "execution_successful": false, "notifications": ["boom"]}
+            ]
+        });
+        let s = legacy_scopes(
+            "static-analysis",
+            "partial",
+            Some("x".into()),
+            1,
+            p,
+            "sarif",
+        );
+        assert_eq!(s, Ok(vec!["sarif:semgrep".to_owned()]));
+        let s = legacy_scopes(
+            "secrets",
+            "complete",
+            None,
+            1,
+            serde_json::Value::Null,
+            "secrets",
+        );
+        assert_eq!(s, Ok(vec!["secrets".to_owned()]));
+        assert!(
+            legacy_scopes(
+                "secrets",
+                "failed",
+                Some("x".into()),
+                1,
+                serde_json::Value::Null,
+                "secrets"
+            )
+            .unwrap()
+            .is_empty()
+        );
+        assert!(
+            legacy_scopes(
+                "inventory",
+                "complete",
+                None,
+                1,
+                serde_json::json!([1]),
+                "inventory"
+            )
+            .is_err()
+        );
     }
 }

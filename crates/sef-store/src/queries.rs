@@ -482,9 +482,8 @@ macro_rules! backend {
                         release: r.try_get("release_version")?,
                     });
                 }
-                // what each run looked at completely (Evidence::complete_scopes),
-                // recorded when the run was written; rows from before schema 5
-                // have none, and theirs are derived from the payload
+                // what each run covered completely (Evidence::complete_scopes); rows
+                // older than schema 5 derive it from their payload
                 let rows = sqlx::query(
                     "SELECT e.run_id, e.id, e.kind, e.analyzer, e.status, e.status_reason, e.complete_scopes, e.payload_version, \
                      CASE WHEN e.complete_scopes IS NULL THEN e.payload END AS payload \
@@ -501,20 +500,16 @@ macro_rules! backend {
                     let scopes: Vec<String> = match scopes {
                         Some(s) => serde_json::from_str(&s).map_err(|e| StoreError::Decode(format!("run {run_id}: complete_scopes: {e}")))?,
                         None => {
-                            let kind: String = r.try_get("kind")?;
-                            let kind = decode("evidence kind", EvidenceKind::parse(&kind), &kind)?;
-                            let status: String = r.try_get("status")?;
-                            let status = decode(
-                                "evidence status",
-                                EvidenceStatus::from_parts(&status, r.try_get("status_reason")?),
-                                &status,
-                            )?;
-                            let version: i64 = r.try_get("payload_version")?;
                             let Json(payload): Json<serde_json::Value> = r.try_get("payload")?;
-                            let payload = EvidencePayload::from_json(kind, u32::try_from(version).unwrap_or(0), payload)
-                                .map_err(|e| StoreError::Decode(format!("run {run_id}: {e}")))?;
-                            let analyzer: String = r.try_get("analyzer")?;
-                            sef_model::evidence::complete_scopes(&analyzer, &status, &payload)
+                            crate::history::legacy_scopes(
+                                &r.try_get::<String, _>("kind")?,
+                                &r.try_get::<String, _>("status")?,
+                                r.try_get("status_reason")?,
+                                r.try_get("payload_version")?,
+                                payload,
+                                &r.try_get::<String, _>("analyzer")?,
+                            )
+                            .map_err(|e| StoreError::Decode(format!("run {run_id}: {e}")))?
                         }
                     };
                     complete.entry(run_id).or_default().extend(scopes);
