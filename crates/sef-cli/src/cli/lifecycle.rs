@@ -1,0 +1,198 @@
+//! The arguments of the commands that follow a release through its
+//! lifecycle: `sef finding`, `sef ingest`, `sef gate`, `sef phase` and `sef kpi`.
+
+use super::*;
+
+#[derive(Debug, Subcommand)]
+pub enum FindingCommand {
+    /// The offering's findings across its stored runs: first seen, last
+    /// seen, open, fixed or reopened, and the latest triage.
+    List(FindingListArgs),
+    /// One finding: its history, its latest details and every triage
+    /// decision on it.
+    Show(FindingShowArgs),
+    /// Record a triage decision: who, when, why. It applies to every later
+    /// run, and survives re-ingestion.
+    Triage(FindingTriageArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FindingStateArg {
+    Open,
+    Fixed,
+    Reopened,
+    Confirmed,
+    FalsePositive,
+    Accepted,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum TriageArg {
+    /// A real problem, to be fixed.
+    Confirmed,
+    /// Not a real problem.
+    FalsePositive,
+    /// A real problem whose risk is accepted (until --expires).
+    Accepted,
+}
+
+#[derive(Debug, Args)]
+pub struct FindingListArgs {
+    /// The repository directory (its plan names the offering).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Only these states (repeatable).
+    #[arg(long, value_enum)]
+    pub status: Vec<FindingStateArg>,
+    /// Only these severities (repeatable).
+    #[arg(long, value_parser = parse_severity)]
+    pub severity: Vec<sef_model::Severity>,
+    /// Only findings of this tool (analyzer, e.g. `sarif:Semgrep OSS`, or part of it).
+    #[arg(long)]
+    pub tool: Option<String>,
+    /// Only findings of this CWE id (e.g. 79 or CWE-79).
+    #[arg(long)]
+    pub cwe: Option<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ViewFormatArg::Text)]
+    pub format: ViewFormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct FindingShowArgs {
+    /// A finding id (or its first characters) or fingerprint.
+    pub id: String,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ViewFormatArg::Text)]
+    pub format: ViewFormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct FindingTriageArgs {
+    /// A finding id (or its first characters) or fingerprint.
+    pub id: String,
+    /// The decision.
+    #[arg(long, value_enum)]
+    pub status: TriageArg,
+    /// Why.
+    #[arg(long)]
+    pub reason: String,
+    /// For an acceptance: the last day it holds (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub expires: Option<chrono::NaiveDate>,
+    /// Who decides (default: the USER environment variable).
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IngestCommand {
+    /// Assess the repository, also reading these SARIF 2.1.0 files (from
+    /// semgrep, CodeQL, clippy-sarif, bandit, gosec, …), and store the run.
+    Sarif(IngestArgs),
+    /// Assess the repository, also reading these JUnit XML test results
+    /// (security tests counted apart), and store the run.
+    Junit(IngestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Result files.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The repository the results are about.
+    #[arg(long, default_value = ".")]
+    pub repo: PathBuf,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    /// Do not store the run.
+    #[arg(long)]
+    pub no_store: bool,
+    #[command(flatten)]
+    pub advisory: AdvisoryDbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// The repository directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Evaluate this phase's exit instead of the plan's current phase.
+    #[arg(long, value_parser = parse_phase)]
+    pub phase: Option<sef_model::Phase>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ViewFormatArg::Text)]
+    pub format: ViewFormatArg,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub advisory: AdvisoryDbArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PhaseCommand {
+    /// Decide the current phase's checkpoint and record the move to the next
+    /// phase in the store. A failed gate can only be overridden by a PDT
+    /// leader of the plan's team, with a written justification.
+    ///
+    /// Exit code 1 when the gate fails and is not overridden; nothing is
+    /// recorded then.
+    Advance(PhaseAdvanceArgs),
+    /// The release's checkpoint decisions, oldest first.
+    History(PhaseHistoryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PhaseAdvanceArgs {
+    /// The repository directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Decide on this stored run (id, prefix, `latest`) instead of
+    /// assessing now. It must be a run of this offering, release and phase.
+    #[arg(long, value_name = "RUN")]
+    pub run: Option<String>,
+    /// Override a failed gate (needs --by and --justification).
+    #[arg(long = "override", requires_all = ["by", "justification"])]
+    pub override_gate: bool,
+    /// The team member who decides the override: a PDT leader in the plan's team.
+    #[arg(long, value_name = "MEMBER")]
+    pub by: Option<String>,
+    /// Why the release moves on despite the failed gate.
+    #[arg(long, value_name = "TEXT")]
+    pub justification: Option<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ViewFormatArg::Text)]
+    pub format: ViewFormatArg,
+    #[command(flatten)]
+    pub advisory: AdvisoryDbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PhaseHistoryArgs {
+    /// The repository directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The release (default: the plan's release).
+    #[arg(long, value_name = "VERSION")]
+    pub release: Option<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ViewFormatArg::Text)]
+    pub format: ViewFormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct KpiArgs {
+    /// The repository directory (its plan names the offering).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The release (default: the plan's release).
+    #[arg(long, value_name = "VERSION")]
+    pub release: Option<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ViewFormatArg::Text)]
+    pub format: ViewFormatArg,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
