@@ -9,6 +9,10 @@ use common::*;
 #[test]
 fn assess_and_history_on_postgres() {
     let Ok(base) = std::env::var("SEF_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("SEF_REQUIRE_POSTGRES").is_none(),
+            "SEF_REQUIRE_POSTGRES is set but SEF_TEST_POSTGRES_URL is not"
+        );
         eprintln!("skipped: SEF_TEST_POSTGRES_URL is not set");
         return;
     };

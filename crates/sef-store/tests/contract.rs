@@ -196,7 +196,13 @@ where
             store.close().await;
             Store::drop_postgres_schema(&url, &schema).await.unwrap();
         }
-        _ => eprintln!("postgres contract for `{name}` skipped: SEF_TEST_POSTGRES_URL is not set"),
+        _ => {
+            assert!(
+                std::env::var_os("SEF_REQUIRE_POSTGRES").is_none(),
+                "SEF_REQUIRE_POSTGRES is set but SEF_TEST_POSTGRES_URL is not: the PostgreSQL contract cannot be skipped"
+            );
+            eprintln!("postgres contract for `{name}` skipped: SEF_TEST_POSTGRES_URL is not set")
+        }
     }
 }
 
