@@ -102,7 +102,7 @@ macro_rules! backend {
                     .bind(e.input_digest.as_ref().map(|d| d.as_str().to_owned()))
                     .bind(e.status.label())
                     .bind(e.status.reason().map(str::to_owned))
-                    .bind(Json(e.payload.to_json()))
+                    .bind(Json(&e.payload))
                     .bind(i64::from(sef_model::PAYLOAD_VERSION))
                     .bind(serde_json::to_string(&e.complete_scopes()).map_err(|e| StoreError::Decode(e.to_string()))?)
                     .execute(&mut *tx)
