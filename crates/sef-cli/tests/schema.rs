@@ -124,15 +124,9 @@ fn evidence_payloads_match_the_payload_schema() {
         jsonschema::options().build(&doc).unwrap()
     };
     let env = Env::new();
-    let fixture =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/store-9fb00cf");
-    let db = env.dir.path().join("old.sqlite");
-    std::fs::copy(fixture.join("store.sqlite"), &db).unwrap();
-    let expected: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture.join("expected.json")).unwrap())
-            .unwrap();
+    let (db, expected) = old_store(&env);
     let mut docs = Vec::new();
-    for r in expected["runs"].as_array().unwrap() {
+    for r in &expected {
         let out = env
             .sef()
             .args([

@@ -14,32 +14,12 @@ use sef_model::evidence::plan_payloads::PtiPayload;
 use sef_model::{KpiMeasurement, RunId};
 use sef_process::Tier;
 use sef_store::{RunRepository, Store, StoreUrl};
-use std::path::PathBuf;
-
-fn fixture() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/store-9fb00cf")
-}
-
-fn expected() -> Vec<serde_json::Value> {
-    let text = std::fs::read_to_string(fixture().join("expected.json")).unwrap();
-    let e: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let runs = e["runs"].as_array().unwrap().clone();
-    assert!(runs.len() >= 3, "the fixture holds three runs");
-    runs
-}
-
-/// A copy of the fixture store: opening migrates it.
-fn store_copy(env: &Env) -> PathBuf {
-    let db = env.dir.path().join("old.sqlite");
-    std::fs::copy(fixture().join("store.sqlite"), &db).unwrap();
-    db
-}
 
 #[test]
 fn runs_show_the_same_kpis_and_gate() {
     let env = Env::new();
-    let db = store_copy(&env);
-    for want in expected() {
+    let (db, expected) = old_store(&env);
+    for want in &expected {
         let id = want["id"].as_str().unwrap();
         let out = env
             .sef()
@@ -65,7 +45,7 @@ fn runs_show_the_same_kpis_and_gate() {
         assert_eq!(serde_json::Value::Array(states), want["evidence"], "{id}");
     }
     // the text report renders every evidence kind from the typed payloads
-    let first = expected()[0]["id"].as_str().unwrap().to_owned();
+    let first = expected[0]["id"].as_str().unwrap().to_owned();
     let out = env
         .sef()
         .args(["runs", "show", &first, "--db"])
@@ -81,7 +61,7 @@ fn runs_show_the_same_kpis_and_gate() {
 #[test]
 fn kpis_measured_again_from_the_typed_evidence_match() {
     let env = Env::new();
-    let db = store_copy(&env);
+    let (db, expected) = old_store(&env);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -101,7 +81,7 @@ fn kpis_measured_again_from_the_typed_evidence_match() {
         "resilience.deployment-documentation",
     ];
     let mut compared = 0;
-    for want in expected() {
+    for want in &expected {
         let id: RunId = want["id"].as_str().unwrap().parse().unwrap();
         let run = rt.block_on(store.get_run(id)).unwrap().unwrap();
         let tier = run

@@ -126,3 +126,18 @@ pub fn copy_fixture(name: &str, dst: &std::path::Path) {
         .join(name);
     copy(&src, dst);
 }
+
+/// A copy of the store written by sef at commit 9fb00cf
+/// (tests/fixtures/store-9fb00cf, made by its build.sh) in this
+/// environment, and what that sef printed for each of its runs. Opening
+/// the copy migrates it; the fixture itself stays untouched.
+pub fn old_store(env: &Env) -> (PathBuf, Vec<serde_json::Value>) {
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/store-9fb00cf");
+    let db = env.dir.path().join("old.sqlite");
+    std::fs::copy(fixture.join("store.sqlite"), &db).unwrap();
+    let text = std::fs::read_to_string(fixture.join("expected.json")).unwrap();
+    let e: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let runs = e["runs"].as_array().unwrap().clone();
+    assert!(runs.len() >= 3, "the fixture holds three runs");
+    (db, runs)
+}
