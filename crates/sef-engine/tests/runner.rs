@@ -14,6 +14,8 @@ enum Behaviour {
     Ok,
     Err,
     Panic,
+    /// Returns a payload of another evidence kind.
+    WrongKind,
 }
 
 struct Fake {
@@ -59,6 +61,15 @@ impl Analyzer for Fake {
                 "cannot read thing.lock: permission denied".into(),
             )),
             Behaviour::Panic => panic!("index out of bounds"),
+            Behaviour::WrongKind => Ok(AnalyzerOutput {
+                tool: self.tool(),
+                input_digest: None,
+                partial: None,
+                payload: sef_model::EvidencePayload::Signatures(Default::default()),
+                findings: vec![],
+                notes: vec![],
+                artifacts: vec![],
+            }),
         }
     }
 }
@@ -114,4 +125,30 @@ fn failures_become_evidence_and_others_finish_in_parallel() {
     assert_eq!(run.gate.outcome, GateOutcome::Fail);
     assert!(!run.gate.evidence_complete);
     assert!(MAX.load(Ordering::SeqCst) >= 2, "analyzers did not overlap");
+}
+
+/// A payload of another kind would be read as the wrong type everywhere
+/// downstream: the evidence is failed, never complete.
+#[test]
+fn a_payload_of_another_kind_fails_the_evidence() {
+    static RUNNING: AtomicUsize = AtomicUsize::new(0);
+    static MAX: AtomicUsize = AtomicUsize::new(0);
+    let analyzers: Vec<Box<dyn Analyzer>> = vec![Box::new(Fake {
+        id: "w",
+        behaviour: Behaviour::WrongKind,
+        running: &RUNNING,
+        max_running: &MAX,
+    })];
+    let dir = tempfile::tempdir().unwrap();
+    let plan = Plan::defaults_for(dir.path());
+    let run = assess(dir.path(), &plan, &analyzers, &NoProgress);
+    let e = &run.evidence[0];
+    assert_eq!(e.analyzer, "w");
+    assert_eq!(e.status.label(), "failed");
+    assert!(
+        e.status.reason().unwrap().contains("signatures payload"),
+        "{:?}",
+        e.status
+    );
+    assert_eq!(e.payload, sef_model::EvidencePayload::None);
 }
