@@ -180,13 +180,22 @@ pub struct VerifyArgs {
     pub format: ViewFormatArg,
 }
 
-fn parse_severity(s: &str) -> Result<sef_model::Severity, String> {
-    sef_model::Severity::parse(&s.to_ascii_lowercase())
-        .ok_or_else(|| "expected one of: critical, high, medium, low, info".to_owned())
+/// A value a command-line parser refused, with what it expected.
+#[derive(Debug, thiserror::Error)]
+#[error("expected one of: {expected}")]
+pub struct BadValue {
+    /// The values accepted, comma-separated.
+    expected: String,
 }
 
-fn parse_phase(s: &str) -> Result<sef_model::Phase, String> {
-    s.parse::<sef_model::Phase>().map_err(|e| e.to_string())
+fn parse_severity(s: &str) -> Result<sef_model::Severity, BadValue> {
+    sef_model::Severity::parse(&s.to_ascii_lowercase()).ok_or_else(|| BadValue {
+        expected: "critical, high, medium, low, info".to_owned(),
+    })
+}
+
+fn parse_phase(s: &str) -> Result<sef_model::Phase, sef_model::PhaseParseError> {
+    s.parse::<sef_model::Phase>()
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -279,16 +288,13 @@ pub struct RequirementsArgs {
     pub output: Option<PathBuf>,
 }
 
-fn parse_category(s: &str) -> Result<sef_process::catalog::Category, String> {
-    sef_process::catalog::Category::parse(s).ok_or_else(|| {
-        format!(
-            "unknown category; expected one of: {}",
-            sef_process::catalog::Category::ALL
-                .iter()
-                .map(|c| c.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
+fn parse_category(s: &str) -> Result<sef_process::catalog::Category, BadValue> {
+    sef_process::catalog::Category::parse(s).ok_or_else(|| BadValue {
+        expected: sef_process::catalog::Category::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
     })
 }
 

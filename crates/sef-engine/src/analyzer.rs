@@ -14,9 +14,21 @@ pub struct AnalysisContext<'a> {
 
 /// An analyzer that could not produce evidence. The message says what
 /// failed and where; it becomes the failed evidence's reason.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
+#[derive(Debug)]
 pub struct AnalyzerError(pub String);
+
+impl std::fmt::Display for AnalyzerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Any typed error becomes the failed evidence's reason, its message.
+impl<E: std::error::Error> From<E> for AnalyzerError {
+    fn from(e: E) -> Self {
+        AnalyzerError(e.to_string())
+    }
+}
 
 /// What an analyzer produced.
 #[derive(Debug)]

@@ -14,6 +14,7 @@ mod acceptance;
 mod analyzer;
 pub mod analyzers;
 mod assess;
+mod error;
 pub mod kpis;
 pub mod policy;
 pub mod provenance;
@@ -28,6 +29,9 @@ pub use analyzer::{
     AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, NoProgress, Progress, ProgressFactory,
 };
 pub use assess::{assess, assess_with};
+pub use error::{
+    BaselineError, CommandError, HistoryError, ProvenanceError, ReadError, SecretsError,
+};
 pub use runner::{RunOutput, run_analyzers};
 
 /// The version of sef, recorded with every piece of evidence sef produces.

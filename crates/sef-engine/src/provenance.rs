@@ -2,6 +2,7 @@
 //! subject is the artefact's SHA-256 and whose predicate (SLSA provenance
 //! v1) names the source commit and the builder. The caller signs it.
 
+use crate::ProvenanceError;
 use serde_json::{Value, json};
 use sha2::Digest as _;
 use std::io::Read;
@@ -43,16 +44,11 @@ pub struct Source {
 }
 
 /// Reads the source commit of the repository at `root`.
-pub fn source(root: &Path) -> Result<Source, String> {
-    let state = sef_git::state::read(root)?.ok_or_else(|| {
-        format!(
-            "{} is not in a git repository: provenance needs the source commit",
-            root.display()
-        )
+pub fn source(root: &Path) -> Result<Source, ProvenanceError> {
+    let state = sef_git::state::read(root)?.ok_or_else(|| ProvenanceError::NotARepository {
+        root: root.to_owned(),
     })?;
-    let commit = state
-        .head_commit
-        .ok_or("the repository has no commit yet: provenance needs the source commit")?;
+    let commit = state.head_commit.ok_or(ProvenanceError::NoCommit)?;
     let remote = sef_git::state::origin_url(root);
     Ok(Source {
         commit,

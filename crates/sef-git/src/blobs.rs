@@ -4,6 +4,7 @@
 //! distinct blob visited exactly once, attributed to the oldest commit
 //! that introduced it (commit, author, date, path).
 
+use crate::GitError;
 use gix::bstr::ByteSlice;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -77,9 +78,9 @@ fn changes(
     repo: &gix::Repository,
     state: &mut gix::diff::tree::State,
     c: &CommitInfo,
-) -> Result<Vec<(String, Id)>, String> {
+) -> Result<Vec<(String, Id)>, GitError> {
     use gix::diff::tree::recorder::Change;
-    Ok(crate::tree_changes(repo, state, c.tree, c.parent)?
+    Ok(crate::tree_changes(repo, state, c.id, c.tree, c.parent)?
         .into_iter()
         .filter_map(|ch| match ch {
             Change::Addition {
@@ -102,12 +103,9 @@ fn changes(
 /// Reads every commit of the history of the repository `root` is in and
 /// the distinct blobs they introduced (paths relative to `root` when it is
 /// a subdirectory; blobs outside it are left out).
-pub fn walk(root: &Path) -> Result<BlobWalk, String> {
-    let repo = gix::discover(root).map_err(|_| {
-        format!(
-            "{}: not a git repository; the history scan needs one",
-            root.display()
-        )
+pub fn walk(root: &Path) -> Result<BlobWalk, GitError> {
+    let repo = gix::discover(root).map_err(|_| GitError::NotARepository {
+        root: root.to_owned(),
     })?;
     let prefix = crate::subdir(&repo, root);
     let shallow = repo.is_shallow().unwrap_or(false);
@@ -124,17 +122,15 @@ pub fn walk(root: &Path) -> Result<BlobWalk, String> {
     let walk = repo
         .rev_walk(tips)
         .all()
-        .map_err(|e| format!("cannot walk the history: {e}"))?;
+        .map_err(|e| GitError::walk(format!("cannot start the walk: {e}")))?;
     let mut commits = Vec::new();
     for info in walk {
-        let info = info.map_err(|e| format!("the history is incomplete or corrupt: {e}"))?;
-        let c = info
-            .object()
-            .map_err(|e| format!("cannot read commit {}: {e}", info.id))?;
+        let info = info.map_err(GitError::walk)?;
+        let c = info.object().map_err(|e| GitError::commit(info.id, e))?;
         let d = c
             .decode()
-            .map_err(|e| format!("commit {} is corrupt: {e}", info.id))?;
-        let a = d.author().map_err(|e| format!("commit {}: {e}", info.id))?;
+            .map_err(|e| GitError::commit(info.id, format!("corrupt: {e}")))?;
+        let a = d.author().map_err(|e| GitError::commit(info.id, e))?;
         commits.push(CommitInfo {
             id: info.id,
             tree: d.tree(),
@@ -144,13 +140,11 @@ pub fn walk(root: &Path) -> Result<BlobWalk, String> {
         });
     }
     commits.sort_by_key(|c| c.time);
-    let diffs: Vec<Result<Vec<(String, Id)>, String>> = commits
+    let diffs: Vec<Result<Vec<(String, Id)>, GitError>> = commits
         .par_iter()
         .map_init(
             || (sync.to_thread_local(), gix::diff::tree::State::default()),
-            |(repo, state), c| {
-                changes(repo, state, c).map_err(|e| format!("cannot diff commit {}: {e}", c.id))
-            },
+            |(repo, state), c| changes(repo, state, c),
         )
         .collect();
     // The oldest commit that adds each blob introduces it.

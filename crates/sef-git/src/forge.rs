@@ -43,21 +43,17 @@ pub struct PullReview {
 }
 
 /// Why the forge could not answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ForgeError {
     /// Rate-limited past the retries or the longest wait.
+    #[error("rate-limited: {0}")]
     RateLimited(String),
-    /// Any other failure.
+    /// A request failed (network, HTTP status, a body that is not JSON).
+    #[error("{0}")]
     Failed(String),
-}
-
-impl std::fmt::Display for ForgeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ForgeError::RateLimited(s) => write!(f, "rate-limited: {s}"),
-            ForgeError::Failed(s) => f.write_str(s),
-        }
-    }
+    /// The forge settings cannot be used (checked before any request).
+    #[error("{0}")]
+    Settings(String),
 }
 
 /// What a forge can tell about reviews.
@@ -82,22 +78,22 @@ const MAX_BODY: u64 = 16 * 1024 * 1024;
 
 impl GitHub {
     /// A client; refuses plain http except to the loopback interface.
-    pub fn new(s: GitHubSettings) -> Result<Self, String> {
+    pub fn new(s: GitHubSettings) -> Result<Self, ForgeError> {
         let base = s.base_url.trim_end_matches('/');
         let loopback = base.starts_with("http://127.0.0.1")
             || base.starts_with("http://localhost")
             || base.starts_with("http://[::1]");
         if !base.starts_with("https://") && !loopback {
-            return Err(format!(
+            return Err(ForgeError::Settings(format!(
                 "forge base URL `{base}` must use https (plain http is allowed only to 127.0.0.1)"
-            ));
+            )));
         }
         let parts: Vec<&str> = s.repository.split('/').collect();
         if parts.len() != 2 || parts.iter().any(|p| p.is_empty()) {
-            return Err(format!(
+            return Err(ForgeError::Settings(format!(
                 "forge repository `{}` must be `owner/name`",
                 s.repository
-            ));
+            )));
         }
         let config = ureq::Agent::config_builder()
             .timeout_global(Some(s.timeout))

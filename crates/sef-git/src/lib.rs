@@ -19,11 +19,13 @@
 //! previous release. With no tag the whole history is read.
 
 pub mod blobs;
+mod error;
 pub mod forge;
 pub mod review;
 pub mod signing;
 pub mod state;
 
+pub use error::{GitError, SignersError};
 use gix::bstr::ByteSlice;
 use rayon::prelude::*;
 pub use sef_model::evidence::history::Base;
@@ -218,15 +220,19 @@ struct Walked {
     parent_ids: Vec<Id>,
 }
 
-fn resolve(repo: &gix::Repository, spec: &str) -> Result<Id, String> {
+fn resolve(repo: &gix::Repository, spec: &str) -> Result<Id, GitError> {
+    let err = |reason: String| GitError::Revision {
+        spec: spec.to_owned(),
+        reason,
+    };
     let id = repo
         .rev_parse_single(spec)
-        .map_err(|e| format!("cannot resolve `{spec}`: {e}"))?;
+        .map_err(|e| err(e.to_string()))?;
     let commit = id
         .object()
-        .map_err(|e| format!("cannot read `{spec}`: {e}"))?
+        .map_err(|e| err(format!("cannot be read: {e}")))?
         .peel_to_commit()
-        .map_err(|e| format!("`{spec}` is not a commit: {e}"))?;
+        .map_err(|e| err(format!("not a commit: {e}")))?;
     Ok(commit.id)
 }
 
@@ -274,7 +280,7 @@ fn previous_tag(repo: &gix::Repository, until: Id) -> Option<(String, Id)> {
 
 /// Mines `root`'s history. `Ok(None)` when `root` is not in a git
 /// repository.
-pub fn mine(root: &Path, options: &MineOptions) -> Result<Option<History>, String> {
+pub fn mine(root: &Path, options: &MineOptions) -> Result<Option<History>, GitError> {
     let Ok(repo) = gix::discover(root) else {
         return Ok(None);
     };
@@ -341,30 +347,24 @@ pub fn mine(root: &Path, options: &MineOptions) -> Result<Option<History>, Strin
         .rev_walk([until])
         .with_hidden(hidden)
         .all()
-        .map_err(|e| format!("cannot walk the history from {until}: {e}"))?;
+        .map_err(|e| GitError::walk(format!("cannot walk from {until}: {e}")))?;
     let mut walked: Vec<Walked> = Vec::new();
     let mut earlier_authors = HashSet::new();
     let mut truncated = false;
     let limit = options.limit.max(1);
     for info in walk {
-        let info = info.map_err(|e| {
-            format!("the history is incomplete or corrupt (a commit cannot be read): {e}")
-        })?;
-        let commit = info
-            .object()
-            .map_err(|e| format!("cannot read commit {}: {e}", info.id))?;
+        let info = info.map_err(|e| GitError::walk(format!("a commit cannot be read: {e}")))?;
+        let commit = info.object().map_err(|e| GitError::commit(info.id, e))?;
         let decoded = commit
             .decode()
-            .map_err(|e| format!("commit {} is corrupt: {e}", info.id))?;
+            .map_err(|e| GitError::commit(info.id, format!("corrupt: {e}")))?;
         let author = person(
-            decoded
-                .author()
-                .map_err(|e| format!("commit {}: {e}", info.id))?,
+            decoded.author().map_err(|e| GitError::commit(info.id, e))?,
             &mailmap,
         );
         let committed = decoded
             .committer()
-            .map_err(|e| format!("commit {}: {e}", info.id))?;
+            .map_err(|e| GitError::commit(info.id, e))?;
         let commit_time = committed.seconds();
         if cutoff.is_some_and(|t| commit_time < t) {
             earlier_authors.insert(author.email.to_ascii_lowercase());
@@ -460,9 +460,9 @@ fn earlier(
 }
 
 /// Fills in each non-merge commit's touched paths, in parallel.
-fn diff_paths(repo: &gix::Repository, walked: &mut [Walked]) -> Result<(), String> {
+fn diff_paths(repo: &gix::Repository, walked: &mut [Walked]) -> Result<(), GitError> {
     let sync = repo.clone().into_sync();
-    let results: Vec<Result<Vec<String>, String>> = walked
+    let results: Vec<Result<Vec<String>, GitError>> = walked
         .par_iter()
         .map_init(
             || {
@@ -474,8 +474,7 @@ fn diff_paths(repo: &gix::Repository, walked: &mut [Walked]) -> Result<(), Strin
                 if w.parent_ids.len() > 1 {
                     return Ok(Vec::new());
                 }
-                touched(repo, state, w.tree, w.parent_ids.first().copied())
-                    .map_err(|e| format!("cannot diff commit {}: {e}", w.oid))
+                touched(repo, state, w)
             },
         )
         .collect();
@@ -486,20 +485,29 @@ fn diff_paths(repo: &gix::Repository, walked: &mut [Walked]) -> Result<(), Strin
 }
 
 /// The tree changes from `parent`'s tree (none: the empty tree) to
-/// `tree`, without rename detection. Shared with the secrets history scan.
+/// `tree` of `commit`, without rename detection. Shared with the secrets
+/// history scan.
 pub(crate) fn tree_changes(
     repo: &gix::Repository,
     state: &mut gix::diff::tree::State,
+    commit: Id,
     tree: Id,
     parent: Option<Id>,
-) -> Result<Vec<gix::diff::tree::recorder::Change>, String> {
-    let new = repo.find_object(tree).map_err(|e| e.to_string())?.detach();
+) -> Result<Vec<gix::diff::tree::recorder::Change>, GitError> {
+    let err = |reason: String| GitError::Diff {
+        id: commit.to_string(),
+        reason,
+    };
+    let new = repo
+        .find_object(tree)
+        .map_err(|e| err(e.to_string()))?
+        .detach();
     let old = match parent {
         Some(p) => {
-            let c = repo.find_commit(p).map_err(|e| e.to_string())?;
-            let t = c.tree_id().map_err(|e| e.to_string())?;
+            let c = repo.find_commit(p).map_err(|e| err(e.to_string()))?;
+            let t = c.tree_id().map_err(|e| err(e.to_string()))?;
             repo.find_object(t)
-                .map_err(|e| e.to_string())?
+                .map_err(|e| err(e.to_string()))?
                 .detach()
                 .data
         }
@@ -513,7 +521,7 @@ pub(crate) fn tree_changes(
         &repo.objects,
         &mut rec,
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| err(e.to_string()))?;
     Ok(rec.records)
 }
 
@@ -521,11 +529,11 @@ pub(crate) fn tree_changes(
 fn touched(
     repo: &gix::Repository,
     state: &mut gix::diff::tree::State,
-    tree: Id,
-    parent: Option<Id>,
-) -> Result<Vec<String>, String> {
+    w: &Walked,
+) -> Result<Vec<String>, GitError> {
     use gix::diff::tree::recorder::Change;
-    let mut paths: Vec<String> = tree_changes(repo, state, tree, parent)?
+    let parent = w.parent_ids.first().copied();
+    let mut paths: Vec<String> = tree_changes(repo, state, w.oid, w.tree, parent)?
         .into_iter()
         .filter_map(|c| match c {
             Change::Addition {

@@ -5,6 +5,7 @@
 //! parallel; each allowed signer's key is parsed once.
 
 use super::{Commit, RawSignature};
+use crate::SignersError;
 use rayon::prelude::*;
 pub use sef_model::evidence::history::SigState;
 use std::io::Write;
@@ -76,7 +77,7 @@ fn is_key_type(t: &str) -> bool {
 
 impl AllowedSigners {
     /// Parses the text of an `allowed_signers` file; errors name the line.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, SignersError> {
         let mut signers = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
@@ -85,16 +86,16 @@ impl AllowedSigners {
             }
             let t = tokens(line);
             let Some(kpos) = t.iter().position(|x| is_key_type(x)) else {
-                return Err(format!(
-                    "line {}: no key type (ssh-ed25519, ecdsa-sha2-…) found",
-                    n + 1
-                ));
+                return Err(SignersError::Line {
+                    line: n + 1,
+                    problem: "no key type (ssh-ed25519, ecdsa-sha2-…) found".into(),
+                });
             };
             if kpos == 0 || t.len() < kpos + 2 {
-                return Err(format!(
-                    "line {}: expected `principals [options] key-type base64-key`",
-                    n + 1
-                ));
+                return Err(SignersError::Line {
+                    line: n + 1,
+                    problem: "expected `principals [options] key-type base64-key`".into(),
+                });
             }
             let mut namespaces = None;
             for opt in t[1..kpos].iter().flat_map(|o| split_options(o)) {
@@ -103,7 +104,10 @@ impl AllowedSigners {
                 }
             }
             let key = ssh_key::PublicKey::from_openssh(&format!("{} {}", t[kpos], t[kpos + 1]))
-                .map_err(|e| format!("line {}: the key cannot be read: {e}", n + 1))?;
+                .map_err(|e| SignersError::Line {
+                    line: n + 1,
+                    problem: format!("the key cannot be read: {e}"),
+                })?;
             signers.push(Signer {
                 principals: t[0].clone(),
                 key,
@@ -114,16 +118,22 @@ impl AllowedSigners {
     }
 
     /// Reads an `allowed_signers` file.
-    pub fn load(path: &Path) -> Result<Self, String> {
-        let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    pub fn load(path: &Path) -> Result<Self, SignersError> {
+        let read_err = |source| SignersError::Read {
+            path: path.to_owned(),
+            source,
+        };
+        let meta = std::fs::metadata(path).map_err(read_err)?;
         if meta.len() > 16 * 1024 * 1024 {
-            return Err(format!(
-                "{}: larger than 16 MiB; is this an allowed_signers file?",
-                path.display()
-            ));
+            return Err(SignersError::TooLarge {
+                path: path.to_owned(),
+            });
         }
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+        let text = std::fs::read_to_string(path).map_err(read_err)?;
+        Self::parse(&text).map_err(|e| SignersError::InFile {
+            path: path.to_owned(),
+            source: Box::new(e),
+        })
     }
 
     /// How many signers are listed.
@@ -351,9 +361,9 @@ mod tests {
             Some(&["git".to_owned(), "file".to_owned()][..])
         );
         let e = AllowedSigners::parse("\nana@x.org nonsense\n").unwrap_err();
-        assert!(e.starts_with("line 2:"), "{e}");
+        assert!(e.to_string().starts_with("line 2:"), "{e}");
         let e = AllowedSigners::parse("ana@x.org ssh-ed25519 !!!\n").unwrap_err();
-        assert!(e.starts_with("line 1:"), "{e}");
+        assert!(e.to_string().starts_with("line 1:"), "{e}");
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! Git state of the repository: HEAD commit, branch, whether the work
 //! tree has uncommitted changes to tracked files, and the origin remote.
 
+use crate::GitError;
 pub use sef_model::evidence::facts::GitState;
 use std::path::Path;
 
 /// Reads the git state. `Ok(None)` when `root` is not inside a git
 /// repository; `Err` when it is but the repository cannot be read.
-pub fn read(root: &Path) -> Result<Option<GitState>, String> {
+pub fn read(root: &Path) -> Result<Option<GitState>, GitError> {
     match gix::discover::upwards(root) {
         Ok(_) => {}
         Err(e)
@@ -15,19 +16,19 @@ pub fn read(root: &Path) -> Result<Option<GitState>, String> {
         {
             return Ok(None);
         }
-        Err(e) => return Err(format!("cannot locate the git repository: {e}")),
+        Err(e) => return Err(GitError::repo("locate the git repository", e)),
     }
-    let repo = gix::discover(root).map_err(|e| format!("cannot open the git repository: {e}"))?;
-    let head = repo.head().map_err(|e| format!("cannot read HEAD: {e}"))?;
+    let repo = gix::discover(root).map_err(|e| GitError::repo("open the git repository", e))?;
+    let head = repo.head().map_err(|e| GitError::repo("read HEAD", e))?;
     let branch = head.referent_name().map(|n| n.shorten().to_string());
     let head_commit = match repo.head_id() {
         Ok(id) => Some(id.to_string()),
         Err(_) if head.is_unborn() => None,
-        Err(e) => return Err(format!("cannot resolve HEAD: {e}")),
+        Err(e) => return Err(GitError::repo("resolve HEAD", e)),
     };
     let dirty = if head_commit.is_some() {
         repo.is_dirty()
-            .map_err(|e| format!("cannot compute the work-tree status: {e}"))?
+            .map_err(|e| GitError::repo("compute the work-tree status", e))?
     } else {
         // No commit yet: anything in the index is uncommitted.
         repo.index_or_empty()

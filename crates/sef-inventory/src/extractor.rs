@@ -6,7 +6,8 @@ use sef_model::{Component, SourceRef};
 /// given its path relative to the including file's directory. It returns
 /// the file's repository-relative path and bytes, and refuses paths that
 /// leave the repository.
-pub type IncludeReader<'a> = &'a (dyn Fn(&str, &str) -> Result<(String, Vec<u8>), String> + Sync);
+pub type IncludeReader<'a> =
+    &'a (dyn Fn(&str, &str) -> Result<(String, Vec<u8>), ReadError> + Sync);
 
 /// One file handed to an extractor.
 pub struct Input<'a> {
@@ -63,6 +64,36 @@ impl Input<'_> {
             line,
         }
     }
+}
+
+/// Why a file (or a file it includes) could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// An I/O error.
+    #[error("cannot read the file: {0}")]
+    Io(#[from] std::io::Error),
+    /// Larger than the scan's limit.
+    #[error(
+        "skipped: larger than {limit} bytes; raise [analyzers.inventory] max_file_bytes to read it"
+    )]
+    TooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// An included file that does not resolve.
+    #[error("cannot read included file {path}: {source}")]
+    Include {
+        /// The include as written.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// An included file outside the repository.
+    #[error("included file {path} is outside the repository; not read")]
+    Outside {
+        /// The include as written.
+        path: String,
+    },
 }
 
 /// Why a file could not be read as its format.

@@ -1,7 +1,7 @@
 //! The one directory walk that serves every extractor, and the parallel
 //! parse of the files it finds.
 
-use crate::{Extractor, Input};
+use crate::{Extractor, Input, ReadError};
 use rayon::prelude::*;
 use sef_model::Component;
 pub use sef_model::evidence::facts::{Diagnostic, DiagnosticLevel, ScannedFile};
@@ -257,7 +257,7 @@ fn read_one(
     };
     let bytes = match read_bounded(&c.path, limit) {
         Ok(b) => b,
-        Err(e) => return failed(diag(None, DiagnosticLevel::Error, e)),
+        Err(e) => return failed(diag(None, DiagnosticLevel::Error, e.to_string())),
     };
     let include = |from: &str, rel: &str| read_include(root, from, rel, limit);
     let input = Input {
@@ -288,15 +288,11 @@ fn read_one(
 }
 
 /// Reads at most `limit` bytes of a file, or says why not.
-fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
-        .map_err(|e| format!("cannot read the file: {e}"))?;
+    std::fs::File::open(path).and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))?;
     if bytes.len() as u64 > limit {
-        return Err(format!(
-            "skipped: larger than {limit} bytes; raise [analyzers.inventory] max_file_bytes to read it"
-        ));
+        return Err(ReadError::TooLarge { limit });
     }
     Ok(bytes)
 }
@@ -308,16 +304,19 @@ fn read_include(
     from: &str,
     rel: &str,
     limit: u64,
-) -> Result<(String, Vec<u8>), String> {
+) -> Result<(String, Vec<u8>), ReadError> {
     let base = Path::new(from).parent().unwrap_or(Path::new(""));
     let joined = root.join(base).join(rel);
-    let real = joined
-        .canonicalize()
-        .map_err(|e| format!("cannot read included file {rel}: {e}"))?;
-    let real_root = root.canonicalize().map_err(|e| e.to_string())?;
+    let real = joined.canonicalize().map_err(|source| ReadError::Include {
+        path: rel.to_owned(),
+        source,
+    })?;
+    let real_root = root.canonicalize()?;
     let inside = real
         .strip_prefix(&real_root)
-        .map_err(|_| format!("included file {rel} is outside the repository; not read"))?;
+        .map_err(|_| ReadError::Outside {
+            path: rel.to_owned(),
+        })?;
     let bytes = read_bounded(&real, limit)?;
     Ok((inside.to_string_lossy().replace('\\', "/"), bytes))
 }

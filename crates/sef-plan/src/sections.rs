@@ -124,9 +124,11 @@ pub(crate) fn kpo(
             toml::Value::Integer(n) => {
                 #[allow(clippy::cast_precision_loss)]
                 let v = n as f64;
-                sef_process::kpi::kpo::numeric_target(def, v)
+                sef_process::kpi::kpo::numeric_target(def, v).map_err(|e| e.to_string())
             }
-            toml::Value::Float(v) => sef_process::kpi::kpo::numeric_target(def, v),
+            toml::Value::Float(v) => {
+                sef_process::kpi::kpo::numeric_target(def, v).map_err(|e| e.to_string())
+            }
             toml::Value::String(s) if def.unit == sef_process::kpi::Unit::Comparison => {
                 sef_process::kpi::kpo::parse_comparison(s.trim())
                     .map(sef_process::kpi::kpo::Target::Comparison)

@@ -18,7 +18,7 @@
 mod normalize;
 mod raw;
 
-pub use normalize::{cwe_of, normalise_path, severity_of};
+pub use normalize::{PathError, cwe_of, normalise_path, severity_of};
 
 use sef_model::Finding;
 pub use sef_model::evidence::tools::ToolRun;

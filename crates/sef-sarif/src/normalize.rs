@@ -65,13 +65,49 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Why an artifact URI is not a repository-relative path.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PathError {
+    /// A URI of another scheme (`https://…`).
+    #[error("`{uri}` is not a file in the repository")]
+    NotAFile {
+        /// The URI as written.
+        uri: String,
+    },
+    /// An absolute path, and the repository root is not known.
+    #[error("`{uri}` is an absolute path and the repository root is not known")]
+    RootUnknown {
+        /// The URI as written.
+        uri: String,
+    },
+    /// An absolute path outside the repository root.
+    #[error("`{uri}` is outside the repository")]
+    Outside {
+        /// The URI as written.
+        uri: String,
+    },
+    /// A relative path whose `..` leave the repository.
+    #[error("`{uri}` climbs out of the repository")]
+    ClimbsOut {
+        /// The URI as written.
+        uri: String,
+    },
+    /// A path that names the repository itself, no file.
+    #[error("`{uri}` names no file")]
+    NoFile {
+        /// The URI as written.
+        uri: String,
+    },
+}
+
 /// A SARIF artifact URI (with its base, when the run defines it) as a
 /// repository-relative `/`-separated path, or why it cannot be one.
 pub fn normalise_path(
     uri: &str,
     base: Option<&str>,
     repo_root: Option<&str>,
-) -> Result<String, String> {
+) -> Result<String, PathError> {
+    let uri_owned = || uri.to_owned();
     let joined = match base {
         Some(b) if !uri.contains("://") && !uri.starts_with('/') => {
             format!("{}/{}", b.trim_end_matches('/'), uri)
@@ -86,13 +122,11 @@ pub fn normalise_path(
             p = format!("/{p}");
         }
     } else if p.contains("://") {
-        return Err(format!("`{uri}` is not a file in the repository"));
+        return Err(PathError::NotAFile { uri: uri_owned() });
     }
     if p.starts_with('/') || p.get(1..3) == Some(":/") {
         let Some(root) = repo_root else {
-            return Err(format!(
-                "`{uri}` is an absolute path and the repository root is not known"
-            ));
+            return Err(PathError::RootUnknown { uri: uri_owned() });
         };
         let root = root.trim_end_matches('/');
         match p
@@ -100,7 +134,7 @@ pub fn normalise_path(
             .filter(|r| r.is_empty() || r.starts_with('/'))
         {
             Some(rest) => p = rest.trim_start_matches('/').to_owned(),
-            None => return Err(format!("`{uri}` is outside the repository")),
+            None => return Err(PathError::Outside { uri: uri_owned() }),
         }
     }
     let mut parts: Vec<&str> = Vec::new();
@@ -109,14 +143,14 @@ pub fn normalise_path(
             "" | "." => {}
             ".." => {
                 if parts.pop().is_none() {
-                    return Err(format!("`{uri}` climbs out of the repository"));
+                    return Err(PathError::ClimbsOut { uri: uri_owned() });
                 }
             }
             other => parts.push(other),
         }
     }
     if parts.is_empty() {
-        return Err(format!("`{uri}` names no file"));
+        return Err(PathError::NoFile { uri: uri_owned() });
     }
     Ok(parts.join("/"))
 }

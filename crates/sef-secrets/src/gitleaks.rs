@@ -13,6 +13,7 @@
 
 use crate::builtin;
 use crate::rules::{Allowlist, ConfigProblem, Rule, RuleSet, Target};
+use crate::{ConfigError, PatternError};
 use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::path::Path;
@@ -279,7 +280,7 @@ pub fn go_braces(pattern: &str) -> String {
 
 /// Compiles a Go RE2 pattern: ASCII classes first (Go's meaning), Unicode
 /// when the pattern needs it.
-pub fn compile(pattern: &str) -> Result<Regex, String> {
+pub fn compile(pattern: &str) -> Result<Regex, PatternError> {
     let pattern = &go_braces(pattern);
     let build = |unicode: bool| {
         RegexBuilder::new(pattern)
@@ -290,9 +291,9 @@ pub fn compile(pattern: &str) -> Result<Regex, String> {
     };
     match build(false) {
         Ok(r) => Ok(r),
-        Err(_) => {
-            build(true).map_err(|e| e.to_string().lines().last().unwrap_or("").trim().to_owned())
-        }
+        Err(_) => build(true).map_err(|e| PatternError {
+            message: e.to_string().lines().last().unwrap_or("").trim().to_owned(),
+        }),
     }
 }
 
@@ -367,7 +368,7 @@ fn unknown_keys(ctx: &mut Ctx<'_>, table: &toml::Table) {
 
 /// Parses configuration text. `file` names it in problems; `base` is the
 /// directory `[extend] path` is relative to.
-pub fn parse(text: &str, file: &str, base: Option<&Path>) -> Result<Loaded, String> {
+pub fn parse(text: &str, file: &str, base: Option<&Path>) -> Result<Loaded, ConfigError> {
     parse_depth(text, file, base, 0)
 }
 
@@ -376,9 +377,13 @@ fn parse_depth(
     file: &str,
     base: Option<&Path>,
     depth: usize,
-) -> Result<Loaded, String> {
-    let table: toml::Table = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
-    let raw: RawConfig = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+) -> Result<Loaded, ConfigError> {
+    let toml_err = |source| ConfigError::Toml {
+        file: file.to_owned(),
+        source,
+    };
+    let table: toml::Table = toml::from_str(text).map_err(toml_err)?;
+    let raw: RawConfig = toml::from_str(text).map_err(toml_err)?;
     let mut ctx = Ctx {
         text,
         file: file.to_owned(),
@@ -446,9 +451,9 @@ fn parse_depth(
         }
         if let Some(p) = &ext.path {
             if depth >= 3 {
-                return Err(format!(
-                    "{file}: [extend] path nests more than three configurations deep"
-                ));
+                return Err(ConfigError::TooDeep {
+                    file: file.to_owned(),
+                });
             }
             let full = base.map_or_else(|| Path::new(p).to_path_buf(), |b| b.join(p));
             let text = read_bounded(&full)?;
@@ -469,19 +474,22 @@ fn parse_depth(
     })
 }
 
-fn read_bounded(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+fn read_bounded(path: &Path) -> Result<String, ConfigError> {
+    let read_err = |source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(read_err)?;
     if meta.len() > 16 * 1024 * 1024 {
-        return Err(format!(
-            "{}: larger than 16 MiB; is this a gitleaks configuration?",
-            path.display()
-        ));
+        return Err(ConfigError::TooLarge {
+            path: path.to_owned(),
+        });
     }
-    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+    std::fs::read_to_string(path).map_err(read_err)
 }
 
 /// Loads a configuration file.
-pub fn load(path: &Path) -> Result<Loaded, String> {
+pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
     let text = read_bounded(path)?;
     parse(&text, &path.display().to_string(), path.parent())
 }

@@ -13,11 +13,13 @@
 //! and a path.
 
 pub mod builtin;
+mod error;
 pub mod gitleaks;
 mod rules;
 mod scan;
 pub mod template;
 
+pub use error::{ConfigError, PatternError, RuleError, TemplateError, TemplateProblem};
 pub use rules::{Allowlist, ConfigProblem, Rule, RuleSet, Target};
 pub use scan::{Hit, Redacted, entropy, is_binary};
 

@@ -9,6 +9,15 @@
 //! `[A-Za-z0-9_]`, `d` `[0-9]`, `al` `[A-Za-z]`, `lal` `[a-z]`, `b32`
 //! `[A-Z2-7]`.
 
+use crate::{TemplateError, TemplateProblem};
+
+fn unknown(t: &str, name: &str) -> TemplateError {
+    TemplateError {
+        template: t.to_owned(),
+        problem: TemplateProblem::UnknownClass(name.to_owned()),
+    }
+}
+
 /// A class: its regex and its characters.
 fn class(name: &str) -> Option<(&'static str, &'static str)> {
     Some(match name {
@@ -54,7 +63,11 @@ enum Piece<'a> {
     },
 }
 
-fn parse(t: &str) -> Result<Vec<Piece<'_>>, String> {
+fn parse(t: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
+    let err = |problem| TemplateError {
+        template: t.to_owned(),
+        problem,
+    };
     let mut out = Vec::new();
     let mut rest = t;
     while let Some(open) = rest.find('{') {
@@ -63,19 +76,19 @@ fn parse(t: &str) -> Result<Vec<Piece<'_>>, String> {
         }
         let close = rest[open..]
             .find('}')
-            .ok_or_else(|| format!("template `{t}`: unclosed placeholder"))?
+            .ok_or_else(|| err(TemplateProblem::Unclosed))?
             + open;
         let inner = &rest[open + 1..close];
         let (name, count) = inner
             .split_once(':')
-            .ok_or_else(|| format!("template `{t}`: placeholder `{inner}` needs class:count"))?;
-        class(name).ok_or_else(|| format!("template `{t}`: unknown class `{name}`"))?;
+            .ok_or_else(|| err(TemplateProblem::NotClassCount(inner.to_owned())))?;
+        class(name).ok_or_else(|| unknown(t, name))?;
         let (min, max) = match count.split_once('-') {
             Some((a, b)) => (a.parse(), b.parse()),
             None => (count.parse(), count.parse()),
         };
         let (Ok(min), Ok(max)) = (min, max) else {
-            return Err(format!("template `{t}`: bad count `{count}`"));
+            return Err(err(TemplateProblem::BadCount(count.to_owned())));
         };
         out.push(Piece::Class { name, min, max });
         rest = &rest[close + 1..];
@@ -87,13 +100,13 @@ fn parse(t: &str) -> Result<Vec<Piece<'_>>, String> {
 }
 
 /// The regex fragment for a template.
-pub fn regex(t: &str) -> Result<String, String> {
+pub fn regex(t: &str) -> Result<String, TemplateError> {
     let mut s = String::new();
     for p in parse(t)? {
         match p {
             Piece::Lit(l) => s.push_str(&regex::escape(l)),
             Piece::Class { name, min, max } => {
-                let (re, _) = class(name).ok_or("unknown class")?;
+                let (re, _) = class(name).ok_or_else(|| unknown(t, name))?;
                 if min == max {
                     s.push_str(&format!("{re}{{{min}}}"));
                 } else {
@@ -135,7 +148,7 @@ impl Rng {
 
 /// An example of the template, `short` characters short in its last
 /// placeholder (0: a valid example).
-pub fn example(t: &str, seed: &str, short: usize) -> Result<String, String> {
+pub fn example(t: &str, seed: &str, short: usize) -> Result<String, TemplateError> {
     let pieces = parse(t)?;
     let last = pieces
         .iter()
@@ -146,7 +159,7 @@ pub fn example(t: &str, seed: &str, short: usize) -> Result<String, String> {
         match p {
             Piece::Lit(l) => s.push_str(l),
             Piece::Class { name, min, max } => {
-                let (_, chars) = class(name).ok_or("unknown class")?;
+                let (_, chars) = class(name).ok_or_else(|| unknown(t, name))?;
                 let mut n = (min + max).div_ceil(2);
                 if Some(i) == last && short > 0 {
                     n = min.saturating_sub(short);

@@ -46,7 +46,7 @@ proptest! {
     fn any_configuration_text_is_an_error_or_a_rule_set(text in "(\\[\\[rules\\]\\]\n|id = \"[a-z]{1,5}\"\n|regex = '''[^']{0,20}'''\n|keywords = \\[\"[a-z]{1,4}\"\\]\n|entropy = [0-9]\n|\\[allowlist\\]\n|paths = \\['''[^']{0,10}'''\\]\n|[a-z =\"\\[\\]\n]{0,20}){0,12}") {
         match sef_secrets::gitleaks::parse(&text, "fuzz.toml", None) {
             Ok(l) => prop_assert!(l.set.rules.len() <= l.config_rules),
-            Err(e) => prop_assert!(e.starts_with("fuzz.toml")),
+            Err(e) => prop_assert!(e.to_string().starts_with("fuzz.toml")),
         }
     }
 

@@ -34,14 +34,15 @@ pub(crate) fn legacy_scopes(
     version: i64,
     payload: serde_json::Value,
     analyzer: &str,
-) -> Result<Vec<String>, String> {
-    let kind =
-        sef_model::EvidenceKind::parse(kind).ok_or(format!("unknown evidence kind `{kind}`"))?;
+) -> Result<Vec<String>, crate::StoreError> {
+    use crate::StoreError::Decode;
+    let kind = sef_model::EvidenceKind::parse(kind)
+        .ok_or_else(|| Decode(format!("unknown evidence kind `{kind}`")))?;
     let status = sef_model::EvidenceStatus::from_parts(status, reason)
-        .ok_or(format!("unknown evidence status `{status}`"))?;
+        .ok_or_else(|| Decode(format!("unknown evidence status `{status}`")))?;
     let payload =
         sef_model::EvidencePayload::from_json(kind, u32::try_from(version).unwrap_or(0), payload)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| Decode(e.to_string()))?;
     Ok(sef_model::evidence::complete_scopes(
         analyzer, &status, &payload,
     ))
@@ -242,7 +243,7 @@ mod tests {
             p,
             "sarif",
         );
-        assert_eq!(s, Ok(vec!["sarif:semgrep".to_owned()]));
+        assert_eq!(s.unwrap(), vec!["sarif:semgrep".to_owned()]);
         let s = legacy_scopes(
             "secrets",
             "complete",
@@ -251,7 +252,7 @@ mod tests {
             serde_json::Value::Null,
             "secrets",
         );
-        assert_eq!(s, Ok(vec!["secrets".to_owned()]));
+        assert_eq!(s.unwrap(), vec!["secrets".to_owned()]);
         assert!(
             legacy_scopes(
                 "secrets",

@@ -509,7 +509,10 @@ macro_rules! backend {
                                 payload,
                                 &r.try_get::<String, _>("analyzer")?,
                             )
-                            .map_err(|e| StoreError::Decode(format!("run {run_id}: {e}")))?
+                            .map_err(|e| match e {
+                                StoreError::Decode(m) => StoreError::Decode(format!("run {run_id}: {m}")),
+                                other => other,
+                            })?
                         }
                     };
                     complete.entry(run_id).or_default().extend(scopes);

@@ -198,12 +198,8 @@ impl Extractor for PomXml {
             } else {
                 format!("{}/pom.xml", rel.trim_end_matches('/'))
             };
-            let read = input
-                .include
-                .ok_or_else(|| "includes are not allowed".to_owned())
-                .and_then(|r| r(&current, &rel));
-            match read {
-                Ok((path, bytes)) => {
+            match input.include.map(|r| r(&current, &rel)) {
+                Some(Ok((path, bytes))) => {
                     let ptext = String::from_utf8_lossy(&bytes).into_owned();
                     match read_model(&ptext, &mut model, false) {
                         Ok(next) => {
@@ -213,7 +209,7 @@ impl Extractor for PomXml {
                         Err(e) => out.warnings.push((None, format!("parent {coords} at {path}: {}", e.message))),
                     }
                 }
-                Err(_) => out.warnings.push((
+                None | Some(Err(_)) => out.warnings.push((
                     None,
                     format!("parent {coords} is not on disk at {rel}; its properties, managed versions and dependencies are not resolved (sef does not contact a Maven repository)"),
                 )),

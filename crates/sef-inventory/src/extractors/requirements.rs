@@ -192,7 +192,7 @@ fn include(
                     .push((e.line, format!("included file {path}: {}", e.message)));
             }
         }
-        Err(e) => out.warnings.push((Some(line), e)),
+        Err(e) => out.warnings.push((Some(line), e.to_string())),
     }
 }
 

@@ -66,7 +66,7 @@ pub fn check_format(format: &str, extractor_id: &str, cases: &[(&str, Expect)]) 
             let p = std::path::Path::new(from).parent().unwrap().join(inc);
             std::fs::read(root.join(&p))
                 .map(|b| (p.to_string_lossy().into_owned(), b))
-                .map_err(|e| e.to_string())
+                .map_err(sef_inventory::ReadError::Io)
         };
         let input = Input {
             path: &rel,

@@ -13,7 +13,7 @@ pub mod requirements;
 mod tier;
 
 use serde::{Deserialize, Serialize};
-pub use tier::Tier;
+pub use tier::{Tier, TierError};
 
 /// Whether a planning element is whole, as evidence: the plan's parts are
 /// complete, partly there, or missing altogether.

@@ -59,10 +59,15 @@ impl Tier {
     }
 }
 
+/// A number that is not a PTI tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a PTI tier is 1 to 4, got {0}")]
+pub struct TierError(pub u8);
+
 impl TryFrom<u8> for Tier {
-    type Error = String;
+    type Error = TierError;
     fn try_from(n: u8) -> Result<Self, Self::Error> {
-        Tier::new(n).ok_or_else(|| format!("a PTI tier is 1 to 4, got {n}"))
+        Tier::new(n).ok_or(TierError(n))
     }
 }
 

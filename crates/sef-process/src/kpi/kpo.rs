@@ -62,34 +62,62 @@ pub fn parse_comparison(s: &str) -> Option<i8> {
     }
 }
 
+/// A number the KPI's objective cannot take.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TargetError {
+    /// NaN or infinite.
+    #[error("the objective for `{kpi}` must be a finite number")]
+    NotFinite {
+        /// The KPI id.
+        kpi: String,
+    },
+    /// A number for a KPI that compares with other offerings.
+    #[error(
+        "`{kpi}` compares with other offerings: its objective is \"higher\", \"consistent\" or \"lower\", not a number"
+    )]
+    Comparison {
+        /// The KPI id.
+        kpi: String,
+    },
+    /// A percentage outside 0..=100.
+    #[error("the objective for `{kpi}` is a percentage: it must be between 0 and 100, got {value}")]
+    Percent {
+        /// The KPI id.
+        kpi: String,
+        /// The number given.
+        value: f64,
+    },
+    /// A negative count or duration.
+    #[error("the objective for `{kpi}` counts {unit}: it cannot be negative, got {value}")]
+    Negative {
+        /// The KPI id.
+        kpi: String,
+        /// What the KPI counts.
+        unit: String,
+        /// The number given.
+        value: f64,
+    },
+}
+
 /// Builds the target for a KPI from a number written in the plan,
 /// refusing values the KPI cannot take (a percentage above 100, a negative
 /// count or duration, a number for a comparison).
-pub fn numeric_target(def: &Definition, v: f64) -> Result<Target, String> {
+pub fn numeric_target(def: &Definition, v: f64) -> Result<Target, TargetError> {
+    let kpi = def.id.to_owned();
     if !v.is_finite() {
-        return Err(format!(
-            "the objective for `{}` must be a finite number",
-            def.id
-        ));
+        return Err(TargetError::NotFinite { kpi });
     }
     match def.unit {
-        Unit::Comparison => {
-            return Err(format!(
-                "`{}` compares with other offerings: its objective is \"higher\", \"consistent\" or \"lower\", not a number",
-                def.id
-            ));
-        }
+        Unit::Comparison => return Err(TargetError::Comparison { kpi }),
         Unit::Percent if !(0.0..=100.0).contains(&v) => {
-            return Err(format!(
-                "the objective for `{}` is a percentage: it must be between 0 and 100, got {v}",
-                def.id
-            ));
+            return Err(TargetError::Percent { kpi, value: v });
         }
         _ if v < 0.0 => {
-            return Err(format!(
-                "the objective for `{}` counts {}: it cannot be negative, got {v}",
-                def.id, def.unit
-            ));
+            return Err(TargetError::Negative {
+                kpi,
+                unit: def.unit.to_string(),
+                value: v,
+            });
         }
         _ => {}
     }
@@ -182,6 +210,7 @@ mod tests {
         assert!(
             numeric_target(pct, 101.0)
                 .unwrap_err()
+                .to_string()
                 .contains("between 0 and 100")
         );
         assert!(numeric_target(pct, -1.0).is_err());
@@ -191,10 +220,16 @@ mod tests {
         assert!(
             numeric_target(days, -3.0)
                 .unwrap_err()
+                .to_string()
                 .contains("cannot be negative")
         );
         let cmp = get("quality.integrity-vs-peers").unwrap();
-        assert!(numeric_target(cmp, 1.0).unwrap_err().contains("\"higher\""));
+        assert!(
+            numeric_target(cmp, 1.0)
+                .unwrap_err()
+                .to_string()
+                .contains("\"higher\"")
+        );
         assert_eq!(parse_comparison("consistent"), Some(0));
         assert_eq!(parse_comparison("better"), None);
     }

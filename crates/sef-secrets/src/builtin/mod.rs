@@ -15,6 +15,7 @@ mod catalog;
 
 use crate::rules::{Allowlist, Rule, RuleSet, Target};
 use crate::template;
+use crate::{RuleError, TemplateError};
 use regex::bytes::RegexBuilder;
 use serde::Serialize;
 
@@ -156,7 +157,7 @@ fn leading_literal(t: &str) -> String {
 
 impl Builtin {
     /// The regex source.
-    pub fn regex(&self) -> Result<String, String> {
+    pub fn regex(&self) -> Result<String, TemplateError> {
         Ok(match self.kind {
             Kind::Token(t) => format!(
                 "(?m){BOUNDARY_BEFORE}({}){BOUNDARY_AFTER}",
@@ -194,7 +195,7 @@ impl Builtin {
     }
 
     /// The positive and negative examples.
-    pub fn examples(&self) -> Result<(String, String), String> {
+    pub fn examples(&self) -> Result<(String, String), TemplateError> {
         Ok(match self.kind {
             Kind::Token(t) => {
                 // Rules with their own keywords find the token near them.
@@ -263,13 +264,16 @@ impl Builtin {
     }
 
     /// The compiled rule.
-    pub fn rule(&self) -> Result<Rule, String> {
+    pub fn rule(&self) -> Result<Rule, RuleError> {
         let source = self.regex()?;
         let regex = RegexBuilder::new(&source)
             .unicode(false)
             .size_limit(32 * 1024 * 1024)
             .build()
-            .map_err(|e| format!("built-in rule {}: {e}", self.id))?;
+            .map_err(|source| RuleError::Regex {
+                id: self.id.to_owned(),
+                source,
+            })?;
         let (group, multiline) = match self.kind {
             Kind::Raw {
                 group, multiline, ..

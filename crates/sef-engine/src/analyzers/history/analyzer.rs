@@ -4,7 +4,7 @@
 //! ones, and identities the team file does not list). Invalid commit
 //! signatures are integrity findings.
 
-use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
+use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, HistoryError, Progress};
 use sef_git::forge::{Forge, GitHub, GitHubSettings};
 use sef_git::review::{self, Review};
 use sef_git::signing::{AllowedSigners, SigState, Verifier, find_gpg};
@@ -58,7 +58,7 @@ pub fn run(
     root: &std::path::Path,
     config: &HistoryConfig,
     progress: &dyn Progress,
-) -> Result<Option<Mined>, String> {
+) -> Result<Option<Mined>, HistoryError> {
     progress.message("reading the git history");
     let Some(history) = sef_git::mine(
         root,
@@ -323,8 +323,7 @@ impl Analyzer for HistoryAnalyzer {
         ctx: &AnalysisContext<'_>,
         progress: &dyn Progress,
     ) -> Result<AnalyzerOutput, AnalyzerError> {
-        let mined = run(ctx.root, &self.config, progress)
-            .map_err(AnalyzerError)?
+        let mined = run(ctx.root, &self.config, progress)?
             .ok_or_else(|| {
                 AnalyzerError(
                     "not a git repository: there is no history to measure code review, signed commits or contributors on".into(),

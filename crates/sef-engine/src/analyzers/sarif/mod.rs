@@ -8,7 +8,9 @@
 //! evidence is failed (nothing could be read) or partial (some could).
 
 use crate::security_plan::Repo;
-use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
+use crate::{
+    AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, CommandError, Progress, ReadError,
+};
 use sef_model::EvidencePayload;
 use sef_model::evidence::tools::{CommandNote, SarifFile, StaticAnalysis};
 use sef_model::{EvidenceKind, ToolInfo};
@@ -70,8 +72,12 @@ impl SarifAnalyzer {
 
 /// Runs a command without a shell, stdin closed, output kept bounded, and
 /// stopped after `timeout`. Returns the exit status and the tail of stderr.
-fn run_command(cmd: &[String], cwd: &Path, timeout: Duration) -> Result<(i32, String), String> {
-    let (program, args) = cmd.split_first().ok_or("empty command")?;
+fn run_command(
+    cmd: &[String],
+    cwd: &Path,
+    timeout: Duration,
+) -> Result<(i32, String), CommandError> {
+    let (program, args) = cmd.split_first().ok_or(CommandError::Empty)?;
     let mut child = Command::new(program)
         .args(args)
         .current_dir(cwd)
@@ -79,7 +85,10 @@ fn run_command(cmd: &[String], cwd: &Path, timeout: Duration) -> Result<(i32, St
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot start `{program}`: {e} (is it installed and on PATH?)"))?;
+        .map_err(|source| CommandError::Start {
+            program: program.clone(),
+            source,
+        })?;
     let stderr = child.stderr.take();
     let reader = std::thread::spawn(move || {
         // keep the last 8 KiB
@@ -105,13 +114,18 @@ fn run_command(cmd: &[String], cwd: &Path, timeout: Duration) -> Result<(i32, St
             Ok(None) if start.elapsed() > timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!(
-                    "`{program}` did not finish within {} s and was stopped",
-                    timeout.as_secs()
-                ));
+                return Err(CommandError::TimedOut {
+                    program: program.clone(),
+                    secs: timeout.as_secs(),
+                });
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(format!("waiting for `{program}`: {e}")),
+            Err(source) => {
+                return Err(CommandError::Wait {
+                    program: program.clone(),
+                    source,
+                });
+            }
         }
     };
     let tail = reader.join().unwrap_or_default();
@@ -120,17 +134,17 @@ fn run_command(cmd: &[String], cwd: &Path, timeout: Duration) -> Result<(i32, St
 
 /// Reads a SARIF file, refusing one larger than [`MAX_SARIF_BYTES`]
 /// before reading it (and one that grows past it while being read).
-fn read_sarif(path: &Path) -> Result<String, String> {
-    let too_big =
-        || format!("larger than {MAX_SARIF_BYTES} bytes; split the analysis or filter its results");
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+fn read_sarif(path: &Path) -> Result<String, ReadError> {
+    let too_big = || ReadError::TooLarge {
+        limit: MAX_SARIF_BYTES,
+    };
+    let meta = std::fs::metadata(path)?;
     if meta.len() > MAX_SARIF_BYTES {
         return Err(too_big());
     }
     let mut text = String::new();
     std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_SARIF_BYTES + 1).read_to_string(&mut text))
-        .map_err(|e| format!("cannot read: {e}"))?;
+        .and_then(|f| f.take(MAX_SARIF_BYTES + 1).read_to_string(&mut text))?;
     if text.len() as u64 > MAX_SARIF_BYTES {
         return Err(too_big());
     }
@@ -230,7 +244,7 @@ impl Analyzer for SarifAnalyzer {
                     }
                     Err(e) => {
                         failed.push(format!("{}: {e}", src.name));
-                        files.push(failed_file(src, e.clone(), None));
+                        files.push(failed_file(src, e.to_string(), None));
                         progress.advance(1);
                         continue;
                     }
@@ -260,6 +274,7 @@ impl Analyzer for SarifAnalyzer {
                 src.file.clone()
             };
             let result = read_sarif(&path)
+                .map_err(|e| e.to_string())
                 .and_then(|text| sef_sarif::read(&text, &opts).map_err(|e| e.to_string()));
             progress.advance(1);
             match result {

@@ -2,6 +2,7 @@
 //! positives, accepted test fixtures) kept in the repository, each with who
 //! decided and why. A finding in the baseline is counted, not reported.
 
+use crate::BaselineError;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::Path;
@@ -35,34 +36,32 @@ pub struct Baseline {
 
 impl Baseline {
     /// Reads a baseline; an absent file is an empty baseline.
-    pub fn load(path: &Path) -> Result<Self, String> {
+    pub fn load(path: &Path) -> Result<Self, BaselineError> {
+        let read_err = |source| BaselineError::Read {
+            path: path.to_owned(),
+            source,
+        };
         let text = match std::fs::metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Baseline::default()),
-            Err(e) => return Err(format!("{}: {e}", path.display())),
+            Err(e) => return Err(read_err(e)),
             Ok(m) if m.len() > 64 * 1024 * 1024 => {
-                return Err(format!(
-                    "{}: larger than 64 MiB; is this a sef secrets baseline?",
-                    path.display()
-                ));
+                return Err(BaselineError::TooLarge {
+                    path: path.to_owned(),
+                });
             }
-            Ok(_) => {
-                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?
-            }
+            Ok(_) => std::fs::read_to_string(path).map_err(read_err)?,
         };
-        let mut b: Baseline = serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "{}: line {}, column {}: not a sef secrets baseline: {e}",
-                path.display(),
-                e.line(),
-                e.column()
-            )
+        let mut b: Baseline = serde_json::from_str(&text).map_err(|e| BaselineError::Json {
+            path: path.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            source: e,
         })?;
         if b.schema != "sef.secrets-baseline" {
-            return Err(format!(
-                "{}: not a sef secrets baseline (schema `{}`)",
-                path.display(),
-                b.schema
-            ));
+            return Err(BaselineError::Schema {
+                path: path.to_owned(),
+                schema: b.schema,
+            });
         }
         b.index = b.entries.iter().map(|e| e.fingerprint.clone()).collect();
         Ok(b)

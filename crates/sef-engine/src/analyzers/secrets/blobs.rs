@@ -9,7 +9,11 @@ use sef_secrets::RuleSet;
 use std::path::Path;
 
 /// Scans the history of the repository `root` is in.
-pub fn scan(root: &Path, set: &RuleSet, max: u64) -> Result<(Vec<Located>, HistoryStats), String> {
+pub fn scan(
+    root: &Path,
+    set: &RuleSet,
+    max: u64,
+) -> Result<(Vec<Located>, HistoryStats), sef_git::GitError> {
     let walk = sef_git::blobs::walk(root)?;
     let mut stats = HistoryStats {
         shallow: walk.shallow(),

@@ -9,7 +9,7 @@ pub mod baseline;
 pub mod blobs;
 mod tree;
 
-use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
+use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress, SecretsError};
 use sef_model::EvidencePayload;
 use sef_model::evidence::secrets::{
     AllowedInline, BaselineUsed, RulesUsed, Secrets as SecretsPayload,
@@ -29,7 +29,10 @@ const LIST_CAP: usize = 500;
 
 /// The rule set for a plan: the gitleaks configuration it names, or the
 /// built-in rules.
-pub fn rule_set(root: &Path, config: &SecretsConfig) -> Result<(RuleSet, String), String> {
+pub fn rule_set(
+    root: &Path,
+    config: &SecretsConfig,
+) -> Result<(RuleSet, String), sef_secrets::ConfigError> {
     match &config.config {
         None => Ok((sef_secrets::builtin::rule_set(), "built-in".to_owned())),
         Some(c) => {
@@ -57,7 +60,7 @@ pub fn scan(
     max_file_bytes: u64,
     history: bool,
     progress: &dyn Progress,
-) -> Result<Scan, String> {
+) -> Result<Scan, SecretsError> {
     progress.message("scanning the working tree");
     let (mut found, stats) = tree::scan(root, set, max_file_bytes, progress);
     let mut hist = None;
@@ -170,17 +173,15 @@ impl Analyzer for SecretsAnalyzer {
         ctx: &AnalysisContext<'_>,
         progress: &dyn Progress,
     ) -> Result<AnalyzerOutput, AnalyzerError> {
-        let (set, source) = rule_set(ctx.root, &self.config).map_err(AnalyzerError)?;
-        let base = baseline::Baseline::load(&ctx.root.join(&self.config.baseline))
-            .map_err(AnalyzerError)?;
+        let (set, source) = rule_set(ctx.root, &self.config)?;
+        let base = baseline::Baseline::load(&ctx.root.join(&self.config.baseline))?;
         let s = scan(
             ctx.root,
             &set,
             self.config.max_file_bytes,
             self.config.history,
             progress,
-        )
-        .map_err(AnalyzerError)?;
+        )?;
         let (open, allowed, baselined) = triage(&s.found, &base);
         let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
         for l in &open {
