@@ -80,24 +80,26 @@ fn changes(
     c: &CommitInfo,
 ) -> Result<Vec<(String, Id)>, GitError> {
     use gix::diff::tree::recorder::Change;
-    Ok(crate::tree_changes(repo, state, c.id, c.tree, c.parent)?
-        .into_iter()
-        .filter_map(|ch| match ch {
-            Change::Addition {
-                entry_mode,
-                oid,
-                path,
-                ..
-            }
-            | Change::Modification {
-                entry_mode,
-                oid,
-                path,
-                ..
-            } if entry_mode.is_blob() => Some((path.to_str_lossy().into_owned(), oid)),
-            _ => None,
-        })
-        .collect())
+    Ok(
+        crate::diff::tree_changes(repo, state, c.id, c.tree, c.parent)?
+            .into_iter()
+            .filter_map(|ch| match ch {
+                Change::Addition {
+                    entry_mode,
+                    oid,
+                    path,
+                    ..
+                }
+                | Change::Modification {
+                    entry_mode,
+                    oid,
+                    path,
+                    ..
+                } if entry_mode.is_blob() => Some((path.to_str_lossy().into_owned(), oid)),
+                _ => None,
+            })
+            .collect(),
+    )
 }
 
 /// Reads every commit of the history of the repository `root` is in and
