@@ -201,6 +201,8 @@ struct RawSarifSource {
     command: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     timeout_secs: Option<Spanned<i64>>,
+    #[serde(default)]
+    ok_exit_codes: Option<Spanned<Vec<i64>>>,
 }
 
 #[derive(Deserialize)]
@@ -371,11 +373,32 @@ fn sarif(
                 v.unsigned_abs()
             }
         };
+        let ok_exit_codes = match src.ok_exit_codes {
+            None => vec![0],
+            Some(c) => {
+                let at = c.span().start;
+                let codes = c.into_inner();
+                if command.is_none() {
+                    return Err(ctx.err_at(
+                        at,
+                        "`analyzers.sarif.ok_exit_codes` needs a `command` whose exit codes it names",
+                    ));
+                }
+                if codes.is_empty() || codes.iter().any(|c| !(0..=255).contains(c)) {
+                    return Err(ctx.err_at(
+                        at,
+                        "`analyzers.sarif.ok_exit_codes` lists exit codes from 0 to 255 that mean the tool ran to the end, e.g. [0, 1] for a tool that exits 1 when it finds something",
+                    ));
+                }
+                codes.into_iter().map(|c| c as i32).collect()
+            }
+        };
         sarif.push(crate::SarifSource {
             name,
             file,
             command,
             timeout_secs,
+            ok_exit_codes,
         });
     }
     Ok(sarif)

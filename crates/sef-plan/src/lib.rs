@@ -246,6 +246,10 @@ pub struct SarifSource {
     pub command: Option<Vec<String>>,
     /// Seconds before the command is stopped.
     pub timeout_secs: u64,
+    /// Exit codes that mean the command ran to the end (default `[0]`;
+    /// tools such as bandit exit 1 when they find something). Any other
+    /// exit, or a signal, fails the evidence without reading the file.
+    pub ok_exit_codes: Vec<i32>,
 }
 
 /// `[[risk_acceptances]]`: a known risk an approver accepted until a date.

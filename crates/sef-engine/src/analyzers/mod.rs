@@ -67,6 +67,7 @@ pub fn builtin(
             in_repo: false,
             command: None,
             timeout_secs: 0,
+            ok_exit_codes: vec![0],
         }
     }));
     if !sarif.is_empty() {

@@ -41,6 +41,16 @@ pub struct Source {
     pub command: Option<Vec<String>>,
     /// Seconds before the command is stopped.
     pub timeout_secs: u64,
+    /// Exit codes that mean the command ran to the end.
+    pub ok_exit_codes: Vec<i32>,
+}
+
+impl Source {
+    /// Whether the command's exit code means it ran to the end (a signal,
+    /// reported as a negative code, never does).
+    fn accept_exit(&self, code: i32) -> bool {
+        code >= 0 && self.ok_exit_codes.contains(&code)
+    }
 }
 
 /// The SARIF analyzer.
@@ -65,6 +75,7 @@ impl SarifAnalyzer {
                 in_repo: true,
                 command: s.command.clone(),
                 timeout_secs: s.timeout_secs,
+                ok_exit_codes: s.ok_exit_codes.clone(),
             })
             .collect()
     }
@@ -151,6 +162,24 @@ fn read_sarif(path: &Path) -> Result<String, ReadError> {
     Ok(text)
 }
 
+/// Moves the output a command is about to write out of the way (to
+/// `<file>.previous`), so that only what this run writes is read.
+fn move_aside(repo: &Repo, src: &Source) -> Result<(), String> {
+    let Some(old) = repo.resolve(&src.file.to_string_lossy()) else {
+        // absent (the usual case), or outside the repository: the check
+        // after the command reports the latter
+        return Ok(());
+    };
+    let mut aside = old.clone().into_os_string();
+    aside.push(".previous");
+    std::fs::rename(&old, &aside).map_err(|e| {
+        format!(
+            "the output {} left by an earlier run could not be moved aside ({e}); remove it and run again",
+            src.file.display()
+        )
+    })
+}
+
 /// A source that could not be read, as the payload lists it.
 fn failed_file(src: &Source, reason: String, command: Option<CommandNote>) -> SarifFile {
     SarifFile {
@@ -235,12 +264,42 @@ impl Analyzer for SarifAnalyzer {
             progress.message(&src.name);
             let mut command_note = None;
             if let Some(cmd) = &src.command {
+                // an output left from an earlier run must never stand in for
+                // this one: it is moved aside, and the command must write anew
+                if let Err(why) = move_aside(&repo, src) {
+                    let why = format!("{}: {why}", src.name);
+                    failed.push(why.clone());
+                    files.push(failed_file(src, why, None));
+                    progress.advance(1);
+                    continue;
+                }
                 match run_command(cmd, ctx.root, Duration::from_secs(src.timeout_secs)) {
                     Ok((code, tail)) => {
-                        command_note = Some(CommandNote {
+                        let note = CommandNote {
                             exit_code: code,
                             stderr_tail: last_line(&tail).to_owned(),
-                        });
+                        };
+                        if !src.accept_exit(code) {
+                            let why = format!(
+                                "{}: the command {} (exit code {code}{}); its output is not read",
+                                src.name,
+                                if code < 0 {
+                                    "was killed by a signal".to_owned()
+                                } else {
+                                    "failed".to_owned()
+                                },
+                                if note.stderr_tail.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!(": {}", note.stderr_tail)
+                                }
+                            );
+                            failed.push(why.clone());
+                            files.push(failed_file(src, why, Some(note)));
+                            progress.advance(1);
+                            continue;
+                        }
+                        command_note = Some(note);
                     }
                     Err(e) => {
                         failed.push(format!("{}: {e}", src.name));
@@ -280,6 +339,33 @@ impl Analyzer for SarifAnalyzer {
             match result {
                 Err(e) => {
                     let why = format!("{}: {}: {e}", src.name, path.display());
+                    failed.push(why.clone());
+                    files.push(failed_file(src, why, command_note));
+                }
+                Ok(ing) if ing.tools.is_empty() => {
+                    let why = format!(
+                        "{}: {}: the SARIF log holds no runs, so no tool reported anything (not \"no findings\")",
+                        src.name,
+                        path.display()
+                    );
+                    failed.push(why.clone());
+                    files.push(failed_file(src, why, command_note));
+                }
+                Ok(ing)
+                    if ing.findings.is_empty()
+                        && ing.tools.iter().all(|t| !t.execution_successful) =>
+                {
+                    let why = format!(
+                        "{}: {}: every run reports it did not execute successfully{}",
+                        src.name,
+                        path.display(),
+                        ing.tools
+                            .iter()
+                            .flat_map(|t| t.notifications.first())
+                            .next()
+                            .map(|n| format!(" ({n})"))
+                            .unwrap_or_default()
+                    );
                     failed.push(why.clone());
                     files.push(failed_file(src, why, command_note));
                 }

@@ -1,0 +1,117 @@
+//! Fail closed: one case per way sef used to report "complete, 0 findings"
+//! or PASS for something it did not check (issue 15). Each case reproduces
+//! the defect on commit 9fb00cf and passes only with the fix.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+/// `sef assess REPO --no-store -f json` (no advisory database needed:
+/// the plan turns the vulnerabilities analyzer off); exit code and report.
+fn assess(env: &Env, repo: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
+    let out = env
+        .sef()
+        .args(["assess", "-q", "--no-store", "-f", "json"])
+        .args(extra)
+        .arg(repo)
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), json(&out.stdout))
+}
+
+const NO_VULNS: &str = "[offering]\nname = \"app\"\n[analyzers.vulnerabilities]\nenabled = false\n";
+
+/// A valid SARIF log from one tool that ran and found nothing.
+const CLEAN_SARIF: &str = r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"semgrep"}},"results":[],"invocations":[{"executionSuccessful":true}]}]}"#;
+
+fn sarif_state(report: &serde_json::Value) -> (String, String) {
+    let ev = evidence_of(report, "static-analysis");
+    (
+        ev["status"]["state"].as_str().unwrap().to_owned(),
+        ev["status"]["reason"].as_str().unwrap_or("").to_owned(),
+    )
+}
+
+// ---- SARIF command --------------------------------------------------------
+
+#[test]
+fn sarif_command_that_fails_does_not_read_an_old_output() {
+    let env = Env::new();
+    for (name, command) in [
+        ("exits non-zero", r#"["false"]"#),
+        ("killed", r#"["sh", "-c", "kill -9 $$"]"#),
+        ("writes nothing", r#"["true"]"#),
+    ] {
+        let r = env.repo(&format!("sarif-{}", name.replace(' ', "-")));
+        // the output an earlier, successful run left behind
+        write(&r, "out/semgrep.sarif", CLEAN_SARIF);
+        write(
+            &r,
+            "sef.toml",
+            &format!(
+                "{NO_VULNS}[[analyzers.sarif]]\nname = \"semgrep\"\ncommand = {command}\nfile = \"out/semgrep.sarif\"\n"
+            ),
+        );
+        let (code, report) = assess(&env, &r, &[]);
+        let (state, reason) = sarif_state(&report);
+        assert_eq!(state, "failed", "{name}: {reason}");
+        assert_eq!(code, 1, "{name}: a failed tool never passes");
+        assert!(
+            r.join("out/semgrep.sarif.previous").is_file(),
+            "{name}: the old output was moved aside"
+        );
+        match name {
+            "exits non-zero" => assert!(reason.contains("exit code 1"), "{reason}"),
+            "killed" => assert!(reason.contains("killed by a signal"), "{reason}"),
+            _ => assert!(reason.contains("does not exist"), "{reason}"),
+        }
+    }
+}
+
+#[test]
+fn sarif_exit_codes_the_plan_allows_are_read() {
+    let env = Env::new();
+    let r = env.repo("bandit");
+    write(
+        &r,
+        "sef.toml",
+        &format!(
+            "{NO_VULNS}[[analyzers.sarif]]\nname = \"bandit\"\ncommand = [\"sh\", \"-c\", \"cp clean.json out.sarif; exit 1\"]\nfile = \"out.sarif\"\nok_exit_codes = [0, 1]\n"
+        ),
+    );
+    write(&r, "clean.json", CLEAN_SARIF);
+    let (_, report) = assess(&env, &r, &[]);
+    assert_eq!(sarif_state(&report).0, "complete");
+}
+
+#[test]
+fn sarif_without_runs_or_with_failed_runs_is_not_no_findings() {
+    let env = Env::new();
+    for (name, doc) in [
+        ("no runs", r#"{"version":"2.1.0","runs":[]}"#.to_owned()),
+        (
+            "not successful",
+            CLEAN_SARIF.replace(
+                r#""executionSuccessful":true"#,
+                r#""executionSuccessful":false"#,
+            ),
+        ),
+    ] {
+        let r = env.repo(&format!("doc-{}", name.replace(' ', "-")));
+        write(&r, "sef.toml", NO_VULNS);
+        write(&r, "x.sarif", &doc);
+        let out = env
+            .sef()
+            .args(["ingest", "sarif", "-q", "-f", "json", "--repo"])
+            .arg(&r)
+            .arg(r.join("x.sarif"))
+            .output()
+            .unwrap();
+        let report = json(&out.stdout);
+        let (state, reason) = sarif_state(&report);
+        assert_eq!(state, "failed", "{name}: {reason}");
+        assert_ne!(out.status.code(), Some(0), "{name}");
+    }
+}
