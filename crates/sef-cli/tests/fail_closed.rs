@@ -115,3 +115,70 @@ fn sarif_without_runs_or_with_failed_runs_is_not_no_findings() {
         assert_ne!(out.status.code(), Some(0), "{name}");
     }
 }
+
+// ---- Unreadable parts of the tree ------------------------------------------
+
+/// Runs `sef assess` as the unprivileged user 65534 (root reads
+/// everything, so the test drops privileges itself and fails if it
+/// cannot). The binary is copied where that user may run it.
+fn assess_unprivileged(env: &Env, repo: &Path) -> serde_json::Value {
+    use std::os::unix::fs::PermissionsExt;
+    let open = |p: &Path, mode: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    open(env.dir.path(), 0o755);
+    let bin = env.dir.path().join("sef-bin");
+    std::fs::copy(assert_cmd::cargo::cargo_bin!("sef"), &bin).unwrap();
+    open(&bin, 0o755);
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&bin)
+        .args(["assess", "-q", "--no-store", "-f", "json"])
+        .arg(repo)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", "/nonexistent")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("setpriv (util-linux) must be installed to drop privileges");
+    assert!(
+        !out.stdout.is_empty(),
+        "could not run sef as user 65534 (the test needs root to drop privileges): {}",
+        stderr(&out)
+    );
+    json(&out.stdout)
+}
+
+#[test]
+fn unreadable_folders_make_secrets_and_inventory_partial() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let r = env.repo("tree");
+    write(&r, "sef.toml", NO_VULNS);
+    write(&r, "requirements.txt", "flask==3.1.0\n");
+    write(&r, "locked/requirements.txt", "django==4.2.0\n");
+    write(
+        &r,
+        "locked/settings.py",
+        "AWS_ACCESS_KEY_ID = \"AKIAQYLPMN5HHHFPZAM2\"\n",
+    );
+    std::fs::set_permissions(r.join("locked"), std::fs::Permissions::from_mode(0o700)).unwrap();
+    let report = assess_unprivileged(&env, &r);
+
+    let inv = evidence_of(&report, "inventory");
+    assert_eq!(inv["status"]["state"], "partial", "{inv}");
+    let reason = inv["status"]["reason"].as_str().unwrap();
+    assert!(reason.contains("1 file(s) or folder(s)"), "{reason}");
+    assert!(reason.contains("locked"), "{reason}");
+
+    let sec = evidence_of(&report, "secrets");
+    assert_eq!(sec["status"]["state"], "partial", "{sec}");
+    assert_eq!(sec["payload"]["scanned"]["unreadable_count"], 1, "{sec}");
+    assert!(
+        sec["status"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("locked: "),
+        "{sec}"
+    );
+}

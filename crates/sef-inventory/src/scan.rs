@@ -82,12 +82,22 @@ pub fn scan(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
+                // a folder that could not be entered hides its lockfiles:
+                // an error (the evidence is partial), not a warning
+                let (file, level, message) = match crate::walk::unreadable(root, &e) {
+                    Some((path, why)) => (
+                        path,
+                        DiagnosticLevel::Error,
+                        format!("could not be read, so nothing under it was inventoried: {why}"),
+                    ),
+                    None => (String::new(), DiagnosticLevel::Warning, e.to_string()),
+                };
                 inv.diagnostics.push(Diagnostic {
-                    file: String::new(),
+                    file,
                     line: None,
                     extractor: "walk".into(),
-                    level: DiagnosticLevel::Warning,
-                    message: e.to_string(),
+                    level,
+                    message,
                 });
                 continue;
             }

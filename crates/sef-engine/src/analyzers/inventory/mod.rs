@@ -69,7 +69,7 @@ impl Analyzer for InventoryAnalyzer {
                 })
                 .collect();
             format!(
-                "{} file(s) could not be read, e.g. {}",
+                "{} file(s) or folder(s) could not be read, e.g. {}",
                 errors.len(),
                 quoted.join("; ")
             )

@@ -197,7 +197,7 @@ impl Analyzer for SecretsAnalyzer {
         }
         let partial = (s.stats.unreadable_count > 0).then(|| {
             format!(
-                "{} file(s) could not be read (first: {})",
+                "{} file(s) or folder(s) could not be read (first: {})",
                 s.stats.unreadable_count,
                 s.stats.unreadable.first().map_or("", String::as_str)
             )

@@ -25,8 +25,20 @@ pub fn scan(
         let found = &found;
         let stats = &stats;
         Box::new(move |entry| {
-            let Ok(entry) = entry else {
-                return ignore::WalkState::Continue;
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    // a folder the walk could not enter was not scanned
+                    if let Some((rel, why)) = sef_inventory::walk::unreadable(root, &e)
+                        && let Ok(mut s) = stats.lock()
+                    {
+                        s.unreadable_count += 1;
+                        if s.unreadable.len() < LIST_CAP {
+                            s.unreadable.push(format!("{rel}: {why}"));
+                        }
+                    }
+                    return ignore::WalkState::Continue;
+                }
             };
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 return ignore::WalkState::Continue;
