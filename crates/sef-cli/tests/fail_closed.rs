@@ -182,3 +182,102 @@ fn unreadable_folders_make_secrets_and_inventory_partial() {
         "{sec}"
     );
 }
+
+// ---- Broken git objects ----------------------------------------------------
+
+/// A repository of four commits (the plan enables the history secrets
+/// scan); the id of the blob `f2.txt` and of the second commit.
+fn small_history(env: &Env, name: &str) -> (std::path::PathBuf, String, String) {
+    let r = env.repo(name);
+    git(&r, &["init", "-q"]);
+    write(
+        &r,
+        "sef.toml",
+        &format!("{NO_VULNS}[analyzers.secrets]\nhistory = true\n"),
+    );
+    for i in 1..=4 {
+        write(&r, &format!("f{i}.txt"), &format!("version {i}\n"));
+        git(&r, &["add", "."]);
+        git(&r, &["commit", "-qm", &format!("commit {i}")]);
+    }
+    let blob = git(&r, &["rev-parse", "HEAD~2:f2.txt"]).trim().to_owned();
+    let commit = git(&r, &["rev-parse", "HEAD~2"]).trim().to_owned();
+    (r, blob, commit)
+}
+
+fn remove_object(repo: &Path, id: &str) {
+    std::fs::remove_file(repo.join(".git/objects").join(&id[..2]).join(&id[2..])).unwrap();
+}
+
+fn status(report: &serde_json::Value, kind: &str) -> (String, String) {
+    let ev = evidence_of(report, kind);
+    (
+        ev["status"]["state"].as_str().unwrap().to_owned(),
+        ev["status"]["reason"].as_str().unwrap_or("").to_owned(),
+    )
+}
+
+#[test]
+fn a_missing_blob_makes_the_history_secrets_scan_partial() {
+    let env = Env::new();
+    let (r, blob, _) = small_history(&env, "blob");
+    remove_object(&r, &blob);
+    let (_, report) = assess(&env, &r, &[]);
+    let (state, reason) = status(&report, "secrets");
+    assert_eq!(state, "partial", "{reason}");
+    assert!(reason.contains(&blob), "{reason}");
+    let sec = evidence_of(&report, "secrets");
+    assert_eq!(sec["payload"]["history"]["unreadable_count"], 1, "{sec}");
+
+    let out = env
+        .sef()
+        .args(["secrets", "scan", "-q", "--history", "-f", "json"])
+        .arg(&r)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "incomplete is not a pass");
+    let doc = json(&out.stdout);
+    assert_eq!(doc["complete"], false, "{doc}");
+}
+
+#[test]
+fn a_missing_commit_fails_history_and_secrets_history() {
+    let env = Env::new();
+    let (r, _, commit) = small_history(&env, "commit");
+    remove_object(&r, &commit);
+    let (code, report) = assess(&env, &r, &[]);
+    assert_eq!(code, 1);
+    for kind in ["history", "secrets"] {
+        let (state, reason) = status(&report, kind);
+        assert_eq!(state, "failed", "{kind}: {reason}");
+        assert!(reason.contains(&commit), "{kind}: {reason}");
+    }
+}
+
+#[test]
+fn broken_references_are_never_zero_commits() {
+    let env = Env::new();
+    // a side branch pointing at a missing object, a reference file that
+    // is not a reference: the secrets history scan says so
+    let (r, _, _) = small_history(&env, "refs");
+    write(
+        &r,
+        ".git/refs/heads/dangling",
+        "1234567890123456789012345678901234567890\n",
+    );
+    write(&r, ".git/refs/heads/garbage", "not a reference\n");
+    let (_, report) = assess(&env, &r, &[]);
+    let (state, reason) = status(&report, "secrets");
+    assert_eq!(state, "partial", "{reason}");
+    assert!(reason.contains("2 object(s) or reference(s)"), "{reason}");
+    assert_eq!(status(&report, "history").0, "complete", "HEAD's history is whole");
+
+    // HEAD itself unreadable: failed, not "0 commits"
+    write(&r, ".git/refs/heads/main", "not a reference\n");
+    let (code, report) = assess(&env, &r, &[]);
+    assert_eq!(code, 1);
+    for kind in ["history", "secrets"] {
+        let (state, reason) = status(&report, kind);
+        assert_eq!(state, "failed", "{kind}: {reason}");
+    }
+}

@@ -36,8 +36,8 @@ pub struct Introducer {
 pub enum Blob<'a> {
     /// Larger than the size cap: not read.
     TooLarge,
-    /// The object could not be read.
-    Unreadable,
+    /// The object could not be read (missing or corrupt), and why.
+    Unreadable(String),
     /// Its bytes.
     Data(&'a [u8]),
 }
@@ -49,28 +49,65 @@ pub struct BlobWalk {
     /// (blob, index of the introducing commit, repository-relative path)
     blobs: Vec<(Id, usize, String)>,
     shallow: bool,
+    /// References whose target could not be read, with the reason.
+    bad_refs: Vec<String>,
 }
 
-fn tips(repo: &gix::Repository) -> Vec<Id> {
+/// The commits every reference points at, and the references that could
+/// not be followed to a commit (a missing or corrupt object, a damaged
+/// reference file), with the reason. A reference to a tree or blob (as
+/// some tags are) is not a commit and not an error.
+fn tips(repo: &gix::Repository) -> Result<(Vec<Id>, Vec<String>), GitError> {
     let mut out = Vec::new();
-    if let Ok(h) = repo.head_id() {
-        out.push(h.detach());
-    }
-    if let Ok(refs) = repo.references()
-        && let Ok(all) = refs.all()
-    {
-        for mut r in all.flatten() {
-            if let Ok(id) = r.peel_to_id()
-                && let Ok(obj) = repo.find_object(id)
-                && let Ok(c) = obj.peel_to_commit()
+    let mut bad = Vec::new();
+    match repo.head() {
+        Ok(mut head) => {
+            if let Some(id) = head.id() {
+                out.push(id.detach());
+            } else if !head.is_unborn()
+                && let Err(e) = head.peel_to_commit()
             {
-                out.push(c.id);
+                bad.push(format!("HEAD: {e}"));
             }
+        }
+        Err(e) => bad.push(format!("HEAD: {e}")),
+    }
+    let refs = repo
+        .references()
+        .map_err(|e| GitError::walk(format!("cannot read the references: {e}")))?;
+    let all = refs
+        .all()
+        .map_err(|e| GitError::walk(format!("cannot read the references: {e}")))?;
+    for r in all {
+        let mut r = match r {
+            Ok(r) => r,
+            Err(e) => {
+                bad.push(format!("a reference: {e}"));
+                continue;
+            }
+        };
+        let name = r.name().as_bstr().to_str_lossy().into_owned();
+        let id = match r.peel_to_id() {
+            Ok(id) => id.detach(),
+            Err(e) => {
+                bad.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        match repo.find_object(id) {
+            Ok(obj) => {
+                if obj.kind == gix::object::Kind::Commit {
+                    out.push(id);
+                } else if let Ok(c) = obj.peel_to_commit() {
+                    out.push(c.id);
+                }
+            }
+            Err(e) => bad.push(format!("{name}: {e}")),
         }
     }
     out.sort();
     out.dedup();
-    out
+    Ok((out, bad))
 }
 
 /// A commit's added or changed blobs: path and blob id.
@@ -111,7 +148,15 @@ pub fn walk(root: &Path) -> Result<BlobWalk, GitError> {
     })?;
     let prefix = crate::subdir(&repo, root);
     let shallow = repo.is_shallow().unwrap_or(false);
-    let tips = tips(&repo);
+    let (tips, bad_refs) = tips(&repo)?;
+    if tips.is_empty() && !bad_refs.is_empty() {
+        // not one reference could be followed: nothing of the history
+        // was read, which is a failure, not an empty history
+        return Err(GitError::walk(format!(
+            "no reference leads to a readable commit ({})",
+            bad_refs.join("; ")
+        )));
+    }
     let sync = repo.clone().into_sync();
     if tips.is_empty() {
         return Ok(BlobWalk {
@@ -119,6 +164,7 @@ pub fn walk(root: &Path) -> Result<BlobWalk, GitError> {
             commits: Vec::new(),
             blobs: Vec::new(),
             shallow,
+            bad_refs,
         });
     }
     let walk = repo
@@ -168,6 +214,7 @@ pub fn walk(root: &Path) -> Result<BlobWalk, GitError> {
         commits,
         blobs: first.into_iter().map(|(b, (i, p))| (b, i, p)).collect(),
         shallow,
+        bad_refs,
     })
 }
 
@@ -180,6 +227,12 @@ impl BlobWalk {
     /// Whether the clone is shallow (only the history present was read).
     pub fn shallow(&self) -> bool {
         self.shallow
+    }
+
+    /// References that could not be followed to a commit, with the reason:
+    /// the history behind them was not read.
+    pub fn unreadable_refs(&self) -> &[String] {
+        &self.bad_refs
     }
 
     /// Visits each distinct blob once, in parallel: blobs whose path
@@ -212,7 +265,7 @@ impl BlobWalk {
                     }
                     Some(match repo.find_object(*blob) {
                         Ok(obj) => visit(path, &who, Blob::Data(&obj.data)),
-                        Err(_) => visit(path, &who, Blob::Unreadable),
+                        Err(e) => visit(path, &who, Blob::Unreadable(format!("blob {blob}: {e}"))),
                     })
                 },
             )

@@ -278,6 +278,19 @@ fn previous_tag(repo: &gix::Repository, until: Id) -> Option<(String, Id)> {
     None
 }
 
+/// The commit HEAD points at; `None` only for a repository without
+/// commits yet (an unborn branch). A HEAD that names a missing object or
+/// cannot be decoded is an error, never an empty history.
+fn head_commit(repo: &gix::Repository) -> Result<Option<gix::ObjectId>, GitError> {
+    let mut head = repo.head().map_err(|e| GitError::repo("read HEAD", e))?;
+    if head.is_unborn() {
+        return Ok(None);
+    }
+    head.peel_to_commit()
+        .map(|c| Some(c.id))
+        .map_err(|e| GitError::repo("resolve HEAD to a commit", e))
+}
+
 /// Mines `root`'s history. `Ok(None)` when `root` is not in a git
 /// repository.
 pub fn mine(root: &Path, options: &MineOptions) -> Result<Option<History>, GitError> {
@@ -288,9 +301,9 @@ pub fn mine(root: &Path, options: &MineOptions) -> Result<Option<History>, GitEr
     let detached = repo.head().map(|h| h.is_detached()).unwrap_or(false);
     let until = match &options.until {
         Some(u) => resolve(&repo, u)?,
-        None => match repo.head_id() {
-            Ok(id) => id.detach(),
-            Err(_) => {
+        None => match head_commit(&repo)? {
+            Some(id) => id,
+            None => {
                 return Ok(Some(History {
                     commits: Vec::new(),
                     until: String::new(),

@@ -63,12 +63,15 @@ pub fn scan(g: &GlobalArgs, a: &SecretsScanArgs) -> Result<u8> {
         return Ok(crate::EXIT_PASS);
     }
     let (open, allowed, baselined) = secrets::triage(&s.found, &base);
+    let incomplete = s.incomplete();
     let text = match a.format {
         ViewFormatArg::Json => {
             let doc = json!({
                 "schema": "sef.secrets",
                 "schema_version": 1,
                 "rules": { "source": source, "count": set.rules.len(), "problems": set.problems },
+                "complete": incomplete.is_none(),
+                "incomplete": incomplete,
                 "scanned": s.stats,
                 "history": s.history,
                 "secrets": open,
@@ -144,11 +147,19 @@ pub fn scan(g: &GlobalArgs, a: &SecretsScanArgs) -> Result<u8> {
             for u in s.stats.unreadable.iter().take(20) {
                 writeln!(t, "  unreadable: {u}")?;
             }
+            if let Some(h) = &s.history {
+                for u in h.unreadable.iter().take(20) {
+                    writeln!(t, "  unreadable in the history: {u}")?;
+                }
+            }
+            if let Some(why) = &incomplete {
+                writeln!(t, "INCOMPLETE: {why}; what was not read was not checked")?;
+            }
             t
         }
     };
     output::emit_raw(&text, a.output.as_deref())?;
-    Ok(if open.is_empty() {
+    Ok(if open.is_empty() && incomplete.is_none() {
         crate::EXIT_PASS
     } else {
         crate::EXIT_FAIL

@@ -84,6 +84,13 @@ pub struct HistoryStats {
     pub too_large: u64,
     /// The clone is shallow: only the history present was scanned.
     pub shallow: bool,
+    /// Blobs and references that could not be read (missing or corrupt
+    /// objects), with the reason (at most 500). Any makes the scan partial.
+    #[serde(default)]
+    pub unreadable: Vec<String>,
+    /// Unreadable blobs and references in all.
+    #[serde(default)]
+    pub unreadable_count: u64,
 }
 
 /// A secret, redacted: never the secret itself.

@@ -18,6 +18,13 @@ pub fn scan(
     let mut stats = HistoryStats {
         shallow: walk.shallow(),
         commits: walk.commits(),
+        unreadable_count: walk.unreadable_refs().len() as u64,
+        unreadable: walk
+            .unreadable_refs()
+            .iter()
+            .take(super::LIST_CAP)
+            .cloned()
+            .collect(),
         ..HistoryStats::default()
     };
     let results: Vec<(Vec<Located>, HistoryStats)> = walk.visit(
@@ -30,7 +37,11 @@ pub fn scan(
                     s.too_large += 1;
                     return (Vec::new(), s);
                 }
-                Blob::Unreadable => return (Vec::new(), s),
+                Blob::Unreadable(why) => {
+                    s.unreadable_count += 1;
+                    s.unreadable.push(format!("{path}: {why}"));
+                    return (Vec::new(), s);
+                }
                 Blob::Data(d) => d,
             };
             if sef_secrets::is_binary(data) {
@@ -65,6 +76,12 @@ pub fn scan(
         stats.bytes += s.bytes;
         stats.binary += s.binary;
         stats.too_large += s.too_large;
+        stats.unreadable_count += s.unreadable_count;
+        for u in s.unreadable {
+            if stats.unreadable.len() < super::LIST_CAP {
+                stats.unreadable.push(u);
+            }
+        }
     }
     // One secret in one file, once: the oldest introduction wins.
     found.sort_by_key(|l| l.introduced.as_ref().map_or(i64::MAX, |i| i.time));

@@ -53,6 +53,31 @@ pub struct Scan {
     pub history: Option<blobs::HistoryStats>,
 }
 
+impl Scan {
+    /// Why the scan did not look at everything (unreadable files, folders,
+    /// blobs or references), or `None` when it did.
+    pub fn incomplete(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.stats.unreadable_count > 0 {
+            parts.push(format!(
+                "{} file(s) or folder(s) could not be read (first: {})",
+                self.stats.unreadable_count,
+                self.stats.unreadable.first().map_or("", String::as_str)
+            ));
+        }
+        if let Some(h) = &self.history
+            && h.unreadable_count > 0
+        {
+            parts.push(format!(
+                "{} object(s) or reference(s) of the git history could not be read (first: {})",
+                h.unreadable_count,
+                h.unreadable.first().map_or("", String::as_str)
+            ));
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+}
+
 /// Scans the tree and, if asked, the history.
 pub fn scan(
     root: &Path,
@@ -195,13 +220,7 @@ impl Analyzer for SecretsAnalyzer {
                 set.problems.len()
             ));
         }
-        let partial = (s.stats.unreadable_count > 0).then(|| {
-            format!(
-                "{} file(s) or folder(s) could not be read (first: {})",
-                s.stats.unreadable_count,
-                s.stats.unreadable.first().map_or("", String::as_str)
-            )
-        });
+        let partial = s.incomplete();
         let payload = EvidencePayload::Secrets(Box::new(SecretsPayload {
             rules: RulesUsed {
                 source: source.clone(),
