@@ -47,7 +47,7 @@ impl Default for Limits {
     }
 }
 /// The on-disk format version.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// Why the database could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -97,8 +97,12 @@ pub struct EcosystemInfo {
     pub imported_at: String,
     /// Where they came from (a file path or a URL).
     pub source: String,
-    /// The newest `modified` time among them.
+    /// The newest real `modified` time among them (placeholder dates such
+    /// as `0001-01-01` are not dates): how current the data is.
     pub newest_modified: Option<String>,
+    /// SHA-256 (hex) of the ecosystem's part of the index, checked on open.
+    #[serde(default)]
+    pub index_sha256: Option<String>,
 }
 
 /// The manifest of one generation.
@@ -192,6 +196,7 @@ impl AdvisoryDb {
             });
         }
         let index: Index = read_json(&dir.join("index.json"))?;
+        integrity::check_index(&dir, &manifest, &index)?;
         let path = dir.join("records.jsonl");
         let records = std::fs::File::open(&path).map_err(io(&path))?;
         Ok(Some(AdvisoryDb {
@@ -251,4 +256,12 @@ fn read_at(f: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()
 }
 
 mod import;
+mod integrity;
 pub use import::{ImportReport, Source, import, import_with_limits};
+pub use integrity::{VerifiedEcosystem, VerifyReport};
+
+/// Whether an OSV timestamp is a real date: RFC 3339 and after 1995
+/// (some exports write `0001-01-01T00:00:00Z` for "unknown").
+pub fn real_date(s: &str) -> bool {
+    DateTime::parse_from_rfc3339(s).is_ok_and(|d| d.timestamp() > 788_918_400)
+}

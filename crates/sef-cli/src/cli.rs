@@ -319,6 +319,10 @@ pub enum DbCommand {
     Import(DbImportArgs),
     /// Show, per ecosystem, how many advisories, when and from where.
     Status(DbStatusArgs),
+    /// Read every record of the database and check it against the index
+    /// and the manifest (opening the database checks only the index).
+    /// Exits 1 when anything is wrong.
+    Verify(DbStatusArgs),
 }
 
 #[derive(Debug, Args)]

@@ -11,14 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-fn osv_dir() -> Option<PathBuf> {
-    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/osv");
-    if d.join("crates.io/all.zip").is_file() {
-        Some(d)
-    } else {
-        eprintln!("skipped: {} is absent", d.display());
-        None
-    }
+fn osv_dir() -> PathBuf {
+    sef_testkit::shared("data/osv")
 }
 
 /// A mirror of the OSV bucket: `/{ecosystem}/all.zip` from the shared data,
@@ -54,7 +48,7 @@ fn status(env: &Env, advdb: &Path) -> serde_json::Value {
 
 #[test]
 fn update_downloads_and_imports_the_named_ecosystems() {
-    let Some(osv) = osv_dir() else { return };
+    let osv = osv_dir();
     let (server, asked) = mirror(&osv);
     let env = Env::new();
     let advdb = env.dir.path().join("advdb");
@@ -101,7 +95,7 @@ fn update_downloads_and_imports_the_named_ecosystems() {
 
 #[test]
 fn default_ecosystems_come_from_the_inventory() {
-    let Some(osv) = osv_dir() else { return };
+    let osv = osv_dir();
     let (server, asked) = mirror(&osv);
     let env = Env::new();
     let repo = env.repo("app");
@@ -178,7 +172,7 @@ fn unknown_ecosystem_and_plain_http_are_refused_before_any_download() {
 /// server answering `reply`: the update fails with `msg` and the previous
 /// crates.io data is still there, from the same source.
 fn failing_update_keeps_previous(reply: fn() -> Reply, extra: &[&str], msg: &str) {
-    let Some(osv) = osv_dir() else { return };
+    let osv = osv_dir();
     let env = Env::new();
     let advdb = env.dir.path().join("advdb");
     let zip = osv.join("crates.io/all.zip");
@@ -299,7 +293,7 @@ fn oversized_download_is_refused() {
 
 #[test]
 fn one_failed_ecosystem_does_not_block_the_others() {
-    let Some(osv) = osv_dir() else { return };
+    let osv = osv_dir();
     let dir = osv.clone();
     let server = serve(move |path| match path {
         "/crates.io/all.zip" => Reply::Body(std::fs::read(dir.join("crates.io/all.zip")).unwrap()),
@@ -332,7 +326,7 @@ fn one_failed_ecosystem_does_not_block_the_others() {
 
 #[test]
 fn killed_update_leaves_the_previous_database_usable() {
-    let Some(osv) = osv_dir() else { return };
+    let osv = osv_dir();
     let env = Env::new();
     let advdb = env.dir.path().join("advdb");
     let out = env

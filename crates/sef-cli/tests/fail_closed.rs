@@ -168,7 +168,10 @@ fn unreadable_folders_make_secrets_and_inventory_partial() {
     let inv = evidence_of(&report, "inventory");
     assert_eq!(inv["status"]["state"], "partial", "{inv}");
     let reason = inv["status"]["reason"].as_str().unwrap();
-    assert!(reason.contains("1 file(s) or folder(s)"), "{reason}");
+    assert!(
+        reason.contains("1 problem(s) left files or folders unread"),
+        "{reason}"
+    );
     assert!(reason.contains("locked"), "{reason}");
 
     let sec = evidence_of(&report, "secrets");
@@ -270,7 +273,11 @@ fn broken_references_are_never_zero_commits() {
     let (state, reason) = status(&report, "secrets");
     assert_eq!(state, "partial", "{reason}");
     assert!(reason.contains("2 object(s) or reference(s)"), "{reason}");
-    assert_eq!(status(&report, "history").0, "complete", "HEAD's history is whole");
+    assert_eq!(
+        status(&report, "history").0,
+        "complete",
+        "HEAD's history is whole"
+    );
 
     // HEAD itself unreadable: failed, not "0 commits"
     write(&r, ".git/refs/heads/main", "not a reference\n");
@@ -279,5 +286,254 @@ fn broken_references_are_never_zero_commits() {
     for kind in ["history", "secrets"] {
         let (state, reason) = status(&report, kind);
         assert_eq!(state, "failed", "{kind}: {reason}");
+    }
+}
+
+// ---- Advisory database integrity -------------------------------------------
+
+const MDBOOK_LOCK: &str = "version = 3\n\n[[package]]\nname = \"mdbook\"\nversion = \"0.4.4\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+
+/// `sef db import PATHS` into `advdb`; exit code and the JSON report.
+fn db_import(env: &Env, advdb: &Path, paths: &[&Path]) -> (i32, serde_json::Value) {
+    let out = env
+        .sef()
+        .args(["db", "import", "-q", "-f", "json", "--advisory-db"])
+        .arg(advdb)
+        .args(paths)
+        .output()
+        .unwrap();
+    let code = out.status.code().unwrap_or(-1);
+    let doc = if code == 0 {
+        json(&out.stdout)
+    } else {
+        serde_json::json!({ "stderr": stderr(&out) })
+    };
+    (code, doc)
+}
+
+fn current_generation(advdb: &Path) -> std::path::PathBuf {
+    let name = std::fs::read_to_string(advdb.join("current")).unwrap();
+    advdb.join(name.trim())
+}
+
+fn generations(advdb: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(advdb)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("gen-"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_replaced_or_truncated_index_fails_the_vulnerabilities_evidence() {
+    let env = Env::new();
+    let advdb = env.dir.path().join("advdb");
+    let zip = shared_osv_zip("crates.io");
+    assert_eq!(db_import(&env, &advdb, &[&zip]).0, 0);
+    let r = env.repo("app");
+    write(&r, "sef.toml", "[offering]\nname = \"app\"\n");
+    write(&r, "Cargo.lock", MDBOOK_LOCK);
+    let index = current_generation(&advdb).join("index.json");
+    let original = std::fs::read(&index).unwrap();
+    for (name, text) in [
+        ("emptied", b"{}".to_vec()),
+        ("truncated", original[..original.len() / 2].to_vec()),
+        (
+            "one package removed",
+            String::from_utf8(original.clone())
+                .unwrap()
+                .replacen("\"mdbook\":", "\"mdbook-gone\":", 1)
+                .into_bytes(),
+        ),
+    ] {
+        std::fs::write(&index, &text).unwrap();
+        let (code, report) = assess(&env, &r, &["--advisory-db", advdb.to_str().unwrap()]);
+        let (state, reason) = status(&report, "known-vulnerabilities");
+        assert_eq!(state, "failed", "{name}: {reason}");
+        assert!(reason.contains("index.json"), "{name}: {reason}");
+        assert_eq!(code, 1, "{name}");
+    }
+    std::fs::write(&index, &original).unwrap();
+    let (_, report) = assess(&env, &r, &["--advisory-db", advdb.to_str().unwrap()]);
+    assert_ne!(status(&report, "known-vulnerabilities").0, "failed");
+}
+
+#[test]
+fn db_verify_reads_every_record() {
+    let env = Env::new();
+    let advdb = env.dir.path().join("advdb");
+    assert_eq!(
+        db_import(&env, &advdb, &[&shared_osv_zip("crates.io")]).0,
+        0
+    );
+    let verify = |env: &Env| {
+        let out = env
+            .sef()
+            .args(["db", "verify", "-f", "json", "--advisory-db"])
+            .arg(&advdb)
+            .output()
+            .unwrap();
+        (out.status.code(), json(&out.stdout))
+    };
+    let (code, doc) = verify(&env);
+    assert_eq!(code, Some(0), "{doc}");
+    assert_eq!(doc["ecosystems"]["crates.io"]["verified"], 1206, "{doc}");
+
+    // one record damaged in place (same length, so the index still fits)
+    let records = current_generation(&advdb).join("records.jsonl");
+    let mut bytes = std::fs::read(&records).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at..at + 8].copy_from_slice(b"\x00\x00\x00\x00\x00\x00\x00\x00");
+    std::fs::write(&records, &bytes).unwrap();
+    let (code, doc) = verify(&env);
+    assert_eq!(code, Some(1), "{doc}");
+    assert!(doc["problem_count"].as_u64().unwrap() >= 1, "{doc}");
+}
+
+#[test]
+fn records_missing_schema_keys_are_counted_at_import() {
+    let env = Env::new();
+    let src = env.repo("osv");
+    write(
+        &src,
+        "A.json",
+        r#"{"id":"TEST-1","affected":[{"package":{"ecosystem":"crates.io","name":"a"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"}]}]}]}"#,
+    );
+    write(
+        &src,
+        "B.json",
+        r#"{"id":"TEST-2","modified":"2026-11-30T00:00:00Z","affected":[{"package":{"ecosystem":"crates.io","name":"b"}}]}"#,
+    );
+    write(&src, "C.json", r#"{"modified":"2026-11-30T00:00:00Z"}"#);
+    let (code, doc) = db_import(&env, &env.dir.path().join("advdb"), &[&src]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["imported"]["crates.io"], 2, "{doc}");
+    assert_eq!(doc["missing_keys"]["modified"], 1, "{doc}");
+    assert_eq!(
+        doc["missing_keys"]["affected[].ranges or versions"], 1,
+        "{doc}"
+    );
+    // a record without an id cannot be imported: it is listed, not lost
+    assert_eq!(doc["skipped"].as_array().unwrap().len(), 1, "{doc}");
+}
+
+#[test]
+fn concurrent_imports_keep_both_and_a_failed_one_leaves_nothing() {
+    let env = Env::new();
+    let advdb = env.dir.path().join("advdb");
+    for round in 0..3 {
+        let spawn = |eco: &str| {
+            env.sef_std()
+                .args(["db", "import", "-q", "--advisory-db"])
+                .arg(&advdb)
+                .arg(shared_osv_zip(eco))
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        let mut a = spawn("crates.io");
+        let mut b = spawn("PyPI");
+        assert!(a.wait().unwrap().success());
+        assert!(b.wait().unwrap().success());
+        let out = env
+            .sef()
+            .args(["db", "status", "-f", "json", "--advisory-db"])
+            .arg(&advdb)
+            .output()
+            .unwrap();
+        let doc = json(&out.stdout);
+        assert_eq!(
+            doc["ecosystems"]["crates.io"]["count"], 1206,
+            "round {round}: {doc}"
+        );
+        assert_eq!(
+            doc["ecosystems"]["PyPI"]["count"], 2661,
+            "round {round}: {doc}"
+        );
+        assert_eq!(generations(&advdb).len(), 1, "round {round}");
+    }
+    // an import that fails half-way (the current generation's records
+    // cannot be carried forward) leaves no generation behind
+    let before = generations(&advdb);
+    let records = current_generation(&advdb).join("records.jsonl");
+    std::fs::remove_file(&records).unwrap();
+    std::fs::create_dir(&records).unwrap();
+    let (code, doc) = db_import(&env, &advdb, &[&shared_osv_zip("Go")]);
+    assert_ne!(code, 0, "{doc}");
+    assert_eq!(generations(&advdb), before);
+}
+
+#[test]
+fn advisory_freshness_comes_from_the_records() {
+    let env = Env::new();
+    let r = env.repo("app");
+    write(&r, "sef.toml", "[offering]\nname = \"app\"\n");
+    write(&r, "Cargo.lock", MDBOOK_LOCK);
+    for (name, modified, expect) in [
+        ("old", "2020-01-02T00:00:00Z", "modified on 2020-01-02"),
+        (
+            "placeholder",
+            "0001-01-01T00:00:00Z",
+            "age of the crates.io advisories is unknown",
+        ),
+    ] {
+        let src = env.repo(&format!("osv-{name}"));
+        write(
+            &src,
+            "A.json",
+            &format!(
+                r#"{{"id":"TEST-1","modified":"{modified}","affected":[{{"package":{{"ecosystem":"crates.io","name":"other"}},"versions":["1.0.0"]}}]}}"#
+            ),
+        );
+        let advdb = env.dir.path().join(format!("advdb-{name}"));
+        assert_eq!(db_import(&env, &advdb, &[&src]).0, 0);
+        let (_, report) = assess(&env, &r, &["--advisory-db", advdb.to_str().unwrap()]);
+        let (state, reason) = status(&report, "known-vulnerabilities");
+        assert_eq!(state, "partial", "{name}: {reason}");
+        assert!(reason.contains(expect), "{name}: {reason}");
+    }
+}
+
+// ---- Truncated lockfiles -----------------------------------------------------
+
+#[test]
+fn truncated_lockfiles_make_the_inventory_partial() {
+    let env = Env::new();
+    for (file, text, line, says) in [
+        (
+            "mix.lock",
+            "%{\n  \"jason\": {:hex, :jason, \"1.4.1\", \"af15\", [:mix], [], \"hexpm\", \"fbb0\"},\n  \"plug\": {:hex, :plug, \"1.1",
+            3,
+            "cut off",
+        ),
+        (
+            "pnpm-lock.yaml",
+            "lockfileVersion: '6.0'\n\npackages: 5\n",
+            3,
+            "`packages:` is not a mapping",
+        ),
+        (
+            "go.mod",
+            "module example.com/x\n\ngo 1.21\n\nrequire (\n\tgithub.com/pkg/errors v0.9.1\n",
+            5,
+            "never closed",
+        ),
+    ] {
+        let r = env.repo(&format!("lock-{file}"));
+        write(&r, "sef.toml", NO_VULNS);
+        write(&r, file, text);
+        let (_, report) = assess(&env, &r, &[]);
+        let ev = evidence_of(&report, "inventory");
+        assert_eq!(ev["status"]["state"], "partial", "{file}: {ev}");
+        let d = ev["payload"]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["level"] == "error" && d["message"].as_str().unwrap().contains(says))
+            .unwrap_or_else(|| panic!("{file}: no diagnostic saying {says}: {ev}"));
+        assert_eq!(d["file"], file);
+        assert_eq!(d["line"], line, "{file}: {d}");
     }
 }

@@ -27,6 +27,10 @@ pub struct Extracted {
     pub components: Vec<Component>,
     /// Lines that were skipped or are doubtful: (line, message).
     pub warnings: Vec<(Option<u32>, String)>,
+    /// Why the file could be read only in part (it ends in the middle of
+    /// an entry or a block, a section has the wrong shape): the components
+    /// found are kept, and the evidence is partial.
+    pub incomplete: Vec<(Option<u32>, String)>,
 }
 
 impl From<Vec<Component>> for Extracted {
@@ -34,6 +38,7 @@ impl From<Vec<Component>> for Extracted {
         Extracted {
             components,
             warnings: Vec::new(),
+            incomplete: Vec::new(),
         }
     }
 }

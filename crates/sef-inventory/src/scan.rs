@@ -187,6 +187,7 @@ pub fn extract_file(
     let crate::Extracted {
         components,
         warnings,
+        incomplete,
     } = ex.extract(input)?;
     let mut out: Vec<Component> = Vec::with_capacity(components.len());
     let mut seen: std::collections::HashMap<DedupeKey, usize, foldhash::fast::RandomState> =
@@ -226,6 +227,7 @@ pub fn extract_file(
     Ok(crate::Extracted {
         components: out,
         warnings,
+        incomplete,
     })
 }
 
@@ -278,9 +280,15 @@ fn read_one(
     match extract_file(ex.as_ref(), &input) {
         Ok(found) => {
             let warnings = found
-                .warnings
+                .incomplete
                 .into_iter()
-                .map(|(line, m)| diag(line, DiagnosticLevel::Warning, m))
+                .map(|(line, m)| diag(line, DiagnosticLevel::Error, m))
+                .chain(
+                    found
+                        .warnings
+                        .into_iter()
+                        .map(|(line, m)| diag(line, DiagnosticLevel::Warning, m)),
+                )
                 .collect();
             (
                 ScannedFile {

@@ -47,6 +47,17 @@ impl Y {
         }
     }
 
+    /// Whether the value is a mapping, or empty (null, `{}`, nothing): what
+    /// a lockfile section holding entries must be. A scalar or a sequence
+    /// there means the file is damaged.
+    pub(crate) fn is_map_or_empty(&self) -> bool {
+        match &self.value {
+            V::Map(_) => true,
+            V::Scalar(s) => s.is_empty() || s == "~" || s == "null",
+            V::Seq(_) => false,
+        }
+    }
+
     /// The entries of a mapping (empty otherwise).
     pub(crate) fn entries(&self) -> &[(String, Y)] {
         match &self.value {

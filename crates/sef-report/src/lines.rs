@@ -167,12 +167,16 @@ fn vulnerability_lines(p: &KnownVulnerabilities) -> Vec<String> {
         let parts: Vec<String> = db
             .ecosystems
             .iter()
-            .map(|(k, v)| {
-                format!(
-                    "{k}: {} advisories, {} day(s) old",
+            .map(|(k, v)| match (v.age_days, &v.newest_modified) {
+                (Some(d), Some(m)) => format!(
+                    "{k}: {} advisories, newest modified {} ({d} day(s) old)",
                     v.count,
-                    v.age_days.map_or("?".to_owned(), |d| d.to_string())
-                )
+                    m.get(..10).unwrap_or(m)
+                ),
+                _ => format!(
+                    "{k}: {} advisories, age unknown (no real `modified` dates)",
+                    v.count
+                ),
             })
             .collect();
         if !parts.is_empty() {

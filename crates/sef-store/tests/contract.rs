@@ -1,5 +1,7 @@
-//! The store contract: one suite, run against SQLite and, when
-//! `SEF_TEST_POSTGRES_URL` is set, PostgreSQL (each test in its own schema).
+//! The store contract: one suite, run against SQLite and PostgreSQL
+//! (`SEF_TEST_POSTGRES_URL`, default the machine's server at
+//! 127.0.0.1:5432; each test in its own schema). PostgreSQL is never
+//! skipped.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, Duration, SubsecRound, TimeZone, Utc};
@@ -188,22 +190,14 @@ where
     check(store.clone()).await;
     store.close().await;
 
-    match std::env::var("SEF_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => {
-            let schema = format!("sef_test_{name}_{}", uuid_suffix());
-            let store = Store::open_postgres_schema(&url, &schema).await.unwrap();
-            check(store.clone()).await;
-            store.close().await;
-            Store::drop_postgres_schema(&url, &schema).await.unwrap();
-        }
-        _ => {
-            assert!(
-                std::env::var_os("SEF_REQUIRE_POSTGRES").is_none(),
-                "SEF_REQUIRE_POSTGRES is set but SEF_TEST_POSTGRES_URL is not: the PostgreSQL contract cannot be skipped"
-            );
-            eprintln!("postgres contract for `{name}` skipped: SEF_TEST_POSTGRES_URL is not set")
-        }
-    }
+    let url = sef_testkit::postgres_url();
+    let schema = format!("sef_test_{name}_{}", uuid_suffix());
+    let store = Store::open_postgres_schema(&url, &schema)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL at {url} (set SEF_TEST_POSTGRES_URL): {e}"));
+    check(store.clone()).await;
+    store.close().await;
+    Store::drop_postgres_schema(&url, &schema).await.unwrap();
 }
 
 fn uuid_suffix() -> String {
@@ -357,7 +351,8 @@ async fn newer_schema_is_refused_not_damaged() {
     );
     assert!(err.to_string().contains("newer version of sef"), "{err}");
 
-    if let Ok(pg) = std::env::var("SEF_TEST_POSTGRES_URL") {
+    {
+        let pg = sef_testkit::postgres_url();
         let schema = format!("sef_test_newer_{}", uuid_suffix());
         let s = Store::open_postgres_schema(&pg, &schema).await.unwrap();
         s.close().await;
@@ -374,8 +369,6 @@ async fn newer_schema_is_refused_not_damaged() {
         let err = Store::open_postgres_schema(&pg, &schema).await.unwrap_err();
         assert!(matches!(err, StoreError::NewerSchema { .. }), "{err}");
         Store::drop_postgres_schema(&pg, &schema).await.unwrap();
-    } else {
-        eprintln!("postgres part skipped: SEF_TEST_POSTGRES_URL is not set");
     }
 }
 

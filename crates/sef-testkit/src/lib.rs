@@ -43,3 +43,28 @@ pub fn git(root: &Path, args: &[&str]) -> String {
     );
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
+
+/// A path under `../shared` (the data sets, schemas and test vectors every
+/// development machine and CI has). Panics when it is missing: a test that
+/// cannot read its real data fails, it never passes by skipping.
+pub fn shared(rel: &str) -> std::path::PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared")
+        .join(rel);
+    assert!(
+        p.exists(),
+        "{} is missing: the tests read the shared data sets (../shared beside the repository; see the README)",
+        p.display()
+    );
+    p
+}
+
+/// The PostgreSQL the backend tests use: `SEF_TEST_POSTGRES_URL`, or the
+/// one every development machine and CI runs at 127.0.0.1:5432. The tests
+/// never skip PostgreSQL: an unreachable server fails them.
+pub fn postgres_url() -> String {
+    std::env::var("SEF_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}

@@ -25,6 +25,24 @@ pub struct ImportReport {
     /// Records left out, with the reason (bad JSON, unknown ecosystem,
     /// unsafe entry name, ...).
     pub skipped: Vec<String>,
+    /// Records imported although keys the OSV schema asks for are missing,
+    /// per key (`modified`, `affected[].package`, `affected[].ranges or
+    /// versions`): their freshness or their scope is unknown.
+    pub missing_keys: BTreeMap<String, usize>,
+    /// The first of them (at most 20), `ID: missing KEY`.
+    pub missing_examples: Vec<String>,
+    /// Problems with the database itself (a damaged previous generation
+    /// whose other ecosystems could not be carried forward).
+    pub warnings: Vec<String>,
+}
+
+impl ImportReport {
+    fn missing(&mut self, id: &str, key: &str) {
+        *self.missing_keys.entry(key.to_owned()).or_default() += 1;
+        if self.missing_examples.len() < 20 {
+            self.missing_examples.push(format!("{id}: missing `{key}`"));
+        }
+    }
 }
 
 struct Incoming {
@@ -43,6 +61,23 @@ fn accept(name: &str, bytes: &[u8], out: &mut Vec<Incoming>, report: &mut Import
         }
     };
     let ecos = record.ecosystems();
+    if ecos.iter().any(|e| SUPPORTED.contains(e)) {
+        // imported, but counted: a record without these keys has an
+        // unknown date or an unknown scope
+        if record.modified.is_none() {
+            report.missing(&record.id, "modified");
+        }
+        if record.affected.is_empty() {
+            report.missing(&record.id, "affected");
+        }
+        for a in &record.affected {
+            if a.package.is_none() {
+                report.missing(&record.id, "affected[].package");
+            } else if a.ranges.is_empty() && a.versions.is_empty() {
+                report.missing(&record.id, "affected[].ranges or versions");
+            }
+        }
+    }
     if !ecos.iter().any(|e| SUPPORTED.contains(e)) {
         let list = ecos.iter().copied().collect::<Vec<_>>().join(", ");
         report.skipped.push(format!(
@@ -248,13 +283,62 @@ pub fn import_with_limits(
             }
         }
     }
-    let replaced: BTreeSet<String> = labels.keys().cloned().collect();
-
     std::fs::create_dir_all(root).map_err(io(root))?;
+    // One import at a time: a second waits, then carries this one's
+    // ecosystems forward instead of deleting its generation.
+    let lock_path = root.join("import.lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(io(&lock_path))?;
+    lock.lock().map_err(io(&lock_path))?;
     let gen_name = format!("gen-{}", now.timestamp_nanos_opt().unwrap_or_default());
     let gen_dir = root.join(&gen_name);
     let _ = std::fs::remove_dir_all(&gen_dir);
     std::fs::create_dir_all(&gen_dir).map_err(io(&gen_dir))?;
+    let written = write_generation(root, &gen_dir, &incoming, &labels, now, &mut report);
+    if let Err(e) = written {
+        // a failed import leaves nothing behind
+        let _ = std::fs::remove_dir_all(&gen_dir);
+        return Err(e);
+    }
+    // The switch: one rename.
+    let tmp = root.join("current.tmp");
+    let switched =
+        std::fs::write(&tmp, &gen_name).and_then(|()| std::fs::rename(&tmp, root.join("current")));
+    if let Err(e) = switched {
+        let _ = std::fs::remove_dir_all(&gen_dir);
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(root)(e));
+    }
+    // Old generations (and any a crashed import left) are garbage now.
+    if let Ok(entries) = std::fs::read_dir(root) {
+        for e in entries.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.starts_with("gen-") && n != gen_name {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    drop(lock);
+    Ok(report)
+}
+
+/// Writes the records, index and manifest of a new generation into
+/// `gen_dir`: the ecosystems of `incoming`, and the others carried forward
+/// from the current generation.
+fn write_generation(
+    root: &Path,
+    gen_dir: &Path,
+    incoming: &[Incoming],
+    labels: &BTreeMap<String, String>,
+    now: DateTime<Utc>,
+    report: &mut ImportReport,
+) -> Result<(), DbError> {
+    let replaced: BTreeSet<String> = labels.keys().cloned().collect();
+    let none = BTreeSet::new();
     let records_path = gen_dir.join("records.jsonl");
     let mut w =
         std::io::BufWriter::new(std::fs::File::create(&records_path).map_err(io(&records_path))?);
@@ -268,6 +352,7 @@ pub fn import_with_limits(
 
     let mut write_record = |raw: &str,
                             record: &Record,
+                            skip: &BTreeSet<String>,
                             index: &mut Index,
                             counts: &mut BTreeMap<String, (usize, Option<String>)>|
      -> Result<(), DbError> {
@@ -276,7 +361,7 @@ pub fn import_with_limits(
         let len = u32::try_from(raw.len()).unwrap_or(u32::MAX);
         let mut ecos = BTreeSet::new();
         for p in record.affected.iter().filter_map(|a| a.package.as_ref()) {
-            if SUPPORTED.contains(&p.ecosystem.as_str()) {
+            if SUPPORTED.contains(&p.ecosystem.as_str()) && !skip.contains(&p.ecosystem) {
                 let list = index
                     .entry(p.ecosystem.clone())
                     .or_default()
@@ -292,6 +377,7 @@ pub fn import_with_limits(
             let c = counts.entry(e).or_default();
             c.0 += 1;
             if let Some(m) = &record.modified
+                && super::real_date(m)
                 && c.1.as_ref().is_none_or(|x| m > x)
             {
                 c.1 = Some(m.clone());
@@ -302,7 +388,15 @@ pub fn import_with_limits(
     };
 
     // Carry forward the ecosystems this import does not replace.
-    let previous = AdvisoryDb::open(root).ok().flatten();
+    let previous = match AdvisoryDb::open(root) {
+        Ok(p) => p,
+        Err(e) => {
+            report.warnings.push(format!(
+                "the previous database could not be opened ({e}); only the ecosystems of this import are in the new one"
+            ));
+            None
+        }
+    };
     if let Some(prev) = &previous {
         let path = prev.dir.join("records.jsonl");
         let file = std::fs::File::open(&path).map_err(io(&path))?;
@@ -316,7 +410,7 @@ pub fn import_with_limits(
                 .iter()
                 .any(|e| !replaced.contains(*e) && SUPPORTED.contains(e))
             {
-                write_record(&line, &record, &mut index, &mut counts)?;
+                write_record(&line, &record, &replaced, &mut index, &mut counts)?;
             }
         }
         for (eco, info) in &prev.manifest.ecosystems {
@@ -325,14 +419,14 @@ pub fn import_with_limits(
             }
         }
     }
-    for inc in &incoming {
-        write_record(&inc.raw, &inc.record, &mut index, &mut counts)?;
+    for inc in incoming {
+        write_record(&inc.raw, &inc.record, &none, &mut index, &mut counts)?;
     }
     w.flush().map_err(io(&records_path))?;
     w.get_ref().sync_all().map_err(io(&records_path))?;
     drop(w);
 
-    for (eco, label) in &labels {
+    for (eco, label) in labels {
         if !SUPPORTED.contains(&eco.as_str()) {
             continue;
         }
@@ -345,8 +439,17 @@ pub fn import_with_limits(
                 imported_at: now.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
                 source: label.clone(),
                 newest_modified: newest,
+                index_sha256: None,
             },
         );
+    }
+    // What the manifest promises about the index, for every ecosystem
+    // (carried ones too: their offsets moved)
+    for (eco, info) in manifest.ecosystems.iter_mut() {
+        let empty = BTreeMap::new();
+        let names = index.get(eco).unwrap_or(&empty);
+        info.count = counts.get(eco).map_or(0, |c| c.0);
+        info.index_sha256 = Some(super::integrity::index_digest(names));
     }
     for (name, value) in [
         ("index.json", serde_json::to_vec(&index)),
@@ -361,18 +464,5 @@ pub fn import_with_limits(
         f.write_all(&bytes).map_err(io(&p))?;
         f.sync_all().map_err(io(&p))?;
     }
-    // The switch: one rename.
-    let tmp = root.join("current.tmp");
-    std::fs::write(&tmp, &gen_name).map_err(io(&tmp))?;
-    std::fs::rename(&tmp, root.join("current")).map_err(io(root))?;
-    // Old generations are garbage now.
-    if let Ok(entries) = std::fs::read_dir(root) {
-        for e in entries.flatten() {
-            let n = e.file_name().to_string_lossy().into_owned();
-            if n.starts_with("gen-") && n != gen_name {
-                let _ = std::fs::remove_dir_all(e.path());
-            }
-        }
-    }
-    Ok(report)
+    Ok(())
 }

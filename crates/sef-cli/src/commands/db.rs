@@ -61,6 +61,15 @@ pub fn print_import(report: &ImportReport) {
     for (eco, n) in &report.imported {
         println!("{eco:<14} {n:>7} advisories imported");
     }
+    for w in &report.warnings {
+        println!("warning: {w}");
+    }
+    for (key, n) in &report.missing_keys {
+        println!("{n} record(s) imported without `{key}` (their date or scope is unknown)");
+    }
+    for e in report.missing_examples.iter().take(5) {
+        println!("  {e}");
+    }
     if !report.skipped.is_empty() {
         println!("{} record(s) skipped:", report.skipped.len());
         for s in report.skipped.iter().take(20) {
@@ -103,11 +112,61 @@ pub fn status(a: &DbStatusArgs) -> Result<u8> {
                     "{eco:<14} {:>7} advisories  imported {}  newest record {}  from {}",
                     info.count,
                     info.imported_at,
-                    info.newest_modified.as_deref().unwrap_or("?"),
+                    info.newest_modified
+                        .as_deref()
+                        .unwrap_or("unknown (no record carries a real `modified` date)"),
                     info.source
                 );
             }
         }
     }
     Ok(crate::EXIT_PASS)
+}
+
+pub fn verify(a: &DbStatusArgs) -> Result<u8> {
+    let root = location(&a.db)?;
+    let Some(db) = AdvisoryDb::open(&root)? else {
+        bail!(
+            "{}: no advisory database here; run `sef db update` (or `sef db import PATH`)",
+            root.display()
+        );
+    };
+    let report = db.verify()?;
+    match a.format {
+        FormatArg::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        _ => {
+            println!("advisory database: {}", report.generation);
+            for (eco, v) in &report.ecosystems {
+                println!(
+                    "{eco:<14} {:>7} of {:>7} record(s) verified",
+                    v.verified, v.promised
+                );
+            }
+            for p in report.problems.iter().take(20) {
+                println!("  problem: {p}");
+            }
+            if report.problem_count > 20 {
+                println!(
+                    "  … and {} more (use --format json)",
+                    report.problem_count - 20
+                );
+            }
+            println!(
+                "{}",
+                if report.ok() {
+                    "OK: every record is readable and where the index says".to_owned()
+                } else {
+                    format!(
+                        "DAMAGED: {} problem(s); run `sef db update` or `sef db import` again",
+                        report.problem_count
+                    )
+                }
+            );
+        }
+    }
+    Ok(if report.ok() {
+        crate::EXIT_PASS
+    } else {
+        crate::EXIT_FAIL
+    })
 }

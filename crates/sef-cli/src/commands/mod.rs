@@ -30,6 +30,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Db(DbCommand::Update(a)) => db_update::update(g, &a),
         Command::Db(DbCommand::Import(a)) => db::import(g, &a),
         Command::Db(DbCommand::Status(a)) => db::status(&a),
+        Command::Db(DbCommand::Verify(a)) => db::verify(&a),
         Command::Pti(a) => security_plan::pti(&a),
         Command::Plan(a) => security_plan::plan(&a),
         Command::Requirements(a) => security_plan::requirements(g, &a),

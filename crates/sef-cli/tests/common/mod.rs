@@ -44,7 +44,7 @@ impl Env {
     }
 }
 
-pub use sef_testkit::{git, write};
+pub use sef_testkit::{git, postgres_url, write};
 
 pub fn json(out: &[u8]) -> serde_json::Value {
     serde_json::from_slice(out)
@@ -65,19 +65,10 @@ pub fn evidence_of<'a>(report: &'a serde_json::Value, kind: &str) -> &'a serde_j
         .unwrap_or_else(|| panic!("no {kind} evidence in {report}"))
 }
 
-/// `../shared/data/osv/{ecosystem}/all.zip`, or `None` (with a "skipped"
-/// line) when the shared data is absent.
-pub fn shared_osv_zip(ecosystem: &str) -> Option<PathBuf> {
-    let zip = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/osv")
-        .join(ecosystem)
-        .join("all.zip");
-    if zip.is_file() {
-        Some(zip)
-    } else {
-        eprintln!("skipped: {} is absent", zip.display());
-        None
-    }
+/// `../shared/data/osv/{ecosystem}/all.zip` (the test fails when the
+/// shared data is missing).
+pub fn shared_osv_zip(ecosystem: &str) -> PathBuf {
+    sef_testkit::shared(&format!("data/osv/{ecosystem}/all.zip"))
 }
 
 impl Env {

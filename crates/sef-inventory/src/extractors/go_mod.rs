@@ -54,6 +54,7 @@ impl Extractor for GoMod {
         let mut go_version: Option<String> = None;
         let mut toolchain: Option<String> = None;
         let mut block: Option<String> = None;
+        let mut block_line = 0u32;
 
         for (i, raw) in text.lines().enumerate() {
             let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
@@ -78,6 +79,7 @@ impl Extractor for GoMod {
                     let rest = parts.next().unwrap_or("").trim().to_owned();
                     if rest == "(" {
                         block = Some(verb);
+                        block_line = n;
                         continue;
                     }
                     (verb, rest)
@@ -143,6 +145,14 @@ impl Extractor for GoMod {
             }
         }
 
+        if let Some(b) = &block {
+            out.incomplete.push((
+                Some(block_line),
+                format!(
+                    "the `{b} (` block opened here is never closed with `)`: the file is truncated, so what followed is missing"
+                ),
+            ));
+        }
         let sums = read_sum(input, &mut out);
 
         for r in &requires {

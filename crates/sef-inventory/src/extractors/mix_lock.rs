@@ -35,10 +35,29 @@ impl Extractor for MixLock {
             ));
         }
         let mut out = Extracted::default();
+        let lines = text.lines().count();
+        if !trimmed.ends_with('}') {
+            out.incomplete.push((
+                u32::try_from(lines).ok(),
+                "the map never closes with `}`: the file is truncated, so entries after this line are missing".to_owned(),
+            ));
+        }
         for (i, raw) in text.lines().enumerate() {
             let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
             let l = raw.trim();
             if !l.starts_with('"') {
+                continue;
+            }
+            // one entry per line, each closed on its line: a line cut off
+            // mid-entry would give a wrong version
+            if !(l.ends_with("},") || l.ends_with('}')) {
+                let name = l.trim_start_matches('"').split('"').next().unwrap_or("");
+                out.incomplete.push((
+                    Some(n),
+                    format!(
+                        "entry `{name}` is cut off (the line does not end with `}}`); not read"
+                    ),
+                ));
                 continue;
             }
             let Some((key, value)) = l.split_once("\": {") else {

@@ -92,6 +92,18 @@ impl Extractor for PnpmLock {
         let doc = yaml::parse_mapping(text, "pnpm-lock.yaml")?;
         let direct = direct_deps(&doc);
         let mut out = Extracted::default();
+        for section in ["packages", "importers", "snapshots"] {
+            if let Some(v) = doc.get(section)
+                && !v.is_map_or_empty()
+            {
+                out.incomplete.push((
+                    Some(v.line),
+                    format!(
+                        "`{section}:` is not a mapping of entries (the file is damaged or truncated): none of its packages could be read"
+                    ),
+                ));
+            }
+        }
         for (key, entry) in doc.get("packages").map(Y::entries).unwrap_or_default() {
             let local = key.starts_with("file:");
             let (key_name, key_version) = from_key(key);

@@ -17,14 +17,8 @@ pub enum Expect {
 
 /// The shared lockfile fixtures, or `None` (with a message) when the
 /// shared folder is truly absent.
-pub fn fixtures_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/lockfiles");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: {} is absent", dir.display());
-        None
-    }
+pub fn fixtures_dir() -> PathBuf {
+    sef_testkit::shared("data/lockfiles")
 }
 
 /// How a component is written in expectations.
@@ -41,7 +35,7 @@ pub fn label(c: &Component) -> String {
 
 /// Checks every file of `format` with the extractor `extractor_id`.
 pub fn check_format(format: &str, extractor_id: &str, cases: &[(&str, Expect)]) {
-    let Some(root) = fixtures_dir() else { return };
+    let root = fixtures_dir();
     let dir = root.join(format);
     let extractors = builtin();
     let ex = extractors

@@ -12,10 +12,13 @@ pub struct DatabaseEcosystem {
     pub count: usize,
     /// When they were imported (RFC 3339).
     pub imported_at: String,
-    /// Days since, when the date could be read.
+    /// Days since the newest record was modified (the age of the data,
+    /// not of the import); `None` when no record carries a real date.
     pub age_days: Option<i64>,
     /// Where they came from.
     pub source: String,
+    /// The newest record's `modified` time.
+    pub newest_modified: Option<String>,
 }
 
 /// The advisory database used.

@@ -69,7 +69,7 @@ impl Analyzer for InventoryAnalyzer {
                 })
                 .collect();
             format!(
-                "{} file(s) or folder(s) could not be read, e.g. {}",
+                "{} problem(s) left files or folders unread or read only in part, e.g. {}",
                 errors.len(),
                 quoted.join("; ")
             )

@@ -46,8 +46,10 @@ impl Vulnerabilities {
     }
 }
 
-fn age_days(imported_at: &str, now: chrono::DateTime<chrono::Utc>) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(imported_at)
+/// Days from a timestamp to `now`: the age of the data is that of its
+/// newest record (`modified`), not of the import.
+fn age_days(date: &str, now: chrono::DateTime<chrono::Utc>) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(date)
         .ok()
         .map(|t| (now - t.with_timezone(&chrono::Utc)).num_days())
 }
@@ -126,13 +128,20 @@ impl Analyzer for Vulnerabilities {
             .collect();
         for eco in &used {
             if let Some(info) = db.manifest().ecosystems.get(*eco) {
-                let age = age_days(&info.imported_at, now);
-                if age.is_some_and(|a| a > i64::from(self.config.max_age_days)) {
-                    partial.push(format!(
-                        "the {eco} advisories are {} days old (more than {})",
-                        age.unwrap_or(0),
+                let age = info
+                    .newest_modified
+                    .as_deref()
+                    .and_then(|m| age_days(m, now));
+                match age {
+                    Some(a) if a > i64::from(self.config.max_age_days) => partial.push(format!(
+                        "the {eco} advisories are {a} days old: their newest record was modified on {} (more than max_age_days = {}); run `sef db update`",
+                        info.newest_modified.as_deref().unwrap_or("?").get(..10).unwrap_or("?"),
                         self.config.max_age_days
-                    ));
+                    )),
+                    Some(_) => {}
+                    None => partial.push(format!(
+                        "the age of the {eco} advisories is unknown: no record carries a real `modified` date, so sef cannot tell whether they are current"
+                    )),
                 }
                 db_info.insert(
                     (*eco).to_owned(),
@@ -141,6 +150,7 @@ impl Analyzer for Vulnerabilities {
                         imported_at: info.imported_at.clone(),
                         age_days: age,
                         source: info.source.clone(),
+                        newest_modified: info.newest_modified.clone(),
                     },
                 );
             }
