@@ -537,3 +537,60 @@ fn truncated_lockfiles_make_the_inventory_partial() {
         assert_eq!(d["line"], line, "{file}: {d}");
     }
 }
+
+// ---- Release artefacts -------------------------------------------------------
+
+#[test]
+fn artefacts_that_cannot_be_checked_are_reported_as_such() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let r = env.repo("release");
+    write(
+        &r,
+        "sef.toml",
+        &format!(
+            "{NO_VULNS}[release_artifacts]\nfiles = [\"dist/*\"]\npublic_keys = [\"release.pub\"]\n"
+        ),
+    );
+    let out = env
+        .sef()
+        .current_dir(&r)
+        .env("SEF_KEY_PASSWORD", "correct horse battery staple")
+        .args(["keygen", "--public-key", "release.pub", "--secret-key", "../release.key"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    write(&r, "outside.bin", "not in dist\n");
+    std::fs::create_dir_all(r.join("dist")).unwrap();
+    std::os::unix::fs::symlink("../outside.bin", r.join("dist/link.bin")).unwrap();
+    // a sparse file past the 16 GiB cap: no disk used
+    std::fs::File::create(r.join("dist/huge.iso"))
+        .unwrap()
+        .set_len(16 * 1024 * 1024 * 1024 + 1)
+        .unwrap();
+    write(&r, "dist/secret.tar.gz", "only root may read this\n");
+    std::fs::set_permissions(
+        r.join("dist/secret.tar.gz"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    let report = assess_unprivileged(&env, &r);
+    let ev = evidence_of(&report, "signatures");
+    assert_eq!(ev["status"]["state"], "partial", "{ev}");
+    let state = |file: &str| {
+        ev["payload"]["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["file"] == file)
+            .unwrap_or_else(|| panic!("{file} is not listed: {ev}"))["signature"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(state("dist/link.bin"), "symlink");
+    assert_eq!(state("dist/huge.iso"), "too-large");
+    assert_eq!(state("dist/secret.tar.gz"), "unreadable");
+    let reason = ev["status"]["reason"].as_str().unwrap();
+    assert!(reason.contains("3 artefact(s) could not be checked"), "{reason}");
+}

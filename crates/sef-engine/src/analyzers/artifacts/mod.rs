@@ -20,6 +20,42 @@ pub const ID: &str = "signatures";
 /// Signature and key files larger than this are not ones.
 const MAX_SMALL_FILE: u64 = 64 * 1024;
 
+/// Artefacts larger than this are not hashed or verified (reported as
+/// `too-large`, and the evidence is partial).
+pub const MAX_ARTIFACT_BYTES: u64 = 16 * 1024 * 1024 * 1024;
+
+/// Why an artefact cannot be checked: it is a symbolic link (which can
+/// point anywhere, so sef checks files, not links), larger than
+/// [`MAX_ARTIFACT_BYTES`], or cannot be opened. The state and the reason.
+fn cannot_check(path: &Path, rel: &str) -> Option<(&'static str, String)> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) => return Some(("unreadable", format!("{rel}: {e}"))),
+    };
+    if meta.file_type().is_symlink() {
+        let to = std::fs::read_link(path)
+            .map(|t| t.display().to_string())
+            .unwrap_or_default();
+        return Some((
+            "symlink",
+            format!("{rel} is a symbolic link (to {to}): sef checks the released file itself; ship the file, not a link"),
+        ));
+    }
+    if meta.len() > MAX_ARTIFACT_BYTES {
+        return Some((
+            "too-large",
+            format!(
+                "{rel} is {} bytes, more than the {MAX_ARTIFACT_BYTES} sef hashes and verifies",
+                meta.len()
+            ),
+        ));
+    }
+    if let Err(e) = std::fs::File::open(path) {
+        return Some(("unreadable", format!("{rel} cannot be read: {e}")));
+    }
+    None
+}
+
 /// The release-artefact analyzer.
 pub struct ArtifactsAnalyzer {
     config: ReleaseArtifacts,
@@ -142,7 +178,14 @@ impl Analyzer for ArtifactsAnalyzer {
             let before = files.len();
             if !pattern.contains(['*', '?', '[', '{']) {
                 // a plain path: no walk
-                if let Some(p) = repo.resolve(pattern).filter(|p| p.is_file()) {
+                let direct = root.join(pattern);
+                if direct
+                    .symlink_metadata()
+                    .is_ok_and(|m| m.file_type().is_symlink())
+                    && !pattern.split(['/', '\\']).any(|c| c == "..")
+                {
+                    files.push((pattern.clone(), direct));
+                } else if let Some(p) = repo.resolve(pattern).filter(|p| p.is_file()) {
                     files.push((pattern.clone(), p));
                 } else {
                     unmatched.push(pattern.clone());
@@ -170,7 +213,7 @@ impl Analyzer for ArtifactsAnalyzer {
                         .build()
                         .flatten()
                     {
-                        if !e.file_type().is_some_and(|t| t.is_file()) {
+                        if !e.file_type().is_some_and(|t| t.is_file() || t.is_symlink()) {
                             continue;
                         }
                         let rel = e
@@ -195,11 +238,35 @@ impl Analyzer for ArtifactsAnalyzer {
 
         let mut rows = Vec::new();
         let mut findings = Vec::new();
+        let mut unchecked = Vec::new();
         for (rel, path) in &files {
             progress.advance(1);
             let mut sig_path = path.as_os_str().to_owned();
             sig_path.push(".minisig");
-            let sig = read_small(Path::new(&sig_path));
+            let sig_path = std::path::PathBuf::from(sig_path);
+            let problem = cannot_check(path, rel).or_else(|| {
+                // a signature that is there but cannot be read is not "unsigned"
+                (sig_path.symlink_metadata().is_ok() && read_small(&sig_path).is_none()).then(|| {
+                    (
+                        "unreadable",
+                        format!(
+                            "{rel}.minisig cannot be read (a link, unreadable, or larger than {MAX_SMALL_FILE} bytes)"
+                        ),
+                    )
+                })
+            });
+            if let Some((state, why)) = problem {
+                unchecked.push(why.clone());
+                rows.push(ArtifactCheck {
+                    file: rel.clone(),
+                    signature: state.to_owned(),
+                    key: None,
+                    detail: Some(why),
+                    checksum: None,
+                });
+                continue;
+            }
+            let sig = read_small(&sig_path);
             let (state, key, detail) = match &sig {
                 None => ("unsigned", None, None),
                 Some(sig) => {
@@ -271,12 +338,21 @@ impl Analyzer for ArtifactsAnalyzer {
                 checksum: checksum.map(str::to_owned),
             });
         }
-        let partial = (!unmatched.is_empty()).then(|| {
-            format!(
+        let mut problems = Vec::new();
+        if !unmatched.is_empty() {
+            problems.push(format!(
                 "no artefact matches {}: build the release before assessing it, or fix [release_artifacts] files",
                 unmatched.join(", ")
-            )
-        });
+            ));
+        }
+        if !unchecked.is_empty() {
+            problems.push(format!(
+                "{} artefact(s) could not be checked: {}",
+                unchecked.len(),
+                unchecked.join("; ")
+            ));
+        }
+        let partial = (!problems.is_empty()).then(|| problems.join("; "));
         Ok(AnalyzerOutput {
             tool: crate::sef_tool(ID),
             input_digest: None,
