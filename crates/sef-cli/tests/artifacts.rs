@@ -36,6 +36,7 @@ fn artefacts_signed_checked_and_tampering_fails_the_gate() {
     let env = Env::new();
     let r = env.repo("rel");
     std::fs::create_dir_all(r.join("security/keys")).unwrap();
+    write(&r, "src/app.py", "print(\"the release\")\n");
     write(&r, "dist/app-1.0.tar.gz", "the release\n");
     write(&r, "dist/tool.bin", "a tool\n");
     write(

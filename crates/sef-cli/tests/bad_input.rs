@@ -60,6 +60,7 @@ fn path_is_a_file() {
 fn malformed_plans_name_file_line_and_column() {
     let env = Env::new();
     let repo = env.repo("r");
+    write(&repo, "app.py", "print(\"hello\")\n");
     let plan = repo.join("sef.toml");
     let cases: &[(&str, &str)] = &[
         (
@@ -98,6 +99,7 @@ fn malformed_plans_name_file_line_and_column() {
 fn hostile_plans_are_refused() {
     let env = Env::new();
     let repo = env.repo("r");
+    write(&repo, "app.py", "print(\"hello\")\n");
     let plan = repo.join("sef.toml");
     // 10 MB of junk.
     std::fs::write(&plan, vec![b'Z'; 10 * 1024 * 1024]).unwrap();
@@ -130,6 +132,7 @@ fn hostile_plans_are_refused() {
 fn unreadable_plan() {
     let env = Env::new();
     let repo = env.repo("r");
+    write(&repo, "app.py", "print(\"hello\")\n");
     // A directory where the plan file should be cannot be read as a file.
     std::fs::create_dir(repo.join("sef.toml")).unwrap();
     let (code, err) = assess(&env, &repo);
@@ -144,6 +147,7 @@ fn unreadable_plan() {
 fn unwritable_database_location() {
     let env = Env::new();
     let repo = env.repo("r");
+    write(&repo, "app.py", "print(\"hello\")\n");
     let blocker = env.dir.path().join("blocker");
     std::fs::write(&blocker, "a file, not a directory").unwrap();
     let out = env
@@ -165,6 +169,7 @@ fn unwritable_database_location() {
 fn corrupt_database_is_left_untouched() {
     let env = Env::new();
     let repo = env.repo("r");
+    write(&repo, "app.py", "print(\"hello\")\n");
     std::fs::create_dir_all(env.db().parent().unwrap()).unwrap();
     let junk: Vec<u8> = (0..64 * 1024).map(|i| (i * 7 % 251) as u8).collect();
     std::fs::write(env.db(), &junk).unwrap();
@@ -178,6 +183,7 @@ fn corrupt_database_is_left_untouched() {
 fn database_from_a_newer_sef_is_refused() {
     let env = Env::new();
     let repo = env.repo("r");
+    write(&repo, "app.py", "print(\"hello\")\n");
     env.sef()
         .args(["assess", repo.to_str().unwrap(), "-q"])
         .assert()
@@ -205,6 +211,7 @@ fn database_from_a_newer_sef_is_refused() {
 fn unreachable_postgres() {
     let env = Env::new();
     let repo = env.repo("r");
+    write(&repo, "app.py", "print(\"hello\")\n");
     let out = env
         .sef()
         .env("SEF_DATABASE_URL", "postgres://sef:hunter2@127.0.0.1:1/sef")
@@ -221,6 +228,7 @@ fn unreachable_postgres() {
 fn failed_run_keeps_earlier_runs() {
     let env = Env::new();
     let repo = env.repo("r");
+    write(&repo, "app.py", "print(\"hello\")\n");
     env.sef()
         .args(["assess", repo.to_str().unwrap(), "-q"])
         .assert()

@@ -46,6 +46,7 @@ fn wrong_flags_exit_2() {
 fn init_writes_a_plan_that_assess_uses() {
     let env = Env::new();
     let repo = env.repo("payments");
+    write(&repo, "app.py", "print(\"hello\")\n");
     env.sef()
         .args(["init", repo.to_str().unwrap(), "--kind", "service"])
         .assert()
@@ -356,6 +357,7 @@ fn reports_go_to_files_without_colour() {
 fn no_store_leaves_no_database() {
     let env = Env::new();
     let repo = env.repo("nostore");
+    write(&repo, "app.py", "print(\"hello\")\n");
     env.sef()
         .args(["assess", repo.to_str().unwrap(), "--no-store", "-q"])
         .assert()
@@ -367,6 +369,7 @@ fn no_store_leaves_no_database() {
 fn default_store_lives_in_the_data_directory() {
     let env = Env::new();
     let repo = env.repo("defaultdb");
+    write(&repo, "app.py", "print(\"hello\")\n");
     let mut cmd = env.sef();
     cmd.env_remove("SEF_DATABASE_URL")
         .env("XDG_DATA_HOME", env.dir.path().join("xdg"));

@@ -556,7 +556,13 @@ fn artefacts_that_cannot_be_checked_are_reported_as_such() {
         .sef()
         .current_dir(&r)
         .env("SEF_KEY_PASSWORD", "correct horse battery staple")
-        .args(["keygen", "--public-key", "release.pub", "--secret-key", "../release.key"])
+        .args([
+            "keygen",
+            "--public-key",
+            "release.pub",
+            "--secret-key",
+            "../release.key",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -592,5 +598,94 @@ fn artefacts_that_cannot_be_checked_are_reported_as_such() {
     assert_eq!(state("dist/huge.iso"), "too-large");
     assert_eq!(state("dist/secret.tar.gz"), "unreadable");
     let reason = ev["status"]["reason"].as_str().unwrap();
-    assert!(reason.contains("3 artefact(s) could not be checked"), "{reason}");
+    assert!(
+        reason.contains("3 artefact(s) could not be checked"),
+        "{reason}"
+    );
+}
+
+// ---- Nothing assessed --------------------------------------------------------
+
+#[test]
+fn nothing_assessed_does_not_pass() {
+    let env = Env::new();
+    let empty = env.repo("empty");
+    let docs = env.repo("docs-only");
+    write(&docs, "README.md", "# notes\n");
+    write(&docs, "config.yaml", "a: 1\n");
+    for r in [&empty, &docs] {
+        let out = env
+            .sef()
+            .args(["assess", "-q", "--no-store"])
+            .arg(r)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", r.display());
+        assert!(
+            stderr(&out).contains("nothing was assessed"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    // one source file is something to assess
+    write(&docs, "tool.py", "print('hi')\n");
+    let (_, report) = assess(&env, &docs, &[]);
+    let c = report["run"]["gate"]["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "evidence.something-assessed")
+        .unwrap()
+        .clone();
+    assert_eq!(c["outcome"], "pass", "{c}");
+}
+
+// ---- Not-measured criteria -----------------------------------------------------
+
+#[test]
+fn not_measured_criteria_say_what_they_mean_and_penetration_testing_fails() {
+    let env = Env::new();
+    let r = env.repo("svc");
+    write(&r, "app.py", "print('service')\n");
+    // a high-tier offering at the qualify exit, everything else disabled
+    write(
+        &r,
+        "sef.toml",
+        &format!(
+            "{NO_VULNS}[release]\nversion = \"1.0\"\nphase = \"qualify\"\n[checkpoints]\ndisabled = [\"qualify.security-tests-kpo\", \"qualify.components-tested\", \"qualify.packages-signed\", \"qualify.security-documentation-complete\"]\n"
+        ),
+    );
+    let out = env.sef().args(["gate", "-q"]).arg(&r).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("[FAIL] qualify.penetration-test"), "{text}");
+    assert!(text.contains("if not measured: fail"), "{text}");
+    // the renamed criterion was disabled by its old id
+    assert!(!text.contains("requirements-verified-kpo"), "{text}");
+
+    // the develop exit: code review not measured only warns, and says why
+    write(
+        &r,
+        "sef.toml",
+        &format!("{NO_VULNS}[checkpoints]\ndisabled = [\"develop.scans-current\"]\n"),
+    );
+    let out = env
+        .sef()
+        .args(["gate", "-q", "-f", "json"])
+        .arg(&r)
+        .output()
+        .unwrap();
+    let doc = json(&out.stdout);
+    let c = doc["gate"]["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "develop.code-review-kpo")
+        .unwrap()
+        .clone();
+    assert_eq!(c["outcome"], "not-measured", "{c}");
+    assert!(
+        c["if_not_measured"].as_str().unwrap().starts_with("warn: "),
+        "{c}"
+    );
 }

@@ -52,23 +52,30 @@ pub fn decide(inputs: &GateInputs<'_>) -> GateDecision {
         &inputs.config.disabled,
     ) {
         let check = (c.check)(&facts);
-        let (outcome, detail) =
-            if inputs.config.strict && check.outcome == CriterionOutcome::NotMeasured {
-                (
-                    CriterionOutcome::Fail,
-                    format!(
-                        "not measured, and [checkpoints] strict = true: {}",
-                        check.detail
-                    ),
-                )
-            } else {
-                (check.outcome, check.detail)
-            };
+        let (outcome, detail) = match (check.outcome, c.if_not_measured) {
+            (CriterionOutcome::NotMeasured, _) if inputs.config.strict => (
+                CriterionOutcome::Fail,
+                format!(
+                    "not measured, and [checkpoints] strict = true: {}",
+                    check.detail
+                ),
+            ),
+            (CriterionOutcome::NotMeasured, checkpoint::IfNotMeasured::Fail) => (
+                CriterionOutcome::Fail,
+                format!("not measured, which fails this exit: {}", check.detail),
+            ),
+            (CriterionOutcome::NotMeasured, checkpoint::IfNotMeasured::Warn(why)) => (
+                CriterionOutcome::NotMeasured,
+                format!("{} (warning only: {why})", check.detail),
+            ),
+            (o, _) => (o, check.detail),
+        };
         criteria.push(CriterionResult {
             id: c.id.to_owned(),
             description: c.description.to_owned(),
             outcome,
             detail,
+            if_not_measured: Some(c.if_not_measured.label()),
         });
     }
     GateDecision::from_criteria(inputs.phase, base.evidence_complete, criteria)
@@ -111,22 +118,29 @@ pub fn evaluate(phase: Phase, all_evidence: &[Evidence]) -> GateDecision {
         CriterionResult {
             id: NO_ANALYZER_FAILED.into(),
             description: "Every enabled analyzer produced its evidence".into(),
-            outcome: CriterionOutcome::NotMeasured,
-            detail: "no analyzer is enabled in sef.toml, so there is no evidence; enable at least one under [analyzers]".into(),
+            outcome: CriterionOutcome::Fail,
+            detail: "no analyzer is enabled in sef.toml, so nothing was assessed; enable at least one under [analyzers]".into(),
+            if_not_measured: Some("fail".into()),
         }
-    } else if failed.is_empty() {
-        let mut detail = format!("{} analyzer(s) ran", evidence.len());
-        if !partial.is_empty() {
-            detail.push_str(&format!(
-                "; evidence is incomplete — partial: {}",
-                partial.join("; ")
-            ));
-        }
+    } else if failed.is_empty() && partial.is_empty() {
         CriterionResult {
             id: NO_ANALYZER_FAILED.into(),
             description: "Every enabled analyzer produced its evidence".into(),
             outcome: CriterionOutcome::Pass,
-            detail,
+            detail: format!("{} analyzer(s) ran", evidence.len()),
+            if_not_measured: Some("fail".into()),
+        }
+    } else if failed.is_empty() {
+        // what an analyzer could not look at was not checked: no pass on it
+        CriterionResult {
+            id: NO_ANALYZER_FAILED.into(),
+            description: "Every enabled analyzer produced its evidence".into(),
+            outcome: CriterionOutcome::Fail,
+            detail: format!(
+                "evidence is incomplete — partial: {}. What was not checked cannot pass; fix the cause and run `sef assess` again",
+                partial.join("; ")
+            ),
+            if_not_measured: Some("fail".into()),
         }
     } else {
         CriterionResult {
@@ -137,9 +151,75 @@ pub fn evaluate(phase: Phase, all_evidence: &[Evidence]) -> GateDecision {
                 "evidence is incomplete — failed: {}. Fix the cause and run `sef assess` again",
                 failed.join("; ")
             ),
+            if_not_measured: Some("fail".into()),
         }
     };
-    GateDecision::from_criteria(phase, evidence_complete, vec![criterion])
+    let mut criteria = vec![criterion];
+    criteria.extend(something_assessed(all_evidence));
+    GateDecision::from_criteria(phase, evidence_complete, criteria)
+}
+
+/// The id of the "something was assessed" criterion.
+pub const SOMETHING_ASSESSED: &str = "evidence.something-assessed";
+
+/// Languages that are documentation or data, not the offering's source.
+const NOT_SOURCE: &[&str] = &[
+    "Markdown",
+    "reStructuredText",
+    "AsciiDoc",
+    "TeX",
+    "YAML",
+    "TOML",
+    "JSON",
+    "XML",
+];
+
+/// Fails when the path holds nothing to assess: no source file of a
+/// programming language, no lockfile or manifest, and no git history (an
+/// empty directory, a mistyped path). `None` when the repository facts
+/// did not run, so the question cannot be asked.
+fn something_assessed(evidence: &[Evidence]) -> Option<CriterionResult> {
+    let facts = evidence
+        .iter()
+        .find(|e| e.kind == sef_model::EvidenceKind::RepositoryFacts)?
+        .payload::<sef_model::evidence::facts::RepoFacts>()?;
+    let lockfiles = evidence
+        .iter()
+        .find(|e| e.kind == sef_model::EvidenceKind::Inventory)
+        .and_then(|e| e.payload::<sef_model::evidence::facts::Inventory>())
+        .map_or(0, |i| i.files.len());
+    let source: u64 = facts
+        .languages
+        .iter()
+        .filter(|(l, _)| !NOT_SOURCE.contains(&l.as_str()))
+        .map(|(_, s)| s.files)
+        .sum();
+    let nothing = source == 0 && lockfiles == 0 && facts.git.is_none();
+    Some(CriterionResult {
+        id: SOMETHING_ASSESSED.into(),
+        description: "The path holds an offering to assess".into(),
+        outcome: if nothing {
+            CriterionOutcome::Fail
+        } else {
+            CriterionOutcome::Pass
+        },
+        detail: if nothing {
+            format!(
+                "nothing was assessed: {} file(s), none of them source code, no lockfile or manifest, and no git repository; check the path",
+                facts.files
+            )
+        } else {
+            format!(
+                "{source} source file(s), {lockfiles} lockfile(s) or manifest(s){}",
+                if facts.git.is_some() {
+                    ", a git repository"
+                } else {
+                    ""
+                }
+            )
+        },
+        if_not_measured: Some("fail".into()),
+    })
 }
 
 #[cfg(test)]
@@ -180,13 +260,14 @@ mod tests {
     }
 
     #[test]
-    fn partial_evidence_passes_but_is_incomplete() {
+    fn partial_evidence_fails_the_gate() {
         let g = evaluate(
             Phase::Develop,
             &[ev(EvidenceStatus::Partial { reason: "y".into() })],
         );
-        assert_eq!(g.outcome, GateOutcome::Pass);
+        assert_eq!(g.outcome, GateOutcome::Fail);
         assert!(!g.evidence_complete);
+        assert!(g.criteria[0].detail.contains("partial: a: y"));
     }
 
     #[test]
@@ -202,16 +283,16 @@ mod tests {
         assert_eq!(g.outcome, GateOutcome::Pass);
         assert!(!g.evidence_complete);
         assert_eq!(g.criteria[0].detail, "1 analyzer(s) ran");
-        // only the plan: no analyzer ran
+        // only the plan: no analyzer ran, nothing was assessed
         let g = evaluate(Phase::Develop, &[plan]);
-        assert_eq!(g.criteria[0].outcome, CriterionOutcome::NotMeasured);
+        assert_eq!(g.criteria[0].outcome, CriterionOutcome::Fail);
     }
 
     #[test]
-    fn no_evidence_is_not_measured() {
+    fn no_evidence_fails() {
         let g = evaluate(Phase::Develop, &[]);
-        assert_eq!(g.criteria[0].outcome, CriterionOutcome::NotMeasured);
-        assert_eq!(g.outcome, GateOutcome::Pass);
+        assert_eq!(g.criteria[0].outcome, CriterionOutcome::Fail);
+        assert_eq!(g.outcome, GateOutcome::Fail);
         assert!(!g.evidence_complete);
     }
 

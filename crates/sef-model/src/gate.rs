@@ -27,6 +27,10 @@ pub struct CriterionResult {
     pub outcome: CriterionOutcome,
     /// The evidence behind the outcome and, when it fails, what to do.
     pub detail: String,
+    /// What "not measured" means for this criterion: `fail`, or `warn:
+    /// <why>`. Runs stored before it existed have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub if_not_measured: Option<String>,
 }
 
 named_enum! {

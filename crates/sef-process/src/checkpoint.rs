@@ -4,9 +4,10 @@
 //! predicate each.
 //!
 //! A criterion whose evidence does not exist is *not measured*, never
-//! passed. By default a not-measured criterion does not fail the gate but
-//! is listed as blocking nothing and reported; with `strict = true` in
-//! `[checkpoints]` it fails the gate.
+//! passed. Each criterion says, as data ([`IfNotMeasured`]), what that
+//! means at its exit: the gate fails, or it warns with the reason given.
+//! With `strict = true` in `[checkpoints]` every not-measured criterion
+//! fails the gate.
 
 use crate::Tier;
 use crate::checklist::Answer;
@@ -83,6 +84,27 @@ fn nm(d: impl Into<String>) -> Check {
     }
 }
 
+/// What a criterion's "not measured" means, decided per criterion (and so
+/// per phase: each criterion guards one phase's exit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfNotMeasured {
+    /// The gate fails: what the criterion asks was not shown.
+    Fail,
+    /// The gate does not fail, and the report warns, with why waiting
+    /// for the measurement is acceptable at this exit.
+    Warn(&'static str),
+}
+
+impl IfNotMeasured {
+    /// `fail`, or `warn: <why>`, as reports print it.
+    pub fn label(&self) -> String {
+        match self {
+            IfNotMeasured::Fail => "fail".to_owned(),
+            IfNotMeasured::Warn(why) => format!("warn: {why}"),
+        }
+    }
+}
+
 /// One gate criterion.
 #[derive(Clone, Copy)]
 pub struct Criterion {
@@ -96,6 +118,8 @@ pub struct Criterion {
     pub reads: &'static [&'static str],
     /// The lowest tier it applies to.
     pub min_tier: Tier,
+    /// What "not measured" means here.
+    pub if_not_measured: IfNotMeasured,
     /// The predicate.
     pub check: fn(&Facts<'_>) -> Check,
 }
@@ -333,6 +357,7 @@ const fn c(
     description: &'static str,
     reads: &'static [&'static str],
     min_tier: Tier,
+    if_not_measured: IfNotMeasured,
     check: fn(&Facts<'_>) -> Check,
 ) -> Criterion {
     Criterion {
@@ -341,9 +366,12 @@ const fn c(
         description,
         reads,
         min_tier,
+        if_not_measured,
         check,
     }
 }
+
+use IfNotMeasured::{Fail as NmFail, Warn as NmWarn};
 
 /// The default criteria, by phase.
 pub const CRITERIA: [Criterion; 15] = [
@@ -353,6 +381,7 @@ pub const CRITERIA: [Criterion; 15] = [
         "The Predictive Threat Index is answered",
         &["pti"],
         Tier::LOW,
+        NmFail,
         pti_done,
     ),
     c(
@@ -361,6 +390,7 @@ pub const CRITERIA: [Criterion; 15] = [
         "The seven planning questions are answered, none with no or partial",
         &["planning-checklist"],
         Tier::LOW,
+        NmFail,
         checklist_complete,
     ),
     c(
@@ -369,6 +399,7 @@ pub const CRITERIA: [Criterion; 15] = [
         "A threat model is written",
         &["threat model file"],
         Tier::LOW,
+        NmFail,
         threat_model,
     ),
     c(
@@ -377,6 +408,7 @@ pub const CRITERIA: [Criterion; 15] = [
         "Security requirements are selected in all nine categories",
         &["security-requirements"],
         Tier::LOW,
+        NmFail,
         requirements_selected,
     ),
     c(
@@ -385,6 +417,7 @@ pub const CRITERIA: [Criterion; 15] = [
         "A security test plan and a documentation plan exist",
         &["planning-checklist"],
         Tier::LOW,
+        NmFail,
         test_and_doc_plans,
     ),
     c(
@@ -393,6 +426,9 @@ pub const CRITERIA: [Criterion; 15] = [
         "The code-review KPO is met",
         &["integrity.developed-code-review"],
         Tier::LOW,
+        NmWarn(
+            "code review is known only for commits whose review left a trace (a merge, a Reviewed-by trailer, or forge data); the develop exit warns and names what is missing, and `strict = true` makes it fail",
+        ),
         code_review,
     ),
     c(
@@ -401,6 +437,7 @@ pub const CRITERIA: [Criterion; 15] = [
         "No open finding at or above the blocking severity",
         &["findings"],
         Tier::LOW,
+        NmFail,
         no_open_findings,
     ),
     c(
@@ -409,14 +446,16 @@ pub const CRITERIA: [Criterion; 15] = [
         "The scans sef knows ran with current data",
         &["repository-facts", "inventory", "known-vulnerabilities"],
         Tier::LOW,
+        NmFail,
         scans_current,
     ),
     c(
-        "qualify.security-tests-kpo",
+        "qualify.requirements-verified-kpo",
         Phase::Qualify,
-        "Security tests executed and passed to the KPO",
+        "Security requirements verified by passing tests, to the KPO",
         &["integrity.assurance-review-documentation"],
         Tier::LOW,
+        NmFail,
         security_tests,
     ),
     c(
@@ -425,6 +464,7 @@ pub const CRITERIA: [Criterion; 15] = [
         "All components tested for known vulnerabilities (KPO)",
         &["integrity.known-vulnerability-testing"],
         Tier::LOW,
+        NmFail,
         all_components_tested,
     ),
     c(
@@ -433,6 +473,7 @@ pub const CRITERIA: [Criterion; 15] = [
         "Distribution packages signed (KPO)",
         &["integrity.signed-code-and-packages"],
         Tier::MODERATE,
+        NmFail,
         signed_packages,
     ),
     c(
@@ -441,6 +482,7 @@ pub const CRITERIA: [Criterion; 15] = [
         "Security documentation complete for every required topic",
         &["security-documentation"],
         Tier::LOW,
+        NmFail,
         documentation_complete,
     ),
     c(
@@ -449,6 +491,7 @@ pub const CRITERIA: [Criterion; 15] = [
         "Penetration testing done (KPO)",
         &["resilience.penetration-testing"],
         Tier::HIGH,
+        NmFail,
         penetration_test,
     ),
     c(
@@ -457,6 +500,7 @@ pub const CRITERIA: [Criterion; 15] = [
         "An incident-response contact and process are recorded",
         &["[incident_response]"],
         Tier::LOW,
+        NmFail,
         incident_response,
     ),
     c(
@@ -465,12 +509,24 @@ pub const CRITERIA: [Criterion; 15] = [
         "No open finding at or above the blocking severity",
         &["findings"],
         Tier::LOW,
+        NmFail,
         no_open_findings,
     ),
 ];
 
-/// Looks a criterion up by id.
+/// Ids criteria had before they were renamed to say what they measure:
+/// (old, new). Plans naming an old id keep working.
+pub const RENAMED: &[(&str, &str)] = &[(
+    "qualify.security-tests-kpo",
+    "qualify.requirements-verified-kpo",
+)];
+
+/// Looks a criterion up by id (or by the id it had before a rename).
 pub fn get(id: &str) -> Option<&'static Criterion> {
+    let id = RENAMED
+        .iter()
+        .find(|(old, _)| *old == id)
+        .map_or(id, |(_, new)| new);
     CRITERIA.iter().find(|c| c.id == id)
 }
 
@@ -478,7 +534,13 @@ pub fn get(id: &str) -> Option<&'static Criterion> {
 pub fn criteria_for(phase: Phase, tier: Tier, disabled: &[String]) -> Vec<&'static Criterion> {
     CRITERIA
         .iter()
-        .filter(|c| c.phase == phase && tier >= c.min_tier && !disabled.iter().any(|d| d == c.id))
+        .filter(|c| {
+            c.phase == phase
+                && tier >= c.min_tier
+                && !disabled
+                    .iter()
+                    .any(|d| get(d).is_some_and(|x| x.id == c.id))
+        })
         .collect()
 }
 

@@ -271,6 +271,9 @@ pub(crate) fn gate_section(o: &mut String, run: &AssessmentRun) {
         };
         let _ = writeln!(o, "  [{mark}] {} — {}", c.id, c.description);
         let _ = writeln!(o, "         {}", c.detail);
+        if let Some(nm) = &c.if_not_measured {
+            let _ = writeln!(o, "         if not measured: {nm}");
+        }
     }
 }
 

@@ -167,6 +167,7 @@ fn run(offering: &str, at: i64, findings: Vec<Finding>) -> AssessmentRun {
                 description: "d".into(),
                 outcome: CriterionOutcome::Fail,
                 detail: "other: boom".into(),
+                if_not_measured: Some("fail".into()),
             }],
         ),
         artifacts: vec![Artifact::new(

@@ -157,6 +157,12 @@ pub(crate) fn run_with(g: &GlobalArgs, a: &AssessArgs, extra: &Extra) -> Result<
 
     let text = render_run(&run, output::format(a.out.format), &ctx);
     output::emit(&text, a.out.output.as_deref(), a.out.format)?;
+    if let Some(c) = run.gate.criteria.iter().find(|c| {
+        c.id == sef_engine::policy::SOMETHING_ASSESSED
+            && c.outcome == sef_model::CriterionOutcome::Fail
+    }) {
+        eprintln!("sef: {}: {}", a.path.display(), c.detail);
+    }
     let code = u8::try_from(verdict(&run).exit_code).unwrap_or(crate::EXIT_FAIL);
     // The process ends right after this: freeing a run of thousands of
     // findings and megabytes of payload one allocation at a time would only

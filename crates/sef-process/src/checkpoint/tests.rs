@@ -252,7 +252,7 @@ fn kpo_criteria_pass_fail_and_not_measured() {
     for (id, kpi_id) in [
         ("develop.code-review-kpo", "integrity.developed-code-review"),
         (
-            "qualify.security-tests-kpo",
+            "qualify.requirements-verified-kpo",
             "integrity.assurance-review-documentation",
         ),
         (
@@ -348,4 +348,31 @@ fn scans_must_have_run_completely() {
     assert!(c.detail.contains("9 days old"));
     let c = run("develop.scans-current", &facts(&e[..2], &[], &[]));
     assert!(c.detail.contains("known-vulnerabilities did not run"));
+}
+
+#[test]
+fn each_criterion_says_what_not_measured_means_and_old_ids_still_resolve() {
+    for c in &CRITERIA {
+        if let IfNotMeasured::Warn(why) = c.if_not_measured {
+            assert!(why.len() > 40, "{}: a warning needs its reason", c.id);
+        }
+    }
+    // penetration testing has no evidence yet: it fails, it never warns
+    assert_eq!(
+        get("qualify.penetration-test").unwrap().if_not_measured,
+        IfNotMeasured::Fail
+    );
+    assert_eq!(
+        get("qualify.security-tests-kpo").unwrap().id,
+        "qualify.requirements-verified-kpo"
+    );
+    let d = criteria_for(
+        Phase::Qualify,
+        Tier::CRITICAL,
+        &["qualify.security-tests-kpo".into()],
+    );
+    assert!(
+        d.iter()
+            .all(|c| c.id != "qualify.requirements-verified-kpo")
+    );
 }

@@ -38,7 +38,9 @@ fn cannot_check(path: &Path, rel: &str) -> Option<(&'static str, String)> {
             .unwrap_or_default();
         return Some((
             "symlink",
-            format!("{rel} is a symbolic link (to {to}): sef checks the released file itself; ship the file, not a link"),
+            format!(
+                "{rel} is a symbolic link (to {to}): sef checks the released file itself; ship the file, not a link"
+            ),
         ));
     }
     if meta.len() > MAX_ARTIFACT_BYTES {
