@@ -2,94 +2,11 @@
 //! none) out. Payload shapes are those documented in `docs/evidence.md`.
 
 use super::{Inputs, Outcome};
-use crate::Tier;
 use sef_model::evidence::history::History;
 use sef_model::evidence::plan_payloads::{DocumentationPayload, RequirementsPayload};
 use sef_model::evidence::tools::Signatures;
 use sef_model::evidence::vulnerabilities::KnownVulnerabilities;
 use sef_model::{Evidence, EvidenceKind, EvidenceStatus, PayloadOf, Phase};
-use serde::Serialize;
-
-/// A secure-engineering practice the SEF expects, and the evidence that
-/// shows it was followed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Practice {
-    /// The evidence kind that shows it.
-    pub evidence: EvidenceKind,
-    /// What the practice is.
-    pub name: &'static str,
-    /// The lowest PTI tier that requires it.
-    pub min_tier: Tier,
-}
-
-const fn p(evidence: EvidenceKind, name: &'static str, tier: u8) -> Practice {
-    Practice {
-        evidence,
-        name,
-        min_tier: match Tier::new(tier) {
-            Some(t) => t,
-            None => Tier::CRITICAL,
-        },
-    }
-}
-
-/// The practices, by the tier from which they are required. Some are shown
-/// by evidence that later sef analyzers produce; until then they count as
-/// practices without evidence.
-pub const PRACTICES: [Practice; 15] = [
-    p(
-        EvidenceKind::RepositoryFacts,
-        "repository hygiene: security policy, code owners, CI",
-        1,
-    ),
-    p(EvidenceKind::Inventory, "component inventory (SBOM)", 1),
-    p(
-        EvidenceKind::KnownVulnerabilities,
-        "components tested for known vulnerabilities",
-        1,
-    ),
-    p(EvidenceKind::Pti, "Predictive Threat Index", 1),
-    p(
-        EvidenceKind::PlanningChecklist,
-        "planning checklist answered",
-        1,
-    ),
-    p(
-        EvidenceKind::SecurityRequirements,
-        "security requirements selected and traced",
-        1,
-    ),
-    p(
-        EvidenceKind::SecurityDocumentation,
-        "security documentation plan",
-        1,
-    ),
-    p(EvidenceKind::Education, "team security education", 2),
-    p(EvidenceKind::Secrets, "hard-coded secret detection", 2),
-    p(EvidenceKind::StaticAnalysis, "static analysis", 2),
-    p(
-        EvidenceKind::SecurityTests,
-        "security test cases executed and passed",
-        2,
-    ),
-    p(
-        EvidenceKind::History,
-        "code review coverage (git history)",
-        3,
-    ),
-    p(EvidenceKind::ThreatModel, "threat model", 3),
-    p(
-        EvidenceKind::Signatures,
-        "signed code and distribution packages",
-        3,
-    ),
-    p(EvidenceKind::ResilienceTesting, "penetration testing", 4),
-];
-
-/// The practices a tier requires.
-pub fn practices_for(tier: Tier) -> impl Iterator<Item = &'static Practice> {
-    PRACTICES.iter().filter(move |p| tier >= p.min_tier)
-}
 
 fn find<'a>(i: &'a Inputs<'_>, kind: EvidenceKind) -> Option<&'a Evidence> {
     i.evidence.iter().find(|e| e.kind == kind)
@@ -140,39 +57,6 @@ fn usable<'a, P: PayloadOf>(
             .map(|p| (e, p))
             .ok_or_else(|| Outcome::nm(format!("the {kind} evidence has no payload"))),
     }
-}
-
-pub(super) fn practices(i: &Inputs<'_>) -> Outcome {
-    let tier = i.tier.unwrap_or(Tier::CRITICAL);
-    let required: Vec<&Practice> = practices_for(tier).collect();
-    let mut followed = Vec::new();
-    let mut partial = Vec::new();
-    let mut without = Vec::new();
-    for p in &required {
-        match find(i, p.evidence).map(|e| &e.status) {
-            Some(EvidenceStatus::Complete) => followed.push(p.evidence.as_str()),
-            Some(EvidenceStatus::Partial { .. }) => partial.push(p.evidence.as_str()),
-            _ => without.push(p.evidence.as_str()),
-        }
-    }
-    let mut detail = format!(
-        "{} of {} practices of tier {}{} with complete evidence",
-        followed.len(),
-        required.len(),
-        tier.number(),
-        if i.tier.is_none() {
-            " (no PTI: tier 4 assumed)"
-        } else {
-            ""
-        }
-    );
-    if !partial.is_empty() {
-        detail.push_str(&format!("; partial: {}", partial.join(", ")));
-    }
-    if !without.is_empty() {
-        detail.push_str(&format!("; without evidence: {}", without.join(", ")));
-    }
-    measured(pct(followed.len() as u64, required.len() as u64), detail)
 }
 
 fn vs_peers(i: &Inputs<'_>, prefix: &str, own: &[Outcome], what: &str) -> Outcome {

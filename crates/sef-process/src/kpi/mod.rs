@@ -8,6 +8,7 @@
 
 pub mod kpo;
 mod measure;
+mod practices;
 
 use crate::Tier;
 use sef_model::{Evidence, EvidenceKind, named_enum};
@@ -167,7 +168,7 @@ pub const KPIS: [Definition; 19] = [
         direction: Increasing,
         needs: &[],
         also: Some("the evidence of each practice the tier requires (docs/kpis.md)"),
-        measure: measure::practices,
+        measure: practices::practices,
     },
     Definition {
         id: "quality.integrity-vs-peers",
@@ -375,7 +376,7 @@ pub fn measure_all(inputs: &Inputs<'_>) -> Vec<Measurement> {
         .collect()
 }
 
-pub use measure::{PRACTICES, Practice, practices_for};
+pub use practices::{PRACTICES, Practice, practices_for};
 
 #[cfg(test)]
 mod tests;

@@ -100,12 +100,36 @@ fn nothing_at_all_is_not_measured_everywhere_but_practices() {
 }
 
 #[test]
-fn practices_count_complete_evidence_of_the_tiers_practices() {
+fn practices_count_what_the_evidence_shows_was_followed() {
+    use sef_model::evidence::facts::{Inventory, PolicyFiles, RepoFacts, ScannedFile};
+    let lockfile = Inventory {
+        files: vec![ScannedFile {
+            path: "Cargo.lock".into(),
+            extractor: "cargo-lock".into(),
+            components: 3,
+            ok: true,
+        }],
+        ..Inventory::default()
+    };
+    // the repository facts ran, complete, but show no code owners and no
+    // security policy: repository hygiene was not followed
+    let hygiene_missing = RepoFacts {
+        policy_files: PolicyFiles {
+            ci: Some(".github/workflows/ci.yml".into()),
+            ..PolicyFiles::default()
+        },
+        ..RepoFacts::default()
+    };
     let e = vec![
+        ev(
+            EvidenceKind::RepositoryFacts,
+            EvidenceStatus::Complete,
+            EvidencePayload::RepositoryFacts(hygiene_missing),
+        ),
         ev(
             EvidenceKind::Inventory,
             EvidenceStatus::Complete,
-            EvidencePayload::None,
+            EvidencePayload::Inventory(Box::new(lockfile)),
         ),
         ev(
             EvidenceKind::Pti,
@@ -122,7 +146,7 @@ fn practices_count_complete_evidence_of_the_tiers_practices() {
     ];
     let i = inputs(&e, &[], &[]);
     let o = measure("quality.secure-engineering-practices", &i);
-    // tier 1 requires 7 practices; 2 complete
+    // tier 1 requires 7 practices; the inventory and the PTI are followed
     assert_eq!(o.value(), Some(28.6));
     let Outcome::Measured {
         detail: Some(d), ..
@@ -131,20 +155,27 @@ fn practices_count_complete_evidence_of_the_tiers_practices() {
         panic!()
     };
     assert!(d.contains("2 of 7 practices of tier 1"), "{d}");
-    assert!(d.contains("partial: known-vulnerabilities"), "{d}");
-    assert!(d.contains("without evidence: repository-facts"), "{d}");
-    let mut i = inputs(&e, &[], &[]);
-    i.tier = None;
-    let Outcome::Measured {
-        detail: Some(d), ..
-    } = measure("quality.secure-engineering-practices", &i)
-    else {
-        panic!()
-    };
     assert!(
-        d.contains("of 15 practices of tier 4 (no PTI: tier 4 assumed)"),
+        d.contains("repository-facts (missing: security policy, code owners)"),
         "{d}"
     );
+    assert!(
+        d.contains("known-vulnerabilities (partial evidence)"),
+        "{d}"
+    );
+    assert!(d.contains("without evidence: planning-checklist"), "{d}");
+
+    // an inventory that read no lockfile shows nothing was inventoried
+    let e = vec![ev(
+        EvidenceKind::Inventory,
+        EvidenceStatus::Complete,
+        EvidencePayload::Inventory(Box::default()),
+    )];
+    let o = measure(
+        "quality.secure-engineering-practices",
+        &inputs(&e, &[], &[]),
+    );
+    assert_eq!(o.value(), Some(0.0));
 }
 
 #[test]
