@@ -689,3 +689,59 @@ fn not_measured_criteria_say_what_they_mean_and_penetration_testing_fails() {
         "{c}"
     );
 }
+
+// ---- Unknown is not zero -----------------------------------------------------
+
+fn kpi_of(report: &serde_json::Value, id: &str) -> serde_json::Value {
+    report["run"]["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kpi_id"] == id)
+        .unwrap_or_else(|| panic!("no {id}"))
+        .clone()
+}
+
+#[test]
+fn commits_of_unknown_review_are_not_counted_as_unreviewed() {
+    let env = Env::new();
+    let r = env.repo("prs");
+    git(&r, &["init", "-q"]);
+    write(&r, "sef.toml", NO_VULNS);
+    // as in Flask 3.1.3 without forge data: half the commits came through
+    // pull requests (their review is unknown), half were pushed directly
+    for i in 1..=8 {
+        write(&r, &format!("src/m{i}.py"), &format!("X = {i}\n"));
+        git(&r, &["add", "."]);
+        let subject = if i % 2 == 0 {
+            format!("Change {i} (#{})", 100 + i)
+        } else {
+            format!("Change {i}")
+        };
+        git(&r, &["commit", "-qm", &subject]);
+    }
+    let (_, report) = assess(&env, &r, &[]);
+    let k = kpi_of(&report, "integrity.developed-code-review");
+    assert_eq!(k["measurement"]["state"], "not-measured", "{k}");
+    let reason = k["measurement"]["reason"].as_str().unwrap();
+    assert!(reason.contains("4 of 8"), "{reason}");
+    assert!(reason.contains("[analyzers.history.forge]"), "{reason}");
+
+    // a plan that accepts half unknown gets the value over the known commits
+    write(
+        &r,
+        "sef.toml",
+        &format!("{NO_VULNS}[checkpoints]\nmax_unknown_percent = 50\n"),
+    );
+    let (_, report) = assess(&env, &r, &[]);
+    let k = kpi_of(&report, "integrity.developed-code-review");
+    assert_eq!(k["measurement"]["value"], 0.0, "{k}");
+    assert!(
+        k["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("unknown, not counted")
+            || k.to_string().contains("unknown, not counted"),
+        "{k}"
+    );
+}

@@ -97,6 +97,7 @@ fn kpis_measured_again_from_the_typed_evidence_match() {
             run.started_at,
             &sef_engine::kpis::KpiContext::default(),
             &[],
+            sef_plan::DEFAULT_MAX_UNKNOWN_PERCENT,
         );
         for k in &run.kpis {
             if !own.contains(&k.kpi_id.as_str()) {

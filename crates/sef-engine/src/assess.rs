@@ -52,6 +52,7 @@ pub fn assess_with(
         started_at,
         kpi_context,
         &objectives,
+        plan.checkpoints.max_unknown_percent,
     );
 
     let mut notes = Vec::new();

@@ -41,6 +41,7 @@ pub fn compute(
     at: chrono::DateTime<chrono::Utc>,
     ctx: &KpiContext,
     objectives: &[Objective],
+    max_unknown_percent: u8,
 ) -> Vec<KpiValue> {
     let inputs = kpi::Inputs {
         evidence,
@@ -49,6 +50,7 @@ pub fn compute(
         at,
         peers: &ctx.peers,
         history: &ctx.history,
+        max_unknown_percent,
     };
     kpi::KPIS
         .iter()

@@ -281,7 +281,14 @@ pub struct CheckpointsConfig {
     pub disabled: Vec<String>,
     /// Open findings at or above this severity block the develop exit.
     pub block_severity: sef_model::Severity,
+    /// A KPI built from items of known and unknown state (commits whose
+    /// review or signature is unknown) is not measured when the unknown
+    /// share exceeds this percentage.
+    pub max_unknown_percent: u8,
 }
+
+/// The default of `[checkpoints] max_unknown_percent`.
+pub const DEFAULT_MAX_UNKNOWN_PERCENT: u8 = 20;
 
 impl Default for CheckpointsConfig {
     fn default() -> Self {
@@ -290,6 +297,7 @@ impl Default for CheckpointsConfig {
             threat_model: None,
             disabled: Vec::new(),
             block_severity: sef_model::Severity::High,
+            max_unknown_percent: DEFAULT_MAX_UNKNOWN_PERCENT,
         }
     }
 }

@@ -22,6 +22,8 @@ pub(crate) struct RawCheckpoints {
     disabled: Vec<Spanned<String>>,
     #[serde(default)]
     block_severity: Option<sef_model::Severity>,
+    #[serde(default)]
+    max_unknown_percent: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -209,6 +211,17 @@ pub(crate) fn checkpoints(
             .transpose()?;
         if let Some(s) = c.block_severity {
             checkpoints.block_severity = s;
+        }
+        if let Some(m) = c.max_unknown_percent {
+            let at = m.span().start;
+            let v = m.into_inner();
+            let Some(v) = u8::try_from(v).ok().filter(|v| *v <= 100) else {
+                return Err(ctx.err_at(
+                    at,
+                    format!("`checkpoints.max_unknown_percent` is a whole percentage from 0 to 100, got {v}"),
+                ));
+            };
+            checkpoints.max_unknown_percent = v;
         }
         for d in c.disabled {
             let at = d.span().start;

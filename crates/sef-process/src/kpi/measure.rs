@@ -171,21 +171,54 @@ fn review_share(
     if total == 0 {
         return Outcome::nm(format!("no commit in the release range touched {what}"));
     }
-    if unknown >= total {
-        return Outcome::nm(format!(
-            "the review state of all {total} commits touching {what} is unknown (they came through pull requests; configure [analyzers.history.forge])"
-        ));
-    }
-    let mut detail = format!("{reviewed} of {total} commits touching {what} reviewed");
-    if unknown > 0 {
-        detail.push_str(&format!(
-            "; {unknown} unknown (pull requests without forge data), counted as not reviewed"
-        ));
-    }
+    let known = total.saturating_sub(unknown);
+    let mut detail = match over_known(
+        i,
+        reviewed.min(known),
+        known,
+        unknown,
+        &format!("commits touching {what}"),
+        "reviewed",
+        "their review is known only from forge data: configure [analyzers.history.forge]",
+    ) {
+        Ok(d) => d,
+        Err(o) => return o,
+    };
     if let EvidenceStatus::Partial { reason } = &e.status {
         detail.push_str(&format!("; partial: {reason}"));
     }
-    measured(pct(reviewed.min(total), total), detail)
+    measured(pct(reviewed.min(known), known), detail)
+}
+
+/// The rule for a share over items some of whose state is unknown: the
+/// value is over the known ones, with the unknown share beside it, and
+/// past `[checkpoints] max_unknown_percent` the KPI is not measured
+/// (unknown is never counted as "no"). The detail, or the not-measured
+/// outcome saying what is needed.
+fn over_known(
+    i: &Inputs<'_>,
+    yes: u64,
+    known: u64,
+    unknown: u64,
+    items: &str,
+    yes_word: &str,
+    needed: &str,
+) -> Result<String, Outcome> {
+    let total = known + unknown;
+    let unknown_pct = pct(unknown, total.max(1));
+    if known == 0 || unknown_pct > f64::from(i.max_unknown_percent) {
+        return Err(Outcome::nm(format!(
+            "{unknown} of {total} {items} ({unknown_pct} %) are of unknown state, more than max_unknown_percent ({} %); {needed}",
+            i.max_unknown_percent
+        )));
+    }
+    let mut detail = format!("{yes} of {known} {items} whose state is known {yes_word}");
+    if unknown > 0 {
+        detail.push_str(&format!(
+            "; {unknown} of {total} ({unknown_pct} %) unknown, not counted"
+        ));
+    }
+    Ok(detail)
 }
 
 pub(super) fn developed_code_review(i: &Inputs<'_>) -> Outcome {
@@ -201,36 +234,67 @@ pub(super) fn external_code_review(i: &Inputs<'_>) -> Outcome {
 /// is the lower of the two shares: the offering is only as signed as its
 /// less signed part.
 pub(super) fn signed(i: &Inputs<'_>) -> Outcome {
-    let share = |v: usize, t: usize| (t > 0).then_some((v.min(t) as u64, t as u64));
-    let packages = usable::<Signatures>(i, "")
-        .ok()
-        .and_then(|(_, s)| share(s.verified(), s.artifacts.len()));
-    let commits = usable::<History>(i, "")
-        .ok()
-        .and_then(|(_, h)| share(h.signatures.verified, h.signatures.commits));
-    let part = |x: Option<(u64, u64)>, what: &str, why: &str| match x {
-        Some((v, t)) => format!("{v} of {t} {what} signed and verified"),
-        None => format!("{what}: not measured ({why})"),
-    };
-    let detail = format!(
-        "{}; {}",
-        part(commits, "commits", "no git history in this run"),
-        part(
+    // (verified, known, unknown): an unknown key, a signature that could
+    // not be checked, or an artefact that could not be read is unknown
+    let packages = usable::<Signatures>(i, "").ok().and_then(|(_, s)| {
+        let known = s
+            .artifacts
+            .iter()
+            .filter(|a| matches!(a.signature.as_str(), "verified" | "unsigned" | "invalid"))
+            .count() as u64;
+        let total = s.artifacts.len() as u64;
+        (total > 0).then_some((s.verified() as u64, known, total - known))
+    });
+    let commits = usable::<History>(i, "").ok().and_then(|(_, h)| {
+        let s = &h.signatures;
+        let unknown = (s.unknown_key + s.not_verified) as u64;
+        let total = s.commits as u64;
+        (total > 0).then_some((s.verified as u64, total.saturating_sub(unknown), unknown))
+    });
+    if commits.is_none() && packages.is_none() {
+        return Outcome::nm(format!(
+            "no commits and no declared release artefacts to check: {NO_HISTORY}, and the plan declares no [release_artifacts]"
+        ));
+    }
+    let mut parts = Vec::new();
+    let mut values = Vec::new();
+    for (x, what, needed, absent) in [
+        (
+            commits,
+            "commits",
+            "name the team's keys in allowed_signers so their signatures can be checked",
+            "no git history in this run",
+        ),
+        (
             packages,
             "release artefacts",
-            "the plan declares no [release_artifacts], or none exists yet"
-        )
-    );
-    let value = match (commits, packages) {
-        (None, None) => {
-            return Outcome::nm(format!(
-                "no commits and no declared release artefacts to check: {NO_HISTORY}, and the plan declares no [release_artifacts]"
-            ));
+            "fix the artefacts that could not be checked, or name the key that signed them",
+            "the plan declares no [release_artifacts], or none exists yet",
+        ),
+    ] {
+        match x {
+            None => parts.push(format!("{what}: not measured ({absent})")),
+            Some((v, known, unknown)) => {
+                match over_known(
+                    i,
+                    v.min(known),
+                    known,
+                    unknown,
+                    what,
+                    "signed and verified",
+                    needed,
+                ) {
+                    Ok(d) => {
+                        parts.push(d);
+                        values.push(pct(v.min(known), known));
+                    }
+                    Err(o) => return o,
+                }
+            }
         }
-        (Some((v, t)), None) | (None, Some((v, t))) => pct(v, t),
-        (Some((v1, t1)), Some((v2, t2))) => pct(v1, t1).min(pct(v2, t2)),
-    };
-    measured(value, detail)
+    }
+    let value = values.iter().copied().fold(f64::INFINITY, f64::min);
+    measured(value, parts.join("; "))
 }
 
 pub(super) fn penetration_testing(i: &Inputs<'_>) -> Outcome {

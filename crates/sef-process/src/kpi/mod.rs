@@ -124,6 +124,9 @@ pub struct Inputs<'a> {
     pub peers: &'a [Peer],
     /// Earlier runs of this release.
     pub history: &'a [PastRun],
+    /// Above this share (percent) of items whose state is unknown, a KPI
+    /// over them is not measured (`[checkpoints] max_unknown_percent`).
+    pub max_unknown_percent: u8,
 }
 
 /// One KPI definition.

@@ -36,6 +36,7 @@ fn inputs<'a>(evidence: &'a [Evidence], peers: &'a [Peer], history: &'a [PastRun
         at: at(),
         peers,
         history,
+        max_unknown_percent: 20,
     }
 }
 
@@ -464,12 +465,19 @@ fn code_review_and_signed_commits_come_from_the_history() {
     ] {
         assert!(measure(id, &none).value().is_none(), "{id}");
     }
-    let e = vec![history((3, 1, 4), (0, 0, 0), (1, 4))];
+    // 3 reviewed, 1 unknown, 2 not reviewed: the value is over the 5
+    // known commits, and the unknown one (17 %, under 20 %) is not counted
+    let e = vec![history((3, 1, 6), (0, 0, 0), (1, 4))];
     let i = inputs(&e, &[], &[]);
-    assert_eq!(
-        measure("integrity.developed-code-review", &i).value(),
-        Some(75.0)
-    );
+    let o = measure("integrity.developed-code-review", &i);
+    assert_eq!(o.value(), Some(60.0));
+    let Outcome::Measured {
+        detail: Some(d), ..
+    } = &o
+    else {
+        panic!()
+    };
+    assert!(d.contains("1 of 6 (16.7 %) unknown, not counted"), "{d}");
     // No commit touched vendored code: not measured, never 0 % or 100 %.
     assert!(
         measure("integrity.external-code-review", &i)
@@ -479,6 +487,27 @@ fn code_review_and_signed_commits_come_from_the_history() {
     assert_eq!(
         measure("integrity.signed-code-and-packages", &i).value(),
         Some(25.0)
+    );
+    // Flask 3.1.3 without forge data: 0 of 16 reviewed, 8 not reviewed,
+    // 8 unknown. Unknown is not zero: not measured, and forge data is asked.
+    let e = vec![history((0, 8, 16), (0, 0, 0), (0, 0))];
+    let o = measure("integrity.developed-code-review", &inputs(&e, &[], &[]));
+    assert_eq!(o.value(), None);
+    let Outcome::NotMeasured { reason } = &o else {
+        panic!()
+    };
+    assert!(
+        reason.contains("8 of 16") && reason.contains("forge"),
+        "{reason}"
+    );
+    // a plan that tolerates more unknown gets the share over the known ones
+    let lax = Inputs {
+        max_unknown_percent: 50,
+        ..inputs(&e, &[], &[])
+    };
+    assert_eq!(
+        measure("integrity.developed-code-review", &lax).value(),
+        Some(0.0)
     );
     // Every commit unknown: not measured.
     let e = vec![history((0, 5, 5), (1, 0, 2), (0, 0))];
@@ -506,4 +535,31 @@ fn code_review_and_signed_commits_come_from_the_history() {
         measure("integrity.signed-code-and-packages", &i).value(),
         Some(50.0)
     );
+}
+
+#[test]
+fn signatures_of_unknown_keys_are_not_counted_as_unsigned() {
+    let mut p = tp::history((1, 0, 1), (0, 0, 0), (3, 10));
+    let EvidencePayload::History(h) = &mut p else {
+        panic!()
+    };
+    // 3 verified, 5 unsigned, 2 signed by keys not in allowed_signers
+    h.signatures.unsigned = 5;
+    h.signatures.unknown_key = 2;
+    let e = vec![ev(
+        EvidenceKind::History,
+        EvidenceStatus::Complete,
+        p.clone(),
+    )];
+    let o = measure("integrity.signed-code-and-packages", &inputs(&e, &[], &[]));
+    // 3 of the 8 known: 37.5 %, the 2 unknown (20 %) beside it
+    assert_eq!(o.value(), Some(37.5));
+    let EvidencePayload::History(h) = &mut p else {
+        panic!()
+    };
+    h.signatures.unknown_key = 5;
+    h.signatures.unsigned = 2;
+    let e = vec![ev(EvidenceKind::History, EvidenceStatus::Complete, p)];
+    let o = measure("integrity.signed-code-and-packages", &inputs(&e, &[], &[]));
+    assert_eq!(o.value(), None, "half the keys unknown: not measured");
 }

@@ -207,6 +207,7 @@ fn kpi_inputs_are_null_not_zero_without_a_plan() {
         at: chrono::Utc::now(),
         peers: &[],
         history: &[],
+        max_unknown_percent: 20,
     };
     assert_eq!((kpi.measure)(&inputs).value(), None);
     assert_eq!(
