@@ -68,13 +68,12 @@ fn kpis_measured_again_from_the_typed_evidence_match() {
         .unwrap();
     let store = rt.block_on(Store::open(&StoreUrl::Sqlite(db))).unwrap();
     // KPIs that read only the run's own evidence (not other offerings or
-    // earlier runs in the store)
+    // earlier runs in the store), and whose definition has not changed
+    // since 9fb00cf. Changed on purpose (issue 15, fail closed): the
+    // practices KPI counts what the evidence shows was followed, and code
+    // review and signatures no longer count unknown as "no".
     let own = [
-        "quality.secure-engineering-practices",
-        "integrity.developed-code-review",
-        "integrity.external-code-review",
         "integrity.known-vulnerability-testing",
-        "integrity.signed-code-and-packages",
         "integrity.security-feature-documentation",
         "integrity.assurance-review-documentation",
         "resilience.design-documentation",
@@ -121,6 +120,6 @@ fn kpis_measured_again_from_the_typed_evidence_match() {
             }
         }
     }
-    assert!(compared >= 10, "only {compared} measured KPIs compared");
+    assert!(compared >= 6, "only {compared} measured KPIs compared");
     rt.block_on(store.close());
 }
