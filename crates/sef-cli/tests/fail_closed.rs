@@ -745,3 +745,33 @@ fn commits_of_unknown_review_are_not_counted_as_unreviewed() {
         "{k}"
     );
 }
+
+// ---- Content, not existence --------------------------------------------------
+
+#[test]
+fn a_practice_counts_only_when_its_evidence_shows_it_was_followed() {
+    let env = Env::new();
+    let r = env.repo("hygiene");
+    write(&r, "sef.toml", NO_VULNS);
+    write(&r, "app.py", "print('app')\n");
+    write(&r, ".github/workflows/ci.yml", "on: push\n");
+    let (_, report) = assess(&env, &r, &[]);
+    // the repository facts are complete, yet show no security policy and
+    // no code owners: repository hygiene was not followed
+    assert_eq!(status(&report, "repository-facts").0, "complete");
+    let k = kpi_of(&report, "quality.secure-engineering-practices");
+    let d = k["detail"].as_str().unwrap_or_default().to_owned() + &k.to_string();
+    assert!(
+        d.contains("repository-facts (missing: security policy, code owners)"),
+        "{k}"
+    );
+    write(
+        &r,
+        "SECURITY.md",
+        "# Reporting\n\nMail psirt@example.com.\n",
+    );
+    write(&r, ".github/CODEOWNERS", "* @team\n");
+    let (_, report) = assess(&env, &r, &[]);
+    let k = kpi_of(&report, "quality.secure-engineering-practices");
+    assert!(!k.to_string().contains("repository-facts (missing"), "{k}");
+}
