@@ -39,12 +39,19 @@ const LONG_LINE_REACH: usize = 4096;
 /// How far past its keyword a multi-line rule searches.
 const MULTILINE_REACH: usize = 64 * 1024;
 
+/// The start of the line holding `p`, looking back at most
+/// [`LONG_LINE_REACH`] bytes: every search is bounded, so a keyword costs
+/// the same on a 3 MB line as on a short one and the scan stays linear.
 fn line_start(data: &[u8], p: usize) -> usize {
-    memchr::memrchr(b'\n', &data[..p]).map_or(0, |i| i + 1)
+    let floor = p.saturating_sub(LONG_LINE_REACH);
+    memchr::memrchr(b'\n', &data[floor..p]).map_or(floor, |i| floor + i + 1)
 }
 
+/// The end of the line holding `p`, looking ahead at most
+/// [`LONG_LINE_REACH`] bytes.
 fn line_end(data: &[u8], p: usize) -> usize {
-    memchr::memchr(b'\n', &data[p..]).map_or(data.len(), |i| p + i)
+    let ceil = (p + LONG_LINE_REACH).min(data.len());
+    memchr::memchr(b'\n', &data[p..ceil]).map_or(ceil, |i| p + i)
 }
 
 /// The window around a keyword at `p`: the line before, its line, the
@@ -66,6 +73,50 @@ fn window(data: &[u8], p: usize, multiline: bool) -> (usize, usize) {
         start.max(p.saturating_sub(LONG_LINE_REACH)),
         end.min(p + LONG_LINE_REACH).min(data.len()),
     )
+}
+
+/// The whole line holding `p`, found once per line while the hits are
+/// visited in order, so that the cost is linear in the input however many
+/// hits one line holds.
+struct LineCursor {
+    /// Bytes before `counted` are counted into `line`.
+    counted: usize,
+    line: usize,
+    /// Where the line holding `counted` starts.
+    start: usize,
+    /// The current line's end and its inline allow marker, once found.
+    current: Option<(usize, Option<String>)>,
+}
+
+impl LineCursor {
+    fn new() -> Self {
+        Self {
+            counted: 0,
+            line: 1,
+            start: 0,
+            current: None,
+        }
+    }
+
+    /// The line number, bounds and inline allow marker of the line holding
+    /// `p`; `p` never decreases between calls.
+    fn at(&mut self, data: &[u8], p: usize) -> (usize, usize, usize, Option<String>) {
+        if let Some((le, allow)) = &self.current
+            && p <= *le
+        {
+            return (self.line, self.start, *le, allow.clone());
+        }
+        let before = &data[self.counted..p];
+        self.line += memchr::memchr_iter(b'\n', before).count();
+        if let Some(i) = memchr::memrchr(b'\n', before) {
+            self.start = self.counted + i + 1;
+        }
+        self.counted = p;
+        let le = memchr::memchr(b'\n', &data[p..]).map_or(data.len(), |i| p + i);
+        let allow = inline_allow(&data[self.start..le]);
+        self.current = Some((le, allow.clone()));
+        (self.line, self.start, le, allow)
+    }
 }
 
 fn push_window(ws: &mut Vec<(usize, usize)>, w: (usize, usize)) {
@@ -97,9 +148,11 @@ fn secret_span(rule: &Rule, caps: &regex::bytes::Captures<'_>) -> Option<(usize,
 }
 
 fn inline_allow(line: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(line);
-    if let Some(at) = text.find("sef:allow") {
-        let reason: String = text[at + "sef:allow".len()..]
+    if let Some(at) = memchr::memmem::find(line, b"sef:allow") {
+        let from = at + "sef:allow".len();
+        let tail = &line[from..line.len().min(from + 1024)];
+        let text = String::from_utf8_lossy(tail);
+        let reason: String = text
             .trim()
             .trim_end_matches("*/")
             .trim_end_matches("-->")
@@ -113,8 +166,7 @@ fn inline_allow(line: &[u8]) -> Option<String> {
             reason
         });
     }
-    text.contains("gitleaks:allow")
-        .then(|| "gitleaks:allow".to_owned())
+    memchr::memmem::find(line, b"gitleaks:allow").map(|_| "gitleaks:allow".to_owned())
 }
 
 impl RuleSet {
@@ -149,10 +201,14 @@ impl RuleSet {
             for m in ac.find_overlapping_iter(data) {
                 for &i in &self.keyword_rules[m.pattern().as_usize()] {
                     let ws = &mut windows[i];
-                    if ws
-                        .last()
-                        .is_some_and(|l| m.start() >= l.0 && m.end() <= l.1)
-                    {
+                    // A window already covers this keyword when it holds the
+                    // keyword and reaches far enough past it for a secret
+                    // to fit; otherwise a new window (merged with the last)
+                    // is computed, whose cost is bounded by the reach.
+                    if ws.last().is_some_and(|l| {
+                        m.start() >= l.0
+                            && (m.end() + LONG_LINE_REACH / 2 <= l.1 || l.1 == data.len())
+                    }) {
                         continue;
                     }
                     let w = window(data, m.start(), self.rules[i].multiline);
@@ -174,11 +230,21 @@ impl RuleSet {
                 continue;
             }
             for &(ws_, we) in ws {
-                for caps in re.captures_iter(&data[ws_..we]) {
-                    let Some(whole) = caps.get(0) else { continue };
-                    let Some((s, e)) = secret_span(rule, &caps) else {
-                        continue;
+                // Each search resumes at the end of the previous secret, not
+                // of the previous match: a match that consumed the separator
+                // after its secret must not hide the next secret, which
+                // would otherwise vanish from lines holding many.
+                let hay = &data[ws_..we];
+                let mut at = 0usize;
+                while at <= hay.len() {
+                    let Some(caps) = re.captures_at(hay, at) else {
+                        break;
                     };
+                    let Some(whole) = caps.get(0) else { break };
+                    let span = secret_span(rule, &caps);
+                    let resume = span.map_or(whole.end(), |(_, e)| e).max(whole.start() + 1);
+                    at = if resume > at { resume } else { at + 1 };
+                    let Some((s, e)) = span else { continue };
                     if s == e {
                         continue;
                     }
@@ -200,8 +266,7 @@ impl RuleSet {
         // lists generic rules last) reports it.
         raws.sort_by_key(|r| (r.secret.0, r.secret.1, r.rule));
         let mut last_reported: Option<(usize, usize)> = None;
-        let mut line = 1usize;
-        let mut counted = 0usize;
+        let mut cursor = LineCursor::new();
         for raw in raws {
             if last_reported == Some(raw.secret) {
                 continue;
@@ -212,11 +277,11 @@ impl RuleSet {
             if rule.entropy.is_some_and(|t| ent < t) {
                 continue;
             }
-            line += memchr::memchr_iter(b'\n', &data[counted..raw.secret.0]).count();
-            counted = raw.secret.0;
-            let ls = line_start(data, raw.secret.0);
-            let le = line_end(data, raw.secret.0);
-            let text = &data[ls..le];
+            let (line, ls, le, allow) = cursor.at(data, raw.secret.0);
+            // Line-targeted allowlists see the line, clipped to a bounded
+            // reach around the match on very long lines.
+            let text = &data[ls.max(raw.start.saturating_sub(LONG_LINE_REACH))
+                ..le.min(raw.end + LONG_LINE_REACH)];
             let whole = &data[raw.start..raw.end];
             if rule
                 .allowlists
@@ -234,7 +299,7 @@ impl RuleSet {
                 column: raw.secret.0 - ls + 1,
                 secret: Redacted::of(secret),
                 entropy: (ent * 100.0).round() / 100.0,
-                allowed: inline_allow(text),
+                allowed: allow,
             });
         }
         hits
@@ -262,6 +327,41 @@ mod tests {
         assert_eq!(r.sha256.len(), 64);
         assert_eq!(Redacted::of(b"abc").prefix, "…");
         assert_eq!(Redacted::of(b"abc").sha256, Redacted::of(b"abc").sha256);
+    }
+
+    #[test]
+    fn one_long_line_of_tokens_scans_in_linear_time() {
+        let set = crate::builtin::rule_set();
+        let token = |i: usize| {
+            let mut x = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let body: String = (0..36)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    char::from(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[(x % 62) as usize])
+                })
+                .collect();
+            format!("ghp_{body} ")
+        };
+        let one_line: String = (0..80_000).map(token).collect();
+        let per_line: String = (0..80_000).map(|i| token(i) + "\n").collect();
+        let t = std::time::Instant::now();
+        let a = set.scan("a.txt", one_line.as_bytes(), None);
+        let long = t.elapsed();
+        let t = std::time::Instant::now();
+        let b = set.scan("a.txt", per_line.as_bytes(), None);
+        let short = t.elapsed();
+        let cols: std::collections::HashSet<usize> = a.iter().map(|h| h.column).collect();
+        let missing: Vec<usize> = (0..80_000).filter(|i| !cols.contains(&(i * 41 + 1))).take(3).collect();
+        assert_eq!(a.len(), b.len(), "tokens missed on one line: {missing:?}");
+        assert!(a.len() > 10_000, "{} hits", a.len());
+        // Linear: the single line costs about what the same tokens one per
+        // line cost (quadratic took 80× longer), with room for noise.
+        assert!(
+            long < short * 6 + std::time::Duration::from_millis(300),
+            "one line {long:?}, one per line {short:?}"
+        );
     }
 
     #[test]
