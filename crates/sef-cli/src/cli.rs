@@ -35,6 +35,13 @@ pub struct GlobalArgs {
     /// More log output on stderr (-v info, -vv debug). SEF_LOG overrides.
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Let paths that sef.toml names (allowed_signers, gpg_home, the forge
+    /// cache, the secrets configuration and baseline, SARIF files) be
+    /// absolute, use `..` or lead outside the repository through links.
+    /// Off by default: the plan is repository content and must not reach
+    /// files outside the work tree on its own.
+    #[arg(long, global = true)]
+    pub allow_outside_repo: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -28,6 +28,7 @@ pub const EXIT_ERROR: u8 = 2;
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     init_tracing(args.global.verbose);
+    plan_at::set_allow_outside_repo(args.global.allow_outside_repo);
     match commands::dispatch(args) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

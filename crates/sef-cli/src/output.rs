@@ -54,21 +54,9 @@ pub fn emit_raw(text: &str, output: Option<&Path>) -> Result<()> {
     }
 }
 
-/// Writes a file through a temporary sibling and a rename, so readers
-/// never see half a report.
+/// Writes a file the user named: a regular file through a temporary
+/// sibling and a rename, so readers never see half a report; a FIFO or a
+/// character device (`/dev/stdout`) in place; anything else refused.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report".into());
-    let tmp = dir.join(format!(".{name}.sef-tmp-{}", std::process::id()));
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.with_context(|| format!("{}: cannot write the report", path.display()))
+    sef_fs::write_output(path, bytes).map_err(anyhow::Error::new)
 }

@@ -116,6 +116,20 @@ pub enum ReadError {
         /// The limit in bytes.
         limit: u64,
     },
+    /// Not a regular file, not found, or not UTF-8.
+    #[error("cannot read: {}", .0.reason())]
+    File(sef_fs::ReadError),
+}
+
+impl ReadError {
+    /// A bounded read's error, its size limit kept as this error's own.
+    pub fn from_fs(e: sef_fs::ReadError) -> Self {
+        match e {
+            sef_fs::ReadError::TooLarge { limit, .. } => ReadError::TooLarge { limit },
+            sef_fs::ReadError::Io { source, .. } => ReadError::Io(source),
+            other => ReadError::File(other),
+        }
+    }
 }
 
 /// Why the source commit for provenance cannot be named.

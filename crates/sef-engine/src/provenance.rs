@@ -17,7 +17,10 @@ pub const BUILD_TYPE: &str = "https://sef.example.invalid/provenance/build/v1";
 
 /// The SHA-256 of a file, hex.
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
-    let mut f = std::fs::File::open(path)?;
+    let (mut f, _) = sef_fs::open_regular(path, u64::MAX).map_err(|e| match e {
+        sef_fs::ReadError::Io { source, .. } => source,
+        other => std::io::Error::other(other.to_string()),
+    })?;
     let mut h = sha2::Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     loop {

@@ -118,7 +118,7 @@ impl GitHub {
 
     fn cache_get<T: for<'de> Deserialize<'de>>(&mut self, name: &str) -> Option<T> {
         let p = self.cache_path(name)?;
-        let text = std::fs::read_to_string(p).ok()?;
+        let text = sef_fs::read_string(&p, 64 * 1024 * 1024).ok()?;
         let v = serde_json::from_str(&text).ok()?;
         self.cached += 1;
         Some(v)

@@ -123,13 +123,14 @@ impl AllowedSigners {
             path: path.to_owned(),
             source,
         };
-        let meta = std::fs::metadata(path).map_err(read_err)?;
-        if meta.len() > 16 * 1024 * 1024 {
-            return Err(SignersError::TooLarge {
+        // a regular file only: a FIFO or a device is refused, not read
+        let text = sef_fs::read_string(path, 16 * 1024 * 1024).map_err(|e| match e {
+            sef_fs::ReadError::TooLarge { .. } => SignersError::TooLarge {
                 path: path.to_owned(),
-            });
-        }
-        let text = std::fs::read_to_string(path).map_err(read_err)?;
+            },
+            sef_fs::ReadError::Io { source, .. } => read_err(source),
+            other => read_err(std::io::Error::other(other.reason())),
+        })?;
         Self::parse(&text).map_err(|e| SignersError::InFile {
             path: path.to_owned(),
             source: Box::new(e),

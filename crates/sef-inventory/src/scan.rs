@@ -6,7 +6,6 @@ use rayon::prelude::*;
 use sef_model::Component;
 pub use sef_model::evidence::facts::{Diagnostic, DiagnosticLevel, ScannedFile};
 use serde::Serialize;
-use std::io::Read;
 use std::path::Path;
 
 /// Directories holding other people's installed or vendored code, skipped
@@ -68,16 +67,12 @@ pub fn scan(
     let mut inv = Inventory::default();
     let mut candidates = Vec::new();
     let scan_vendored = options.scan_vendored;
-    let walker = crate::walk::repo_walker(root, options.include_ignored)
-        .filter_entry(move |e| {
-            if crate::walk::is_git_dir(e) {
-                return false;
-            }
-            let name = e.file_name().to_string_lossy();
-            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir && !scan_vendored && e.depth() > 0 && VENDORED_DIRS.contains(&name.as_ref()))
-        })
-        .build();
+    let (walker, refused) = crate::walk::repo_walker(root, options.include_ignored, move |e| {
+        let name = e.file_name().to_string_lossy();
+        let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+        !(is_dir && !scan_vendored && e.depth() > 0 && VENDORED_DIRS.contains(&name.as_ref()))
+    });
+    let walker = walker.build();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -121,6 +116,15 @@ pub fn scan(
         }
     }
 
+    for (file, why) in refused.take() {
+        inv.diagnostics.push(Diagnostic {
+            file,
+            line: None,
+            extractor: "walk".into(),
+            level: DiagnosticLevel::Error,
+            message: format!("could not be read, so nothing under it was inventoried: {why}"),
+        });
+    }
     let results: Vec<(ScannedFile, Vec<Component>, Vec<Diagnostic>)> = candidates
         .par_iter()
         .map(|c| read_one(root, c, extractors, options.max_file_bytes))
@@ -305,14 +309,14 @@ fn read_one(
     }
 }
 
-/// Reads at most `limit` bytes of a file, or says why not.
+/// Reads at most `limit` bytes of a regular file, or says why not (a FIFO
+/// or a device, which an include can name, is refused before it is read).
 fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path).and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))?;
-    if bytes.len() as u64 > limit {
-        return Err(ReadError::TooLarge { limit });
-    }
-    Ok(bytes)
+    sef_fs::read(path, limit).map_err(|e| match e {
+        sef_fs::ReadError::TooLarge { .. } => ReadError::TooLarge { limit },
+        sef_fs::ReadError::Io { source, .. } => ReadError::Io(source),
+        other => ReadError::Io(std::io::Error::other(other.reason())),
+    })
 }
 
 /// Reads a file included by `from` (repository-relative), refusing any

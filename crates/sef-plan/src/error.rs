@@ -15,6 +15,19 @@ pub enum PlanError {
         #[source]
         source: std::io::Error,
     },
+    /// A path the plan names leaves the repository.
+    #[error("{plan}: {key}: {source}")]
+    OutsideRepository {
+        /// The plan file.
+        plan: String,
+        /// The plan key, e.g. `analyzers.secrets.config`.
+        key: String,
+        /// Why.
+        source: sef_fs::ConfineError,
+    },
+    /// The file is not a regular file, or vanished.
+    #[error("{0}")]
+    File(sef_fs::ReadError),
     /// The file is larger than any real plan.
     #[error("{}: the security plan is larger than {limit} bytes; a sef.toml is a small hand-written file, check that this is the right file", path.display())]
     TooLarge {

@@ -14,6 +14,7 @@
 //! no store, no analyzers.
 
 mod analyzers;
+mod confine;
 mod ctx;
 mod error;
 mod raw;
@@ -26,7 +27,6 @@ pub use security::{PtiPlan, RequirementsPlan, SecurityPlan};
 pub use template::template;
 
 use sef_model::{Digest, Offering, OfferingKind, Phase, Release};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The file name of the plan inside a repository.
@@ -368,6 +368,10 @@ pub struct Plan {
     pub incident_response: Option<IncidentResponseConfig>,
     /// `[release_artifacts]`.
     pub release_artifacts: Option<ReleaseArtifacts>,
+    /// Paths the plan names may leave the repository. Never read from the
+    /// plan (repository content must not widen its own reach): the command
+    /// line's `--allow-outside-repo` sets it.
+    pub allow_outside_repo: bool,
 }
 
 impl Plan {
@@ -399,6 +403,7 @@ impl Plan {
             checkpoints: CheckpointsConfig::default(),
             incident_response: None,
             release_artifacts: None,
+            allow_outside_repo: false,
         }
     }
 
@@ -459,24 +464,20 @@ impl Plan {
     }
 }
 
-/// Reads a plan file, refusing anything larger than [`MAX_PLAN_BYTES`].
+/// Reads a plan file: a regular file (a FIFO or a device is refused before
+/// it can hang or flood sef) of at most [`MAX_PLAN_BYTES`].
 fn read_bounded(path: &Path) -> Result<Vec<u8>, PlanError> {
-    let io = |source| PlanError::Io {
-        path: path.to_owned(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_PLAN_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > MAX_PLAN_BYTES {
-        return Err(PlanError::TooLarge {
+    sef_fs::read(path, MAX_PLAN_BYTES).map_err(|e| match e {
+        sef_fs::ReadError::TooLarge { .. } => PlanError::TooLarge {
             path: path.to_owned(),
             limit: MAX_PLAN_BYTES,
-        });
-    }
-    Ok(bytes)
+        },
+        sef_fs::ReadError::Io { source, .. } => PlanError::Io {
+            path: path.to_owned(),
+            source,
+        },
+        other => PlanError::File(other),
+    })
 }
 
 fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, PlanError> {

@@ -97,5 +97,6 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
         security,
         security_files: Vec::new(),
         kpo,
+        allow_outside_repo: false,
     })
 }

@@ -17,6 +17,17 @@ pub enum ConfigError {
         /// Why.
         source: std::io::Error,
     },
+    /// The file is not a regular file, or is not UTF-8.
+    #[error("{0}")]
+    File(sef_fs::ReadError),
+    /// An `[extend] path` that leaves the repository.
+    #[error("{file}: [extend] path: {source}")]
+    Outside {
+        /// The configuration whose `[extend] path` leaves.
+        file: String,
+        /// Why.
+        source: sef_fs::ConfineError,
+    },
     /// The file is too large to be a configuration.
     #[error("{}: larger than 16 MiB; is this a gitleaks configuration?", path.display())]
     TooLarge {

@@ -369,13 +369,14 @@ fn unknown_keys(ctx: &mut Ctx<'_>, table: &toml::Table) {
 /// Parses configuration text. `file` names it in problems; `base` is the
 /// directory `[extend] path` is relative to.
 pub fn parse(text: &str, file: &str, base: Option<&Path>) -> Result<Loaded, ConfigError> {
-    parse_depth(text, file, base, 0)
+    parse_depth(text, file, base, None, 0)
 }
 
 fn parse_depth(
     text: &str,
     file: &str,
     base: Option<&Path>,
+    within: Option<&Path>,
     depth: usize,
 ) -> Result<Loaded, ConfigError> {
     let toml_err = |source| ConfigError::Toml {
@@ -455,9 +456,31 @@ fn parse_depth(
                     file: file.to_owned(),
                 });
             }
-            let full = base.map_or_else(|| Path::new(p).to_path_buf(), |b| b.join(p));
+            let full = match (within, base) {
+                // repository content: the extended file stays in the repository
+                (Some(root), Some(b)) => {
+                    let full = sef_fs::confine(b, p, false).map_err(|source| {
+                        ConfigError::Outside {
+                            file: file.to_owned(),
+                            source,
+                        }
+                    })?;
+                    sef_fs::confine(root, &full.strip_prefix(root).unwrap_or(&full).to_string_lossy(), false)
+                        .map_err(|source| ConfigError::Outside {
+                            file: file.to_owned(),
+                            source,
+                        })?
+                }
+                _ => base.map_or_else(|| Path::new(p).to_path_buf(), |b| b.join(p)),
+            };
             let text = read_bounded(&full)?;
-            let inner = parse_depth(&text, &full.display().to_string(), full.parent(), depth + 1)?;
+            let inner = parse_depth(
+                &text,
+                &full.display().to_string(),
+                full.parent(),
+                within,
+                depth + 1,
+            )?;
             base_rules.extend(inner.set.rules);
             global.extend(inner.set.global);
             problems.extend(inner.set.problems);
@@ -474,24 +497,26 @@ fn parse_depth(
     })
 }
 
+/// The largest gitleaks configuration sef reads.
+const MAX_CONFIG_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a configuration file: a regular file (a FIFO or a device is
+/// refused before it can hang or flood sef) of at most 16 MiB.
 fn read_bounded(path: &Path) -> Result<String, ConfigError> {
-    let read_err = |source| ConfigError::Read {
-        path: path.to_owned(),
-        source,
-    };
-    let meta = std::fs::metadata(path).map_err(read_err)?;
-    if meta.len() > 16 * 1024 * 1024 {
-        return Err(ConfigError::TooLarge {
+    sef_fs::read_string(path, MAX_CONFIG_BYTES).map_err(|e| match e {
+        sef_fs::ReadError::TooLarge { .. } => ConfigError::TooLarge {
             path: path.to_owned(),
-        });
-    }
-    std::fs::read_to_string(path).map_err(read_err)
+        },
+        other => ConfigError::File(other),
+    })
 }
 
-/// Loads a configuration file.
-pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
+/// Loads a configuration file. With `within`, the repository root, an
+/// `[extend] path` must stay inside it (the configuration is repository
+/// content); without, it is the user's own file and may point anywhere.
+pub fn load(path: &Path, within: Option<&Path>) -> Result<Loaded, ConfigError> {
     let text = read_bounded(path)?;
-    parse(&text, &path.display().to_string(), path.parent())
+    parse_depth(&text, &path.display().to_string(), path.parent(), within, 0)
 }
 
 #[cfg(test)]

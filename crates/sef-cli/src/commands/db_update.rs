@@ -45,7 +45,7 @@ fn ecosystems(g: &GlobalArgs, a: &DbUpdateArgs) -> Result<Vec<String>> {
             a.repo.display()
         )
     })?;
-    let plan = sef_plan::Plan::load(&root)?;
+    let plan = crate::plan_at::plan(&root)?;
     let options = sef_engine::inventory_options(&plan.analyzers.inventory);
     let inv = sef_inventory::scan(&root, &sef_inventory::builtin(), &options);
     let found: BTreeSet<&str> = inv

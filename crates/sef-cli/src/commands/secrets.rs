@@ -20,7 +20,9 @@ pub fn scan(g: &GlobalArgs, a: &SecretsScanArgs) -> Result<u8> {
     if let Some(m) = a.max_file_size {
         cfg.max_file_bytes = m;
     }
-    let (set, source) = secrets::rule_set(&root, &cfg).map_err(|e| anyhow!(e))?;
+    // a configuration named on the command line is the user's own file
+    let own_config = plan.allow_outside_repo || a.config.is_some();
+    let (set, source) = secrets::rule_set(&root, &cfg, own_config).map_err(|e| anyhow!(e))?;
     let base_path = a
         .baseline
         .clone()
@@ -53,7 +55,7 @@ pub fn scan(g: &GlobalArgs, a: &SecretsScanArgs) -> Result<u8> {
         let b = baseline::Baseline::new(entries);
         let mut text = serde_json::to_string_pretty(&b)?;
         text.push('\n');
-        std::fs::write(out, text)
+        output::write_atomically(out, text.as_bytes())
             .with_context(|| format!("{}: cannot write the baseline", out.display()))?;
         eprintln!(
             "{}: {} finding(s) written to the baseline",
@@ -189,7 +191,7 @@ pub fn rules(a: &SecretsRulesArgs) -> Result<u8> {
             }
         }
         Some(path) => {
-            let l = sef_secrets::gitleaks::load(path).map_err(|e| anyhow!(e))?;
+            let l = sef_secrets::gitleaks::load(path, None).map_err(|e| anyhow!(e))?;
             match a.format {
                 ViewFormatArg::Json => {
                     let rules: Vec<_> = l

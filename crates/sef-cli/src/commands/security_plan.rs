@@ -6,11 +6,10 @@ use crate::cli::{
     ViewFormatArg,
 };
 use crate::output;
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use sef_engine::security_plan::{self, Status};
 use sef_plan::Plan;
 use sef_process::Tier;
-use std::io::Read;
 use std::path::Path;
 
 /// The largest ASVS file read.
@@ -92,18 +91,13 @@ fn plan_answered(s: &Status) -> bool {
 }
 
 fn read_asvs(path: &Path) -> Result<sef_process::asvs::Standard> {
-    let file = std::fs::File::open(path)
-        .with_context(|| format!("{}: cannot read the ASVS file", path.display()))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_ASVS_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("{}: cannot read the ASVS file", path.display()))?;
-    if bytes.len() as u64 > MAX_ASVS_BYTES {
-        bail!(
+    let bytes = sef_fs::read(path, MAX_ASVS_BYTES).map_err(|e| match e {
+        sef_fs::ReadError::TooLarge { .. } => anyhow::anyhow!(
             "{}: larger than {MAX_ASVS_BYTES} bytes; the official ASVS JSON is well under 1 MB, check that this is the right file",
             path.display()
-        );
-    }
+        ),
+        other => anyhow::anyhow!("cannot read the ASVS file: {other}"),
+    })?;
     let text = String::from_utf8_lossy(&bytes);
     sef_process::asvs::parse(&text).map_err(|e| match e {
         sef_process::asvs::AsvsError::Json {

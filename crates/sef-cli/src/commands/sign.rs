@@ -4,7 +4,6 @@
 use crate::cli::{KeygenArgs, PasswordArgs, ProvenanceArgs, SignArgs, VerifyArgs, ViewFormatArg};
 use crate::output;
 use anyhow::{Context, Result, bail};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Key and signature files are small; anything larger is not one.
@@ -12,8 +11,8 @@ const MAX_KEY_BYTES: u64 = 64 * 1024;
 
 fn password(a: &PasswordArgs) -> Result<String> {
     let p = match &a.password_file {
-        Some(f) => std::fs::read_to_string(f)
-            .with_context(|| format!("{}: cannot read the password file", f.display()))?
+        Some(f) => sef_fs::read_string(f, MAX_KEY_BYTES)
+            .context("cannot read the password file")?
             .lines()
             .next()
             .unwrap_or("")
@@ -28,17 +27,23 @@ fn password(a: &PasswordArgs) -> Result<String> {
     Ok(p)
 }
 
+/// Reads a key or signature: a regular file (a FIFO or a device is
+/// refused, never read) of at most [`MAX_KEY_BYTES`].
 fn read_small(path: &Path, what: &str) -> Result<String> {
-    let meta = std::fs::metadata(path)
-        .with_context(|| format!("{}: cannot read the {what}", path.display()))?;
-    if meta.len() > MAX_KEY_BYTES {
-        bail!(
+    sef_fs::read_string(path, MAX_KEY_BYTES).map_err(|e| match e {
+        sef_fs::ReadError::TooLarge { .. } => anyhow::anyhow!(
             "{}: larger than {MAX_KEY_BYTES} bytes: not a {what}",
             path.display()
-        );
-    }
-    std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read the {what}", path.display()))
+        ),
+        other => anyhow::anyhow!("cannot read the {what}: {other}"),
+    })
+}
+
+/// Opens a file to sign or verify: a regular file of any size.
+fn open_data(file: &Path) -> Result<std::fs::File> {
+    sef_fs::open_regular(file, u64::MAX)
+        .map(|(f, _)| f)
+        .map_err(anyhow::Error::new)
 }
 
 fn sig_path(file: &Path) -> PathBuf {
@@ -58,19 +63,11 @@ pub fn keygen(a: &KeygenArgs) -> Result<u8> {
     }
     let pw = password(&a.password)?;
     let kp = sef_sign::keygen(&pw)?;
-    // the secret key: owner-only from the moment it exists
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts
-        .open(&a.secret_key)
-        .with_context(|| format!("{}: cannot write the secret key", a.secret_key.display()))?;
-    f.write_all(kp.secret.as_bytes())
-        .with_context(|| format!("{}: cannot write the secret key", a.secret_key.display()))?;
+    // the secret key: a new owner-only file renamed into place, so an old
+    // file's looser mode is not kept and a symbolic link there is
+    // replaced, never followed
+    sef_fs::write_private(&a.secret_key, kp.secret.as_bytes())
+        .context("cannot write the secret key")?;
     output::write_atomically(&a.public_key, kp.public.as_bytes())?;
     println!(
         "key {} — public key {}, secret key {} (keep it secret; its password is not stored)",
@@ -85,8 +82,7 @@ pub fn sign(a: &SignArgs) -> Result<u8> {
     let secret = read_small(&a.secret_key, "secret key")?;
     let pw = password(&a.password)?;
     for file in &a.files {
-        let data = std::fs::File::open(file)
-            .with_context(|| format!("{}: cannot read the file to sign", file.display()))?;
+        let data = open_data(file).context("cannot read the file to sign")?;
         let name = file
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -110,8 +106,7 @@ pub fn verify(a: &VerifyArgs) -> Result<u8> {
     for file in &a.files {
         let outcome = (|| -> Result<sef_sign::Verified> {
             let sig = read_small(&sig_path(file), "signature")?;
-            let data = std::fs::File::open(file)
-                .with_context(|| format!("{}: cannot read the file", file.display()))?;
+            let data = open_data(file)?;
             Ok(sef_sign::verify(&public, &sig, data)?)
         })();
         match outcome {

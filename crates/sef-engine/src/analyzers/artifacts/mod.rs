@@ -52,8 +52,8 @@ fn cannot_check(path: &Path, rel: &str) -> Option<(&'static str, String)> {
             ),
         ));
     }
-    if let Err(e) = std::fs::File::open(path) {
-        return Some(("unreadable", format!("{rel} cannot be read: {e}")));
+    if let Err(e) = sef_fs::open_regular(path, u64::MAX) {
+        return Some(("unreadable", format!("{rel} cannot be read: {}", e.reason())));
     }
     None
 }
@@ -70,12 +70,10 @@ impl ArtifactsAnalyzer {
     }
 }
 
+/// A key, signature or checksum file: a regular file (a FIFO or a device
+/// is refused, never read) of at most [`MAX_SMALL_FILE`] bytes.
 fn read_small(path: &Path) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
-    if meta.len() > MAX_SMALL_FILE {
-        return None;
-    }
-    std::fs::read_to_string(path).ok()
+    sef_fs::read_string(path, MAX_SMALL_FILE).ok()
 }
 
 /// `sha256sum` lines: `<hex>  <name>` or `<hex> *<name>`.
@@ -162,7 +160,7 @@ impl Analyzer for ArtifactsAnalyzer {
             None => None,
             Some(c) => Some(
                 repo.resolve(c)
-                    .and_then(|p| std::fs::read_to_string(p).ok())
+                    .and_then(|p| sef_fs::read_string(&p, 16 * 1024 * 1024).ok())
                     .map(|t| parse_checksums(&t))
                     .ok_or_else(|| {
                         AnalyzerError(format!(
@@ -274,8 +272,9 @@ impl Analyzer for ArtifactsAnalyzer {
                 Some(sig) => {
                     let mut outcome = ("invalid", None, None);
                     for (name, id, text) in &keys {
-                        match std::fs::File::open(path)
-                            .map_err(|e| e.to_string())
+                        match sef_fs::open_regular(path, u64::MAX)
+                            .map(|(f, _)| f)
+                            .map_err(|e| e.reason())
                             .and_then(|f| sef_sign::verify(text, sig, f).map_err(|e| e.to_string()))
                         {
                             Ok(v) => {

@@ -10,7 +10,6 @@ use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
 use sef_model::EvidencePayload;
 use sef_model::evidence::tools::{JunitFile, ListedTest, SecurityTestCounts, SecurityTests};
 use sef_model::{EvidenceKind, ToolInfo};
-use std::io::Read;
 use std::path::PathBuf;
 
 /// The analyzer id.
@@ -107,23 +106,14 @@ impl Analyzer for JunitAnalyzer {
         let mut files = Vec::new();
         for (shown, path) in &paths {
             progress.advance(1);
-            if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_JUNIT_BYTES) {
-                problems.push(format!("{shown}: larger than {MAX_JUNIT_BYTES} bytes"));
-                continue;
-            }
-            let text = std::fs::File::open(path).and_then(|f| {
-                let mut s = String::new();
-                f.take(MAX_JUNIT_BYTES + 1).read_to_string(&mut s)?;
-                Ok(s)
-            });
-            let text = match text {
-                Ok(t) if t.len() as u64 > MAX_JUNIT_BYTES => {
+            let text = match sef_fs::read_string(path, MAX_JUNIT_BYTES) {
+                Ok(t) => t,
+                Err(sef_fs::ReadError::TooLarge { .. }) => {
                     problems.push(format!("{shown}: larger than {MAX_JUNIT_BYTES} bytes"));
                     continue;
                 }
-                Ok(t) => t,
                 Err(e) => {
-                    problems.push(format!("{shown}: cannot read: {e}"));
+                    problems.push(format!("{shown}: cannot read: {}", e.reason()));
                     continue;
                 }
             };

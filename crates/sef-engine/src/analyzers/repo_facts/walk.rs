@@ -34,7 +34,8 @@ pub fn walk(
     progress: &dyn Progress,
 ) -> WalkResult {
     let merged = Mutex::new(WalkResult::default());
-    let walker = sef_inventory::walk::repo_walker(root, include_ignored).build_parallel();
+    let (walker, refused) = sef_inventory::walk::repo_walker(root, include_ignored, |_| true);
+    let walker = walker.build_parallel();
 
     walker.run(|| {
         let mut local = LocalGuard {
@@ -59,6 +60,9 @@ pub fn walk(
     let mut r = merged
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for (rel, why) in refused.take() {
+        r.errors.push(format!("{rel}: {why}"));
+    }
     r.inventory.sort();
     r.errors.sort();
     r

@@ -143,23 +143,10 @@ fn run_command(
     Ok((status.code().unwrap_or(-1), tail))
 }
 
-/// Reads a SARIF file, refusing one larger than [`MAX_SARIF_BYTES`]
-/// before reading it (and one that grows past it while being read).
+/// Reads a SARIF file: a regular file (a FIFO or a device is refused,
+/// never read) of at most [`MAX_SARIF_BYTES`], also if it grows while read.
 fn read_sarif(path: &Path) -> Result<String, ReadError> {
-    let too_big = || ReadError::TooLarge {
-        limit: MAX_SARIF_BYTES,
-    };
-    let meta = std::fs::metadata(path)?;
-    if meta.len() > MAX_SARIF_BYTES {
-        return Err(too_big());
-    }
-    let mut text = String::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_SARIF_BYTES + 1).read_to_string(&mut text))?;
-    if text.len() as u64 > MAX_SARIF_BYTES {
-        return Err(too_big());
-    }
-    Ok(text)
+    sef_fs::read_string(path, MAX_SARIF_BYTES).map_err(ReadError::from_fs)
 }
 
 /// Moves the output a command is about to write out of the way (to
@@ -230,11 +217,7 @@ impl Analyzer for SarifAnalyzer {
             let mut c = cache.borrow_mut();
             let lines = c.entry(path.to_owned()).or_insert_with(|| {
                 let full = repo.resolve(path)?;
-                let meta = std::fs::metadata(&full).ok()?;
-                if meta.len() > 16 * 1024 * 1024 {
-                    return None;
-                }
-                let text = std::fs::read(&full).ok()?;
+                let text = sef_fs::read(&full, 16 * 1024 * 1024).ok()?;
                 Some(
                     String::from_utf8_lossy(&text)
                         .lines()

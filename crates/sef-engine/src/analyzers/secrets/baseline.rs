@@ -37,19 +37,27 @@ pub struct Baseline {
 impl Baseline {
     /// Reads a baseline; an absent file is an empty baseline.
     pub fn load(path: &Path) -> Result<Self, BaselineError> {
-        let read_err = |source| BaselineError::Read {
-            path: path.to_owned(),
-            source,
-        };
-        let text = match std::fs::metadata(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Baseline::default()),
-            Err(e) => return Err(read_err(e)),
-            Ok(m) if m.len() > 64 * 1024 * 1024 => {
+        // a regular file only: a FIFO or a device is refused, not read
+        let text = match sef_fs::read_string(path, sef_fs::DATA_LIMIT) {
+            Ok(t) => t,
+            Err(sef_fs::ReadError::NotFound(_)) => return Ok(Baseline::default()),
+            Err(sef_fs::ReadError::TooLarge { .. }) => {
                 return Err(BaselineError::TooLarge {
                     path: path.to_owned(),
                 });
             }
-            Ok(_) => std::fs::read_to_string(path).map_err(read_err)?,
+            Err(sef_fs::ReadError::Io { source, .. }) => {
+                return Err(BaselineError::Read {
+                    path: path.to_owned(),
+                    source,
+                });
+            }
+            Err(other) => {
+                return Err(BaselineError::Read {
+                    path: path.to_owned(),
+                    source: std::io::Error::other(other.reason()),
+                });
+            }
         };
         let mut b: Baseline = serde_json::from_str(&text).map_err(|e| BaselineError::Json {
             path: path.to_owned(),

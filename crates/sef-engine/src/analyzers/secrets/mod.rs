@@ -29,15 +29,18 @@ const LIST_CAP: usize = 500;
 
 /// The rule set for a plan: the gitleaks configuration it names, or the
 /// built-in rules.
+/// With `allow_outside` (`--allow-outside-repo`), its `[extend] path` may
+/// leave the repository.
 pub fn rule_set(
     root: &Path,
     config: &SecretsConfig,
+    allow_outside: bool,
 ) -> Result<(RuleSet, String), sef_secrets::ConfigError> {
     match &config.config {
         None => Ok((sef_secrets::builtin::rule_set(), "built-in".to_owned())),
         Some(c) => {
             let path = root.join(c);
-            let loaded = sef_secrets::gitleaks::load(&path)?;
+            let loaded = sef_secrets::gitleaks::load(&path, (!allow_outside).then_some(root))?;
             Ok((loaded.set, c.clone()))
         }
     }
@@ -198,7 +201,7 @@ impl Analyzer for SecretsAnalyzer {
         ctx: &AnalysisContext<'_>,
         progress: &dyn Progress,
     ) -> Result<AnalyzerOutput, AnalyzerError> {
-        let (set, source) = rule_set(ctx.root, &self.config)?;
+        let (set, source) = rule_set(ctx.root, &self.config, ctx.plan.allow_outside_repo)?;
         let base = baseline::Baseline::load(&ctx.root.join(&self.config.baseline))?;
         let s = scan(
             ctx.root,

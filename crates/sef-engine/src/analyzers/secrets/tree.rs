@@ -20,7 +20,8 @@ pub fn scan(
 ) -> (Vec<Located>, Stats) {
     let found: Mutex<Vec<Located>> = Mutex::new(Vec::new());
     let stats: Mutex<Stats> = Mutex::new(Stats::default());
-    let walker = sef_inventory::walk::repo_walker(root, false).build_parallel();
+    let (walker, refused) = sef_inventory::walk::repo_walker(root, false, |_| true);
+    let walker = walker.build_parallel();
     walker.run(|| {
         let found = &found;
         let stats = &stats;
@@ -72,10 +73,14 @@ pub fn scan(
             ignore::WalkState::Continue
         })
     });
-    (
-        found.into_inner().unwrap_or_default(),
-        stats.into_inner().unwrap_or_default(),
-    )
+    let mut stats = stats.into_inner().unwrap_or_default();
+    for (rel, why) in refused.take() {
+        stats.unreadable_count += 1;
+        if stats.unreadable.len() < LIST_CAP {
+            stats.unreadable.push(format!("{rel}: {why}"));
+        }
+    }
+    (found.into_inner().unwrap_or_default(), stats)
 }
 
 fn scan_file(path: &Path, rel: &str, set: &RuleSet, max: u64, s: &mut Stats) -> Vec<Located> {

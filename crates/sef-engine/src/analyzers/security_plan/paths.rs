@@ -2,7 +2,6 @@
 //! absolute, climbs out with `..`, or leads outside through a symlink is
 //! treated as not existing, and files are read with a size cap.
 
-use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 /// The most of one document or test-result file that is read.
@@ -63,11 +62,13 @@ impl Repo {
     }
 
     /// Reads up to [`MAX_READ_BYTES`] of a file as text (lossily).
+    /// A FIFO or a device is refused, never read.
     pub fn read(&self, path: &Path) -> std::io::Result<String> {
-        let mut bytes = Vec::new();
-        std::fs::File::open(path)?
-            .take(MAX_READ_BYTES)
-            .read_to_end(&mut bytes)?;
+        let bytes = sef_fs::read_prefix(path, MAX_READ_BYTES).map_err(|e| match e {
+            sef_fs::ReadError::Io { source, .. } => source,
+            sef_fs::ReadError::NotFound(_) => std::io::ErrorKind::NotFound.into(),
+            other => std::io::Error::other(other.to_string()),
+        })?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 }
