@@ -36,7 +36,7 @@ fn main() -> ExitCode {
             for cause in e.chain().skip(1) {
                 msg.push_str(&format!("\n  caused by: {cause}"));
             }
-            eprintln!("{msg}");
+            eprintln!("{}", output::redacted(&msg));
             ExitCode::from(EXIT_ERROR)
         }
     }

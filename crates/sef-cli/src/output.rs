@@ -1,5 +1,7 @@
 //! Writing reports: to standard output (ANSI styles kept only on a colour
-//! terminal) or atomically to a file (never styled).
+//! terminal) or atomically to a file (never styled). Everything written
+//! passes [`redacted`] first: the secret rules run over the final text, so
+//! no command can print a secret whatever string carried it.
 
 use crate::cli::FormatArg;
 use anyhow::{Context, Result};
@@ -22,6 +24,7 @@ pub fn format(f: FormatArg) -> Format {
 /// the text format carries ANSI styles (kept on a colour terminal, stripped
 /// elsewhere); the others are written byte for byte.
 pub fn emit(text: &str, output: Option<&Path>, f: FormatArg) -> Result<()> {
+    let text = &redacted(text);
     if f != FormatArg::Text {
         return emit_raw(text, output);
     }
@@ -43,6 +46,7 @@ pub fn emit(text: &str, output: Option<&Path>, f: FormatArg) -> Result<()> {
 /// Writes a document that is never styled (an SBOM) to `output` or
 /// standard output, byte for byte.
 pub fn emit_raw(text: &str, output: Option<&Path>) -> Result<()> {
+    let text = &redacted(text);
     match output {
         None => {
             let mut out = std::io::stdout().lock();
@@ -51,6 +55,15 @@ pub fn emit_raw(text: &str, output: Option<&Path>) -> Result<()> {
             out.flush().context("cannot write to standard output")
         }
         Some(path) => write_atomically(path, text.as_bytes()),
+    }
+}
+
+/// `text` with every secret the built-in rules find replaced by its
+/// prefix and `[REDACTED]`.
+pub fn redacted(text: &str) -> std::borrow::Cow<'_, str> {
+    match sef_secrets::builtin_redactor().redact(text) {
+        Some(r) => std::borrow::Cow::Owned(r),
+        None => std::borrow::Cow::Borrowed(text),
     }
 }
 

@@ -1,6 +1,6 @@
 //! One assessment, end to end in memory: run the analyzers, decide the
-//! gate, and assemble the [`AssessmentRun`]. Persisting and rendering are
-//! the caller's job.
+//! gate, and assemble the [`AssessmentRun`], redacted and capped by
+//! [`crate::boundary`]. Persisting and rendering are the caller's job.
 
 use crate::kpis::KpiContext;
 use crate::{AnalysisContext, Analyzer, ProgressFactory, SEF_VERSION, policy, run_analyzers};
@@ -115,7 +115,7 @@ pub fn assess_with(
             .then_with(|| a.fingerprint.cmp(&b.fingerprint))
     });
 
-    AssessmentRun {
+    let run = AssessmentRun {
         id: RunId::generate(),
         offering: plan.offering.clone(),
         release: plan.release.clone(),
@@ -131,5 +131,8 @@ pub fn assess_with(
         kpis,
         gate,
         artifacts: out.artifacts,
-    }
+    };
+    // one redaction and length cap over every string, before the store and
+    // the reports see the run
+    crate::boundary::sanitize(run, sef_secrets::builtin_redactor()).0
 }

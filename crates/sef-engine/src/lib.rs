@@ -14,6 +14,7 @@ mod acceptance;
 mod analyzer;
 pub mod analyzers;
 mod assess;
+pub mod boundary;
 mod error;
 pub mod kpis;
 pub mod policy;

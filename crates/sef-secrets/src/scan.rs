@@ -173,6 +173,20 @@ impl RuleSet {
     /// Scans `data`, the content of `path` (repository-relative, `/`
     /// separators), optionally at `commit`.
     pub fn scan(&self, path: &str, data: &[u8], commit: Option<&str>) -> Vec<Hit> {
+        self.scan_spans(path, data, commit)
+            .into_iter()
+            .map(|(h, _)| h)
+            .collect()
+    }
+
+    /// [`RuleSet::scan`], with each hit's secret as a byte range of `data`
+    /// (empty for a path-only rule).
+    pub(crate) fn scan_spans(
+        &self,
+        path: &str,
+        data: &[u8],
+        commit: Option<&str>,
+    ) -> Vec<(Hit, (usize, usize))> {
         if self.path_allowed(path) {
             return Vec::new();
         }
@@ -182,7 +196,8 @@ impl RuleSet {
                 && let Some(p) = &r.path
                 && p.is_match(path.as_bytes())
             {
-                hits.push(Hit {
+                hits.push((
+                    Hit {
                     rule: r.id.clone(),
                     description: r.description.clone(),
                     line: 0,
@@ -190,7 +205,9 @@ impl RuleSet {
                     secret: Redacted::of(path.as_bytes()),
                     entropy: 0.0,
                     allowed: None,
-                });
+                    },
+                    (0, 0),
+                ));
             }
         }
         let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules.len()];
@@ -292,7 +309,8 @@ impl RuleSet {
                 continue;
             }
             last_reported = Some(raw.secret);
-            hits.push(Hit {
+            hits.push((
+                Hit {
                 rule: rule.id.clone(),
                 description: rule.description.clone(),
                 line,
@@ -300,7 +318,9 @@ impl RuleSet {
                 secret: Redacted::of(secret),
                 entropy: (ent * 100.0).round() / 100.0,
                 allowed: allow,
-            });
+                },
+                raw.secret,
+            ));
         }
         hits
     }

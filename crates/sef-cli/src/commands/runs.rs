@@ -42,7 +42,7 @@ pub fn show(g: &GlobalArgs, a: &ShowArgs) -> Result<u8> {
         };
         match &a.out.output {
             Some(path) => output::write_atomically(path, art.content.as_bytes())?,
-            None => print!("{}", art.content),
+            None => print!("{}", crate::output::redacted(&art.content)),
         }
         return Ok(crate::EXIT_PASS);
     }

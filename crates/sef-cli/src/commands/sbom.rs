@@ -30,7 +30,10 @@ pub fn run(g: &GlobalArgs, a: &SbomArgs) -> Result<u8> {
                 DiagnosticLevel::Error => "error",
                 DiagnosticLevel::Warning => "warning",
             };
-            eprintln!("sef: {level}: {}{line}: {}", d.file, d.message);
+            eprintln!(
+                "{}",
+                crate::output::redacted(&format!("sef: {level}: {}{line}: {}", d.file, d.message))
+            );
         }
         eprintln!(
             "sef: {} components from {} file(s)",

@@ -83,11 +83,17 @@ impl SarifAnalyzer {
 
 /// Runs a command without a shell, stdin closed, output kept bounded, and
 /// stopped after `timeout`. Returns the exit status and the tail of stderr.
+///
+/// The command leads its own process group. When it times out, the whole
+/// group is killed, so `sh -c "sleep 25 & …"` ends at the timeout with its
+/// background children; when it exits, children it left behind are killed
+/// too, so none outlives the run or holds its stderr open.
 fn run_command(
     cmd: &[String],
     cwd: &Path,
     timeout: Duration,
 ) -> Result<(i32, String), CommandError> {
+    use std::os::unix::process::CommandExt;
     let (program, args) = cmd.split_first().ok_or(CommandError::Empty)?;
     let mut child = Command::new(program)
         .args(args)
@@ -95,13 +101,16 @@ fn run_command(
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
+        .process_group(0)
         .spawn()
         .map_err(|source| CommandError::Start {
             program: program.clone(),
             source,
         })?;
+    let group = child.id();
     let stderr = child.stderr.take();
-    let reader = std::thread::spawn(move || {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
         // keep the last 8 KiB
         let mut tail: Vec<u8> = Vec::new();
         if let Some(mut s) = stderr {
@@ -116,13 +125,14 @@ fn run_command(
                 }
             }
         }
-        String::from_utf8_lossy(&tail).into_owned()
+        let _ = tx.send(String::from_utf8_lossy(&tail).into_owned());
     });
     let start = Instant::now();
     let status = loop {
         match child.try_wait() {
             Ok(Some(s)) => break s,
             Ok(None) if start.elapsed() > timeout => {
+                let _ = sef_fs::kill_process_group(group);
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(CommandError::TimedOut {
@@ -132,6 +142,7 @@ fn run_command(
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
             Err(source) => {
+                let _ = sef_fs::kill_process_group(group);
                 return Err(CommandError::Wait {
                     program: program.clone(),
                     source,
@@ -139,7 +150,11 @@ fn run_command(
             }
         }
     };
-    let tail = reader.join().unwrap_or_default();
+    // children the command left running are not part of its result
+    let _ = sef_fs::kill_process_group(group);
+    // a child that left the group could still hold stderr open: wait for
+    // the tail briefly, never for that child
+    let tail = rx.recv_timeout(Duration::from_secs(2)).unwrap_or_default();
     Ok((status.code().unwrap_or(-1), tail))
 }
 
