@@ -91,12 +91,21 @@ mod tests {
             confine(root, "/proc/self/environ", false),
             Err(ConfineError::NotRelative("/proc/self/environ".into()))
         );
-        assert!(matches!(confine(root, "a/../../x", false), Err(ConfineError::NotRelative(_))));
+        assert!(matches!(
+            confine(root, "a/../../x", false),
+            Err(ConfineError::NotRelative(_))
+        ));
         assert!(matches!(confine(root, "", false), Err(ConfineError::Empty)));
         std::os::unix::fs::symlink(outside.path(), root.join("out")).unwrap();
-        assert!(matches!(confine(root, "out/secret", false), Err(ConfineError::LinkLeadsOut(_))));
+        assert!(matches!(
+            confine(root, "out/secret", false),
+            Err(ConfineError::LinkLeadsOut(_))
+        ));
         std::os::unix::fs::symlink("/nonexistent/x", root.join("dangling")).unwrap();
-        assert!(matches!(confine(root, "dangling", false), Err(ConfineError::LinkLeadsOut(_))));
+        assert!(matches!(
+            confine(root, "dangling", false),
+            Err(ConfineError::LinkLeadsOut(_))
+        ));
         // inside links are fine
         std::os::unix::fs::symlink(root.join("a"), root.join("in")).unwrap();
         assert!(confine(root, "in/x", false).is_ok());

@@ -90,7 +90,8 @@ impl ReadError {
     pub fn reason(&self) -> String {
         let full = self.to_string();
         let prefix = format!("{}: ", self.path().display());
-        full.strip_prefix(&prefix).map_or(full.clone(), str::to_owned)
+        full.strip_prefix(&prefix)
+            .map_or(full.clone(), str::to_owned)
     }
 
     /// The file this error is about.
@@ -190,7 +191,9 @@ pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
 pub fn read_prefix(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
     let (file, _) = open_regular(path, u64::MAX)?;
     let mut bytes = Vec::new();
-    file.take(max).read_to_end(&mut bytes).map_err(io_err(path))?;
+    file.take(max)
+        .read_to_end(&mut bytes)
+        .map_err(io_err(path))?;
     Ok(bytes)
 }
 

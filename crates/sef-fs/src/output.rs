@@ -88,7 +88,9 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
                     .custom_flags(libc::O_NOCTTY)
                     .open(&target)
                     .map_err(io(path))?;
-                f.write_all(bytes).and_then(|()| f.flush()).map_err(io(path))
+                f.write_all(bytes)
+                    .and_then(|()| f.flush())
+                    .map_err(io(path))
             } else {
                 Err(OutputError::Refused {
                     path: path.to_owned(),
@@ -127,10 +129,7 @@ fn replace(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<(), OutputErr
         .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
     let mut attempt = 0u32;
     let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(
-            ".{name}.sef-tmp-{}-{attempt}",
-            std::process::id()
-        ));
+        let tmp = dir.join(format!(".{name}.sef-tmp-{}-{attempt}", std::process::id()));
         let mut o = OpenOptions::new();
         o.write(true).create_new(true);
         if let Some(m) = mode {

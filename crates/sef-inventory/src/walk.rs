@@ -33,7 +33,11 @@ impl Refused {
 
     /// What was refused, sorted by path.
     pub fn take(&self) -> Vec<(String, String)> {
-        let mut v = self.0.lock().map(|mut v| std::mem::take(&mut *v)).unwrap_or_default();
+        let mut v = self
+            .0
+            .lock()
+            .map(|mut v| std::mem::take(&mut *v))
+            .unwrap_or_default();
         v.sort();
         v
     }

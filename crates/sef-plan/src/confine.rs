@@ -45,11 +45,11 @@ impl Plan {
     /// ([`Plan::allow_outside_repo`], from `--allow-outside-repo`).
     pub fn confine(&self, root: &Path) -> Result<(), PlanError> {
         for (key, value) in self.named_paths() {
-            if let Err(source) = sef_fs::confine(root, &value, self.allow_outside_repo) {
+            if let Err(why) = sef_fs::confine(root, &value, self.allow_outside_repo) {
                 return Err(PlanError::OutsideRepository {
                     plan: self.display_path(),
                     key,
-                    source,
+                    why,
                 });
             }
         }

@@ -16,14 +16,14 @@ pub enum PlanError {
         source: std::io::Error,
     },
     /// A path the plan names leaves the repository.
-    #[error("{plan}: {key}: {source}")]
+    #[error("{plan}: {key}: {why}")]
     OutsideRepository {
         /// The plan file.
         plan: String,
         /// The plan key, e.g. `analyzers.secrets.config`.
         key: String,
         /// Why.
-        source: sef_fs::ConfineError,
+        why: sef_fs::ConfineError,
     },
     /// The file is not a regular file, or vanished.
     #[error("{0}")]

@@ -21,12 +21,12 @@ pub enum ConfigError {
     #[error("{0}")]
     File(sef_fs::ReadError),
     /// An `[extend] path` that leaves the repository.
-    #[error("{file}: [extend] path: {source}")]
+    #[error("{file}: [extend] path: {why}")]
     Outside {
         /// The configuration whose `[extend] path` leaves.
         file: String,
         /// Why.
-        source: sef_fs::ConfineError,
+        why: sef_fs::ConfineError,
     },
     /// The file is too large to be a configuration.
     #[error("{}: larger than 16 MiB; is this a gitleaks configuration?", path.display())]

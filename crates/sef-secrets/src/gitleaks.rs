@@ -459,17 +459,20 @@ fn parse_depth(
             let full = match (within, base) {
                 // repository content: the extended file stays in the repository
                 (Some(root), Some(b)) => {
-                    let full = sef_fs::confine(b, p, false).map_err(|source| {
-                        ConfigError::Outside {
+                    let full =
+                        sef_fs::confine(b, p, false).map_err(|why| ConfigError::Outside {
                             file: file.to_owned(),
-                            source,
-                        }
-                    })?;
-                    sef_fs::confine(root, &full.strip_prefix(root).unwrap_or(&full).to_string_lossy(), false)
-                        .map_err(|source| ConfigError::Outside {
-                            file: file.to_owned(),
-                            source,
-                        })?
+                            why,
+                        })?;
+                    sef_fs::confine(
+                        root,
+                        &full.strip_prefix(root).unwrap_or(&full).to_string_lossy(),
+                        false,
+                    )
+                    .map_err(|why| ConfigError::Outside {
+                        file: file.to_owned(),
+                        why,
+                    })?
                 }
                 _ => base.map_or_else(|| Path::new(p).to_path_buf(), |b| b.join(p)),
             };

@@ -21,8 +21,8 @@ mod scan;
 pub mod template;
 
 pub use error::{ConfigError, PatternError, RuleError, TemplateError, TemplateProblem};
-pub use rules::{Allowlist, ConfigProblem, Rule, RuleSet, Target};
 pub use redact::{MARK, builtin_redactor};
+pub use rules::{Allowlist, ConfigProblem, Rule, RuleSet, Target};
 pub use scan::{Hit, Redacted, entropy, is_binary};
 
 /// The CWE of every secret finding: use of hard-coded credentials.

@@ -83,7 +83,9 @@ mod tests {
         assert!(red.contains("[REDACTED]@github.com/org/pkg.git"), "{red}");
         assert_eq!(set.redact("plain text, nothing here"), None);
         let aws = "AKIAZ7Q4R2X5M8N3P6T1";
-        let red = set.redact(&format!("title: found {aws} in config")).unwrap();
+        let red = set
+            .redact(&format!("title: found {aws} in config"))
+            .unwrap();
         assert!(!red.contains(aws), "{red}");
     }
 }

@@ -198,13 +198,13 @@ impl RuleSet {
             {
                 hits.push((
                     Hit {
-                    rule: r.id.clone(),
-                    description: r.description.clone(),
-                    line: 0,
-                    column: 0,
-                    secret: Redacted::of(path.as_bytes()),
-                    entropy: 0.0,
-                    allowed: None,
+                        rule: r.id.clone(),
+                        description: r.description.clone(),
+                        line: 0,
+                        column: 0,
+                        secret: Redacted::of(path.as_bytes()),
+                        entropy: 0.0,
+                        allowed: None,
                     },
                     (0, 0),
                 ));
@@ -311,13 +311,13 @@ impl RuleSet {
             last_reported = Some(raw.secret);
             hits.push((
                 Hit {
-                rule: rule.id.clone(),
-                description: rule.description.clone(),
-                line,
-                column: raw.secret.0 - ls + 1,
-                secret: Redacted::of(secret),
-                entropy: (ent * 100.0).round() / 100.0,
-                allowed: allow,
+                    rule: rule.id.clone(),
+                    description: rule.description.clone(),
+                    line,
+                    column: raw.secret.0 - ls + 1,
+                    secret: Redacted::of(secret),
+                    entropy: (ent * 100.0).round() / 100.0,
+                    allowed: allow,
                 },
                 raw.secret,
             ));
@@ -359,7 +359,10 @@ mod tests {
                     x ^= x << 13;
                     x ^= x >> 7;
                     x ^= x << 17;
-                    char::from(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[(x % 62) as usize])
+                    char::from(
+                        b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                            [(x % 62) as usize],
+                    )
                 })
                 .collect();
             format!("ghp_{body} ")
@@ -373,7 +376,10 @@ mod tests {
         let b = set.scan("a.txt", per_line.as_bytes(), None);
         let short = t.elapsed();
         let cols: std::collections::HashSet<usize> = a.iter().map(|h| h.column).collect();
-        let missing: Vec<usize> = (0..80_000).filter(|i| !cols.contains(&(i * 41 + 1))).take(3).collect();
+        let missing: Vec<usize> = (0..80_000)
+            .filter(|i| !cols.contains(&(i * 41 + 1)))
+            .take(3)
+            .collect();
         assert_eq!(a.len(), b.len(), "tokens missed on one line: {missing:?}");
         assert!(a.len() > 10_000, "{} hits", a.len());
         // Linear: the single line costs about what the same tokens one per

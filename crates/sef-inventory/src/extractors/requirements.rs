@@ -192,7 +192,10 @@ fn include(
                     .push((e.line, format!("included file {path}: {}", e.message)));
             }
         }
-        Err(e) => out.warnings.push((Some(line), e.to_string())),
+        // what the include declares is missing from the inventory
+        Err(e) => out
+            .incomplete
+            .push((Some(line), format!("include `{target}`: {e}"))),
     }
 }
 

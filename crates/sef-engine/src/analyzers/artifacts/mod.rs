@@ -53,7 +53,10 @@ fn cannot_check(path: &Path, rel: &str) -> Option<(&'static str, String)> {
         ));
     }
     if let Err(e) = sef_fs::open_regular(path, u64::MAX) {
-        return Some(("unreadable", format!("{rel} cannot be read: {}", e.reason())));
+        return Some((
+            "unreadable",
+            format!("{rel} cannot be read: {}", e.reason()),
+        ));
     }
     None
 }
@@ -160,13 +163,17 @@ impl Analyzer for ArtifactsAnalyzer {
             None => None,
             Some(c) => Some(
                 repo.resolve(c)
-                    .and_then(|p| sef_fs::read_string(&p, 16 * 1024 * 1024).ok())
-                    .map(|t| parse_checksums(&t))
                     .ok_or_else(|| {
                         AnalyzerError(format!(
                             "checksum file {c} does not exist in the repository"
                         ))
-                    })?,
+                    })
+                    .and_then(|p| {
+                        sef_fs::read_string(&p, 16 * 1024 * 1024).map_err(|e| {
+                            AnalyzerError(format!("checksum file {c}: {}", e.reason()))
+                        })
+                    })
+                    .map(|t| parse_checksums(&t))?,
             ),
         };
 
