@@ -42,6 +42,12 @@ pub struct GlobalArgs {
     /// files outside the work tree on its own.
     #[arg(long, global = true)]
     pub allow_outside_repo: bool,
+    /// A host that may receive the forge token (repeatable), besides
+    /// api.github.com and the `token_hosts` of your own configuration
+    /// (~/.config/sef/config.toml, `[forge] token_hosts = [..]`). sef.toml
+    /// names the token's variable, never where it goes.
+    #[arg(long = "forge-token-host", global = true, value_name = "HOST[:PORT]")]
+    pub forge_token_hosts: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -29,6 +29,19 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     init_tracing(args.global.verbose);
     plan_at::set_allow_outside_repo(args.global.allow_outside_repo);
+    if let Err(e) = plan_at::set_forge_token_hosts(&args.global.forge_token_hosts) {
+        eprintln!("error: {e:#}");
+        return ExitCode::from(EXIT_ERROR);
+    }
+    // a reproducible-build time that cannot be used stops every command
+    // before it writes anything dated
+    if let Err(e) = sef_inventory::timestamp_from_env(
+        std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+        chrono::Utc::now(),
+    ) {
+        eprintln!("error: {e}");
+        return ExitCode::from(EXIT_ERROR);
+    }
     match commands::dispatch(args) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

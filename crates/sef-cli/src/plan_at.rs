@@ -15,11 +15,61 @@ pub fn set_allow_outside_repo(allow: bool) {
     ALLOW_OUTSIDE_REPO.store(allow, Ordering::Relaxed);
 }
 
+/// The hosts that may receive the forge token, set once by `main`.
+static FORGE_TOKEN_HOSTS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+/// The user's own configuration, outside any repository.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserConfig {
+    #[serde(default)]
+    forge: UserForge,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserForge {
+    #[serde(default)]
+    token_hosts: Vec<String>,
+}
+
+/// The user's configuration file: `$SEF_CONFIG`, else `config.toml` in the
+/// user's configuration directory (`~/.config/sef/config.toml`).
+fn user_config_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("SEF_CONFIG") {
+        return Some(PathBuf::from(p));
+    }
+    directories::ProjectDirs::from("", "", "sef").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Records the forge token hosts: api.github.com, the user's
+/// configuration's `[forge] token_hosts`, and `--forge-token-host`.
+pub fn set_forge_token_hosts(from_flags: &[String]) -> Result<()> {
+    let mut hosts = vec![sef_plan::DEFAULT_FORGE_TOKEN_HOST.to_owned()];
+    if let Some(path) = user_config_path() {
+        match sef_fs::read_string_if_exists(&path, sef_fs::CONFIG_LIMIT) {
+            Ok(None) => {}
+            Ok(Some(text)) => {
+                let c: UserConfig = toml::from_str(&text)
+                    .with_context(|| format!("{}: your sef configuration", path.display()))?;
+                hosts.extend(c.forge.token_hosts);
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("your sef configuration")),
+        }
+    }
+    hosts.extend(from_flags.iter().cloned());
+    let _ = FORGE_TOKEN_HOSTS.set(hosts);
+    Ok(())
+}
+
 /// Loads the plan at `root` (absolute) and refuses one whose paths leave
 /// the repository, unless the user allowed it.
 pub fn plan(root: &Path) -> Result<Plan> {
     let mut plan = Plan::load(root)?;
     plan.allow_outside_repo = ALLOW_OUTSIDE_REPO.load(Ordering::Relaxed);
+    if let Some(h) = FORGE_TOKEN_HOSTS.get() {
+        plan.forge_token_hosts.clone_from(h);
+    }
     plan.confine(root)?;
     Ok(plan)
 }

@@ -12,11 +12,28 @@ pub fn default_location() -> Result<PathBuf> {
 }
 
 /// The store URL from `--db` / `SEF_DATABASE_URL`, else the default file.
+/// An empty value, an unknown scheme or `sqlite://` without a path is an
+/// error (exit 2), never a file of that name.
 pub fn url(db: Option<&str>) -> Result<StoreUrl> {
-    match db.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Ok(StoreUrl::parse(s)),
+    match db {
+        Some(s) => StoreUrl::parse(s).map_err(|e| anyhow::anyhow!("--db / SEF_DATABASE_URL: {e}")),
         None => Ok(StoreUrl::Sqlite(default_location()?)),
     }
+}
+
+/// Opens a store that must already exist, for commands that only read
+/// (`runs`, `finding`, `kpi`, `phase history`): a SQLite file that is not
+/// there is an error, not a new empty store.
+pub async fn open_existing(url: &StoreUrl) -> Result<Store> {
+    if let StoreUrl::Sqlite(path) = url
+        && !path.exists()
+    {
+        anyhow::bail!(
+            "{}: no store here: nothing was assessed into it yet (run `sef assess`), or pass --db with the right store",
+            path.display()
+        );
+    }
+    open(url).await
 }
 
 /// A single-threaded runtime for store calls.

@@ -130,7 +130,7 @@ fn history(env: &Env, r: &Path, args: &[&str]) -> (i32, serde_json::Value, Strin
 fn review_coverage_contributors_and_mailmap_without_a_forge() {
     let env = Env::new();
     let r = repo(&env, "");
-    let (code, doc, err) = history(&env, &r, &["--commits"]);
+    let (code, doc, err) = history(&env, &r, &["--commits", "--allow-outside-repo"]);
     assert_eq!(code, 0, "{err}");
     let h = &doc["history"];
     assert_eq!(h["range"]["base"]["label"], "v1.0.0", "{h}");
@@ -258,11 +258,28 @@ fn a_forge_decides_pull_requests_and_its_cache_is_reused() {
             gh.base
         ),
     );
+    // sef.toml names the mock as the forge, but only the user decides
+    // where the token goes: without their leave it is not sent
+    let host = gh.base.trim_start_matches("http://").to_owned();
     let out = env
         .sef()
         .current_dir(&r)
         .env("GITHUB_TOKEN", "t0ken")
         .args(["history", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        !seen.load(std::sync::atomic::Ordering::SeqCst),
+        "the token went to a host the repository chose"
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // the user allows the host
+    std::fs::remove_dir_all(r.join(".cache")).ok();
+    let out = env
+        .sef()
+        .current_dir(&r)
+        .env("GITHUB_TOKEN", "t0ken")
+        .args(["history", "--format", "json", "--forge-token-host", &host])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -448,7 +465,7 @@ fn ssh_signed_commits_are_verified_and_tampering_fails() {
     };
     sign_as("ana", "src/s1.rs", "signed by ana");
     sign_as("mallory", "src/s2.rs", "signed by an unknown key");
-    let (code, doc, err) = history(&env, &r, &["--commits"]);
+    let (code, doc, err) = history(&env, &r, &["--commits", "--allow-outside-repo"]);
     assert_eq!(code, 0, "{err}");
     let s = &doc["history"]["signatures"];
     assert_eq!(s["verified"], 1, "{s}");
@@ -506,6 +523,7 @@ fn ssh_signed_commits_are_verified_and_tampering_fails() {
 fn openpgp_signed_commits_are_verified_with_gpg() {
     assert!(have("gpg"), "gpg is needed (.ci/run installs gnupg)");
     let env = Env::new();
+    // the key ring lives outside the repository: the user allows it
     let r = repo(&env, "gpg_home = \"../gnupg\"\n");
     let home = env.repo("gnupg");
     let gpg = |args: &[&str]| {
@@ -566,7 +584,7 @@ fn openpgp_signed_commits_are_verified_with_gpg() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let (code, doc, err) = history(&env, &r, &["--commits"]);
+    let (code, doc, err) = history(&env, &r, &["--commits", "--allow-outside-repo"]);
     assert_eq!(code, 0, "{err}");
     let c = doc["commits"]
         .as_array()
@@ -581,7 +599,7 @@ fn openpgp_signed_commits_are_verified_with_gpg() {
     let plan = std::fs::read_to_string(r.join("sef.toml")).unwrap();
     write(&r, "sef.toml", &plan.replace("../gnupg", "../empty-gnupg"));
     std::fs::create_dir_all(r.join("../empty-gnupg")).unwrap();
-    let (_, doc, _) = history(&env, &r, &[]);
+    let (_, doc, _) = history(&env, &r, &["--allow-outside-repo"]);
     assert_eq!(doc["history"]["signatures"]["verified"], 0);
     assert_eq!(doc["history"]["signatures"]["unknown_key"], 1, "{doc}");
 }
@@ -675,7 +693,7 @@ fn octopus_merges_non_utf8_names_and_corrupt_objects() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let (code, doc, err) = history(&env, &r, &["--commits"]);
+    let (code, doc, err) = history(&env, &r, &["--commits", "--allow-outside-repo"]);
     assert_eq!(code, 0, "{err}");
     let commits = doc["commits"].as_array().unwrap();
     for b in ["b1", "b2", "b3"] {

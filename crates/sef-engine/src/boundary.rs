@@ -1,6 +1,6 @@
 //! The one step every assessment passes before it is stored or printed:
-//! every string in the run is redacted by the secret rules and capped in
-//! length.
+//! every string in the run is redacted by the secret rules, capped in
+//! length, and its control characters escaped.
 //!
 //! Secret findings carry only redacted secrets, but secrets also reach a
 //! run through other text: an inventory warning quoting a
@@ -9,6 +9,13 @@
 //! package name in a lockfile. Rather than trust each analyzer to remember,
 //! the run is walked as data once, after the analyzers and before the store
 //! and the reports, so both see the same, safe strings.
+//!
+//! Control characters come from file names, commit subjects and tool
+//! messages: an escape sequence would repaint the terminal, a NUL is
+//! refused by PostgreSQL but kept by SQLite. Every C0 control except tab
+//! and line feed, DEL, the C1 controls and the Unicode bidirectional
+//! overrides become visible `\u{..}` text, so both backends store the same
+//! bytes and no output can be spoofed.
 
 use sef_model::AssessmentRun;
 use sef_secrets::RuleSet;
@@ -25,6 +32,32 @@ pub struct Sanitized {
     pub cut: usize,
     /// Where the first cut string was, as a JSON path.
     pub first_cut: Option<String>,
+    /// Strings whose control characters were escaped.
+    pub escaped: usize,
+}
+
+/// Whether `c` is escaped: C0 controls but tab and line feed, DEL, C1
+/// controls, and the bidirectional embedding, override and isolate marks.
+fn is_hostile(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with every hostile control character written as `\u{XX}`; `None`
+/// when it holds none.
+pub fn escape_controls(s: &str) -> Option<String> {
+    if !s.chars().any(is_hostile) {
+        return None;
+    }
+    let mut o = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_hostile(c) {
+            o.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            o.push(c);
+        }
+    }
+    Some(o)
 }
 
 /// Cuts `s` to at most `max` bytes at a character boundary, saying how
@@ -56,6 +89,10 @@ fn walk(v: &mut serde_json::Value, path: &mut String, rules: &RuleSet, out: &mut
                 *s = r;
                 out.redacted += 1;
             }
+            if let Some(e) = escape_controls(s) {
+                *s = e;
+                out.escaped += 1;
+            }
         }
         serde_json::Value::Array(a) => {
             for (i, x) in a.iter_mut().enumerate() {
@@ -78,35 +115,92 @@ fn walk(v: &mut serde_json::Value, path: &mut String, rules: &RuleSet, out: &mut
     }
 }
 
-/// Redacts and caps every string of `run`, and notes in the run what was
-/// changed. A run that cannot be walked (it always can: it is plain data)
-/// is returned unchanged with a note saying so.
-pub fn sanitize(run: AssessmentRun, rules: &RuleSet) -> (AssessmentRun, Sanitized) {
+/// Redacts, caps and escapes every string of any serializable value (an
+/// evidence payload a command prints on its own, such as `sef history`).
+/// A value that does not round-trip (it always does: it is plain data) is
+/// returned as it was, with nothing counted.
+pub fn clean<T>(value: T, rules: &RuleSet) -> (T, Sanitized)
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
     let mut out = Sanitized::default();
-    let Ok(mut value) = serde_json::to_value(&run) else {
-        return (run, out);
+    let Ok(mut v) = serde_json::to_value(&value) else {
+        return (value, out);
     };
-    walk(&mut value, &mut String::new(), rules, &mut out);
-    if out.redacted == 0 && out.cut == 0 {
-        return (run, out);
+    walk(&mut v, &mut String::new(), rules, &mut out);
+    if out == Sanitized::default() {
+        return (value, out);
     }
-    match serde_json::from_value::<AssessmentRun>(value) {
-        Ok(mut clean) => {
-            if out.redacted > 0 {
-                clean.notes.push(format!(
-                    "{} text field(s) held something shaped like a secret (a token in a URL, a key in a message) and were redacted before the run was stored or shown",
-                    out.redacted
-                ));
-            }
-            if out.cut > 0 {
-                clean.notes.push(format!(
-                    "{} text field(s) were longer than {MAX_STRING_BYTES} bytes and were cut (the first at {})",
-                    out.cut,
-                    out.first_cut.as_deref().unwrap_or("?")
-                ));
-            }
-            (clean, out)
-        }
-        Err(_) => (run, Sanitized::default()),
+    match serde_json::from_value::<T>(v) {
+        Ok(clean) => (clean, out),
+        Err(_) => (value, Sanitized::default()),
+    }
+}
+
+/// Redacts, caps and escapes every string of `run`, and notes in the run
+/// what was changed.
+pub fn sanitize(run: AssessmentRun, rules: &RuleSet) -> (AssessmentRun, Sanitized) {
+    let (mut clean, out) = self::clean(run, rules);
+    if out.redacted > 0 {
+        clean.notes.push(format!(
+            "{} text field(s) held something shaped like a secret (a token in a URL, a key in a message) and were redacted before the run was stored or shown",
+            out.redacted
+        ));
+    }
+    if out.cut > 0 {
+        clean.notes.push(format!(
+            "{} text field(s) were longer than {MAX_STRING_BYTES} bytes and were cut (the first at {})",
+            out.cut,
+            out.first_cut.as_deref().unwrap_or("?")
+        ));
+    }
+    if out.escaped > 0 {
+        clean.notes.push(format!(
+            "{} text field(s) held control characters (from file names, commit subjects or tool messages), shown escaped as \\u{{..}}",
+            out.escaped
+        ));
+    }
+    (clean, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_are_escaped_and_text_kept() {
+        assert_eq!(escape_controls("plain\ttext\n"), None);
+        assert_eq!(
+            escape_controls("a\u{1b}[2Jb\0c\r").as_deref(),
+            Some("a\\u{1b}[2Jb\\u{0}c\\u{d}")
+        );
+        assert_eq!(
+            escape_controls("x\u{202e}y").as_deref(),
+            Some("x\\u{202e}y")
+        );
+    }
+
+    #[test]
+    fn long_strings_are_cut_at_a_character_boundary() {
+        let mut s = "é".repeat(10);
+        assert!(cap(&mut s, 5));
+        assert!(s.starts_with("éé…[cut 16 bytes]"), "{s}");
+        let mut short = "abc".to_owned();
+        assert!(!cap(&mut short, 5));
+    }
+
+    #[test]
+    fn clean_round_trips_any_value() {
+        let v = vec![
+            "rotate ghp_Zq3xK9mP2vL8nR4tW6yB1cD5fH7jA0sE3gT9".to_owned(),
+            "ok".to_owned(),
+            "bell\u{7}".to_owned(),
+        ];
+        let (c, out) = clean(v, sef_secrets::builtin_redactor());
+        assert_eq!(out.redacted, 1);
+        assert_eq!(out.escaped, 1);
+        assert!(c[0].contains("[REDACTED]"), "{}", c[0]);
+        assert_eq!(c[1], "ok");
+        assert_eq!(c[2], "bell\\u{7}");
     }
 }

@@ -17,8 +17,13 @@ pub struct GitHubSettings {
     pub base_url: String,
     /// `owner/name`.
     pub repository: String,
-    /// The token (read from the environment; never stored).
+    /// The token (read from the environment; never stored). It is sent
+    /// only when the base URL's host is one of `token_hosts`.
     pub token: Option<String>,
+    /// The hosts that may receive the token: the user's own configuration
+    /// or command line decides, never the repository (default
+    /// `api.github.com`).
+    pub token_hosts: Vec<String>,
     /// Where merged pull requests are cached; `None`: no cache.
     pub cache_dir: Option<PathBuf>,
     /// Retries after a rate limit or server error.
@@ -76,17 +81,64 @@ pub struct GitHub {
 
 const MAX_BODY: u64 = 16 * 1024 * 1024;
 
+/// Whether a parsed URL's host is the loopback interface: `localhost`, an
+/// address in 127.0.0.0/8, or `::1`. Decided on the parsed host, so that
+/// `http://127.0.0.1@evil.example` (user `127.0.0.1` at `evil.example`) is
+/// not loopback.
+pub fn is_loopback(u: &url::Url) -> bool {
+    match u.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Whether the token may go to this URL's host: the host (with its port,
+/// when not the default) is one of `allowed` (case-insensitive).
+pub fn token_host_allowed(u: &url::Url, allowed: &[String]) -> bool {
+    let Some(host) = u.host_str() else {
+        return false;
+    };
+    let with_port = u.port().map(|p| format!("{host}:{p}"));
+    allowed.iter().any(|a| {
+        a.eq_ignore_ascii_case(host)
+            || with_port
+                .as_deref()
+                .is_some_and(|h| a.eq_ignore_ascii_case(h))
+    })
+}
+
+/// Whether the client holds a token it will send.
 impl GitHub {
-    /// A client; refuses plain http except to the loopback interface.
-    pub fn new(s: GitHubSettings) -> Result<Self, ForgeError> {
-        let base = s.base_url.trim_end_matches('/');
-        let loopback = base.starts_with("http://127.0.0.1")
-            || base.starts_with("http://localhost")
-            || base.starts_with("http://[::1]");
-        if !base.starts_with("https://") && !loopback {
+    /// Whether requests carry the token (the user allowed the host).
+    pub fn sends_token(&self) -> bool {
+        self.s.token.is_some()
+    }
+}
+
+impl GitHub {
+    /// A client; refuses plain http except to the loopback interface, and
+    /// drops the token when the base URL's host is not one the user allowed
+    /// (see [`token_host_allowed`]).
+    pub fn new(mut s: GitHubSettings) -> Result<Self, ForgeError> {
+        let base = s.base_url.trim_end_matches('/').to_owned();
+        let parsed = url::Url::parse(&base).map_err(|e| {
+            ForgeError::Settings(format!("forge base URL `{base}` is not a URL: {e}"))
+        })?;
+        let loopback = is_loopback(&parsed);
+        if parsed.scheme() != "https" && !(parsed.scheme() == "http" && loopback) {
             return Err(ForgeError::Settings(format!(
-                "forge base URL `{base}` must use https (plain http is allowed only to 127.0.0.1)"
+                "forge base URL `{base}` must use https (plain http is allowed only to the loopback interface)"
             )));
+        }
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(ForgeError::Settings(format!(
+                "forge base URL `{base}` must not carry a user name or password"
+            )));
+        }
+        if s.token.is_some() && !token_host_allowed(&parsed, &s.token_hosts) {
+            s.token = None;
         }
         let parts: Vec<&str> = s.repository.split('/').collect();
         if parts.len() != 2 || parts.iter().any(|p| p.is_empty()) {
@@ -307,5 +359,76 @@ impl Forge for GitHub {
 
     fn counts(&self) -> (usize, usize) {
         (self.requests, self.cached)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn u(s: &str) -> url::Url {
+        url::Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn loopback_is_decided_on_the_parsed_host() {
+        assert!(is_loopback(&u("http://127.0.0.1:8080/api")));
+        assert!(is_loopback(&u("http://127.9.9.9/")));
+        assert!(is_loopback(&u("http://localhost:1/")));
+        assert!(is_loopback(&u("http://[::1]:5/")));
+        // user "127.0.0.1" at evil.example
+        assert!(!is_loopback(&u("http://127.0.0.1@evil.example/")));
+        assert!(!is_loopback(&u("http://localhost.evil.example/")));
+        assert!(!is_loopback(&u("http://127.0.0.1.evil.example/")));
+    }
+
+    #[test]
+    fn the_token_goes_only_to_allowed_hosts() {
+        let allowed = vec![
+            "api.github.com".to_owned(),
+            "ghe.example.com:8443".to_owned(),
+        ];
+        assert!(token_host_allowed(&u("https://api.github.com"), &allowed));
+        assert!(token_host_allowed(&u("https://API.GitHub.com/x"), &allowed));
+        assert!(token_host_allowed(
+            &u("https://ghe.example.com:8443/api/v3"),
+            &allowed
+        ));
+        assert!(!token_host_allowed(
+            &u("https://ghe.example.com/api/v3"),
+            &allowed
+        ));
+        assert!(!token_host_allowed(
+            &u("https://api.github.com.evil.example"),
+            &allowed
+        ));
+        assert!(!token_host_allowed(&u("https://evil.example"), &allowed));
+    }
+
+    #[test]
+    fn a_client_drops_a_token_for_a_host_not_allowed_and_refuses_tricks() {
+        let settings = |base: &str| GitHubSettings {
+            base_url: base.to_owned(),
+            repository: "o/r".to_owned(),
+            token: Some("t".to_owned()),
+            token_hosts: vec!["api.github.com".to_owned()],
+            cache_dir: None,
+            max_retries: 0,
+            max_wait: Duration::from_secs(1),
+            timeout: Duration::from_secs(1),
+        };
+        assert!(
+            GitHub::new(settings("https://api.github.com"))
+                .unwrap()
+                .sends_token()
+        );
+        assert!(
+            !GitHub::new(settings("https://evil.example"))
+                .unwrap()
+                .sends_token()
+        );
+        assert!(GitHub::new(settings("http://127.0.0.1@evil.example")).is_err());
+        assert!(GitHub::new(settings("http://evil.example")).is_err());
+        assert!(GitHub::new(settings("not a url")).is_err());
     }
 }

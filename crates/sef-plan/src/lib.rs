@@ -219,6 +219,9 @@ pub struct ForgeConfig {
     pub max_wait_secs: u64,
 }
 
+/// The one host that receives the forge token unless the user allows more.
+pub const DEFAULT_FORGE_TOKEN_HOST: &str = "api.github.com";
+
 /// The regular expression that marks a test as a security test by its
 /// class or name, unless `[analyzers.junit] security_pattern` says otherwise.
 pub const DEFAULT_SECURITY_TEST_PATTERN: &str = r"(?i)secur|auth|crypt|inject|xss|csrf|sqli|vuln|fuzz|sanitiz|escap|permission|access.?control|tls|cert|password|token|session";
@@ -372,6 +375,10 @@ pub struct Plan {
     /// plan (repository content must not widen its own reach): the command
     /// line's `--allow-outside-repo` sets it.
     pub allow_outside_repo: bool,
+    /// The hosts that may receive the forge token. Never read from the
+    /// plan: the user's configuration (`~/.config/sef/config.toml`) and
+    /// `--forge-token-host` set it; the default is `api.github.com`.
+    pub forge_token_hosts: Vec<String>,
 }
 
 impl Plan {
@@ -404,6 +411,7 @@ impl Plan {
             incident_response: None,
             release_artifacts: None,
             allow_outside_repo: false,
+            forge_token_hosts: vec![DEFAULT_FORGE_TOKEN_HOST.to_owned()],
         }
     }
 

@@ -98,5 +98,6 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
         security_files: Vec::new(),
         kpo,
         allow_outside_repo: false,
+        forge_token_hosts: vec![crate::DEFAULT_FORGE_TOKEN_HOST.to_owned()],
     })
 }

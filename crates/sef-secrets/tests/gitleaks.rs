@@ -14,7 +14,7 @@ fn upstream() -> PathBuf {
 #[test]
 fn the_upstream_default_loads_every_rule() {
     let p = upstream();
-    let l = gitleaks::load(&p).unwrap();
+    let l = gitleaks::load(&p, None).unwrap();
     assert_eq!(l.config_rules, 222);
     assert!(l.set.problems.is_empty(), "{:?}", l.set.problems);
     // Every rule compiles with the regex crate.
@@ -136,4 +136,28 @@ fn malformed_configurations_are_errors_not_panics() {
     let l = gitleaks::parse("[[rules]]\nid = \"nothing\"\n", "x.toml", None).unwrap();
     assert!(l.set.rules.is_empty());
     assert_eq!(l.set.problems.len(), 1);
+}
+
+#[test]
+fn an_extend_path_of_repository_content_stays_in_the_repository() {
+    let repo = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("base.toml"), "title = \"x\"\n").unwrap();
+    for target in [
+        "../base.toml".to_owned(),
+        outside.path().join("base.toml").display().to_string(),
+        "/proc/self/environ".to_owned(),
+    ] {
+        let cfg = repo.path().join("gitleaks.toml");
+        std::fs::write(&cfg, format!("[extend]\npath = {target:?}\n")).unwrap();
+        let e = gitleaks::load(&cfg, Some(repo.path())).err().unwrap();
+        assert!(
+            e.to_string().contains("outside the repository"),
+            "{target}: {e}"
+        );
+        // the user's own configuration may extend anything
+        if target.ends_with("base.toml") && !target.starts_with("..") {
+            assert!(gitleaks::load(&cfg, None).is_ok(), "{target}");
+        }
+    }
 }

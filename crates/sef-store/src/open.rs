@@ -57,12 +57,42 @@ pub(crate) async fn sqlite(path: &Path) -> Result<SqlitePool, StoreError> {
             reason: format!("cannot create directory {}: {e}", parent.display()),
         })?;
     }
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+        && !meta.is_dir()
+    {
+        return Err(StoreError::Unwritable {
+            location,
+            reason: format!(
+                "it is {}, not a database file",
+                sef_fs::kind_of(&meta.file_type())
+            ),
+        });
+    }
     if path.is_dir() {
         return Err(StoreError::Unwritable {
             location,
             reason: "it is a directory".into(),
         });
     }
+    // Several processes may open a new store at once (parallel CI jobs):
+    // the first creates the file and applies the migrations while the
+    // others wait on an advisory lock of the file, then find it migrated.
+    // (flock is independent of SQLite's own POSIX locks.)
+    let lock_file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| StoreError::Unwritable {
+            location: location.clone(),
+            reason: e.to_string(),
+        })?;
+    lock_file.lock().map_err(|e| StoreError::Unwritable {
+        location: location.clone(),
+        reason: format!("cannot lock the file to open it: {e}"),
+    })?;
     let opts = SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)
@@ -100,6 +130,8 @@ pub(crate) async fn sqlite(path: &Path) -> Result<SqlitePool, StoreError> {
         .run(&pool)
         .await
         .map_err(|e| migrate_error(&location, newest(&SQLITE_MIGRATIONS), e))?;
+    // migrated: the others may go on
+    drop(lock_file);
     Ok(pool)
 }
 

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 fn open_store(g: &GlobalArgs) -> Result<(tokio::runtime::Runtime, Store)> {
     let rt = store::runtime()?;
-    let st = rt.block_on(store::open(&store::url(g.db.as_deref())?))?;
+    let st = rt.block_on(store::open_existing(&store::url(g.db.as_deref())?))?;
     Ok((rt, st))
 }
 

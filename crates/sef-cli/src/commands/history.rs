@@ -25,7 +25,8 @@ pub fn run(g: &GlobalArgs, a: &HistoryArgs) -> Result<u8> {
     }
     let progress = crate::progress::for_invocation(g.quiet);
     let bar = progress.start("history");
-    let mined = analyzer::run(&root, &cfg, bar.as_ref()).map_err(anyhow::Error::msg)?;
+    let mined = analyzer::run(&root, &cfg, &plan.forge_token_hosts, bar.as_ref())
+        .map_err(anyhow::Error::msg)?;
     drop(bar);
     drop(progress);
     let Some(m) = mined else {
@@ -35,7 +36,11 @@ pub fn run(g: &GlobalArgs, a: &HistoryArgs) -> Result<u8> {
         );
     };
     let team = plan.security.team.as_ref().and_then(|t| t.emails());
-    let payload = analyzer::payload(&m, &cfg, team.as_ref());
+    // commit subjects and names are repository content: redacted, capped and
+    // escaped like every string of a run
+    let redactor = sef_secrets::builtin_redactor();
+    let (payload, _) =
+        sef_engine::boundary::clean(analyzer::payload(&m, &cfg, team.as_ref()), redactor);
     let invalid = m
         .signatures
         .iter()
@@ -56,6 +61,7 @@ pub fn run(g: &GlobalArgs, a: &HistoryArgs) -> Result<u8> {
     } else {
         Vec::new()
     };
+    let (commits, _) = sef_engine::boundary::clean(commits, redactor);
     let text = match a.format {
         ViewFormatArg::Json => {
             let mut doc = json!({

@@ -14,7 +14,7 @@ pub fn run(g: &GlobalArgs, a: &KpiArgs) -> Result<u8> {
         .unwrap_or_else(|| plan.release.version.clone());
     let rt = store::runtime()?;
     let url = store::url(g.db.as_deref())?;
-    let st = rt.block_on(store::open(&url))?;
+    let st = rt.block_on(store::open_existing(&url))?;
     let runs = rt.block_on(st.list_runs(&RunFilter {
         offering: Some(offering.clone()),
         limit: None,

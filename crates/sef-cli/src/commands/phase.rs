@@ -145,7 +145,7 @@ pub fn history(g: &GlobalArgs, a: &PhaseHistoryArgs) -> Result<u8> {
         .clone()
         .unwrap_or_else(|| plan.release.version.clone());
     let rt = store::runtime()?;
-    let st: Store = rt.block_on(store::open(&store::url(g.db.as_deref())?))?;
+    let st: Store = rt.block_on(store::open_existing(&store::url(g.db.as_deref())?))?;
     let decisions = rt.block_on(st.phase_decisions(&plan.offering.name, &release))?;
     rt.block_on(st.close());
     emit(

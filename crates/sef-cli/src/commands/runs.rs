@@ -10,7 +10,7 @@ use sef_store::{RunFilter, RunRepository, Store};
 pub fn list(g: &GlobalArgs, a: &ListArgs) -> Result<u8> {
     one_run_only(a.out.format)?;
     let rt = store::runtime()?;
-    let st = rt.block_on(store::open(&store::url(g.db.as_deref())?))?;
+    let st = rt.block_on(store::open_existing(&store::url(g.db.as_deref())?))?;
     let runs = rt.block_on(st.list_runs(&RunFilter {
         offering: a.offering.clone(),
         limit: Some(a.limit),
@@ -25,7 +25,7 @@ pub fn list(g: &GlobalArgs, a: &ListArgs) -> Result<u8> {
 
 pub fn show(g: &GlobalArgs, a: &ShowArgs) -> Result<u8> {
     let rt = store::runtime()?;
-    let st = rt.block_on(store::open(&store::url(g.db.as_deref())?))?;
+    let st = rt.block_on(store::open_existing(&store::url(g.db.as_deref())?))?;
     let run = rt.block_on(load(&st, &a.run))?;
     if let Some(name) = &a.artifact {
         let Some(art) = run.artifacts.iter().find(|x| &x.name == name) else {
@@ -64,7 +64,7 @@ pub fn show(g: &GlobalArgs, a: &ShowArgs) -> Result<u8> {
 pub fn diff(g: &GlobalArgs, a: &DiffArgs) -> Result<u8> {
     one_run_only(a.out.format)?;
     let rt = store::runtime()?;
-    let st = rt.block_on(store::open(&store::url(g.db.as_deref())?))?;
+    let st = rt.block_on(store::open_existing(&store::url(g.db.as_deref())?))?;
     let from = rt.block_on(load(&st, &a.from))?;
     let to = rt.block_on(load(&st, &a.to))?;
     let d = diff_runs(&from, &to);

@@ -17,7 +17,8 @@ pub fn run(g: &GlobalArgs, a: &SbomArgs) -> Result<u8> {
         timestamp: sef_inventory::timestamp_from_env(
             std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
             chrono::Utc::now(),
-        ),
+        )
+        .map_err(anyhow::Error::msg)?,
     };
     let doc = match a.format {
         SbomFormatArg::Cyclonedx => sef_inventory::cyclonedx_json(&subject, &inv.components),

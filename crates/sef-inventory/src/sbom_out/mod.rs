@@ -29,13 +29,27 @@ pub struct SbomSubject {
     pub timestamp: DateTime<Utc>,
 }
 
-/// The creation time: `SOURCE_DATE_EPOCH` (seconds) when set and valid,
-/// else `now`.
-pub fn timestamp_from_env(value: Option<&str>, now: DateTime<Utc>) -> DateTime<Utc> {
-    value
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .and_then(|s| DateTime::from_timestamp(s, 0))
-        .unwrap_or(now)
+/// The creation time: `SOURCE_DATE_EPOCH` (seconds since 1970) when set,
+/// else `now`. A value that is not a whole number of seconds between 0 and
+/// the end of year 9999 is an error, never a silent fallback to `now`: a
+/// reproducible build that asked for a fixed time must not get another.
+pub fn timestamp_from_env(
+    value: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, String> {
+    let Some(v) = value else {
+        return Ok(now);
+    };
+    let bad = || {
+        format!(
+            "SOURCE_DATE_EPOCH={v:?} is not a time sef can use: give whole seconds since 1970-01-01 UTC, from 0 to 253402300799, or unset it"
+        )
+    };
+    let secs: i64 = v.trim().parse().map_err(|_| bad())?;
+    if !(0..=253_402_300_799).contains(&secs) {
+        return Err(bad());
+    }
+    DateTime::from_timestamp(secs, 0).ok_or_else(bad)
 }
 
 /// One component of the SBOM after merging occurrences.
@@ -254,8 +268,18 @@ mod tests {
     #[test]
     fn timestamps_honour_source_date_epoch() {
         let now = Utc::now();
-        assert_eq!(timestamp_from_env(Some("0"), now).timestamp(), 0);
-        assert_eq!(timestamp_from_env(Some("junk"), now), now);
-        assert_eq!(timestamp_from_env(None, now), now);
+        assert_eq!(timestamp_from_env(Some("0"), now).unwrap().timestamp(), 0);
+        assert_eq!(timestamp_from_env(None, now), Ok(now));
+        for bad in [
+            "junk",
+            "",
+            "-1",
+            "1.5",
+            "253402300800",
+            "99999999999999999999",
+        ] {
+            let e = timestamp_from_env(Some(bad), now).unwrap_err();
+            assert!(e.contains("SOURCE_DATE_EPOCH"), "{bad}: {e}");
+        }
     }
 }

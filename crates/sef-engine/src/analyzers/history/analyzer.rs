@@ -54,9 +54,11 @@ pub struct Mined {
 }
 
 /// Mines and classifies; `Ok(None)` when `root` is not in a git repository.
+/// The forge token goes only to `token_hosts` (the user's choice).
 pub fn run(
     root: &std::path::Path,
     config: &HistoryConfig,
+    token_hosts: &[String],
     progress: &dyn Progress,
 ) -> Result<Option<Mined>, HistoryError> {
     progress.message("reading the git history");
@@ -100,15 +102,24 @@ pub fn run(
                     f.token_env
                 ));
             }
-            Some(GitHub::new(GitHubSettings {
+            let had_token = token.is_some();
+            let client = GitHub::new(GitHubSettings {
                 base_url: f.base_url.clone(),
                 repository: f.repository.clone(),
                 token,
+                token_hosts: token_hosts.to_vec(),
                 cache_dir,
                 max_retries: f.max_retries,
                 max_wait: Duration::from_secs(f.max_wait_secs),
                 timeout: Duration::from_secs(30),
-            })?)
+            })?;
+            if had_token && !client.sends_token() {
+                notes.push(format!(
+                    "the forge token in ${} was not sent: {} is not a host you allowed to receive it (sef.toml is repository content and cannot choose it); allow it with --forge-token-host or [forge] token_hosts in your own sef configuration",
+                    f.token_env, f.base_url
+                ));
+            }
+            Some(client)
         }
     };
     progress.message("deciding code review");
@@ -323,7 +334,7 @@ impl Analyzer for HistoryAnalyzer {
         ctx: &AnalysisContext<'_>,
         progress: &dyn Progress,
     ) -> Result<AnalyzerOutput, AnalyzerError> {
-        let mined = run(ctx.root, &self.config, progress)?
+        let mined = run(ctx.root, &self.config, &ctx.plan.forge_token_hosts, progress)?
             .ok_or_else(|| {
                 AnalyzerError(
                     "not a git repository: there is no history to measure code review, signed commits or contributors on".into(),

@@ -121,7 +121,8 @@ impl Analyzer for InventoryAnalyzer {
                     timestamp: sef_inventory::timestamp_from_env(
                         std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
                         crate::now(),
-                    ),
+                    )
+                    .map_err(AnalyzerError)?,
                 },
                 &inv.components,
             ),
