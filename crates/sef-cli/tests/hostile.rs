@@ -597,3 +597,148 @@ fn planted_secrets_reach_no_output_and_no_store() {
         }
     }
 }
+
+#[test]
+fn store_locations_that_name_no_store_are_errors() {
+    let env = Env::new();
+    for db in ["", "mysql://root@db/sef", "sqlite://", "sqlite:"] {
+        let out = run_within(sef(&env, &["runs", "list", "--db", db]), 60);
+        assert_eq!(out.status.code(), Some(2), "--db {db:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("--db"), "{}", stderr(&out));
+    }
+    // read-only commands do not create a store
+    let r = env.repo("ro");
+    write(&r, "sef.toml", PLAN);
+    let missing = env.repo("stores").join("new.db");
+    let m = missing.to_str().unwrap();
+    for args in [
+        vec!["runs", "list", "--db", m],
+        vec!["finding", "list", "--db", m, r.to_str().unwrap()],
+        vec!["kpi", "--db", m, r.to_str().unwrap()],
+        vec!["phase", "history", "--db", m, r.to_str().unwrap()],
+    ] {
+        let out = run_within(sef(&env, &args), 60);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("no store here"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(!missing.exists(), "{args:?} created the store");
+    }
+}
+
+#[test]
+fn parallel_first_opens_of_a_new_store_all_succeed() {
+    let env = Env::new();
+    let r = env.repo("par");
+    write(&r, "sef.toml", PLAN);
+    write(&r, "app.py", "print(1)\n");
+    let db = env.repo("pstore").join("sef.db");
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            let mut c = sef(
+                &env,
+                &[
+                    "assess",
+                    "-q",
+                    "--db",
+                    db.to_str().unwrap(),
+                    r.to_str().unwrap(),
+                ],
+            );
+            c.stdout(Stdio::null()).stderr(Stdio::piped());
+            c.spawn().unwrap()
+        })
+        .collect();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{err}");
+        assert!(!err.contains("already exists"), "{err}");
+    }
+    let out = run_within(
+        sef(
+            &env,
+            &["runs", "list", "-f", "json", "--db", db.to_str().unwrap()],
+        ),
+        60,
+    );
+    assert_eq!(json(&out.stdout)["runs"].as_array().unwrap().len(), 6);
+}
+
+#[test]
+fn control_characters_are_escaped_in_text_and_markdown() {
+    let env = Env::new();
+    let r = env.repo("ctl");
+    git(&r, &["init", "-q"]);
+    git(&r, &["config", "user.email", "dev@example.com"]);
+    git(&r, &["config", "user.name", "Dev"]);
+    write(
+        &r,
+        "sef.toml",
+        &format!("{PLAN}[[analyzers.sarif]]\nname = \"tool\"\nfile = \"t.sarif\"\n"),
+    );
+    write(
+        &r,
+        "t.sarif",
+        r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"tool"}},"invocations":[{"executionSuccessful":true}],"results":[{"ruleId":"x","level":"error","message":{"text":"bad \u001b[2J\u001b[31mPASS\u0007 \u0000 \u202e here"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":"a.py"},"region":{"startLine":1}}}]}]}]}"#,
+    );
+    write(&r, "a.py", "x = 1\n");
+    git(&r, &["add", "-A"]);
+    git(
+        &r,
+        &[
+            "commit",
+            "-qm",
+            "subject \u{1b}]0;owned\u{7} \r[pass] all good",
+        ],
+    );
+    for format in ["text", "markdown"] {
+        let out = run_within(
+            sef(
+                &env,
+                &["assess", "--no-store", "-f", format, r.to_str().unwrap()],
+            ),
+            60,
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("PASS"),
+            "{format}: the message is shown: {text}"
+        );
+        for bad in ['\u{1b}', '\u{7}', '\u{0}', '\r', '\u{202e}'] {
+            assert!(!text.contains(bad), "{format} carries {bad:?}");
+        }
+        assert!(text.contains("u{1b}"), "{format}: shown escaped");
+    }
+    let out = run_within(
+        sef(&env, &["history", "--commits", r.to_str().unwrap()]),
+        60,
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text}");
+}
+
+#[test]
+fn an_unusable_source_date_epoch_is_an_error() {
+    let env = Env::new();
+    let r = env.repo("sde");
+    write(&r, "requirements.txt", "requests==2.31.0\n");
+    for v in ["yesterday", "-5", "99999999999999"] {
+        let mut c = sef(&env, &["sbom", r.to_str().unwrap()]);
+        c.env("SOURCE_DATE_EPOCH", v);
+        let out = run_within(c, 60);
+        assert_eq!(out.status.code(), Some(2), "{v}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("SOURCE_DATE_EPOCH"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let mut c = sef(&env, &["sbom", r.to_str().unwrap()]);
+    c.env("SOURCE_DATE_EPOCH", "1700000000");
+    let out = run_within(c, 60);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2023-11-14T22:13:20"));
+}

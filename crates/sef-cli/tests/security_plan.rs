@@ -288,12 +288,13 @@ fn bad_plan_files_stop_assess_with_file_and_line_and_store_nothing() {
         }
         std::fs::write(repo.join(file), before).unwrap();
     }
-    // nothing was stored by the refused runs
-    let (_, out, _) = run(&env, &["runs", "list", "--format", "json"]);
-    assert_eq!(
-        json(out.as_bytes())["runs"].as_array().map_or(0, Vec::len),
-        0
-    );
+    // nothing was stored by the refused runs: the store was not even
+    // created, and a read-only command refuses to create it
+    assert!(!env.db().exists(), "a refused run created the store");
+    let (code, _, err) = run(&env, &["runs", "list", "--format", "json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no store here"), "{err}");
+    assert!(!env.db().exists(), "`runs list` created the store");
     // the same section inline and under security/ is refused
     let mut toml = std::fs::read_to_string(repo.join("sef.toml")).unwrap();
     toml.push_str("\n[pti]\nexposure = \"internal\"\n");

@@ -26,7 +26,7 @@ pub enum PlanError {
         why: sef_fs::ConfineError,
     },
     /// The file is not a regular file, or vanished.
-    #[error("{0}")]
+    #[error("{}: cannot read the security plan: {}", .0.path().display(), .0.reason())]
     File(sef_fs::ReadError),
     /// The file is larger than any real plan.
     #[error("{}: the security plan is larger than {limit} bytes; a sef.toml is a small hand-written file, check that this is the right file", path.display())]

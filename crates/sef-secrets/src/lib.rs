@@ -13,6 +13,7 @@
 //! and a path.
 
 pub mod builtin;
+pub mod digest;
 mod error;
 pub mod gitleaks;
 mod redact;

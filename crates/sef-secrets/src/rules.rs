@@ -133,6 +133,8 @@ pub struct RuleSet {
     pub(crate) keyword_rules: Vec<Vec<usize>>,
     /// Rules without keywords (and with a regex): run on every file.
     pub(crate) always: Vec<usize>,
+    /// The salt of the secrets' digests (see [`crate::digest`]).
+    pub salt: String,
 }
 
 impl RuleSet {
@@ -175,6 +177,7 @@ impl RuleSet {
             prefilter,
             keyword_rules,
             always,
+            salt: crate::digest::default_salt(""),
         }
     }
 

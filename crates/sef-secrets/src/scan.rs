@@ -173,20 +173,30 @@ impl RuleSet {
     /// Scans `data`, the content of `path` (repository-relative, `/`
     /// separators), optionally at `commit`.
     pub fn scan(&self, path: &str, data: &[u8], commit: Option<&str>) -> Vec<Hit> {
-        self.scan_spans(path, data, commit)
+        self.scan_spans(path, data, commit, true)
             .into_iter()
             .map(|(h, _)| h)
             .collect()
     }
 
     /// [`RuleSet::scan`], with each hit's secret as a byte range of `data`
-    /// (empty for a path-only rule).
+    /// (empty for a path-only rule). Without `with_digest` (redaction needs
+    /// only the prefix) the slow digest is not derived.
     pub(crate) fn scan_spans(
         &self,
         path: &str,
         data: &[u8],
         commit: Option<&str>,
+        with_digest: bool,
     ) -> Vec<(Hit, (usize, usize))> {
+        let redacted = |secret: &[u8]| {
+            let d = if with_digest {
+                crate::digest::digest(secret, &self.salt)
+            } else {
+                String::new()
+            };
+            Redacted::new(secret, d)
+        };
         if self.path_allowed(path) {
             return Vec::new();
         }
@@ -202,7 +212,7 @@ impl RuleSet {
                         description: r.description.clone(),
                         line: 0,
                         column: 0,
-                        secret: Redacted::of(path.as_bytes()),
+                        secret: redacted(path.as_bytes()),
                         entropy: 0.0,
                         allowed: None,
                     },
@@ -315,7 +325,7 @@ impl RuleSet {
                     description: rule.description.clone(),
                     line,
                     column: raw.secret.0 - ls + 1,
-                    secret: Redacted::of(secret),
+                    secret: redacted(secret),
                     entropy: (ent * 100.0).round() / 100.0,
                     allowed: allow,
                 },
@@ -341,12 +351,11 @@ mod tests {
 
     #[test]
     fn redaction_keeps_a_short_prefix_only() {
-        let r = Redacted::of(b"ghp_abcdefghijklmnopqrstuvwxyz0123456789");
+        let r = Redacted::new(b"ghp_abcdefghijklmnopqrstuvwxyz0123456789", "d".into());
         assert_eq!(r.prefix, "ghp_…");
         assert_eq!(r.length, 40);
-        assert_eq!(r.sha256.len(), 64);
-        assert_eq!(Redacted::of(b"abc").prefix, "…");
-        assert_eq!(Redacted::of(b"abc").sha256, Redacted::of(b"abc").sha256);
+        assert_eq!(r.legacy_sha256.as_ref().map(String::len), Some(64));
+        assert_eq!(Redacted::new(b"abc", String::new()).prefix, "…");
     }
 
     #[test]

@@ -21,7 +21,7 @@ proptest! {
         for h in set.scan("f.txt", &data, None) {
             prop_assert!(h.line >= 1 && h.line <= lines);
             prop_assert!(h.secret.prefix.chars().count() <= 5);
-            prop_assert_eq!(h.secret.sha256.len(), 64);
+            prop_assert_eq!(h.secret.digest.len(), 32);
         }
     }
 

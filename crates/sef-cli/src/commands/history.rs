@@ -97,6 +97,8 @@ pub fn run(g: &GlobalArgs, a: &HistoryArgs) -> Result<u8> {
                     ]
                 })
                 .collect();
+            let (lines, _) = sef_engine::boundary::clean(lines, redactor);
+            let (notes, _) = sef_engine::boundary::clean(notes, redactor);
             sef_report::history_text(
                 &plan.offering.name,
                 &plan.release.version,

@@ -22,12 +22,13 @@ pub fn scan(g: &GlobalArgs, a: &SecretsScanArgs) -> Result<u8> {
     }
     // a configuration named on the command line is the user's own file
     let own_config = plan.allow_outside_repo || a.config.is_some();
-    let (set, source) = secrets::rule_set(&root, &cfg, own_config).map_err(|e| anyhow!(e))?;
+    let (mut set, source) = secrets::rule_set(&root, &cfg, own_config).map_err(|e| anyhow!(e))?;
     let base_path = a
         .baseline
         .clone()
         .unwrap_or_else(|| root.join(&cfg.baseline));
     let base = baseline::Baseline::load(&base_path).map_err(|e| anyhow!(e))?;
+    set.salt = base.salt_for(&plan.offering.name);
     let progress = crate::progress::for_invocation(g.quiet);
     let bar = progress.start("secrets");
     let s = secrets::scan(
@@ -52,7 +53,7 @@ pub fn scan(g: &GlobalArgs, a: &SecretsScanArgs) -> Result<u8> {
                 reason: a.reason.clone(),
             })
             .collect();
-        let b = baseline::Baseline::new(entries);
+        let b = baseline::Baseline::new(entries, set.salt.clone());
         let mut text = serde_json::to_string_pretty(&b)?;
         text.push('\n');
         output::write_atomically(out, text.as_bytes())
@@ -112,14 +113,13 @@ pub fn scan(g: &GlobalArgs, a: &SecretsScanArgs) -> Result<u8> {
             for l in &open {
                 writeln!(
                     t,
-                    "  {}:{}:{}  {}  {} ({} chars, sha256 {}){}",
+                    "  {}:{}:{}  {}  {} ({} chars){}",
                     l.path,
                     l.hit.line,
                     l.hit.column,
                     l.hit.rule,
                     l.hit.secret.prefix,
                     l.hit.secret.length,
-                    &l.hit.secret.sha256[..12],
                     match &l.introduced {
                         Some(i) => format!(
                             "  introduced in {} by {}",

@@ -23,8 +23,13 @@ pub struct Located {
     /// The hit.
     #[serde(flatten)]
     pub hit: Hit,
-    /// The stable fingerprint: rule, path and the secret's hash.
+    /// The stable fingerprint: rule, path and the secret's salted digest.
     pub fingerprint: String,
+    /// The fingerprint sef before 0.2 gave it (from the cheap digest), in
+    /// memory only, to match baselines written then.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub legacy_fingerprint: Option<String>,
     /// Where the history first shows it (history scans only).
     pub introduced: Option<Introduced>,
     /// Still in the working tree.
@@ -38,14 +43,20 @@ impl Located {
             "secret",
             hit.rule.as_str(),
             path,
-            hit.secret.sha256.as_str(),
+            hit.secret.digest.as_str(),
         ])
         .as_str()
         .to_owned();
+        let legacy_fingerprint = hit.secret.legacy_sha256.as_ref().map(|l| {
+            Fingerprint::compute(["secret", hit.rule.as_str(), path, l.as_str()])
+                .as_str()
+                .to_owned()
+        });
         Located {
             path: path.to_owned(),
             hit,
             fingerprint,
+            legacy_fingerprint,
             introduced,
             in_tree,
         }
@@ -101,13 +112,23 @@ pub struct Redacted {
     pub prefix: String,
     /// Its length in bytes.
     pub length: usize,
-    /// SHA-256 of `sef-secret-v1\0` and the secret, hex.
-    pub sha256: String,
+    /// A slow, salted digest of the secret (Argon2id; the salt is the
+    /// repository's, see docs/secrets.md), hex. Runs stored before it
+    /// existed hold a `sha256` here instead, read under the same name.
+    #[serde(alias = "sha256")]
+    pub digest: String,
+    /// The cheap digest of sef before 0.2 (SHA-256 of `sef-secret-v1\0`
+    /// and the secret), kept in memory only to match old baselines: never
+    /// stored or printed.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub legacy_sha256: Option<String>,
 }
 
 impl Redacted {
-    /// Redacts `secret`.
-    pub fn of(secret: &[u8]) -> Self {
+    /// Redacts `secret` with a digest computed by the caller (the secrets
+    /// crate's salted key derivation); the legacy digest is kept in memory.
+    pub fn new(secret: &[u8], digest: String) -> Self {
         let n = (secret.len() / 4).min(4);
         let prefix: String = String::from_utf8_lossy(&secret[..n])
             .chars()
@@ -119,7 +140,8 @@ impl Redacted {
         Redacted {
             prefix: format!("{prefix}…"),
             length: secret.len(),
-            sha256: hex::encode(h.finalize()),
+            digest,
+            legacy_sha256: Some(hex::encode(h.finalize())),
         }
     }
 }

@@ -26,8 +26,13 @@ pub struct Entry {
 pub struct Baseline {
     /// Always `sef.secrets-baseline`.
     pub schema: String,
-    /// Format version (1).
+    /// Format version (1; 2 when it records its salt).
     pub schema_version: u32,
+    /// The salt of the secrets' digests and fingerprints in this
+    /// repository (see docs/secrets.md); absent in baselines written before
+    /// sef 0.2, whose entries still match through the legacy fingerprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salt: Option<String>,
     /// The entries.
     pub entries: Vec<Entry>,
     #[serde(skip)]
@@ -75,8 +80,8 @@ impl Baseline {
         Ok(b)
     }
 
-    /// A baseline of these entries.
-    pub fn new(mut entries: Vec<Entry>) -> Self {
+    /// A baseline of these entries, recording the salt they were made with.
+    pub fn new(mut entries: Vec<Entry>, salt: String) -> Self {
         entries.sort_by(|a, b| {
             (&a.path, &a.rule, &a.fingerprint).cmp(&(&b.path, &b.rule, &b.fingerprint))
         });
@@ -84,10 +89,19 @@ impl Baseline {
         let index = entries.iter().map(|e| e.fingerprint.clone()).collect();
         Baseline {
             schema: "sef.secrets-baseline".into(),
-            schema_version: 1,
+            schema_version: 2,
+            salt: Some(salt),
             entries,
             index,
         }
+    }
+
+    /// The salt for this repository: the baseline's own, else the default
+    /// of the offering.
+    pub fn salt_for(&self, offering: &str) -> String {
+        self.salt
+            .clone()
+            .unwrap_or_else(|| sef_secrets::digest::default_salt(offering))
     }
 
     /// Whether a fingerprint is in it.

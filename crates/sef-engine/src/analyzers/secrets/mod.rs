@@ -140,11 +140,8 @@ fn finding(l: &Located, severity: Severity) -> Finding {
     };
     Finding {
         title: format!(
-            "{}: {} ({} characters, sha256 {}){where_}",
-            l.hit.description,
-            l.hit.secret.prefix,
-            l.hit.secret.length,
-            &l.hit.secret.sha256[..12]
+            "{}: {} ({} characters){where_}",
+            l.hit.description, l.hit.secret.prefix, l.hit.secret.length,
         ),
         remediation: "Revoke and rotate the credential, remove it from the code (and the history), and read it from a secret store or the environment instead. A false positive goes in the baseline (sef secrets scan --write-baseline) or gets an inline `sef:allow <reason>` comment.".to_owned(),
         cwe: vec![sef_model::Cwe(sef_secrets::CWE)],
@@ -174,7 +171,11 @@ pub fn triage<'a>(
     for l in found {
         if l.hit.allowed.is_some() {
             allowed.push(l);
-        } else if base.contains(&l.fingerprint) {
+        } else if base.contains(&l.fingerprint)
+            || l.legacy_fingerprint
+                .as_deref()
+                .is_some_and(|f| base.contains(f))
+        {
             baselined.push(l);
         } else {
             open.push(l);
@@ -201,8 +202,9 @@ impl Analyzer for SecretsAnalyzer {
         ctx: &AnalysisContext<'_>,
         progress: &dyn Progress,
     ) -> Result<AnalyzerOutput, AnalyzerError> {
-        let (set, source) = rule_set(ctx.root, &self.config, ctx.plan.allow_outside_repo)?;
+        let (mut set, source) = rule_set(ctx.root, &self.config, ctx.plan.allow_outside_repo)?;
         let base = baseline::Baseline::load(&ctx.root.join(&self.config.baseline))?;
+        set.salt = base.salt_for(&ctx.plan.offering.name);
         let s = scan(
             ctx.root,
             &set,
