@@ -140,7 +140,15 @@ where
 /// Redacts, caps and escapes every string of `run`, and notes in the run
 /// what was changed.
 pub fn sanitize(run: AssessmentRun, rules: &RuleSet) -> (AssessmentRun, Sanitized) {
+    let started = std::time::Instant::now();
     let (mut clean, out) = self::clean(run, rules);
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+        redacted = out.redacted,
+        cut = out.cut,
+        escaped = out.escaped,
+        "run boundary: redaction, length caps and control characters"
+    );
     if out.redacted > 0 {
         clean.notes.push(format!(
             "{} text field(s) held something shaped like a secret (a token in a URL, a key in a message) and were redacted before the run was stored or shown",

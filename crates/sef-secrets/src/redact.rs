@@ -29,7 +29,7 @@ impl RuleSet {
             return None;
         }
         let mut spans: Vec<(usize, usize, String)> = self
-            .scan_spans("", text.as_bytes(), None, false)
+            .scan_spans("", text.as_bytes(), None)
             .into_iter()
             .filter(|(_, (s, e))| e > s)
             .map(|(h, (s, e))| (s, e, h.secret.prefix))

@@ -173,30 +173,36 @@ impl RuleSet {
     /// Scans `data`, the content of `path` (repository-relative, `/`
     /// separators), optionally at `commit`.
     pub fn scan(&self, path: &str, data: &[u8], commit: Option<&str>) -> Vec<Hit> {
-        self.scan_spans(path, data, commit, true)
-            .into_iter()
-            .map(|(h, _)| h)
-            .collect()
+        let mut found = self.scan_spans(path, data, commit);
+        // The slow salted digests (see [`crate::digest`]), one per distinct
+        // secret, derived in parallel once the matching is done.
+        let derive = |(hit, (s, e)): &mut (Hit, (usize, usize))| {
+            let secret = if e > s {
+                &data[*s..*e]
+            } else {
+                path.as_bytes()
+            };
+            hit.secret.digest = crate::digest::digest(secret, &self.salt);
+        };
+        if found.len() > 8 {
+            use rayon::prelude::*;
+            found.par_iter_mut().for_each(derive);
+        } else {
+            found.iter_mut().for_each(derive);
+        }
+        found.into_iter().map(|(h, _)| h).collect()
     }
 
-    /// [`RuleSet::scan`], with each hit's secret as a byte range of `data`
-    /// (empty for a path-only rule). Without `with_digest` (redaction needs
-    /// only the prefix) the slow digest is not derived.
+    /// [`RuleSet::scan`] without the digests, with each hit's secret as a
+    /// byte range of `data` (empty for a path-only rule): what redaction
+    /// needs, at the cost of the matching alone.
     pub(crate) fn scan_spans(
         &self,
         path: &str,
         data: &[u8],
         commit: Option<&str>,
-        with_digest: bool,
     ) -> Vec<(Hit, (usize, usize))> {
-        let redacted = |secret: &[u8]| {
-            let d = if with_digest {
-                crate::digest::digest(secret, &self.salt)
-            } else {
-                String::new()
-            };
-            Redacted::new(secret, d)
-        };
+        let redacted = |secret: &[u8]| Redacted::new(secret, String::new());
         if self.path_allowed(path) {
             return Vec::new();
         }
@@ -379,10 +385,15 @@ mod tests {
         let one_line: String = (0..80_000).map(token).collect();
         let per_line: String = (0..80_000).map(|i| token(i) + "\n").collect();
         let t = std::time::Instant::now();
-        let a = set.scan("a.txt", one_line.as_bytes(), None);
+        // the matching alone: the digests cost the same per secret either way
+        let a: Vec<Hit> = set
+            .scan_spans("a.txt", one_line.as_bytes(), None)
+            .into_iter()
+            .map(|(h, _)| h)
+            .collect();
         let long = t.elapsed();
         let t = std::time::Instant::now();
-        let b = set.scan("a.txt", per_line.as_bytes(), None);
+        let b = set.scan_spans("a.txt", per_line.as_bytes(), None);
         let short = t.elapsed();
         let cols: std::collections::HashSet<usize> = a.iter().map(|h| h.column).collect();
         let missing: Vec<usize> = (0..80_000)

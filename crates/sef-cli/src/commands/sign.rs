@@ -35,7 +35,11 @@ fn read_small(path: &Path, what: &str) -> Result<String> {
             "{}: larger than {MAX_KEY_BYTES} bytes: not a {what}",
             path.display()
         ),
-        other => anyhow::anyhow!("cannot read the {what}: {other}"),
+        other => anyhow::anyhow!(
+            "{}: cannot read the {what}: {}",
+            path.display(),
+            other.reason()
+        ),
     })
 }
 
