@@ -132,3 +132,54 @@ pub fn old_store(env: &Env) -> (PathBuf, Vec<serde_json::Value>) {
     assert!(runs.len() >= 3, "the fixture holds three runs");
     (db, runs)
 }
+
+/// Runs `cmd` and kills it after `secs`: a hang is a test failure. Its
+/// output is drained as it comes, so a large report cannot block it.
+pub fn run_within(mut cmd: std::process::Command, secs: u64) -> std::process::Output {
+    use std::io::Read;
+    let mut child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            v
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(secs) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "sef hung for {secs} s: {}",
+                String::from_utf8_lossy(&err.join().unwrap())
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    std::process::Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    }
+}
+
+pub fn sef_cmd(env: &Env, args: &[&str]) -> std::process::Command {
+    let mut c = env.sef_std();
+    c.args(args);
+    c
+}
+
+/// A plan with the advisory database not needed.
+pub const PLAN_NO_VULNS: &str =
+    "[offering]\nname = \"app\"\n[analyzers.vulnerabilities]\nenabled = false\n";
