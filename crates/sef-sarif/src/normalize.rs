@@ -213,6 +213,56 @@ fn rule_cwes(rule: &raw::Rule) -> Vec<u32> {
     out
 }
 
+/// The tool's own fingerprint of a result, as `key=value` parts: its
+/// partial fingerprints when it gives them, else its fingerprints.
+fn tool_fingerprint(r: &raw::Result) -> Option<Vec<String>> {
+    let source = if r.partial_fingerprints.is_empty() {
+        &r.fingerprints
+    } else {
+        &r.partial_fingerprints
+    };
+    if source.is_empty() {
+        return None;
+    }
+    Some(source.iter().map(|(k, v)| format!("{k}={v}")).collect())
+}
+
+/// Tool fingerprints that are not fingerprints: one value given to results
+/// at different places (file and line; a column alone does not make
+/// another result). A real fingerprint names one
+/// place; semgrep OSS gives every result `matchBasedId/v1: "requires
+/// login"`, and trusting it would merge distinct results into one.
+fn shared_fingerprints(results: &[raw::Result]) -> HashSet<String> {
+    let mut places: std::collections::HashMap<String, (Option<String>, Option<i64>)> =
+        std::collections::HashMap::new();
+    let mut shared = HashSet::new();
+    for r in results {
+        let Some(key) = tool_fingerprint(r).map(|p| p.join("\u{1f}")) else {
+            continue;
+        };
+        let pl = r
+            .locations
+            .first()
+            .and_then(|l| l.physical_location.as_ref());
+        let place = (
+            pl.and_then(|p| p.artifact_location.as_ref())
+                .and_then(|a| a.uri.clone()),
+            pl.and_then(|p| p.region.as_ref())
+                .and_then(|g| g.start_line),
+        );
+        match places.get(&key) {
+            Some(seen) if *seen != place => {
+                shared.insert(key);
+            }
+            Some(_) => {}
+            None => {
+                places.insert(key, place);
+            }
+        }
+    }
+    shared
+}
+
 fn one_line(s: &str, max: usize) -> String {
     let line = s
         .lines()
@@ -277,6 +327,13 @@ pub(crate) fn run(
         ));
     }
     let mut no_location = 0usize;
+    let placeholders = shared_fingerprints(results);
+    if !placeholders.is_empty() {
+        out.diagnostics.push(format!(
+            "{tool}: {} fingerprint value(s) are shared by results at different places (semgrep OSS writes \"requires login\"); those results are fingerprinted by sef's own location-and-code hash instead",
+            placeholders.len()
+        ));
+    }
     for r in results {
         if matches!(
             r.kind.as_deref(),
@@ -383,14 +440,10 @@ pub(crate) fn run(
             no_location += 1;
         }
 
-        let fingerprint = if !r.partial_fingerprints.is_empty() || !r.fingerprints.is_empty() {
-            let source = if r.partial_fingerprints.is_empty() {
-                &r.fingerprints
-            } else {
-                &r.partial_fingerprints
-            };
+        let tool_parts = tool_fingerprint(r).filter(|p| !placeholders.contains(&p.join("\u{1f}")));
+        let fingerprint = if let Some(tool_parts) = tool_parts {
             let mut parts = vec!["sarif".to_owned(), tool.clone(), rule_id.clone()];
-            parts.extend(source.iter().map(|(k, v)| format!("{k}={v}")));
+            parts.extend(tool_parts);
             Fingerprint::compute(parts)
         } else {
             let context = snippet.clone().or_else(|| {

@@ -278,3 +278,40 @@ proptest::proptest! {
         let _ = normalise_path(&s, b.as_deref(), Some("/r"));
     }
 }
+
+/// semgrep OSS gives every result the same placeholder fingerprint: ten
+/// results at ten places under two rules are ten findings, not two.
+#[test]
+fn a_fingerprint_shared_by_different_places_is_not_trusted() {
+    let results: Vec<String> = (0..10)
+        .map(|i| {
+            format!(
+                r#"{{"ruleId":"rule-{}","level":"warning","message":{{"text":"m"}},
+                "locations":[{{"physicalLocation":{{"artifactLocation":{{"uri":"src/f{i}.py"}},"region":{{"startLine":{}}}}}}}],
+                "fingerprints":{{"matchBasedId/v1":"requires login"}}}}"#,
+                i % 2,
+                i + 1
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"version":"2.1.0","runs":[{{"tool":{{"driver":{{"name":"Semgrep OSS"}}}},"results":[{}]}}]}}"#,
+        results.join(",")
+    );
+    let out = read(&text, &opts(&no_context)).unwrap();
+    assert_eq!(out.findings.len(), 10, "{:?}", out.diagnostics);
+    assert_eq!(out.duplicates, 0);
+    assert!(
+        out.diagnostics.iter().any(|d| d.contains("requires login")),
+        "{:?}",
+        out.diagnostics
+    );
+    // a real fingerprint repeated at one place still merges duplicates
+    let dup = r#"{"ruleId":"r","message":{"text":"m"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":"a.py"},"region":{"startLine":3}}}],"fingerprints":{"matchBasedId/v1":"abc"}}"#;
+    let text = format!(
+        r#"{{"version":"2.1.0","runs":[{{"tool":{{"driver":{{"name":"t"}}}},"results":[{dup},{dup}]}}]}}"#
+    );
+    let out = read(&text, &opts(&no_context)).unwrap();
+    assert_eq!(out.findings.len(), 1);
+    assert_eq!(out.duplicates, 1);
+}
