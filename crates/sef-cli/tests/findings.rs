@@ -270,3 +270,45 @@ fn history_triage_and_reingestion() {
     );
     assert!(text.contains("triage: confirmed by tester"), "{text}");
 }
+
+/// sef's own analyzers count in the CWE coverage: a complete secrets scan
+/// covers CWE-798, so the report never says "CWE-798 not covered" beside
+/// sef's own CWE-798 findings; a failed one does not.
+#[test]
+fn sefs_own_analyzers_cover_their_cwes() {
+    let env = Env::new();
+    let r = env.repo("own-cwe");
+    write(
+        &r,
+        "sef.toml",
+        "[offering]\nname = \"own\"\n[analyzers.vulnerabilities]\nenabled = false\n",
+    );
+    write(
+        &r,
+        "config.py",
+        "TOKEN = \"ghp_Zq3xK9mP2vL8nR4tW6yB1cD5fH7jA0sE3gT9\"\n",
+    );
+    let out = env
+        .sef()
+        .args(["assess", "-q", "--no-store", "-f", "json"])
+        .arg(&r)
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    let top = report["summary"]["cwe"]["top25"].as_array().unwrap();
+    let c798 = top.iter().find(|c| c["cwe"] == 798).unwrap();
+    assert_eq!(c798["covered"], true, "{c798}");
+    assert!(c798["open"].as_u64().unwrap() >= 1, "{c798}");
+    // the secrets analyzer failed (a baseline that is not JSON): not covered
+    write(&r, ".sef-secrets-baseline.json", "not json");
+    let out = env
+        .sef()
+        .args(["assess", "-q", "--no-store", "-f", "json"])
+        .arg(&r)
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    let top = report["summary"]["cwe"]["top25"].as_array().unwrap();
+    let c798 = top.iter().find(|c| c["cwe"] == 798).unwrap();
+    assert_eq!(c798["covered"], false, "{c798}");
+}
