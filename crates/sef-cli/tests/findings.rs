@@ -288,27 +288,28 @@ fn sefs_own_analyzers_cover_their_cwes() {
         "config.py",
         "TOKEN = \"ghp_Zq3xK9mP2vL8nR4tW6yB1cD5fH7jA0sE3gT9\"\n",
     );
-    let out = env
-        .sef()
-        .args(["assess", "-q", "--no-store", "-f", "json"])
-        .arg(&r)
-        .output()
-        .unwrap();
-    let report = json(&out.stdout);
-    let top = report["summary"]["cwe"]["top25"].as_array().unwrap();
-    let c798 = top.iter().find(|c| c["cwe"] == 798).unwrap();
+    // the CWE-798 entry of the Top 25 view of a fresh assessment
+    let cwe_798 = || {
+        let out = env
+            .sef()
+            .args(["assess", "-q", "--no-store", "-f", "json"])
+            .arg(&r)
+            .output()
+            .unwrap();
+        let report = json(&out.stdout);
+        report["summary"]["cwe"]["top25"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["cwe"] == 798)
+            .cloned()
+            .unwrap()
+    };
+    let c798 = cwe_798();
     assert_eq!(c798["covered"], true, "{c798}");
     assert!(c798["open"].as_u64().unwrap() >= 1, "{c798}");
     // the secrets analyzer failed (a baseline that is not JSON): not covered
     write(&r, ".sef-secrets-baseline.json", "not json");
-    let out = env
-        .sef()
-        .args(["assess", "-q", "--no-store", "-f", "json"])
-        .arg(&r)
-        .output()
-        .unwrap();
-    let report = json(&out.stdout);
-    let top = report["summary"]["cwe"]["top25"].as_array().unwrap();
-    let c798 = top.iter().find(|c| c["cwe"] == 798).unwrap();
+    let c798 = cwe_798();
     assert_eq!(c798["covered"], false, "{c798}");
 }

@@ -385,19 +385,22 @@ fn keygen_force_replaces_a_link_and_writes_0600() {
     let victim = d.join("victim");
     std::fs::write(&victim, "do not touch").unwrap();
     std::os::unix::fs::symlink(&victim, d.join("sef.key")).unwrap();
-    let mut c = sef(
-        &env,
-        &[
-            "keygen",
-            "--force",
-            "--public-key",
-            d.join("sef.pub").to_str().unwrap(),
-            "--secret-key",
-            d.join("sef.key").to_str().unwrap(),
-        ],
-    );
-    c.env("SEF_KEY_PASSWORD", "correct horse");
-    let out = run_within(c, 60);
+    let keygen_force = || {
+        let mut c = sef(
+            &env,
+            &[
+                "keygen",
+                "--force",
+                "--public-key",
+                d.join("sef.pub").to_str().unwrap(),
+                "--secret-key",
+                d.join("sef.key").to_str().unwrap(),
+            ],
+        );
+        c.env("SEF_KEY_PASSWORD", "correct horse");
+        run_within(c, 60)
+    };
+    let out = keygen_force();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "do not touch");
     let meta = std::fs::symlink_metadata(d.join("sef.key")).unwrap();
@@ -405,19 +408,7 @@ fn keygen_force_replaces_a_link_and_writes_0600() {
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
     // an old 0644 key does not pass its mode on
     std::fs::set_permissions(d.join("sef.key"), std::fs::Permissions::from_mode(0o644)).unwrap();
-    let mut c = sef(
-        &env,
-        &[
-            "keygen",
-            "--force",
-            "--public-key",
-            d.join("sef.pub").to_str().unwrap(),
-            "--secret-key",
-            d.join("sef.key").to_str().unwrap(),
-        ],
-    );
-    c.env("SEF_KEY_PASSWORD", "correct horse");
-    assert_eq!(run_within(c, 60).status.code(), Some(0));
+    assert_eq!(keygen_force().status.code(), Some(0));
     let mode = std::fs::metadata(d.join("sef.key"))
         .unwrap()
         .permissions()
