@@ -25,9 +25,9 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// The store: a SQLite file path (default: sef.db in the user's data
-    /// directory) or a postgres:// URL.
-    #[arg(long, global = true, env = "SEF_DATABASE_URL", value_name = "PATH|URL")]
+    /// The store of the command, from its own `--db` ([`StoreArgs`]); only
+    /// the commands that use the store accept the option.
+    #[arg(skip)]
     pub db: Option<String>,
     /// Print only the report and errors: no progress.
     #[arg(long, short, global = true)]
@@ -464,8 +464,19 @@ pub struct OutputArgs {
     pub output: Option<PathBuf>,
 }
 
+/// The store option, on the commands that read or write the store only.
+#[derive(Debug, Clone, Args, Default)]
+pub struct StoreArgs {
+    /// The store: a SQLite file path (default: sef.db in the user's data
+    /// directory) or a postgres:// URL.
+    #[arg(long, env = "SEF_DATABASE_URL", value_name = "PATH|URL")]
+    pub db: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct AssessArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// The repository directory to assess.
     #[arg(default_value = ".")]
     pub path: PathBuf,
@@ -486,12 +497,16 @@ pub enum RunsCommand {
     List(ListArgs),
     /// Show one stored run as a full report.
     Show(ShowArgs),
-    /// Compare two runs: new and fixed findings, changed evidence.
+    /// Compare two runs of one offering: gate, phase and criteria that
+    /// changed, triage and acceptance changes, KPI changes, new and fixed
+    /// findings, changed evidence.
     Diff(DiffArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// Only runs of this offering.
     #[arg(long)]
     pub offering: Option<String>,
@@ -504,6 +519,8 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// A run id, a unique prefix of one, or `latest`.
     pub run: String,
     /// Print this artifact of the run (e.g. `sbom.cdx.json`) instead of
@@ -516,10 +533,19 @@ pub struct ShowArgs {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// The older run: an id, a unique prefix, `latest` or `previous`.
     pub from: String,
     /// The newer run: an id, a unique prefix, `latest` or `previous`.
     pub to: String,
+    /// The offering whose runs `latest` and `previous` mean (default: the
+    /// offering of the plan in --repo).
+    #[arg(long)]
+    pub offering: Option<String>,
+    /// The repository whose plan names the offering.
+    #[arg(long, default_value = ".")]
+    pub repo: PathBuf,
     #[command(flatten)]
     pub out: OutputArgs,
 }

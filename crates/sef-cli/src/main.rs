@@ -10,7 +10,7 @@ mod plan_at;
 mod progress;
 mod store;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use std::process::ExitCode;
 
 // Inventory and reports allocate many small strings; mimalloc is several
@@ -26,7 +26,12 @@ pub const EXIT_FAIL: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let matches = cli::Cli::command().get_matches();
+    let args = match cli::Cli::from_arg_matches(&matches) {
+        Ok(a) => a,
+        Err(e) => e.exit(),
+    };
+    sef_report::set_terminal_width(output::terminal_width(output::file_output_given(&matches)));
     init_tracing(args.global.verbose);
     plan_at::set_allow_outside_repo(args.global.allow_outside_repo);
     if let Err(e) = plan_at::set_forge_token_hosts(&args.global.forge_token_hosts) {

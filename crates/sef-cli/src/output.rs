@@ -58,6 +58,34 @@ pub fn emit_raw(text: &str, output: Option<&Path>) -> Result<()> {
     }
 }
 
+/// Whether the command writes its report to a file (`-o FILE`, on the
+/// command or a subcommand).
+pub fn file_output_given(m: &clap::ArgMatches) -> bool {
+    let here = m
+        .try_get_one::<std::path::PathBuf>("output")
+        .ok()
+        .flatten()
+        .is_some();
+    here || m
+        .subcommand()
+        .is_some_and(|(_, sub)| file_output_given(sub))
+}
+
+/// The width text reports are fitted to: standard output's terminal
+/// (`COLUMNS` first, else the terminal's own size), or `None` for a pipe, a
+/// file or `-o FILE`, where no value is cut.
+pub fn terminal_width(to_file: bool) -> Option<usize> {
+    use std::io::IsTerminal;
+    if to_file || !std::io::stdout().is_terminal() {
+        return None;
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c > 0)
+        .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+}
+
 /// `text` with every secret the built-in rules find replaced by its
 /// prefix and `[REDACTED]`.
 pub fn redacted(text: &str) -> std::borrow::Cow<'_, str> {

@@ -1,107 +1,127 @@
-//! Risk acceptances from the plan applied to a run's findings: a finding
-//! whose rule id or alias (and package, when the acceptance names one)
-//! matches a current acceptance becomes `accepted`; an expired acceptance
-//! leaves it open and says so. Pure logic.
+//! Risk acceptances and triage decisions applied to a run's findings. The
+//! plan's `[[risk_acceptances]]` are matched here (by advisory or rule id
+//! or alias, by package, or both); the status itself follows from the one
+//! model in [`sef_model::status`], which `sef finding list` reads too.
+//! Pure logic.
 
 use chrono::NaiveDate;
-use sef_model::{Acceptance, Finding, FindingStatus};
+use sef_model::status::{AcceptancePolicy, resolve};
+use sef_model::{Acceptance, AcceptanceSource, Finding, FindingKind, Triage};
 use sef_plan::RiskAcceptance;
+use std::collections::HashMap;
 
-/// Applies the store's triage decisions (oldest first; the latest of a
-/// fingerprint wins) as of `today`, after the plan's risk acceptances: a
-/// decision about one finding is more specific than one about an advisory.
-/// An expired triage acceptance opens the finding again, with a note.
-pub fn apply_triage(
-    findings: &mut [Finding],
-    triage: &[sef_model::Triage],
-    today: NaiveDate,
-) -> Vec<String> {
-    use sef_model::TriageStatus;
-    let mut latest: std::collections::HashMap<&str, &sef_model::Triage> =
-        std::collections::HashMap::new();
-    for t in triage {
-        latest.insert(t.fingerprint.as_str(), t);
-    }
-    let mut notes = Vec::new();
-    for f in findings.iter_mut() {
-        let Some(t) = latest.get(f.fingerprint.as_str()) else {
-            continue;
-        };
-        match t.status {
-            TriageStatus::Confirmed => f.status = FindingStatus::Confirmed,
-            TriageStatus::FalsePositive => f.status = FindingStatus::FalsePositive,
-            TriageStatus::Accepted => {
-                let expires = t.expires.unwrap_or(NaiveDate::MAX);
-                let expired = today > expires;
-                f.acceptance = Some(Acceptance {
-                    justification: t.reason.clone(),
-                    approver: t.decided_by.clone(),
-                    expires,
-                    expired,
-                });
-                f.status = if expired {
-                    notes.push(format!(
-                        "{} {}: accepted by {} until {expires}, expired: open again",
-                        f.rule_id, f.fingerprint, t.decided_by
-                    ));
-                    FindingStatus::Open
-                } else {
-                    FindingStatus::Accepted
-                };
-            }
-        }
-    }
-    notes
+/// Whether a plan entry names this finding: its advisory (rule id or
+/// alias), in its package when it names one; an entry naming only a
+/// package covers every advisory of that package.
+pub fn covers(a: &RiskAcceptance, f: &Finding) -> bool {
+    let package_ok = a.package.as_deref().is_none_or(|p| {
+        f.package
+            .as_deref()
+            .is_some_and(|fp| fp.eq_ignore_ascii_case(p))
+    });
+    let id_ok = match a.id.as_deref() {
+        Some(id) => f.is_known_as(id),
+        None => matches!(
+            f.kind,
+            FindingKind::Vulnerability | FindingKind::AdvisoryWarning
+        ),
+    };
+    package_ok && id_ok
 }
 
-/// Applies `acceptances` as of `today`; returns notes for the report
-/// (expired acceptances, acceptances that match nothing).
+/// How an entry reads in notes: "RUSTSEC-x on openssl", "CVE-x in every
+/// package", "every advisory of openssl".
+fn scope(a: &RiskAcceptance) -> String {
+    match (a.id.as_deref(), a.package.as_deref()) {
+        (Some(id), Some(p)) => format!("{id} on {p}"),
+        (Some(id), None) => format!("{id} in every package"),
+        (None, Some(p)) => format!("every advisory of {p}"),
+        (None, None) => "nothing".to_owned(),
+    }
+}
+
+fn from_plan(a: &RiskAcceptance) -> Acceptance {
+    Acceptance {
+        justification: a.justification.clone(),
+        approver: a.approver.clone(),
+        expires: Some(a.expires),
+        expired: false,
+        source: AcceptanceSource::Plan,
+        refused: None,
+    }
+}
+
+/// Applies the plan's acceptances, then the store's triage decisions
+/// (oldest first; the latest of a fingerprint wins), as of `today` under
+/// the plan's acceptance `policy`. Returns notes for the report: what each
+/// entry covers, entries that expired, were refused or match nothing, and
+/// triage acceptances that no longer hold.
 pub fn apply(
     findings: &mut [Finding],
     acceptances: &[RiskAcceptance],
+    triage: &[Triage],
     today: NaiveDate,
+    policy: AcceptancePolicy,
 ) -> Vec<String> {
+    let mut latest: HashMap<&str, &Triage> = HashMap::new();
+    for t in triage {
+        latest.insert(t.fingerprint.as_str(), t);
+    }
+    let mut covered = vec![0usize; acceptances.len()];
     let mut notes = Vec::new();
-    for a in acceptances {
-        let expired = today > a.expires;
-        let mut matched = 0usize;
-        for f in findings.iter_mut() {
-            let package_ok = a.package.as_deref().is_none_or(|p| {
-                f.package
-                    .as_deref()
-                    .is_some_and(|fp| fp.eq_ignore_ascii_case(p))
-            });
-            // A finding already accepted by an earlier, current entry stays so.
-            if !f.is_known_as(&a.id) || !package_ok || f.status == FindingStatus::Accepted {
-                continue;
-            }
-            matched += 1;
-            f.acceptance = Some(Acceptance {
-                justification: a.justification.clone(),
-                approver: a.approver.clone(),
-                expires: a.expires,
-                expired,
-            });
-            f.status = if expired {
-                FindingStatus::Open
-            } else {
-                FindingStatus::Accepted
-            };
+    for f in findings.iter_mut() {
+        // the first current entry that names the finding, else the first
+        // (expired) one
+        let matching: Vec<usize> = (0..acceptances.len())
+            .filter(|&i| covers(&acceptances[i], f))
+            .collect();
+        let chosen = matching
+            .iter()
+            .copied()
+            .find(|&i| today <= acceptances[i].expires)
+            .or_else(|| matching.first().copied());
+        if let Some(i) = chosen {
+            covered[i] += 1;
         }
-        let scope = a
-            .package
-            .as_deref()
-            .map(|p| format!(" on {p}"))
-            .unwrap_or_default();
-        if matched == 0 {
+        let plan = chosen.map(|i| from_plan(&acceptances[i]));
+        let t = latest.get(f.fingerprint.as_str()).copied();
+        let r = resolve(f.status, plan.as_ref(), t, today, policy);
+        if let (Some(t), Some(a)) = (t, &r.acceptance)
+            && a.source == AcceptanceSource::Triage
+            && !a.holds()
+        {
             notes.push(format!(
-                "risk acceptance for {}{scope} (sef.toml line {}) matches no finding; remove it if the risk is gone",
-                a.id, a.line
+                "{} {}: {}",
+                f.rule_id,
+                f.fingerprint,
+                a.describe().replace(&format!(": {}", t.reason), "")
             ));
-        } else if expired {
+        }
+        f.status = r.status;
+        f.acceptance = r.acceptance;
+    }
+    for (a, n) in acceptances.iter().zip(covered) {
+        let what = scope(a);
+        let refusal = policy.refusal(today, Some(a.expires));
+        if n == 0 {
             notes.push(format!(
-                "risk acceptance for {}{scope} (sef.toml line {}) expired on {}: {matched} finding(s) open again",
-                a.id, a.line, a.expires
+                "risk acceptance for {what} (sef.toml line {}) matches no finding; remove it if the risk is gone",
+                a.line
+            ));
+        } else if today > a.expires {
+            notes.push(format!(
+                "risk acceptance for {what} (sef.toml line {}) expired on {}: {n} finding(s) open again",
+                a.line, a.expires
+            ));
+        } else if let Some(why) = refusal {
+            notes.push(format!(
+                "risk acceptance for {what} (sef.toml line {}) not honoured: {why}; {n} finding(s) stay open",
+                a.line
+            ));
+        } else {
+            notes.push(format!(
+                "risk acceptance for {what} (sef.toml line {}) covers {n} finding(s) until {}",
+                a.line, a.expires
             ));
         }
     }
@@ -111,37 +131,31 @@ pub fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sef_model::{FindingId, FindingKind, Fingerprint, Severity};
+    use sef_model::{FindingStatus, Fingerprint, Severity, TriageStatus};
+
+    const NO_POLICY: AcceptancePolicy = AcceptancePolicy { max_days: None };
 
     fn finding(id: &str, aliases: &[&str], package: &str) -> Finding {
         Finding {
-            id: FindingId::generate(),
-            kind: FindingKind::Vulnerability,
-            analyzer: "vulnerabilities".into(),
-            rule_id: id.into(),
-            title: String::new(),
-            remediation: String::new(),
-            cwe: Vec::new(),
-            severity: Severity::High,
-            location: None,
-            fingerprint: Fingerprint::compute([id, package]),
-            status: FindingStatus::Open,
             package: Some(package.into()),
             aliases: aliases.iter().map(|s| (*s).to_owned()).collect(),
-            acceptance: None,
-            cvss: None,
-            references: Vec::new(),
-            dependency_path: Vec::new(),
+            ..Finding::open(
+                FindingKind::Vulnerability,
+                "vulnerabilities",
+                id,
+                Severity::High,
+                Fingerprint::compute([id, package]),
+            )
         }
     }
 
-    fn acceptance(id: &str, package: Option<&str>, expires: &str) -> RiskAcceptance {
+    fn acceptance(id: Option<&str>, package: Option<&str>, expires: &str) -> RiskAcceptance {
         RiskAcceptance {
-            id: id.into(),
+            id: id.map(str::to_owned),
             package: package.map(str::to_owned),
             justification: "not reachable".into(),
             approver: "Jane".into(),
-            expires: NaiveDate::parse_from_str(expires, "%Y-%m-%d").unwrap(),
+            expires: day(expires),
             line: 7,
         }
     }
@@ -150,18 +164,26 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
+    fn plan_only(f: &mut [Finding], a: &[RiskAcceptance], today: &str) -> Vec<String> {
+        apply(f, a, &[], day(today), NO_POLICY)
+    }
+
     #[test]
-    fn current_acceptance_accepts_by_id_or_alias() {
+    fn current_acceptance_accepts_by_id_or_alias_and_says_what_it_covers() {
         let mut f = vec![
             finding("RUSTSEC-2021-0001", &["CVE-2020-26297"], "mdbook"),
             finding("GHSA-x", &[], "other"),
         ];
-        let notes = apply(
+        let notes = plan_only(
             &mut f,
-            &[acceptance("cve-2020-26297", None, "2027-01-01")],
-            day("2026-11-28"),
+            &[acceptance(Some("cve-2020-26297"), None, "2027-01-01")],
+            "2026-11-28",
         );
-        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].contains("covers 1 finding(s) until 2027-01-01"),
+            "{notes:?}"
+        );
         assert_eq!(f[0].status, FindingStatus::Accepted);
         assert!(!f[0].acceptance.as_ref().unwrap().expired);
         assert_eq!(f[1].status, FindingStatus::Open);
@@ -170,12 +192,12 @@ mod tests {
 
     #[test]
     fn the_last_day_still_holds_and_the_next_does_not() {
-        let a = [acceptance("RUSTSEC-2021-0001", None, "2026-11-28")];
+        let a = [acceptance(Some("RUSTSEC-2021-0001"), None, "2026-11-28")];
         let mut f = vec![finding("RUSTSEC-2021-0001", &[], "mdbook")];
-        apply(&mut f, &a, day("2026-11-28"));
+        plan_only(&mut f, &a, "2026-11-28");
         assert_eq!(f[0].status, FindingStatus::Accepted);
         let mut f = vec![finding("RUSTSEC-2021-0001", &[], "mdbook")];
-        let notes = apply(&mut f, &a, day("2026-11-29"));
+        let notes = plan_only(&mut f, &a, "2026-11-29");
         assert_eq!(f[0].status, FindingStatus::Open);
         assert!(f[0].acceptance.as_ref().unwrap().expired);
         assert!(notes[0].contains("expired on 2026-11-28"), "{notes:?}");
@@ -184,100 +206,123 @@ mod tests {
     #[test]
     fn package_scope_and_unused_acceptances() {
         let mut f = vec![finding("X-1", &[], "a"), finding("X-1", &[], "b")];
-        let notes = apply(
+        let notes = plan_only(
             &mut f,
             &[
-                acceptance("X-1", Some("B"), "2030-01-01"),
-                acceptance("Y-2", None, "2030-01-01"),
+                acceptance(Some("X-1"), Some("B"), "2030-01-01"),
+                acceptance(Some("Y-2"), None, "2030-01-01"),
             ],
-            day("2026-11-28"),
+            "2026-11-28",
         );
         assert_eq!(f[0].status, FindingStatus::Open);
         assert_eq!(f[1].status, FindingStatus::Accepted);
-        assert_eq!(notes.len(), 1);
-        assert!(notes[0].contains("Y-2") && notes[0].contains("matches no finding"));
+        assert!(notes[1].contains("Y-2") && notes[1].contains("matches no finding"));
+    }
+
+    #[test]
+    fn one_entry_covers_every_advisory_of_a_package_or_one_advisory_everywhere() {
+        let mut f = vec![
+            finding("X-1", &[], "openssl"),
+            finding("X-2", &[], "openssl"),
+            finding("X-3", &[], "zlib"),
+            finding("X-3", &[], "curl"),
+        ];
+        let notes = plan_only(
+            &mut f,
+            &[
+                acceptance(None, Some("OpenSSL"), "2027-01-01"),
+                acceptance(Some("X-3"), None, "2027-01-01"),
+            ],
+            "2026-12-01",
+        );
+        assert!(f.iter().all(|f| f.status == FindingStatus::Accepted));
+        assert!(notes[0].contains("every advisory of OpenSSL") && notes[0].contains("covers 2"));
+        assert!(notes[1].contains("X-3 in every package") && notes[1].contains("covers 2"));
+        // and it still expires
+        let mut f = vec![finding("X-1", &[], "openssl")];
+        let notes = plan_only(
+            &mut f,
+            &[acceptance(None, Some("openssl"), "2026-01-01")],
+            "2026-12-01",
+        );
+        assert_eq!(f[0].status, FindingStatus::Open);
+        assert!(notes[0].contains("expired on 2026-01-01: 1 finding(s) open again"));
+        // a package-wide entry does not reach static-analysis results
+        let mut sa = Finding::open(
+            FindingKind::StaticAnalysis,
+            "sarif:x",
+            "r",
+            Severity::High,
+            Fingerprint::compute(["r"]),
+        );
+        sa.package = Some("openssl".into());
+        assert!(!covers(
+            &acceptance(None, Some("openssl"), "2027-01-01"),
+            &sa
+        ));
     }
 
     #[test]
     fn a_current_acceptance_wins_over_an_expired_one() {
         let mut f = vec![finding("X-1", &[], "a")];
-        apply(
+        plan_only(
             &mut f,
             &[
-                acceptance("X-1", None, "2030-01-01"),
-                acceptance("X-1", None, "2020-01-01"),
+                acceptance(Some("X-1"), None, "2020-01-01"),
+                acceptance(Some("X-1"), None, "2030-01-01"),
             ],
-            day("2026-11-28"),
+            "2026-11-28",
         );
         assert_eq!(f[0].status, FindingStatus::Accepted);
     }
-}
 
-#[cfg(test)]
-mod triage_tests {
-    use super::*;
-    use sef_model::{Fingerprint, Triage, TriageStatus};
-
-    fn finding(fp: &str) -> Finding {
-        Finding {
-            id: sef_model::FindingId::generate(),
-            kind: sef_model::FindingKind::StaticAnalysis,
-            analyzer: "sarif:t".into(),
-            rule_id: "r".into(),
-            title: "t".into(),
-            remediation: "x".into(),
-            cwe: vec![],
-            severity: sef_model::Severity::High,
-            location: None,
-            fingerprint: Fingerprint::from_stored(fp.into()),
-            status: FindingStatus::Open,
-            package: None,
-            aliases: vec![],
-            acceptance: None,
-            cvss: None,
-            references: vec![],
-            dependency_path: vec![],
-        }
+    #[test]
+    fn the_plan_policy_refuses_long_acceptances() {
+        let mut f = vec![finding("X-1", &[], "a")];
+        let notes = apply(
+            &mut f,
+            &[acceptance(Some("X-1"), None, "2028-01-01")],
+            &[],
+            day("2026-12-01"),
+            AcceptancePolicy { max_days: Some(90) },
+        );
+        assert_eq!(f[0].status, FindingStatus::Open);
+        assert!(notes[0].contains("not honoured"), "{notes:?}");
     }
 
-    fn t(fp: &str, status: TriageStatus, expires: Option<&str>) -> Triage {
+    fn t(fp: &Fingerprint, status: TriageStatus, expires: Option<&str>) -> Triage {
         Triage {
-            id: fp.into(),
+            id: fp.to_string(),
             offering: "o".into(),
-            fingerprint: Fingerprint::from_stored(fp.into()),
+            fingerprint: fp.clone(),
             status,
             reason: "because".into(),
             decided_by: "ana".into(),
-            decided_at: chrono::Utc::now(),
-            expires: expires.map(|e| NaiveDate::parse_from_str(e, "%Y-%m-%d").unwrap()),
+            decided_at: "2026-11-20T00:00:00Z".parse().unwrap(),
+            expires: expires.map(day),
         }
     }
 
     #[test]
     fn latest_decision_wins_and_expired_acceptances_reopen() {
-        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-        let mut f = vec![finding("a"), finding("b"), finding("c"), finding("d")];
+        let mut f: Vec<Finding> = ["a", "b", "c", "d"]
+            .iter()
+            .map(|p| finding(p, &[], p))
+            .collect();
+        let fp: Vec<Fingerprint> = f.iter().map(|f| f.fingerprint.clone()).collect();
         let decisions = vec![
-            t("a", TriageStatus::Accepted, Some("2026-12-31")),
-            t("a", TriageStatus::Confirmed, None),
-            t("b", TriageStatus::FalsePositive, None),
-            t("c", TriageStatus::Accepted, Some("2026-11-27")),
+            t(&fp[0], TriageStatus::Accepted, Some("2026-12-31")),
+            t(&fp[0], TriageStatus::Confirmed, None),
+            t(&fp[1], TriageStatus::FalsePositive, None),
+            t(&fp[2], TriageStatus::Accepted, Some("2026-11-27")),
         ];
-        let notes = apply_triage(&mut f, &decisions, today);
+        let notes = apply(&mut f, &[], &decisions, day("2026-11-28"), NO_POLICY);
         assert_eq!(f[0].status, FindingStatus::Confirmed);
         assert_eq!(f[1].status, FindingStatus::FalsePositive);
         assert_eq!(f[2].status, FindingStatus::Open);
         assert!(f[2].acceptance.as_ref().unwrap().expired);
         assert_eq!(notes.len(), 1);
-        assert!(notes[0].contains("expired: open again"));
+        assert!(notes[0].contains("EXPIRED (until 2026-11-27"), "{notes:?}");
         assert_eq!(f[3].status, FindingStatus::Open);
-        // an acceptance that holds through its last day
-        let mut g = vec![finding("e")];
-        apply_triage(
-            &mut g,
-            &[t("e", TriageStatus::Accepted, Some("2026-11-28"))],
-            today,
-        );
-        assert_eq!(g[0].status, FindingStatus::Accepted);
     }
 }

@@ -90,12 +90,9 @@ pub fn assess_with(
     notes.extend(crate::acceptance::apply(
         &mut findings,
         &plan.risk_acceptances,
-        started_at.date_naive(),
-    ));
-    notes.extend(crate::acceptance::apply_triage(
-        &mut findings,
         &kpi_context.triage,
         started_at.date_naive(),
+        plan.checkpoints.acceptance_policy(),
     ));
     let (threat_model, incident_response) = crate::security_plan::checkpoint_files(root, plan);
     let gate = policy::decide(&policy::GateInputs {

@@ -10,7 +10,7 @@
 //! anything, talk to the store, or print: progress is reported through the
 //! [`Progress`] trait and the caller renders it.
 
-mod acceptance;
+pub mod acceptance;
 mod analyzer;
 pub mod analyzers;
 mod assess;

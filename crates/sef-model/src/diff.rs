@@ -1,7 +1,12 @@
-//! Comparing two runs: which findings are new, which were fixed, and how
-//! the evidence changed. Findings are matched by fingerprint.
+//! Comparing two runs: which findings are new, which were fixed, which
+//! changed status (triage, acceptances), how the gate, the phase, the
+//! criteria, the KPIs and the evidence changed. Findings are matched by
+//! fingerprint.
 
-use crate::{AssessmentRun, EvidenceKind, Finding, RunId};
+use crate::{
+    AssessmentRun, CriterionOutcome, EvidenceKind, Finding, FindingStatus, GateOutcome, Phase,
+    RunId,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,6 +32,53 @@ pub struct EvidenceChange {
     pub fields: Vec<FieldChange>,
 }
 
+/// A finding present in both runs whose status changed: a triage decision,
+/// an acceptance that began, expired or was refused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusChange {
+    /// The finding as the newer run has it.
+    pub finding: Finding,
+    /// Its status in the older run.
+    pub before: FindingStatus,
+    /// Its status in the newer run.
+    pub after: FindingStatus,
+}
+
+/// A gate criterion whose result changed (or that only one run has).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriterionChange {
+    /// The criterion id.
+    pub id: String,
+    /// Its result in the older run, when it was evaluated.
+    pub before: Option<CriterionOutcome>,
+    /// Its result in the newer run, when it was evaluated.
+    pub after: Option<CriterionOutcome>,
+}
+
+/// A KPI whose value or objective status changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiChange {
+    /// The KPI id.
+    pub kpi_id: String,
+    /// The value in the older run (`None`: not measured or absent).
+    pub before: Option<f64>,
+    /// The value in the newer run.
+    pub after: Option<f64>,
+    /// The objective's status in the older run (`met`, `missed`, `not-measured`).
+    pub kpo_before: Option<String>,
+    /// The objective's status in the newer run.
+    pub kpo_after: Option<String>,
+}
+
+/// A value that changed: before and after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change<T> {
+    /// In the older run.
+    pub before: T,
+    /// In the newer run.
+    pub after: T,
+}
+
 /// The difference between an older run `a` and a newer run `b`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunDiff {
@@ -44,16 +96,112 @@ pub struct RunDiff {
     pub unknown_findings: Vec<Finding>,
     /// Evidence kinds that were added, removed or changed.
     pub evidence_changes: Vec<EvidenceChange>,
+    /// The gate outcome, when it changed.
+    #[serde(default)]
+    pub gate: Option<Change<GateOutcome>>,
+    /// The release's phase, when it changed.
+    #[serde(default)]
+    pub phase: Option<Change<Phase>>,
+    /// The release version, when it changed.
+    #[serde(default)]
+    pub release: Option<Change<String>>,
+    /// Gate criteria whose result flipped.
+    #[serde(default)]
+    pub criteria_changes: Vec<CriterionChange>,
+    /// Findings in both runs whose status changed.
+    #[serde(default)]
+    pub status_changes: Vec<StatusChange>,
+    /// KPIs whose value or objective status changed.
+    #[serde(default)]
+    pub kpi_changes: Vec<KpiChange>,
 }
 
 impl RunDiff {
-    /// True when nothing differs.
+    /// True when nothing differs: no finding, status, gate, phase,
+    /// criterion, KPI or evidence change.
     pub fn is_empty(&self) -> bool {
         self.new_findings.is_empty()
             && self.fixed_findings.is_empty()
             && self.unknown_findings.is_empty()
             && self.evidence_changes.is_empty()
+            && self.gate.is_none()
+            && self.phase.is_none()
+            && self.release.is_none()
+            && self.criteria_changes.is_empty()
+            && self.status_changes.is_empty()
+            && self.kpi_changes.is_empty()
     }
+}
+
+fn changed<T: PartialEq + Clone>(before: &T, after: &T) -> Option<Change<T>> {
+    (before != after).then(|| Change {
+        before: before.clone(),
+        after: after.clone(),
+    })
+}
+
+fn criteria_changes(a: &AssessmentRun, b: &AssessmentRun) -> Vec<CriterionChange> {
+    let before: BTreeMap<&str, CriterionOutcome> = a
+        .gate
+        .criteria
+        .iter()
+        .map(|c| (c.id.as_str(), c.outcome))
+        .collect();
+    let after: BTreeMap<&str, CriterionOutcome> = b
+        .gate
+        .criteria
+        .iter()
+        .map(|c| (c.id.as_str(), c.outcome))
+        .collect();
+    let ids: BTreeSet<&str> = before.keys().chain(after.keys()).copied().collect();
+    ids.into_iter()
+        .filter_map(|id| {
+            let (x, y) = (before.get(id).copied(), after.get(id).copied());
+            (x != y).then(|| CriterionChange {
+                id: id.to_owned(),
+                before: x,
+                after: y,
+            })
+        })
+        .collect()
+}
+
+fn kpi_changes(a: &AssessmentRun, b: &AssessmentRun) -> Vec<KpiChange> {
+    type Kpi = (Option<f64>, Option<String>);
+    let of = |r: &AssessmentRun| -> BTreeMap<String, Kpi> {
+        r.kpis
+            .iter()
+            .map(|k| {
+                (
+                    k.kpi_id.clone(),
+                    (
+                        k.measurement.value(),
+                        k.kpo.as_ref().map(|o| o.status.as_str().to_owned()),
+                    ),
+                )
+            })
+            .collect()
+    };
+    let (before, after) = (of(a), of(b));
+    let ids: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    ids.into_iter()
+        .filter_map(|id| {
+            let (vb, kb) = before.get(id).cloned().unwrap_or((None, None));
+            let (va, ka) = after.get(id).cloned().unwrap_or((None, None));
+            let same_value = match (vb, va) {
+                (Some(x), Some(y)) => (x - y).abs() < 1e-9,
+                (None, None) => true,
+                _ => false,
+            };
+            (!same_value || kb != ka).then(|| KpiChange {
+                kpi_id: id.clone(),
+                before: vb,
+                after: va,
+                kpo_before: kb,
+                kpo_after: ka,
+            })
+        })
+        .collect()
 }
 
 /// Compares run `a` (older) with run `b` (newer).
@@ -110,6 +258,24 @@ pub fn diff_runs(a: &AssessmentRun, b: &AssessmentRun) -> RunDiff {
         }
     }
 
+    let status_in_a: BTreeMap<&str, FindingStatus> = a
+        .findings
+        .iter()
+        .map(|f| (f.fingerprint.as_str(), f.status))
+        .collect();
+    let status_changes = b
+        .findings
+        .iter()
+        .filter_map(|f| {
+            let before = *status_in_a.get(f.fingerprint.as_str())?;
+            (before != f.status).then(|| StatusChange {
+                finding: f.clone(),
+                before,
+                after: f.status,
+            })
+        })
+        .collect();
+
     RunDiff {
         from: a.id,
         to: b.id,
@@ -117,6 +283,12 @@ pub fn diff_runs(a: &AssessmentRun, b: &AssessmentRun) -> RunDiff {
         fixed_findings,
         unknown_findings,
         evidence_changes,
+        gate: changed(&a.gate.outcome, &b.gate.outcome),
+        phase: changed(&a.release.phase, &b.release.phase),
+        release: changed(&a.release.version, &b.release.version),
+        criteria_changes: criteria_changes(a, b),
+        status_changes,
+        kpi_changes: kpi_changes(a, b),
     }
 }
 
@@ -273,5 +445,51 @@ mod tests {
     fn identical_runs_have_empty_diff() {
         let a = run(vec![finding("x")], EvidenceStatus::Complete, 1);
         assert!(diff_runs(&a, &a).is_empty());
+    }
+
+    #[test]
+    fn triage_gate_criteria_and_kpis_are_changes() {
+        let a = run(vec![finding("x")], EvidenceStatus::Complete, 1);
+        let mut b = a.clone();
+        b.findings[0].status = FindingStatus::FalsePositive;
+        let d = diff_runs(&a, &b);
+        assert!(!d.is_empty(), "a triage decision is a change");
+        assert_eq!(d.status_changes.len(), 1);
+        assert_eq!(d.status_changes[0].before, FindingStatus::Open);
+        assert_eq!(d.status_changes[0].after, FindingStatus::FalsePositive);
+
+        let mut c = a.clone();
+        c.gate = GateDecision::from_criteria(
+            Phase::Develop,
+            true,
+            vec![CriterionResult {
+                id: "findings.none-blocking".into(),
+                description: String::new(),
+                outcome: CriterionOutcome::Fail,
+                detail: String::new(),
+                if_not_measured: None,
+            }],
+        );
+        c.release.phase = Phase::Qualify;
+        c.kpis = vec![KpiValue {
+            kpi_id: "k".into(),
+            name: String::new(),
+            table: String::new(),
+            direction: String::new(),
+            measurement: KpiMeasurement::Measured {
+                value: 50.0,
+                unit: "%".into(),
+            },
+            detail: None,
+            kpo: None,
+            trend: None,
+        }];
+        let d = diff_runs(&a, &c);
+        assert_eq!(d.gate.unwrap().after, GateOutcome::Fail);
+        assert_eq!(d.phase.unwrap().before, Phase::Develop);
+        assert_eq!(d.criteria_changes[0].after, Some(CriterionOutcome::Fail));
+        assert_eq!(d.criteria_changes[0].before, None);
+        assert_eq!(d.kpi_changes[0].after, Some(50.0));
+        assert!(!d.is_empty());
     }
 }

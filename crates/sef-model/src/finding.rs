@@ -143,23 +143,96 @@ named_enum! {
         Confirmed => "confirmed",
         /// A risk accepted by an approver.
         Accepted => "accepted",
-        /// Judged not to be a real problem.
+        /// Judged not to be a real problem (by a person, or suppressed in
+        /// the tool's own output).
         FalsePositive => "false-positive",
+        /// No longer reported by a later complete run of its analyzer. Only
+        /// across runs (`sef finding list`); a run's own findings are never
+        /// fixed.
+        Fixed => "fixed",
     }
 }
 
-/// A risk acceptance from the security plan, as applied to a finding.
+named_enum! {
+    /// Where an acceptance comes from.
+    pub enum AcceptanceSource {
+        /// A `[[risk_acceptances]]` entry of the security plan.
+        Plan => "plan",
+        /// A `sef finding triage --status accepted` decision.
+        Triage => "triage",
+    }
+}
+
+/// A risk acceptance (from the plan or a triage decision) as applied to a
+/// finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Acceptance {
     /// Why the risk is accepted.
     pub justification: String,
     /// Who accepted it.
     pub approver: String,
-    /// The last day the acceptance holds.
-    pub expires: chrono::NaiveDate,
+    /// The last day the acceptance holds; `None`: no expiry. (Runs stored
+    /// before 2026-12 wrote the largest date for "no expiry"; it reads back
+    /// as `None`.)
+    #[serde(deserialize_with = "no_expiry_as_none")]
+    pub expires: Option<chrono::NaiveDate>,
     /// Whether it had expired at the time of the run (the finding is then
     /// open again).
     pub expired: bool,
+    /// Where it comes from.
+    #[serde(default = "plan_source")]
+    pub source: AcceptanceSource,
+    /// Why the plan's acceptance policy refuses it (the finding is then
+    /// open), when it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+}
+
+fn plan_source() -> AcceptanceSource {
+    AcceptanceSource::Plan
+}
+
+fn no_expiry_as_none<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<chrono::NaiveDate>, D::Error> {
+    let v: Option<chrono::NaiveDate> = Option::deserialize(d)?;
+    Ok(v.filter(|e| *e != chrono::NaiveDate::MAX))
+}
+
+impl Acceptance {
+    /// Whether it makes the finding accepted: not expired, not refused.
+    pub fn holds(&self) -> bool {
+        !self.expired && self.refused.is_none()
+    }
+
+    /// "until 2027-03-31" or "no expiry".
+    pub fn until(&self) -> String {
+        self.expires
+            .map_or_else(|| "no expiry".to_owned(), |e| format!("until {e}"))
+    }
+
+    /// One line saying how the acceptance stands, for every report.
+    pub fn describe(&self) -> String {
+        if let Some(why) = &self.refused {
+            format!(
+                "risk acceptance by {} NOT HONOURED: {why}; open",
+                self.approver
+            )
+        } else if self.expired {
+            format!(
+                "risk acceptance EXPIRED ({}, approved by {}): open again",
+                self.until(),
+                self.approver
+            )
+        } else {
+            format!(
+                "ACCEPTED {} by {}: {}",
+                self.until(),
+                self.approver,
+                self.justification
+            )
+        }
+    }
 }
 
 /// One finding reported by one analyzer in one run.

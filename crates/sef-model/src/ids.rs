@@ -69,6 +69,27 @@ typed_id!(
     FindingId
 );
 
+/// The shortest prefix of `id` (at least 8 characters) that no other id
+/// shares, given its neighbours in sorted order (ids that share a longer
+/// prefix with `id` than any other are always its neighbours).
+pub fn unique_prefix(id: RunId, below: Option<RunId>, above: Option<RunId>) -> String {
+    let s = id.to_string();
+    let common = |o: Option<RunId>| {
+        o.map_or(0, |o| {
+            s.bytes()
+                .zip(o.to_string().bytes())
+                .take_while(|(a, b)| a == b)
+                .count()
+        })
+    };
+    let mut n = (common(below).max(common(above)) + 1).clamp(8, s.len());
+    // never end on a dash: "019ad9c1-" reads as a typo
+    if s.as_bytes().get(n - 1) == Some(&b'-') {
+        n += 1;
+    }
+    s.chars().take(n).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,6 +100,17 @@ mod tests {
         let parsed: RunId = id.to_string().parse().unwrap();
         assert_eq!(id, parsed);
         assert!("not-a-uuid".parse::<RunId>().is_err());
+    }
+
+    #[test]
+    fn unique_prefixes_grow_only_as_far_as_needed() {
+        let a: RunId = "019ad9c1-1111-7000-8000-000000000000".parse().unwrap();
+        let b: RunId = "019ad9c1-1122-7000-8000-000000000000".parse().unwrap();
+        let c: RunId = "019ad9c2-0000-7000-8000-000000000000".parse().unwrap();
+        assert_eq!(unique_prefix(a, None, Some(b)), "019ad9c1-11");
+        assert_eq!(unique_prefix(b, Some(a), Some(c)), "019ad9c1-112");
+        assert_eq!(unique_prefix(c, Some(b), None), "019ad9c2");
+        assert_eq!(unique_prefix(c, None, None), "019ad9c2");
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod offering;
 mod phase;
 pub mod plan;
 mod run;
+pub mod status;
 
 pub use artifact::Artifact;
 pub use component::{Component, DependencyScope, Ecosystem, SourceRef, pep503_name};
@@ -34,13 +35,13 @@ pub use evidence::{
     ToolInfo,
 };
 pub use finding::{
-    Acceptance, CvssScore, Cwe, Finding, FindingKind, FindingStatus, Fingerprint, Location,
-    Severity,
+    Acceptance, AcceptanceSource, CvssScore, Cwe, Finding, FindingKind, FindingStatus, Fingerprint,
+    Location, Severity,
 };
 pub use gate::{
     CriterionOutcome, CriterionResult, GateDecision, GateOutcome, GateOverride, PhaseDecision,
 };
-pub use ids::{EvidenceId, FindingId, IdParseError, RunId};
+pub use ids::{EvidenceId, FindingId, IdParseError, RunId, unique_prefix};
 pub use kpi::{
     KpiMeasurement, KpiTrend, KpiValue, KpoResult, KpoStatus, ReleaseKpis, TrendDirection,
 };
@@ -48,3 +49,4 @@ pub use lifecycle::{FindingHistory, LifecycleState, Triage, TriageStatus};
 pub use offering::{Offering, OfferingKind, Release};
 pub use phase::{Phase, PhaseParseError};
 pub use run::{AssessmentRun, RunSummary, SeverityCounts};
+pub use status::{AcceptancePolicy, Resolved};

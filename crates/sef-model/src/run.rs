@@ -2,13 +2,15 @@
 //! is stored and reported.
 
 use crate::{
-    Artifact, Digest, Evidence, Finding, GateDecision, GateOutcome, KpiValue, Offering, Phase,
-    Release, RunId, Severity,
+    Artifact, Digest, Evidence, Finding, FindingStatus, GateDecision, GateOutcome, KpiValue,
+    Offering, Phase, Release, RunId, Severity,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Counts of findings by severity.
+/// Counts of findings: the ones that need action (open or confirmed) by
+/// severity, and beside them the accepted and false-positive ones. Every
+/// view counts with this, so that no total includes triaged findings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeverityCounts {
     /// Critical findings.
@@ -21,14 +23,25 @@ pub struct SeverityCounts {
     pub low: u64,
     /// Informational findings.
     pub info: u64,
+    /// Findings whose risk is accepted (not in the severity counts).
+    #[serde(default)]
+    pub accepted: u64,
+    /// Findings judged false positives (not in the severity counts).
+    #[serde(default)]
+    pub false_positive: u64,
 }
 
 impl SeverityCounts {
-    /// Counts the given findings.
+    /// Counts the given findings by their status.
     pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Self {
         let mut c = SeverityCounts::default();
         for f in findings {
-            c.add(f.severity, 1);
+            match f.status {
+                FindingStatus::Open | FindingStatus::Confirmed => c.add(f.severity, 1),
+                FindingStatus::Accepted => c.accepted += 1,
+                FindingStatus::FalsePositive => c.false_positive += 1,
+                FindingStatus::Fixed => {}
+            }
         }
         c
     }
@@ -55,7 +68,7 @@ impl SeverityCounts {
         }
     }
 
-    /// All findings counted.
+    /// The findings that need action (open or confirmed).
     pub fn total(&self) -> u64 {
         self.critical + self.high + self.medium + self.low + self.info
     }
@@ -117,6 +130,7 @@ impl AssessmentRun {
             outcome: self.gate.outcome,
             evidence_complete: self.gate.evidence_complete,
             findings: SeverityCounts::of(&self.findings),
+            short_id: String::new(),
         }
     }
 }
@@ -142,4 +156,9 @@ pub struct RunSummary {
     pub evidence_complete: bool,
     /// Findings by severity.
     pub findings: SeverityCounts,
+    /// The shortest prefix of the id unique in the store (at least 8
+    /// characters), when the listing computed it; `sef runs show` and
+    /// `sef runs diff` accept it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub short_id: String,
 }

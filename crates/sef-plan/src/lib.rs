@@ -256,10 +256,13 @@ pub struct SarifSource {
 }
 
 /// `[[risk_acceptances]]`: a known risk an approver accepted until a date.
+/// It names an advisory (`id`), a package, or both: an advisory in every
+/// package, every advisory of one package, or one advisory in one package.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RiskAcceptance {
-    /// The advisory or rule id (an alias such as a CVE id works too).
-    pub id: String,
+    /// The advisory or rule id (an alias such as a CVE id works too); every
+    /// advisory of `package` when absent.
+    pub id: Option<String>,
     /// Only findings on this package (all packages when absent).
     pub package: Option<String>,
     /// Why the risk is accepted.
@@ -288,6 +291,19 @@ pub struct CheckpointsConfig {
     /// review or signature is unknown) is not measured when the unknown
     /// share exceeds this percentage.
     pub max_unknown_percent: u8,
+    /// `acceptance_max_days`: when set, every risk acceptance (plan entry
+    /// or triage decision) must expire, at most this many days after it
+    /// was granted; one that does not is not honoured.
+    pub acceptance_max_days: Option<u32>,
+}
+
+impl CheckpointsConfig {
+    /// The acceptance policy the status model applies.
+    pub fn acceptance_policy(&self) -> sef_model::AcceptancePolicy {
+        sef_model::AcceptancePolicy {
+            max_days: self.acceptance_max_days,
+        }
+    }
 }
 
 /// The default of `[checkpoints] max_unknown_percent`.
@@ -301,6 +317,7 @@ impl Default for CheckpointsConfig {
             disabled: Vec::new(),
             block_severity: sef_model::Severity::High,
             max_unknown_percent: DEFAULT_MAX_UNKNOWN_PERCENT,
+            acceptance_max_days: None,
         }
     }
 }

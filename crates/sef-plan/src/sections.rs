@@ -24,6 +24,8 @@ pub(crate) struct RawCheckpoints {
     block_severity: Option<sef_model::Severity>,
     #[serde(default)]
     max_unknown_percent: Option<Spanned<i64>>,
+    #[serde(default)]
+    acceptance_max_days: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -45,7 +47,8 @@ pub(crate) struct RawIncidentResponse {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawRiskAcceptance {
-    id: Spanned<String>,
+    #[serde(default)]
+    id: Option<Spanned<String>>,
     #[serde(default)]
     package: Option<Spanned<String>>,
     justification: Spanned<String>,
@@ -177,8 +180,17 @@ pub(crate) fn risk_acceptances(
                 "`risk_acceptances.expires` must be a date, e.g. expires = 2027-03-31",
             )
         })?;
+        if r.id.is_none() && r.package.is_none() {
+            return Err(ctx.err_at(
+                expires_at,
+                "a `[[risk_acceptances]]` entry names an advisory (`id`), a `package`, or both",
+            ));
+        }
         risk_acceptances.push(RiskAcceptance {
-            id: ctx.text_field(r.id, "risk_acceptances.id", 128)?,
+            id: r
+                .id
+                .map(|i| ctx.text_field(i, "risk_acceptances.id", 128))
+                .transpose()?,
             package: r
                 .package
                 .map(|p| ctx.text_field(p, "risk_acceptances.package", 256))
@@ -222,6 +234,17 @@ pub(crate) fn checkpoints(
                 ));
             };
             checkpoints.max_unknown_percent = v;
+        }
+        if let Some(m) = c.acceptance_max_days {
+            let at = m.span().start;
+            let v = m.into_inner();
+            let Some(v) = u32::try_from(v).ok().filter(|v| (1..=3650).contains(v)) else {
+                return Err(ctx.err_at(
+                    at,
+                    format!("`checkpoints.acceptance_max_days` is a number of days from 1 to 3650, got {v}"),
+                ));
+            };
+            checkpoints.acceptance_max_days = Some(v);
         }
         for d in c.disabled {
             let at = d.span().start;

@@ -125,7 +125,7 @@ fn risk_acceptances_are_read() {
     let p = parse(ACCEPT).unwrap();
     assert_eq!(p.risk_acceptances.len(), 2);
     let a = &p.risk_acceptances[0];
-    assert_eq!(a.id, "RUSTSEC-2021-0001");
+    assert_eq!(a.id.as_deref(), Some("RUSTSEC-2021-0001"));
     assert_eq!(a.package.as_deref(), Some("mdbook"));
     assert_eq!(a.approver, "Jane <j@example.com>");
     assert_eq!(a.expires.to_string(), "2027-03-31");

@@ -80,6 +80,26 @@ pub enum AdvanceError {
         "`{0}` is not a PDT leader (role `pdt-leader` in the plan's team); only a PDT leader may override a failed gate"
     )]
     NotPdtLeader(String),
+    /// Triage without a team file.
+    #[error(
+        "a triage decision is recorded by a member of the plan's team, and the plan has no [team]; record the team in security/team.toml (roles allowed to triage: {0})"
+    )]
+    NoTeamToTriage(String),
+    /// The name is not a member of the team.
+    #[error("`{0}` is not a member of the plan's team; give --by with a member id of [team]")]
+    NotAMemberToTriage(String),
+    /// The member holds no role allowed to triage.
+    #[error(
+        "`{member}` may not triage: their roles ({roles}) are not among the roles allowed to triage ({allowed}; `[team] triage_roles`)"
+    )]
+    MayNotTriage {
+        /// The member.
+        member: String,
+        /// Their roles.
+        roles: String,
+        /// The allowed roles.
+        allowed: String,
+    },
     /// The run is evidence of another offering.
     #[error(
         "run {run} is evidence of `{of}`, not of `{offering}`: a checkpoint is decided on the offering's own evidence"
@@ -199,6 +219,37 @@ pub fn authorize_override(
         by: by.to_owned(),
         justification: justification.to_owned(),
     }))
+}
+
+/// Checks that `by` may record a triage decision: a member of the team
+/// holding one of its triage roles (`architect`, `pdt-leader` and `qa`
+/// unless `[team] triage_roles` says otherwise).
+pub fn authorize_triage(team: Option<&Team>, by: &str) -> Result<(), AdvanceError> {
+    let list = |roles: &[TeamRole]| {
+        roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some(team) = team else {
+        return Err(AdvanceError::NoTeamToTriage(list(
+            &crate::education::DEFAULT_TRIAGE_ROLES,
+        )));
+    };
+    let Some(member) = team.members.iter().find(|m| m.id == by) else {
+        return Err(AdvanceError::NotAMemberToTriage(by.to_owned()));
+    };
+    let allowed = team.triage_roles();
+    if member.roles.iter().any(|r| allowed.contains(r)) {
+        Ok(())
+    } else {
+        Err(AdvanceError::MayNotTriage {
+            member: by.to_owned(),
+            roles: list(&member.roles),
+            allowed: list(allowed),
+        })
+    }
 }
 
 /// Checks that a stored run may decide the checkpoint of `offering`

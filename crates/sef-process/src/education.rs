@@ -111,12 +111,26 @@ pub struct Team {
     pub completions: Vec<Completion>,
     /// Default days between refreshers.
     pub refresher_days: u32,
+    /// `triage_roles`: the roles whose members may record triage
+    /// decisions; `None`: [`DEFAULT_TRIAGE_ROLES`].
+    pub triage_roles: Option<Vec<TeamRole>>,
 }
+
+/// Who may triage findings when `[team] triage_roles` is not set.
+pub const DEFAULT_TRIAGE_ROLES: [TeamRole; 3] =
+    [TeamRole::Architect, TeamRole::PdtLeader, TeamRole::Qa];
 
 /// The default refresher interval: a year.
 pub const DEFAULT_REFRESHER_DAYS: u32 = 365;
 
 impl Team {
+    /// The roles whose members may triage findings.
+    pub fn triage_roles(&self) -> &[TeamRole] {
+        self.triage_roles
+            .as_deref()
+            .unwrap_or(&DEFAULT_TRIAGE_ROLES)
+    }
+
     /// Every member's e-mail addresses, or `None` when no member lists
     /// one (then "outside the team file" cannot be measured).
     pub fn emails(&self) -> Option<std::collections::BTreeSet<String>> {

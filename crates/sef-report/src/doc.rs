@@ -54,6 +54,29 @@ pub(crate) fn t(s: impl Into<String>) -> Inline {
     Inline::Text(s.into())
 }
 
+/// Prose whose `backticked` spans are code (the remediation texts write
+/// commands that way): both writers then show them as code, not as
+/// literal backticks. An unpaired backtick stays text.
+pub(crate) fn prose(s: &str) -> Inlines {
+    let parts: Vec<&str> = s.split('`').collect();
+    if parts.len() < 3 {
+        return vec![t(s)];
+    }
+    let mut out = Vec::new();
+    let last = parts.len() - 1;
+    for (i, p) in parts.iter().enumerate() {
+        // an even number of parts means the last backtick is unpaired
+        if i == last && i % 2 == 1 {
+            out.push(t(format!("`{p}")));
+        } else if i % 2 == 1 {
+            out.push(Inline::Code((*p).to_owned()));
+        } else if !p.is_empty() {
+            out.push(t(*p));
+        }
+    }
+    out
+}
+
 /// A document with a title, rendered by [`crate::markdown`] or [`crate::html`].
 pub(crate) struct Doc {
     /// The page title (HTML `<title>`).

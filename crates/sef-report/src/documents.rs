@@ -1,7 +1,7 @@
 //! The Markdown and HTML reports as documents: what each report says, in
 //! which order, built once for both writers.
 
-use crate::doc::{Block, Doc, Inline, Inlines, t};
+use crate::doc::{Block, Doc, Inline, Inlines, prose, t};
 use crate::lines::evidence_lines;
 use crate::summary::verdict;
 use crate::text::{acceptance_text, compact, short_counts};
@@ -9,11 +9,11 @@ use sef_model::{
     AssessmentRun, CriterionOutcome, EvidenceStatus, Finding, RunDiff, RunSummary, SeverityCounts,
 };
 
-fn findings_table(findings: &[Finding]) -> Block {
+fn findings_table<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Block {
     Block::Table {
         head: vec!["severity", "rule", "location", "finding", "fix"],
         rows: findings
-            .iter()
+            .into_iter()
             .map(|f| {
                 vec![
                     vec![Inline::Class(
@@ -27,10 +27,14 @@ fn findings_table(findings: &[Finding]) -> Block {
                         .map(ToString::to_string)
                         .unwrap_or_default())],
                     match acceptance_text(f) {
-                        Some(a) => vec![t(&f.title), Inline::Break, Inline::Strong(a)],
-                        None => vec![t(&f.title)],
+                        Some(a) => {
+                            let mut c = prose(&f.title);
+                            c.extend([Inline::Break, Inline::Strong(a)]);
+                            c
+                        }
+                        None => prose(&f.title),
                     },
-                    vec![t(&f.remediation)],
+                    prose(&f.remediation),
                 ]
             })
             .collect(),
@@ -407,11 +411,21 @@ pub(crate) fn run(
         history_blocks(&mut b, &s);
     }
 
+    let counts = SeverityCounts::of(&run.findings);
     b.push(h(
         2,
-        format!("Findings ({})", SeverityCounts::of(&run.findings).total()),
+        format!(
+            "Findings ({} open{})",
+            counts.total(),
+            crate::text::triaged_suffix(&counts)
+        ),
     ));
-    b.push(findings_table(&run.findings));
+    for (title, group) in crate::text::finding_groups(&run.findings) {
+        if let Some(title) = title {
+            b.push(h(3, format!("{title} ({})", group.len())));
+        }
+        b.push(findings_table(group));
+    }
 
     if !run.artifacts.is_empty() {
         b.push(h(2, "Artifacts"));
@@ -528,6 +542,19 @@ pub(crate) fn diff(d: &RunDiff) -> Doc {
                 t(" to "),
                 Inline::Code(d.to.to_string()),
             ],
+        ),
+        h(
+            2,
+            format!(
+                "Decision changes ({})",
+                crate::text::decision_lines(d).len()
+            ),
+        ),
+        Block::List(
+            crate::text::decision_lines(d)
+                .into_iter()
+                .map(|l| (vec![t(l)], Vec::new()))
+                .collect(),
         ),
         h(2, format!("New findings ({})", d.new_findings.len())),
         findings_table(&d.new_findings),

@@ -111,6 +111,12 @@ pub fn diff_json(diff: &RunDiff) -> String {
             "fixed_findings": diff.fixed_findings.len(),
             "unknown_findings": diff.unknown_findings.len(),
             "evidence_changes": diff.evidence_changes.len(),
+            "status_changes": diff.status_changes.len(),
+            "criteria_changes": diff.criteria_changes.len(),
+            "kpi_changes": diff.kpi_changes.len(),
+            "gate_changed": diff.gate.is_some(),
+            "phase_changed": diff.phase.is_some(),
+            "no_changes": diff.is_empty(),
         },
         "diff": diff,
     }))

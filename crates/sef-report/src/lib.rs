@@ -22,6 +22,7 @@ mod markdown;
 mod plan;
 mod sarif;
 mod summary;
+mod table;
 mod text;
 mod views;
 
@@ -32,6 +33,7 @@ pub use json::{
 pub use lines::evidence_lines;
 pub use sarif::{SARIF_SCHEMA, run_sarif};
 pub use summary::{Verdict, verdict};
+pub use table::set_terminal_width;
 pub use views::{RequirementsFormat, plan_text, pti_text, requirements, row_has_status};
 
 use sef_model::{AssessmentRun, RunDiff, RunSummary};

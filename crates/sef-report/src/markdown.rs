@@ -23,13 +23,24 @@ pub(crate) fn esc(s: &str) -> String {
     o
 }
 
+/// `**text**` with the spaces around the text kept outside the markers:
+/// CommonMark does not close `**Blocking: **`.
+fn strong(o: &mut String, s: &str) {
+    let core = s.trim();
+    if core.is_empty() {
+        o.push_str(&esc(s));
+        return;
+    }
+    let lead = &s[..s.len() - s.trim_start().len()];
+    let trail = &s[s.trim_end().len()..];
+    let _ = write!(o, "{lead}**{}**{trail}", esc(core));
+}
+
 fn inlines(items: &[Inline]) -> String {
     let mut o = String::new();
     for i in items {
         match i {
-            Inline::Class("fail" | "pass", s) | Inline::Strong(s) => {
-                let _ = write!(o, "**{}**", esc(s));
-            }
+            Inline::Class("fail" | "pass", s) | Inline::Strong(s) => strong(&mut o, s),
             Inline::Text(s) | Inline::Class(_, s) => o.push_str(&esc(s)),
             // Code spans cannot contain backticks; our ids and rule names do not.
             Inline::Code(s) => {

@@ -102,6 +102,16 @@ fn result(f: &Finding, rule_index: usize) -> Value {
             physical["region"] = region;
         }
         r["locations"] = json!([{ "physicalLocation": physical }]);
+    } else {
+        // A finding about the repository as a whole (a missing file, a
+        // vulnerable package without a lockfile place): code scanning needs
+        // a location, so it is the repository root.
+        r["locations"] = json!([{
+            "physicalLocation": {
+                "artifactLocation": { "uri": ".", "uriBaseId": "%SRCROOT%" },
+            },
+            "message": { "text": "the repository as a whole" },
+        }]);
     }
     let mut props = Map::new();
     props.insert("severity".into(), json!(f.severity.as_str()));
@@ -124,14 +134,16 @@ fn result(f: &Finding, rule_index: usize) -> Value {
     }
     r["properties"] = Value::Object(props);
     match f.status {
-        FindingStatus::Open | FindingStatus::Confirmed => {}
+        FindingStatus::Open | FindingStatus::Confirmed | FindingStatus::Fixed => {}
         FindingStatus::Accepted => {
             let justification = f.acceptance.as_ref().map_or_else(
                 || "risk accepted".to_owned(),
                 |a| {
                     format!(
-                        "{} (approved by {}, until {})",
-                        a.justification, a.approver, a.expires
+                        "{} (approved by {}, {})",
+                        a.justification,
+                        a.approver,
+                        a.until()
                     )
                 },
             );

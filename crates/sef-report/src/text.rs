@@ -4,6 +4,7 @@
 use crate::RunContext;
 use crate::lines::evidence_lines;
 use crate::summary::verdict;
+use crate::table::{Cell, Table, wrap};
 use anstyle::{AnsiColor, Style};
 use sef_model::{
     AssessmentRun, CriterionOutcome, EvidenceStatus, Finding, RunDiff, RunSummary, Severity,
@@ -16,6 +17,10 @@ const DIM: Style = Style::new().dimmed();
 const GREEN: Style = AnsiColor::Green.on_default().bold();
 const RED: Style = AnsiColor::Red.on_default().bold();
 const YELLOW: Style = AnsiColor::Yellow.on_default();
+
+fn width_of(s: &str) -> usize {
+    s.chars().count()
+}
 
 fn paint(style: Style, text: &str) -> String {
     format!("{}{text}{}", style.render(), style.render_reset())
@@ -30,11 +35,49 @@ fn severity_style(s: Severity) -> Style {
 }
 
 fn counts_line(c: &SeverityCounts) -> String {
-    Severity::DESCENDING
+    let mut s = Severity::DESCENDING
         .iter()
         .map(|s| format!("{} {}", c.get(*s), s.as_str()))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    s.push_str(&triaged_suffix(c));
+    s
+}
+
+/// " · 2 accepted · 1 false positive", or nothing.
+pub(crate) fn triaged_suffix(c: &SeverityCounts) -> String {
+    let mut s = String::new();
+    if c.accepted > 0 {
+        let _ = write!(s, " · {} accepted", c.accepted);
+    }
+    if c.false_positive > 0 {
+        let _ = write!(s, " · {} false positive", c.false_positive);
+    }
+    s
+}
+
+/// The run's findings in the order every report shows them: those that
+/// need action, then the accepted, then the false positives; each group
+/// with its heading (`None` for the first).
+pub(crate) fn finding_groups(findings: &[Finding]) -> Vec<(Option<&'static str>, Vec<&Finding>)> {
+    use sef_model::FindingStatus as S;
+    let group = |want: &[S]| -> Vec<&Finding> {
+        findings
+            .iter()
+            .filter(|f| want.contains(&f.status))
+            .collect()
+    };
+    let mut out = vec![(None, group(&[S::Open, S::Confirmed]))];
+    for (title, st) in [
+        ("Accepted", S::Accepted),
+        ("False positive", S::FalsePositive),
+    ] {
+        let g = group(&[st]);
+        if !g.is_empty() {
+            out.push((Some(title), g));
+        }
+    }
+    out
 }
 
 fn duration_ms(run: &AssessmentRun) -> i64 {
@@ -222,13 +265,18 @@ pub(crate) fn run(run: &AssessmentRun, ctx: &RunContext) -> String {
     let counts = SeverityCounts::of(&run.findings);
     let _ = writeln!(
         o,
-        "\n{} ({}): {}",
+        "\n{} ({} open): {}",
         paint(BOLD, "Findings"),
         counts.total(),
         counts_line(&counts)
     );
-    for f in &run.findings {
-        write_finding(&mut o, f, "  ");
+    for (title, group) in finding_groups(&run.findings) {
+        if let Some(title) = title {
+            let _ = writeln!(o, "  {} ({})", paint(BOLD, title), group.len());
+        }
+        for f in group {
+            write_finding(&mut o, f, "  ");
+        }
     }
 
     if !run.artifacts.is_empty() {
@@ -310,15 +358,33 @@ fn cwe_section(o: &mut String, run: &AssessmentRun) {
         "  CWE Top 25 (2024): the tools' rules cover {} of 25",
         v.top25_covered
     );
-    for t in v.top25.iter().filter(|t| t.covered || t.open > 0) {
-        let _ = writeln!(
-            o,
-            "    #{:<2} CWE-{:<4} {:<45} {:<11} {} open",
-            t.rank,
-            t.cwe,
-            t.name,
-            if t.covered { "covered" } else { "NOT covered" },
-            t.open
+    let rows: Vec<Vec<Cell>> = v
+        .top25
+        .iter()
+        .filter(|t| t.covered || t.open > 0)
+        .map(|t| {
+            vec![
+                Cell::from(format!("#{}", t.rank)),
+                Cell::from(format!("CWE-{}", t.cwe)),
+                Cell::from(t.name),
+                if t.covered {
+                    Cell::from("covered")
+                } else {
+                    Cell::styled(YELLOW, "NOT covered")
+                },
+                Cell::from(t.open.to_string()),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        o.push_str(
+            &Table {
+                head: vec!["rank", "CWE", "weakness", "rules", "open"],
+                rows,
+                indent: 4,
+                head_style: DIM,
+            }
+            .render(),
         );
     }
 }
@@ -330,34 +396,32 @@ pub(crate) fn kpi_section(o: &mut String, kpis: &[sef_model::KpiValue]) {
         let _ = writeln!(o, "  none: this run has no KPI values");
         return;
     }
-    let _ = writeln!(
-        o,
-        "  {}",
-        paint(
-            DIM,
-            &format!(
-                "{:<28} {:<38} {:>12}  {:<32} {}",
-                "table", "KPI", "value", "KPO", "trend"
-            )
-        )
+    let rows = kpis
+        .iter()
+        .map(|k| {
+            let value = value_text(k);
+            vec![
+                Cell::from(k.table.clone()),
+                Cell::from(short_id(k)),
+                if k.measurement.value().is_some() {
+                    Cell::from(value)
+                } else {
+                    Cell::styled(DIM, value)
+                },
+                Cell::from(kpo_text(k)),
+                Cell::from(trend_text(k)),
+            ]
+        })
+        .collect();
+    o.push_str(
+        &Table {
+            head: vec!["table", "KPI", "value", "KPO", "trend"],
+            rows,
+            indent: 2,
+            head_style: DIM,
+        }
+        .render(),
     );
-    for k in kpis {
-        let value = value_text(k);
-        let value = if k.measurement.value().is_some() {
-            value
-        } else {
-            paint(DIM, &value)
-        };
-        let _ = writeln!(
-            o,
-            "  {:<28} {:<38} {:>12}  {:<32} {}",
-            k.table,
-            short_id(k),
-            value,
-            kpo_text(k),
-            trend_text(k)
-        );
-    }
     let nm = not_measured(kpis);
     if !nm.is_empty() {
         let _ = writeln!(o, "  not measured:");
@@ -367,20 +431,9 @@ pub(crate) fn kpi_section(o: &mut String, kpis: &[sef_model::KpiValue]) {
     }
 }
 
-/// How a finding stands against the plan's risk acceptances, if one names it.
+/// How a finding stands against a risk acceptance, if one names it.
 pub(crate) fn acceptance_text(f: &Finding) -> Option<String> {
-    let a = f.acceptance.as_ref()?;
-    Some(if a.expired {
-        format!(
-            "risk acceptance EXPIRED on {} (approved by {}): open again",
-            a.expires, a.approver
-        )
-    } else {
-        format!(
-            "ACCEPTED until {} by {}: {}",
-            a.expires, a.approver, a.justification
-        )
-    })
+    f.acceptance.as_ref().map(sef_model::Acceptance::describe)
 }
 
 fn write_finding(o: &mut String, f: &Finding, indent: &str) {
@@ -394,79 +447,86 @@ fn write_finding(o: &mut String, f: &Finding, indent: &str) {
         .map(|l| format!("  {l}"))
         .unwrap_or_default();
     let _ = writeln!(o, "{indent}{sev} {}{loc}", f.rule_id);
-    let _ = writeln!(o, "{indent}         {}", f.title);
+    let hang = width_of(indent) + 9;
+    let _ = writeln!(o, "{indent}         {}", wrap(&f.title, hang, hang));
     if let Some(c) = &f.cvss {
         let _ = writeln!(o, "{indent}         CVSS {:.1}  {}", c.score, c.vector);
     }
     if let Some(a) = acceptance_text(f) {
-        let _ = writeln!(o, "{indent}         {a}");
+        let _ = writeln!(o, "{indent}         {}", wrap(&a, hang, hang));
     }
     if !f.remediation.is_empty() {
-        let _ = writeln!(o, "{indent}         fix: {}", f.remediation);
+        let _ = writeln!(
+            o,
+            "{indent}         fix: {}",
+            wrap(&f.remediation, hang + 5, hang + 5)
+        );
     }
 }
 
-/// A run listing for a terminal.
+/// A run listing: the shortest unique id prefix (which `runs show` and
+/// `runs diff` accept), when, what, the verdict and the open findings.
 pub(crate) fn runs(runs: &[RunSummary]) -> String {
     if runs.is_empty() {
         return "No runs stored yet. Run `sef assess` first.\n".to_owned();
     }
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "{}",
-        paint(
-            BOLD,
-            &format!(
-                "{:<36}  {:<20}  {:<20}  {:<12}  {:<9}  {:<7}  findings",
-                "run", "started (UTC)", "offering", "release", "phase", "verdict"
-            )
-        )
-    );
-    for r in runs {
-        let verdict = match r.outcome {
-            sef_model::GateOutcome::Pass => paint(GREEN, "pass   "),
-            sef_model::GateOutcome::Fail => paint(RED, "fail   "),
-        };
-        let incomplete = if r.evidence_complete {
-            ""
-        } else {
-            " (evidence incomplete)"
-        };
-        let _ = writeln!(
-            o,
-            "{:<36}  {:<20}  {:<20}  {:<12}  {:<9}  {verdict}  {}{incomplete}",
-            r.id,
-            r.started_at.format("%Y-%m-%d %H:%M:%S"),
-            truncate(&r.offering, 20),
-            truncate(&r.release_version, 12),
-            r.phase.as_str(),
-            short_counts(&r.findings),
-        );
+    let rows = runs
+        .iter()
+        .map(|r| {
+            let verdict = match r.outcome {
+                sef_model::GateOutcome::Pass => Cell::styled(GREEN, "pass"),
+                sef_model::GateOutcome::Fail => Cell::styled(RED, "fail"),
+            };
+            let id = if r.short_id.is_empty() {
+                r.id.to_string()
+            } else {
+                r.short_id.clone()
+            };
+            let incomplete = if r.evidence_complete {
+                ""
+            } else {
+                " (evidence incomplete)"
+            };
+            vec![
+                Cell::from(id),
+                Cell::from(r.started_at.format("%Y-%m-%d %H:%M:%S").to_string()),
+                Cell::from(r.offering.clone()),
+                Cell::from(r.release_version.clone()),
+                Cell::from(r.phase.as_str()),
+                verdict,
+                Cell::from(format!("{}{incomplete}", short_counts(&r.findings))),
+            ]
+        })
+        .collect();
+    Table {
+        head: vec![
+            "run",
+            "started (UTC)",
+            "offering",
+            "release",
+            "phase",
+            "verdict",
+            "findings",
+        ],
+        rows,
+        indent: 0,
+        head_style: BOLD,
     }
-    o
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_owned()
-    } else {
-        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
+    .render()
 }
 
 pub(crate) fn short_counts(c: &SeverityCounts) -> String {
-    if c.total() == 0 {
-        return "none".to_owned();
-    }
-    Severity::DESCENDING
-        .iter()
-        .filter(|s| c.get(**s) > 0)
-        .map(|s| format!("{} {}", c.get(*s), s.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let open = if c.total() == 0 {
+        "none open".to_owned()
+    } else {
+        Severity::DESCENDING
+            .iter()
+            .filter(|s| c.get(**s) > 0)
+            .map(|s| format!("{} {}", c.get(*s), s.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    open + &triaged_suffix(c)
 }
 
 /// A run diff for a terminal.
@@ -480,8 +540,21 @@ pub(crate) fn diff(d: &RunDiff) -> String {
         d.to
     );
     if d.is_empty() {
-        let _ = writeln!(o, "\nNo changes: same findings, same evidence.");
+        let _ = writeln!(
+            o,
+            "\nNo changes: same findings and statuses, same gate, phase, criteria, KPIs and evidence."
+        );
         return o;
+    }
+    let decisions = decision_lines(d);
+    let _ = writeln!(
+        o,
+        "\n{} ({})",
+        paint(BOLD, "Decision changes"),
+        decisions.len()
+    );
+    for l in &decisions {
+        let _ = writeln!(o, "  {l}");
     }
     let _ = writeln!(
         o,
@@ -531,6 +604,64 @@ pub(crate) fn diff(d: &RunDiff) -> String {
         }
     }
     o
+}
+
+/// What changed in the decisions between two runs, one line each: the
+/// release, the phase, the gate, each flipped criterion, each finding whose
+/// status changed (triage, acceptances), each KPI that moved.
+pub(crate) fn decision_lines(d: &RunDiff) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(c) = &d.release {
+        out.push(format!("release {} → {}", c.before, c.after));
+    }
+    if let Some(c) = &d.phase {
+        out.push(format!("phase {} → {}", c.before, c.after));
+    }
+    if let Some(c) = &d.gate {
+        out.push(format!("gate {} → {}", c.before, c.after));
+    }
+    let outcome = |o: Option<sef_model::CriterionOutcome>| {
+        o.map_or_else(|| "not evaluated".to_owned(), |o| o.as_str().to_owned())
+    };
+    for c in &d.criteria_changes {
+        out.push(format!(
+            "criterion {}: {} → {}",
+            c.id,
+            outcome(c.before),
+            outcome(c.after)
+        ));
+    }
+    for c in &d.status_changes {
+        let f = &c.finding;
+        let place = f
+            .location
+            .as_ref()
+            .map(|l| format!(" at {l}"))
+            .unwrap_or_default();
+        let why = f
+            .acceptance
+            .as_ref()
+            .map(|a| format!(" ({})", a.describe()))
+            .unwrap_or_default();
+        out.push(format!(
+            "finding {}{place}: {} → {}{why}",
+            f.rule_id, c.before, c.after
+        ));
+    }
+    let value = |v: Option<f64>| v.map_or_else(|| "not measured".to_owned(), |v| format!("{v:.1}"));
+    for k in &d.kpi_changes {
+        let mut l = format!("KPI {}: {} → {}", k.kpi_id, value(k.before), value(k.after));
+        if k.kpo_before != k.kpo_after {
+            let _ = write!(
+                l,
+                " (objective {} → {})",
+                k.kpo_before.as_deref().unwrap_or("none"),
+                k.kpo_after.as_deref().unwrap_or("none")
+            );
+        }
+        out.push(l);
+    }
+    out
 }
 
 /// A JSON value on one line, shortened for display.

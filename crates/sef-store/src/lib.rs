@@ -68,6 +68,12 @@ pub trait RunRepository {
     async fn get_run(&self, id: RunId) -> Result<Option<AssessmentRun>, StoreError>;
     /// Ids of runs whose id starts with `prefix` (hex digits and dashes).
     async fn find_run_ids(&self, prefix: &str) -> Result<Vec<RunId>, StoreError>;
+    /// The run ids just below and just above `id` in id order, to find
+    /// the shortest prefix of `id` that is unique in the store.
+    async fn run_id_neighbours(
+        &self,
+        id: RunId,
+    ) -> Result<(Option<RunId>, Option<RunId>), StoreError>;
     /// The newest run of an offering before the given run, if any.
     async fn previous_run(&self, run: &AssessmentRun) -> Result<Option<RunId>, StoreError>;
     /// Other offerings' latest KPIs, this release's earlier runs and the
@@ -218,6 +224,16 @@ impl RunRepository for Store {
         match &self.backend {
             Backend::Sqlite(p) => queries::sqlite::find_run_ids(p, &prefix).await,
             Backend::Postgres(p) => queries::postgres::find_run_ids(p, &prefix).await,
+        }
+    }
+
+    async fn run_id_neighbours(
+        &self,
+        id: RunId,
+    ) -> Result<(Option<RunId>, Option<RunId>), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(p) => queries::sqlite::run_id_neighbours(p, id).await,
+            Backend::Postgres(p) => queries::postgres::run_id_neighbours(p, id).await,
         }
     }
 

@@ -39,12 +39,17 @@ fn parse_id(s: &str) -> Result<RunId, StoreError> {
         .map_err(|e: sef_model::IdParseError| StoreError::Decode(e.to_string()))
 }
 
+/// A run's summary counts follow the one status model: severities count
+/// the findings that need action (open or confirmed); accepted and false
+/// positive are counted beside them.
 const SUMMARY_COLUMNS: &str = "r.id, r.offering, r.release_version, r.phase, r.started_at, r.finished_at, r.outcome, r.evidence_complete, \
-     (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'critical') AS n_critical, \
-     (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'high') AS n_high, \
-     (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'medium') AS n_medium, \
-     (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'low') AS n_low, \
-     (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'info') AS n_info";
+     (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.status IN ('open', 'confirmed') AND f.severity = 'critical') AS n_critical, \
+     (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.status IN ('open', 'confirmed') AND f.severity = 'high') AS n_high, \
+     (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.status IN ('open', 'confirmed') AND f.severity = 'medium') AS n_medium, \
+     (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.status IN ('open', 'confirmed') AND f.severity = 'low') AS n_low, \
+     (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.status IN ('open', 'confirmed') AND f.severity = 'info') AS n_info, \
+     (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.status = 'accepted') AS n_accepted, \
+     (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.status = 'false-positive') AS n_false_positive";
 
 macro_rules! backend {
     ($module:ident, $db:ty) => {
@@ -171,6 +176,10 @@ macro_rules! backend {
                     let n: i64 = row.try_get(col)?;
                     findings.add(sev, n.max(0).unsigned_abs());
                 }
+                let n: i64 = row.try_get("n_accepted")?;
+                findings.accepted = n.max(0).unsigned_abs();
+                let n: i64 = row.try_get("n_false_positive")?;
+                findings.false_positive = n.max(0).unsigned_abs();
                 Ok(RunSummary {
                     id: parse_id(&id)?,
                     offering: row.try_get("offering")?,
@@ -181,6 +190,7 @@ macro_rules! backend {
                     outcome: decode("gate outcome", GateOutcome::parse(&outcome), &outcome)?,
                     evidence_complete: row.try_get("evidence_complete")?,
                     findings,
+                    short_id: String::new(),
                 })
             }
 
@@ -582,6 +592,19 @@ macro_rules! backend {
                     .fetch_all(pool)
                     .await?;
                 rows.iter().map(|r| parse_id(&r.try_get::<String, _>("id")?)).collect()
+            }
+
+            pub(crate) async fn run_id_neighbours(pool: &Pool, id: RunId) -> Result<(Option<RunId>, Option<RunId>), StoreError> {
+                let id = id.to_string();
+                let below: Option<String> = sqlx::query_scalar("SELECT MAX(id) FROM runs WHERE id < $1")
+                    .bind(&id)
+                    .fetch_one(pool)
+                    .await?;
+                let above: Option<String> = sqlx::query_scalar("SELECT MIN(id) FROM runs WHERE id > $1")
+                    .bind(&id)
+                    .fetch_one(pool)
+                    .await?;
+                Ok((below.as_deref().map(parse_id).transpose()?, above.as_deref().map(parse_id).transpose()?))
             }
 
             pub(crate) async fn previous_run(pool: &Pool, run: &AssessmentRun) -> Result<Option<RunId>, StoreError> {

@@ -18,11 +18,17 @@ pub enum FindingCommand {
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum FindingStateArg {
+    /// Needs action: open or confirmed (reopened ones included).
     Open,
+    /// No longer reported by a later complete run.
     Fixed,
+    /// Fixed once, reported again, and not accepted or dismissed.
     Reopened,
+    /// Triaged as real, still open.
     Confirmed,
+    /// Judged not a real problem (by triage or by the tool).
     FalsePositive,
+    /// Risk accepted (by the plan or by triage), and the acceptance holds.
     Accepted,
 }
 
@@ -38,6 +44,8 @@ pub enum TriageArg {
 
 #[derive(Debug, Args)]
 pub struct FindingListArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// The repository directory (its plan names the offering).
     #[arg(default_value = ".")]
     pub path: PathBuf,
@@ -60,6 +68,8 @@ pub struct FindingListArgs {
 
 #[derive(Debug, Args)]
 pub struct FindingShowArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// A finding id (or its first characters) or fingerprint.
     pub id: String,
     /// Output format.
@@ -69,6 +79,8 @@ pub struct FindingShowArgs {
 
 #[derive(Debug, Args)]
 pub struct FindingTriageArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// A finding id (or its first characters) or fingerprint.
     pub id: String,
     /// The decision.
@@ -80,9 +92,14 @@ pub struct FindingTriageArgs {
     /// For an acceptance: the last day it holds (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub expires: Option<chrono::NaiveDate>,
-    /// Who decides (default: the USER environment variable).
-    #[arg(long, value_name = "NAME")]
+    /// Who decides: a member id of the plan's [team] holding a role
+    /// allowed to triage (architect, pdt-leader, qa unless `[team]
+    /// triage_roles` says otherwise). Default: the USER environment variable.
+    #[arg(long, value_name = "MEMBER")]
     pub by: Option<String>,
+    /// The repository whose plan (and team) governs the finding.
+    #[arg(long, default_value = ".")]
+    pub repo: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,6 +114,8 @@ pub enum IngestCommand {
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// Result files.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -114,6 +133,8 @@ pub struct IngestArgs {
 
 #[derive(Debug, Args)]
 pub struct GateArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// The repository directory.
     #[arg(default_value = ".")]
     pub path: PathBuf,
@@ -145,6 +166,8 @@ pub enum PhaseCommand {
 
 #[derive(Debug, Args)]
 pub struct PhaseAdvanceArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// The repository directory.
     #[arg(default_value = ".")]
     pub path: PathBuf,
@@ -170,6 +193,8 @@ pub struct PhaseAdvanceArgs {
 
 #[derive(Debug, Args)]
 pub struct PhaseHistoryArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// The repository directory.
     #[arg(default_value = ".")]
     pub path: PathBuf,
@@ -183,6 +208,8 @@ pub struct PhaseHistoryArgs {
 
 #[derive(Debug, Args)]
 pub struct KpiArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// The repository directory (its plan names the offering).
     #[arg(default_value = ".")]
     pub path: PathBuf,

@@ -7,7 +7,9 @@ use crate::cli::{
 };
 use crate::{output, store};
 use anyhow::{Context, Result, bail};
-use sef_model::{Finding, FindingHistory, RunId, Triage, TriageStatus};
+use sef_model::{
+    Finding, FindingHistory, FindingStatus, LifecycleState, RunId, Triage, TriageStatus, status,
+};
 use sef_store::{RunRepository, Store};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -27,19 +29,44 @@ fn latest_triage(all: &[Triage]) -> HashMap<&str, &Triage> {
     m
 }
 
-fn triage_label(t: &Triage, today: chrono::NaiveDate) -> String {
-    match (t.status, t.expires) {
-        (TriageStatus::Accepted, Some(e)) if today > e => format!("accepted until {e} (EXPIRED)"),
-        (TriageStatus::Accepted, Some(e)) => format!("accepted until {e}"),
-        (s, _) => s.as_str().to_owned(),
-    }
-}
-
 fn cwe_number(s: &str) -> Option<u32> {
     s.trim()
         .trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '-')
         .parse()
         .ok()
+}
+
+/// One row of `finding list`: the history, the latest details, and the
+/// status as of today under the current plan, resolved exactly as the gate
+/// resolves it.
+struct Row<'a> {
+    history: &'a FindingHistory,
+    finding: Option<Finding>,
+    status: FindingStatus,
+    triage: Option<&'a Triage>,
+}
+
+fn wanted(a: &FindingListArgs, r: &Row<'_>) -> bool {
+    a.status.is_empty()
+        || a.status.iter().any(|s| match s {
+            FindingStateArg::Open => r.status.is_open(),
+            FindingStateArg::Fixed => r.status == FindingStatus::Fixed,
+            FindingStateArg::Reopened => {
+                r.history.state == LifecycleState::Reopened && r.status.is_open()
+            }
+            FindingStateArg::Confirmed => r.status == FindingStatus::Confirmed,
+            FindingStateArg::FalsePositive => r.status == FindingStatus::FalsePositive,
+            FindingStateArg::Accepted => r.status == FindingStatus::Accepted,
+        })
+}
+
+/// The status column: the one status, and "reopened" when it was fixed once.
+fn status_text(r: &Row<'_>) -> String {
+    if r.history.state == LifecycleState::Reopened && r.status.is_open() {
+        format!("{} (reopened)", r.status)
+    } else {
+        r.status.to_string()
+    }
 }
 
 pub fn list(g: &GlobalArgs, a: &FindingListArgs) -> Result<u8> {
@@ -71,58 +98,91 @@ pub fn list(g: &GlobalArgs, a: &FindingListArgs) -> Result<u8> {
         }
     }
     rt.block_on(st.close());
-    let latest = latest_triage(&triage);
+    // The status as the gate would decide it today: the plan's current
+    // acceptances, the latest triage, the day. A stored status of
+    // false-positive without a triage decision is the tool's own
+    // suppression; with one, the decision decides anyway.
     let today = chrono::Utc::now().date_naive();
-    let rows: Vec<(&FindingHistory, Option<&Triage>, Option<&Finding>)> = history
+    let mut found: Vec<Finding> = history
+        .iter()
+        .filter_map(|h| details.remove(h.fingerprint.as_str()))
+        .collect();
+    for f in &mut found {
+        if f.status != FindingStatus::FalsePositive {
+            f.status = FindingStatus::Open;
+        }
+        f.acceptance = None;
+    }
+    sef_engine::acceptance::apply(
+        &mut found,
+        &plan.risk_acceptances,
+        &triage,
+        today,
+        plan.checkpoints.acceptance_policy(),
+    );
+    let mut resolved: HashMap<String, Finding> = found
+        .into_iter()
+        .map(|f| (f.fingerprint.as_str().to_owned(), f))
+        .collect();
+    let latest = latest_triage(&triage);
+    let all: Vec<Row<'_>> = history
         .iter()
         .map(|h| {
-            (
-                h,
-                latest.get(h.fingerprint.as_str()).copied(),
-                details.get(h.fingerprint.as_str()),
-            )
+            let finding = resolved.remove(h.fingerprint.as_str());
+            let status = status::across_runs(
+                h.state,
+                finding.as_ref().map_or(FindingStatus::Open, |f| f.status),
+            );
+            Row {
+                history: h,
+                finding,
+                status,
+                triage: latest.get(h.fingerprint.as_str()).copied(),
+            }
         })
-        .filter(|(h, t, _)| {
-            a.status.is_empty()
-                || a.status.iter().any(|s| match s {
-                    FindingStateArg::Open => h.state == sef_model::LifecycleState::Open,
-                    FindingStateArg::Fixed => h.state == sef_model::LifecycleState::Fixed,
-                    FindingStateArg::Reopened => h.state == sef_model::LifecycleState::Reopened,
-                    FindingStateArg::Confirmed => {
-                        t.is_some_and(|t| t.status == TriageStatus::Confirmed)
-                    }
-                    FindingStateArg::FalsePositive => {
-                        t.is_some_and(|t| t.status == TriageStatus::FalsePositive)
-                    }
-                    FindingStateArg::Accepted => {
-                        t.is_some_and(|t| t.status == TriageStatus::Accepted)
-                    }
-                })
+        .collect();
+    let rows: Vec<&Row<'_>> = all
+        .iter()
+        .filter(|r| wanted(a, r))
+        .filter(|r| a.severity.is_empty() || a.severity.contains(&r.history.severity))
+        .filter(|r| {
+            a.tool.as_deref().is_none_or(|t| {
+                r.history
+                    .analyzer
+                    .to_lowercase()
+                    .contains(&t.to_lowercase())
+            })
         })
-        .filter(|(h, _, _)| a.severity.is_empty() || a.severity.contains(&h.severity))
-        .filter(|(h, _, _)| {
-            a.tool
-                .as_deref()
-                .is_none_or(|t| h.analyzer.to_lowercase().contains(&t.to_lowercase()))
-        })
-        .filter(|(_, _, f)| {
-            want_cwe.is_none_or(|c| f.is_some_and(|f| f.cwe.iter().any(|x| x.0 == c)))
+        .filter(|r| {
+            want_cwe.is_none_or(|c| {
+                r.finding
+                    .as_ref()
+                    .is_some_and(|f| f.cwe.iter().any(|x| x.0 == c))
+            })
         })
         .collect();
     match a.format {
         ViewFormatArg::Json => {
             let items: Vec<serde_json::Value> = rows
                 .iter()
-                .map(|(h, t, f)| {
+                .map(|r| {
+                    let f = r.finding.as_ref();
                     serde_json::json!({
-                        "history": h,
-                        "triage": t,
+                        "status": r.status,
+                        "history": r.history,
+                        "triage": r.triage,
+                        "acceptance": f.and_then(|f| f.acceptance.as_ref()),
                         "title": f.map(|f| f.title.clone()),
                         "cwe": f.map(|f| f.cwe.iter().map(|c| c.0).collect::<Vec<_>>()),
                         "id": f.map(|f| f.id.to_string()),
                     })
                 })
                 .collect();
+            let mut by_status: std::collections::BTreeMap<&str, usize> =
+                std::collections::BTreeMap::new();
+            for r in &all {
+                *by_status.entry(r.status.as_str()).or_default() += 1;
+            }
             // KPI inputs: defects fixed per release, and the time to fix
             let mut fixed_per_release: std::collections::BTreeMap<&str, usize> =
                 std::collections::BTreeMap::new();
@@ -138,9 +198,10 @@ pub fn list(g: &GlobalArgs, a: &FindingListArgs) -> Result<u8> {
             let mean_days_to_fix = (!days.is_empty())
                 .then(|| (days.iter().sum::<f64>() / days.len() as f64 * 10.0).round() / 10.0);
             let mut s = serde_json::to_string_pretty(&serde_json::json!({
-                "schema": "sef.findings", "schema_version": 1, "offering": offering,
+                "schema": "sef.findings", "schema_version": 2, "offering": offering,
                 "summary": {
                     "total": history.len(),
+                    "by_status": by_status,
                     "fixed_per_release": fixed_per_release,
                     "mean_days_to_fix": mean_days_to_fix,
                 },
@@ -155,11 +216,12 @@ pub fn list(g: &GlobalArgs, a: &FindingListArgs) -> Result<u8> {
                 rows.len(),
                 history.len()
             );
-            for (h, t, f) in &rows {
+            for r in &rows {
+                let h = r.history;
                 let _ = writeln!(
                     o,
-                    "  {:<9} {:<8} {:<30} {}",
-                    h.state.as_str(),
+                    "  {:<15} {:<8} {:<30} {}",
+                    status_text(r),
                     h.severity.as_str(),
                     h.rule_id,
                     h.location.as_deref().unwrap_or("-")
@@ -167,7 +229,9 @@ pub fn list(g: &GlobalArgs, a: &FindingListArgs) -> Result<u8> {
                 let _ = writeln!(
                     o,
                     "            {}",
-                    f.map_or_else(|| h.fingerprint.to_string(), |f| f.title.clone())
+                    r.finding
+                        .as_ref()
+                        .map_or_else(|| h.fingerprint.to_string(), |f| f.title.clone())
                 );
                 let mut line = format!(
                     "            {} · first seen {} ({}) · last seen {}",
@@ -179,15 +243,12 @@ pub fn list(g: &GlobalArgs, a: &FindingListArgs) -> Result<u8> {
                 if let Some(at) = h.fixed_at {
                     let _ = write!(line, " · fixed {}", at.format("%Y-%m-%d"));
                 }
-                if let Some(t) = t {
-                    let _ = write!(
-                        line,
-                        " · triage: {} by {}",
-                        triage_label(t, today),
-                        t.decided_by
-                    );
+                if let Some(a) = r.finding.as_ref().and_then(|f| f.acceptance.as_ref()) {
+                    let _ = write!(line, " · {}", a.describe());
+                } else if let Some(t) = r.triage {
+                    let _ = write!(line, " · triage: {} by {}", t.status, t.decided_by);
                 }
-                if let Some(f) = f {
+                if let Some(f) = &r.finding {
                     let _ = write!(line, " · id {}", f.id);
                 }
                 let _ = writeln!(o, "{line}");
@@ -319,8 +380,28 @@ pub fn triage(g: &GlobalArgs, a: &FindingTriageArgs) -> Result<u8> {
         (_, Some(_)) => bail!("--expires only goes with --status accepted"),
         _ => {}
     }
+    let (_root, plan) = crate::plan_at::load(&a.repo, "read")?;
+    sef_process::advance::authorize_triage(plan.security.team.as_ref(), &by)?;
+    if status == TriageStatus::Accepted
+        && let Some(why) = plan
+            .checkpoints
+            .acceptance_policy()
+            .refusal(today, a.expires)
+    {
+        bail!(
+            "the plan would not honour this acceptance: {why} (`[checkpoints] acceptance_max_days`); give --expires within the limit"
+        );
+    }
     let (rt, st) = open_store(g)?;
     let (offering, fp) = rt.block_on(resolve(&st, &a.id))?;
+    if offering != plan.offering.name {
+        rt.block_on(st.close());
+        bail!(
+            "the finding belongs to `{offering}`, but the plan at {} is `{}`'s; give --repo with the repository of `{offering}`",
+            a.repo.display(),
+            plan.offering.name
+        );
+    }
     let t = Triage {
         id: RunId::generate().to_string(),
         offering: offering.clone(),
@@ -333,10 +414,13 @@ pub fn triage(g: &GlobalArgs, a: &FindingTriageArgs) -> Result<u8> {
     };
     rt.block_on(st.record_triage(&t))?;
     rt.block_on(st.close());
+    let until = match (status, a.expires) {
+        (TriageStatus::Accepted, Some(e)) => format!(" until {e}"),
+        (TriageStatus::Accepted, None) => ", no expiry".to_owned(),
+        _ => String::new(),
+    };
     println!(
-        "{offering} {fp}: {} by {by}{}; applies from the next run",
-        status,
-        a.expires.map(|e| format!(" until {e}")).unwrap_or_default()
+        "{offering} {fp}: {status} by {by}{until}; `sef gate` and `sef finding list` apply it now, reports from the next run"
     );
     Ok(crate::EXIT_PASS)
 }

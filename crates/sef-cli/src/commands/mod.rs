@@ -17,8 +17,30 @@ mod sign;
 use crate::cli::{Cli, Command, DbCommand, RunsCommand};
 use anyhow::Result;
 
+/// The `--db` of a command that uses the store.
+fn store_of(c: &Command) -> Option<String> {
+    use crate::cli::{FindingCommand as F, IngestCommand as I, PhaseCommand as P};
+    let s = match c {
+        Command::Assess(a) => &a.store,
+        Command::Runs(RunsCommand::List(a)) => &a.store,
+        Command::Runs(RunsCommand::Show(a)) => &a.store,
+        Command::Runs(RunsCommand::Diff(a)) => &a.store,
+        Command::Kpi(a) => &a.store,
+        Command::Gate(a) => &a.store,
+        Command::Finding(F::List(a)) => &a.store,
+        Command::Finding(F::Show(a)) => &a.store,
+        Command::Finding(F::Triage(a)) => &a.store,
+        Command::Ingest(I::Sarif(a) | I::Junit(a)) => &a.store,
+        Command::Phase(P::Advance(a)) => &a.store,
+        Command::Phase(P::History(a)) => &a.store,
+        _ => return None,
+    };
+    s.db.clone()
+}
+
 /// Runs the command and returns the process exit code.
-pub fn dispatch(cli: Cli) -> Result<u8> {
+pub fn dispatch(mut cli: Cli) -> Result<u8> {
+    cli.global.db = store_of(&cli.command);
     let g = &cli.global;
     match cli.command {
         Command::Init(a) => init::run(&a),
@@ -64,6 +86,7 @@ fn ingest(g: &crate::cli::GlobalArgs, a: crate::cli::IngestArgs, sarif: bool) ->
         })
         .collect::<Result<Vec<_>>>()?;
     let assess_args = crate::cli::AssessArgs {
+        store: a.store,
         path: a.repo,
         out: a.out,
         no_store: a.no_store,

@@ -67,7 +67,7 @@ pub fn advance(g: &GlobalArgs, a: &PhaseAdvanceArgs) -> Result<u8> {
 
     let run = match &a.run {
         Some(reference) => {
-            let run = rt.block_on(super::runs::load(&st, reference))?;
+            let run = rt.block_on(super::runs::load(&st, reference, Some(offering)))?;
             advance::check_run(&run, offering, release, from)?;
             run
         }

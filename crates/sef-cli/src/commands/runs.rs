@@ -11,10 +11,15 @@ pub fn list(g: &GlobalArgs, a: &ListArgs) -> Result<u8> {
     one_run_only(a.out.format)?;
     let rt = store::runtime()?;
     let st = rt.block_on(store::open_existing(&store::url(g.db.as_deref())?))?;
-    let runs = rt.block_on(st.list_runs(&RunFilter {
+    let mut runs = rt.block_on(st.list_runs(&RunFilter {
         offering: a.offering.clone(),
         limit: Some(a.limit),
     }))?;
+    // the shortest prefix unique in the whole store, which resolve() accepts
+    for r in &mut runs {
+        let (below, above) = rt.block_on(st.run_id_neighbours(r.id))?;
+        r.short_id = sef_model::unique_prefix(r.id, below, above);
+    }
     output::emit(
         &render_runs(&runs, output::format(a.out.format)),
         a.out.output.as_deref(),
@@ -26,7 +31,7 @@ pub fn list(g: &GlobalArgs, a: &ListArgs) -> Result<u8> {
 pub fn show(g: &GlobalArgs, a: &ShowArgs) -> Result<u8> {
     let rt = store::runtime()?;
     let st = rt.block_on(store::open_existing(&store::url(g.db.as_deref())?))?;
-    let run = rt.block_on(load(&st, &a.run))?;
+    let run = rt.block_on(load(&st, &a.run, None))?;
     if let Some(name) = &a.artifact {
         let Some(art) = run.artifacts.iter().find(|x| &x.name == name) else {
             let names: Vec<&str> = run.artifacts.iter().map(|x| x.name.as_str()).collect();
@@ -65,8 +70,23 @@ pub fn diff(g: &GlobalArgs, a: &DiffArgs) -> Result<u8> {
     one_run_only(a.out.format)?;
     let rt = store::runtime()?;
     let st = rt.block_on(store::open_existing(&store::url(g.db.as_deref())?))?;
-    let from = rt.block_on(load(&st, &a.from))?;
-    let to = rt.block_on(load(&st, &a.to))?;
+    // `latest` and `previous` are runs of one offering: --offering, else
+    // the offering of the repository's plan
+    let offering = match &a.offering {
+        Some(o) => o.clone(),
+        None => crate::plan_at::load(&a.repo, "read")?.1.offering.name,
+    };
+    let from = rt.block_on(load(&st, &a.from, Some(&offering)))?;
+    let to = rt.block_on(load(&st, &a.to, Some(&offering)))?;
+    if from.offering.name != to.offering.name {
+        bail!(
+            "run {} is of `{}` and run {} of `{}`: a diff compares two runs of one offering",
+            from.id,
+            from.offering.name,
+            to.id,
+            to.offering.name
+        );
+    }
     let d = diff_runs(&from, &to);
     output::emit(
         &render_diff(&d, output::format(a.out.format)),
@@ -86,20 +106,22 @@ fn one_run_only(f: crate::cli::FormatArg) -> Result<()> {
     Ok(())
 }
 
-/// Resolves a run reference: `latest`, `previous`, a full id or a unique prefix.
-async fn resolve(st: &Store, reference: &str) -> Result<RunId> {
+/// Resolves a run reference: `latest`, `previous` (of `offering` when
+/// given, else of the whole store), a full id or a unique prefix.
+async fn resolve(st: &Store, reference: &str, offering: Option<&str>) -> Result<RunId> {
     let r = reference.trim();
     if r == "latest" || r == "previous" {
         let skip = usize::from(r == "previous");
         let runs = st
             .list_runs(&RunFilter {
-                offering: None,
+                offering: offering.map(str::to_owned),
                 limit: Some(2),
             })
             .await?;
+        let of = offering.map(|o| format!(" of `{o}`")).unwrap_or_default();
         return runs.get(skip).map(|s| s.id).with_context(|| {
             format!(
-                "there is no `{r}` run in {}; run `sef assess` first",
+                "there is no `{r}` run{of} in {}; run `sef assess` first",
                 st.location()
             )
         });
@@ -129,8 +151,12 @@ async fn resolve(st: &Store, reference: &str) -> Result<RunId> {
     }
 }
 
-pub(crate) async fn load(st: &Store, reference: &str) -> Result<AssessmentRun> {
-    let id = resolve(st, reference).await?;
+pub(crate) async fn load(
+    st: &Store,
+    reference: &str,
+    offering: Option<&str>,
+) -> Result<AssessmentRun> {
+    let id = resolve(st, reference, offering).await?;
     st.get_run(id).await?.with_context(|| {
         format!(
             "run {id} is not in {}; `sef runs list` shows the runs",

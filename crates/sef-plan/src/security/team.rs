@@ -21,6 +21,8 @@ pub(crate) struct RawTeam {
     required: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     completion: Vec<Spanned<RawCompletion>>,
+    #[serde(default)]
+    triage_roles: Option<Spanned<Vec<TeamRole>>>,
 }
 
 #[derive(Deserialize)]
@@ -56,6 +58,20 @@ pub(crate) fn team(ctx: &Ctx<'_>, raw: Spanned<RawTeam>) -> Result<education::Te
     let mut team = education::Team::with_builtin_courses();
     if let Some(d) = r.refresher_days {
         team.refresher_days = ctx.days(d, "team.refresher_days")?;
+    }
+    if let Some(roles) = r.triage_roles {
+        let at = roles.span().start;
+        let roles = roles.into_inner();
+        if roles.is_empty() {
+            return Err(ctx.err_at(
+                at,
+                format!(
+                    "`team.triage_roles` is empty: nobody could triage; give one or more of {}",
+                    role_list()
+                ),
+            ));
+        }
+        team.triage_roles = Some(roles);
     }
     for c in r.course {
         let c = c.into_inner();

@@ -100,3 +100,32 @@ fn only_a_pdt_leader_overrides_with_a_justification() {
     assert_eq!(o.by, "lee");
     assert_eq!(o.justification, "customer deadline, fix in 1.1");
 }
+
+#[test]
+fn triage_is_for_members_holding_a_triage_role() {
+    let mut t = team();
+    assert!(
+        authorize_triage(Some(&t), "lee").is_ok(),
+        "a PDT leader may"
+    );
+    let e = authorize_triage(Some(&t), "dev").unwrap_err().to_string();
+    assert!(
+        e.contains("`dev` may not triage") && e.contains("developer"),
+        "{e}"
+    );
+    let e = authorize_triage(Some(&t), "mallory")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not a member"), "{e}");
+    let e = authorize_triage(None, "lee").unwrap_err().to_string();
+    assert!(
+        e.contains("no [team]") && e.contains("architect, pdt-leader, qa"),
+        "{e}"
+    );
+    t.triage_roles = Some(vec![TeamRole::Developer]);
+    assert!(
+        authorize_triage(Some(&t), "dev").is_ok(),
+        "configured roles"
+    );
+    assert!(authorize_triage(Some(&t), "lee").is_err());
+}
