@@ -248,7 +248,16 @@ fn runs_show_and_diff_follow_history() {
 
     let out = env
         .sef()
-        .args(["runs", "diff", "previous", "latest", "--format", "json"])
+        .args([
+            "runs",
+            "diff",
+            "previous",
+            "latest",
+            "--format",
+            "json",
+            "--repo",
+            repo.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -50,7 +50,7 @@ fn history_triage_and_reingestion() {
     write(
         &r,
         "sef.toml",
-        "[offering]\nname = \"app\"\n[release]\nversion = \"1.0\"\n[analyzers.vulnerabilities]\nenabled = false\n",
+        "[offering]\nname = \"app\"\n[release]\nversion = \"1.0\"\n[analyzers.vulnerabilities]\nenabled = false\n[[team.member]]\nid = \"tester\"\nroles = [\"qa\"]\n[[team.member]]\nid = \"Ana\"\nroles = [\"architect\"]\n",
     );
     ingest(&env, &r, &["results/semgrep.sarif", "results/bandit.sarif"]);
 
@@ -86,6 +86,8 @@ fn history_triage_and_reingestion() {
         &[
             "finding",
             "triage",
+            "--repo",
+            r.to_str().unwrap(),
             &b404_id,
             "--status",
             "false-positive",
@@ -104,6 +106,8 @@ fn history_triage_and_reingestion() {
         &[
             "finding",
             "triage",
+            "--repo",
+            r.to_str().unwrap(),
             &md5_fp,
             "--status",
             "accepted",
@@ -122,6 +126,8 @@ fn history_triage_and_reingestion() {
         &[
             "finding",
             "triage",
+            "--repo",
+            r.to_str().unwrap(),
             &eval_fp,
             "--status",
             "confirmed",
@@ -137,6 +143,8 @@ fn history_triage_and_reingestion() {
         &[
             "finding",
             "triage",
+            "--repo",
+            r.to_str().unwrap(),
             &eval_fp,
             "--status",
             "accepted",
@@ -153,6 +161,8 @@ fn history_triage_and_reingestion() {
         &[
             "finding",
             "triage",
+            "--repo",
+            r.to_str().unwrap(),
             &eval_fp,
             "--status",
             "confirmed",
@@ -169,6 +179,8 @@ fn history_triage_and_reingestion() {
         &[
             "finding",
             "triage",
+            "--repo",
+            r.to_str().unwrap(),
             "zzzzzz",
             "--status",
             "confirmed",
@@ -265,7 +277,7 @@ fn history_triage_and_reingestion() {
         ],
     );
     assert!(
-        text.contains("reopened  high     python-eval-user-input"),
+        text.contains("confirmed (reopened) high     python-eval-user-input"),
         "{text}"
     );
     assert!(text.contains("triage: confirmed by tester"), "{text}");

@@ -54,7 +54,16 @@ fn assess_and_history_on_postgres() {
     let d = json(
         &env.sef()
             .env("SEF_DATABASE_URL", &url)
-            .args(["runs", "diff", &id, "latest", "--format", "json"])
+            .args([
+                "runs",
+                "diff",
+                &id,
+                "latest",
+                "--format",
+                "json",
+                "--repo",
+                repo.to_str().unwrap(),
+            ])
             .output()
             .unwrap()
             .stdout,

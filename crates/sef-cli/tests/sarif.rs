@@ -115,12 +115,17 @@ fn vulnerabilities_hygiene_and_accepted_risks_as_valid_sarif() {
             .parse::<f64>()
             .is_ok()
     );
-    // a hygiene finding without a place has no location, and is still valid
+    // a hygiene finding without a place is located at the repository
+    // root: code scanning needs a location
     let policy = results
         .iter()
         .find(|x| x["ruleId"] == "repo/no-security-policy")
         .unwrap();
-    assert!(policy["locations"].is_null());
+    assert_eq!(
+        policy["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "."
+    );
+    assert!(results.iter().all(|x| x["locations"][0].is_object()));
     assert_eq!(policy["level"], "warning");
 
     // fingerprints are stable from run to run

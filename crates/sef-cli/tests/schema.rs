@@ -63,7 +63,16 @@ fn run_runs_and_diff_documents_match_the_schema() {
     );
     let diff = json(
         &env.sef()
-            .args(["runs", "diff", "previous", "latest", "--format", "json"])
+            .args([
+                "runs",
+                "diff",
+                "previous",
+                "latest",
+                "--format",
+                "json",
+                "--repo",
+                repo.to_str().unwrap(),
+            ])
             .output()
             .unwrap()
             .stdout,

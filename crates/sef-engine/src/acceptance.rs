@@ -322,7 +322,7 @@ mod tests {
         assert_eq!(f[2].status, FindingStatus::Open);
         assert!(f[2].acceptance.as_ref().unwrap().expired);
         assert_eq!(notes.len(), 1);
-        assert!(notes[0].contains("EXPIRED (until 2026-11-27"), "{notes:?}");
+        assert!(notes[0].contains("EXPIRED on 2026-11-27"), "{notes:?}");
         assert_eq!(f[3].status, FindingStatus::Open);
     }
 }

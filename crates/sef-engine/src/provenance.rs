@@ -12,8 +12,13 @@ use std::path::Path;
 pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
 /// The SLSA provenance predicate type.
 pub const PREDICATE_TYPE: &str = "https://slsa.dev/provenance/v1";
-/// The build type sef records.
-pub const BUILD_TYPE: &str = "https://sef.example.invalid/provenance/build/v1";
+/// The build type sef records: the section of sef's own documentation
+/// (docs/signing.md, "Build type") that defines what `externalParameters`
+/// and `internalParameters` mean, in the repository sef is built from.
+pub const BUILD_TYPE: &str = concat!(
+    env!("CARGO_PKG_REPOSITORY"),
+    "/blob/main/docs/signing.md#build-type"
+);
 
 /// The SHA-256 of a file, hex.
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {

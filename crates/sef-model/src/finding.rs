@@ -218,10 +218,9 @@ impl Acceptance {
                 "risk acceptance by {} NOT HONOURED: {why}; open",
                 self.approver
             )
-        } else if self.expired {
+        } else if let (true, Some(e)) = (self.expired, self.expires) {
             format!(
-                "risk acceptance EXPIRED ({}, approved by {}): open again",
-                self.until(),
+                "risk acceptance EXPIRED on {e} (approved by {}): open again",
                 self.approver
             )
         } else {

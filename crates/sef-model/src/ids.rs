@@ -107,7 +107,7 @@ mod tests {
         let a: RunId = "019ad9c1-1111-7000-8000-000000000000".parse().unwrap();
         let b: RunId = "019ad9c1-1122-7000-8000-000000000000".parse().unwrap();
         let c: RunId = "019ad9c2-0000-7000-8000-000000000000".parse().unwrap();
-        assert_eq!(unique_prefix(a, None, Some(b)), "019ad9c1-11");
+        assert_eq!(unique_prefix(a, None, Some(b)), "019ad9c1-111");
         assert_eq!(unique_prefix(b, Some(a), Some(c)), "019ad9c1-112");
         assert_eq!(unique_prefix(c, Some(b), None), "019ad9c2");
         assert_eq!(unique_prefix(c, None, None), "019ad9c2");

@@ -280,7 +280,11 @@ fn no_open_findings(f: &Facts<'_>) -> Check {
             open.len(),
             f.max_open_severity,
             ids.join(", "),
-            if open.len() > 5 { ", …" } else { "" }
+            if open.len() > 5 {
+                format!(", … {} more", open.len() - 5)
+            } else {
+                String::new()
+            }
         ))
     }
 }

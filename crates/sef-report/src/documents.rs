@@ -228,6 +228,12 @@ fn history_blocks(b: &mut Vec<Block>, s: &crate::history::HistorySection) {
             head: vec!["contributor", "commits", "new", "in the team file"],
             rows: s.contributors.iter().map(|r| cells(r)).collect(),
         });
+        if s.signatures_more > 0 {
+            b.push(Block::Para(vec![t(format!(
+                "… {} more signature problem(s) (sef history)",
+                s.signatures_more
+            ))]));
+        }
         if s.contributors_more > 0 {
             b.push(Block::Para(vec![t(format!(
                 "… {} more",

@@ -25,6 +25,8 @@ pub(crate) struct HistorySection {
     pub contributors: Vec<[String; 4]>,
     /// More contributors than listed.
     pub contributors_more: usize,
+    /// More signature problems than listed.
+    pub signatures_more: usize,
 }
 
 fn coverage(c: &Counts) -> String {
@@ -122,5 +124,6 @@ pub(crate) fn section(run: &AssessmentRun) -> Option<HistorySection> {
         signatures,
         contributors,
         contributors_more: people.len().saturating_sub(ROWS),
+        signatures_more: p.signatures.problems.len().saturating_sub(ROWS),
     })
 }

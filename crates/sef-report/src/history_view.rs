@@ -86,13 +86,20 @@ pub fn history_text(
         "  {} verified, {} unsigned, {} invalid, {} unknown key, {} not verified (of {})",
         sg.verified, sg.unsigned, sg.invalid, sg.unknown_key, sg.not_verified, sg.commits
     );
-    for pr in sg.problems.iter().take(20) {
+    for pr in sg.problems.iter().take(if list { usize::MAX } else { 20 }) {
         let _ = writeln!(
             s,
             "    {}  {}  {}",
             pr.commit,
             pr.signature.label(),
             pr.signature.detail().unwrap_or("")
+        );
+    }
+    if !list && sg.problems.len() > 20 {
+        let _ = writeln!(
+            s,
+            "    … {} more (--commits or --format json)",
+            sg.problems.len() - 20
         );
     }
     let c = &p.contributors;

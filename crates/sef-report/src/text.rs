@@ -120,6 +120,14 @@ fn history_section(o: &mut String, s: &crate::history::HistorySection) {
             paint(if state == "invalid" { RED } else { YELLOW }, state)
         );
     }
+    if s.signatures_more > 0 {
+        let _ = writeln!(
+            o,
+            "    … {} more signature problem(s) (sef history)",
+            s.signatures_more
+        );
+    }
+
     if !s.contributors.is_empty() {
         let _ = writeln!(
             o,

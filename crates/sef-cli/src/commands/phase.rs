@@ -33,7 +33,19 @@ pub fn gate(g: &GlobalArgs, a: &GateArgs) -> Result<u8> {
     }
     let rt = store::runtime()?;
     let st = rt.block_on(store::open(&store::url(g.db.as_deref())?))?;
-    let run = super::assess::assess_in_memory(&rt, Some(&st), &root, &plan, &a.advisory, g.quiet)?;
+    let extra = super::assess::Extra {
+        sarif: rt.block_on(ingested_sarif(&st, &plan))?,
+        ..Default::default()
+    };
+    let run = super::assess::assess_with_extra(
+        &rt,
+        Some(&st),
+        &root,
+        &plan,
+        &a.advisory,
+        g.quiet,
+        &extra,
+    )?;
     rt.block_on(st.close());
     emit(
         &sef_report::render_gate(&run, format(a.format)),
@@ -45,6 +57,44 @@ pub fn gate(g: &GlobalArgs, a: &GateArgs) -> Result<u8> {
     } else {
         crate::EXIT_FAIL
     })
+}
+
+/// The SARIF files the latest stored run of this release read from the
+/// command line (`sef ingest sarif`): the gate reads them again, so that it
+/// decides on the same results `finding list` and the reports show. A file
+/// that is gone fails the evidence, and the gate with it.
+async fn ingested_sarif(
+    st: &sef_store::Store,
+    plan: &sef_plan::Plan,
+) -> Result<Vec<std::path::PathBuf>> {
+    use sef_store::RunRepository;
+    let runs = st
+        .list_runs(&sef_store::RunFilter {
+            offering: Some(plan.offering.name.clone()),
+            limit: Some(50),
+        })
+        .await?;
+    let Some(latest) = runs
+        .iter()
+        .find(|r| r.release_version == plan.release.version)
+    else {
+        return Ok(Vec::new());
+    };
+    let Some(run) = st.get_run(latest.id).await? else {
+        return Ok(Vec::new());
+    };
+    let mut files = Vec::new();
+    for e in &run.evidence {
+        if let sef_model::EvidencePayload::StaticAnalysis(p) = &e.payload {
+            files.extend(
+                p.files
+                    .iter()
+                    .filter(|f| f.ingested)
+                    .map(|f| std::path::PathBuf::from(&f.file)),
+            );
+        }
+    }
+    Ok(files)
 }
 
 pub fn advance(g: &GlobalArgs, a: &PhaseAdvanceArgs) -> Result<u8> {

@@ -68,6 +68,7 @@ pub fn builtin(
             command: None,
             timeout_secs: 0,
             ok_exit_codes: vec![0],
+            ingested: true,
         }
     }));
     if !sarif.is_empty() {

@@ -40,6 +40,10 @@ pub struct SarifFile {
     /// The command's exit code and the last line it wrote to stderr, when
     /// a command was run.
     pub command: Option<CommandNote>,
+    /// Given on the command line (`sef ingest sarif`) rather than by the
+    /// plan: `sef gate` and `sef phase advance` read it again.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ingested: bool,
 }
 
 /// What a SARIF command did.

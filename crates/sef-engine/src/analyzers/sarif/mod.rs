@@ -43,6 +43,8 @@ pub struct Source {
     pub timeout_secs: u64,
     /// Exit codes that mean the command ran to the end.
     pub ok_exit_codes: Vec<i32>,
+    /// Given on the command line (`sef ingest sarif`), not by the plan.
+    pub ingested: bool,
 }
 
 impl Source {
@@ -76,6 +78,7 @@ impl SarifAnalyzer {
                 command: s.command.clone(),
                 timeout_secs: s.timeout_secs,
                 ok_exit_codes: s.ok_exit_codes.clone(),
+                ingested: false,
             })
             .collect()
     }
@@ -191,6 +194,7 @@ fn failed_file(src: &Source, reason: String, command: Option<CommandNote>) -> Sa
         results: None,
         reason: Some(reason),
         command,
+        ingested: src.ingested,
     }
 }
 
@@ -391,6 +395,7 @@ impl Analyzer for SarifAnalyzer {
                         results: Some(ing.findings.len()),
                         reason: None,
                         command: command_note,
+                        ingested: src.ingested,
                     });
                     tools.extend(ing.tools);
                     for f in ing.findings {
