@@ -84,3 +84,23 @@ pub(crate) struct Doc {
     /// The content.
     pub blocks: Vec<Block>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backticked_spans_are_code_and_unpaired_ones_stay_text() {
+        let p = prose("run `cargo update -p x` then `sef assess`.");
+        assert!(matches!(&p[1], Inline::Code(c) if c == "cargo update -p x"));
+        assert!(matches!(&p[3], Inline::Code(c) if c == "sef assess"));
+        let html = crate::html::render(&Doc {
+            title: "t".into(),
+            blocks: vec![Block::Para(p)],
+        });
+        assert!(html.contains("<code>cargo update -p x</code>"), "{html}");
+        assert!(!html.contains('`'), "{html}");
+        let odd = prose("a `b");
+        assert_eq!(odd.len(), 1);
+    }
+}
