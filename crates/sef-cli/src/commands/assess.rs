@@ -31,19 +31,6 @@ pub fn kpi_context(h: sef_store::KpiHistory) -> sef_engine::kpis::KpiContext {
     }
 }
 
-/// Runs one assessment without storing it; with a store, its history feeds
-/// the KPIs (peers, earlier runs, previous release).
-pub(crate) fn assess_in_memory(
-    rt: &tokio::runtime::Runtime,
-    st: Option<&sef_store::Store>,
-    root: &std::path::Path,
-    plan: &Plan,
-    advisory: &crate::cli::AdvisoryDbArgs,
-    quiet: bool,
-) -> Result<sef_model::AssessmentRun> {
-    assess_with_extra(rt, st, root, plan, advisory, quiet, &Extra::default())
-}
-
 /// Result files given on the command line (`sef ingest`), read besides the
 /// plan's sources.
 #[derive(Debug, Default)]
@@ -56,7 +43,9 @@ pub(crate) struct Extra {
     pub range: crate::cli::RangeArgs,
 }
 
-/// [`assess_in_memory`], also reading these result files.
+/// Runs one assessment without storing it, also reading these result
+/// files; with a store, its history feeds the KPIs (peers, earlier runs,
+/// previous release).
 pub(crate) fn assess_with_extra(
     rt: &tokio::runtime::Runtime,
     st: Option<&sef_store::Store>,

@@ -33,19 +33,7 @@ pub fn gate(g: &GlobalArgs, a: &GateArgs) -> Result<u8> {
     }
     let rt = store::runtime()?;
     let st = rt.block_on(store::open(&store::url(g.db.as_deref())?))?;
-    let extra = super::assess::Extra {
-        sarif: rt.block_on(ingested_sarif(&st, &plan))?,
-        ..Default::default()
-    };
-    let run = super::assess::assess_with_extra(
-        &rt,
-        Some(&st),
-        &root,
-        &plan,
-        &a.advisory,
-        g.quiet,
-        &extra,
-    )?;
+    let run = assess_for_checkpoint(&rt, &st, &root, &plan, &a.advisory, g.quiet)?;
     rt.block_on(st.close());
     emit(
         &sef_report::render_gate(&run, format(a.format)),
@@ -57,6 +45,23 @@ pub fn gate(g: &GlobalArgs, a: &GateArgs) -> Result<u8> {
     } else {
         crate::EXIT_FAIL
     })
+}
+
+/// A fresh assessment for a checkpoint: the plan's analyzers plus the SARIF
+/// files the release's last run ingested.
+fn assess_for_checkpoint(
+    rt: &tokio::runtime::Runtime,
+    st: &sef_store::Store,
+    root: &std::path::Path,
+    plan: &sef_plan::Plan,
+    advisory: &crate::cli::AdvisoryDbArgs,
+    quiet: bool,
+) -> Result<sef_model::AssessmentRun> {
+    let extra = super::assess::Extra {
+        sarif: rt.block_on(ingested_sarif(st, plan))?,
+        ..Default::default()
+    };
+    super::assess::assess_with_extra(rt, Some(st), root, plan, advisory, quiet, &extra)
 }
 
 /// The SARIF files the latest stored run of this release read from the
@@ -122,14 +127,7 @@ pub fn advance(g: &GlobalArgs, a: &PhaseAdvanceArgs) -> Result<u8> {
             run
         }
         None => {
-            let run = super::assess::assess_in_memory(
-                &rt,
-                Some(&st),
-                &root,
-                &plan,
-                &a.advisory,
-                g.quiet,
-            )?;
+            let run = assess_for_checkpoint(&rt, &st, &root, &plan, &a.advisory, g.quiet)?;
             rt.block_on(st.save_run(&run))
                 .with_context(|| format!("{}: cannot store the run", st.location()))?;
             run
