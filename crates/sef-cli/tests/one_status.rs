@@ -481,3 +481,104 @@ fn diff_stays_within_one_offering_and_short_ids_are_unique() {
         "{text}"
     );
 }
+
+/// The files in the evidence of one kind that were ingested.
+fn ingested_files(run: &Value, kind: &str) -> Vec<String> {
+    let mut files: Vec<String> = run["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == kind)
+        .flat_map(|e| {
+            e["payload"]["files"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter(|f| f["ingested"] == true)
+        .map(|f| {
+            Path::new(f["file"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn gate_reads_ingested_junit_and_ingest_keeps_the_other_kind() {
+    let env = Env::new();
+    let r = env.repo("app");
+    copy_fixture("sarif-repo", &r);
+    write(&r, "sef.toml", &plan(""));
+    let junit = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sample-offering/test-results/junit.xml");
+    ingest(&env, &r);
+    let (code, _, err) = run(
+        &env,
+        &[
+            "ingest",
+            "junit",
+            "--repo",
+            r.to_str().unwrap(),
+            "-q",
+            junit.to_str().unwrap(),
+        ],
+    );
+    assert!(code <= 1, "{err}");
+
+    // the gate re-reads both: the SARIF ingested first, the JUnit after
+    let criterion = |gate: &Value, id: &str| -> Value {
+        gate["gate"]["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let (_, out, err) = run(&env, &["gate", r.to_str().unwrap(), "-f", "json"]);
+    let gate = json(out.as_bytes());
+    let ran = criterion(&gate, "evidence.no-analyzer-failed");
+    assert_eq!(ran["outcome"], "pass", "{err}");
+    // repo facts, inventory, secrets, SARIF and JUnit
+    assert!(
+        ran["detail"].as_str().unwrap().starts_with("5 analyzer"),
+        "{ran}"
+    );
+
+    // a JUnit file ingested and gone since fails the gate: it was re-read
+    let copy = env.repo("results").join("junit.xml");
+    std::fs::copy(&junit, &copy).unwrap();
+    let (code, _, err) = run(
+        &env,
+        &[
+            "ingest",
+            "junit",
+            "--repo",
+            r.to_str().unwrap(),
+            "-q",
+            copy.to_str().unwrap(),
+        ],
+    );
+    assert!(code <= 1, "{err}");
+    std::fs::remove_file(&copy).unwrap();
+    let (code, out, _) = run(&env, &["gate", r.to_str().unwrap(), "-f", "json"]);
+    assert_eq!(code, 1);
+    let gate = json(out.as_bytes());
+    let ran = criterion(&gate, "evidence.no-analyzer-failed");
+    assert_eq!(ran["outcome"], "fail", "{ran}");
+    std::fs::copy(&junit, &copy).unwrap();
+
+    // ingesting SARIF again keeps the JUnit of the run before
+    ingest(&env, &r);
+    let (_, out, _) = run(&env, &["runs", "show", "latest", "-f", "json"]);
+    let latest = json(out.as_bytes());
+    assert_eq!(
+        ingested_files(&latest["run"], "security-tests"),
+        ["junit.xml"]
+    );
+}

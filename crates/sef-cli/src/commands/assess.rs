@@ -41,6 +41,20 @@ pub(crate) struct Extra {
     pub junit: Vec<std::path::PathBuf>,
     /// `--since`/`--until` for the git history.
     pub range: crate::cli::RangeArgs,
+    /// Set by `sef ingest`: the kind of file being ingested. The files of
+    /// the other kind that the release's latest run ingested are read
+    /// again, so that ingesting JUnit does not drop the SARIF ingested
+    /// before (and the other way round).
+    pub ingesting: Option<IngestKind>,
+}
+
+/// What `sef ingest` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IngestKind {
+    /// `sef ingest sarif`.
+    Sarif,
+    /// `sef ingest junit`.
+    Junit,
 }
 
 /// Runs one assessment without storing it, also reading these result
@@ -125,6 +139,28 @@ pub(crate) fn run_with(g: &GlobalArgs, a: &AssessArgs, extra: &Extra) -> Result<
         Some(rt.block_on(store::open(&url))?)
     };
 
+    let kept;
+    let extra = match (extra.ingesting, &st) {
+        (Some(kind), Some(st)) => {
+            let before = rt.block_on(super::ingested::of_latest_run(st, &plan))?;
+            kept = Extra {
+                sarif: if kind == IngestKind::Sarif {
+                    extra.sarif.clone()
+                } else {
+                    before.sarif
+                },
+                junit: if kind == IngestKind::Junit {
+                    extra.junit.clone()
+                } else {
+                    before.junit
+                },
+                range: extra.range.clone(),
+                ingesting: extra.ingesting,
+            };
+            &kept
+        }
+        _ => extra,
+    };
     let mut run = assess_with_extra(&rt, st.as_ref(), &root, &plan, &a.advisory, g.quiet, extra)?;
     if let Some(st) = &st {
         let decisions =

@@ -5,6 +5,7 @@ mod db;
 mod db_update;
 mod finding;
 mod history;
+mod ingested;
 mod init;
 mod kpi;
 mod phase;
@@ -96,11 +97,13 @@ fn ingest(g: &crate::cli::GlobalArgs, a: crate::cli::IngestArgs, sarif: bool) ->
     let extra = if sarif {
         assess::Extra {
             sarif: files,
+            ingesting: Some(assess::IngestKind::Sarif),
             ..Default::default()
         }
     } else {
         assess::Extra {
             junit: files,
+            ingesting: Some(assess::IngestKind::Junit),
             ..Default::default()
         }
     };

@@ -48,7 +48,7 @@ pub fn gate(g: &GlobalArgs, a: &GateArgs) -> Result<u8> {
 }
 
 /// A fresh assessment for a checkpoint: the plan's analyzers plus the SARIF
-/// files the release's last run ingested.
+/// and JUnit files the release's last run ingested.
 fn assess_for_checkpoint(
     rt: &tokio::runtime::Runtime,
     st: &sef_store::Store,
@@ -57,49 +57,13 @@ fn assess_for_checkpoint(
     advisory: &crate::cli::AdvisoryDbArgs,
     quiet: bool,
 ) -> Result<sef_model::AssessmentRun> {
+    let ingested = rt.block_on(super::ingested::of_latest_run(st, plan))?;
     let extra = super::assess::Extra {
-        sarif: rt.block_on(ingested_sarif(st, plan))?,
+        sarif: ingested.sarif,
+        junit: ingested.junit,
         ..Default::default()
     };
     super::assess::assess_with_extra(rt, Some(st), root, plan, advisory, quiet, &extra)
-}
-
-/// The SARIF files the latest stored run of this release read from the
-/// command line (`sef ingest sarif`): the gate reads them again, so that it
-/// decides on the same results `finding list` and the reports show. A file
-/// that is gone fails the evidence, and the gate with it.
-async fn ingested_sarif(
-    st: &sef_store::Store,
-    plan: &sef_plan::Plan,
-) -> Result<Vec<std::path::PathBuf>> {
-    use sef_store::RunRepository;
-    let runs = st
-        .list_runs(&sef_store::RunFilter {
-            offering: Some(plan.offering.name.clone()),
-            limit: Some(50),
-        })
-        .await?;
-    let Some(latest) = runs
-        .iter()
-        .find(|r| r.release_version == plan.release.version)
-    else {
-        return Ok(Vec::new());
-    };
-    let Some(run) = st.get_run(latest.id).await? else {
-        return Ok(Vec::new());
-    };
-    let mut files = Vec::new();
-    for e in &run.evidence {
-        if let sef_model::EvidencePayload::StaticAnalysis(p) = &e.payload {
-            files.extend(
-                p.files
-                    .iter()
-                    .filter(|f| f.ingested)
-                    .map(|f| std::path::PathBuf::from(&f.file)),
-            );
-        }
-    }
-    Ok(files)
 }
 
 pub fn advance(g: &GlobalArgs, a: &PhaseAdvanceArgs) -> Result<u8> {

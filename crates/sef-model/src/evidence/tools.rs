@@ -82,6 +82,9 @@ pub struct JunitFile {
     pub file: String,
     /// Test cases in it.
     pub cases: usize,
+    /// Read from the command line (`sef ingest junit`) rather than named by
+    /// the plan: the gate reads it again from here.
+    pub ingested: bool,
 }
 
 /// One security test and its outcome.

@@ -69,9 +69,9 @@ impl Analyzer for JunitAnalyzer {
         progress: &dyn Progress,
     ) -> Result<AnalyzerOutput, AnalyzerError> {
         let repo = Repo::new(ctx.root);
-        let mut paths: Vec<(String, PathBuf)> = Vec::new();
+        let mut paths: Vec<(String, PathBuf, bool)> = Vec::new();
         let mut problems = Vec::new();
-        let mut expand = |shown: String, p: PathBuf| {
+        let mut expand = |shown: String, p: PathBuf, ingested: bool| {
             if p.is_dir() {
                 let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(&p)
                     .standard_filters(false)
@@ -83,19 +83,23 @@ impl Analyzer for JunitAnalyzer {
                     .filter(|f| f.extension().is_some_and(|e| e == "xml"))
                     .collect();
                 found.sort();
-                paths.extend(found.into_iter().map(|f| (f.display().to_string(), f)));
+                paths.extend(
+                    found
+                        .into_iter()
+                        .map(|f| (f.display().to_string(), f, ingested)),
+                );
             } else {
-                paths.push((shown, p));
+                paths.push((shown, p, ingested));
             }
         };
         for f in &self.plan_files {
             match repo.resolve(f) {
-                Some(p) => expand(f.clone(), p),
+                Some(p) => expand(f.clone(), p, false),
                 None => problems.push(format!("{f} does not exist in the repository")),
             }
         }
         for p in &self.extra {
-            expand(p.display().to_string(), p.clone());
+            expand(p.display().to_string(), p.clone(), true);
         }
         progress.set_total(paths.len() as u64);
 
@@ -104,7 +108,7 @@ impl Analyzer for JunitAnalyzer {
             (0usize, 0usize, 0usize, 0usize);
         let mut listed = Vec::new();
         let mut files = Vec::new();
-        for (shown, path) in &paths {
+        for (shown, path, ingested) in &paths {
             progress.advance(1);
             let text = match sef_fs::read_string(path, MAX_JUNIT_BYTES) {
                 Ok(t) => t,
@@ -126,6 +130,7 @@ impl Analyzer for JunitAnalyzer {
                     files.push(JunitFile {
                         file: shown.clone(),
                         cases: list.len(),
+                        ingested: *ingested,
                     });
                     for c in list {
                         cases += 1;
