@@ -250,3 +250,22 @@ fn a_damaged_database_is_explained() {
     let e = AdvisoryDb::open(d.path()).err().unwrap();
     assert!(e.to_string().contains("damaged"), "{e}");
 }
+
+#[test]
+fn a_directory_holding_a_downloaded_export_is_imported_and_an_empty_one_refused() {
+    // the shared data keeps each export as `<ecosystem>/all.zip` beside a
+    // LICENSE: importing the directory imports the zip
+    let dir = sef_testkit::shared("data/osv/Go");
+    let d = tempfile::tempdir().unwrap();
+    let report = import(d.path(), &[Source::Dir(&dir)], t(0)).unwrap();
+    assert!(
+        report.imported.get("Go").copied().unwrap_or(0) >= 4200,
+        "{report:?}"
+    );
+    // a directory with no record is an error, not "0 imported"
+    let empty = d.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::write(empty.join("LICENSE"), "text").unwrap();
+    let err = import(&d.path().join("db2"), &[Source::Dir(&empty)], t(1)).unwrap_err();
+    assert!(err.to_string().contains("no OSV record"), "{err}");
+}

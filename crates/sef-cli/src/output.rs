@@ -30,6 +30,9 @@ pub fn emit(text: &str, output: Option<&Path>, f: FormatArg) -> Result<()> {
     }
     match output {
         None => {
+            // on a terminal, long lines wrap to its width; a pipe gets
+            // the text unchanged
+            let text = sef_report::fit_to_terminal(text);
             let mut out = anstream::stdout();
             out.write_all(text.as_bytes())
                 .context("cannot write to standard output")?;
@@ -40,6 +43,16 @@ pub fn emit(text: &str, output: Option<&Path>, f: FormatArg) -> Result<()> {
             path,
             anstream::adapter::strip_str(text).to_string().as_bytes(),
         ),
+    }
+}
+
+/// Writes a view: text like [`emit`] (styles and fitting only on a
+/// terminal), any other format byte for byte.
+pub fn emit_view(text: &str, output: Option<&Path>, is_text: bool) -> Result<()> {
+    if is_text {
+        emit(text, output, FormatArg::Text)
+    } else {
+        emit_raw(text, output)
     }
 }
 

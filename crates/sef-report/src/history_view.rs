@@ -1,8 +1,20 @@
 //! `sef history` as text: the release range, code-review coverage,
 //! signed commits and contributors, from the typed `history` payload.
 
+use crate::table::{Cell, Table};
 use sef_model::evidence::history::{Counts, History};
 use std::fmt::Write as _;
+
+/// A table fitted to where it is shown.
+fn table(head: Vec<&'static str>, rows: Vec<Vec<Cell>>, indent: usize) -> String {
+    Table {
+        head,
+        rows,
+        indent,
+        head_style: anstyle::Style::new().dimmed(),
+    }
+    .render()
+}
 
 /// One commit of `sef history --commits`: short id, review state,
 /// signature state, author e-mail, subject.
@@ -49,9 +61,15 @@ pub fn history_text(
     let _ = writeln!(s, "  developed code   {}", counts(&p.review.developed));
     let _ = writeln!(s, "  external code    {}", counts(&p.review.external));
     if p.review.components.len() > 1 {
-        for c in &p.review.components {
-            let _ = writeln!(s, "  {:<16} {}", c.name, counts(&c.developed));
-        }
+        s.push_str(&table(
+            vec!["component", "developed code"],
+            p.review
+                .components
+                .iter()
+                .map(|c| vec![Cell::from(c.name.clone()), Cell::from(counts(&c.developed))])
+                .collect(),
+            2,
+        ));
     }
     if let Some(f) = &p.review.forge {
         let _ = writeln!(
@@ -68,9 +86,20 @@ pub fn history_text(
             continue;
         }
         let _ = writeln!(s, "  {label}:");
-        for row in rows.iter().take(if list { usize::MAX } else { 10 }) {
-            let _ = writeln!(s, "    {}  {:<28} {}", row.commit, row.author, row.why);
-        }
+        s.push_str(&table(
+            vec!["commit", "author", "why"],
+            rows.iter()
+                .take(if list { usize::MAX } else { 10 })
+                .map(|row| {
+                    vec![
+                        Cell::from(row.commit.clone()),
+                        Cell::from(row.author.clone()),
+                        Cell::from(row.why.clone()),
+                    ]
+                })
+                .collect(),
+            4,
+        ));
         if !list && rows.len() > 10 {
             let _ = writeln!(
                 s,
@@ -139,12 +168,14 @@ pub fn history_text(
     }
     if let Some(commits) = commits {
         let _ = writeln!(s, "\nCommits");
-        for [id, review, signature, author, subject] in commits {
-            let _ = writeln!(
-                s,
-                "  {id}  {review:<12} {signature:<10} {author:<28} {subject}"
-            );
-        }
+        s.push_str(&table(
+            vec!["commit", "review", "signature", "author", "subject"],
+            commits
+                .iter()
+                .map(|r| r.iter().map(|c| Cell::from(c.clone())).collect())
+                .collect(),
+            2,
+        ));
     }
     s
 }

@@ -33,7 +33,7 @@ pub use json::{
 pub use lines::evidence_lines;
 pub use sarif::{SARIF_SCHEMA, run_sarif};
 pub use summary::{Verdict, verdict};
-pub use table::set_terminal_width;
+pub use table::{fit_to_terminal, set_terminal_width};
 pub use views::{RequirementsFormat, plan_text, pti_text, requirements, row_has_status};
 
 use sef_model::{AssessmentRun, RunDiff, RunSummary};

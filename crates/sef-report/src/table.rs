@@ -2,7 +2,8 @@
 //! its width with [`set_terminal_width`]) a table is fitted to the width by
 //! cutting its widest cells with "…", and prose is wrapped. Anywhere else
 //! (a pipe, a file, a test) no value is ever cut: a table wider than
-//! [`PIPE_WIDTH`] is written one record per block instead.
+//! [`PIPE_WIDTH`] is written one record per block instead. Lines that are
+//! not tables are wrapped on a terminal by [`fit_to_terminal`].
 
 use anstyle::Style;
 use std::fmt::Write as _;
@@ -205,6 +206,66 @@ pub(crate) fn wrap(text: &str, first_indent: usize, hanging: usize) -> String {
     out
 }
 
+/// Text for the current destination: on a terminal, every line wider than
+/// it is wrapped at spaces, continuation lines indented two more than the
+/// line, and a word longer than a line is split; nothing is dropped.
+/// Elsewhere the text is returned unchanged.
+pub fn fit_to_terminal(text: &str) -> String {
+    match terminal_width() {
+        Some(max) => fit_lines(text, max),
+        None => text.to_owned(),
+    }
+}
+
+/// [`fit_to_terminal`] for a terminal of `max` columns.
+pub(crate) fn fit_lines(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (body, nl) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        let plain = anstream::adapter::strip_str(body).to_string();
+        if width(&plain) <= max {
+            out.push_str(line);
+            continue;
+        }
+        let indent = plain.len() - plain.trim_start().len();
+        let hanging = (indent + 2).min(max / 2);
+        let mut col = 0usize;
+        out.push_str(&plain[..indent]);
+        col += indent;
+        let mut first = true;
+        for word in plain[indent..].split(' ') {
+            let w = width(word);
+            if !first && col + 1 + w <= max {
+                out.push(' ');
+                col += 1;
+            } else if !first {
+                out.push('\n');
+                out.push_str(&" ".repeat(hanging));
+                col = hanging;
+            }
+            first = false;
+            // a word longer than the room left on a fresh line is split
+            let mut rest: Vec<char> = word.chars().collect();
+            while col + rest.len() > max && rest.len() > max - hanging {
+                let room = max.saturating_sub(col).max(1);
+                let head: String = rest.drain(..room.min(rest.len())).collect();
+                out.push_str(&head);
+                out.push('\n');
+                out.push_str(&" ".repeat(hanging));
+                col = hanging;
+            }
+            let tail: String = rest.into_iter().collect();
+            col += width(&tail);
+            out.push_str(&tail);
+        }
+        out.push_str(nl);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +297,28 @@ mod tests {
             }
             assert!(out.contains('…'));
         }
+    }
+
+    #[test]
+    fn long_lines_wrap_on_a_terminal_and_lose_nothing() {
+        let text = format!(
+            "head\n  {} {} end\n\u{1b}[1mshort\u{1b}[0m\n",
+            "word ".repeat(40).trim_end(),
+            "p".repeat(130)
+        );
+        for w in [40, 60, 80] {
+            let out = fit_lines(&text, w);
+            for l in out.lines() {
+                assert!(width(&plain(l)) <= w, "{w}: {l:?}");
+            }
+            let words = |s: &str| plain(s).split_whitespace().collect::<String>();
+            assert_eq!(words(&out), words(&text), "{w}");
+            assert!(
+                out.contains("\u{1b}[1mshort"),
+                "short lines keep their style"
+            );
+        }
+        assert_eq!(fit_lines("a b\n", 40), "a b\n");
     }
 
     #[test]

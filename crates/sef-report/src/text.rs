@@ -86,25 +86,30 @@ fn duration_ms(run: &AssessmentRun) -> i64 {
 
 fn history_section(o: &mut String, s: &crate::history::HistorySection) {
     let _ = writeln!(o, "\n{}", paint(BOLD, "Git history"));
-    let _ = writeln!(
-        o,
-        "  {}",
-        paint(
-            DIM,
-            &format!(
-                "{:<16} {:<34} {}",
-                "component", "developed code reviewed", "external code reviewed"
-            )
-        )
-    );
-    for [name, dev, ext] in &s.components {
-        let _ = writeln!(o, "  {name:<16} {dev:<34} {ext}");
-    }
+    let rows = |rs: &[[String; 3]]| -> Vec<Vec<Cell>> {
+        rs.iter()
+            .map(|r| r.iter().map(|c| Cell::from(c.clone())).collect())
+            .collect()
+    };
+    o.push_str(&table(
+        vec![
+            "component",
+            "developed code reviewed",
+            "external code reviewed",
+        ],
+        rows(&s.components),
+        2,
+    ));
     if !s.unreviewed.is_empty() {
         let _ = writeln!(o, "  {}", paint(DIM, "commits not reviewed or unknown:"));
-        for [c, a, state, why] in &s.unreviewed {
-            let _ = writeln!(o, "    {c}  {a:<28} {state:<12} {why}");
-        }
+        o.push_str(&table(
+            vec!["commit", "author", "state", "why"],
+            s.unreviewed
+                .iter()
+                .map(|r| r.iter().map(|c| Cell::from(c.clone())).collect())
+                .collect(),
+            4,
+        ));
         if s.unreviewed_more > 0 {
             let _ = writeln!(
                 o,
@@ -113,12 +118,23 @@ fn history_section(o: &mut String, s: &crate::history::HistorySection) {
             );
         }
     }
-    for [c, a, state, detail] in &s.signatures {
-        let _ = writeln!(
-            o,
-            "  signature {c}  {a:<28} {}  {detail}",
-            paint(if state == "invalid" { RED } else { YELLOW }, state)
-        );
+    if !s.signatures.is_empty() {
+        let _ = writeln!(o, "  {}", paint(DIM, "signature problems:"));
+        o.push_str(&table(
+            vec!["commit", "author", "state", "detail"],
+            s.signatures
+                .iter()
+                .map(|[c, a, state, detail]| {
+                    vec![
+                        Cell::from(c.clone()),
+                        Cell::from(a.clone()),
+                        Cell::styled(if state == "invalid" { RED } else { YELLOW }, state.clone()),
+                        Cell::from(detail.clone()),
+                    ]
+                })
+                .collect(),
+            4,
+        ));
     }
     if s.signatures_more > 0 {
         let _ = writeln!(
@@ -129,24 +145,29 @@ fn history_section(o: &mut String, s: &crate::history::HistorySection) {
     }
 
     if !s.contributors.is_empty() {
-        let _ = writeln!(
-            o,
-            "  {}",
-            paint(
-                DIM,
-                &format!(
-                    "{:<44} {:>7}  {:<12} {}",
-                    "contributor", "commits", "new", "in team file"
-                )
-            )
-        );
-        for [who, n, new, team] in &s.contributors {
-            let _ = writeln!(o, "  {who:<44} {n:>7}  {new:<12} {team}");
-        }
+        o.push_str(&table(
+            vec!["contributor", "commits", "new", "in team file"],
+            s.contributors
+                .iter()
+                .map(|r| r.iter().map(|c| Cell::from(c.clone())).collect())
+                .collect(),
+            2,
+        ));
         if s.contributors_more > 0 {
             let _ = writeln!(o, "  … {} more", s.contributors_more);
         }
     }
+}
+
+/// A table fitted to where it is shown, with a dimmed header.
+fn table(head: Vec<&'static str>, rows: Vec<Vec<Cell>>, indent: usize) -> String {
+    Table {
+        head,
+        rows,
+        indent,
+        head_style: DIM,
+    }
+    .render()
 }
 
 fn plan_section(o: &mut String, s: &crate::plan::PlanSection) {
@@ -159,23 +180,21 @@ fn plan_section(o: &mut String, s: &crate::plan::PlanSection) {
         };
         let _ = writeln!(o, "  {part:<14} {status}  {line}");
         if *part == "requirements" && !s.requirements.is_empty() {
-            let _ = writeln!(
-                o,
-                "      {}",
-                paint(
-                    DIM,
-                    &format!(
-                        "{:<38} {:>5} {:>7} {:>11} {:>8} {:>4}",
-                        "category", "total", "planned", "implemented", "verified", "n/a"
-                    )
-                )
-            );
-            for [c, total, planned, implemented, verified, na] in &s.requirements {
-                let _ = writeln!(
-                    o,
-                    "      {c:<38} {total:>5} {planned:>7} {implemented:>11} {verified:>8} {na:>4}"
-                );
-            }
+            o.push_str(&table(
+                vec![
+                    "category",
+                    "total",
+                    "planned",
+                    "implemented",
+                    "verified",
+                    "n/a",
+                ],
+                s.requirements
+                    .iter()
+                    .map(|r| r.iter().map(|c| Cell::from(c.clone())).collect())
+                    .collect(),
+                6,
+            ));
         }
         if *part == "documentation" && !s.roles.is_empty() {
             let roles: Vec<String> = s.roles.iter().map(|(r, c)| format!("{r} {c}")).collect();

@@ -211,6 +211,9 @@ fn read_dir(
             let ft = entry.file_type().map_err(io(&p))?;
             if ft.is_dir() {
                 stack.push(p);
+            } else if ft.is_file() && p.extension().is_some_and(|e| e == "zip") {
+                // an ecosystem's export saved as it was downloaded
+                read_zip(&p, limits, out, report)?;
             } else if ft.is_file() && p.extension().is_some_and(|e| e == "json") {
                 seen += 1;
                 if seen > limits.entries {
@@ -266,7 +269,14 @@ pub fn import_with_limits(
                 label.clone()
             }
             Source::Dir(path) => {
+                let skipped = report.skipped.len();
                 read_dir(path, limits, &mut incoming, &mut report)?;
+                if incoming.len() == before && report.skipped.len() == skipped {
+                    return Err(DbError::Source {
+                        path: path.display().to_string(),
+                        reason: "holds no OSV record (no *.json file, no all.zip export); nothing imported".into(),
+                    });
+                }
                 path.display().to_string()
             }
         };

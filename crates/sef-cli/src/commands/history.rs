@@ -108,7 +108,13 @@ pub fn run(g: &GlobalArgs, a: &HistoryArgs) -> Result<u8> {
             )
         }
     };
-    output::emit_raw(&text, a.output.as_deref())?;
+    match a.format {
+        // text: styles only on a terminal, lines fitted to it
+        ViewFormatArg::Text => {
+            output::emit(&text, a.output.as_deref(), crate::cli::FormatArg::Text)?
+        }
+        ViewFormatArg::Json => output::emit_raw(&text, a.output.as_deref())?,
+    }
     Ok(if invalid {
         crate::EXIT_FAIL
     } else {

@@ -160,7 +160,7 @@ pub fn scan(g: &GlobalArgs, a: &SecretsScanArgs) -> Result<u8> {
             t
         }
     };
-    output::emit_raw(&text, a.output.as_deref())?;
+    output::emit_view(&text, a.output.as_deref(), a.format == ViewFormatArg::Text)?;
     Ok(if open.is_empty() && incomplete.is_none() {
         crate::EXIT_PASS
     } else {
@@ -235,6 +235,6 @@ pub fn rules(a: &SecretsRulesArgs) -> Result<u8> {
             }
         }
     };
-    output::emit_raw(&text, a.output.as_deref())?;
+    output::emit_view(&text, a.output.as_deref(), a.format == ViewFormatArg::Text)?;
     Ok(crate::EXIT_PASS)
 }

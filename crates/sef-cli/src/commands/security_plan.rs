@@ -45,7 +45,7 @@ pub fn pti(a: &PtiArgs) -> Result<u8> {
         ),
         ViewFormatArg::Json => json_doc("sef.pti", &plan, ("pti", payload.to_json()))?,
     };
-    output::emit_raw(&text, a.output.as_deref())?;
+    output::emit_view(&text, a.output.as_deref(), a.format == ViewFormatArg::Text)?;
     Ok(if status.pti.tier().is_some() {
         crate::EXIT_PASS
     } else {
@@ -74,7 +74,7 @@ pub fn plan(a: &PlanArgs) -> Result<u8> {
             ("security_plan", serde_json::to_value(&status)?),
         )?,
     };
-    output::emit_raw(&text, a.output.as_deref())?;
+    output::emit_view(&text, a.output.as_deref(), a.format == ViewFormatArg::Text)?;
     Ok(if plan_answered(&status) {
         crate::EXIT_PASS
     } else {
@@ -194,6 +194,10 @@ pub fn requirements(g: &GlobalArgs, a: &RequirementsArgs) -> Result<u8> {
             ),
         )?,
     };
-    output::emit_raw(&text, a.output.as_deref())?;
+    output::emit_view(
+        &text,
+        a.output.as_deref(),
+        a.format == RequirementsFormatArg::Text,
+    )?;
     Ok(crate::EXIT_PASS)
 }
