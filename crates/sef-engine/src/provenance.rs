@@ -100,3 +100,41 @@ pub fn statement(
         },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_build_type_is_an_absolute_uri_naming_its_documentation() {
+        // an absolute https URI in sef's repository, ending in the anchor
+        // of the section that defines it
+        assert!(BUILD_TYPE.starts_with("https://"), "{BUILD_TYPE}");
+        assert!(BUILD_TYPE.starts_with(env!("CARGO_PKG_REPOSITORY")));
+        assert!(!BUILD_TYPE.contains(char::is_whitespace));
+        let (path, anchor) = BUILD_TYPE
+            .split_once("/blob/main/")
+            .and_then(|(_, rest)| rest.split_once('#'))
+            .unwrap_or_default();
+        let doc = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../..")
+                .join(path),
+        )
+        .unwrap_or_default();
+        // GitHub's anchor of a heading: lower case, spaces as hyphens
+        let headings: Vec<String> = doc
+            .lines()
+            .filter_map(|l| {
+                l.trim_start_matches('#')
+                    .strip_prefix(' ')
+                    .filter(|_| l.starts_with('#'))
+            })
+            .map(|h| h.trim().to_lowercase().replace(' ', "-"))
+            .collect();
+        assert!(
+            headings.iter().any(|h| h == anchor),
+            "{path} has no heading for #{anchor}: {headings:?}"
+        );
+    }
+}
