@@ -60,6 +60,7 @@ pub fn inventory_options(cfg: &sef_plan::InventoryConfig) -> sef_inventory::Inve
         scan_vendored: cfg.scan_vendored,
         include_ignored: cfg.include_ignored,
         max_file_bytes: cfg.max_file_bytes,
+        exclude: cfg.exclude.clone(),
     }
 }
 

@@ -29,6 +29,9 @@ pub struct InventoryOptions {
     pub include_ignored: bool,
     /// Files larger than this are not parsed (a diagnostic says so).
     pub max_file_bytes: u64,
+    /// Paths, in `.gitignore` syntax, whose files are read and counted but
+    /// whose components are left out (examples, fixtures, documentation).
+    pub exclude: Vec<String>,
 }
 
 impl Default for InventoryOptions {
@@ -37,8 +40,21 @@ impl Default for InventoryOptions {
             scan_vendored: false,
             include_ignored: false,
             max_file_bytes: 256 * 1024 * 1024,
+            exclude: Vec::new(),
         }
     }
+}
+
+/// The exclusion matcher of `patterns` (`.gitignore` syntax, relative to
+/// the repository root). Patterns the plan loader refused never get here;
+/// any other bad one is skipped.
+fn exclusion(patterns: &[String]) -> ignore::gitignore::Gitignore {
+    let mut b = ignore::gitignore::GitignoreBuilder::new("");
+    for p in patterns {
+        let _ = b.add_line(None, p);
+    }
+    b.build()
+        .unwrap_or_else(|_| ignore::gitignore::Gitignore::empty())
 }
 
 /// Everything one scan found.
@@ -50,12 +66,15 @@ pub struct Inventory {
     pub files: Vec<ScannedFile>,
     /// Problems, in path order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Components of excluded files: counted, not inventoried.
+    pub excluded_components: usize,
 }
 
 struct Candidate {
     path: std::path::PathBuf,
     rel: String,
     extractor: usize,
+    excluded: bool,
 }
 
 /// Walks `root` and extracts components from every recognised file.
@@ -73,6 +92,7 @@ pub fn scan(
         !(is_dir && !scan_vendored && e.depth() > 0 && VENDORED_DIRS.contains(&name.as_ref()))
     });
     let walker = walker.build();
+    let excluded = exclusion(&options.exclude);
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -108,10 +128,14 @@ pub fn scan(
             .to_string_lossy()
             .replace('\\', "/");
         if let Some(i) = extractors.iter().position(|x| x.matches(&name, &rel)) {
+            let excluded = excluded
+                .matched_path_or_any_parents(&rel, false)
+                .is_ignore();
             candidates.push(Candidate {
                 path: entry.path().to_owned(),
                 rel,
                 extractor: i,
+                excluded,
             });
         }
     }
@@ -131,9 +155,19 @@ pub fn scan(
         .collect();
 
     for (file, components, diag) in results {
+        if file.excluded {
+            // what an excluded file holds is not the offering's: counted,
+            // and its problems are warnings, never a partial inventory
+            inv.excluded_components += components.len();
+            inv.diagnostics.extend(diag.into_iter().map(|mut d| {
+                d.level = DiagnosticLevel::Warning;
+                d
+            }));
+        } else {
+            inv.components.extend(components);
+            inv.diagnostics.extend(diag);
+        }
         inv.files.push(file);
-        inv.components.extend(components);
-        inv.diagnostics.extend(diag);
     }
     inv.files.sort_by(|a, b| a.path.cmp(&b.path));
     inv.diagnostics
@@ -266,6 +300,7 @@ fn read_one(
                 extractor: ex.id().to_owned(),
                 components: 0,
                 ok: false,
+                excluded: c.excluded,
             },
             Vec::new(),
             vec![d],
@@ -300,6 +335,7 @@ fn read_one(
                     extractor: ex.id().to_owned(),
                     components: found.components.len(),
                     ok: true,
+                    excluded: c.excluded,
                 },
                 found.components,
                 warnings,

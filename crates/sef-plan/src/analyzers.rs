@@ -225,6 +225,8 @@ struct RawInventory {
     include_ignored: Option<bool>,
     #[serde(default)]
     max_file_bytes: Option<Spanned<i64>>,
+    #[serde(default)]
+    exclude: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -295,6 +297,27 @@ fn inventory(ctx: &Ctx<'_>, raw: Option<RawInventory>) -> Result<InventoryConfig
         }
         if let Some(m) = inv.max_file_bytes {
             inventory.max_file_bytes = ctx.byte_limit(m, "analyzers.inventory.max_file_bytes")?;
+        }
+        if let Some(list) = inv.exclude {
+            let mut b = ignore::gitignore::GitignoreBuilder::new("");
+            inventory.exclude = Vec::with_capacity(list.len());
+            for p in list {
+                let start = p.span().start;
+                let p = p.into_inner();
+                if p.trim().is_empty() || p.starts_with('!') {
+                    return Err(ctx.err_at(
+                        start,
+                        format!("`analyzers.inventory.exclude`: {p:?} is not a path pattern; write one like \"examples/\" or \"tools/*/fixtures/\""),
+                    ));
+                }
+                if let Err(e) = b.add_line(None, &p) {
+                    return Err(ctx.err_at(
+                        start,
+                        format!("`analyzers.inventory.exclude`: {p:?} is not a valid .gitignore pattern: {e}"),
+                    ));
+                }
+                inventory.exclude.push(p);
+            }
         }
     }
 

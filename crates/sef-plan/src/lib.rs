@@ -70,7 +70,23 @@ pub struct InventoryConfig {
     pub include_ignored: bool,
     /// Lockfiles larger than this are skipped with a diagnostic.
     pub max_file_bytes: u64,
+    /// Paths whose lockfiles and manifests describe something other than
+    /// what the offering ships (examples, test fixtures, documentation), in
+    /// `.gitignore` syntax. Their components are counted as excluded, never
+    /// findings or SBOM components.
+    pub exclude: Vec<String>,
 }
+
+/// The paths `[analyzers.inventory] exclude` holds when the plan does not
+/// set it: example projects, test data and fixtures, documentation.
+pub const DEFAULT_INVENTORY_EXCLUDES: &[&str] = &[
+    "examples/",
+    "example/",
+    "testdata/",
+    "test/fixtures/",
+    "tests/fixtures/",
+    "docs/",
+];
 
 impl Default for InventoryConfig {
     fn default() -> Self {
@@ -79,6 +95,10 @@ impl Default for InventoryConfig {
             scan_vendored: false,
             include_ignored: false,
             max_file_bytes: 256 * 1024 * 1024,
+            exclude: DEFAULT_INVENTORY_EXCLUDES
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
         }
     }
 }

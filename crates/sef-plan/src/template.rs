@@ -47,6 +47,9 @@ scan_vendored = false
 include_ignored = false
 # Lockfiles larger than this are skipped, with a diagnostic.
 max_file_bytes = 268435456
+# Paths (.gitignore syntax) whose lockfiles are not what the offering ships:
+# their components are counted as excluded, never findings or SBOM entries.
+exclude = ["examples/", "example/", "testdata/", "test/fixtures/", "tests/fixtures/", "docs/"]
 
 [analyzers.vulnerabilities]
 # Every component tested against the local OSV database

@@ -193,8 +193,27 @@ fn inventory_lines(p: &Inventory) -> Vec<String> {
         thousands(n(s.components)),
         thousands(n(s.third_party)),
         thousands(n(s.first_party)),
-        s.files
+        s.files - s.excluded_files.min(s.files)
     )];
+    if s.excluded_files > 0 {
+        let files: Vec<&str> = p
+            .files
+            .iter()
+            .filter(|f| f.excluded)
+            .map(|f| f.path.as_str())
+            .collect();
+        let shown = files.iter().take(3).copied().collect::<Vec<_>>().join(", ");
+        let more = if files.len() > 3 {
+            format!(", … {} more", files.len() - 3)
+        } else {
+            String::new()
+        };
+        out.push(format!(
+            "excluded: {} component(s) in {} file(s) under [analyzers.inventory] exclude ({shown}{more}): not findings, not in the SBOM",
+            thousands(n(s.excluded_components)),
+            s.excluded_files
+        ));
+    }
     if !s.by_ecosystem.is_empty() {
         let parts: Vec<String> = s
             .by_ecosystem

@@ -75,6 +75,10 @@ pub struct ScannedFile {
     pub components: usize,
     /// Whether it was read without error.
     pub ok: bool,
+    /// Whether it lies under an excluded path (`[analyzers.inventory]
+    /// exclude`): its components are counted, not inventoried.
+    #[serde(default)]
+    pub excluded: bool,
 }
 
 /// The policy files the repository-facts analyzer looks for: the path
@@ -160,6 +164,10 @@ pub struct InventorySummary {
     pub unpinned: usize,
     /// Third-party components per ecosystem.
     pub by_ecosystem: std::collections::BTreeMap<String, usize>,
+    /// Files under excluded paths.
+    pub excluded_files: usize,
+    /// Components in them: neither findings nor SBOM components.
+    pub excluded_components: usize,
 }
 
 /// The inventory analyzer's settings, as it ran.
@@ -172,6 +180,8 @@ pub struct InventorySettings {
     pub include_ignored: bool,
     /// Files larger than this were not read.
     pub max_file_bytes: u64,
+    /// The excluded paths, `.gitignore` syntax.
+    pub exclude: Vec<String>,
 }
 
 /// Payload of `inventory` evidence.

@@ -109,6 +109,7 @@ fn practices_count_what_the_evidence_shows_was_followed() {
             extractor: "cargo-lock".into(),
             components: 3,
             ok: true,
+            excluded: false,
         }],
         ..Inventory::default()
     };

@@ -108,6 +108,8 @@ impl Analyzer for InventoryAnalyzer {
                 .into_iter()
                 .map(|(k, v)| (k.to_owned(), v))
                 .collect(),
+            excluded_files: inv.files.iter().filter(|f| f.excluded).count(),
+            excluded_components: inv.excluded_components,
         };
         // the SBOM is written before the inventory moves into the payload
         let sbom = Artifact::new(
@@ -136,6 +138,7 @@ impl Analyzer for InventoryAnalyzer {
                 scan_vendored: self.config.scan_vendored,
                 include_ignored: self.config.include_ignored,
                 max_file_bytes: self.config.max_file_bytes,
+                exclude: self.config.exclude.clone(),
             },
         }));
         Ok(AnalyzerOutput {
