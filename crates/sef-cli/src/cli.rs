@@ -473,10 +473,23 @@ pub struct StoreArgs {
     pub db: Option<String>,
 }
 
+/// The release's version, on the commands that assess a release.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ReleaseArgs {
+    /// The release's version, overriding `SEF_RELEASE`, the plan's `[release]
+    /// version` and the tag at HEAD (sef looks in that order; a tag's leading
+    /// `v` before a digit is dropped; with none of them the release is
+    /// `unversioned`).
+    #[arg(long, value_name = "VERSION")]
+    pub release: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct AssessArgs {
     #[command(flatten)]
     pub store: StoreArgs,
+    #[command(flatten)]
+    pub release: ReleaseArgs,
     /// The repository directory to assess.
     #[arg(default_value = ".")]
     pub path: PathBuf,

@@ -34,15 +34,21 @@ pub fn emit(text: &str, output: Option<&Path>, f: FormatArg) -> Result<()> {
             // the text unchanged
             let text = sef_report::fit_to_terminal(text);
             let mut out = anstream::stdout();
-            out.write_all(text.as_bytes())
-                .context("cannot write to standard output")?;
-            out.flush().context("cannot write to standard output")?;
-            Ok(())
+            quiet_on_closed_pipe(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
         }
         Some(path) => write_atomically(
             path,
             anstream::adapter::strip_str(text).to_string().as_bytes(),
         ),
+    }
+}
+
+/// A write to standard output: a reader that went away (`sef … | head`)
+/// is not an error; any other failure is.
+fn quiet_on_closed_pipe(r: std::io::Result<()>) -> Result<()> {
+    match r {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to standard output"),
     }
 }
 
@@ -63,9 +69,7 @@ pub fn emit_raw(text: &str, output: Option<&Path>) -> Result<()> {
     match output {
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .context("cannot write to standard output")?;
-            out.flush().context("cannot write to standard output")
+            quiet_on_closed_pipe(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
         }
         Some(path) => write_atomically(path, text.as_bytes()),
     }

@@ -15,6 +15,82 @@ pub fn set_allow_outside_repo(allow: bool) {
     ALLOW_OUTSIDE_REPO.store(allow, Ordering::Relaxed);
 }
 
+/// `--release`, set once by the dispatcher.
+static RELEASE_FLAG: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// Records the command's `--release`.
+pub fn set_release_flag(release: Option<String>) {
+    let _ = RELEASE_FLAG.set(release);
+}
+
+/// The release's version and where it came from: `--release`, else
+/// `SEF_RELEASE`, else the plan's `[release] version`, else the tag at
+/// HEAD (a leading `v` before a digit dropped), else `unversioned`.
+fn release_identity(plan: &mut Plan, root: &Path) -> Result<()> {
+    use sef_model::VersionSource;
+    let given = RELEASE_FLAG
+        .get()
+        .cloned()
+        .flatten()
+        .map(|v| (v, VersionSource::Flag, "--release"))
+        .or_else(|| {
+            std::env::var("SEF_RELEASE")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| (v, VersionSource::Env, "SEF_RELEASE"))
+        });
+    if let Some((v, source, name)) = given {
+        let v = v.trim();
+        if v.chars().count() > 64 || v.chars().any(char::is_control) || v.is_empty() {
+            bail!(
+                "{name}: {v:?} is not a release version: give 1 to 64 characters, no control characters"
+            );
+        }
+        plan.release.version = v.to_owned();
+        plan.release.version_source = source;
+        return Ok(());
+    }
+    if plan.release.version_source == VersionSource::Plan {
+        return Ok(());
+    }
+    if let Some(tag) = version_tag(&sef_engine::tags_at_head(root)) {
+        plan.release.version = tag;
+        plan.release.version_source = VersionSource::Tag;
+    }
+    Ok(())
+}
+
+/// The version a tag at HEAD names: tags that look like versions (a digit
+/// first, after an optional `v`) win over others, the highest in sort
+/// order; `v` before a digit is dropped.
+fn version_tag(tags: &[String]) -> Option<String> {
+    let looks = |t: &&String| {
+        let t = t.strip_prefix('v').unwrap_or(t);
+        t.starts_with(|c: char| c.is_ascii_digit())
+    };
+    let pick = tags
+        .iter()
+        .filter(looks)
+        .max_by(|a, b| natural(a).cmp(&natural(b)))
+        .or_else(|| tags.iter().max())?;
+    let v = match pick.strip_prefix('v') {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
+        _ => pick.as_str(),
+    };
+    (v.chars().count() <= 64 && !v.chars().any(char::is_control)).then(|| v.to_owned())
+}
+
+/// A sort key that orders `1.10` after `1.9`.
+fn natural(s: &str) -> Vec<(u64, String)> {
+    let mut out = Vec::new();
+    for part in s.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
+        let rest = part[digits.len()..].to_owned();
+        out.push((digits.parse().unwrap_or(0), rest));
+    }
+    out
+}
+
 /// The hosts that may receive the forge token, set once by `main`.
 static FORGE_TOKEN_HOSTS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
 
@@ -71,6 +147,7 @@ pub fn plan(root: &Path) -> Result<Plan> {
         plan.forge_token_hosts.clone_from(h);
     }
     plan.confine(root)?;
+    release_identity(&mut plan, root)?;
     Ok(plan)
 }
 

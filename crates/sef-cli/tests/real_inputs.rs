@@ -135,3 +135,123 @@ fn a_bad_exclude_pattern_names_the_line() {
         "{err}"
     );
 }
+
+fn commit(r: &Path, file: &str, msg: &str) {
+    write(r, file, msg);
+    git(r, &["add", "-A"]);
+    git(r, &["commit", "-qm", msg]);
+}
+
+/// Flask's shape: each release is tagged on a release branch that is then
+/// merged back into main, so no tag sits on main's first-parent line.
+fn release_branch_repo(env: &Env) -> PathBuf {
+    let r = env.repo("tags");
+    git(&r, &["init", "-q", "-b", "main"]);
+    git(&r, &["config", "user.email", "dev@example.com"]);
+    git(&r, &["config", "user.name", "Dev"]);
+    write(&r, "sef.toml", "[offering]\nname = \"tags\"\n");
+    commit(&r, "a", "one");
+    git(&r, &["tag", "v1.0.0"]);
+    commit(&r, "b", "two");
+    git(&r, &["checkout", "-q", "-b", "stable"]);
+    commit(&r, "c", "fix on stable");
+    git(&r, &["tag", "1.0.1"]);
+    git(&r, &["checkout", "-q", "main"]);
+    commit(&r, "d", "main moves on");
+    git(
+        &r,
+        &["merge", "-q", "--no-ff", "-m", "merge stable", "stable"],
+    );
+    commit(&r, "e", "after the merge");
+    r
+}
+
+fn history_json(env: &Env, r: &Path) -> Value {
+    let out = env
+        .sef()
+        .args(["history", "-q", "-f", "json"])
+        .arg(r)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    json(&out.stdout)
+}
+
+#[test]
+fn the_default_range_starts_at_the_tag_git_describe_finds() {
+    let env = Env::new();
+    let r = release_branch_repo(&env);
+    let described = std::process::Command::new("git")
+        .args(["describe", "--tags", "--abbrev=0", "HEAD"])
+        .current_dir(&r)
+        .output()
+        .unwrap();
+    let described = String::from_utf8(described.stdout).unwrap();
+    assert_eq!(described.trim(), "1.0.1");
+    let h = history_json(&env, &r);
+    let range = &h["history"]["range"];
+    assert_eq!(range["base"]["label"], "1.0.1", "{range:#}");
+    // git rev-list 1.0.1..HEAD: "main moves on", the merge, "after the merge"
+    assert_eq!(range["commits"], 3, "{range:#}");
+}
+
+#[test]
+fn the_release_version_comes_from_the_flag_the_environment_the_plan_or_the_tag() {
+    let env = Env::new();
+    let r = release_branch_repo(&env);
+    let version = |args: &[&str], envs: &[(&str, &str)]| -> (String, String) {
+        let mut c = env.sef();
+        c.args(["assess", "-q", "--no-store", "-f", "json"])
+            .args(args)
+            .arg(&r);
+        for (k, v) in envs {
+            c.env(k, v);
+        }
+        let out = c.output().unwrap();
+        let report = json(&out.stdout);
+        let rel = &report["run"]["release"];
+        (
+            rel["version"].as_str().unwrap().to_owned(),
+            rel["version_source"].as_str().unwrap().to_owned(),
+        )
+    };
+    // HEAD is not tagged and the plan names no version
+    assert_eq!(version(&[], &[]), ("unversioned".into(), "none".into()));
+    git(&r, &["tag", "v1.1.0"]);
+    git(&r, &["tag", "nightly"]);
+    assert_eq!(version(&[], &[]), ("1.1.0".into(), "tag".into()));
+    assert_eq!(
+        version(&[], &[("SEF_RELEASE", "1.1.0-ci.7")]),
+        ("1.1.0-ci.7".into(), "env".into())
+    );
+    assert_eq!(
+        version(&["--release", "2.0"], &[("SEF_RELEASE", "1.1.0-ci.7")]),
+        ("2.0".into(), "flag".into())
+    );
+    write(
+        &r,
+        "sef.toml",
+        "[offering]\nname = \"tags\"\n[release]\nversion = \"1.1\"\n",
+    );
+    assert_eq!(version(&[], &[]), ("1.1".into(), "plan".into()));
+    // the text report says where the version came from
+    let out = env
+        .sef()
+        .args(["assess", "-q", "--no-store"])
+        .arg(&r)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("version from [release] version in the plan"),
+        "{text}"
+    );
+    // a bad --release is refused with exit 2
+    let out = env
+        .sef()
+        .args(["assess", "-q", "--no-store", "--release", ""])
+        .arg(&r)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}

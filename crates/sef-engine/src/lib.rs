@@ -78,3 +78,9 @@ pub struct EngineOptions {
     /// `--until`: the end of the release range, over the plan's.
     pub until: Option<String>,
 }
+
+/// The tags at HEAD of the repository holding `root` (sorted; empty when
+/// there is none), for the release's version when the plan names none.
+pub fn tags_at_head(root: &std::path::Path) -> Vec<String> {
+    sef_git::tags_at_head(root)
+}

@@ -15,8 +15,9 @@
 //!
 //! The range is `since..until`: `until` defaults to HEAD; `since` is a
 //! revision (tag, branch, commit) or a date (`YYYY-MM-DD`), and defaults to
-//! the nearest tag on HEAD's first-parent line below HEAD itself, the
-//! previous release. With no tag the whole history is read.
+//! the nearest tag reachable from HEAD below HEAD itself, as `git describe
+//! --tags` finds it (tags on release branches count): the previous release.
+//! With no tag the whole history is read.
 
 pub mod blobs;
 mod diff;
@@ -262,20 +263,70 @@ fn tags_by_commit(repo: &gix::Repository) -> HashMap<Id, Vec<String>> {
     out
 }
 
-/// The nearest tag on `until`'s first-parent line, below `until` itself.
+/// The tags pointing at HEAD's commit (annotated or not), sorted; empty
+/// outside a git repository, before the first commit, or when HEAD is not
+/// tagged.
+pub fn tags_at_head(root: &Path) -> Vec<String> {
+    let Ok(repo) = gix::discover(root) else {
+        return Vec::new();
+    };
+    let Ok(Some(head)) = head_commit(&repo) else {
+        return Vec::new();
+    };
+    tags_by_commit(&repo).remove(&head).unwrap_or_default()
+}
+
+/// How many tagged commits `previous_tag` weighs, as `git describe`
+/// (`--candidates`, default 10).
+const TAG_CANDIDATES: usize = 10;
+
+/// The nearest tag reachable from `until`, below `until` itself, as `git
+/// describe --tags` picks it: among the first tagged ancestors met newest
+/// first, the one that leaves the fewest commits between it and `until`.
+/// Tags on release branches merged back count, not only the first-parent
+/// line.
 fn previous_tag(repo: &gix::Repository, until: Id) -> Option<(String, Id)> {
+    use gix::revision::walk::Sorting;
+    use gix::traverse::commit::simple::CommitTimeOrder;
     let tags = tags_by_commit(repo);
     if tags.is_empty() {
         return None;
     }
-    let walk = repo.rev_walk([until]).first_parent_only().all().ok()?;
-    for info in walk.skip(1).take(1_000_000) {
+    let walk = repo
+        .rev_walk([until])
+        .sorting(Sorting::ByCommitTime(CommitTimeOrder::NewestFirst))
+        .all()
+        .ok()?;
+    let mut candidates: Vec<Id> = Vec::new();
+    for info in walk.skip(1).take(10_000_000) {
         let info = info.ok()?;
-        if let Some(names) = tags.get(&info.id) {
-            return Some((names.last()?.clone(), info.id));
+        if tags.contains_key(&info.id) {
+            candidates.push(info.id);
+            if candidates.len() == TAG_CANDIDATES {
+                break;
+            }
         }
     }
-    None
+    // the commits in `tag..until`; a walk stops once it is no better than
+    // the best so far
+    let mut best: Option<(usize, Id)> = None;
+    for c in candidates {
+        let bound = best.map_or(usize::MAX, |(n, _)| n);
+        let walk = repo.rev_walk([until]).with_hidden([c]).all().ok()?;
+        let mut n = 0usize;
+        for info in walk {
+            info.ok()?;
+            n += 1;
+            if n >= bound {
+                break;
+            }
+        }
+        if n < bound {
+            best = Some((n, c));
+        }
+    }
+    let (_, id) = best?;
+    Some((tags.get(&id)?.last()?.clone(), id))
 }
 
 /// The commit HEAD points at; `None` only for a repository without

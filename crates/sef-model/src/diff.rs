@@ -362,6 +362,7 @@ mod tests {
             release: Release {
                 version: "1".into(),
                 phase: Phase::Develop,
+                version_source: crate::VersionSource::Plan,
             },
             started_at: t,
             finished_at: t,

@@ -46,7 +46,7 @@ pub use kpi::{
     KpiMeasurement, KpiTrend, KpiValue, KpoResult, KpoStatus, ReleaseKpis, TrendDirection,
 };
 pub use lifecycle::{FindingHistory, LifecycleState, Triage, TriageStatus};
-pub use offering::{Offering, OfferingKind, Release};
+pub use offering::{Offering, OfferingKind, Release, VersionSource};
 pub use phase::{Phase, PhaseParseError};
 pub use run::{AssessmentRun, RunSummary, SeverityCounts};
 pub use status::{AcceptancePolicy, Resolved};

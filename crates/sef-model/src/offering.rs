@@ -39,4 +39,38 @@ pub struct Release {
     pub version: String,
     /// The phase the release is in.
     pub phase: Phase,
+    /// Where the version came from. Runs stored before this was recorded
+    /// read as `plan`.
+    #[serde(default)]
+    pub version_source: VersionSource,
+}
+
+/// Where a release's version came from, in the order sef looks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VersionSource {
+    /// `--release VERSION` on the command line.
+    Flag,
+    /// The `SEF_RELEASE` environment variable.
+    Env,
+    /// `[release] version` in the plan.
+    #[default]
+    Plan,
+    /// The tag at HEAD (a leading `v` before a digit stripped).
+    Tag,
+    /// None of those: the release is `unversioned`.
+    None,
+}
+
+impl VersionSource {
+    /// How the report says it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            VersionSource::Flag => "--release",
+            VersionSource::Env => "SEF_RELEASE",
+            VersionSource::Plan => "[release] version in the plan",
+            VersionSource::Tag => "the tag at HEAD",
+            VersionSource::None => "no version: not in the plan, no tag at HEAD, no --release",
+        }
+    }
 }

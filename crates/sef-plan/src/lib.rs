@@ -436,6 +436,7 @@ impl Plan {
             release: Release {
                 version: UNVERSIONED.to_owned(),
                 phase: Phase::Develop,
+                version_source: sef_model::VersionSource::None,
             },
             analyzers: AnalyzersConfig::default(),
             risk_acceptances: Vec::new(),

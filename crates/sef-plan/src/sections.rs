@@ -99,6 +99,11 @@ pub(crate) fn release(ctx: &Ctx<'_>, raw: Option<RawRelease>) -> Result<Release,
         None => (None, None),
     };
     Ok(Release {
+        version_source: if version.is_some() {
+            sef_model::VersionSource::Plan
+        } else {
+            sef_model::VersionSource::None
+        },
         version: version.unwrap_or_else(|| UNVERSIONED.to_owned()),
         phase: phase.unwrap_or(Phase::Develop),
     })

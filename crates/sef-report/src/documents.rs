@@ -326,9 +326,10 @@ pub(crate) fn run(
             t("Run "),
             Inline::Code(run.id.to_string()),
             t(format!(
-                " · started {} · sef {}",
+                " · started {} · sef {} · version from {}",
                 run.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
-                run.sef_version
+                run.sef_version,
+                run.release.version_source.describe()
             )),
         ]),
     ];

@@ -221,10 +221,11 @@ pub(crate) fn run(run: &AssessmentRun, ctx: &RunContext) -> String {
         paint(
             DIM,
             &format!(
-                "run {} · {} · {} ms{}",
+                "run {} · {} · {} ms · version from {}{}",
                 run.id,
                 run.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
                 duration_ms(run),
+                run.release.version_source.describe(),
                 ctx.store
                     .as_ref()
                     .map(|s| format!(" · stored in {s}"))

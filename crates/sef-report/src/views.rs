@@ -193,6 +193,7 @@ fn placeholder_run() -> sef_model::AssessmentRun {
         release: sef_model::Release {
             version: String::new(),
             phase: sef_model::Phase::Plan,
+            version_source: sef_model::VersionSource::Plan,
         },
         started_at: now,
         finished_at: now,

@@ -56,6 +56,7 @@ fn run(offering: &str, at: i64, findings: Vec<Finding>) -> AssessmentRun {
         release: Release {
             version: "1.2.3".into(),
             phase: Phase::Qualify,
+            version_source: sef_model::VersionSource::Plan,
         },
         started_at: t(at),
         finished_at: t(at + 1),

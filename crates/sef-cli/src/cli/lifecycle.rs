@@ -116,6 +116,8 @@ pub enum IngestCommand {
 pub struct IngestArgs {
     #[command(flatten)]
     pub store: StoreArgs,
+    #[command(flatten)]
+    pub release: super::ReleaseArgs,
     /// Result files.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -135,6 +137,8 @@ pub struct IngestArgs {
 pub struct GateArgs {
     #[command(flatten)]
     pub store: StoreArgs,
+    #[command(flatten)]
+    pub release: super::ReleaseArgs,
     /// The repository directory.
     #[arg(default_value = ".")]
     pub path: PathBuf,
@@ -168,6 +172,8 @@ pub enum PhaseCommand {
 pub struct PhaseAdvanceArgs {
     #[command(flatten)]
     pub store: StoreArgs,
+    #[command(flatten)]
+    pub release: super::ReleaseArgs,
     /// The repository directory.
     #[arg(default_value = ".")]
     pub path: PathBuf,

@@ -39,9 +39,23 @@ fn store_of(c: &Command) -> Option<String> {
     s.db.clone()
 }
 
+/// The `--release` of a command that assesses a release.
+fn release_of(c: &Command) -> Option<String> {
+    use crate::cli::{IngestCommand as I, PhaseCommand as P};
+    let r = match c {
+        Command::Assess(a) => &a.release,
+        Command::Gate(a) => &a.release,
+        Command::Ingest(I::Sarif(a) | I::Junit(a)) => &a.release,
+        Command::Phase(P::Advance(a)) => &a.release,
+        _ => return None,
+    };
+    r.release.clone()
+}
+
 /// Runs the command and returns the process exit code.
 pub fn dispatch(mut cli: Cli) -> Result<u8> {
     cli.global.db = store_of(&cli.command);
+    crate::plan_at::set_release_flag(release_of(&cli.command));
     let g = &cli.global;
     match cli.command {
         Command::Init(a) => init::run(&a),
@@ -88,6 +102,7 @@ fn ingest(g: &crate::cli::GlobalArgs, a: crate::cli::IngestArgs, sarif: bool) ->
         .collect::<Result<Vec<_>>>()?;
     let assess_args = crate::cli::AssessArgs {
         store: a.store,
+        release: a.release,
         path: a.repo,
         out: a.out,
         no_store: a.no_store,
