@@ -255,3 +255,49 @@ fn the_release_version_comes_from_the_flag_the_environment_the_plan_or_the_tag()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
+
+#[test]
+fn documentation_headings_are_found_in_restructuredtext_and_asciidoc() {
+    let env = Env::new();
+    let r = env.repo("docs");
+    let words = "Operators terminate TLS at the proxy and forward only to the loopback address. \
+The service refuses plain HTTP, sets strict transport security for one year, and rotates its \
+session keys every day; the runbook lists each setting with its safe default and the reason for it.";
+    write(
+        &r,
+        "guide/deploy.rst",
+        &format!(
+            "=====\nGuide\n=====\n\nHardening\n=========\n\n{words}\n\nOther\n=====\n\nTODO\n"
+        ),
+    );
+    write(
+        &r,
+        "guide/ops.adoc",
+        &format!("= Operations\n\n== Monitoring\n\n{words}\n\n== Backups\n\nTBD\n"),
+    );
+    write(
+        &r,
+        "sef.toml",
+        "[offering]\nname = \"docs\"\n\n[[documentation.topic]]\nid = \"deployment\"\nfiles = [\"guide/deploy.rst#Hardening\", \"guide/ops.adoc#Monitoring\"]\n\n[[documentation.topic]]\nid = \"operations\"\nfiles = [\"guide/deploy.rst#Other\", \"guide/ops.adoc#Backups\", \"guide/ops.adoc#Nope\"]\n",
+    );
+    let out = env
+        .sef()
+        .args(["plan", "-f", "json"])
+        .arg(&r)
+        .output()
+        .unwrap();
+    let plan = json(&out.stdout);
+    let topics = plan["security_plan"]["documentation"]["topics"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{plan:#}"));
+    let states = |id: &str| -> Vec<String> {
+        topics.iter().find(|t| t["id"] == id).unwrap()["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["state"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(states("deployment"), ["written", "written"]);
+    assert_eq!(states("operations"), ["stub", "stub", "section-missing"]);
+}

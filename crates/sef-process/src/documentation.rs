@@ -93,7 +93,8 @@ pub fn topic(id: &str) -> Option<&'static Topic> {
 pub struct PlanEntry {
     /// The topic id.
     pub topic: &'static str,
-    /// Files that cover it; `path#Heading` names one section of a Markdown file.
+    /// Files that cover it; `path#Heading` names one section of a Markdown,
+    /// reStructuredText or AsciiDoc file.
     pub files: Vec<String>,
     /// When set, the topic does not apply; the text says why.
     pub not_applicable: Option<String>,
@@ -104,70 +105,66 @@ pub struct PlanEntry {
 /// The fewest words of prose for a document (or section) not to be a stub.
 pub const MIN_WORDS: usize = 40;
 
-/// Classifies a document's text. With `section`, only the content under
-/// the Markdown heading of that name (up to the next heading of the same
-/// or a higher level) counts.
-pub fn classify(text: &str, section: Option<&str>) -> FileState {
-    let body = match section {
-        None => text.to_owned(),
-        Some(name) => match section_text(text, name) {
+pub mod markup;
+use markup::Line;
+pub use markup::Markup;
+
+/// Classifies a document's text, in the markup its name says (Markdown,
+/// reStructuredText or AsciiDoc). With `section`, only the content under
+/// the heading of that name (up to the next heading of the same or a
+/// higher level) counts.
+pub fn classify(text: &str, section: Option<&str>, markup: Markup) -> FileState {
+    let lines = markup::lines(text, markup);
+    let body: Vec<&Line<'_>> = match section {
+        None => lines.iter().collect(),
+        Some(name) => match section_lines(&lines, name) {
             Some(t) => t,
             None => return FileState::SectionMissing,
         },
     };
-    let words = prose_words(&body);
-    if words < MIN_WORDS {
+    if count_words(body.into_iter()) < MIN_WORDS {
         FileState::Stub
     } else {
         FileState::Written
     }
 }
 
+#[cfg(test)]
 fn heading(line: &str) -> Option<(usize, &str)> {
-    let t = line.trim_start();
-    let level = t.bytes().take_while(|b| *b == b'#').count();
-    if (1..=6).contains(&level) && t[level..].starts_with(' ') {
-        Some((level, t[level..].trim().trim_end_matches('#').trim()))
-    } else {
-        None
-    }
+    markup::markdown_heading(line)
 }
 
-fn section_text(text: &str, name: &str) -> Option<String> {
+fn section_lines<'a, 'b>(lines: &'b [Line<'a>], name: &str) -> Option<Vec<&'b Line<'a>>> {
     let want = name.trim().to_lowercase();
-    let mut out: Option<(usize, String)> = None;
-    for line in text.lines() {
-        match (&mut out, heading(line)) {
-            (None, Some((level, h))) if h.to_lowercase() == want => {
-                out = Some((level, String::new()));
-            }
-            (Some((level, _)), Some((l, _))) if l <= *level => break,
-            (Some((_, body)), _) => {
-                body.push_str(line);
-                body.push('\n');
-            }
-            _ => {}
-        }
-    }
-    out.map(|(_, b)| b)
+    let start = lines
+        .iter()
+        .position(|l| matches!(l, Line::Heading(_, h) if h.to_lowercase() == want))?;
+    let Line::Heading(level, _) = lines[start] else {
+        return None;
+    };
+    Some(
+        lines[start + 1..]
+            .iter()
+            .take_while(|l| !matches!(l, Line::Heading(n, _) if *n <= level))
+            .collect(),
+    )
 }
 
-/// Counts words of prose: not headings, not code fences, not HTML
-/// comments, not placeholder words (TODO, TBD, FIXME, lorem ipsum).
+/// Counts words of prose in a Markdown text: not headings, not code
+/// fences, not HTML comments, not placeholder words (TODO, TBD, FIXME,
+/// lorem ipsum).
 pub fn prose_words(text: &str) -> usize {
-    let mut in_fence = false;
+    count_words(markup::lines(text, Markup::Markdown).iter())
+}
+
+fn count_words<'a, 'b: 'a>(lines: impl Iterator<Item = &'a Line<'b>>) -> usize {
     let mut in_comment = false;
     let mut n = 0;
-    for line in text.lines() {
-        let t = line.trim();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            in_fence = !in_fence;
+    for line in lines {
+        let Line::Prose(line) = line else {
             continue;
-        }
-        if in_fence || heading(line).is_some() {
-            continue;
-        }
-        let mut rest = t;
+        };
+        let mut rest = line.trim();
         let mut prose = String::new();
         loop {
             if in_comment {

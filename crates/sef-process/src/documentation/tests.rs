@@ -10,11 +10,14 @@ an authenticated channel and are kept for one year.";
 #[test]
 fn headings_placeholders_code_and_comments_are_not_prose() {
     let stub = "# Deployment\n\n## Hardening\n\nTODO\n\n## Settings\n\nTBD\n<!-- write this later, it will be long and detailed and explain everything in full -->\n```\nlots of code words here that do not count at all because they are code inside a fence\n```\n";
-    assert_eq!(classify(stub, None), FileState::Stub);
+    assert_eq!(classify(stub, None, Markup::Markdown), FileState::Stub);
     assert!(prose_words(stub) < 5, "{}", prose_words(stub));
     let written = format!("# Deployment\n\n{PROSE}\n");
-    assert_eq!(classify(&written, None), FileState::Written);
-    assert_eq!(classify("", None), FileState::Stub);
+    assert_eq!(
+        classify(&written, None, Markup::Markdown),
+        FileState::Written
+    );
+    assert_eq!(classify("", None, Markup::Markdown), FileState::Stub);
 }
 
 #[test]
@@ -22,12 +25,24 @@ fn a_section_is_checked_on_its_own() {
     let doc = format!(
         "# Guide\n\n## Install\n\n{PROSE}\n\n## Security\n\nTODO\n\n### Details\n\nfew words\n\n## Other\n\n{PROSE}\n"
     );
-    assert_eq!(classify(&doc, Some("Install")), FileState::Written);
-    assert_eq!(classify(&doc, Some("security")), FileState::Stub);
-    assert_eq!(classify(&doc, Some("Nope")), FileState::SectionMissing);
+    assert_eq!(
+        classify(&doc, Some("Install"), Markup::Markdown),
+        FileState::Written
+    );
+    assert_eq!(
+        classify(&doc, Some("security"), Markup::Markdown),
+        FileState::Stub
+    );
+    assert_eq!(
+        classify(&doc, Some("Nope"), Markup::Markdown),
+        FileState::SectionMissing
+    );
     // a subsection belongs to its parent
     let doc2 = format!("## Security\n\n### Details\n\n{PROSE}\n## Next\n");
-    assert_eq!(classify(&doc2, Some("Security")), FileState::Written);
+    assert_eq!(
+        classify(&doc2, Some("Security"), Markup::Markdown),
+        FileState::Written
+    );
 }
 
 #[test]
@@ -128,13 +143,13 @@ fn every_role_needs_some_topic() {
 proptest::proptest! {
     #[test]
     fn stub_detection_never_panics(s in "\\PC{0,400}", h in "\\PC{0,20}") {
-        let _ = classify(&s, None);
-        let _ = classify(&s, Some(&h));
+        let _ = classify(&s, None, Markup::ReStructuredText);
+        let _ = classify(&s, Some(&h), Markup::AsciiDoc);
     }
 
     #[test]
     fn markdown_like_text_never_panics(s in "[#<!\\-> a-zA-Z`~\n]{0,300}") {
         let _ = prose_words(&s);
-        let _ = classify(&s, Some("a"));
+        let _ = classify(&s, Some("a"), Markup::Markdown);
     }
 }

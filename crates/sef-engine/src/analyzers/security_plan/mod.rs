@@ -316,7 +316,7 @@ fn doc_state(repo: &Repo, reference: &str) -> documentation::FileState {
         return documentation::FileState::Missing;
     }
     match repo.read(&full) {
-        Ok(text) => documentation::classify(&text, section),
+        Ok(text) => documentation::classify(&text, section, documentation::Markup::of_path(path)),
         Err(_) => documentation::FileState::Missing,
     }
 }
