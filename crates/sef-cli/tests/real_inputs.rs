@@ -301,3 +301,132 @@ session keys every day; the runbook lists each setting with its safe default and
     assert_eq!(states("deployment"), ["written", "written"]);
     assert_eq!(states("operations"), ["stub", "stub", "section-missing"]);
 }
+
+fn rev(r: &Path, what: &str) -> String {
+    let out = std::process::Command::new("git")
+        .args(["rev-parse", what])
+        .current_dir(r)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+#[test]
+fn one_secret_in_one_file_is_one_finding_attributed_through_moves() {
+    let env = Env::new();
+    let r = env.repo("moved");
+    git(&r, &["init", "-q", "-b", "main"]);
+    git(&r, &["config", "user.email", "dev@example.com"]);
+    git(&r, &["config", "user.name", "Dev"]);
+    write(
+        &r,
+        "sef.toml",
+        "[offering]\nname = \"moved\"\n[analyzers.vulnerabilities]\nenabled = false\n[analyzers.secrets]\nhistory = true\n",
+    );
+    let key = "AKIAIOSFODNN7EXAMPLF";
+    write(
+        &r,
+        "conf.py",
+        &format!("a = \"{key}\"\nx = 1\nb = \"{key}\"\nc = \"{key}\"\n"),
+    );
+    write(
+        &r,
+        "old.py",
+        &format!(
+            "token = \"{}\"\n",
+            "ghp_0123456789abcdefghijABCDEFGHIJ012345"
+        ),
+    );
+    git(&r, &["add", "-A"]);
+    git(&r, &["commit", "-qm", "init"]);
+    let init = rev(&r, "HEAD");
+    // moved in the same second, the old file changed then deleted
+    git(&r, &["mv", "conf.py", "settings.py"]);
+    write(
+        &r,
+        "old.py",
+        &format!(
+            "token = \"{}\"\ny = 2\n",
+            "ghp_0123456789abcdefghijABCDEFGHIJ012345"
+        ),
+    );
+    git(&r, &["add", "-A"]);
+    git(&r, &["commit", "-qm", "move"]);
+    git(&r, &["rm", "-q", "old.py"]);
+    git(&r, &["commit", "-qm", "drop"]);
+
+    let out = env
+        .sef()
+        .args(["secrets", "scan", "--history", "-q", "-f", "json"])
+        .arg(&r)
+        .output()
+        .unwrap();
+    let scan = json(&out.stdout);
+    let secrets = scan["secrets"].as_array().unwrap();
+    assert_eq!(secrets.len(), 2, "{secrets:#?}");
+    let moved = secrets.iter().find(|s| s["path"] == "settings.py").unwrap();
+    assert_eq!(moved["line"], 1);
+    assert_eq!(moved["also_at"], serde_json::json!([3, 4]));
+    assert_eq!(moved["introduced"]["commit"], init.as_str(), "{moved:#}");
+    assert_eq!(moved["in_tree"], true);
+    let gone = secrets.iter().find(|s| s["path"] == "old.py").unwrap();
+    assert_eq!(gone["in_tree"], false);
+    assert_eq!(gone["introduced"]["commit"], init.as_str());
+
+    // assess, finding list and the baseline count the same two
+    let out = env
+        .sef()
+        .args(["assess", "-q", "-f", "json"])
+        .arg(&r)
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    let found: Vec<&Value> = report["run"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["analyzer"] == "secrets")
+        .collect();
+    assert_eq!(found.len(), 2);
+    assert!(
+        found
+            .iter()
+            .any(|f| f["title"].as_str().unwrap().contains("also on lines 3, 4")),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f["title"].as_str().unwrap().contains("in the history only")),
+        "{found:#?}"
+    );
+    let out = env
+        .sef()
+        .args(["finding", "list", "-f", "json"])
+        .arg(&r)
+        .output()
+        .unwrap();
+    let listed = json(&out.stdout)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["history"]["rule_id"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("secret/")
+        })
+        .count();
+    assert_eq!(listed, 2);
+    let base = env.dir.path().join("baseline.json");
+    let out = env
+        .sef()
+        .args(["secrets", "scan", "--history", "-q", "--write-baseline"])
+        .arg(&base)
+        .arg(&r)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let b = json(&std::fs::read(&base).unwrap());
+    assert_eq!(b["entries"].as_array().map(Vec::len), Some(2), "{b:#}");
+}

@@ -29,6 +29,10 @@ pub struct Introducer {
     pub author: String,
     /// Its author time, seconds since the epoch.
     pub time: i64,
+    /// Its place among the history's commits, oldest first (parents
+    /// before children when the time is the same): orders introductions
+    /// made within one second.
+    pub order: usize,
 }
 
 /// One blob as the visitor sees it.
@@ -172,6 +176,9 @@ pub fn walk(root: &Path) -> Result<BlobWalk, GitError> {
         .all()
         .map_err(|e| GitError::walk(format!("cannot start the walk: {e}")))?;
     let mut commits = Vec::new();
+    // the walk yields children before their parents: within one second,
+    // the later in the walk is the older
+    let mut order: Vec<usize> = Vec::new();
     for info in walk {
         let info = info.map_err(GitError::walk)?;
         let c = info.object().map_err(|e| GitError::commit(info.id, e))?;
@@ -186,8 +193,11 @@ pub fn walk(root: &Path) -> Result<BlobWalk, GitError> {
             author: format!("{} <{}>", a.name.to_str_lossy(), a.email.to_str_lossy()),
             time: a.seconds(),
         });
+        order.push(order.len());
     }
-    commits.sort_by_key(|c| c.time);
+    let mut indexed: Vec<(usize, CommitInfo)> = order.into_iter().zip(commits).collect();
+    indexed.sort_by_key(|(walked, c)| (c.time, std::cmp::Reverse(*walked)));
+    let commits: Vec<CommitInfo> = indexed.into_iter().map(|(_, c)| c).collect();
     let diffs: Vec<Result<Vec<(String, Id)>, GitError>> = commits
         .par_iter()
         .map_init(
@@ -257,6 +267,7 @@ impl BlobWalk {
                         commit: c.id.to_string(),
                         author: c.author.clone(),
                         time: c.time,
+                        order: *i,
                     };
                     if let Ok(h) = repo.find_header(*blob)
                         && h.size() > max

@@ -34,6 +34,10 @@ pub struct Located {
     pub introduced: Option<Introduced>,
     /// Still in the working tree.
     pub in_tree: bool,
+    /// The other lines of the same file where the same secret appears
+    /// again: one secret in one file is one finding, at its first line.
+    #[serde(default)]
+    pub also_at: Vec<usize>,
 }
 
 impl Located {
@@ -59,6 +63,7 @@ impl Located {
             legacy_fingerprint,
             introduced,
             in_tree,
+            also_at: Vec::new(),
         }
     }
 }

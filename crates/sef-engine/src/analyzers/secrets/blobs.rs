@@ -27,7 +27,7 @@ pub fn scan(
             .collect(),
         ..HistoryStats::default()
     };
-    let results: Vec<(Vec<Located>, HistoryStats)> = walk.visit(
+    let results: Vec<(Vec<(usize, Located)>, HistoryStats)> = walk.visit(
         max,
         |path| !set.path_allowed(path),
         |path, who, blob| {
@@ -54,7 +54,7 @@ pub fn scan(
                 .scan(path, data, Some(&who.commit))
                 .into_iter()
                 .map(|h| {
-                    Located::new(
+                    let located = Located::new(
                         path,
                         h,
                         Some(Introduced {
@@ -63,7 +63,8 @@ pub fn scan(
                             time: who.time,
                         }),
                         false,
-                    )
+                    );
+                    (who.order, located)
                 })
                 .collect();
             (hits, s)
@@ -83,9 +84,14 @@ pub fn scan(
             }
         }
     }
-    // One secret in one file, once: the oldest introduction wins.
-    found.sort_by_key(|l| l.introduced.as_ref().map_or(i64::MAX, |i| i.time));
+    // Oldest introduction first (commits of one second in parent-first
+    // order); one secret in one file, once: the oldest wins.
+    found.sort_by_key(|(order, _)| *order);
     let mut seen = std::collections::HashSet::new();
-    found.retain(|l| seen.insert(l.fingerprint.clone()));
+    let found = found
+        .into_iter()
+        .map(|(_, l)| l)
+        .filter(|l| seen.insert(l.fingerprint.clone()))
+        .collect();
     Ok((found, stats))
 }

@@ -81,7 +81,12 @@ impl Scan {
     }
 }
 
-/// Scans the tree and, if asked, the history.
+/// Scans the tree and, if asked, the history. One secret in one file is
+/// one finding, at its first line (`also_at` lists the others). With the
+/// history, each secret of the tree is attributed to the oldest commit
+/// that brought that secret in under any path (a moved or renamed file
+/// keeps its introducer), and secrets found only in the history are
+/// reported once per file, marked as not in the tree.
 pub fn scan(
     root: &Path,
     set: &RuleSet,
@@ -90,21 +95,49 @@ pub fn scan(
     progress: &dyn Progress,
 ) -> Result<Scan, SecretsError> {
     progress.message("scanning the working tree");
-    let (mut found, stats) = tree::scan(root, set, max_file_bytes, progress);
+    let (found, stats) = tree::scan(root, set, max_file_bytes, progress);
+    let mut found = one_per_file(found);
     let mut hist = None;
     if history {
         progress.message("scanning every blob of the git history");
         let (hits, hs) = blobs::scan(root, set, max_file_bytes)?;
-        let in_tree: std::collections::HashMap<String, usize> = found
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.fingerprint.clone(), i))
-            .collect();
-        for h in hits {
-            match in_tree.get(&h.fingerprint) {
-                Some(&i) => found[i].introduced = h.introduced,
-                None => found.push(h),
+        let key = |l: &Located| (l.hit.rule.clone(), l.hit.secret.digest.clone());
+        // the oldest introduction of each secret, under whatever path
+        let mut oldest: std::collections::HashMap<(String, String), Introduced> =
+            std::collections::HashMap::new();
+        for h in &hits {
+            if let Some(i) = &h.introduced {
+                let e = oldest.entry(key(h)).or_insert_with(|| i.clone());
+                if i.time < e.time {
+                    *e = i.clone();
+                }
             }
+        }
+        // the same value allowed inline in the tree does not cover a place
+        // in the history where it was not allowed
+        let placed = |l: &Located| (key(l), l.hit.allowed.is_some());
+        let in_tree: std::collections::HashSet<((String, String), bool)> =
+            found.iter().map(placed).collect();
+        for l in &mut found {
+            if let Some(i) = oldest.get(&key(l)) {
+                l.introduced = Some(i.clone());
+            }
+        }
+        let mut only: Vec<Located> = hits
+            .into_iter()
+            .filter(|h| !in_tree.contains(&placed(h)))
+            .collect();
+        // a file changed many times holds the secret in many blobs: the
+        // oldest stands for all
+        only.sort_by_key(|h| h.introduced.as_ref().map_or(i64::MAX, |i| i.time));
+        let mut seen = std::collections::HashSet::new();
+        only.retain(|h| seen.insert(h.fingerprint.clone()));
+        for mut h in only {
+            h.in_tree = false;
+            if let Some(i) = oldest.get(&key(&h)) {
+                h.introduced = Some(i.clone());
+            }
+            found.push(h);
         }
         hist = Some(hs);
     }
@@ -116,6 +149,30 @@ pub fn scan(
         stats,
         history: hist,
     })
+}
+
+/// Repeats of one secret in one file (same fingerprint, same inline
+/// allowance) merged into the first, the other lines kept in `also_at`.
+fn one_per_file(mut found: Vec<Located>) -> Vec<Located> {
+    found.sort_by(|a, b| {
+        (&a.path, a.hit.line, a.hit.column).cmp(&(&b.path, b.hit.line, b.hit.column))
+    });
+    let mut out: Vec<Located> = Vec::with_capacity(found.len());
+    let mut at: std::collections::HashMap<(String, bool), usize> = std::collections::HashMap::new();
+    for l in found {
+        match at.get(&(l.fingerprint.clone(), l.hit.allowed.is_some())) {
+            Some(&i) => {
+                if l.hit.line != out[i].hit.line && !out[i].also_at.contains(&l.hit.line) {
+                    out[i].also_at.push(l.hit.line);
+                }
+            }
+            None => {
+                at.insert((l.fingerprint.clone(), l.hit.allowed.is_some()), out.len());
+                out.push(l);
+            }
+        }
+    }
+    out
 }
 
 /// The secrets analyzer.
@@ -138,9 +195,21 @@ fn finding(l: &Located, severity: Severity) -> Finding {
         ),
         _ => String::new(),
     };
+    let again = match l.also_at.as_slice() {
+        [] => String::new(),
+        lines => format!(
+            "; also on line{} {}",
+            if lines.len() == 1 { "" } else { "s" },
+            lines
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     Finding {
         title: format!(
-            "{}: {} ({} characters){where_}",
+            "{}: {} ({} characters){where_}{again}",
             l.hit.description, l.hit.secret.prefix, l.hit.secret.length,
         ),
         remediation: "Revoke and rotate the credential, remove it from the code (and the history), and read it from a secret store or the environment instead. A false positive goes in the baseline (sef secrets scan --write-baseline) or gets an inline `sef:allow <reason>` comment.".to_owned(),
