@@ -430,3 +430,53 @@ fn one_secret_in_one_file_is_one_finding_attributed_through_moves() {
     let b = json(&std::fs::read(&base).unwrap());
     assert_eq!(b["entries"].as_array().map(Vec::len), Some(2), "{b:#}");
 }
+
+#[test]
+fn staged_scans_what_the_next_commit_records() {
+    let env = Env::new();
+    let r = env.repo("staged");
+    git(&r, &["init", "-q", "-b", "main"]);
+    git(&r, &["config", "user.email", "dev@example.com"]);
+    git(&r, &["config", "user.name", "Dev"]);
+    write(&r, "sef.toml", "[offering]\nname = \"staged\"\n");
+    let key = "ghp_0123456789abcdefghijABCDEFGHIJ012345";
+    // committed before: not what the next commit records
+    write(&r, "old.py", &format!("t = \"{key}\"\n"));
+    git(&r, &["add", "-A"]);
+    git(&r, &["commit", "-qm", "old"]);
+    let staged = |env: &Env| {
+        let out = env
+            .sef()
+            .args(["secrets", "scan", "--staged", "-q", "-f", "json"])
+            .arg(&r)
+            .output()
+            .unwrap();
+        let j = json(&out.stdout);
+        let paths: Vec<String> = j["secrets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| format!("{}:{}", s["path"].as_str().unwrap(), s["line"]))
+            .collect();
+        (out.status.code().unwrap(), paths)
+    };
+    assert_eq!(staged(&env), (0, vec![]));
+    // an unstaged edit is not committed
+    write(&r, "app.py", &format!("x = 1\nt = \"{key}\"\n"));
+    assert_eq!(staged(&env), (0, vec![]));
+    git(&r, &["add", "app.py"]);
+    assert_eq!(staged(&env), (1, vec!["app.py:2".to_owned()]));
+    // the staged content counts, not the work tree's
+    write(&r, "app.py", "x = 1\n");
+    assert_eq!(staged(&env), (1, vec!["app.py:2".to_owned()]));
+    git(&r, &["add", "app.py"]);
+    assert_eq!(staged(&env), (0, vec![]));
+    // --staged and --history do not go together
+    let out = env
+        .sef()
+        .args(["secrets", "scan", "--staged", "--history"])
+        .arg(&r)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -25,6 +25,7 @@ mod error;
 pub mod forge;
 pub mod review;
 pub mod signing;
+pub mod staged;
 pub mod state;
 
 pub use error::{GitError, SignersError};

@@ -43,8 +43,13 @@ pub struct SecretsScanArgs {
     pub path: PathBuf,
     /// Also scan every blob of the git history, each once, reporting the
     /// commit that introduced each secret.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "staged")]
     pub history: bool,
+    /// Scan only what is staged for the next commit (the index's content
+    /// of each file that differs from HEAD), for a pre-commit hook. Exit 1
+    /// when it holds a secret.
+    #[arg(long)]
+    pub staged: bool,
     /// A gitleaks TOML configuration (default: the plan's, else sef's
     /// built-in rules).
     #[arg(long, value_name = "FILE")]

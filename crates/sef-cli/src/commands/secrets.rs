@@ -31,13 +31,17 @@ pub fn scan(g: &GlobalArgs, a: &SecretsScanArgs) -> Result<u8> {
     set.salt = base.salt_for(&plan.offering.name);
     let progress = crate::progress::for_invocation(g.quiet);
     let bar = progress.start("secrets");
-    let s = secrets::scan(
-        &root,
-        &set,
-        cfg.max_file_bytes,
-        a.history || cfg.history,
-        bar.as_ref(),
-    )
+    let s = if a.staged {
+        secrets::scan_staged(&root, &set, cfg.max_file_bytes)
+    } else {
+        secrets::scan(
+            &root,
+            &set,
+            cfg.max_file_bytes,
+            a.history || cfg.history,
+            bar.as_ref(),
+        )
+    }
     .map_err(|e| anyhow!(e))?;
     drop(bar);
     drop(progress);

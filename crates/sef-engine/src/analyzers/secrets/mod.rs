@@ -151,6 +151,51 @@ pub fn scan(
     })
 }
 
+/// Scans what is staged for the next commit (`sef secrets scan --staged`,
+/// a pre-commit hook): each file whose staged content differs from HEAD's,
+/// as staged. Line numbers are those of the staged content.
+pub fn scan_staged(root: &Path, set: &RuleSet, max_file_bytes: u64) -> Result<Scan, SecretsError> {
+    use sef_git::staged::StagedContent;
+    let mut stats = Stats::default();
+    let mut found = Vec::new();
+    for f in sef_git::staged::staged(root, max_file_bytes)? {
+        // an allowlisted path is not scanned
+        if set.path_allowed(&f.path) {
+            continue;
+        }
+        let data = match f.content {
+            StagedContent::TooLarge => {
+                stats.too_large += 1;
+                continue;
+            }
+            StagedContent::Unreadable(why) => {
+                stats.unreadable_count += 1;
+                if stats.unreadable.len() < LIST_CAP {
+                    stats.unreadable.push(format!("{}: {why}", f.path));
+                }
+                continue;
+            }
+            StagedContent::Data(d) => d,
+        };
+        if sef_secrets::is_binary(&data) {
+            stats.binary += 1;
+            continue;
+        }
+        stats.files += 1;
+        stats.bytes += data.len() as u64;
+        found.extend(
+            set.scan(&f.path, &data, None)
+                .into_iter()
+                .map(|h| Located::new(&f.path, h, None, true)),
+        );
+    }
+    Ok(Scan {
+        found: one_per_file(found),
+        stats,
+        history: None,
+    })
+}
+
 /// Repeats of one secret in one file (same fingerprint, same inline
 /// allowance) merged into the first, the other lines kept in `also_at`.
 fn one_per_file(mut found: Vec<Located>) -> Vec<Located> {
