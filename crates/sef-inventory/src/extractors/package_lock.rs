@@ -136,6 +136,10 @@ fn v2(
             .cloned()
             .collect::<Vec<_>>()
     });
+    // key -> the reference an edge to it names (the purl; the name for
+    // the offering's own packages), and each component's key
+    let mut ref_of: BTreeMap<&str, String> = BTreeMap::new();
+    let mut placed: Vec<(usize, &str)> = Vec::new();
     for (key, p) in packages {
         if key.is_empty() || p.link {
             continue;
@@ -181,13 +185,57 @@ fn v2(
                 c.path = chain;
             }
         }
-        c.depends_on = p
+        ref_of.insert(
+            key.as_str(),
+            if c.first_party {
+                c.name.clone()
+            } else {
+                c.purl
+                    .clone()
+                    .or_else(|| crate::purl_for(Ecosystem::Npm, &c.name, c.version.as_deref()))
+                    .unwrap_or_else(|| c.name.clone())
+            },
+        );
+        placed.push((out.len(), key.as_str()));
+        out.push(c);
+    }
+    // Node's resolution: a dependency of `a/node_modules/b` is the nearest
+    // `node_modules/<dep>` from b's folder up to the root; a link (a
+    // workspace) stands for its target
+    let resolve = |from: &str, dep: &str| -> Option<String> {
+        let mut base = from;
+        loop {
+            let cand = if base.is_empty() {
+                format!("node_modules/{dep}")
+            } else {
+                format!("{base}/node_modules/{dep}")
+            };
+            if let Some(p) = packages.get(&cand) {
+                let target = match (&p.link, &p.resolved) {
+                    (true, Some(r)) => r.as_str(),
+                    _ => cand.as_str(),
+                };
+                return Some(
+                    ref_of
+                        .get(target)
+                        .cloned()
+                        .unwrap_or_else(|| dep.to_owned()),
+                );
+            }
+            if base.is_empty() {
+                return None;
+            }
+            base = base.rfind("/node_modules/").map_or("", |i| &base[..i]);
+        }
+    };
+    for (i, key) in placed {
+        let Some(p) = packages.get(key) else { continue };
+        out[i].depends_on = p
             .dependencies
             .keys()
             .chain(p.optional_dependencies.keys())
-            .cloned()
+            .map(|d| resolve(key, d).unwrap_or_else(|| d.clone()))
             .collect();
-        out.push(c);
     }
 }
 

@@ -89,9 +89,125 @@ impl Extractor for PnpmLock {
 
     fn extract(&self, input: &Input<'_>) -> Result<Extracted, ExtractError> {
         let text = input.text()?;
-        let doc = yaml::parse_mapping(text, "pnpm-lock.yaml")?;
-        let direct = direct_deps(&doc);
+        // pnpm 10 writes its own environment (configDependencies, the pnpm
+        // version) as a first YAML document, the project's lockfile after
+        // `---`: every document is read
         let mut out = Extracted::default();
+        for doc_text in documents(text) {
+            let doc = yaml::parse_mapping(&doc_text, "pnpm-lock.yaml")?;
+            extract_doc(input, &doc, &mut out);
+        }
+        resolve_edges(&mut out.components);
+        Ok(out)
+    }
+}
+
+/// The YAML documents of `text`, each as the whole text with the other
+/// documents' lines blanked, so that line numbers stay the file's.
+fn documents(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut starts = vec![0usize];
+    for (i, l) in lines.iter().enumerate() {
+        if l.trim_end() == "---" && i > 0 {
+            starts.push(i);
+        }
+    }
+    if starts.len() == 1 {
+        return vec![text.to_owned()];
+    }
+    starts.push(lines.len());
+    starts
+        .windows(2)
+        .map(|w| {
+            lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    if i >= w[0] && i < w[1] && l.trim_end() != "---" {
+                        *l
+                    } else {
+                        ""
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .filter(|d| !d.trim().is_empty())
+        .collect()
+}
+
+/// The dependency's resolved (name, version) from a dependency value:
+/// `1.0.0`, `1.0.0(peer@2)` (v6, v9), `1.0.0_peer` (v5), an alias
+/// `npm:real@1.0.0` or `real@1.0.0` (v9), `/real/1.0.0` (v5). `link:`
+/// targets are the offering's own and give `None`.
+fn dep_target(name: &str, value: &str) -> Option<(String, String)> {
+    let v = value.split('(').next().unwrap_or(value);
+    if v.starts_with("link:") || v.starts_with("file:") {
+        return None;
+    }
+    let v = v.strip_prefix("npm:").unwrap_or(v);
+    if v.starts_with(|c: char| c.is_ascii_digit()) {
+        let v = v.split('_').next().unwrap_or(v);
+        return Some((name.to_owned(), v.to_owned()));
+    }
+    match from_key(v) {
+        (Some(n), Some(ver)) => Some((n, ver)),
+        _ => None,
+    }
+}
+
+/// Turns each component's dependency (name, value) pairs, recorded in
+/// `depends_on` as `name\u{0}value`, into the purl of the version the
+/// lockfile resolved, or the bare name when it names no known package.
+fn resolve_edges(components: &mut [Component]) {
+    let refs: std::collections::HashMap<(String, String), String> = components
+        .iter()
+        .filter(|c| !c.first_party)
+        .filter_map(|c| {
+            let purl = c
+                .purl
+                .clone()
+                .or_else(|| crate::purl_for(Ecosystem::Npm, &c.name, c.version.as_deref()))?;
+            Some(((c.name.clone(), c.version.clone()?), purl))
+        })
+        .collect();
+    for c in components.iter_mut() {
+        c.depends_on = std::mem::take(&mut c.depends_on)
+            .into_iter()
+            .filter_map(|d| {
+                let (name, value) = d.split_once('\u{0}')?;
+                Some(match dep_target(name, value) {
+                    Some(t) => refs.get(&t).cloned().unwrap_or_else(|| t.0),
+                    None => name.to_owned(),
+                })
+            })
+            .collect();
+    }
+}
+
+/// The dependencies an entry lists, as `name\u{0}value`.
+fn listed_deps(entry: &Y) -> Vec<String> {
+    ["dependencies", "optionalDependencies"]
+        .iter()
+        .flat_map(|f| entry.get(f).map(Y::entries).unwrap_or_default())
+        .map(|(k, v)| format!("{k}\u{0}{}", v.str().unwrap_or("")))
+        .collect()
+}
+
+/// The components of one document.
+fn extract_doc(input: &Input<'_>, doc: &Y, out: &mut Extracted) {
+    {
+        let direct = direct_deps(doc);
+        // v9 keeps the dependencies of `name@version(peers)` in `snapshots:`
+        let mut snapshot_deps: std::collections::HashMap<String, Vec<String>> =
+            std::collections::HashMap::new();
+        for (key, entry) in doc.get("snapshots").map(Y::entries).unwrap_or_default() {
+            let base = key.split('(').next().unwrap_or(key).to_owned();
+            snapshot_deps
+                .entry(base)
+                .or_default()
+                .extend(listed_deps(entry));
+        }
         for section in ["packages", "importers", "snapshots"] {
             if let Some(v) = doc.get(section)
                 && !v.is_map_or_empty()
@@ -170,16 +286,15 @@ impl Extractor for PnpmLock {
                         crate::purl::purl_with_vcs(Ecosystem::Npm, &name, Some(&version), Some(&v));
                 }
             }
-            c.depends_on = entry
-                .get("dependencies")
-                .map(Y::entries)
-                .unwrap_or_default()
-                .iter()
-                .map(|(k, _)| k.clone())
-                .collect();
+            let mut deps = listed_deps(entry);
+            if let Some(more) = snapshot_deps.get(key.split('(').next().unwrap_or(key)) {
+                deps.extend(more.iter().cloned());
+            }
+            deps.sort();
+            deps.dedup();
+            c.depends_on = deps;
             out.components.push(c);
         }
-        Ok(out)
     }
 }
 

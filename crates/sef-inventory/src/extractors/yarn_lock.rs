@@ -22,7 +22,8 @@ struct Entry {
     resolution: Option<String>,
     checksum: Option<String>,
     soft_link: bool,
-    dependencies: Vec<String>,
+    /// (name, range) as the entry lists them.
+    dependencies: Vec<(String, String)>,
 }
 
 fn unquote(s: &str) -> &str {
@@ -77,7 +78,11 @@ impl Extractor for YarnLock {
                     in_deps = false;
                     entries.push(Entry {
                         line: n,
-                        keys: header.split(", ").map(|k| unquote(k).to_owned()).collect(),
+                        // Berry quotes the whole list, classic each spec
+                        keys: header
+                            .split(", ")
+                            .map(|k| k.trim().trim_matches('"').to_owned())
+                            .collect(),
                         ..Entry::default()
                     });
                 }
@@ -110,9 +115,15 @@ impl Extractor for YarnLock {
                 }
                 4 if in_deps => {
                     if let Some(e) = entries.last_mut() {
-                        let name = body.split([':', ' ']).next().map(unquote).unwrap_or("");
+                        // classic: `name "range"`; Berry: `name: range`
+                        let (name, range) = match body.split_once(": ") {
+                            Some((n, r)) => (n, r),
+                            None => body.split_once(' ').unwrap_or((body, "")),
+                        };
+                        let name = unquote(name);
                         if !name.is_empty() {
-                            e.dependencies.push(name.to_owned());
+                            e.dependencies
+                                .push((name.to_owned(), unquote(range).to_owned()));
                         }
                     }
                 }
@@ -120,35 +131,33 @@ impl Extractor for YarnLock {
             }
         }
 
+        // each requested spec (`name@range`) -> its entry, so that an edge
+        // goes to the version resolved for that range
+        let mut by_spec: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            for k in &e.keys {
+                by_spec.insert(k.as_str(), i);
+            }
+        }
+        let refs: Vec<Option<String>> = entries.iter().map(package_ref).collect();
+        let resolve = |name: &str, range: &str| -> String {
+            let found = by_spec
+                .get(format!("{name}@{range}").as_str())
+                .or_else(|| by_spec.get(format!("{name}@npm:{range}").as_str()));
+            found
+                .and_then(|i| refs[*i].clone())
+                .unwrap_or_else(|| name.to_owned())
+        };
+        let resolved_deps: Vec<Vec<String>> = entries
+            .iter()
+            .map(|e| e.dependencies.iter().map(|(n, r)| resolve(n, r)).collect())
+            .collect();
         let mut out = Extracted::default();
-        for e in entries {
+        for (e, deps) in entries.into_iter().zip(resolved_deps) {
             if e.keys.iter().any(|k| k == "__metadata") {
                 continue;
             }
-            let (name, first_party) = match &e.resolution {
-                Some(res) => {
-                    let (name, rest) = split_at_name(res);
-                    (
-                        name.to_owned(),
-                        rest.is_some_and(|r| LOCAL.iter().any(|l| r.starts_with(l))) || e.soft_link,
-                    )
-                }
-                None => {
-                    let key = e.keys.first().map(String::as_str).unwrap_or("");
-                    let (alias, spec) = split_at_name(key);
-                    let name = match spec.and_then(|s| s.strip_prefix("npm:")) {
-                        Some(real) if real.contains('@') && !real.starts_with('^') => {
-                            split_at_name(real).0
-                        }
-                        _ => alias,
-                    };
-                    let local = spec.is_some_and(|s| LOCAL.iter().any(|l| s.starts_with(l)))
-                        || e.resolved
-                            .as_deref()
-                            .is_some_and(|r| r.starts_with("file:"));
-                    (name.to_owned(), local)
-                }
-            };
+            let (name, first_party) = name_of(&e);
             let Some(version) = e.version.clone() else {
                 out.warnings.push((
                     Some(e.line),
@@ -164,7 +173,7 @@ impl Extractor for YarnLock {
             );
             c.first_party = first_party;
             c.checksum = e.checksum.clone();
-            c.depends_on = e.dependencies.clone();
+            c.depends_on = deps;
             if !first_party && let Some(vcs) = git_source(&e) {
                 c.purl =
                     crate::purl::purl_with_vcs(Ecosystem::Npm, &name, Some(&version), Some(&vcs));
@@ -172,6 +181,46 @@ impl Extractor for YarnLock {
             out.components.push(c);
         }
         Ok(out)
+    }
+}
+
+/// The entry's name and whether it is the offering's own (workspace, file,
+/// link or portal).
+fn name_of(e: &Entry) -> (String, bool) {
+    match &e.resolution {
+        Some(res) => {
+            let (name, rest) = split_at_name(res);
+            (
+                name.to_owned(),
+                rest.is_some_and(|r| LOCAL.iter().any(|l| r.starts_with(l))) || e.soft_link,
+            )
+        }
+        None => {
+            let key = e.keys.first().map(String::as_str).unwrap_or("");
+            let (alias, spec) = split_at_name(key);
+            let name = match spec.and_then(|s| s.strip_prefix("npm:")) {
+                Some(real) if real.contains('@') && !real.starts_with('^') => split_at_name(real).0,
+                _ => alias,
+            };
+            let local = spec.is_some_and(|s| LOCAL.iter().any(|l| s.starts_with(l)))
+                || e.resolved
+                    .as_deref()
+                    .is_some_and(|r| r.starts_with("file:"));
+            (name.to_owned(), local)
+        }
+    }
+}
+
+/// The purl an edge to this entry names: the one the component gets.
+fn package_ref(e: &Entry) -> Option<String> {
+    let (name, first_party) = name_of(e);
+    let version = e.version.as_deref()?;
+    if first_party {
+        return None;
+    }
+    match git_source(e) {
+        Some(vcs) => crate::purl::purl_with_vcs(Ecosystem::Npm, &name, Some(version), Some(&vcs)),
+        None => crate::purl_for(Ecosystem::Npm, &name, Some(version)),
     }
 }
 

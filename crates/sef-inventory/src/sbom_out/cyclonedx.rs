@@ -166,11 +166,7 @@ fn comp<'a>(e: &'a Entry<'a>) -> Comp<'a> {
 pub fn cyclonedx_json(subject: &SbomSubject, components: &[Component]) -> String {
     let entries = merge(components);
     let root_ref = format!("sef:root:{}@{}", subject.name, subject.version);
-    let direct: Vec<&str> = entries
-        .iter()
-        .filter(|e| e.direct || e.first.first_party)
-        .map(|e| e.key.as_str())
-        .collect();
+    let direct: Vec<&str> = super::root_dependencies(&entries);
     let mut dependencies = Vec::with_capacity(entries.len() + 1);
     dependencies.push(Dep {
         reference: &root_ref,

@@ -105,10 +105,18 @@ pub(crate) fn merge(components: &[Component]) -> Vec<Entry<'_>> {
     }
     for c in components {
         let key = key_of(c);
+        // an edge names the resolved package by its purl where the
+        // extractor knows the version, else by name within the file
         let deps: Vec<String> = c
             .depends_on
             .iter()
-            .filter_map(|d| in_file.get(&(c.source.file.as_str(), d.as_str())).cloned())
+            .filter_map(|d| {
+                if d.starts_with("pkg:") {
+                    by_key.contains_key(d).then(|| d.clone())
+                } else {
+                    in_file.get(&(c.source.file.as_str(), d.as_str())).cloned()
+                }
+            })
             .filter(|d| d != &key)
             .collect();
         if let Some(e) = by_key.get_mut(&key) {
@@ -122,6 +130,65 @@ pub(crate) fn merge(components: &[Component]) -> Vec<Entry<'_>> {
         e.depends_on.dedup();
     }
     out
+}
+
+/// The entries the SBOM's root depends on: the direct dependencies and the
+/// offering's own packages; then, for a lockfile that does not say which
+/// dependencies are direct (no manifest beside it), the packages nothing
+/// else depends on, and at last one member of each cycle still out of
+/// reach, so that every component is reachable from the root.
+pub(crate) fn root_dependencies<'e>(entries: &'e [Entry<'_>]) -> Vec<&'e str> {
+    use std::collections::{BTreeSet, HashSet};
+    let mut root: Vec<&str> = entries
+        .iter()
+        .filter(|e| e.direct || e.first.first_party)
+        .map(|e| e.key.as_str())
+        .collect();
+    let index: std::collections::HashMap<&str, &Entry<'_>> =
+        entries.iter().map(|e| (e.key.as_str(), e)).collect();
+    let reach = |from: &[&'e str], seen: &mut HashSet<&'e str>| {
+        let mut stack: Vec<&str> = from.iter().copied().filter(|k| seen.insert(*k)).collect();
+        while let Some(k) = stack.pop() {
+            if let Some(e) = index.get(k) {
+                for d in &e.depends_on {
+                    if let Some(t) = index.get(d.as_str())
+                        && seen.insert(t.key.as_str())
+                    {
+                        stack.push(t.key.as_str());
+                    }
+                }
+            }
+        }
+    };
+    let mut seen: HashSet<&str> = HashSet::new();
+    reach(&root, &mut seen);
+    if seen.len() == entries.len() {
+        return root;
+    }
+    let depended: HashSet<&str> = entries
+        .iter()
+        .flat_map(|e| e.depends_on.iter().map(String::as_str))
+        .collect();
+    let tops: Vec<&str> = entries
+        .iter()
+        .map(|e| e.key.as_str())
+        .filter(|k| !seen.contains(k) && !depended.contains(k))
+        .collect();
+    reach(&tops, &mut seen);
+    root.extend(tops);
+    // cycles nothing outside them reaches
+    let rest: BTreeSet<&str> = entries
+        .iter()
+        .map(|e| e.key.as_str())
+        .filter(|k| !seen.contains(k))
+        .collect();
+    for k in rest {
+        if !seen.contains(k) {
+            reach(&[k], &mut seen);
+            root.push(k);
+        }
+    }
+    root
 }
 
 fn rank(s: DependencyScope) -> u8 {

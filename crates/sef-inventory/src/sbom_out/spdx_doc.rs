@@ -24,6 +24,8 @@ fn spdx_id(i: usize, name: &str) -> String {
 /// trailing newline).
 pub fn spdx_json(subject: &SbomSubject, components: &[Component]) -> String {
     let entries = merge(components);
+    let at_root: std::collections::HashSet<&str> =
+        super::root_dependencies(&entries).into_iter().collect();
     let root_id = "SPDXRef-Package-root".to_owned();
     let ids: BTreeMap<&str, String> = entries
         .iter()
@@ -94,7 +96,7 @@ pub fn spdx_json(subject: &SbomSubject, components: &[Component]) -> String {
             p.insert("primaryPackagePurpose".into(), json!("LIBRARY"));
         }
         packages.push(Value::Object(p));
-        if e.direct || c.first_party {
+        if at_root.contains(e.key.as_str()) {
             rels.push(json!({ "spdxElementId": root_id, "relationshipType": "DEPENDS_ON", "relatedSpdxElement": id }));
         }
         for d in &e.depends_on {
