@@ -104,27 +104,39 @@ def pnpm_edges(text):
         return str(v).split("(")[0]
 
     def key_split(k):
-        k = k.lstrip("/")
-        k = k.split("(")[0]
-        name, ver = split_name(k)
-        if ver is None and "/" in k:  # v5: /name/version
-            name, _, ver = k.rpartition("/")
-        return name, ver
+        k = k.lstrip("/").split("(")[0]
+        # v5: [host/]name/version[_peers]
+        m = re.match(r"^(?:[^/@]+\.[a-z]+/)?(@[^/]+/[^/@]+|[^/@]+)/(\d[^/_]*)(?:_.*)?$", k)
+        if m:
+            return m.group(1), m.group(2)
+        return split_name(k)
 
-    section = doc.get("snapshots") or doc.get("packages") or {}
+    packages = doc.get("packages") or {}
+
+    def entry_id(k):
+        """(name, version) of a packages key, from its fields if it has them."""
+        p = packages.get(k) or packages.get("/" + k) or {}
+        name, ver = key_split(k)
+        return (p.get("name") or name, str(p.get("version") or ver))
+
+    known = {entry_id(k) for k in packages}
+    section = doc.get("snapshots") or packages
     for k, v in section.items():
-        src = key_split(k)
+        src = entry_id(k.split("(")[0])
         out = set()
         for field in ("dependencies", "optionalDependencies"):
             for n, ver in ((v or {}).get(field) or {}).items():
                 ver = clean(ver)
                 if ver.startswith("link:"):
                     continue
-                if ver.startswith("npm:") or "@" in ver[1:]:
-                    real, real_ver = split_name(ver[4:] if ver.startswith("npm:") else ver)
-                    out.add((real, real_ver))
+                if ver in packages or ("/" + ver) in packages:
+                    t = entry_id(ver)
+                elif ver.startswith("npm:") or "@" in ver[1:]:
+                    t = split_name(ver[4:] if ver.startswith("npm:") else ver)
                 else:
-                    out.add((n, ver))
+                    t = (n, ver.split("_")[0])
+                if t in known:
+                    out.add(t)
         edges.setdefault(src, set()).update(out)
     return edges
 

@@ -480,3 +480,102 @@ fn staged_scans_what_the_next_commit_records() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `bench/check_graph.py` on the SBOM of one lockfile: exit 0 when every
+/// edge of the lockfile is in the SBOM, at the version resolved for its
+/// range, and every component is reachable from the root.
+fn check_graph(env: &Env, lock: &Path, as_name: &str) -> (bool, String) {
+    let dir = env.repo(&format!(
+        "graph-{}",
+        env.dir.path().read_dir().unwrap().count()
+    ));
+    std::fs::copy(lock, dir.join(as_name)).unwrap();
+    let out = env.sef().args(["sbom", "-q"]).arg(&dir).output().unwrap();
+    assert!(out.status.success(), "{}: {}", lock.display(), stderr(&out));
+    let sbom = dir.join("sbom.json");
+    std::fs::write(&sbom, &out.stdout).unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/check_graph.py");
+    let run = std::process::Command::new("python3")
+        .arg(script)
+        .arg(dir.join(as_name))
+        .arg(&sbom)
+        .output()
+        .expect("python3 runs (with PyYAML for pnpm)");
+    (
+        run.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        ),
+    )
+}
+
+#[test]
+fn every_npm_lockfile_graph_matches_the_lockfile_read_independently() {
+    let env = Env::new();
+    let mut checked = 0;
+    for (dir, name, accept) in [
+        ("yarnlock", "yarn.lock", ".lock"),
+        ("pnpmlock", "pnpm-lock.yaml", ".yaml"),
+        ("packagelockjson", "package-lock.json", ".json"),
+    ] {
+        let root = sef_testkit::shared(&format!("data/lockfiles/{dir}"));
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file() && p.to_string_lossy().ends_with(accept))
+            .collect();
+        files.sort();
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap_or_default();
+            // damaged vectors are for the parser tests, not the graph
+            let stem = f.file_name().unwrap().to_string_lossy().into_owned();
+            if text.trim().is_empty() || stem.contains("invalid") || stem.starts_with("not-") {
+                continue;
+            }
+            let (ok, report) = check_graph(&env, &f, name);
+            assert!(ok, "{report}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 40, "only {checked} lockfiles checked");
+}
+
+#[test]
+fn a_multi_document_pnpm_lockfile_is_read_whole() {
+    let env = Env::new();
+    let r = env.repo("pnpm10");
+    // pnpm 10: its environment first, the project's lockfile after `---`
+    write(
+        &r,
+        "pnpm-lock.yaml",
+        "---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    configDependencies: {}\n    packageManagerDependencies:\n      pnpm:\n        specifier: 10.0.0\n        version: 10.0.0\n\npackages:\n\n  pnpm@10.0.0:\n    resolution: {integrity: sha512-x}\n\nsnapshots:\n\n  pnpm@10.0.0: {}\n\n---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      debug:\n        specifier: ^4.3.1\n        version: 4.3.4\n\npackages:\n\n  debug@4.3.4:\n    resolution: {integrity: sha512-a}\n\n  ms@2.1.2:\n    resolution: {integrity: sha512-b}\n\n  ms@2.0.0:\n    resolution: {integrity: sha512-c}\n\nsnapshots:\n\n  debug@4.3.4:\n    dependencies:\n      ms: 2.1.2\n\n  ms@2.1.2: {}\n\n  ms@2.0.0: {}\n",
+    );
+    let out = env.sef().args(["sbom", "-q"]).arg(&r).output().unwrap();
+    let sbom = json(&out.stdout);
+    let names: Vec<String> = sbom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{}@{}",
+                c["name"].as_str().unwrap(),
+                c["version"].as_str().unwrap()
+            )
+        })
+        .collect();
+    for want in ["pnpm@10.0.0", "debug@4.3.4", "ms@2.1.2", "ms@2.0.0"] {
+        assert!(names.iter().any(|n| n == want), "{want} in {names:?}");
+    }
+    let debug = sbom["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["ref"] == "pkg:npm/debug@4.3.4")
+        .unwrap();
+    assert_eq!(debug["dependsOn"], serde_json::json!(["pkg:npm/ms@2.1.2"]));
+    let (ok, report) = check_graph(&env, &r.join("pnpm-lock.yaml"), "pnpm-lock.yaml");
+    assert!(ok, "{report}");
+}

@@ -93,11 +93,12 @@ impl Extractor for PnpmLock {
         // version) as a first YAML document, the project's lockfile after
         // `---`: every document is read
         let mut out = Extracted::default();
+        let mut keys = std::collections::HashMap::new();
         for doc_text in documents(text) {
             let doc = yaml::parse_mapping(&doc_text, "pnpm-lock.yaml")?;
-            extract_doc(input, &doc, &mut out);
+            extract_doc(input, &doc, &mut out, &mut keys);
         }
-        resolve_edges(&mut out.components);
+        resolve_edges(&mut out.components, &keys);
         Ok(out)
     }
 }
@@ -159,7 +160,10 @@ fn dep_target(name: &str, value: &str) -> Option<(String, String)> {
 /// Turns each component's dependency (name, value) pairs, recorded in
 /// `depends_on` as `name\u{0}value`, into the purl of the version the
 /// lockfile resolved, or the bare name when it names no known package.
-fn resolve_edges(components: &mut [Component]) {
+fn resolve_edges(
+    components: &mut [Component],
+    keys: &std::collections::HashMap<String, (String, String)>,
+) {
     let refs: std::collections::HashMap<(String, String), String> = components
         .iter()
         .filter(|c| !c.first_party)
@@ -176,8 +180,14 @@ fn resolve_edges(components: &mut [Component]) {
             .into_iter()
             .filter_map(|d| {
                 let (name, value) = d.split_once('\u{0}')?;
-                Some(match dep_target(name, value) {
-                    Some(t) => refs.get(&t).cloned().unwrap_or_else(|| t.0),
+                // a git or tarball dependency names the package's key
+                let bare = value.split('(').next().unwrap_or(value);
+                let by_key = keys
+                    .get(bare)
+                    .or_else(|| keys.get(&format!("/{bare}")))
+                    .cloned();
+                Some(match by_key.or_else(|| dep_target(name, value)) {
+                    Some(t) => refs.get(&t).cloned().unwrap_or(t.0),
                     None => name.to_owned(),
                 })
             })
@@ -195,7 +205,12 @@ fn listed_deps(entry: &Y) -> Vec<String> {
 }
 
 /// The components of one document.
-fn extract_doc(input: &Input<'_>, doc: &Y, out: &mut Extracted) {
+fn extract_doc(
+    input: &Input<'_>,
+    doc: &Y,
+    out: &mut Extracted,
+    keys: &mut std::collections::HashMap<String, (String, String)>,
+) {
     {
         let direct = direct_deps(doc);
         // v9 keeps the dependencies of `name@version(peers)` in `snapshots:`
@@ -240,6 +255,7 @@ fn extract_doc(input: &Input<'_>, doc: &Y, out: &mut Extracted) {
                 ));
                 continue;
             };
+            keys.insert(key.clone(), (name.clone(), version.clone()));
             let mut c = Component::new(
                 Ecosystem::Npm,
                 name.clone(),
