@@ -579,3 +579,59 @@ fn a_multi_document_pnpm_lockfile_is_read_whole() {
     let (ok, report) = check_graph(&env, &r.join("pnpm-lock.yaml"), "pnpm-lock.yaml");
     assert!(ok, "{report}");
 }
+
+#[test]
+fn uv_lock_scope_follows_the_project_extras_and_groups() {
+    let env = Env::new();
+    let r = env.repo("uv");
+    let lock = std::fs::read_to_string(sef_testkit::shared(
+        "data/lockfiles/uvlock/grouped-packages.lock",
+    ))
+    .unwrap();
+    // the project's extras (cli, dev, test) are optional; add a dependency
+    // group, which uv records as `dev-dependencies`
+    let lock = lock.replace(
+        "[package.metadata]",
+        "[package.dev-dependencies]\nlint = [\n    { name = \"pyflakes\" },\n]\n\n[package.metadata]",
+    );
+    write(&r, "uv.lock", &lock);
+    write(
+        &r,
+        "sef.toml",
+        "[offering]\nname = \"uv\"\n[analyzers.vulnerabilities]\nenabled = false\n",
+    );
+    let out = env
+        .sef()
+        .args(["assess", "-q", "--no-store", "-f", "json"])
+        .arg(&r)
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    let inv = &evidence_of(&report, "inventory")["payload"];
+    let scope = |n: &str| -> (String, Value) {
+        let c = inv["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == n)
+            .unwrap();
+        (c["scope"].as_str().unwrap().to_owned(), c["direct"].clone())
+    };
+    assert_eq!(scope("emoji"), ("runtime".into(), Value::Bool(true)));
+    assert_eq!(scope("click"), ("optional".into(), Value::Bool(true)));
+    // through click (an extra) and black (an extra)
+    assert_eq!(scope("colorama"), ("optional".into(), Value::Bool(false)));
+    assert_eq!(
+        scope("platformdirs"),
+        ("optional".into(), Value::Bool(false))
+    );
+    // in the test extra as well as the lint group: optional wins over development
+    assert_eq!(scope("pyflakes").0, "optional");
+    let unknown = inv["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["scope"] == "unknown" && c["first_party"] == false)
+        .count();
+    assert_eq!(unknown, 0);
+}

@@ -58,6 +58,192 @@ struct Package {
     // uv and pdm: an array; poetry: a table keyed by name.
     #[serde(default)]
     dependencies: Option<toml::Value>,
+    // uv: extras and dependency groups, each a list of dependencies
+    #[serde(default, rename = "optional-dependencies")]
+    optional_dependencies: Option<toml::Table>,
+    #[serde(default, rename = "dev-dependencies")]
+    dev_dependencies: Option<toml::Table>,
+}
+
+/// One dependency of a uv.lock package: its name, the version when the
+/// lock holds several, and the extras it asks for.
+struct UvDep {
+    name: String,
+    version: Option<String>,
+    extras: Vec<String>,
+}
+
+fn uv_deps(v: Option<&toml::Value>) -> Vec<UvDep> {
+    let Some(toml::Value::Array(a)) = v else {
+        return Vec::new();
+    };
+    a.iter()
+        .filter_map(|d| {
+            let t = d.as_table()?;
+            Some(UvDep {
+                name: t.get("name")?.as_str()?.to_owned(),
+                version: t.get("version").and_then(|v| v.as_str()).map(str::to_owned),
+                extras: t
+                    .get("extra")
+                    .and_then(|e| e.as_array())
+                    .map(|e| {
+                        e.iter()
+                            .filter_map(|x| x.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// PEP 503 normalised name.
+fn normalise(name: &str) -> String {
+    name.to_ascii_lowercase().replace(['_', '.'], "-")
+}
+
+/// uv.lock records no scope per package: it follows from the project's
+/// own packages, whose `dependencies` are runtime, `optional-dependencies`
+/// (extras) optional and `dev-dependencies` (dependency groups)
+/// development, through each package's dependencies (and the extras a
+/// dependency asks for). The most needed scope wins. Edges name the
+/// resolved version's purl; direct dependencies are the project's.
+fn uv_graph(lock: &Lock, out: &mut [Component]) {
+    use std::collections::{HashMap, VecDeque};
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, p) in lock.package.iter().enumerate() {
+        by_name
+            .entry(normalise(p.name.get_ref()))
+            .or_default()
+            .push(i);
+    }
+    let target = |d: &UvDep| -> Option<usize> {
+        let cands = by_name.get(&normalise(&d.name))?;
+        match &d.version {
+            Some(v) => cands
+                .iter()
+                .copied()
+                .find(|i| lock.package[*i].version.as_deref() == Some(v.as_str())),
+            None => cands.first().copied(),
+        }
+    };
+    let edges_of = |i: usize| -> Vec<(usize, Vec<String>)> {
+        uv_deps(lock.package[i].dependencies.as_ref())
+            .iter()
+            .filter_map(|d| Some((target(d)?, d.extras.clone())))
+            .collect()
+    };
+    let extra_edges = |i: usize, extra: &str| -> Vec<(usize, Vec<String>)> {
+        uv_deps(
+            lock.package[i]
+                .optional_dependencies
+                .as_ref()
+                .and_then(|t| t.get(extra)),
+        )
+        .iter()
+        .filter_map(|d| Some((target(d)?, d.extras.clone())))
+        .collect()
+    };
+    let refs: Vec<String> = out
+        .iter()
+        .map(|c| {
+            c.purl
+                .clone()
+                .or_else(|| crate::purl_for(Ecosystem::PyPI, &c.name, c.version.as_deref()))
+                .unwrap_or_else(|| c.name.clone())
+        })
+        .collect();
+    for (i, c) in out.iter_mut().enumerate() {
+        let mut deps: Vec<String> = edges_of(i)
+            .into_iter()
+            .map(|(t, _)| refs[t].clone())
+            .collect();
+        if c.first_party {
+            for table in [
+                &lock.package[i].optional_dependencies,
+                &lock.package[i].dev_dependencies,
+            ] {
+                for v in table.iter().flat_map(|t| t.values()) {
+                    deps.extend(
+                        uv_deps(Some(v))
+                            .iter()
+                            .filter_map(|d| target(d).map(|t| refs[t].clone())),
+                    );
+                }
+            }
+        }
+        deps.sort();
+        deps.dedup();
+        c.depends_on = deps;
+    }
+    let roots: Vec<usize> = (0..out.len()).filter(|i| out[*i].first_party).collect();
+    if roots.is_empty() {
+        return;
+    }
+    let mut scope = vec![DependencyScope::Unknown; out.len()];
+    let mut direct = vec![false; out.len()];
+    for (s, starts) in [
+        (
+            DependencyScope::Runtime,
+            roots.iter().flat_map(|r| edges_of(*r)).collect::<Vec<_>>(),
+        ),
+        (
+            DependencyScope::Optional,
+            roots
+                .iter()
+                .flat_map(|r| {
+                    let t = lock.package[*r]
+                        .optional_dependencies
+                        .clone()
+                        .unwrap_or_default();
+                    t.keys()
+                        .flat_map(|k| extra_edges(*r, k))
+                        .collect::<Vec<_>>()
+                })
+                .collect(),
+        ),
+        (
+            DependencyScope::Development,
+            roots
+                .iter()
+                .flat_map(|r| {
+                    let t = lock.package[*r]
+                        .dev_dependencies
+                        .clone()
+                        .unwrap_or_default();
+                    t.values()
+                        .flat_map(|v| uv_deps(Some(v)))
+                        .filter_map(|d| Some((target(&d)?, d.extras)))
+                        .collect::<Vec<_>>()
+                })
+                .collect(),
+        ),
+    ] {
+        let mut queue: VecDeque<(usize, Vec<String>)> = VecDeque::new();
+        for (t, extras) in starts {
+            direct[t] = true;
+            queue.push_back((t, extras));
+        }
+        let mut seen = std::collections::HashSet::new();
+        while let Some((i, extras)) = queue.pop_front() {
+            if !seen.insert((i, extras.clone())) {
+                continue;
+            }
+            if scope[i] == DependencyScope::Unknown {
+                scope[i] = s;
+            }
+            queue.extend(edges_of(i));
+            for e in &extras {
+                queue.extend(extra_edges(i, e));
+            }
+        }
+    }
+    for (i, c) in out.iter_mut().enumerate() {
+        if !c.first_party {
+            c.scope = scope[i];
+            c.direct = Some(direct[i]);
+        }
+    }
 }
 
 fn extract(flavour: Flavour, input: &Input<'_>) -> Result<Extracted, ExtractError> {
@@ -157,6 +343,9 @@ fn extract(flavour: Flavour, input: &Input<'_>) -> Result<Extracted, ExtractErro
             .filter(|n| !n.is_empty())
             .collect();
         out.push(c);
+    }
+    if matches!(flavour, Flavour::Uv) {
+        uv_graph(&lock, &mut out);
     }
     Ok(out.into())
 }
