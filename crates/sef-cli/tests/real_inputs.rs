@@ -578,6 +578,32 @@ fn a_multi_document_pnpm_lockfile_is_read_whole() {
     assert_eq!(debug["dependsOn"], serde_json::json!(["pkg:npm/ms@2.1.2"]));
     let (ok, report) = check_graph(&env, &r.join("pnpm-lock.yaml"), "pnpm-lock.yaml");
     assert!(ok, "{report}");
+    // the shortest chain from a direct dependency, from the edges
+    write(
+        &r,
+        "sef.toml",
+        "[offering]\nname = \"p\"\n[analyzers.vulnerabilities]\nenabled = false\n",
+    );
+    let out = env
+        .sef()
+        .args(["assess", "-q", "--no-store", "-f", "json"])
+        .arg(&r)
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    let inv = &evidence_of(&report, "inventory")["payload"]["components"];
+    let path = |n: &str, v: &str| {
+        inv.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == n && c["version"] == v)
+            .map(|c| c["path"].clone())
+            .unwrap()
+    };
+    assert_eq!(path("ms", "2.1.2"), serde_json::json!(["debug", "ms"]));
+    assert_eq!(path("debug", "4.3.4"), serde_json::json!(["debug"]));
+    // nothing leads to ms 2.0.0
+    assert_eq!(path("ms", "2.0.0"), Value::Null);
 }
 
 #[test]

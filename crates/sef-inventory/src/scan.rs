@@ -184,6 +184,7 @@ pub fn scan(
             c.version.clone(),
         ))
     });
+    shortest_paths(&mut inv.components);
     inv.components.sort_by(|a, b| {
         (
             &a.source.file,
@@ -201,6 +202,69 @@ pub fn scan(
             ))
     });
     inv
+}
+
+/// Gives every third-party component that has none the shortest chain of
+/// package names from a direct dependency to it, through the edges its
+/// file records (purls, or names within the file). Formats that record a
+/// path themselves (Cargo.lock, nested package-lock) keep theirs.
+fn shortest_paths(components: &mut [Component]) {
+    use std::collections::{HashMap, VecDeque};
+    let mut by_file: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, c) in components.iter().enumerate() {
+        by_file.entry(c.source.file.as_str()).or_default().push(i);
+    }
+    let mut found: Vec<(usize, Vec<String>)> = Vec::new();
+    for members in by_file.values() {
+        let mut by_ref: HashMap<&str, usize> = HashMap::new();
+        for &i in members {
+            let c = &components[i];
+            if let Some(p) = &c.purl {
+                by_ref.entry(p.as_str()).or_insert(i);
+            }
+            by_ref.entry(c.name.as_str()).or_insert(i);
+        }
+        let mut parent: HashMap<usize, Option<usize>> = HashMap::new();
+        let mut queue: VecDeque<usize> = VecDeque::new();
+        for &i in members {
+            if components[i].direct == Some(true) && !components[i].first_party {
+                parent.insert(i, None);
+                queue.push_back(i);
+            }
+        }
+        if queue.is_empty() {
+            continue;
+        }
+        while let Some(i) = queue.pop_front() {
+            for d in &components[i].depends_on {
+                if let Some(&t) = by_ref.get(d.as_str())
+                    && !parent.contains_key(&t)
+                    && !components[t].first_party
+                {
+                    parent.insert(t, Some(i));
+                    queue.push_back(t);
+                }
+            }
+        }
+        for &i in members {
+            if !components[i].path.is_empty() || components[i].first_party {
+                continue;
+            }
+            let Some(mut at) = parent.get(&i).copied() else {
+                continue;
+            };
+            let mut chain = vec![components[i].name.clone()];
+            while let Some(p) = at {
+                chain.push(components[p].name.clone());
+                at = parent.get(&p).copied().flatten();
+            }
+            chain.reverse();
+            found.push((i, chain));
+        }
+    }
+    for (i, chain) in found {
+        components[i].path = chain;
+    }
 }
 
 /// What makes two occurrences the same component.

@@ -253,5 +253,6 @@ fn nested_npm_installs_tell_the_path() {
     assert_eq!(b.scope, sef_model::DependencyScope::Development);
     let a = inv.components.iter().find(|c| c.name == "a").unwrap();
     assert_eq!(a.direct, Some(true));
-    assert!(a.path.is_empty());
+    // a direct dependency's chain is itself, as Cargo.lock gives it
+    assert_eq!(a.path, ["a"]);
 }
