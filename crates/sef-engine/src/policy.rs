@@ -45,6 +45,7 @@ pub fn decide(inputs: &GateInputs<'_>) -> GateDecision {
         threat_model: inputs.threat_model.clone(),
         incident_response: inputs.incident_response.clone(),
         max_open_severity: inputs.config.block_severity,
+        max_open_severity_dev: inputs.config.dev_block_severity,
     };
     for c in checkpoint::criteria_for(
         inputs.phase,

@@ -347,6 +347,7 @@ mod tests {
             cvss: None,
             references: Vec::new(),
             dependency_path: Vec::new(),
+            scope: None,
         }
     }
 

@@ -279,6 +279,10 @@ pub struct Finding {
     /// dependency first), when the lockfile says.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dependency_path: Vec<String>,
+    /// How the affected component is used (runtime, development,
+    /// optional), for findings about a component whose lockfile says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<crate::DependencyScope>,
 }
 
 /// A CVSS vector and its base score.
@@ -318,6 +322,7 @@ impl Finding {
             cvss: None,
             references: Vec::new(),
             dependency_path: Vec::new(),
+            scope: None,
         }
     }
 

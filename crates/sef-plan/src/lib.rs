@@ -307,6 +307,10 @@ pub struct CheckpointsConfig {
     pub disabled: Vec<String>,
     /// Open findings at or above this severity block the develop exit.
     pub block_severity: sef_model::Severity,
+    /// `dev_block_severity`: the blocking severity for findings in
+    /// components used only in development (a lockfile's dev scope); `None`
+    /// blocks them like any other, at `block_severity`.
+    pub dev_block_severity: Option<sef_model::Severity>,
     /// A KPI built from items of known and unknown state (commits whose
     /// review or signature is unknown) is not measured when the unknown
     /// share exceeds this percentage.
@@ -336,6 +340,7 @@ impl Default for CheckpointsConfig {
             threat_model: None,
             disabled: Vec::new(),
             block_severity: sef_model::Severity::High,
+            dev_block_severity: None,
             max_unknown_percent: DEFAULT_MAX_UNKNOWN_PERCENT,
             acceptance_max_days: None,
         }

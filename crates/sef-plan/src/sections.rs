@@ -23,6 +23,8 @@ pub(crate) struct RawCheckpoints {
     #[serde(default)]
     block_severity: Option<sef_model::Severity>,
     #[serde(default)]
+    dev_block_severity: Option<sef_model::Severity>,
+    #[serde(default)]
     max_unknown_percent: Option<Spanned<i64>>,
     #[serde(default)]
     acceptance_max_days: Option<Spanned<i64>>,
@@ -229,6 +231,7 @@ pub(crate) fn checkpoints(
         if let Some(s) = c.block_severity {
             checkpoints.block_severity = s;
         }
+        checkpoints.dev_block_severity = c.dev_block_severity;
         if let Some(m) = c.max_unknown_percent {
             let at = m.span().start;
             let v = m.into_inner();

@@ -133,6 +133,7 @@ max_age_days = 7
 # strict = false                       # true: a criterion not measured fails the gate
 # disabled = ["qualify.packages-signed"]
 # block_severity = "high"
+# dev_block_severity = "critical"      # for development-only components
 
 # Who handles security incidents: required to leave the launch phase.
 # [incident_response]

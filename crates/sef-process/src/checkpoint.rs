@@ -52,6 +52,9 @@ pub struct Facts<'a> {
     pub incident_response: Option<IncidentResponse>,
     /// Open findings at or above this severity block the develop exit.
     pub max_open_severity: Severity,
+    /// The blocking severity for findings in development-only components,
+    /// when the plan sets one apart.
+    pub max_open_severity_dev: Option<Severity>,
 }
 
 /// A predicate's result.
@@ -263,20 +266,28 @@ fn code_review(f: &Facts<'_>) -> Check {
 }
 
 fn no_open_findings(f: &Facts<'_>) -> Check {
+    let threshold = |x: &Finding| match (x.scope, f.max_open_severity_dev) {
+        (Some(sef_model::DependencyScope::Development), Some(dev)) => dev,
+        _ => f.max_open_severity,
+    };
     let open: Vec<&Finding> = f
         .findings
         .iter()
-        .filter(|x| x.status.is_open() && x.severity >= f.max_open_severity)
+        .filter(|x| x.status.is_open() && x.severity >= threshold(x))
         .collect();
+    let dev = f
+        .max_open_severity_dev
+        .map(|d| format!("; {d} or above for development-only components"))
+        .unwrap_or_default();
     if open.is_empty() {
         pass(format!(
-            "no open finding at {} or above (accepted risks excluded)",
+            "no open finding at {} or above{dev} (accepted risks excluded)",
             f.max_open_severity
         ))
     } else {
         let ids: Vec<&str> = open.iter().take(5).map(|x| x.rule_id.as_str()).collect();
         fail(format!(
-            "{} open finding(s) at {} or above: {}{}; fix them or record a risk acceptance",
+            "{} open finding(s) at {} or above{dev}: {}{}; fix them or record a risk acceptance",
             open.len(),
             f.max_open_severity,
             ids.join(", "),

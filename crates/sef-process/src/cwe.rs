@@ -159,6 +159,7 @@ mod tests {
             cvss: None,
             references: vec![],
             dependency_path: vec![],
+            scope: None,
         }
     }
 

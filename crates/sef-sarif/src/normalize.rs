@@ -501,6 +501,7 @@ pub(crate) fn run(
             cvss: None,
             references,
             dependency_path: Vec::new(),
+            scope: None,
         });
     }
     if no_location > 0 {

@@ -42,6 +42,7 @@ fn finding(rule: &str, sev: Severity) -> Finding {
         cvss: None,
         references: Vec::new(),
         dependency_path: Vec::new(),
+        scope: None,
     }
 }
 

@@ -42,6 +42,7 @@ fn facts<'a>(evidence: &'a [Evidence], findings: &'a [Finding], kpis: &'a [KpiVa
         threat_model: None,
         incident_response: None,
         max_open_severity: Severity::High,
+        max_open_severity_dev: None,
     }
 }
 
@@ -93,6 +94,7 @@ fn finding(sev: Severity, status: FindingStatus) -> Finding {
         cvss: None,
         references: vec![],
         dependency_path: vec![],
+        scope: None,
     }
 }
 
@@ -316,6 +318,34 @@ fn open_findings_block_but_accepted_ones_do_not() {
         run("lifecycle.no-open-high-findings", &f).outcome,
         CriterionOutcome::Pass
     );
+}
+
+#[test]
+fn development_only_findings_can_have_their_own_threshold() {
+    let mut dev = finding(Severity::High, FindingStatus::Open);
+    dev.scope = Some(sef_model::DependencyScope::Development);
+    let mut runtime = finding(Severity::High, FindingStatus::Open);
+    runtime.scope = Some(sef_model::DependencyScope::Runtime);
+    // without a threshold of their own, dev findings block like any other
+    let fs = [dev.clone()];
+    let f = facts(&[], &fs, &[]);
+    assert_eq!(
+        run("develop.no-open-high-findings", &f).outcome,
+        CriterionOutcome::Fail
+    );
+    // `dev_block_severity = "critical"`: a high dev finding passes
+    let mut f = facts(&[], &fs, &[]);
+    f.max_open_severity_dev = Some(Severity::Critical);
+    let c = run("develop.no-open-high-findings", &f);
+    assert_eq!(c.outcome, CriterionOutcome::Pass, "{}", c.detail);
+    assert!(c.detail.contains("development-only"), "{}", c.detail);
+    // a runtime one still blocks
+    let fs = [dev, runtime];
+    let mut f = facts(&[], &fs, &[]);
+    f.max_open_severity_dev = Some(Severity::Critical);
+    let c = run("develop.no-open-high-findings", &f);
+    assert_eq!(c.outcome, CriterionOutcome::Fail);
+    assert!(c.detail.starts_with("1 open finding"), "{}", c.detail);
 }
 
 #[test]

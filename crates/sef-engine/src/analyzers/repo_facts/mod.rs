@@ -277,6 +277,7 @@ fn missing_finding(exp: &Expected) -> Finding {
         cvss: None,
         references: Vec::new(),
         dependency_path: Vec::new(),
+        scope: None,
     }
 }
 

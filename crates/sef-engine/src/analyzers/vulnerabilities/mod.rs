@@ -232,6 +232,7 @@ impl Analyzer for Vulnerabilities {
                 }),
                 references: m.references.clone(),
                 dependency_path: c.path.clone(),
+                scope: (c.scope != sef_model::DependencyScope::Unknown).then_some(c.scope),
             });
             matches.push(Match {
                 id: m.id.clone(),
