@@ -550,7 +550,7 @@ fn a_multi_document_pnpm_lockfile_is_read_whole() {
     write(
         &r,
         "pnpm-lock.yaml",
-        "---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    configDependencies: {}\n    packageManagerDependencies:\n      pnpm:\n        specifier: 10.0.0\n        version: 10.0.0\n\npackages:\n\n  pnpm@10.0.0:\n    resolution: {integrity: sha512-x}\n\nsnapshots:\n\n  pnpm@10.0.0: {}\n\n---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      debug:\n        specifier: ^4.3.1\n        version: 4.3.4\n\npackages:\n\n  debug@4.3.4:\n    resolution: {integrity: sha512-a}\n\n  ms@2.1.2:\n    resolution: {integrity: sha512-b}\n\n  ms@2.0.0:\n    resolution: {integrity: sha512-c}\n\nsnapshots:\n\n  debug@4.3.4:\n    dependencies:\n      ms: 2.1.2\n\n  ms@2.1.2: {}\n\n  ms@2.0.0: {}\n",
+        "---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    configDependencies: {}\n    packageManagerDependencies:\n      pnpm:\n        specifier: 10.0.0\n        version: 10.0.0\n\npackages:\n\n  pnpm@10.0.0:\n    resolution: {integrity: sha512-x}\n\nsnapshots:\n\n  pnpm@10.0.0: {}\n\n---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      debug:\n        specifier: ^4.3.1\n        version: 4.3.4\n    devDependencies:\n      ms:\n        specifier: 2.0.0\n        version: 2.0.0\n\npackages:\n\n  debug@4.3.4:\n    resolution: {integrity: sha512-a}\n\n  ms@2.1.2:\n    resolution: {integrity: sha512-b}\n\n  ms@2.0.0:\n    resolution: {integrity: sha512-c}\n\nsnapshots:\n\n  debug@4.3.4:\n    dependencies:\n      ms: 2.1.2\n\n  ms@2.1.2: {}\n\n  ms@2.0.0: {}\n",
     );
     let out = env.sef().args(["sbom", "-q"]).arg(&r).output().unwrap();
     let sbom = json(&out.stdout);
@@ -602,8 +602,19 @@ fn a_multi_document_pnpm_lockfile_is_read_whole() {
     };
     assert_eq!(path("ms", "2.1.2"), serde_json::json!(["debug", "ms"]));
     assert_eq!(path("debug", "4.3.4"), serde_json::json!(["debug"]));
-    // nothing leads to ms 2.0.0
-    assert_eq!(path("ms", "2.0.0"), Value::Null);
+    assert_eq!(path("ms", "2.0.0"), serde_json::json!(["ms"]));
+    // pnpm v9 has no `dev` flag: the importers' groups give the scope
+    let scope = |n: &str, v: &str| {
+        inv.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == n && c["version"] == v)
+            .map(|c| c["scope"].clone())
+            .unwrap()
+    };
+    assert_eq!(scope("debug", "4.3.4"), "runtime");
+    assert_eq!(scope("ms", "2.1.2"), "runtime");
+    assert_eq!(scope("ms", "2.0.0"), "development");
 }
 
 #[test]

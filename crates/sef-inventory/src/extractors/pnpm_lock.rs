@@ -49,6 +49,99 @@ fn from_key(key: &str) -> (Option<String>, Option<String>) {
     (Some(name), Some(version.to_owned()))
 }
 
+/// Each dependency the root or an importer lists, with the scope of its
+/// group, as (scope, name, value).
+fn importer_deps(doc: &Y) -> Vec<(DependencyScope, String, String)> {
+    let mut out = Vec::new();
+    let mut add = |section: &Y| {
+        for (group, scope) in [
+            ("dependencies", DependencyScope::Runtime),
+            ("optionalDependencies", DependencyScope::Optional),
+            ("devDependencies", DependencyScope::Development),
+        ] {
+            for (name, v) in section.get(group).map(Y::entries).unwrap_or_default() {
+                let raw = v
+                    .str()
+                    .or_else(|| v.get("version").and_then(Y::str))
+                    .unwrap_or("");
+                out.push((scope, name.clone(), raw.to_owned()));
+            }
+        }
+    };
+    add(doc);
+    for (_, importer) in doc.get("importers").map(Y::entries).unwrap_or_default() {
+        add(importer);
+    }
+    out
+}
+
+/// pnpm v9 records no `dev` flag: a package's scope follows from the
+/// groups of the importers that reach it through the edges, the most
+/// needed winning. Packages that carry a flag (v5, v6) keep it.
+fn scopes_from_importers(
+    components: &mut [Component],
+    starts: &[(DependencyScope, String, String)],
+    keys: &std::collections::HashMap<String, (String, String)>,
+) {
+    use std::collections::{HashMap, VecDeque};
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut by_nv: HashMap<(String, String), usize> = HashMap::new();
+    for (i, c) in components.iter().enumerate() {
+        if c.first_party {
+            continue;
+        }
+        if let Some(v) = &c.version {
+            by_nv.entry((c.name.clone(), v.clone())).or_insert(i);
+        }
+        if let Some(p) = c
+            .purl
+            .clone()
+            .or_else(|| crate::purl_for(Ecosystem::Npm, &c.name, c.version.as_deref()))
+        {
+            index.insert(p, i);
+        }
+    }
+    let target = |name: &str, value: &str| -> Option<usize> {
+        let bare = value.split('(').next().unwrap_or(value);
+        let t = keys
+            .get(bare)
+            .or_else(|| keys.get(&format!("/{bare}")))
+            .cloned()
+            .or_else(|| dep_target(name, value))?;
+        by_nv.get(&t).copied()
+    };
+    let mut found: Vec<Option<DependencyScope>> = vec![None; components.len()];
+    for scope in [
+        DependencyScope::Runtime,
+        DependencyScope::Optional,
+        DependencyScope::Development,
+    ] {
+        let mut queue: VecDeque<usize> = starts
+            .iter()
+            .filter(|(s, _, _)| *s == scope)
+            .filter_map(|(_, n, v)| target(n, v))
+            .collect();
+        while let Some(i) = queue.pop_front() {
+            if found[i].is_some() {
+                continue;
+            }
+            found[i] = Some(scope);
+            for d in &components[i].depends_on {
+                if let Some(&t) = index.get(d) {
+                    queue.push_back(t);
+                }
+            }
+        }
+    }
+    for (c, s) in components.iter_mut().zip(found) {
+        if c.scope == DependencyScope::Unknown
+            && let Some(s) = s
+        {
+            c.scope = s;
+        }
+    }
+}
+
 /// (name, version) pairs the root or an importer depends on directly.
 fn direct_deps(doc: &Y) -> HashSet<(String, String)> {
     let mut out = HashSet::new();
@@ -94,11 +187,14 @@ impl Extractor for PnpmLock {
         // `---`: every document is read
         let mut out = Extracted::default();
         let mut keys = std::collections::HashMap::new();
+        let mut starts = Vec::new();
         for doc_text in documents(text) {
             let doc = yaml::parse_mapping(&doc_text, "pnpm-lock.yaml")?;
             extract_doc(input, &doc, &mut out, &mut keys);
+            starts.extend(importer_deps(&doc));
         }
         resolve_edges(&mut out.components, &keys);
+        scopes_from_importers(&mut out.components, &starts, &keys);
         Ok(out)
     }
 }
