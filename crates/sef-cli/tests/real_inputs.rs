@@ -672,3 +672,32 @@ fn uv_lock_scope_follows_the_project_extras_and_groups() {
         .count();
     assert_eq!(unknown, 0);
 }
+
+#[test]
+fn maven_properties_of_the_parent_are_resolved() {
+    let env = Env::new();
+    let r = env.repo("gson");
+    // the shape of gson's metrics/pom.xml (google/gson 9835b6f): the
+    // parent is not on disk, and a dependency names its version
+    write(
+        &r,
+        "metrics/pom.xml",
+        "<project>\n  <modelVersion>4.0.0</modelVersion>\n  <parent>\n    <groupId>com.google.code.gson</groupId>\n    <artifactId>gson-parent</artifactId>\n    <version>2.14.1-SNAPSHOT</version>\n  </parent>\n  <artifactId>gson-metrics</artifactId>\n  <dependencies>\n    <dependency>\n      <groupId>com.google.code.gson</groupId>\n      <artifactId>gson</artifactId>\n      <version>${project.parent.version}</version>\n    </dependency>\n    <dependency>\n      <groupId>org.example</groupId>\n      <artifactId>old-style</artifactId>\n      <version>${parent.version}</version>\n    </dependency>\n  </dependencies>\n</project>\n",
+    );
+    let out = env.sef().args(["sbom", "-q"]).arg(&r).output().unwrap();
+    let sbom = json(&out.stdout);
+    let purls: Vec<&str> = sbom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["purl"].as_str())
+        .collect();
+    assert!(
+        purls.contains(&"pkg:maven/com.google.code.gson/gson@2.14.1-SNAPSHOT"),
+        "{purls:?}"
+    );
+    assert!(
+        purls.contains(&"pkg:maven/org.example/old-style@2.14.1-SNAPSHOT"),
+        "{purls:?}"
+    );
+}

@@ -103,10 +103,20 @@ fn read_model(
     let group = text_of(project, "groupId").or_else(|| parent.and_then(|p| text_of(p, "groupId")));
     let version =
         text_of(project, "version").or_else(|| parent.and_then(|p| text_of(p, "version")));
+    let parent_of = |tag: &str| parent.and_then(|p| text_of(p, tag));
     for (k, v) in [
         ("project.groupId", group.clone()),
         ("project.version", version.clone()),
         ("project.artifactId", text_of(project, "artifactId")),
+        // the parent's coordinates, as the child names them (Maven 3 and
+        // the deprecated `parent.*` and `pom.*` forms)
+        ("project.parent.groupId", parent_of("groupId")),
+        ("project.parent.version", parent_of("version")),
+        ("project.parent.artifactId", parent_of("artifactId")),
+        ("parent.groupId", parent_of("groupId")),
+        ("parent.version", parent_of("version")),
+        ("pom.version", version.clone()),
+        ("pom.groupId", group.clone()),
     ] {
         if let Some(v) = v {
             model.properties.entry(k.to_owned()).or_insert(v);
