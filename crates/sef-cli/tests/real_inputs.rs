@@ -700,4 +700,12 @@ fn maven_properties_of_the_parent_are_resolved() {
         purls.contains(&"pkg:maven/org.example/old-style@2.14.1-SNAPSHOT"),
         "{purls:?}"
     );
+    // CycloneDX: the Maven group in `group`, the artifact in `name`
+    let gson = sbom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "gson")
+        .unwrap();
+    assert_eq!(gson["group"], "com.google.code.gson");
 }

@@ -57,6 +57,8 @@ struct Comp<'a> {
     kind: &'static str,
     #[serde(rename = "bom-ref")]
     bom_ref: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<&'a str>,
     name: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     version: Option<&'a str>,
@@ -105,6 +107,14 @@ struct Dep<'a> {
 
 fn comp<'a>(e: &'a Entry<'a>) -> Comp<'a> {
     let c: &Component = e.first;
+    // Maven coordinates `group:artifact`: the group goes in `group`
+    let (group, name) = match c.ecosystem {
+        sef_model::Ecosystem::Maven => match c.name.split_once(':') {
+            Some((g, a)) if !g.is_empty() && !a.is_empty() => (Some(g), a),
+            _ => (None, c.name.as_str()),
+        },
+        _ => (None, c.name.as_str()),
+    };
     let mut properties = vec![Property {
         name: "sef:ecosystem",
         value: c.ecosystem.as_str(),
@@ -130,7 +140,8 @@ fn comp<'a>(e: &'a Entry<'a>) -> Comp<'a> {
             "library"
         },
         bom_ref: &e.key,
-        name: &c.name,
+        group,
+        name,
         version: c.version.as_deref(),
         purl: c.purl.as_deref(),
         scope: match e.scope {
