@@ -47,6 +47,21 @@ fn ingest(env: &Env, repo: &Path) {
     assert!(code <= 1, "{err}");
 }
 
+fn ingest_junit(env: &Env, repo: &Path, file: &Path) {
+    let (code, _, err) = run(
+        env,
+        &[
+            "ingest",
+            "junit",
+            "--repo",
+            repo.to_str().unwrap(),
+            "-q",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(code <= 1, "{err}");
+}
+
 fn list(env: &Env, repo: &Path) -> Vec<Value> {
     let (code, out, err) = run(
         env,
@@ -517,18 +532,7 @@ fn gate_reads_ingested_junit_and_ingest_keeps_the_other_kind() {
     let junit = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/sample-offering/test-results/junit.xml");
     ingest(&env, &r);
-    let (code, _, err) = run(
-        &env,
-        &[
-            "ingest",
-            "junit",
-            "--repo",
-            r.to_str().unwrap(),
-            "-q",
-            junit.to_str().unwrap(),
-        ],
-    );
-    assert!(code <= 1, "{err}");
+    ingest_junit(&env, &r, &junit);
 
     // the gate re-reads both: the SARIF ingested first, the JUnit after
     let criterion = |gate: &Value, id: &str| -> Value {
@@ -553,18 +557,7 @@ fn gate_reads_ingested_junit_and_ingest_keeps_the_other_kind() {
     // a JUnit file ingested and gone since fails the gate: it was re-read
     let copy = env.repo("results").join("junit.xml");
     std::fs::copy(&junit, &copy).unwrap();
-    let (code, _, err) = run(
-        &env,
-        &[
-            "ingest",
-            "junit",
-            "--repo",
-            r.to_str().unwrap(),
-            "-q",
-            copy.to_str().unwrap(),
-        ],
-    );
-    assert!(code <= 1, "{err}");
+    ingest_junit(&env, &r, &copy);
     std::fs::remove_file(&copy).unwrap();
     let (code, out, _) = run(&env, &["gate", r.to_str().unwrap(), "-f", "json"]);
     assert_eq!(code, 1);

@@ -51,10 +51,27 @@ fn vulns(report: &Value) -> Vec<String> {
         .collect()
 }
 
-fn sbom_names(env: &Env, repo: &Path) -> Vec<String> {
+/// `sef sbom REPO`, parsed.
+fn sbom_of(env: &Env, repo: &Path) -> Value {
     let out = env.sef().args(["sbom", "-q"]).arg(repo).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    let doc = json(&out.stdout);
+    json(&out.stdout)
+}
+
+/// The inventory payload of `sef assess REPO --no-store -f json`.
+fn inventory_of(env: &Env, repo: &Path) -> Value {
+    let out = env
+        .sef()
+        .args(["assess", "-q", "--no-store", "-f", "json"])
+        .arg(repo)
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    evidence_of(&report, "inventory")["payload"].clone()
+}
+
+fn sbom_names(env: &Env, repo: &Path) -> Vec<String> {
+    let doc = sbom_of(env, repo);
     doc["components"]
         .as_array()
         .unwrap()
@@ -552,8 +569,7 @@ fn a_multi_document_pnpm_lockfile_is_read_whole() {
         "pnpm-lock.yaml",
         "---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    configDependencies: {}\n    packageManagerDependencies:\n      pnpm:\n        specifier: 10.0.0\n        version: 10.0.0\n\npackages:\n\n  pnpm@10.0.0:\n    resolution: {integrity: sha512-x}\n\nsnapshots:\n\n  pnpm@10.0.0: {}\n\n---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      debug:\n        specifier: ^4.3.1\n        version: 4.3.4\n    devDependencies:\n      ms:\n        specifier: 2.0.0\n        version: 2.0.0\n\npackages:\n\n  debug@4.3.4:\n    resolution: {integrity: sha512-a}\n\n  ms@2.1.2:\n    resolution: {integrity: sha512-b}\n\n  ms@2.0.0:\n    resolution: {integrity: sha512-c}\n\nsnapshots:\n\n  debug@4.3.4:\n    dependencies:\n      ms: 2.1.2\n\n  ms@2.1.2: {}\n\n  ms@2.0.0: {}\n",
     );
-    let out = env.sef().args(["sbom", "-q"]).arg(&r).output().unwrap();
-    let sbom = json(&out.stdout);
+    let sbom = sbom_of(&env, &r);
     let names: Vec<String> = sbom["components"]
         .as_array()
         .unwrap()
@@ -584,14 +600,7 @@ fn a_multi_document_pnpm_lockfile_is_read_whole() {
         "sef.toml",
         "[offering]\nname = \"p\"\n[analyzers.vulnerabilities]\nenabled = false\n",
     );
-    let out = env
-        .sef()
-        .args(["assess", "-q", "--no-store", "-f", "json"])
-        .arg(&r)
-        .output()
-        .unwrap();
-    let report = json(&out.stdout);
-    let inv = &evidence_of(&report, "inventory")["payload"]["components"];
+    let inv = &inventory_of(&env, &r)["components"];
     let path = |n: &str, v: &str| {
         inv.as_array()
             .unwrap()
@@ -637,14 +646,7 @@ fn uv_lock_scope_follows_the_project_extras_and_groups() {
         "sef.toml",
         "[offering]\nname = \"uv\"\n[analyzers.vulnerabilities]\nenabled = false\n",
     );
-    let out = env
-        .sef()
-        .args(["assess", "-q", "--no-store", "-f", "json"])
-        .arg(&r)
-        .output()
-        .unwrap();
-    let report = json(&out.stdout);
-    let inv = &evidence_of(&report, "inventory")["payload"];
+    let inv = &inventory_of(&env, &r);
     let scope = |n: &str| -> (String, Value) {
         let c = inv["components"]
             .as_array()
@@ -684,8 +686,7 @@ fn maven_properties_of_the_parent_are_resolved() {
         "metrics/pom.xml",
         "<project>\n  <modelVersion>4.0.0</modelVersion>\n  <parent>\n    <groupId>com.google.code.gson</groupId>\n    <artifactId>gson-parent</artifactId>\n    <version>2.14.1-SNAPSHOT</version>\n  </parent>\n  <artifactId>gson-metrics</artifactId>\n  <dependencies>\n    <dependency>\n      <groupId>com.google.code.gson</groupId>\n      <artifactId>gson</artifactId>\n      <version>${project.parent.version}</version>\n    </dependency>\n    <dependency>\n      <groupId>org.example</groupId>\n      <artifactId>old-style</artifactId>\n      <version>${parent.version}</version>\n    </dependency>\n  </dependencies>\n</project>\n",
     );
-    let out = env.sef().args(["sbom", "-q"]).arg(&r).output().unwrap();
-    let sbom = json(&out.stdout);
+    let sbom = sbom_of(&env, &r);
     let purls: Vec<&str> = sbom["components"]
         .as_array()
         .unwrap()
