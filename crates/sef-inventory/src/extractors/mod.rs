@@ -9,6 +9,7 @@ mod go_mod;
 mod gradle_lockfile;
 mod json_locks;
 mod mix_lock;
+mod msbuild;
 mod package_lock;
 mod pnpm_lock;
 mod pom_xml;
@@ -43,6 +44,8 @@ pub fn builtin() -> Vec<Box<dyn Extractor>> {
         Box::new(dotnet::NugetLock),
         Box::new(dotnet::PackagesConfig),
         Box::new(dotnet::DepsJson),
+        Box::new(msbuild::CentralPackages),
+        Box::new(msbuild::ProjectFile),
         Box::new(renv_lock::RenvLock),
         Box::new(swift_resolved::SwiftResolved),
         Box::new(gradle_lockfile::GradleLockfile),
