@@ -206,11 +206,11 @@ fn properties(doc: &Document<'_>) -> HashMap<String, String> {
     doc.descendants()
         .filter(|n| n.has_tag_name("PropertyGroup"))
         .flat_map(|g| g.children().filter(Node::is_element))
-        .filter_map(|p| {
-            Some((
+        .map(|p| {
+            (
                 p.tag_name().name().to_owned(),
                 p.text().unwrap_or("").trim().to_owned(),
-            ))
+            )
         })
         .collect()
 }
