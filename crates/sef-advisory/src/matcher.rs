@@ -7,6 +7,7 @@ use crate::db::{AdvisoryDb, DbError, normalize_name};
 use crate::osv::Record;
 use crate::range::{Verdict, evaluate};
 use crate::version::Scheme;
+use packageurl::PackageUrl;
 use rayon::prelude::*;
 use sef_model::{Component, Severity};
 use std::collections::{BTreeMap, BTreeSet};
@@ -118,6 +119,30 @@ enum Outcome {
     Tested(Vec<Match>, Vec<(usize, String, String)>),
 }
 
+/// Why a component's purl says it is not its registry's release: fetched
+/// from git or downloaded from a URL (`vcs_url`/`download_url`), or part of
+/// an SDK. Registry advisories are not matched against such a component.
+pub fn not_registry_release(purl: &str) -> Option<String> {
+    let p: PackageUrl<'_> = purl.parse().ok()?;
+    if p.ty() == "generic" && p.namespace().is_some_and(|n| n.ends_with("-sdk")) {
+        return Some(format!(
+            "part of the {} SDK: its version is the SDK's, which the lockfile does not record",
+            p.namespace().unwrap_or("").trim_end_matches("-sdk")
+        ));
+    }
+    for (key, what) in [
+        ("vcs_url", "fetched from git"),
+        ("download_url", "downloaded"),
+    ] {
+        if let Some(u) = p.qualifiers().get(key) {
+            return Some(format!(
+                "{what} ({u}), not the registry release: registry advisories are not matched"
+            ));
+        }
+    }
+    None
+}
+
 /// Matches every component against the database. Components are matched
 /// in parallel (each looks up and parses its own records); the report keeps
 /// the components' order.
@@ -145,6 +170,9 @@ pub fn match_components(db: &AdvisoryDb, components: &[Component]) -> Result<Mat
 fn match_one(db: &AdvisoryDb, i: usize, c: &Component) -> Result<Outcome, DbError> {
     if c.first_party {
         return Ok(Outcome::Skipped);
+    }
+    if let Some(why) = c.purl.as_deref().and_then(not_registry_release) {
+        return Ok(Outcome::NotTested(why));
     }
     let eco = c.ecosystem.as_str();
     let Some(version) = &c.version else {
@@ -238,4 +266,25 @@ fn match_one(db: &AdvisoryDb, i: usize, c: &Component) -> Result<Outcome, DbErro
         }
     }
     Ok(Outcome::Tested(matches, not_evaluated))
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use super::not_registry_release;
+
+    #[test]
+    fn git_downloads_and_sdk_packages_are_not_registry_releases() {
+        let git = "pkg:hex/heroicons@88ab3a0d?vcs_url=git%2Bhttps://github.com/tailwindlabs/heroicons.git%4088ab3a0d";
+        assert!(
+            not_registry_release(git)
+                .unwrap()
+                .starts_with("fetched from git")
+        );
+        let dl = "pkg:npm/ansi-regex@6.0.1?download_url=https://codeload.github.com/chalk/ansi-regex/tar.gz/02fa893";
+        assert!(not_registry_release(dl).unwrap().starts_with("downloaded"));
+        let sdk = "pkg:generic/flutter-sdk/flutter_web_plugins";
+        assert!(not_registry_release(sdk).unwrap().contains("flutter SDK"));
+        assert_eq!(not_registry_release("pkg:pub/http@1.0.0"), None);
+        assert_eq!(not_registry_release("not a purl"), None);
+    }
 }

@@ -68,3 +68,123 @@ fn dotnet_central_package_management_is_inventoried() {
             .any(|c| c["purl"] == "pkg:nuget/SauceControl.InheritDoc@2.0.2")
     );
 }
+
+fn purls_of(env: &Env, repo: &Path) -> Vec<String> {
+    sbom_components(env, repo)
+        .iter()
+        .filter_map(|c| c["purl"].as_str().map(str::to_owned))
+        .collect()
+}
+
+fn copy_shared(rel: &str, repo: &Path, as_name: &str) {
+    let from = sef_testkit::shared(&format!("data/lockfiles/{rel}"));
+    std::fs::copy(&from, repo.join(as_name)).unwrap_or_else(|e| panic!("{from:?}: {e}"));
+}
+
+#[test]
+fn git_download_and_sdk_sources_get_purls_unlike_the_registry_release() {
+    let env = Env::new();
+    // real edge-case lockfiles (osv-scalibr's fixtures)
+    let mix = env.repo("mix");
+    copy_shared("mixlock/git.lock", &mix, "mix.lock");
+    let purls = purls_of(&env, &mix);
+    assert!(
+        purls.iter().all(|p| p.contains("?vcs_url=git%2Bhttps")),
+        "{purls:?}"
+    );
+    let cargo = env.repo("cargo");
+    copy_shared("cargolock/package-with-comments.lock", &cargo, "Cargo.lock");
+    let purls = purls_of(&env, &cargo);
+    assert!(
+        purls.contains(&"pkg:cargo/addr2line@0.15.2".to_owned()),
+        "{purls:?}"
+    );
+    assert!(
+        purls
+            .iter()
+            .any(|p| p.starts_with("pkg:cargo/syn@1.0.73?vcs_url=")
+                && p.ends_with("061a9ab4cfabf2a403dbeab4bbcb8ff97d344dff")),
+        "{purls:?}"
+    );
+    // a codeload tarball is a download, not a repository
+    let yarn = env.repo("yarn");
+    copy_shared("yarnlock/commits.v1.lock", &yarn, "yarn.lock");
+    let purls = purls_of(&env, &yarn);
+    assert!(
+        purls.iter().any(|p| p
+            .contains("?download_url=https:%2F%2Fcodeload.github.com%2FG-Rath%2Fnpm-git-repo-1")),
+        "{purls:?}"
+    );
+    assert!(
+        !purls
+            .iter()
+            .any(|p| p.contains("vcs_url=https:%2F%2Fcodeload")),
+        "{purls:?}"
+    );
+    // pub: a git package's purl carries the commit, not the registry
+    // version; SDK packages are not pkg:pub/...@0.0.0
+    let dart = env.repo("dart");
+    copy_shared("pubspec/source-git.lock", &dart, "pubspec.lock");
+    let purls = purls_of(&env, &dart);
+    assert!(
+        purls.iter().any(|p| p.starts_with(
+            "pkg:pub/flutter_rust_bridge@e5adce55eea0b74d3680e66a2c5252edf17b07e1?vcs_url="
+        )),
+        "{purls:?}"
+    );
+    assert!(
+        !purls
+            .iter()
+            .any(|p| p.starts_with("pkg:pub/flutter_rust_bridge@1.32.0"))
+    );
+    let sdk = env.repo("sdk");
+    copy_shared("pubspec/source-sdk.lock", &sdk, "pubspec.lock");
+    assert_eq!(
+        purls_of(&env, &sdk),
+        ["pkg:generic/flutter-sdk/flutter_web_plugins"]
+    );
+}
+
+#[test]
+fn a_git_sourced_crate_is_not_matched_as_the_registry_release() {
+    let env = Env::new();
+    let db = env.dir.path().join("advdb");
+    let out = env
+        .sef()
+        .args(["db", "import", "-q", "--advisory-db"])
+        .arg(&db)
+        .arg(shared_osv_zip("crates.io"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r = env.repo("r");
+    // smallvec 1.6.0 is RUSTSEC-2021-0003 on crates.io; the same name and
+    // version fetched from a git fork is another package
+    write(
+        &r,
+        "Cargo.lock",
+        "version = 3\n\n[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"git+https://github.com/servo/rust-smallvec?rev=2c3fc3c#2c3fc3cbf6d69a0c8f7c9e6fc6f9e2d3c1a0b7c2\"\n\n[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+    );
+    let out = env
+        .sef()
+        .args(["assess", "-q", "--no-store", "-f", "json", "--advisory-db"])
+        .arg(&db)
+        .arg(&r)
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    let p = &evidence_of(&report, "known-vulnerabilities")["payload"];
+    let matches = p["matches"].as_array().unwrap();
+    assert_eq!(matches.len(), 1, "{p}");
+    assert_eq!(matches[0]["id"], "RUSTSEC-2021-0003");
+    assert_eq!(matches[0]["source"]["line"], 9);
+    let not_tested = p["not_tested"].as_array().unwrap();
+    assert_eq!(not_tested.len(), 1, "{p}");
+    assert!(
+        not_tested[0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("fetched from git"),
+        "{p}"
+    );
+}

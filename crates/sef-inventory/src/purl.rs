@@ -9,8 +9,12 @@ pub fn purl_for(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> Opti
     purl_with_vcs(ecosystem, name, version, None)
 }
 
-/// The purl of a package fetched from version control: `vcs_url` (e.g.
-/// `git+https://host/repo.git#commit`) becomes the `vcs_url` qualifier.
+/// The purl of a package fetched from version control or downloaded from a
+/// URL rather than its registry. A git source (e.g.
+/// `git+https://host/repo.git@commit`) becomes the `vcs_url` qualifier; an
+/// archive download (a codeload tarball, a `.tgz`, `.tar.gz` or `.zip`)
+/// becomes `download_url`, as the purl specification defines them. Either
+/// qualifier tells sef's matcher the package is not the registry release.
 pub fn purl_with_vcs(
     ecosystem: Ecosystem,
     name: &str,
@@ -67,8 +71,35 @@ pub fn purl_with_vcs(
         p.with_version(v).ok()?;
     }
     if let Some(u) = vcs_url.filter(|u| !u.is_empty()) {
-        p.add_qualifier("vcs_url", u).ok()?;
+        let key = if is_download(u) {
+            "download_url"
+        } else {
+            "vcs_url"
+        };
+        p.add_qualifier(key, u).ok()?;
     }
+    Some(p.to_string())
+}
+
+/// Whether a source URL is an archive download rather than a repository.
+fn is_download(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    !url.starts_with("git")
+        && !url.starts_with("ssh:")
+        && (url.contains("codeload.github.com")
+            || [".tgz", ".tar.gz", ".tar.bz2", ".tar.xz", ".zip"]
+                .iter()
+                .any(|ext| path.ends_with(ext))
+            || path.contains("/tarball/")
+            || path.contains("/archive/"))
+}
+
+/// The purl of a package that ships inside an SDK (Flutter's and Dart's
+/// `source: sdk` packages): its version is the SDK's, which the lockfile
+/// does not record, so the purl names the SDK and carries no version.
+pub fn sdk_purl(sdk: &str, name: &str) -> Option<String> {
+    let mut p = PackageUrl::new("generic", name).ok()?;
+    p.with_namespace(format!("{sdk}-sdk")).ok()?;
     Some(p.to_string())
 }
 
@@ -108,6 +139,28 @@ mod tests {
             "pkg:composer/symfony/console"
         );
         assert_eq!(purl_for(Ecosystem::CratesIo, "", None), None);
+    }
+
+    #[test]
+    fn downloads_and_git_sources_get_their_own_qualifier() {
+        let dl = purl_with_vcs(
+            Ecosystem::Npm,
+            "ansi-regex",
+            Some("6.0.1"),
+            Some("https://codeload.github.com/chalk/ansi-regex/tar.gz/02fa893"),
+        )
+        .unwrap();
+        assert!(dl.contains("?download_url="), "{dl}");
+        let git = purl_with_vcs(
+            Ecosystem::Hex,
+            "heroicons",
+            Some("88ab3a0d"),
+            Some("git+https://github.com/tailwindlabs/heroicons.git@88ab3a0d"),
+        )
+        .unwrap();
+        assert!(git.contains("?vcs_url="), "{git}");
+        let sdk = sdk_purl("flutter", "flutter_web_plugins").unwrap();
+        assert_eq!(sdk, "pkg:generic/flutter-sdk/flutter_web_plugins");
     }
 
     #[test]

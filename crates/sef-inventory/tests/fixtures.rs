@@ -1411,7 +1411,8 @@ fn pubspec_lock() {
                 "source-path.lock",
                 Packages(&["maa_core@0.0.1 (first-party)"]),
             ),
-            ("source-sdk.lock", Packages(&["flutter_web_plugins@0.0.0"])),
+            // an SDK package has no version of its own (0.0.0 is a placeholder)
+            ("source-sdk.lock", Packages(&["flutter_web_plugins"])),
             (
                 "two-packages.lock",
                 Packages(&["shelf@1.3.2", "shelf_web_socket@1.0.2"]),

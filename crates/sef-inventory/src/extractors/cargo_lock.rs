@@ -139,6 +139,23 @@ impl Extractor for CargoLock {
                         .cloned()
                 })
             });
+            // A git source is not the crates.io release of the same name
+            // and version: the purl says where it came from.
+            if let Some(git) = p.source.as_deref().and_then(|s| s.strip_prefix("git+")) {
+                let (url, commit) = git.split_once('#').unwrap_or((git, ""));
+                let url = url.split('?').next().unwrap_or(url);
+                let vcs = if commit.is_empty() {
+                    format!("git+{url}")
+                } else {
+                    format!("git+{url}@{commit}")
+                };
+                c.purl = crate::purl::purl_with_vcs(
+                    Ecosystem::CratesIo,
+                    &name,
+                    Some(&p.version),
+                    Some(&vcs),
+                );
+            }
             if !c.first_party {
                 match path_to.get(&key) {
                     Some(path) => {

@@ -32,12 +32,19 @@ impl Extractor for PubspecLock {
             };
             let source = p.get("source").and_then(Y::str).unwrap_or("");
             let dependency = p.get("dependency").and_then(Y::str).unwrap_or("");
+            let desc = p.get("description");
+            // An SDK package (flutter, flutter_test, sky_engine, ...) has
+            // the placeholder version 0.0.0: its real version is the SDK's.
+            let sdk = (source == "sdk").then(|| desc.and_then(Y::str).unwrap_or("dart"));
             let mut c = Component::new(
                 Ecosystem::Pub,
                 name.clone(),
-                Some(version.to_owned()),
+                sdk.is_none().then(|| version.to_owned()),
                 input.at(Some(p.line)),
             );
+            if let Some(sdk) = sdk {
+                c.purl = crate::purl::sdk_purl(sdk, name);
+            }
             c.first_party = source == "path";
             c.direct = Some(dependency.starts_with("direct"));
             c.scope = if dependency == "direct dev" {
@@ -47,7 +54,6 @@ impl Extractor for PubspecLock {
             } else {
                 DependencyScope::Runtime
             };
-            let desc = p.get("description");
             c.checksum = desc
                 .and_then(|d| d.get("sha256"))
                 .and_then(Y::str)
@@ -55,12 +61,20 @@ impl Extractor for PubspecLock {
             if source == "git"
                 && let Some(url) = desc.and_then(|d| d.get("url")).and_then(Y::str)
             {
-                let vcs = match desc.and_then(|d| d.get("resolved-ref")).and_then(Y::str) {
+                // The purl's version is the commit: the version field is
+                // the package's own, which the registry release of the
+                // same name also carries.
+                let commit = desc.and_then(|d| d.get("resolved-ref")).and_then(Y::str);
+                let vcs = match commit {
                     Some(r) => format!("git+{url}@{r}"),
                     None => format!("git+{url}"),
                 };
-                c.purl =
-                    crate::purl::purl_with_vcs(Ecosystem::Pub, name, Some(version), Some(&vcs));
+                c.purl = crate::purl::purl_with_vcs(
+                    Ecosystem::Pub,
+                    name,
+                    Some(commit.unwrap_or(version)),
+                    Some(&vcs),
+                );
             }
             out.components.push(c);
         }
