@@ -36,6 +36,10 @@ pub struct Match {
     pub informational: Option<String>,
     /// Reference URLs.
     pub references: Vec<String>,
+    /// The packages and symbols the advisory names as affected (Go
+    /// imports, RustSec functions): only those are vulnerable, and sef does
+    /// not check whether the offering reaches them.
+    pub symbols: Vec<String>,
 }
 
 /// Everything one matching pass found.
@@ -238,11 +242,23 @@ fn match_one(db: &AdvisoryDb, i: usize, c: &Component) -> Result<Outcome, DbErro
                 .iter()
                 .filter_map(|m| hits[*m].1.clone())
                 .min_by(|a, b| scheme.compare(a, b));
-            let cvss = members.iter().find_map(|m| cvss_of(hits[*m].0));
+            // The rating comes from the matched records, else from any
+            // record of the same package that is an alias of them (a GHSA
+            // record imported beside the Go database's record, whose own
+            // ranges may differ).
+            let aliases: Vec<&Record> = records
+                .iter()
+                .filter(|r| ids.contains(&r.id) && !members.iter().any(|m| hits[*m].0.id == r.id))
+                .collect();
+            let cvss = members
+                .iter()
+                .find_map(|m| cvss_of(hits[*m].0))
+                .or_else(|| aliases.iter().find_map(|r| cvss_of(r)));
             let severity = cvss
                 .as_ref()
                 .map(|(_, s)| severity_of_score(*s))
-                .or_else(|| members.iter().find_map(|m| own_severity(hits[*m].0)));
+                .or_else(|| members.iter().find_map(|m| own_severity(hits[*m].0)))
+                .or_else(|| aliases.iter().find_map(|r| own_severity(r)));
             let mut cwe: BTreeSet<u32> = BTreeSet::new();
             let mut refs: BTreeMap<String, ()> = BTreeMap::new();
             for m in &members {
@@ -262,6 +278,19 @@ fn match_one(db: &AdvisoryDb, i: usize, c: &Component) -> Result<Outcome, DbErro
                 cwe: cwe.into_iter().collect(),
                 informational: members.iter().find_map(|m| hits[*m].2.clone()),
                 references: refs.into_keys().collect(),
+                symbols: {
+                    let mut s: BTreeSet<String> = BTreeSet::new();
+                    for m in &members {
+                        for a in &hits[*m].0.affected {
+                            if a.package.as_ref().is_some_and(|p| {
+                                p.ecosystem == eco && normalize_name(eco, &p.name) == key.1
+                            }) {
+                                s.extend(a.affected_symbols());
+                            }
+                        }
+                    }
+                    s.into_iter().collect()
+                },
             });
         }
     }

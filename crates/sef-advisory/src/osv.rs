@@ -2,8 +2,10 @@
 //! to evaluate them: ids and aliases, the affected packages with their
 //! ranges and versions, severities, CWE ids, references, withdrawal, and
 //! RustSec's "informational" marker (unmaintained, unsound: warnings, not
-//! vulnerabilities). Fields sef does not use (`details`,
-//! `ecosystem_specific`, ...) are skipped unread, which keeps lookups fast.
+//! vulnerabilities), and the affected packages and symbols (Go `imports`,
+//! RustSec `affects.functions`). Fields sef does not use (`details`, the
+//! rest of `ecosystem_specific`, ...) are skipped unread, which keeps
+//! lookups fast.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -117,6 +119,40 @@ pub struct Affected {
     /// Database-specific data (RustSec keeps `informational` here).
     #[serde(default)]
     pub database_specific: Option<AffectedSpecific>,
+    /// Ecosystem-specific data: the Go database's affected `imports`
+    /// (packages and symbols), RustSec's affected `functions`.
+    #[serde(default)]
+    pub ecosystem_specific: Option<EcosystemSpecific>,
+}
+
+/// The parts of an affected entry's `ecosystem_specific` sef reads.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EcosystemSpecific {
+    /// Go: the affected packages, each with its affected symbols.
+    #[serde(default)]
+    pub imports: Lenient<Vec<GoImport>>,
+    /// RustSec: the affected functions.
+    #[serde(default)]
+    pub affects: Lenient<RustAffects>,
+}
+
+/// One affected Go package.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct GoImport {
+    /// The package's import path.
+    #[serde(default)]
+    pub path: String,
+    /// Affected functions and methods in it.
+    #[serde(default)]
+    pub symbols: Vec<String>,
+}
+
+/// RustSec's `affects`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RustAffects {
+    /// Affected functions, by path.
+    #[serde(default)]
+    pub functions: Vec<String>,
 }
 
 /// The package an entry applies to.
@@ -200,6 +236,27 @@ impl Affected {
         self.database_specific
             .as_ref()
             .and_then(|d| d.informational.0.clone())
+    }
+
+    /// The packages and symbols the entry names as affected (Go imports
+    /// as `path` or `path.Symbol`, RustSec functions), when it names any.
+    pub fn affected_symbols(&self) -> Vec<String> {
+        let Some(e) = &self.ecosystem_specific else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for i in e.imports.0.iter().flatten() {
+            if i.symbols.is_empty() {
+                out.push(i.path.clone());
+            } else {
+                out.extend(i.symbols.iter().map(|s| format!("{}.{s}", i.path)));
+            }
+        }
+        if let Some(a) = &e.affects.0 {
+            out.extend(a.functions.iter().cloned());
+        }
+        out.retain(|s| !s.is_empty());
+        out
     }
 }
 

@@ -170,6 +170,7 @@ mod tests {
             versions: vec![],
             severity: vec![],
             database_specific: None,
+            ecosystem_specific: None,
         }
     }
 

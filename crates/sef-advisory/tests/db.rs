@@ -269,3 +269,92 @@ fn a_directory_holding_a_downloaded_export_is_imported_and_an_empty_one_refused(
     let err = import(&d.path().join("db2"), &[Source::Dir(&empty)], t(1)).unwrap_err();
     assert!(err.to_string().contains("no OSV record"), "{err}");
 }
+
+/// The real GO-2024-2687 record from the shared Go export.
+fn real_go_record(id: &str) -> Vec<u8> {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(export("Go")).unwrap()).unwrap();
+    let mut f = z.by_name(&format!("{id}.json")).unwrap();
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut f, &mut out).unwrap();
+    out
+}
+
+#[test]
+fn go_severity_comes_from_an_alias_and_symbols_are_kept() {
+    use sef_advisory::matcher::match_components;
+    use sef_model::{Component, Ecosystem, Severity, SourceRef};
+    let go = real_go_record("GO-2024-2687");
+    // A GHSA record in GitHub's OSV shape, imported beside the Go
+    // database: it rates the vulnerability (7.5, high) and its range
+    // differs from the Go record's, so it does not match by itself.
+    let ghsa = br#"{"id":"GHSA-4v7x-pqxf-cx7m","modified":"2024-04-04T00:00:00Z","aliases":["CVE-2023-45288"],"severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"}],"affected":[{"package":{"ecosystem":"Go","name":"golang.org/x/net"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"0.1.0"}]}]}]}"#;
+    let d = tempfile::tempdir().unwrap();
+    let zip = d.path().join("go.zip");
+    zip_of(
+        &zip,
+        &[
+            ("GO-2024-2687.json", &go),
+            ("GHSA-4v7x-pqxf-cx7m.json", ghsa),
+        ],
+    );
+    let db_dir = d.path().join("db");
+    import(
+        &db_dir,
+        &[Source::Zip {
+            path: &zip,
+            label: "test".into(),
+        }],
+        t(0),
+    )
+    .unwrap();
+    let db = AdvisoryDb::open(&db_dir).unwrap().unwrap();
+    let net = Component::new(
+        Ecosystem::Go,
+        "golang.org/x/net",
+        Some("v0.22.0".into()),
+        SourceRef {
+            file: "go.mod".into(),
+            line: Some(5),
+        },
+    );
+    let report = match_components(&db, &[net]).unwrap();
+    assert_eq!(report.matches.len(), 1, "{report:?}");
+    let m = &report.matches[0];
+    assert_eq!(m.id, "GO-2024-2687");
+    assert_eq!(m.severity, Some(Severity::High));
+    assert_eq!(m.cvss.as_ref().unwrap().1, 7.5);
+    // the Go record's `imports` survive the import
+    assert!(
+        m.symbols
+            .iter()
+            .any(|s| s.starts_with("golang.org/x/net/http2.")),
+        "{:?}",
+        m.symbols
+    );
+
+    // without the alias, the Go record alone rates nothing
+    let zip2 = d.path().join("go2.zip");
+    zip_of(&zip2, &[("GO-2024-2687.json", &go)]);
+    let db2_dir = d.path().join("db2");
+    import(
+        &db2_dir,
+        &[Source::Zip {
+            path: &zip2,
+            label: "test".into(),
+        }],
+        t(0),
+    )
+    .unwrap();
+    let db2 = AdvisoryDb::open(&db2_dir).unwrap().unwrap();
+    let net = Component::new(
+        Ecosystem::Go,
+        "golang.org/x/net",
+        Some("v0.22.0".into()),
+        SourceRef {
+            file: "go.mod".into(),
+            line: Some(5),
+        },
+    );
+    let report = match_components(&db2, &[net]).unwrap();
+    assert_eq!(report.matches[0].severity, None);
+}

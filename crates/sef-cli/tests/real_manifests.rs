@@ -188,3 +188,156 @@ fn a_git_sourced_crate_is_not_matched_as_the_registry_release() {
         "{p}"
     );
 }
+
+fn go_db(env: &Env) -> std::path::PathBuf {
+    let db = env.dir.path().join("go-advdb");
+    let out = env
+        .sef()
+        .args(["db", "import", "-q", "--advisory-db"])
+        .arg(&db)
+        .arg(shared_osv_zip("Go"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    db
+}
+
+fn assess_with(env: &Env, db: &Path, repo: &Path) -> Value {
+    let out = env
+        .sef()
+        .args(["assess", "-q", "--no-store", "-f", "json", "--advisory-db"])
+        .arg(db)
+        .arg(repo)
+        .output()
+        .unwrap();
+    json(&out.stdout)
+}
+
+fn criterion(report: &Value, id: &str) -> Value {
+    report["run"]["gate"]["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no {id}"))
+        .clone()
+}
+
+#[test]
+fn go_stdlib_is_the_toolchains_for_applications_and_none_for_libraries() {
+    let env = Env::new();
+    let db = go_db(&env);
+    // gin dcaa429: a library with `go 1.25.0`
+    let gin = env.repo("gin");
+    copy_fixture("go-modules/gin", &gin);
+    let report = assess_with(&env, &db, &gin);
+    let inv = &evidence_of(&report, "inventory")["payload"];
+    assert!(
+        !inv["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "stdlib"),
+        "{inv}"
+    );
+    assert!(
+        inv["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("a library module")),
+        "{inv}"
+    );
+    let findings = report["run"]["findings"].as_array().unwrap();
+    assert!(
+        !findings.iter().any(|f| f["package"] == "stdlib"),
+        "a library gets no standard-library finding"
+    );
+
+    // caddy 0cf03d3: an application (cmd/caddy is package main), `go
+    // 1.25.1` and no toolchain directive
+    let caddy = env.repo("caddy");
+    copy_fixture("go-modules/caddy", &caddy);
+    let report = assess_with(&env, &db, &caddy);
+    let findings = report["run"]["findings"].as_array().unwrap();
+    let stdlib: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["package"] == "stdlib")
+        .collect();
+    assert!(stdlib.len() > 10, "{}", stdlib.len());
+    for f in &stdlib {
+        let title = f["title"].as_str().unwrap();
+        assert!(
+            title.starts_with("Go toolchain 1.25.1 (standard library): "),
+            "{title}"
+        );
+        assert!(
+            f["remediation"]
+                .as_str()
+                .unwrap()
+                .contains("`toolchain` directive"),
+            "{f}"
+        );
+    }
+    // the Go database rates nothing: unknown, never a guessed medium
+    assert!(findings.iter().all(|f| f["kind"] != "vulnerability"
+        || f["severity"] == "unknown"
+        || f["cvss"].is_object()));
+    assert!(
+        !findings.iter().any(|f| f["kind"] == "vulnerability"
+            && f["severity"] == "medium"
+            && f["cvss"].is_null())
+    );
+    // the Go records name the affected packages and symbols
+    let vulns = &evidence_of(&report, "known-vulnerabilities")["payload"]["matches"];
+    let net_mail = vulns
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "GO-2025-4006")
+        .expect("GO-2025-4006 (net/mail) affects Go 1.25.1");
+    assert!(
+        net_mail["reachability"]
+            .as_str()
+            .unwrap()
+            .starts_with("not checked")
+    );
+    assert!(
+        net_mail["symbols"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s.as_str().unwrap().starts_with("net/mail."))
+    );
+    assert!(stdlib.iter().all(|f| {
+        f["title"]
+            .as_str()
+            .unwrap()
+            .contains("reachability not checked")
+    }));
+    // unknown severity blocks by default, even at `block_severity = "critical"`
+    write(
+        &caddy,
+        "sef.toml",
+        "[offering]\nname = \"caddy\"\n[checkpoints]\nblock_severity = \"critical\"\n",
+    );
+    let c = criterion(
+        &assess_with(&env, &db, &caddy),
+        "develop.no-open-high-findings",
+    );
+    assert_eq!(c["outcome"], "fail", "{c}");
+    // unless the plan says what unknown counts as
+    write(
+        &caddy,
+        "sef.toml",
+        "[offering]\nname = \"caddy\"\n[checkpoints]\nblock_severity = \"critical\"\nunknown_severity = \"high\"\n",
+    );
+    let c = criterion(
+        &assess_with(&env, &db, &caddy),
+        "develop.no-open-high-findings",
+    );
+    assert_eq!(c["outcome"], "pass", "{c}");
+}

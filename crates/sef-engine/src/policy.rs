@@ -46,6 +46,7 @@ pub fn decide(inputs: &GateInputs<'_>) -> GateDecision {
         incident_response: inputs.incident_response.clone(),
         max_open_severity: inputs.config.block_severity,
         max_open_severity_dev: inputs.config.dev_block_severity,
+        unknown_severity: inputs.config.unknown_severity,
     };
     for c in checkpoint::criteria_for(
         inputs.phase,

@@ -11,6 +11,7 @@
 
 mod extractor;
 mod extractors;
+mod go_modules;
 mod purl;
 mod sbom_out;
 mod scan;

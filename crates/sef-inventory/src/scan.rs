@@ -85,6 +85,7 @@ pub fn scan(
 ) -> Inventory {
     let mut inv = Inventory::default();
     let mut candidates = Vec::new();
+    let mut go_files = Vec::new();
     let scan_vendored = options.scan_vendored;
     let (walker, refused) = crate::walk::repo_walker(root, options.include_ignored, move |e| {
         let name = e.file_name().to_string_lossy();
@@ -127,6 +128,15 @@ pub fn scan(
             .unwrap_or(entry.path())
             .to_string_lossy()
             .replace('\\', "/");
+        if crate::go_modules::is_buildable_go(&rel) {
+            if !excluded
+                .matched_path_or_any_parents(&rel, false)
+                .is_ignore()
+            {
+                go_files.push(rel);
+            }
+            continue;
+        }
         if let Some(i) = extractors.iter().position(|x| x.matches(&name, &rel)) {
             let excluded = excluded
                 .matched_path_or_any_parents(&rel, false)
@@ -168,6 +178,20 @@ pub fn scan(
             inv.diagnostics.extend(diag);
         }
         inv.files.push(file);
+    }
+    let go_mods: Vec<String> = candidates
+        .iter()
+        .filter(|c| !c.excluded && extractors[c.extractor].id() == "go-mod")
+        .map(|c| c.rel.clone())
+        .collect();
+    if !go_mods.is_empty() {
+        crate::go_modules::settle_stdlib(
+            root,
+            &mut inv.components,
+            &mut inv.diagnostics,
+            &go_mods,
+            &go_files,
+        );
     }
     inv.files.sort_by(|a, b| a.path.cmp(&b.path));
     inv.diagnostics

@@ -39,12 +39,18 @@ named_enum! {
         High => "high",
         /// Critical.
         Critical => "critical",
+        /// No severity is known (an advisory that gives none, and no
+        /// alias that does). Ordered above critical: until someone rates
+        /// it, a gate treats it as blocking unless the plan maps it
+        /// (`[checkpoints] unknown_severity`).
+        Unknown => "unknown",
     }
 }
 
 impl Severity {
     /// All severities from most to least severe (report order).
-    pub const DESCENDING: [Severity; 5] = [
+    pub const DESCENDING: [Severity; 6] = [
+        Severity::Unknown,
         Severity::Critical,
         Severity::High,
         Severity::Medium,

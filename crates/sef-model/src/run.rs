@@ -23,6 +23,9 @@ pub struct SeverityCounts {
     pub low: u64,
     /// Informational findings.
     pub info: u64,
+    /// Findings of unknown severity.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unknown: u64,
     /// Findings whose risk is accepted (not in the severity counts).
     #[serde(default)]
     pub accepted: u64,
@@ -54,6 +57,7 @@ impl SeverityCounts {
             Severity::Medium => self.medium += n,
             Severity::Low => self.low += n,
             Severity::Info => self.info += n,
+            Severity::Unknown => self.unknown += n,
         }
     }
 
@@ -65,13 +69,19 @@ impl SeverityCounts {
             Severity::Medium => self.medium,
             Severity::Low => self.low,
             Severity::Info => self.info,
+            Severity::Unknown => self.unknown,
         }
     }
 
     /// The findings that need action (open or confirmed).
     pub fn total(&self) -> u64 {
-        self.critical + self.high + self.medium + self.low + self.info
+        self.critical + self.high + self.medium + self.low + self.info + self.unknown
     }
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// A complete assessment run.

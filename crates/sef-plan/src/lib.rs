@@ -311,6 +311,10 @@ pub struct CheckpointsConfig {
     /// components used only in development (a lockfile's dev scope); `None`
     /// blocks them like any other, at `block_severity`.
     pub dev_block_severity: Option<sef_model::Severity>,
+    /// `unknown_severity`: the severity a finding of unknown severity (an
+    /// advisory that rates none) counts as at the gate; `None` treats it
+    /// as at or above every threshold, so it blocks.
+    pub unknown_severity: Option<sef_model::Severity>,
     /// A KPI built from items of known and unknown state (commits whose
     /// review or signature is unknown) is not measured when the unknown
     /// share exceeds this percentage.
@@ -341,6 +345,7 @@ impl Default for CheckpointsConfig {
             disabled: Vec::new(),
             block_severity: sef_model::Severity::High,
             dev_block_severity: None,
+            unknown_severity: None,
             max_unknown_percent: DEFAULT_MAX_UNKNOWN_PERCENT,
             acceptance_max_days: None,
         }

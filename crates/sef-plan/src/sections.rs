@@ -25,6 +25,8 @@ pub(crate) struct RawCheckpoints {
     #[serde(default)]
     dev_block_severity: Option<sef_model::Severity>,
     #[serde(default)]
+    unknown_severity: Option<sef_model::Severity>,
+    #[serde(default)]
     max_unknown_percent: Option<Spanned<i64>>,
     #[serde(default)]
     acceptance_max_days: Option<Spanned<i64>>,
@@ -232,6 +234,7 @@ pub(crate) fn checkpoints(
             checkpoints.block_severity = s;
         }
         checkpoints.dev_block_severity = c.dev_block_severity;
+        checkpoints.unknown_severity = c.unknown_severity;
         if let Some(m) = c.max_unknown_percent {
             let at = m.span().start;
             let v = m.into_inner();

@@ -134,6 +134,7 @@ max_age_days = 7
 # disabled = ["qualify.packages-signed"]
 # block_severity = "high"
 # dev_block_severity = "critical"      # for development-only components
+# unknown_severity = "high"            # what an unrated advisory counts as (default: blocks)
 
 # Who handles security incidents: required to leave the launch phase.
 # [incident_response]

@@ -55,6 +55,8 @@ pub struct Facts<'a> {
     /// The blocking severity for findings in development-only components,
     /// when the plan sets one apart.
     pub max_open_severity_dev: Option<Severity>,
+    /// What a finding of unknown severity counts as; `None`: it blocks.
+    pub unknown_severity: Option<Severity>,
 }
 
 /// A predicate's result.
@@ -270,15 +272,24 @@ fn no_open_findings(f: &Facts<'_>) -> Check {
         (Some(sef_model::DependencyScope::Development), Some(dev)) => dev,
         _ => f.max_open_severity,
     };
+    // Unknown is ordered above critical, so unless the plan maps it, it is
+    // at or above every threshold.
+    let effective = |s: Severity| match (s, f.unknown_severity) {
+        (Severity::Unknown, Some(mapped)) => mapped,
+        _ => s,
+    };
     let open: Vec<&Finding> = f
         .findings
         .iter()
-        .filter(|x| x.status.is_open() && x.severity >= threshold(x))
+        .filter(|x| x.status.is_open() && effective(x.severity) >= threshold(x))
         .collect();
-    let dev = f
+    let mut dev = f
         .max_open_severity_dev
         .map(|d| format!("; {d} or above for development-only components"))
         .unwrap_or_default();
+    if let Some(m) = f.unknown_severity {
+        dev.push_str(&format!("; unknown severity counted as {m}"));
+    }
     if open.is_empty() {
         pass(format!(
             "no open finding at {} or above{dev} (accepted risks excluded)",

@@ -25,7 +25,7 @@ const STYLE: &str = "body{font:15px/1.45 system-ui,-apple-system,Segoe UI,sans-s
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de}\
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}\
 th{background:#f6f8fa}.pass{color:#1a7f37;font-weight:700}.fail{color:#cf222e;font-weight:700}.nm{color:#9a6700}\
-.critical,.high{color:#cf222e;font-weight:600}.medium{color:#9a6700}.low,.info{color:#57606a}\
+.unknown,.critical,.high{color:#cf222e;font-weight:600}.medium{color:#9a6700}.low,.info{color:#57606a}\
 code{background:#f6f8fa;padding:0 .2rem}li{margin:.2rem 0}";
 
 fn inlines(items: &[Inline]) -> String {

@@ -31,25 +31,27 @@ fn uri_escape(s: &str) -> String {
 
 fn level(s: Severity) -> &'static str {
     match s {
-        Severity::Critical | Severity::High => "error",
+        Severity::Unknown | Severity::Critical | Severity::High => "error",
         Severity::Medium => "warning",
         Severity::Low | Severity::Info => "note",
     }
 }
 
 /// GitHub's `security-severity`: the CVSS base score when there is one,
-/// else a score inside the severity's band.
-fn security_severity(f: &Finding) -> String {
+/// else a score inside the severity's band; none when the severity is
+/// unknown (a made-up score would be a fake rating).
+fn security_severity(f: &Finding) -> Option<String> {
     match &f.cvss {
-        Some(c) => format!("{:.1}", c.score),
+        Some(c) => Some(format!("{:.1}", c.score)),
         None => match f.severity {
-            Severity::Critical => "9.5",
-            Severity::High => "8.0",
-            Severity::Medium => "5.5",
-            Severity::Low => "2.0",
-            Severity::Info => "0.0",
+            Severity::Critical => Some("9.5"),
+            Severity::High => Some("8.0"),
+            Severity::Medium => Some("5.5"),
+            Severity::Low => Some("2.0"),
+            Severity::Info => Some("0.0"),
+            Severity::Unknown => None,
         }
-        .to_owned(),
+        .map(str::to_owned),
     }
 }
 
@@ -65,10 +67,12 @@ fn rule(f: &Finding) -> Value {
         "defaultConfiguration": { "level": level(f.severity) },
         "properties": {
             "tags": tags,
-            "security-severity": security_severity(f),
             "precision": "high",
         },
     });
+    if let Some(score) = security_severity(f) {
+        r["properties"]["security-severity"] = json!(score);
+    }
     if let Some(uri) = f.references.iter().find(|u| u.starts_with("https://")) {
         r["helpUri"] = json!(uri);
     }

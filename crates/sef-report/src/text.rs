@@ -28,7 +28,7 @@ fn paint(style: Style, text: &str) -> String {
 
 fn severity_style(s: Severity) -> Style {
     match s {
-        Severity::Critical | Severity::High => RED,
+        Severity::Unknown | Severity::Critical | Severity::High => RED,
         Severity::Medium => YELLOW,
         Severity::Low | Severity::Info => DIM,
     }
@@ -37,6 +37,7 @@ fn severity_style(s: Severity) -> Style {
 fn counts_line(c: &SeverityCounts) -> String {
     let mut s = Severity::DESCENDING
         .iter()
+        .filter(|s| **s != Severity::Unknown || c.get(**s) > 0)
         .map(|s| format!("{} {}", c.get(*s), s.as_str()))
         .collect::<Vec<_>>()
         .join(", ");

@@ -91,8 +91,11 @@ fn accept(name: &str, bytes: &[u8], out: &mut Vec<Incoming>, report: &mut Import
         return;
     }
     // Minified, so each record is one line, and without the parts no
-    // lookup reads (the long description, credits, per-package function
-    // lists): half the bytes, so half the parsing on every scan.
+    // lookup reads (the long description, credits, the rest of
+    // `ecosystem_specific`): half the bytes, so half the parsing on every
+    // scan. The affected packages and symbols (Go `imports`, RustSec
+    // `affects.functions`) are kept: a finding says they exist and that
+    // sef did not check whether they are reached.
     match serde_json::from_slice::<serde_json::Value>(bytes) {
         Ok(mut v) => {
             if let Some(o) = v.as_object_mut() {
@@ -101,7 +104,21 @@ fn accept(name: &str, bytes: &[u8], out: &mut Vec<Incoming>, report: &mut Import
                 }
                 if let Some(aff) = o.get_mut("affected").and_then(|a| a.as_array_mut()) {
                     for a in aff.iter_mut().filter_map(|a| a.as_object_mut()) {
-                        a.remove("ecosystem_specific");
+                        if let Some(es) = a.remove("ecosystem_specific") {
+                            let mut kept = serde_json::Map::new();
+                            if let Some(i) = es.get("imports") {
+                                kept.insert("imports".into(), i.clone());
+                            }
+                            if let Some(f) = es.get("affects").and_then(|x| x.get("functions")) {
+                                kept.insert(
+                                    "affects".into(),
+                                    serde_json::json!({ "functions": f }),
+                                );
+                            }
+                            if !kept.is_empty() {
+                                a.insert("ecosystem_specific".into(), kept.into());
+                            }
+                        }
                     }
                 }
             }

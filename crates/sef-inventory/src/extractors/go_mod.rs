@@ -222,16 +222,24 @@ impl Extractor for GoMod {
             }
         }
 
-        if let Some(v) = toolchain
-            .as_deref()
-            .and_then(|t| t.strip_prefix("go"))
-            .or(go_version.as_deref())
-        {
+        // The standard library is the toolchain's. `toolchain` names the
+        // one the module is built with; `go` is only the minimum. Whether
+        // the module is an application (a `package main` ships it) or a
+        // library (its users' toolchains build it) is decided by the scan,
+        // which sees the module's Go files: see `crate::go_modules`.
+        let from_toolchain = toolchain.as_deref().and_then(|t| t.strip_prefix("go"));
+        if let Some(v) = from_toolchain.or(go_version.as_deref()) {
             // "go1.23.6-xyz": the suffix names a custom build of that release.
             let v = v.split(['-', '+']).next().unwrap_or(v);
             let mut c = Component::new(Ecosystem::Go, "stdlib", Some(v.to_owned()), input.at(None));
             c.direct = Some(true);
             out.components.push(c);
+            if from_toolchain.is_none() {
+                out.warnings.push((
+                    None,
+                    format!("no `toolchain` directive: the standard library is checked at {v}, the `go` directive's minimum version; the toolchain that builds the module may be newer. Add `toolchain goX.Y.Z` to record it"),
+                ));
+            }
         }
         Ok(out)
     }

@@ -96,6 +96,15 @@ pub struct Match {
     pub source: MatchSource,
     /// Reference URLs.
     pub references: Vec<String>,
+    /// The packages and symbols the advisory names as affected (Go
+    /// imports, RustSec functions); when there are any, `reachability`
+    /// says sef did not check them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub symbols: Vec<String>,
+    /// `not checked` when the advisory names affected symbols: sef does
+    /// not analyse whether the offering calls them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reachability: Option<String>,
 }
 
 /// Payload of `known-vulnerabilities` evidence.

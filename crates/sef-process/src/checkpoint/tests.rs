@@ -43,6 +43,7 @@ fn facts<'a>(evidence: &'a [Evidence], findings: &'a [Finding], kpis: &'a [KpiVa
         incident_response: None,
         max_open_severity: Severity::High,
         max_open_severity_dev: None,
+        unknown_severity: None,
     }
 }
 
@@ -346,6 +347,28 @@ fn development_only_findings_can_have_their_own_threshold() {
     let c = run("develop.no-open-high-findings", &f);
     assert_eq!(c.outcome, CriterionOutcome::Fail);
     assert!(c.detail.starts_with("1 open finding"), "{}", c.detail);
+}
+
+#[test]
+fn unknown_severity_blocks_unless_the_plan_maps_it() {
+    let fs = [finding(Severity::Unknown, FindingStatus::Open)];
+    // even at the most lenient threshold, unknown blocks
+    let mut f = facts(&[], &fs, &[]);
+    f.max_open_severity = Severity::Critical;
+    let c = run("develop.no-open-high-findings", &f);
+    assert_eq!(c.outcome, CriterionOutcome::Fail, "{}", c.detail);
+    // `unknown_severity = "medium"` under a high threshold passes
+    let mut f = facts(&[], &fs, &[]);
+    f.unknown_severity = Some(Severity::Medium);
+    let c = run("develop.no-open-high-findings", &f);
+    assert_eq!(c.outcome, CriterionOutcome::Pass, "{}", c.detail);
+    assert!(c.detail.contains("counted as medium"), "{}", c.detail);
+    // `unknown_severity = "high"` blocks at high
+    f.unknown_severity = Some(Severity::High);
+    assert_eq!(
+        run("develop.no-open-high-findings", &f).outcome,
+        CriterionOutcome::Fail
+    );
 }
 
 #[test]

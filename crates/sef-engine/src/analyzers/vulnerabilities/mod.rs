@@ -182,14 +182,32 @@ impl Analyzer for Vulnerabilities {
             let severity = if warning {
                 Severity::Info
             } else {
-                m.severity.unwrap_or(Severity::Medium)
+                // No CVSS and no rating in the advisory or its aliases:
+                // unknown, never a guessed medium.
+                m.severity.unwrap_or(Severity::Unknown)
+            };
+            // Go's standard library is the toolchain's: a finding on it is
+            // fixed by building with a newer Go, not by a module upgrade.
+            let toolchain = c.ecosystem == sef_model::Ecosystem::Go && c.name == "stdlib";
+            let subject = if toolchain {
+                format!("Go toolchain {version} (standard library)")
+            } else {
+                format!("{} {version}", c.name)
+            };
+            let reach = if m.symbols.is_empty() {
+                ""
+            } else {
+                "; reachability not checked"
             };
             let title = match (&m.summary, &m.informational) {
-                (Some(s), Some(kind)) => format!("{} {version} is {kind}: {s} ({})", c.name, m.id),
-                (Some(s), None) => format!("{} {version}: {s} ({})", c.name, m.id),
-                (None, _) => format!("{} {version} is affected by {}", c.name, m.id),
+                (Some(s), Some(kind)) => format!("{subject} is {kind}: {s} ({}{reach})", m.id),
+                (Some(s), None) => format!("{subject}: {s} ({}{reach})", m.id),
+                (None, _) => format!("{subject} is affected by {}{reach}", m.id),
             };
             let remediation = match &m.fixed {
+                Some(f) if toolchain => format!(
+                    "build with Go {f} or later, and record it in go.mod's `toolchain` directive"
+                ),
                 Some(f) => format!("upgrade {} to {f} or later", c.name),
                 None if warning => format!("review {} and plan a replacement", c.name),
                 None => format!(
@@ -254,6 +272,10 @@ impl Analyzer for Vulnerabilities {
                     line: c.source.line,
                 },
                 references: m.references.clone(),
+                symbols: m.symbols.clone(),
+                reachability: (!m.symbols.is_empty()).then(|| {
+                    "not checked: the advisory names the affected packages or symbols; sef does not analyse whether the offering calls them".to_owned()
+                }),
             });
         }
         if partial.is_empty() && !report.not_evaluated.is_empty() {
