@@ -6,9 +6,13 @@ component must be reachable from the SBOM's root.
 
     bench/check_graph.py LOCKFILE SBOM.cdx.json
 
-LOCKFILE is a yarn.lock (classic or Berry), a pnpm-lock.yaml (v6 to v9) or
-a package-lock.json (v2/v3). Exits 1 and lists what is wrong when a check
-fails. Scoped package names are compared decoded (`@scope/name`).
+LOCKFILE is a yarn.lock (classic or Berry), a pnpm-lock.yaml (v6 to v9), a
+package-lock.json (v2/v3), a poetry.lock, a uv.lock or a composer.lock.
+Where the lockfile itself records scope (package-lock `dev`/`optional`,
+poetry `groups`/`category`/`optional`, composer `packages-dev`), each
+component's CycloneDX scope must say the same. Exits 1 and lists what is
+wrong when a check fails. Scoped npm names are compared decoded
+(`@scope/name`), PyPI names by PEP 503, Composer names in lower case.
 """
 
 import json
@@ -173,25 +177,134 @@ def package_lock_edges(text):
     return edges
 
 
+def pep503(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def poetry_edges(text):
+    """Edges and scopes of a poetry.lock: one version per name (as poetry
+    writes it), dependencies named as their requirement names them."""
+    import tomllib
+
+    doc = tomllib.loads(text)
+    pkgs = doc.get("package", [])
+    by_name = defaultdict(list)
+    for p in pkgs:
+        by_name[pep503(p["name"])].append(p["version"])
+    edges, scopes = {}, {}
+    for p in pkgs:
+        src = (pep503(p["name"]), p["version"])
+        out = set()
+        for dep in (p.get("dependencies") or {}):
+            for v in by_name.get(pep503(dep), []):
+                out.add((pep503(dep), v))
+        edges.setdefault(src, set()).update(out)
+        if p.get("optional"):
+            scopes[src] = "optional"
+        elif p.get("category") == "dev":
+            scopes[src] = "excluded"
+        elif "groups" in p:
+            scopes[src] = "required" if "main" in p["groups"] else "excluded"
+    return edges, scopes
+
+
+def uv_edges(text):
+    """Edges of a uv.lock: each dependency names a package, and its
+    version when the lock holds several."""
+    import tomllib
+
+    doc = tomllib.loads(text)
+    pkgs = doc.get("package", [])
+    by_name = defaultdict(list)
+    for p in pkgs:
+        if "version" in p:
+            by_name[pep503(p["name"])].append(p["version"])
+    edges = {}
+    for p in pkgs:
+        if "version" not in p:
+            continue
+        src = (pep503(p["name"]), p["version"])
+        out = set()
+        deps = list(p.get("dependencies") or [])
+        for extra in (p.get("optional-dependencies") or {}).values():
+            deps.extend(extra)
+        for d in deps:
+            n = pep503(d["name"])
+            versions = [d["version"]] if "version" in d else by_name.get(n, [])[:1]
+            out.update((n, v) for v in versions if v in by_name.get(n, []))
+        edges.setdefault(src, set()).update(out)
+    return edges, {}
+
+
+def composer_edges(text):
+    doc = json.loads(text)
+    versions = {}
+    scopes = {}
+    for group, scope in (("packages", "required"), ("packages-dev", "excluded")):
+        for p in doc.get(group) or []:
+            versions[p["name"].lower()] = p["version"]
+            scopes[(p["name"].lower(), p["version"])] = scope
+    edges = {}
+    for group in ("packages", "packages-dev"):
+        for p in doc.get(group) or []:
+            src = (p["name"].lower(), p["version"])
+            out = {(d.lower(), versions[d.lower()]) for d in (p.get("require") or {})
+                   if d.lower() in versions}
+            edges.setdefault(src, set()).update(out)
+    return edges, scopes
+
+
+def package_lock_scopes(text):
+    doc = json.loads(text)
+    scopes = {}
+    for key, p in (doc.get("packages") or {}).items():
+        if not key or p.get("link") or "version" not in p:
+            continue
+        name = p.get("name") or key.rsplit("node_modules/", 1)[-1]
+        if p.get("optional") and not p.get("dev"):
+            s = "optional"
+        elif p.get("dev") or p.get("devOptional"):
+            s = "excluded"
+        else:
+            s = "required"
+        src = (name.lower(), p["version"])
+        # one version installed twice under two scopes: the most needed wins
+        rank = {"excluded": 0, "optional": 1, "required": 2}
+        if rank[s] > rank.get(scopes.get(src, "excluded"), -1) or src not in scopes:
+            scopes[src] = s
+    return scopes
+
+
 def from_purl(ref):
-    """(name, version) of an npm purl, or of sef's first-party reference
-    `npm:name@version#first-party`."""
-    m = re.match(r"pkg:npm/([^@?#]+)@([^?#]+)", ref)
+    """(name, version) of an npm, PyPI or Composer purl, or of sef's
+    first-party reference `npm:name@version#first-party`."""
+    m = re.match(r"pkg:(npm|pypi|composer)/([^@?#]+)@([^?#]+)", ref)
     if m:
-        return urllib.parse.unquote(m.group(1)).lower(), urllib.parse.unquote(m.group(2))
-    m = re.match(r"npm:(@?[^@]+)@([^#]+)#first-party", ref)
+        name = urllib.parse.unquote(m.group(2))
+        if m.group(1) == "pypi":
+            name = pep503(name)
+        return name.lower(), urllib.parse.unquote(m.group(3))
+    m = re.match(r"(?:npm|PyPI|Packagist):(@?[^@]+)@([^#]+)#first-party", ref)
     return (m.group(1).lower(), m.group(2)) if m else None
 
 
 def main():
     lock, sbom_path = sys.argv[1], sys.argv[2]
     text = open(lock, encoding="utf-8").read()
+    scopes = {}
     if lock.endswith("yarn.lock"):
         want = yarn_edges(text)
     elif lock.endswith(".yaml"):
         want = pnpm_edges(text)
+    elif lock.endswith("poetry.lock"):
+        want, scopes = poetry_edges(text)
+    elif lock.endswith("uv.lock"):
+        want, scopes = uv_edges(text)
+    elif lock.endswith("composer.lock"):
+        want, scopes = composer_edges(text)
     else:
         want = package_lock_edges(text)
+        scopes = package_lock_scopes(text)
     sbom = json.load(open(sbom_path, encoding="utf-8"))
     root = sbom["metadata"]["component"]["bom-ref"]
     graph = {d["ref"]: d.get("dependsOn", []) for d in sbom.get("dependencies", [])}
@@ -218,13 +331,20 @@ def main():
                 stack.append(d)
     comps = [c["bom-ref"] for c in sbom.get("components", [])]
     unreachable = [c for c in comps if c not in seen]
+    scoped = {from_purl(c.get("purl") or c["bom-ref"]): c.get("scope", "unknown")
+              for c in sbom.get("components", [])}
+    scopes = {(a.lower(), b): s for (a, b), s in scopes.items()}
+    bad_scope = [(k, s, scoped.get(k)) for k, s in scopes.items() if k in scoped and scoped[k] != s]
     print(f"{lock}: {total} edge(s) in the lockfile, {len(missing)} missing from the SBOM, "
-          f"{len(wrong)} to another version; {len(comps)} component(s), {len(unreachable)} unreachable from the root")
+          f"{len(wrong)} to another version; {len(comps)} component(s), {len(unreachable)} unreachable from the root; "
+          f"{len(scopes)} scope(s) recorded, {len(bad_scope)} different in the SBOM")
+    for k, s, got in bad_scope[:10]:
+        print(f"  scope of {k[0]}@{k[1]}: lockfile {s}, SBOM {got}")
     for src, t, other in (wrong + missing)[:10]:
         print(f"  {src[0]}@{src[1]} -> {t[0]}@{t[1]}" + (f" (SBOM: {sorted(other)})" if other else " (missing)"))
     for c in unreachable[:10]:
         print(f"  unreachable: {c}")
-    sys.exit(1 if missing or wrong or unreachable else 0)
+    sys.exit(1 if missing or wrong or unreachable or bad_scope else 0)
 
 
 if __name__ == "__main__":

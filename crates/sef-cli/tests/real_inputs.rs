@@ -536,6 +536,9 @@ fn every_npm_lockfile_graph_matches_the_lockfile_read_independently() {
         ("yarnlock", "yarn.lock", ".lock"),
         ("pnpmlock", "pnpm-lock.yaml", ".yaml"),
         ("packagelockjson", "package-lock.json", ".json"),
+        ("poetrylock", "poetry.lock", ".lock"),
+        ("uvlock", "uv.lock", ".lock"),
+        ("composerlock", "composer.lock", ".json"),
     ] {
         let root = sef_testkit::shared(&format!("data/lockfiles/{dir}"));
         let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
@@ -556,7 +559,31 @@ fn every_npm_lockfile_graph_matches_the_lockfile_read_independently() {
             checked += 1;
         }
     }
-    assert!(checked >= 40, "only {checked} lockfiles checked");
+    assert!(checked >= 55, "only {checked} lockfiles checked");
+}
+
+#[test]
+fn real_poetry_and_composer_graphs_and_scopes_match_the_lockfile() {
+    let env = Env::new();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real-locks");
+    for (file, name, edges) in [
+        (
+            "python-poetry-poetry.poetry.lock",
+            "poetry.lock",
+            "87 edge(s)",
+        ),
+        (
+            "composer-composer.composer.lock",
+            "composer.lock",
+            "28 edge(s)",
+        ),
+    ] {
+        let (ok, report) = check_graph(&env, &dir.join(file), name);
+        assert!(ok, "{report}");
+        assert!(report.contains(edges), "{report}");
+        assert!(report.contains(" 0 missing"), "{report}");
+        assert!(!report.contains(" 0 scope(s) recorded"), "{report}");
+    }
 }
 
 #[test]

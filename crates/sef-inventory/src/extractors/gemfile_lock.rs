@@ -159,6 +159,9 @@ impl Extractor for GemfileLock {
                 c.checksum = checksums.get(&(c.name.clone(), v.clone())).cloned();
             }
         }
+        // A spec's dependency names the gem the lock resolved (one version
+        // per gem, possibly under several platform builds).
+        super::link_by_name(&mut out.components, str::to_owned);
         Ok(out)
     }
 }

@@ -108,6 +108,8 @@ impl Extractor for PipfileLock {
                 out.push(c);
             }
         }
+        // Composer names are case-insensitive.
+        super::link_by_name(&mut out, str::to_ascii_lowercase);
         Ok(out.into())
     }
 }

@@ -56,3 +56,43 @@ pub fn builtin() -> Vec<Box<dyn Extractor>> {
         Box::new(sbom::SbomJson),
     ]
 }
+
+/// Rewrites each component's `depends_on` names (as a lockfile writes them
+/// in a package's dependency list) into the purls of the packages the same
+/// file resolved them to, comparing names as the ecosystem does
+/// (`normalise`). A name the file holds at several versions links to each;
+/// a name it does not hold is dropped (an optional or platform-specific
+/// dependency the lock did not install). First-party targets, which have
+/// no purl, keep their name.
+pub(crate) fn link_by_name(components: &mut [sef_model::Component], normalise: fn(&str) -> String) {
+    use std::collections::HashMap;
+    let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
+    for c in components.iter() {
+        let target = if c.first_party {
+            c.name.clone()
+        } else {
+            match c
+                .purl
+                .clone()
+                .or_else(|| crate::purl::purl_for(c.ecosystem, &c.name, c.version.as_deref()))
+            {
+                Some(p) => p,
+                None => continue,
+            }
+        };
+        let list = by_name.entry(normalise(&c.name)).or_default();
+        if !list.contains(&target) {
+            list.push(target);
+        }
+    }
+    for c in components.iter_mut() {
+        let mut deps: Vec<String> = c
+            .depends_on
+            .iter()
+            .flat_map(|d| by_name.get(&normalise(d)).cloned().unwrap_or_default())
+            .collect();
+        deps.sort();
+        deps.dedup();
+        c.depends_on = deps;
+    }
+}

@@ -346,6 +346,11 @@ fn extract(flavour: Flavour, input: &Input<'_>) -> Result<Extracted, ExtractErro
     }
     if matches!(flavour, Flavour::Uv) {
         uv_graph(&lock, &mut out);
+    } else {
+        // poetry and pdm write a dependency as its requirement names it
+        // (`typing_extensions`), the package as normalised
+        // (`typing-extensions`): compare by PEP 503.
+        super::link_by_name(&mut out, normalise);
     }
     Ok(out.into())
 }
