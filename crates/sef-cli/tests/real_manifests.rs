@@ -341,3 +341,51 @@ fn go_stdlib_is_the_toolchains_for_applications_and_none_for_libraries() {
     );
     assert_eq!(c["outcome"], "pass", "{c}");
 }
+
+#[test]
+fn yarn_scope_comes_from_the_manifests_and_their_workspaces() {
+    let env = Env::new();
+    // rails 2a2db1e: yarn v1, workspaces in the root package.json
+    let r = env.repo("rails");
+    copy_fixture("rails-yarn", &r);
+    let comps = sbom_components(&env, &r);
+    let scope_of = |purl: &str| -> String {
+        comps
+            .iter()
+            .find(|c| c["purl"] == purl)
+            .unwrap_or_else(|| panic!("{purl} missing"))["scope"]
+            .as_str()
+            .unwrap_or("unknown")
+            .to_owned()
+    };
+    // activestorage's dependencies ship
+    assert_eq!(scope_of("pkg:npm/spark-md5@3.0.2"), "required");
+    // actioncable's devDependencies do not
+    assert_eq!(scope_of("pkg:npm/mock-socket@2.0.0"), "excluded");
+    let unknown: Vec<&Value> = comps
+        .iter()
+        .filter(|c| c["scope"].is_null() && c["purl"].is_string())
+        .collect();
+    assert!(unknown.is_empty(), "{unknown:?}");
+
+    // Berry names its workspaces in the lock (a real osv-scalibr vector);
+    // the manifests here are the smallest that match it
+    let b = env.repo("berry");
+    copy_shared("yarnlock/exclude-root.v2.lock", &b, "yarn.lock");
+    write(
+        &b,
+        "package.json",
+        r#"{"name":"ansi-regex","workspaces":["ansi-regex"],"devDependencies":{"@ws/ansi-regex":"workspace:^"}}"#,
+    );
+    write(
+        &b,
+        "ansi-regex/package.json",
+        r#"{"name":"@ws/ansi-regex","dependencies":{"ansi-regex":"^6.1.0"}}"#,
+    );
+    let comps = sbom_components(&env, &b);
+    let ansi = comps
+        .iter()
+        .find(|c| c["purl"] == "pkg:npm/ansi-regex@6.1.0")
+        .unwrap();
+    assert_eq!(ansi["scope"], "required", "{ansi}");
+}

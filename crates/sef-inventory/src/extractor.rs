@@ -9,6 +9,12 @@ use sef_model::{Component, SourceRef};
 pub type IncludeReader<'a> =
     &'a (dyn Fn(&str, &str) -> Result<(String, Vec<u8>), ReadError> + Sync);
 
+/// Lists the sub-folders of a folder given relative to the extracted
+/// file's folder (for workspace globs such as `packages/*`): their paths
+/// relative to the extracted file's folder, sorted. Folders outside the
+/// repository, hidden ones and `node_modules` are not listed.
+pub type DirLister<'a> = &'a (dyn Fn(&str, &str) -> Vec<String> + Sync);
+
 /// One file handed to an extractor.
 pub struct Input<'a> {
     /// Repository-relative path, `/`-separated.
@@ -18,6 +24,8 @@ pub struct Input<'a> {
     /// Reads included files, when the format has includes and the caller
     /// allows them.
     pub include: Option<IncludeReader<'a>>,
+    /// Lists sub-folders, when the caller allows it.
+    pub list_dirs: Option<DirLister<'a>>,
 }
 
 /// What an extractor found in one file.
@@ -59,6 +67,7 @@ impl Input<'_> {
             path,
             bytes,
             include: self.include,
+            list_dirs: self.list_dirs,
         }
     }
 

@@ -19,7 +19,9 @@ mod text;
 pub mod walk;
 mod yaml;
 
-pub use extractor::{ExtractError, Extracted, Extractor, IncludeReader, Input, ReadError};
+pub use extractor::{
+    DirLister, ExtractError, Extracted, Extractor, IncludeReader, Input, ReadError,
+};
 pub use extractors::builtin;
 pub use purl::{parse_purl, purl_for};
 pub use sbom_out::{SbomSubject, cyclonedx_json, spdx_json, timestamp_from_env};

@@ -399,10 +399,12 @@ fn read_one(
         Err(e) => return failed(diag(None, DiagnosticLevel::Error, e.to_string())),
     };
     let include = |from: &str, rel: &str| read_include(root, from, rel, limit);
+    let list = |from: &str, rel: &str| list_dirs(root, from, rel);
     let input = Input {
         path: &c.rel,
         bytes: &bytes,
         include: Some(&include),
+        list_dirs: Some(&list),
     };
     match extract_file(ex.as_ref(), &input) {
         Ok(found) => {
@@ -441,6 +443,42 @@ fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         sef_fs::ReadError::Io { source, .. } => ReadError::Io(source),
         other => ReadError::Io(std::io::Error::other(other.reason())),
     })
+}
+
+/// The sub-folders of `rel` (relative to `from`'s folder), relative to
+/// `from`'s folder; nothing outside the repository, no hidden folders and
+/// no `node_modules`. At most 10,000.
+fn list_dirs(root: &Path, from: &str, rel: &str) -> Vec<String> {
+    let base = Path::new(from).parent().unwrap_or(Path::new(""));
+    let Ok(real_root) = root.canonicalize() else {
+        return Vec::new();
+    };
+    let Ok(dir) = root.join(base).join(rel).canonicalize() else {
+        return Vec::new();
+    };
+    if !dir.starts_with(&real_root) {
+        return Vec::new();
+    }
+    let Ok(read) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let prefix = rel.trim_end_matches('/');
+    let mut out: Vec<String> = read
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| !n.starts_with('.') && n != "node_modules")
+        .take(10_000)
+        .map(|n| {
+            if prefix.is_empty() || prefix == "." {
+                n
+            } else {
+                format!("{prefix}/{n}")
+            }
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// Reads a file included by `from` (repository-relative), refusing any

@@ -40,6 +40,7 @@ fn run_all(bytes: &[u8]) {
                 path: "x/lockfile",
                 bytes,
                 include: None,
+                list_dirs: None,
             },
         );
     }

@@ -78,6 +78,7 @@ fn every_lockfile_fixture_becomes_valid_sboms() {
                     path: &rel,
                     bytes: &bytes,
                     include: None,
+                    list_dirs: None,
                 },
             ) {
                 components.extend(found.components);
@@ -161,6 +162,7 @@ fn written_sboms_read_back_as_the_same_components() {
                 path: file,
                 bytes: text.as_bytes(),
                 include: None,
+                list_dirs: None,
             },
         )
         .unwrap();

@@ -10,6 +10,7 @@ mod gradle_lockfile;
 mod json_locks;
 mod mix_lock;
 mod msbuild;
+mod npm_manifest;
 mod package_lock;
 mod pnpm_lock;
 mod pom_xml;

@@ -289,6 +289,7 @@ mod tests {
             path,
             bytes,
             include: None,
+            list_dirs: None,
         }
     }
 

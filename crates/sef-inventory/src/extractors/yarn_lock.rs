@@ -153,11 +153,19 @@ impl Extractor for YarnLock {
             .map(|e| e.dependencies.iter().map(|(n, r)| resolve(n, r)).collect())
             .collect();
         let mut out = Extracted::default();
-        for (e, deps) in entries.into_iter().zip(resolved_deps) {
+        // Berry lists each workspace as `name@workspace:path`.
+        let workspaces: Vec<String> = entries
+            .iter()
+            .filter_map(|e| e.resolution.as_deref())
+            .filter_map(|r| split_at_name(r).1?.strip_prefix("workspace:"))
+            .map(str::to_owned)
+            .collect();
+        let mut component_of: Vec<Option<usize>> = vec![None; entries.len()];
+        for (idx, (e, deps)) in entries.iter().zip(resolved_deps).enumerate() {
             if e.keys.iter().any(|k| k == "__metadata") {
                 continue;
             }
-            let (name, first_party) = name_of(&e);
+            let (name, first_party) = name_of(e);
             let Some(version) = e.version.clone() else {
                 out.warnings.push((
                     Some(e.line),
@@ -178,8 +186,17 @@ impl Extractor for YarnLock {
                 c.purl =
                     crate::purl::purl_with_vcs(Ecosystem::Npm, &name, Some(&version), Some(&vcs));
             }
+            component_of[idx] = Some(out.components.len());
             out.components.push(c);
         }
+        // yarn.lock records no scope: the manifests beside it do.
+        let declared = super::npm_manifest::declared(input, &workspaces, &mut out.warnings);
+        super::npm_manifest::assign_scopes(&mut out.components, &declared, |name, range| {
+            let found = by_spec
+                .get(format!("{name}@{range}").as_str())
+                .or_else(|| by_spec.get(format!("{name}@npm:{range}").as_str()))?;
+            component_of[*found]
+        });
         Ok(out)
     }
 }

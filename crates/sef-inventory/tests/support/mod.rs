@@ -66,6 +66,7 @@ pub fn check_format(format: &str, extractor_id: &str, cases: &[(&str, Expect)]) 
             path: &rel,
             bytes: &bytes,
             include: Some(&include),
+            list_dirs: None,
         };
         let got = extract_file(ex.as_ref(), &input).map(|x| x.components);
         match (expect, got) {
