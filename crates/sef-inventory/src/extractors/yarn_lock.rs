@@ -182,7 +182,7 @@ impl Extractor for YarnLock {
             c.first_party = first_party;
             c.checksum = e.checksum.clone();
             c.depends_on = deps;
-            if !first_party && let Some(vcs) = git_source(&e) {
+            if !first_party && let Some(vcs) = git_source(e) {
                 c.purl =
                     crate::purl::purl_with_vcs(Ecosystem::Npm, &name, Some(&version), Some(&vcs));
             }
