@@ -389,3 +389,49 @@ fn yarn_scope_comes_from_the_manifests_and_their_workspaces() {
         .unwrap();
     assert_eq!(ansi["scope"], "required", "{ansi}");
 }
+
+#[test]
+fn cargo_scope_comes_from_the_workspace_manifests() {
+    let env = Env::new();
+    // ripgrep 3fce3b5: a workspace of ten crates
+    let r = env.repo("ripgrep");
+    copy_fixture("ripgrep-workspace", &r);
+    let comps = sbom_components(&env, &r);
+    let scope_of = |name: &str| -> String {
+        comps
+            .iter()
+            .find(|c| c["name"] == name && c["purl"].is_string())
+            .unwrap_or_else(|| panic!("{name} missing"))["scope"]
+            .as_str()
+            .unwrap_or("unknown")
+            .to_owned()
+    };
+    assert_eq!(scope_of("memchr"), "required");
+    // only ever a [dev-dependencies] entry
+    assert_eq!(scope_of("regex"), "excluded");
+    // `optional = true`, behind a feature
+    assert_eq!(scope_of("arbitrary"), "optional");
+    let unknown: Vec<&Value> = comps
+        .iter()
+        .filter(|c| c["scope"].is_null() && c["purl"].is_string())
+        .collect();
+    assert!(unknown.is_empty(), "{unknown:?}");
+    // edges name the exact version the lock resolved: every dependsOn
+    // target is a component
+    let out = env.sef().args(["sbom", "-q"]).arg(&r).output().unwrap();
+    let doc = json(&out.stdout);
+    let refs: std::collections::HashSet<&str> = doc["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["bom-ref"].as_str().unwrap())
+        .collect();
+    let mut edges = 0;
+    for d in doc["dependencies"].as_array().unwrap() {
+        for t in d["dependsOn"].as_array().into_iter().flatten() {
+            edges += 1;
+            assert!(refs.contains(t.as_str().unwrap()), "{t}");
+        }
+    }
+    assert!(edges > 60, "{edges}");
+}

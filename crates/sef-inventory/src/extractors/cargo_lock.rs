@@ -172,13 +172,46 @@ impl Extractor for CargoLock {
                     }
                 }
             }
-            c.depends_on = deps_of
-                .get(&key)
-                .map(|v| v.iter().map(|d| name_of(d).to_owned()).collect())
-                .unwrap_or_default();
+            c.depends_on = deps_of.get(&key).cloned().unwrap_or_default();
             out.push(c);
         }
-        Ok(out.into())
+        // Cargo.lock records no scope: the workspace's Cargo.toml files do.
+        let mut warnings = Vec::new();
+        let members = super::cargo_manifest::members(input, &mut warnings);
+        let scopes = super::cargo_manifest::scopes(&members, &first_party, &deps_of);
+        // An edge names the exact package the lock resolved ("name
+        // version"), by its purl; a first-party target by its name.
+        let target_of: std::collections::HashMap<String, String> = out
+            .iter()
+            .map(|c| {
+                let key = format!("{} {}", c.name, c.version.as_deref().unwrap_or(""));
+                let target = if c.first_party {
+                    c.name.clone()
+                } else {
+                    c.purl
+                        .clone()
+                        .or_else(|| {
+                            crate::purl::purl_for(c.ecosystem, &c.name, c.version.as_deref())
+                        })
+                        .unwrap_or_else(|| c.name.clone())
+                };
+                (key, target)
+            })
+            .collect();
+        for c in &mut out {
+            let key = format!("{} {}", c.name, c.version.as_deref().unwrap_or(""));
+            if let Some(s) = scopes.get(&key) {
+                c.scope = *s;
+            }
+            c.depends_on = c
+                .depends_on
+                .iter()
+                .filter_map(|d| target_of.get(d).cloned())
+                .collect();
+        }
+        let mut extracted: Extracted = out.into();
+        extracted.warnings = warnings;
+        Ok(extracted)
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod bun_lock;
 mod cargo_lock;
+mod cargo_manifest;
 mod conan_lock;
 mod dotnet;
 mod gemfile_lock;
