@@ -565,15 +565,15 @@ fn every_npm_lockfile_graph_matches_the_lockfile_read_independently() {
 #[test]
 fn real_poetry_and_composer_graphs_and_scopes_match_the_lockfile() {
     let env = Env::new();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real-locks");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     for (file, name, edges) in [
         (
-            "python-poetry-poetry.poetry.lock",
+            "real-locks/python-poetry-poetry.poetry.lock",
             "poetry.lock",
             "87 edge(s)",
         ),
         (
-            "composer-composer.composer.lock",
+            "composer-composer/composer.lock",
             "composer.lock",
             "28 edge(s)",
         ),

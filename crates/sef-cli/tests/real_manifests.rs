@@ -435,3 +435,78 @@ fn cargo_scope_comes_from_the_workspace_manifests() {
     }
     assert!(edges > 60, "{edges}");
 }
+
+/// Every component of the SBOM is reached from the components the
+/// inventory marks direct (the manifest's declarations), through the
+/// lockfile's edges: no fallback root is needed.
+fn reached_from_direct(env: &Env, repo: &Path) -> (usize, usize, usize) {
+    let out = env.sef().args(["sbom", "-q"]).arg(repo).output().unwrap();
+    let doc = json(&out.stdout);
+    let graph: std::collections::HashMap<String, Vec<String>> = doc["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["ref"].as_str().unwrap().to_owned(),
+                d["dependsOn"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|x| x.as_str().unwrap().to_owned())
+                    .collect(),
+            )
+        })
+        .collect();
+    let inv = evidence_of(
+        &json(
+            &env.sef()
+                .args(["assess", "-q", "--no-store", "-f", "json"])
+                .arg(repo)
+                .output()
+                .unwrap()
+                .stdout,
+        ),
+        "inventory",
+    )["payload"]
+        .clone();
+    let direct: Vec<String> = inv["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["direct"] == true)
+        .filter_map(|c| c["purl"].as_str().map(str::to_owned))
+        .collect();
+    let mut seen: std::collections::HashSet<String> = direct.iter().cloned().collect();
+    let mut stack = direct.clone();
+    while let Some(k) = stack.pop() {
+        for d in graph.get(&k).into_iter().flatten() {
+            if seen.insert(d.clone()) {
+                stack.push(d.clone());
+            }
+        }
+    }
+    let comps = doc["components"].as_array().unwrap();
+    let reached = comps
+        .iter()
+        .filter(|c| seen.contains(c["bom-ref"].as_str().unwrap()))
+        .count();
+    (direct.len(), reached, comps.len())
+}
+
+#[test]
+fn components_are_reached_through_the_manifests_direct_dependencies() {
+    let env = Env::new();
+    // hexpm dee4f9b: mix.exs declares, mix.lock lists each package's deps
+    let r = env.repo("hexpm");
+    copy_fixture("hexpm-mix", &r);
+    let (direct, reached, all) = reached_from_direct(&env, &r);
+    assert!(direct > 30, "{direct}");
+    assert_eq!(reached, all, "{direct} direct reach {reached} of {all}");
+    // composer/composer eba7baa: composer.json's require and require-dev
+    let c = env.repo("composer");
+    copy_fixture("composer-composer", &c);
+    let (direct, reached, all) = reached_from_direct(&env, &c);
+    assert!(direct >= 15, "{direct}");
+    assert_eq!(reached, all, "{direct} direct reach {reached} of {all}");
+}

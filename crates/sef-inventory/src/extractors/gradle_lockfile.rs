@@ -72,6 +72,8 @@ impl Extractor for GradleLockfile {
             };
             out.components.push(c);
         }
+        let direct = super::manifest_roots::gradle(input);
+        super::manifest_roots::mark(&mut out.components, &direct, str::to_owned);
         Ok(out)
     }
 }

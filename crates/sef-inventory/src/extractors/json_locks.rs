@@ -108,8 +108,6 @@ impl Extractor for PipfileLock {
                 out.push(c);
             }
         }
-        // Composer names are case-insensitive.
-        super::link_by_name(&mut out, str::to_ascii_lowercase);
         Ok(out.into())
     }
 }
@@ -194,6 +192,10 @@ impl Extractor for ComposerLock {
                 out.push(c);
             }
         }
+        // Composer names are case-insensitive.
+        super::link_by_name(&mut out, str::to_ascii_lowercase);
+        let direct = super::manifest_roots::composer(input);
+        super::manifest_roots::mark(&mut out, &direct, str::to_ascii_lowercase);
         Ok(out.into())
     }
 }

@@ -106,12 +106,21 @@ impl Extractor for MixLock {
             );
             if value.starts_with(":hex,") {
                 c.checksum = s.get(1).map(|h| (*h).to_owned());
+                // the entry's dependency list: `[{:dep, "~> 1.0", [...]}, ...]`
+                if let Some(list) = value.find("[{:").map(|i| &value[i..]) {
+                    c.depends_on = super::manifest_roots::tuple_atoms(list)
+                        .into_iter()
+                        .collect();
+                }
             }
             if let Some(v) = vcs {
                 c.purl = crate::purl::purl_with_vcs(Ecosystem::Hex, name, Some(&version), Some(&v));
             }
             out.components.push(c);
         }
+        super::link_by_name(&mut out.components, str::to_owned);
+        let direct = super::manifest_roots::mix(input);
+        super::manifest_roots::mark(&mut out.components, &direct, str::to_owned);
         Ok(out)
     }
 }

@@ -9,6 +9,7 @@ mod gemfile_lock;
 mod go_mod;
 mod gradle_lockfile;
 mod json_locks;
+mod manifest_roots;
 mod mix_lock;
 mod msbuild;
 mod npm_manifest;

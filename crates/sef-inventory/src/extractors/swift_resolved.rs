@@ -107,6 +107,12 @@ impl Extractor for SwiftResolved {
             c.checksum = state.and_then(|s| s.revision.clone());
             out.components.push(c);
         }
+        let direct = super::manifest_roots::swift(input);
+        super::manifest_roots::mark(
+            &mut out.components,
+            &direct,
+            super::manifest_roots::swift_key,
+        );
         Ok(out)
     }
 }
