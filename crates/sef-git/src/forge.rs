@@ -1,28 +1,41 @@
 //! The optional forge integration: pull requests and their reviews from the
 //! GitHub REST API (or GitHub Enterprise, or a mirror, through the base
-//! URL), with a token and a local cache of merged pull requests. Rate limits
-//! and server errors are retried with a bounded back-off; past that the
-//! forge is reported unavailable and the commits it would have decided stay
-//! "unknown".
+//! URL), or merge requests and their approvals from the GitLab REST API v4
+//! (GitLab.com or a self-managed instance), with a token and a local cache
+//! of merged pull/merge requests. Rate limits and server errors are retried
+//! with a bounded back-off; past that the forge is reported unavailable and
+//! the commits it would have decided stay "unknown".
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Settings for the GitHub integration.
+/// Which REST API the forge speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForgeKind {
+    /// GitHub (REST, `…/repos/OWNER/NAME/pulls`).
+    GitHub,
+    /// GitLab (REST API v4, `…/projects/ID/merge_requests`).
+    GitLab,
+}
+
+/// Settings for the forge integration.
 #[derive(Debug, Clone)]
-pub struct GitHubSettings {
-    /// API base URL, e.g. `https://api.github.com`.
+pub struct ForgeSettings {
+    /// Which API.
+    pub kind: ForgeKind,
+    /// API base URL, e.g. `https://api.github.com` or
+    /// `https://gitlab.example.com/api/v4`.
     pub base_url: String,
-    /// `owner/name`.
+    /// `owner/name` (GitLab: `group/subgroup/name`, any depth).
     pub repository: String,
     /// The token (read from the environment; never stored). It is sent
     /// only when the base URL's host is one of `token_hosts`.
     pub token: Option<String>,
     /// The hosts that may receive the token: the user's own configuration
     /// or command line decides, never the repository (default
-    /// `api.github.com`).
+    /// `api.github.com`, and `gitlab.com` for GitLab).
     pub token_hosts: Vec<String>,
     /// Where merged pull requests are cached; `None`: no cache.
     pub cache_dir: Option<PathBuf>,
@@ -63,6 +76,11 @@ pub enum ForgeError {
 
 /// What a forge can tell about reviews.
 pub trait Forge {
+    /// Whether a `(#12)` or `Merge pull request #12` subject names one of
+    /// this forge's pull requests.
+    fn numbers_in_subjects(&self) -> bool {
+        true
+    }
     /// The pull requests a commit belongs to.
     fn pulls_for_commit(&mut self, sha: &str) -> Result<Vec<u64>, ForgeError>;
     /// One pull request and its approvals.
@@ -71,9 +89,9 @@ pub trait Forge {
     fn counts(&self) -> (usize, usize);
 }
 
-/// The GitHub REST client.
-pub struct GitHub {
-    s: GitHubSettings,
+/// The REST client of a GitHub or GitLab forge.
+pub struct ForgeClient {
+    s: ForgeSettings,
     agent: ureq::Agent,
     requests: usize,
     cached: usize,
@@ -109,19 +127,18 @@ pub fn token_host_allowed(u: &url::Url, allowed: &[String]) -> bool {
     })
 }
 
-/// Whether the client holds a token it will send.
-impl GitHub {
+impl ForgeClient {
     /// Whether requests carry the token (the user allowed the host).
     pub fn sends_token(&self) -> bool {
         self.s.token.is_some()
     }
 }
 
-impl GitHub {
+impl ForgeClient {
     /// A client; refuses plain http except to the loopback interface, and
     /// drops the token when the base URL's host is not one the user allowed
     /// (see [`token_host_allowed`]).
-    pub fn new(mut s: GitHubSettings) -> Result<Self, ForgeError> {
+    pub fn new(mut s: ForgeSettings) -> Result<Self, ForgeError> {
         let base = s.base_url.trim_end_matches('/').to_owned();
         let parsed = url::Url::parse(&base).map_err(|e| {
             ForgeError::Settings(format!("forge base URL `{base}` is not a URL: {e}"))
@@ -141,10 +158,22 @@ impl GitHub {
             s.token = None;
         }
         let parts: Vec<&str> = s.repository.split('/').collect();
-        if parts.len() != 2 || parts.iter().any(|p| p.is_empty()) {
+        let shape_ok = match s.kind {
+            ForgeKind::GitHub => parts.len() == 2,
+            ForgeKind::GitLab => parts.len() >= 2,
+        };
+        if !shape_ok
+            || parts
+                .iter()
+                .any(|p| p.is_empty() || *p == "." || *p == "..")
+        {
             return Err(ForgeError::Settings(format!(
-                "forge repository `{}` must be `owner/name`",
-                s.repository
+                "forge repository `{}` must be `{}`",
+                s.repository,
+                match s.kind {
+                    ForgeKind::GitHub => "owner/name",
+                    ForgeKind::GitLab => "group/name (subgroups allowed)",
+                }
             )));
         }
         let config = ureq::Agent::config_builder()
@@ -153,7 +182,7 @@ impl GitHub {
             .https_only(!loopback)
             .max_redirects(3)
             .build();
-        Ok(GitHub {
+        Ok(ForgeClient {
             agent: ureq::Agent::new_with_config(config),
             s,
             requests: 0,
@@ -162,10 +191,19 @@ impl GitHub {
     }
 
     fn cache_path(&self, name: &str) -> Option<PathBuf> {
+        let prefix = match self.s.kind {
+            ForgeKind::GitHub => "",
+            ForgeKind::GitLab => "gitlab__",
+        };
         self.s.cache_dir.as_ref().map(|d| {
-            d.join(self.s.repository.replace('/', "__"))
+            d.join(format!("{prefix}{}", self.s.repository.replace('/', "__")))
                 .join(format!("{name}.json"))
         })
+    }
+
+    /// GitLab's project id: the URL-encoded path.
+    fn project(&self) -> String {
+        self.s.repository.replace('/', "%2F")
     }
 
     fn cache_get<T: for<'de> Deserialize<'de>>(&mut self, name: &str) -> Option<T> {
@@ -203,11 +241,18 @@ impl GitHub {
             let mut req = self
                 .agent
                 .get(&url)
-                .header("Accept", "application/vnd.github+json")
-                .header("X-GitHub-Api-Version", "2022-11-28")
                 .header("User-Agent", concat!("sef/", env!("CARGO_PKG_VERSION")));
+            req = match self.s.kind {
+                ForgeKind::GitHub => req
+                    .header("Accept", "application/vnd.github+json")
+                    .header("X-GitHub-Api-Version", "2022-11-28"),
+                ForgeKind::GitLab => req.header("Accept", "application/json"),
+            };
             if let Some(t) = &self.s.token {
-                req = req.header("Authorization", &format!("Bearer {t}"));
+                req = match self.s.kind {
+                    ForgeKind::GitHub => req.header("Authorization", &format!("Bearer {t}")),
+                    ForgeKind::GitLab => req.header("PRIVATE-TOKEN", t),
+                };
             }
             let mut resp = match req.call() {
                 Ok(r) => r,
@@ -245,9 +290,12 @@ impl GitHub {
                     )));
                 }
                 403 | 429 => {
+                    // GitHub: x-ratelimit-*; GitLab: ratelimit-*
+                    let remaining =
+                        header("x-ratelimit-remaining").or_else(|| header("ratelimit-remaining"));
                     let limited = status == 429
                         || header("retry-after").is_some()
-                        || header("x-ratelimit-remaining").as_deref() == Some("0");
+                        || remaining.as_deref() == Some("0");
                     if !limited {
                         return Err(ForgeError::Failed(format!("{url}: forbidden (403)")));
                     }
@@ -255,7 +303,11 @@ impl GitHub {
                         .and_then(|v| v.trim().parse::<u64>().ok())
                         .map(Duration::from_secs)
                         .or_else(|| {
-                            let reset = header("x-ratelimit-reset")?.trim().parse::<i64>().ok()?;
+                            let reset = header("x-ratelimit-reset")
+                                .or_else(|| header("ratelimit-reset"))?
+                                .trim()
+                                .parse::<i64>()
+                                .ok()?;
                             let now = chrono::Utc::now().timestamp();
                             Some(Duration::from_secs(
                                 u64::try_from((reset - now).max(1)).ok()?,
@@ -288,7 +340,12 @@ fn backoff(attempt: u32, max: Duration) -> Duration {
     Duration::from_millis(250u64.saturating_mul(1 << attempt.min(10))).min(max)
 }
 
-impl Forge for GitHub {
+impl Forge for ForgeClient {
+    fn numbers_in_subjects(&self) -> bool {
+        // `(#12)` on GitLab names an issue, not a merge request (`!12`)
+        self.s.kind == ForgeKind::GitHub
+    }
+
     fn pulls_for_commit(&mut self, sha: &str) -> Result<Vec<u64>, ForgeError> {
         if !sha.chars().all(|c| c.is_ascii_hexdigit()) {
             return Err(ForgeError::Failed(format!("`{sha}` is not a commit id")));
@@ -296,6 +353,26 @@ impl Forge for GitHub {
         let key = format!("commit-{sha}");
         if let Some(v) = self.cache_get::<Vec<u64>>(&key) {
             return Ok(v);
+        }
+        if self.s.kind == ForgeKind::GitLab {
+            let path = format!(
+                "/projects/{}/repository/commits/{sha}/merge_requests",
+                self.project()
+            );
+            let Some(v) = self.get(&path)? else {
+                return Ok(Vec::new());
+            };
+            let mrs: Vec<u64> = v
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter(|m| m["state"].as_str() == Some("merged"))
+                        .filter_map(|m| m["iid"].as_u64())
+                        .collect()
+                })
+                .unwrap_or_default();
+            self.cache_put(&key, &mrs);
+            return Ok(mrs);
         }
         let path = format!("/repos/{}/commits/{sha}/pulls", self.s.repository);
         let Some(v) = self.get(&path)? else {
@@ -319,6 +396,9 @@ impl Forge for GitHub {
         let key = format!("pull-{number}");
         if let Some(v) = self.cache_get::<PullReview>(&key) {
             return Ok(v);
+        }
+        if self.s.kind == ForgeKind::GitLab {
+            return self.merge_request(number, &key);
         }
         let repo = self.s.repository.clone();
         let Some(p) = self.get(&format!("/repos/{repo}/pulls/{number}"))? else {
@@ -359,6 +439,44 @@ impl Forge for GitHub {
 
     fn counts(&self) -> (usize, usize) {
         (self.requests, self.cached)
+    }
+}
+
+impl ForgeClient {
+    /// A GitLab merge request (by its project-local `iid`) and who approved
+    /// it, other than its author.
+    fn merge_request(&mut self, iid: u64, key: &str) -> Result<PullReview, ForgeError> {
+        let base = format!("/projects/{}/merge_requests/{iid}", self.project());
+        let Some(m) = self.get(&base)? else {
+            return Err(ForgeError::Failed(format!(
+                "merge request !{iid} not found"
+            )));
+        };
+        let author = m["author"]["username"].as_str().unwrap_or("").to_owned();
+        let merged = m["state"].as_str() == Some("merged") || !m["merged_at"].is_null();
+        let approvals = self
+            .get(&format!("{base}/approvals"))?
+            .unwrap_or(Value::Null);
+        let mut approvers: Vec<String> = approvals["approved_by"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a["user"]["username"].as_str())
+            .filter(|who| !who.is_empty() && *who != author)
+            .map(str::to_owned)
+            .collect();
+        approvers.sort();
+        approvers.dedup();
+        let mr = PullReview {
+            number: iid,
+            author,
+            merged,
+            approvers,
+        };
+        if mr.merged {
+            self.cache_put(key, &mr);
+        }
+        Ok(mr)
     }
 }
 
@@ -407,7 +525,8 @@ mod tests {
 
     #[test]
     fn a_client_drops_a_token_for_a_host_not_allowed_and_refuses_tricks() {
-        let settings = |base: &str| GitHubSettings {
+        let settings = |base: &str| ForgeSettings {
+            kind: ForgeKind::GitHub,
             base_url: base.to_owned(),
             repository: "o/r".to_owned(),
             token: Some("t".to_owned()),
@@ -418,17 +537,17 @@ mod tests {
             timeout: Duration::from_secs(1),
         };
         assert!(
-            GitHub::new(settings("https://api.github.com"))
+            ForgeClient::new(settings("https://api.github.com"))
                 .unwrap()
                 .sends_token()
         );
         assert!(
-            !GitHub::new(settings("https://evil.example"))
+            !ForgeClient::new(settings("https://evil.example"))
                 .unwrap()
                 .sends_token()
         );
-        assert!(GitHub::new(settings("http://127.0.0.1@evil.example")).is_err());
-        assert!(GitHub::new(settings("http://evil.example")).is_err());
-        assert!(GitHub::new(settings("not a url")).is_err());
+        assert!(ForgeClient::new(settings("http://127.0.0.1@evil.example")).is_err());
+        assert!(ForgeClient::new(settings("http://evil.example")).is_err());
+        assert!(ForgeClient::new(settings("not a url")).is_err());
     }
 }

@@ -113,7 +113,8 @@ pub fn classify(
                 continue;
             }
         }
-        let number = pull_number(&gate.subject);
+        let number = pull_number(&gate.subject)
+            .filter(|_| forge.as_deref().is_none_or(|f| f.numbers_in_subjects()));
         let pr = match forge.as_deref_mut() {
             Some(f) if forge_error.is_none() => {
                 let entry = pr_cache.entry(gate.id.clone()).or_insert_with(|| {

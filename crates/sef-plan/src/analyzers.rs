@@ -135,28 +135,43 @@ pub(crate) fn history_config(
     if let Some(f) = h.forge {
         let at = f.span().start;
         let f = f.into_inner();
-        if let Some(k) = f.kind.as_deref().filter(|k| *k != "github") {
-            return Err(ctx.err_at(
-                at,
-                format!("`analyzers.history.forge.kind` `{k}` is not supported; sef reads `github` (GitHub.com, GitHub Enterprise and mirrors of its REST API)"),
-            ));
-        }
+        let kind = match f.kind.as_deref() {
+            None | Some("github") => crate::ForgeApi::GitHub,
+            Some("gitlab") => crate::ForgeApi::GitLab,
+            Some(k) => {
+                return Err(ctx.err_at(
+                    at,
+                    format!("`analyzers.history.forge.kind` `{k}` is not supported; sef reads `github` (GitHub.com, GitHub Enterprise and mirrors of its REST API) and `gitlab` (GitLab.com and self-managed GitLab, REST API v4)"),
+                ));
+            }
+        };
         let parts: Vec<&str> = f.repository.split('/').collect();
-        if parts.len() != 2 || parts.iter().any(|p| p.is_empty()) {
+        let shape_ok = match kind {
+            crate::ForgeApi::GitHub => parts.len() == 2,
+            crate::ForgeApi::GitLab => parts.len() >= 2,
+        };
+        if !shape_ok || parts.iter().any(|p| p.is_empty()) {
             return Err(ctx.err_at(
                 at,
                 format!(
-                    "`analyzers.history.forge.repository` must be `owner/name`, got `{}`",
+                    "`analyzers.history.forge.repository` must be `{}`, got `{}`",
+                    match kind {
+                        crate::ForgeApi::GitHub => "owner/name",
+                        crate::ForgeApi::GitLab => "group/name (subgroups allowed)",
+                    },
                     f.repository
                 ),
             ));
         }
+        let (base, token_env) = match kind {
+            crate::ForgeApi::GitHub => ("https://api.github.com", "GITHUB_TOKEN"),
+            crate::ForgeApi::GitLab => ("https://gitlab.com/api/v4", "GITLAB_TOKEN"),
+        };
         c.forge = Some(crate::ForgeConfig {
-            base_url: f
-                .base_url
-                .unwrap_or_else(|| "https://api.github.com".into()),
+            kind,
+            base_url: f.base_url.unwrap_or_else(|| base.into()),
             repository: f.repository,
-            token_env: f.token_env.unwrap_or_else(|| "GITHUB_TOKEN".into()),
+            token_env: f.token_env.unwrap_or_else(|| token_env.into()),
             cache: f.cache,
             max_retries: f.max_retries.unwrap_or(3).min(10),
             max_wait_secs: f.max_wait_secs.unwrap_or(60),

@@ -225,9 +225,12 @@ impl Default for HistoryConfig {
 /// `[analyzers.history.forge]`: pull requests and reviews from GitHub.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ForgeConfig {
-    /// The REST API base URL (GitHub Enterprise: `https://HOST/api/v3`).
+    /// `github` or `gitlab`.
+    pub kind: ForgeApi,
+    /// The REST API base URL (GitHub Enterprise: `https://HOST/api/v3`;
+    /// GitLab: `https://HOST/api/v4`).
     pub base_url: String,
-    /// `owner/name`.
+    /// `owner/name` (GitLab: `group/subgroup/name`).
     pub repository: String,
     /// The environment variable holding the token.
     pub token_env: String,
@@ -239,8 +242,20 @@ pub struct ForgeConfig {
     pub max_wait_secs: u64,
 }
 
+/// Which forge API `[analyzers.history.forge]` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForgeApi {
+    /// GitHub.com, GitHub Enterprise and mirrors of its REST API.
+    GitHub,
+    /// GitLab.com and self-managed GitLab (REST API v4).
+    GitLab,
+}
+
 /// The one host that receives the forge token unless the user allows more.
 pub const DEFAULT_FORGE_TOKEN_HOST: &str = "api.github.com";
+
+/// The host that also receives the token when the forge is GitLab.
+pub const DEFAULT_GITLAB_TOKEN_HOST: &str = "gitlab.com";
 
 /// The regular expression that marks a test as a security test by its
 /// class or name, unless `[analyzers.junit] security_pattern` says otherwise.

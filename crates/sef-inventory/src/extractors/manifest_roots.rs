@@ -186,7 +186,9 @@ mod tests {
             if rel == "build.gradle.kts" {
                 Ok((rel.to_owned(), build.as_bytes().to_vec()))
             } else {
-                Err(crate::ReadError::Io(std::io::Error::from(std::io::ErrorKind::NotFound)))
+                Err(crate::ReadError::Io(std::io::Error::from(
+                    std::io::ErrorKind::NotFound,
+                )))
             }
         };
         let input = Input {

@@ -5,7 +5,7 @@
 //! signatures are integrity findings.
 
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, HistoryError, Progress};
-use sef_git::forge::{Forge, GitHub, GitHubSettings};
+use sef_git::forge::{Forge, ForgeClient, ForgeKind, ForgeSettings};
 use sef_git::review::{self, Review};
 use sef_git::signing::{AllowedSigners, SigState, Verifier, find_gpg};
 use sef_git::{History, MineOptions};
@@ -103,11 +103,20 @@ pub fn run(
                 ));
             }
             let had_token = token.is_some();
-            let client = GitHub::new(GitHubSettings {
+            let kind = match f.kind {
+                sef_plan::ForgeApi::GitHub => ForgeKind::GitHub,
+                sef_plan::ForgeApi::GitLab => ForgeKind::GitLab,
+            };
+            let mut hosts = token_hosts.to_vec();
+            if kind == ForgeKind::GitLab {
+                hosts.push(sef_plan::DEFAULT_GITLAB_TOKEN_HOST.to_owned());
+            }
+            let client = ForgeClient::new(ForgeSettings {
+                kind,
                 base_url: f.base_url.clone(),
                 repository: f.repository.clone(),
                 token,
-                token_hosts: token_hosts.to_vec(),
+                token_hosts: hosts,
                 cache_dir,
                 max_retries: f.max_retries,
                 max_wait: Duration::from_secs(f.max_wait_secs),
