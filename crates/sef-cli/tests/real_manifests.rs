@@ -434,6 +434,33 @@ fn cargo_scope_comes_from_the_workspace_manifests() {
         }
     }
     assert!(edges > 60, "{edges}");
+    // SPDX says the same with its relationship types
+    let out = env
+        .sef()
+        .args(["sbom", "-q", "--format", "spdx"])
+        .arg(&r)
+        .output()
+        .unwrap();
+    let spdx = json(&out.stdout);
+    let regex_id = spdx["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "regex")
+        .unwrap()["SPDXID"]
+        .clone();
+    let rels = spdx["relationships"].as_array().unwrap();
+    assert!(rels.iter().any(|x| x["spdxElementId"] == regex_id
+        && x["relationshipType"] == "DEV_DEPENDENCY_OF"));
+    assert!(
+        !rels
+            .iter()
+            .any(|x| x["relatedSpdxElement"] == regex_id && x["relationshipType"] == "DEPENDS_ON")
+    );
+    assert!(
+        rels.iter()
+            .any(|x| x["relationshipType"] == "OPTIONAL_DEPENDENCY_OF")
+    );
 }
 
 /// Every component of the SBOM is reached from the components the

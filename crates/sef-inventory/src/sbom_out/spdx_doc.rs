@@ -32,6 +32,8 @@ pub fn spdx_json(subject: &SbomSubject, components: &[Component]) -> String {
         .enumerate()
         .map(|(i, e)| (e.key.as_str(), spdx_id(i + 1, &e.first.name)))
         .collect();
+    let scope_of: BTreeMap<&str, sef_model::DependencyScope> =
+        entries.iter().map(|e| (e.key.as_str(), e.scope)).collect();
     let mut packages = vec![json!({
         "SPDXID": root_id,
         "name": subject.name,
@@ -97,11 +99,11 @@ pub fn spdx_json(subject: &SbomSubject, components: &[Component]) -> String {
         }
         packages.push(Value::Object(p));
         if at_root.contains(e.key.as_str()) {
-            rels.push(json!({ "spdxElementId": root_id, "relationshipType": "DEPENDS_ON", "relatedSpdxElement": id }));
+            rels.push(edge(&root_id, &id, e.scope));
         }
         for d in &e.depends_on {
-            if let Some(did) = ids.get(d.as_str()) {
-                rels.push(json!({ "spdxElementId": id, "relationshipType": "DEPENDS_ON", "relatedSpdxElement": did }));
+            if let (Some(did), Some(target)) = (ids.get(d.as_str()), scope_of.get(d.as_str())) {
+                rels.push(edge(&id, did, *target));
             }
         }
     }
@@ -119,4 +121,22 @@ pub fn spdx_json(subject: &SbomSubject, components: &[Component]) -> String {
         "relationships": rels,
     });
     finish(&doc, subject, &entries)
+}
+
+/// One dependency relationship in SPDX 2.3's terms: a development-only
+/// dependency is `DEV_DEPENDENCY_OF` its dependent, an optional one
+/// `OPTIONAL_DEPENDENCY_OF`, any other the dependent `DEPENDS_ON` it.
+fn edge(from: &str, to: &str, scope: sef_model::DependencyScope) -> Value {
+    use sef_model::DependencyScope as S;
+    match scope {
+        S::Development => {
+            json!({ "spdxElementId": to, "relationshipType": "DEV_DEPENDENCY_OF", "relatedSpdxElement": from })
+        }
+        S::Optional => {
+            json!({ "spdxElementId": to, "relationshipType": "OPTIONAL_DEPENDENCY_OF", "relatedSpdxElement": from })
+        }
+        S::Runtime | S::Unknown => {
+            json!({ "spdxElementId": from, "relationshipType": "DEPENDS_ON", "relatedSpdxElement": to })
+        }
+    }
 }
