@@ -502,6 +502,16 @@ pub struct AssessArgs {
     pub advisory: AdvisoryDbArgs,
     #[command(flatten)]
     pub range: RangeArgs,
+    /// Run only these analyzers (comma-separated: repo-facts, inventory,
+    /// sarif, junit, history, secrets, signatures, vulnerabilities). A run
+    /// that leaves an enabled analyzer out is scoped: its gate fails
+    /// (criterion `evidence.all-analyzers-ran`).
+    #[arg(long, value_delimiter = ',', value_name = "ANALYZER")]
+    pub only: Vec<String>,
+    /// Do not run these analyzers (comma-separated, or repeated); the run
+    /// is scoped, as with `--only`.
+    #[arg(long, value_delimiter = ',', value_name = "ANALYZER")]
+    pub skip: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -22,8 +22,8 @@ pub mod provenance;
 mod runner;
 
 pub use analyzers::{
-    artifacts, builtin, history, history_config, inventory, junit, repo_facts, sarif, secrets,
-    security_plan, vulnerabilities,
+    ANALYZER_IDS, artifacts, builtin, history, history_config, inventory, junit, repo_facts, sarif,
+    secrets, security_plan, select, vulnerabilities,
 };
 
 pub use analyzer::{

@@ -46,6 +46,10 @@ pub(crate) struct Extra {
     /// again, so that ingesting JUnit does not drop the SARIF ingested
     /// before (and the other way round).
     pub ingesting: Option<IngestKind>,
+    /// `--only`: the analyzers to run (all when empty).
+    pub only: Vec<String>,
+    /// `--skip`: the analyzers not to run.
+    pub skip: Vec<String>,
 }
 
 /// What `sef ingest` reads.
@@ -89,11 +93,39 @@ pub(crate) fn assess_with_extra(
         }
         None => sef_engine::kpis::KpiContext::default(),
     };
-    let analyzers = sef_engine::builtin(plan, root, &options);
+    let mut analyzers = sef_engine::builtin(plan, root, &options);
+    let left_out = sef_engine::select(&mut analyzers, &extra.only, &extra.skip);
     let progress = progress::for_invocation(quiet);
-    let run = sef_engine::assess_with(root, plan, &analyzers, progress.as_ref(), &kpi_context);
+    let mut run = sef_engine::assess_with(root, plan, &analyzers, progress.as_ref(), &kpi_context);
     drop(progress);
+    if !left_out.is_empty() {
+        scope_gate(&mut run, &left_out);
+    }
     Ok(run)
+}
+
+/// A run that left enabled analyzers out (`--only`/`--skip`) decides
+/// nothing: a criterion says which, and the gate fails on it.
+fn scope_gate(run: &mut sef_model::AssessmentRun, left_out: &[String]) {
+    let what = left_out.join(", ");
+    run.notes.push(format!(
+        "scoped run: {what} did not run (--only/--skip); its gate cannot pass"
+    ));
+    let mut criteria = std::mem::take(&mut run.gate.criteria);
+    criteria.push(sef_model::CriterionResult {
+        id: "evidence.all-analyzers-ran".into(),
+        description: "every analyzer the plan enables ran".into(),
+        outcome: sef_model::CriterionOutcome::Fail,
+        detail: format!(
+            "{what} left out by --only/--skip: a scoped run does not decide a release; run `sef assess` without them"
+        ),
+        if_not_measured: None,
+    });
+    run.gate = sef_model::GateDecision::from_criteria(
+        run.gate.phase,
+        run.gate.evidence_complete,
+        criteria,
+    );
 }
 
 /// A note when sef.toml's phase is not the one the store's checkpoint
@@ -115,11 +147,21 @@ fn phase_mismatch(plan: &Plan, decisions: &[sef_model::PhaseDecision]) -> Option
 }
 
 pub fn run(g: &GlobalArgs, a: &AssessArgs) -> Result<u8> {
+    for id in a.only.iter().chain(&a.skip) {
+        if !sef_engine::ANALYZER_IDS.contains(&id.as_str()) {
+            anyhow::bail!(
+                "unknown analyzer `{id}` in --only/--skip; sef has {}",
+                sef_engine::ANALYZER_IDS.join(", ")
+            );
+        }
+    }
     run_with(
         g,
         a,
         &Extra {
             range: a.range.clone(),
+            only: a.only.clone(),
+            skip: a.skip.clone(),
             ..Extra::default()
         },
     )
@@ -156,6 +198,8 @@ pub(crate) fn run_with(g: &GlobalArgs, a: &AssessArgs, extra: &Extra) -> Result<
                 },
                 range: extra.range.clone(),
                 ingesting: extra.ingesting,
+                only: extra.only.clone(),
+                skip: extra.skip.clone(),
             };
             &kept
         }

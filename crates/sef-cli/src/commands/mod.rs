@@ -108,6 +108,8 @@ fn ingest(g: &crate::cli::GlobalArgs, a: crate::cli::IngestArgs, sarif: bool) ->
         no_store: a.no_store,
         advisory: a.advisory,
         range: crate::cli::RangeArgs::default(),
+        only: Vec::new(),
+        skip: Vec::new(),
     };
     let extra = if sarif {
         assess::Extra {

@@ -39,6 +39,39 @@ pub fn history_config(
     Some(cfg)
 }
 
+/// The id of every built-in analyzer, as `--only`/`--skip` and
+/// `[analyzers.<id>]` name them.
+pub const ANALYZER_IDS: [&str; 8] = [
+    repo_facts::ID,
+    inventory::ID,
+    sarif::ID,
+    junit::ID,
+    history::analyzer::ID,
+    secrets::ID,
+    artifacts::ID,
+    vulnerabilities::ID,
+];
+
+/// Keeps the analyzers `only` names (all when empty) minus those `skip`
+/// names, and returns the ids of those left out: a run without them is
+/// scoped, and its gate cannot pass.
+pub fn select(
+    analyzers: &mut Vec<Box<dyn Analyzer>>,
+    only: &[String],
+    skip: &[String],
+) -> Vec<String> {
+    let mut left_out = Vec::new();
+    analyzers.retain(|a| {
+        let keep = (only.is_empty() || only.iter().any(|o| o == a.id()))
+            && !skip.iter().any(|s| s == a.id());
+        if !keep {
+            left_out.push(a.id().to_owned());
+        }
+        keep
+    });
+    left_out
+}
+
 /// The built-in analyzers that the plan enables, in a fixed order. New
 /// analyzers are added to this list explicitly.
 pub fn builtin(
