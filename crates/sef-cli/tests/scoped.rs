@@ -61,5 +61,9 @@ fn only_and_skip_choose_the_analyzers_and_scope_the_gate() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("repo-facts, inventory"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("repo-facts, inventory"),
+        "{}",
+        stderr(&out)
+    );
 }
