@@ -23,6 +23,7 @@ pub mod blobs;
 mod diff;
 mod error;
 pub mod forge;
+mod openpgp;
 pub mod review;
 pub mod signing;
 pub mod staged;

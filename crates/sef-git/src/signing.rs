@@ -207,6 +207,11 @@ pub struct Verifier {
     pub gpg: Option<PathBuf>,
     /// GNUPGHOME for gpg.
     pub gpg_home: Option<PathBuf>,
+    /// The key ids and fingerprints in gpg's keyring, listed once
+    /// ([`Verifier::with_keyring`]): a signature by a key not in it is
+    /// "unknown key" without running gpg for it. `None`: gpg decides
+    /// every signature.
+    pub gpg_keys: Option<std::collections::HashSet<String>>,
 }
 
 /// The gpg program if it is installed and runs.
@@ -221,6 +226,16 @@ pub fn find_gpg() -> Option<PathBuf> {
 }
 
 impl Verifier {
+    /// Lists gpg's keyring once, so that signatures by keys it does not
+    /// hold are decided without a gpg process each.
+    #[must_use]
+    pub fn with_keyring(mut self) -> Self {
+        if let Some(gpg) = &self.gpg {
+            self.gpg_keys = crate::openpgp::keyring(gpg, self.gpg_home.as_deref());
+        }
+        self
+    }
+
     /// The state of each commit, in order, verified in parallel.
     pub fn verify_all(&self, commits: &[Commit]) -> Vec<SigState> {
         commits
@@ -245,6 +260,17 @@ impl Verifier {
                 },
             }
         } else if head.contains("BEGIN PGP SIGNATURE") {
+            if let (Some(_), Some(ring)) = (&self.gpg, &self.gpg_keys)
+                && let Some(issuer) = crate::openpgp::issuer(&sig.armor)
+                && !crate::openpgp::known(ring, &issuer)
+            {
+                // gpg would answer ERRSIG/NO_PUBKEY: the same verdict
+                let key = issuer[issuer.len().saturating_sub(16)..].to_owned();
+                return SigState::UnknownKey {
+                    format: "openpgp".into(),
+                    key,
+                };
+            }
             match &self.gpg {
                 Some(gpg) => self.verify_gpg(gpg, sig),
                 None => SigState::NotVerified {

@@ -152,7 +152,9 @@ pub fn run(
         ssh,
         gpg: if config.gpg { find_gpg() } else { None },
         gpg_home: config.gpg_home.as_ref().map(|h| root.join(h)),
-    };
+        gpg_keys: None,
+    }
+    .with_keyring();
     let signatures = verifier.verify_all(&history.commits);
     Ok(Some(Mined {
         forge: forge_client.as_ref().map(Forge::counts),
