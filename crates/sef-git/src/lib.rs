@@ -31,6 +31,7 @@ pub mod state;
 
 pub use error::{GitError, SignersError};
 use gix::bstr::ByteSlice;
+use rayon::prelude::*;
 pub use sef_model::evidence::history::Base;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -221,6 +222,61 @@ struct Walked {
     oid: Id,
     tree: Id,
     parent_ids: Vec<Id>,
+}
+
+/// The repository's mailmap, for one worker thread.
+fn repo_mailmap(sync: &gix::ThreadSafeRepository) -> gix::mailmap::Snapshot {
+    sync.to_thread_local().open_mailmap()
+}
+
+/// One commit's facts, and its committer time.
+fn read_commit(
+    repo: &gix::Repository,
+    mailmap: &gix::mailmap::Snapshot,
+    id: Id,
+) -> Result<(Walked, i64), GitError> {
+    let commit = repo.find_commit(id).map_err(|e| GitError::commit(id, e))?;
+    let decoded = commit
+        .decode()
+        .map_err(|e| GitError::commit(id, format!("corrupt: {e}")))?;
+    let author = person(
+        decoded.author().map_err(|e| GitError::commit(id, e))?,
+        mailmap,
+    );
+    let committed = decoded.committer().map_err(|e| GitError::commit(id, e))?;
+    let commit_time = committed.seconds();
+    let committer = person(committed, mailmap);
+    let message = decoded.message.to_str_lossy();
+    let subject = message.lines().next().unwrap_or("").trim().to_owned();
+    let signature = commit
+        .signature()
+        .ok()
+        .flatten()
+        .map(|(armor, signed)| RawSignature {
+            armor: armor.to_vec(),
+            signed: signed.to_bstring().to_vec(),
+        });
+    let parent_ids: Vec<Id> = decoded.parents().collect();
+    Ok((
+        Walked {
+            oid: id,
+            tree: decoded.tree(),
+            commit: Commit {
+                id: id.to_string(),
+                time: decoded.author().map(|a| a.seconds()).unwrap_or(commit_time),
+                author,
+                committer,
+                parents: parent_ids.iter().map(ToString::to_string).collect(),
+                subject,
+                trailers: trailers(&message),
+                paths: Vec::new(),
+                entry: Entry::Mainline,
+                signature,
+            },
+            parent_ids,
+        },
+        commit_time,
+    ))
 }
 
 fn resolve(repo: &gix::Repository, spec: &str) -> Result<Id, GitError> {
@@ -414,61 +470,43 @@ pub fn mine(root: &Path, options: &MineOptions) -> Result<Option<History>, GitEr
         .with_hidden(hidden)
         .all()
         .map_err(|e| GitError::walk(format!("cannot walk from {until}: {e}")))?;
+    // The walk itself is serial (it decodes each commit for its parents);
+    // reading each commit's facts is not, so it runs in parallel, a chunk
+    // at a time in walk order, until the limit is reached.
+    let mut ids: Vec<Id> = Vec::new();
+    for info in walk {
+        let info = info.map_err(|e| GitError::walk(format!("a commit cannot be read: {e}")))?;
+        ids.push(info.id);
+    }
     let mut walked: Vec<Walked> = Vec::new();
     let mut earlier_authors = HashSet::new();
     let mut truncated = false;
     let limit = options.limit.max(1);
-    for info in walk {
-        let info = info.map_err(|e| GitError::walk(format!("a commit cannot be read: {e}")))?;
-        let commit = info.object().map_err(|e| GitError::commit(info.id, e))?;
-        let decoded = commit
-            .decode()
-            .map_err(|e| GitError::commit(info.id, format!("corrupt: {e}")))?;
-        let author = person(
-            decoded.author().map_err(|e| GitError::commit(info.id, e))?,
-            &mailmap,
-        );
-        let committed = decoded
-            .committer()
-            .map_err(|e| GitError::commit(info.id, e))?;
-        let commit_time = committed.seconds();
-        if cutoff.is_some_and(|t| commit_time < t) {
-            earlier_authors.insert(author.email.to_ascii_lowercase());
-            continue;
+    let sync = repo.clone().into_sync();
+    'chunks: for chunk in ids.chunks(4096) {
+        let read: Vec<Result<(Walked, i64), GitError>> = chunk
+            .par_iter()
+            .map_init(
+                || {
+                    let mut r = sync.to_thread_local();
+                    r.object_cache_size_if_unset(4 * 1024 * 1024);
+                    (r, repo_mailmap(&sync))
+                },
+                |(r, mailmap), id| read_commit(r, mailmap, *id),
+            )
+            .collect();
+        for item in read {
+            let (w, commit_time) = item?;
+            if cutoff.is_some_and(|t| commit_time < t) {
+                earlier_authors.insert(w.commit.author.email.to_ascii_lowercase());
+                continue;
+            }
+            if walked.len() >= limit {
+                truncated = true;
+                break 'chunks;
+            }
+            walked.push(w);
         }
-        if walked.len() >= limit {
-            truncated = true;
-            break;
-        }
-        let committer = person(committed, &mailmap);
-        let message = decoded.message.to_str_lossy();
-        let subject = message.lines().next().unwrap_or("").trim().to_owned();
-        let signature = commit
-            .signature()
-            .ok()
-            .flatten()
-            .map(|(armor, signed)| RawSignature {
-                armor: armor.to_vec(),
-                signed: signed.to_bstring().to_vec(),
-            });
-        let parent_ids: Vec<Id> = decoded.parents().collect();
-        walked.push(Walked {
-            oid: info.id,
-            tree: decoded.tree(),
-            commit: Commit {
-                id: info.id.to_string(),
-                time: decoded.author().map(|a| a.seconds()).unwrap_or(commit_time),
-                author,
-                committer,
-                parents: parent_ids.iter().map(ToString::to_string).collect(),
-                subject,
-                trailers: trailers(&message),
-                paths: Vec::new(),
-                entry: Entry::Mainline,
-                signature,
-            },
-            parent_ids,
-        });
     }
     let earlier_complete = match hidden {
         Some(h) => earlier(&repo, h, &mailmap, &mut earlier_authors),
