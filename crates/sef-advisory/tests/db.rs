@@ -289,35 +289,35 @@ fn go_severity_comes_from_an_alias_and_symbols_are_kept() {
     // differs from the Go record's, so it does not match by itself.
     let ghsa = br#"{"id":"GHSA-4v7x-pqxf-cx7m","modified":"2024-04-04T00:00:00Z","aliases":["CVE-2023-45288"],"severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"}],"affected":[{"package":{"ecosystem":"Go","name":"golang.org/x/net"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"0.1.0"}]}]}]}"#;
     let d = tempfile::tempdir().unwrap();
-    let zip = d.path().join("go.zip");
-    zip_of(
-        &zip,
+    // imports the records as one zip and matches golang.org/x/net v0.22.0
+    let matched = |name: &str, entries: &[(&str, &[u8])]| {
+        let zip = d.path().join(format!("{name}.zip"));
+        zip_of(&zip, entries);
+        let db_dir = d.path().join(name);
+        let source = Source::Zip {
+            path: &zip,
+            label: "test".into(),
+        };
+        import(&db_dir, &[source], t(0)).unwrap();
+        let db = AdvisoryDb::open(&db_dir).unwrap().unwrap();
+        let net = Component::new(
+            Ecosystem::Go,
+            "golang.org/x/net",
+            Some("v0.22.0".into()),
+            SourceRef {
+                file: "go.mod".into(),
+                line: Some(5),
+            },
+        );
+        match_components(&db, &[net]).unwrap()
+    };
+    let report = matched(
+        "with-alias",
         &[
             ("GO-2024-2687.json", &go),
             ("GHSA-4v7x-pqxf-cx7m.json", ghsa),
         ],
     );
-    let db_dir = d.path().join("db");
-    import(
-        &db_dir,
-        &[Source::Zip {
-            path: &zip,
-            label: "test".into(),
-        }],
-        t(0),
-    )
-    .unwrap();
-    let db = AdvisoryDb::open(&db_dir).unwrap().unwrap();
-    let net = Component::new(
-        Ecosystem::Go,
-        "golang.org/x/net",
-        Some("v0.22.0".into()),
-        SourceRef {
-            file: "go.mod".into(),
-            line: Some(5),
-        },
-    );
-    let report = match_components(&db, &[net]).unwrap();
     assert_eq!(report.matches.len(), 1, "{report:?}");
     let m = &report.matches[0];
     assert_eq!(m.id, "GO-2024-2687");
@@ -333,28 +333,6 @@ fn go_severity_comes_from_an_alias_and_symbols_are_kept() {
     );
 
     // without the alias, the Go record alone rates nothing
-    let zip2 = d.path().join("go2.zip");
-    zip_of(&zip2, &[("GO-2024-2687.json", &go)]);
-    let db2_dir = d.path().join("db2");
-    import(
-        &db2_dir,
-        &[Source::Zip {
-            path: &zip2,
-            label: "test".into(),
-        }],
-        t(0),
-    )
-    .unwrap();
-    let db2 = AdvisoryDb::open(&db2_dir).unwrap().unwrap();
-    let net = Component::new(
-        Ecosystem::Go,
-        "golang.org/x/net",
-        Some("v0.22.0".into()),
-        SourceRef {
-            file: "go.mod".into(),
-            line: Some(5),
-        },
-    );
-    let report = match_components(&db2, &[net]).unwrap();
+    let report = matched("alone", &[("GO-2024-2687.json", &go)]);
     assert_eq!(report.matches[0].severity, None);
 }

@@ -10,16 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// An advisory database with the real PyPI export.
 fn pypi_db(env: &Env) -> PathBuf {
-    let db = env.dir.path().join("advdb");
-    let out = env
-        .sef()
-        .args(["db", "import", "-q", "--advisory-db"])
-        .arg(&db)
-        .arg(shared_osv_zip("PyPI"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    db
+    env.import_osv("PyPI")
 }
 
 fn flask_like(env: &Env, inventory: &str) -> PathBuf {

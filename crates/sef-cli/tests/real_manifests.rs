@@ -14,6 +14,26 @@ fn sbom_components(env: &Env, repo: &Path) -> Vec<Value> {
     json(&out.stdout)["components"].as_array().unwrap().clone()
 }
 
+/// The CycloneDX scope of the third-party component whose `field` is
+/// `value` ("unknown" when it has none).
+fn scope_where(comps: &[Value], field: &str, value: &str) -> String {
+    comps
+        .iter()
+        .find(|c| c[field] == value && c["purl"].is_string())
+        .unwrap_or_else(|| panic!("{field} {value} missing"))["scope"]
+        .as_str()
+        .unwrap_or("unknown")
+        .to_owned()
+}
+
+/// The third-party components without a scope.
+fn unscoped(comps: &[Value]) -> Vec<&Value> {
+    comps
+        .iter()
+        .filter(|c| c["scope"].is_null() && c["purl"].is_string())
+        .collect()
+}
+
 #[test]
 fn dotnet_central_package_management_is_inventoried() {
     let env = Env::new();
@@ -44,13 +64,7 @@ fn dotnet_central_package_management_is_inventoried() {
             "{purl} missing"
         );
     }
-    let scope_of = |purl: &str| {
-        let c = nuget
-            .iter()
-            .find(|c| c["purl"] == purl)
-            .unwrap_or_else(|| panic!("{purl} missing"));
-        c["scope"].as_str().unwrap_or("unknown").to_owned()
-    };
+    let scope_of = |purl: &str| scope_where(&comps, "purl", purl);
     // the library's reference leaves the version to the central file, and
     // ships: required
     assert_eq!(scope_of("pkg:nuget/SSH.NET@2025.1.0"), "required");
@@ -148,15 +162,7 @@ fn git_download_and_sdk_sources_get_purls_unlike_the_registry_release() {
 #[test]
 fn a_git_sourced_crate_is_not_matched_as_the_registry_release() {
     let env = Env::new();
-    let db = env.dir.path().join("advdb");
-    let out = env
-        .sef()
-        .args(["db", "import", "-q", "--advisory-db"])
-        .arg(&db)
-        .arg(shared_osv_zip("crates.io"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    let db = env.import_osv("crates.io");
     let r = env.repo("r");
     // smallvec 1.6.0 is RUSTSEC-2021-0003 on crates.io; the same name and
     // version fetched from a git fork is another package
@@ -165,14 +171,7 @@ fn a_git_sourced_crate_is_not_matched_as_the_registry_release() {
         "Cargo.lock",
         "version = 3\n\n[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"git+https://github.com/servo/rust-smallvec?rev=2c3fc3c#2c3fc3cbf6d69a0c8f7c9e6fc6f9e2d3c1a0b7c2\"\n\n[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
     );
-    let out = env
-        .sef()
-        .args(["assess", "-q", "--no-store", "-f", "json", "--advisory-db"])
-        .arg(&db)
-        .arg(&r)
-        .output()
-        .unwrap();
-    let report = json(&out.stdout);
+    let report = env.assess_json(&r, &db);
     let p = &evidence_of(&report, "known-vulnerabilities")["payload"];
     let matches = p["matches"].as_array().unwrap();
     assert_eq!(matches.len(), 1, "{p}");
@@ -189,30 +188,6 @@ fn a_git_sourced_crate_is_not_matched_as_the_registry_release() {
     );
 }
 
-fn go_db(env: &Env) -> std::path::PathBuf {
-    let db = env.dir.path().join("go-advdb");
-    let out = env
-        .sef()
-        .args(["db", "import", "-q", "--advisory-db"])
-        .arg(&db)
-        .arg(shared_osv_zip("Go"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    db
-}
-
-fn assess_with(env: &Env, db: &Path, repo: &Path) -> Value {
-    let out = env
-        .sef()
-        .args(["assess", "-q", "--no-store", "-f", "json", "--advisory-db"])
-        .arg(db)
-        .arg(repo)
-        .output()
-        .unwrap();
-    json(&out.stdout)
-}
-
 fn criterion(report: &Value, id: &str) -> Value {
     report["run"]["gate"]["criteria"]
         .as_array()
@@ -226,11 +201,11 @@ fn criterion(report: &Value, id: &str) -> Value {
 #[test]
 fn go_stdlib_is_the_toolchains_for_applications_and_none_for_libraries() {
     let env = Env::new();
-    let db = go_db(&env);
+    let db = env.import_osv("Go");
     // gin dcaa429: a library with `go 1.25.0`
     let gin = env.repo("gin");
     copy_fixture("go-modules/gin", &gin);
-    let report = assess_with(&env, &db, &gin);
+    let report = env.assess_json(&gin, &db);
     let inv = &evidence_of(&report, "inventory")["payload"];
     assert!(
         !inv["components"]
@@ -261,7 +236,7 @@ fn go_stdlib_is_the_toolchains_for_applications_and_none_for_libraries() {
     // 1.25.1` and no toolchain directive
     let caddy = env.repo("caddy");
     copy_fixture("go-modules/caddy", &caddy);
-    let report = assess_with(&env, &db, &caddy);
+    let report = env.assess_json(&caddy, &db);
     let findings = report["run"]["findings"].as_array().unwrap();
     let stdlib: Vec<&Value> = findings
         .iter()
@@ -325,7 +300,7 @@ fn go_stdlib_is_the_toolchains_for_applications_and_none_for_libraries() {
         "[offering]\nname = \"caddy\"\n[checkpoints]\nblock_severity = \"critical\"\n",
     );
     let c = criterion(
-        &assess_with(&env, &db, &caddy),
+        &env.assess_json(&caddy, &db),
         "develop.no-open-high-findings",
     );
     assert_eq!(c["outcome"], "fail", "{c}");
@@ -336,7 +311,7 @@ fn go_stdlib_is_the_toolchains_for_applications_and_none_for_libraries() {
         "[offering]\nname = \"caddy\"\n[checkpoints]\nblock_severity = \"critical\"\nunknown_severity = \"high\"\n",
     );
     let c = criterion(
-        &assess_with(&env, &db, &caddy),
+        &env.assess_json(&caddy, &db),
         "develop.no-open-high-findings",
     );
     assert_eq!(c["outcome"], "pass", "{c}");
@@ -349,23 +324,12 @@ fn yarn_scope_comes_from_the_manifests_and_their_workspaces() {
     let r = env.repo("rails");
     copy_fixture("rails-yarn", &r);
     let comps = sbom_components(&env, &r);
-    let scope_of = |purl: &str| -> String {
-        comps
-            .iter()
-            .find(|c| c["purl"] == purl)
-            .unwrap_or_else(|| panic!("{purl} missing"))["scope"]
-            .as_str()
-            .unwrap_or("unknown")
-            .to_owned()
-    };
+    let scope_of = |purl: &str| scope_where(&comps, "purl", purl);
     // activestorage's dependencies ship
     assert_eq!(scope_of("pkg:npm/spark-md5@3.0.2"), "required");
     // actioncable's devDependencies do not
     assert_eq!(scope_of("pkg:npm/mock-socket@2.0.0"), "excluded");
-    let unknown: Vec<&Value> = comps
-        .iter()
-        .filter(|c| c["scope"].is_null() && c["purl"].is_string())
-        .collect();
+    let unknown = unscoped(&comps);
     assert!(unknown.is_empty(), "{unknown:?}");
 
     // Berry names its workspaces in the lock (a real osv-scalibr vector);
@@ -397,24 +361,13 @@ fn cargo_scope_comes_from_the_workspace_manifests() {
     let r = env.repo("ripgrep");
     copy_fixture("ripgrep-workspace", &r);
     let comps = sbom_components(&env, &r);
-    let scope_of = |name: &str| -> String {
-        comps
-            .iter()
-            .find(|c| c["name"] == name && c["purl"].is_string())
-            .unwrap_or_else(|| panic!("{name} missing"))["scope"]
-            .as_str()
-            .unwrap_or("unknown")
-            .to_owned()
-    };
+    let scope_of = |name: &str| scope_where(&comps, "name", name);
     assert_eq!(scope_of("memchr"), "required");
     // only ever a [dev-dependencies] entry
     assert_eq!(scope_of("regex"), "excluded");
     // `optional = true`, behind a feature
     assert_eq!(scope_of("arbitrary"), "optional");
-    let unknown: Vec<&Value> = comps
-        .iter()
-        .filter(|c| c["scope"].is_null() && c["purl"].is_string())
-        .collect();
+    let unknown = unscoped(&comps);
     assert!(unknown.is_empty(), "{unknown:?}");
     // edges name the exact version the lock resolved: every dependsOn
     // target is a component

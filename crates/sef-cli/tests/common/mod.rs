@@ -72,6 +72,22 @@ pub fn shared_osv_zip(ecosystem: &str) -> PathBuf {
 }
 
 impl Env {
+    /// An advisory database holding the real shared OSV export of one
+    /// ecosystem (`sef db import`), in the test's directory.
+    #[allow(dead_code)]
+    pub fn import_osv(&self, ecosystem: &str) -> PathBuf {
+        let db = self.dir.path().join(format!("advdb-{ecosystem}"));
+        let out = self
+            .sef()
+            .args(["db", "import", "-q", "--advisory-db"])
+            .arg(&db)
+            .arg(shared_osv_zip(ecosystem))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        db
+    }
+
     /// `sef assess REPO --no-store --format json` against the advisory
     /// database `advdb`; the parsed report.
     pub fn assess_json(
