@@ -43,9 +43,10 @@ pub(crate) fn settle_stdlib(
                 !f.contains("cmd/"),
             )
         });
+        // a module counts as a library only when every file was read
         let program = own
             .par_iter()
-            .find_first(|f| is_main_package(&root.join(f.as_str())));
+            .find_first(|f| may_be_main(&root.join(f.as_str())));
         if program.is_none() {
             libraries.push(go_mod.clone());
         }
@@ -93,14 +94,15 @@ pub(crate) fn is_buildable_go(rel: &str) -> bool {
             .any(|part| part == "testdata" || part.starts_with('_') || part.starts_with('.'))
 }
 
-/// Whether the file's package clause says `package main`. Unreadable files
-/// say nothing (the module then counts as a library only if no other file
-/// is a program).
-fn is_main_package(path: &Path) -> bool {
-    let Ok(bytes) = sef_fs::read_prefix(path, PACKAGE_CLAUSE_WITHIN) else {
-        return false;
-    };
-    package_clause(&String::from_utf8_lossy(&bytes)) == Some("main")
+/// Whether the file may be a program: its package clause says `package
+/// main`, or it cannot be read. An unreadable file could be one, so the
+/// module keeps its standard library (failing closed: a finding too many,
+/// never one lost).
+fn may_be_main(path: &Path) -> bool {
+    match sef_fs::read_prefix(path, PACKAGE_CLAUSE_WITHIN) {
+        Ok(bytes) => package_clause(&String::from_utf8_lossy(&bytes)) == Some("main"),
+        Err(_) => true,
+    }
 }
 
 /// The package name of Go source, skipping comments before the clause.
@@ -153,6 +155,16 @@ mod tests {
         assert_eq!(package_clause("/* a */ package main"), Some("main"));
         assert_eq!(package_clause("packagemain"), None);
         assert_eq!(package_clause(""), None);
+    }
+
+    #[test]
+    fn an_unreadable_go_file_may_be_a_program() {
+        assert!(may_be_main(Path::new("/nonexistent/sef/main.go")));
+        let d = std::env::temp_dir().join(format!("sef-go-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("lib.go"), "package lib\n").unwrap();
+        assert!(!may_be_main(&d.join("lib.go")));
+        std::fs::remove_dir_all(&d).ok();
     }
 
     #[test]
