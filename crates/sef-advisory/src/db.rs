@@ -7,7 +7,10 @@
 //!
 //! * `current` names the active generation directory;
 //! * `gen-N/records.jsonl` holds one minified OSV record per line;
-//! * `gen-N/index.json` maps ecosystem → name → byte ranges in it;
+//! * `gen-N/index/<ecosystem>.json` maps, for one ecosystem, each
+//!   normalised name → byte ranges in it: a scan reads and checks only the
+//!   index of the ecosystems it has components of (format 2 kept the whole
+//!   index in one `index.json`; such a database is still read);
 //! * `gen-N/manifest.json` says, per ecosystem, how many records, when and
 //!   from where they were imported.
 //!
@@ -47,7 +50,9 @@ impl Default for Limits {
     }
 }
 /// The on-disk format version.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
+/// The format before the index was split per ecosystem: still read.
+const FORMAT_ONE_INDEX: u32 = 2;
 
 /// Why the database could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -114,7 +119,14 @@ pub struct Manifest {
     pub ecosystems: BTreeMap<String, EcosystemInfo>,
 }
 
-type Index = BTreeMap<String, BTreeMap<String, Vec<(u64, u32)>>>;
+/// One ecosystem's part of the index: normalised name → byte ranges.
+type Names = BTreeMap<String, Vec<(u64, u32)>>;
+type Index = BTreeMap<String, Names>;
+
+/// The file of one ecosystem's part of the index (format 3).
+fn index_file(dir: &Path, ecosystem: &str) -> PathBuf {
+    dir.join("index").join(format!("{ecosystem}.json"))
+}
 
 /// Normalises a package name as the ecosystem compares names: PyPI by PEP
 /// 503, crates.io case- and `-`/`_`-insensitively, case-insensitive
@@ -152,7 +164,9 @@ pub const SUPPORTED: &[&str] = &[
 pub struct AdvisoryDb {
     dir: PathBuf,
     manifest: Manifest,
-    index: Index,
+    /// Per ecosystem of the manifest, its part of the index, read and
+    /// checked against the manifest on first use.
+    index: BTreeMap<String, std::sync::OnceLock<Result<Names, String>>>,
     records: std::fs::File,
 }
 
@@ -189,14 +203,29 @@ impl AdvisoryDb {
             return Ok(None);
         };
         let manifest: Manifest = read_json(&dir.join("manifest.json"))?;
-        if manifest.format != FORMAT {
-            return Err(DbError::Corrupt {
-                path: dir.join("manifest.json").display().to_string(),
-                reason: format!("format {} (this sef reads {FORMAT})", manifest.format),
-            });
+        let mut index: BTreeMap<String, std::sync::OnceLock<Result<Names, String>>> = manifest
+            .ecosystems
+            .keys()
+            .map(|e| (e.clone(), std::sync::OnceLock::new()))
+            .collect();
+        match manifest.format {
+            FORMAT => {}
+            FORMAT_ONE_INDEX => {
+                let whole: Index = read_json(&dir.join("index.json"))?;
+                integrity::check_index(&dir, &manifest, &whole)?;
+                for (eco, names) in whole {
+                    if let Some(cell) = index.get_mut(&eco) {
+                        *cell = std::sync::OnceLock::from(Ok(names));
+                    }
+                }
+            }
+            other => {
+                return Err(DbError::Corrupt {
+                    path: dir.join("manifest.json").display().to_string(),
+                    reason: format!("format {other} (this sef reads {FORMAT_ONE_INDEX} and {FORMAT})"),
+                });
+            }
         }
-        let index: Index = read_json(&dir.join("index.json"))?;
-        integrity::check_index(&dir, &manifest, &index)?;
         let path = dir.join("records.jsonl");
         let records = std::fs::File::open(&path).map_err(io(&path))?;
         Ok(Some(AdvisoryDb {
@@ -205,6 +234,30 @@ impl AdvisoryDb {
             index,
             records,
         }))
+    }
+
+    /// One ecosystem's part of the index, read and checked on first use;
+    /// `None` when the database does not hold the ecosystem.
+    fn names(&self, ecosystem: &str) -> Result<Option<&Names>, DbError> {
+        let (Some(cell), Some(info)) = (
+            self.index.get(ecosystem),
+            self.manifest.ecosystems.get(ecosystem),
+        ) else {
+            return Ok(None);
+        };
+        cell.get_or_init(|| integrity::read_names(&self.dir, ecosystem, info))
+            .as_ref()
+            .map(Some)
+            .map_err(|reason| DbError::Corrupt {
+                path: if self.manifest.format == FORMAT {
+                    index_file(&self.dir, ecosystem)
+                } else {
+                    self.dir.join("index.json")
+                }
+                .display()
+                .to_string(),
+                reason: reason.clone(),
+            })
     }
 
     /// What was imported, per ecosystem.
@@ -220,8 +273,7 @@ impl AdvisoryDb {
     /// The records that name the package in the ecosystem.
     pub fn lookup(&self, ecosystem: &str, name: &str) -> Result<Vec<Record>, DbError> {
         let Some(ranges) = self
-            .index
-            .get(ecosystem)
+            .names(ecosystem)?
             .and_then(|m| m.get(&normalize_name(ecosystem, name)))
         else {
             return Ok(Vec::new());

@@ -336,3 +336,105 @@ fn go_severity_comes_from_an_alias_and_symbols_are_kept() {
     let report = matched("alone", &[("GO-2024-2687.json", &go)]);
     assert_eq!(report.matches[0].severity, None);
 }
+
+/// The current generation directory of a database.
+fn generation(root: &Path) -> PathBuf {
+    let name = std::fs::read_to_string(root.join("current")).unwrap();
+    root.join(name.trim())
+}
+
+fn import_two(d: &Path) {
+    let (c, p) = (export("crates.io"), export("PyPI"));
+    let sources = [
+        Source::Zip {
+            path: &c,
+            label: c.display().to_string(),
+        },
+        Source::Zip {
+            path: &p,
+            label: p.display().to_string(),
+        },
+    ];
+    import(d, &sources, t(0)).unwrap();
+}
+
+#[test]
+fn only_the_ecosystems_looked_up_are_read_and_each_is_checked() {
+    let d = tempfile::tempdir().unwrap();
+    import_two(d.path());
+    let pypi = generation(d.path()).join("index").join("PyPI.json");
+    let text = std::fs::read_to_string(&pypi).unwrap();
+    // one name renamed: the file no longer has the digest the manifest
+    // promises
+    std::fs::write(&pypi, text.replacen("\"requests\":", "\"requestz\":", 1)).unwrap();
+    let db = AdvisoryDb::open(d.path()).unwrap().unwrap();
+    // crates.io is read and checked on its own, and is sound
+    assert!(
+        db.lookup("crates.io", "mdbook")
+            .unwrap()
+            .iter()
+            .any(|r| r.id == "RUSTSEC-2021-0001")
+    );
+    // PyPI is refused, naming its file, on every lookup
+    for _ in 0..2 {
+        let e = db.lookup("PyPI", "requests").err().expect("damaged").to_string();
+        assert!(e.contains("PyPI.json") && e.contains("digest"), "{e}");
+    }
+    // and verify reports it without stopping
+    let report = db.verify().unwrap();
+    assert!(!report.ok());
+    assert!(report.problems.iter().any(|p| p.contains("PyPI.json")), "{report:?}");
+    assert_eq!(report.ecosystems["crates.io"].verified, 1206);
+
+    std::fs::remove_file(&pypi).unwrap();
+    let e = db.lookup("PyPI", "requests").err();
+    // the first failure is kept: the answer does not change within a run
+    assert!(e.is_some());
+    let db = AdvisoryDb::open(d.path()).unwrap().unwrap();
+    let e = db.lookup("PyPI", "requests").err().expect("missing").to_string();
+    assert!(e.contains("PyPI.json") && e.contains("cannot be read"), "{e}");
+}
+
+#[test]
+fn a_database_in_the_one_index_format_is_still_read() {
+    let d = tempfile::tempdir().unwrap();
+    import_two(d.path());
+    let g = generation(d.path());
+    // rewrite the generation as format 2 wrote it: one index.json
+    let mut whole = serde_json::Map::new();
+    for eco in ["crates.io", "PyPI"] {
+        let f = g.join("index").join(format!("{eco}.json"));
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&f).unwrap()).unwrap();
+        whole.insert(eco.to_owned(), v);
+    }
+    std::fs::remove_dir_all(g.join("index")).unwrap();
+    std::fs::write(g.join("index.json"), serde_json::to_vec(&whole).unwrap()).unwrap();
+    let manifest = std::fs::read_to_string(g.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"format\": 3"), "{manifest}");
+    std::fs::write(
+        g.join("manifest.json"),
+        manifest.replace("\"format\": 3", "\"format\": 2"),
+    )
+    .unwrap();
+    let db = AdvisoryDb::open(d.path()).unwrap().unwrap();
+    assert!(
+        db.lookup("PyPI", "Requests")
+            .unwrap()
+            .iter()
+            .any(|r| r.id == "PYSEC-2018-28")
+    );
+    assert!(db.verify().unwrap().ok());
+    // a damaged one-file index is still refused at open
+    let text = std::fs::read_to_string(g.join("index.json")).unwrap();
+    std::fs::write(g.join("index.json"), text.replacen("\"mdbook\":", "\"mdbooq\":", 1)).unwrap();
+    let e = AdvisoryDb::open(d.path()).err().expect("damaged").to_string();
+    assert!(e.contains("index.json"), "{e}");
+    // an unknown format is refused
+    std::fs::write(
+        g.join("manifest.json"),
+        manifest.replace("\"format\": 3", "\"format\": 9"),
+    )
+    .unwrap();
+    let e = AdvisoryDb::open(d.path()).err().expect("format").to_string();
+    assert!(e.contains("format 9"), "{e}");
+}

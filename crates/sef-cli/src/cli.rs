@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 mod git_evidence;
 mod lifecycle;
+mod vulns;
 pub use git_evidence::*;
 pub use lifecycle::*;
+pub use vulns::*;
 
 /// sef — the IBM Secure Engineering Framework, executable.
 ///
@@ -63,6 +65,11 @@ pub enum Command {
     /// Write the repository's SBOM (CycloneDX 1.6 or SPDX 2.3 JSON) from
     /// every lockfile, manifest and SBOM in it.
     Sbom(SbomArgs),
+    /// Check lockfiles (or CycloneDX/SPDX SBOMs) for known vulnerabilities,
+    /// and nothing else: the same matching, severities, fixed versions,
+    /// dependency paths and acceptances as `sef assess`, without secrets,
+    /// history or a store.
+    Vulns(VulnsArgs),
     /// The local advisory database (OSV): update, import, status.
     #[command(subcommand)]
     Db(DbCommand),

@@ -335,7 +335,7 @@ fn a_replaced_or_truncated_index_fails_the_vulnerabilities_evidence() {
     let r = env.repo("app");
     write(&r, "sef.toml", "[offering]\nname = \"app\"\n");
     write(&r, "Cargo.lock", MDBOOK_LOCK);
-    let index = current_generation(&advdb).join("index.json");
+    let index = current_generation(&advdb).join("index").join("crates.io.json");
     let original = std::fs::read(&index).unwrap();
     for (name, text) in [
         ("emptied", b"{}".to_vec()),
@@ -352,7 +352,7 @@ fn a_replaced_or_truncated_index_fails_the_vulnerabilities_evidence() {
         let (code, report) = assess(&env, &r, &["--advisory-db", advdb.to_str().unwrap()]);
         let (state, reason) = status(&report, "known-vulnerabilities");
         assert_eq!(state, "failed", "{name}: {reason}");
-        assert!(reason.contains("index.json"), "{name}: {reason}");
+        assert!(reason.contains("crates.io.json"), "{name}: {reason}");
         assert_eq!(code, 1, "{name}");
     }
     std::fs::write(&index, &original).unwrap();

@@ -105,12 +105,7 @@ pub fn assess_with(
         incident_response,
         config: &plan.checkpoints,
     });
-    findings.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| a.rule_id.cmp(&b.rule_id))
-            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
-    });
+    crate::check::sort_findings(&mut findings);
 
     let run = AssessmentRun {
         id: RunId::generate(),

@@ -15,6 +15,7 @@ mod analyzer;
 pub mod analyzers;
 mod assess;
 pub mod boundary;
+pub mod check;
 mod error;
 pub mod kpis;
 pub mod policy;

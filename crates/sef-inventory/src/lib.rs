@@ -26,5 +26,6 @@ pub use extractors::builtin;
 pub use purl::{parse_purl, purl_for};
 pub use sbom_out::{SbomSubject, cyclonedx_json, spdx_json, timestamp_from_env};
 pub use scan::{
-    Diagnostic, DiagnosticLevel, Inventory, InventoryOptions, ScannedFile, extract_file, scan,
+    Diagnostic, DiagnosticLevel, Inventory, InventoryOptions, ScannedFile, extract_file, read_sbom,
+    scan,
 };

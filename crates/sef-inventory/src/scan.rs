@@ -504,3 +504,23 @@ fn read_include(
     let bytes = read_bounded(&real, limit)?;
     Ok((inside.to_string_lossy().replace('\\', "/"), bytes))
 }
+
+/// Reads one SBOM file named by the user (CycloneDX 1.4–1.6 or SPDX 2.3
+/// JSON, whatever the file's name), at most `limit` bytes, the way a scan
+/// reads an SBOM it finds: `label` is the path its components' sources
+/// name. An unreadable file, or one that is not such an SBOM, is an error
+/// naming the line.
+pub fn read_sbom(
+    path: &Path,
+    label: &str,
+    limit: u64,
+) -> Result<crate::Extracted, crate::ExtractError> {
+    let bytes = read_bounded(path, limit).map_err(|e| crate::ExtractError::msg(e.to_string()))?;
+    let input = Input {
+        path: label,
+        bytes: &bytes,
+        include: None,
+        list_dirs: None,
+    };
+    extract_file(&crate::extractors::sbom::SbomJson, &input)
+}

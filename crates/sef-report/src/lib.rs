@@ -25,15 +25,20 @@ mod summary;
 mod table;
 mod text;
 mod views;
+mod vulns;
 
 pub use history_view::{CommitLine, history_text};
 pub use json::{
     DIFF_SCHEMA, REPORT_SCHEMA_VERSION, RUN_SCHEMA, RUNS_SCHEMA, diff_json, run_json, runs_json,
 };
 pub use lines::evidence_lines;
-pub use sarif::{SARIF_SCHEMA, run_sarif};
+pub use sarif::{SARIF_SCHEMA, SarifRun, run_sarif, sarif_log};
 pub use summary::{Verdict, verdict};
 pub use table::{fit_to_terminal, set_terminal_width};
+pub use vulns::{
+    VULNS_SCHEMA, VulnsReport, VulnsVerdict, vulns_json, vulns_markdown, vulns_sarif, vulns_text,
+    vulns_verdict,
+};
 pub use views::{RequirementsFormat, plan_text, pti_text, requirements, row_has_status};
 
 use sef_model::{AssessmentRun, RunDiff, RunSummary};

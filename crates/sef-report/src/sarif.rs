@@ -168,12 +168,53 @@ fn result(f: &Finding, rule_index: usize) -> Value {
     r
 }
 
+/// What a SARIF log says about the run that produced it, besides its
+/// findings and evidence.
+pub struct SarifRun<'a> {
+    /// The directory assessed (absolute).
+    pub root: &'a str,
+    /// sef's version.
+    pub sef_version: &'a str,
+    /// `automationDetails.id`: the kind of run and what it was on.
+    pub automation_id: String,
+    /// When it started.
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    /// When it finished.
+    pub finished_at: chrono::DateTime<chrono::Utc>,
+    /// The evidence: failed or partial evidence becomes a notification.
+    pub evidence: &'a [sef_model::Evidence],
+    /// The findings.
+    pub findings: &'a [Finding],
+    /// The run's `properties`.
+    pub properties: Value,
+}
+
 /// The SARIF 2.1.0 log of one run.
 pub fn run_sarif(run: &AssessmentRun) -> String {
+    sarif_log(&SarifRun {
+        root: &run.root,
+        sef_version: &run.sef_version,
+        automation_id: format!("sef/{}/{}/", run.offering.name, run.release.version),
+        started_at: run.started_at,
+        finished_at: run.finished_at,
+        evidence: &run.evidence,
+        findings: &run.findings,
+        properties: json!({
+            "run_id": run.id.to_string(),
+            "offering": run.offering.name,
+            "release": run.release.version,
+            "phase": run.release.phase.as_str(),
+            "gate": run.gate.outcome.as_str(),
+        }),
+    })
+}
+
+/// The SARIF 2.1.0 log of findings and the evidence behind them.
+pub fn sarif_log(run: &SarifRun<'_>) -> String {
     let mut rules: Vec<Value> = Vec::new();
     let mut index: Vec<&str> = Vec::new();
     let mut results = Vec::with_capacity(run.findings.len());
-    for f in &run.findings {
+    for f in run.findings {
         let i = match index.iter().position(|id| *id == f.rule_id) {
             Some(i) => i,
             None => {
@@ -223,7 +264,7 @@ pub fn run_sarif(run: &AssessmentRun) -> String {
                 "rules": rules,
             }},
             "automationDetails": {
-                "id": format!("sef/{}/{}/", run.offering.name, run.release.version),
+                "id": run.automation_id,
             },
             "originalUriBaseIds": { "%SRCROOT%": { "uri": root } },
             "invocations": [{
@@ -233,13 +274,7 @@ pub fn run_sarif(run: &AssessmentRun) -> String {
                 "toolExecutionNotifications": notifications,
             }],
             "results": results,
-            "properties": {
-                "run_id": run.id.to_string(),
-                "offering": run.offering.name,
-                "release": run.release.version,
-                "phase": run.release.phase.as_str(),
-                "gate": run.gate.outcome.as_str(),
-            },
+            "properties": run.properties,
         }],
     });
     let mut s = serde_json::to_string_pretty(&log).unwrap_or_default();

@@ -401,7 +401,7 @@ fn parse_depth(
         let id = r.id.clone();
         let regex = match &r.regex {
             Some(re) => match ctx.regex(Some(&id), "the rule's regex", re) {
-                Some(c) => Some(c),
+                Some(c) => Some(crate::rules::LazyRegex::ready(c)),
                 None => continue,
             },
             None => None,

@@ -17,7 +17,7 @@ impl RuleSet {
     /// Whether `text` may hold a secret: a rule keyword occurs in it, or
     /// some rule has no keyword and must always run.
     pub fn may_hold_secret(&self, text: &[u8]) -> bool {
-        !self.always.is_empty() || self.prefilter.as_ref().is_some_and(|ac| ac.is_match(text))
+        !self.always.is_empty() || self.prefilter().is_some_and(|ac| ac.is_match(text))
     }
 
     /// `text` with every secret the rules find (allowed inline or not)

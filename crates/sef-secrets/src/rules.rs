@@ -1,7 +1,8 @@
 //! Rules, allowlists and the rule set with its keyword prefilter.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use regex::bytes::Regex;
+use regex::bytes::{Regex, RegexBuilder};
+use std::sync::OnceLock;
 pub use sef_model::evidence::secrets::ConfigProblem;
 use serde::Serialize;
 
@@ -90,6 +91,63 @@ impl Allowlist {
     }
 }
 
+/// A rule's regex, compiled on first use: a scan whose prefilter never
+/// selects a rule never pays for compiling it, and a process that scans
+/// nothing compiles nothing.
+#[derive(Debug, Clone)]
+pub struct LazyRegex {
+    source: String,
+    cell: OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    /// A regex compiled from `source` (bytes, Unicode classes off, 32 MiB
+    /// size limit, as the built-in catalog is written) on first use.
+    pub fn new(source: impl Into<String>) -> Self {
+        LazyRegex {
+            source: source.into(),
+            cell: OnceLock::new(),
+        }
+    }
+
+    /// A regex already compiled (a configuration's rules, compiled when the
+    /// configuration is read so that a bad one is reported there).
+    pub fn ready(regex: Regex) -> Self {
+        LazyRegex {
+            source: regex.as_str().to_owned(),
+            cell: OnceLock::from(Some(regex)),
+        }
+    }
+
+    /// Compiles the source the way [`LazyRegex::new`] promises.
+    pub fn compile(source: &str) -> Result<Regex, regex::Error> {
+        RegexBuilder::new(source)
+            .unicode(false)
+            .size_limit(32 * 1024 * 1024)
+            .build()
+    }
+
+    /// The compiled regex; `None` when the source does not compile (the
+    /// built-in catalog's tests prove every one of its rules does; a
+    /// failure is logged, never silent).
+    pub fn get(&self) -> Option<&Regex> {
+        self.cell
+            .get_or_init(|| match Self::compile(&self.source) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    tracing::error!(regex = %self.source, error = %e, "a secret rule's regex does not compile; the rule cannot run");
+                    None
+                }
+            })
+            .as_ref()
+    }
+
+    /// The source.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+}
+
 /// One detection rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -99,7 +157,7 @@ pub struct Rule {
     pub description: String,
     /// The pattern; `None` for a path-only rule (the file itself is the
     /// secret, e.g. a PKCS#12 key store).
-    pub regex: Option<Regex>,
+    pub regex: Option<LazyRegex>,
     /// The capture group holding the secret (0: the first group that
     /// matched, else the whole match).
     pub secret_group: usize,
@@ -128,7 +186,11 @@ pub struct RuleSet {
     pub global: Vec<Allowlist>,
     /// What the configuration held that sef could not use.
     pub problems: Vec<ConfigProblem>,
-    pub(crate) prefilter: Option<AhoCorasick>,
+    /// The keywords of the prefilter, lower-cased, in pattern order.
+    words: Vec<String>,
+    /// The prefilter over `words`, built on first use (see
+    /// [`RuleSet::prefilter`]).
+    prefilter: OnceLock<Option<AhoCorasick>>,
     /// For each prefilter pattern, the rules it selects.
     pub(crate) keyword_rules: Vec<Vec<usize>>,
     /// Rules without keywords (and with a regex): run on every file.
@@ -138,7 +200,8 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    /// A rule set; builds the prefilter.
+    /// A rule set. Nothing is compiled here: the prefilter is built on the
+    /// first scan, each rule's regex on its first keyword hit.
     pub fn new(rules: Vec<Rule>, global: Vec<Allowlist>, problems: Vec<ConfigProblem>) -> Self {
         let mut words: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
@@ -160,25 +223,44 @@ impl RuleSet {
                 }
             }
         }
-        let prefilter = if words.is_empty() {
-            None
-        } else {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&words)
-                .ok()
-        };
         RuleSet {
             rules,
             global,
             problems,
-            prefilter,
+            words,
+            prefilter: OnceLock::new(),
             keyword_rules,
             always,
             salt: crate::digest::default_salt(""),
         }
+    }
+
+    /// The keyword prefilter, built once (on the first call) for the rule
+    /// set's lifetime; `None` when no rule has a keyword.
+    pub(crate) fn prefilter(&self) -> Option<&AhoCorasick> {
+        self.prefilter
+            .get_or_init(|| {
+                if self.words.is_empty() {
+                    return None;
+                }
+                let build = |kind| {
+                    AhoCorasickBuilder::new()
+                        .ascii_case_insensitive(true)
+                        .match_kind(MatchKind::Standard)
+                        .kind(kind)
+                        .build(&self.words)
+                };
+                // a DFA scans fastest; past its size limit, the automatic
+                // choice (an NFA) still finds every keyword
+                match build(Some(AhoCorasickKind::DFA)).or_else(|_| build(None)) {
+                    Ok(ac) => Some(ac),
+                    Err(e) => {
+                        tracing::error!(error = %e, "the secret keyword prefilter cannot be built");
+                        None
+                    }
+                }
+            })
+            .as_ref()
     }
 
     /// Whether the global allowlists skip this whole file.

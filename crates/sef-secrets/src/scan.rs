@@ -230,7 +230,7 @@ impl RuleSet {
         for &i in &self.always {
             windows[i].push((0, data.len()));
         }
-        if let Some(ac) = &self.prefilter {
+        if let Some(ac) = self.prefilter() {
             for m in ac.find_overlapping_iter(data) {
                 for &i in &self.keyword_rules[m.pattern().as_usize()] {
                     let ws = &mut windows[i];
@@ -256,7 +256,9 @@ impl RuleSet {
                 continue;
             }
             let rule = &self.rules[i];
-            let Some(re) = &rule.regex else { continue };
+            let Some(re) = rule.regex.as_ref().and_then(crate::rules::LazyRegex::get) else {
+                continue;
+            };
             if let Some(p) = &rule.path
                 && !p.is_match(path.as_bytes())
             {
@@ -425,7 +427,7 @@ mod tests {
         let rule = |id: &str, entropy: Option<f64>| Rule {
             id: id.into(),
             description: id.into(),
-            regex: Some(regex::bytes::Regex::new("tok_([a-z]{8})").unwrap()),
+            regex: Some(crate::rules::LazyRegex::new("tok_([a-z]{8})")),
             secret_group: 1,
             entropy,
             keywords: vec!["tok_".into()],

@@ -471,18 +471,27 @@ fn write_generation(
         );
     }
     // What the manifest promises about the index, for every ecosystem
-    // (carried ones too: their offsets moved)
+    // (carried ones too: their offsets moved), written below
+    // One index file per ecosystem, whose SHA-256 the manifest records: a
+    // scan reads only the ecosystems it needs
+    let index_dir = gen_dir.join("index");
+    std::fs::create_dir_all(&index_dir).map_err(io(&index_dir))?;
+    let empty = BTreeMap::new();
+    let mut files: Vec<(PathBuf, Result<Vec<u8>, serde_json::Error>)> = Vec::new();
     for (eco, info) in manifest.ecosystems.iter_mut() {
-        let empty = BTreeMap::new();
         let names = index.get(eco).unwrap_or(&empty);
         info.count = counts.get(eco).map_or(0, |c| c.0);
-        info.index_sha256 = Some(super::integrity::index_digest(names));
+        let bytes = serde_json::to_vec(names);
+        if let Ok(b) = &bytes {
+            info.index_sha256 = Some(super::integrity::bytes_digest(b));
+        }
+        files.push((super::index_file(gen_dir, eco), bytes));
     }
-    for (name, value) in [
-        ("index.json", serde_json::to_vec(&index)),
-        ("manifest.json", serde_json::to_vec_pretty(&manifest)),
-    ] {
-        let p = gen_dir.join(name);
+    files.push((
+        gen_dir.join("manifest.json"),
+        serde_json::to_vec_pretty(&manifest),
+    ));
+    for (p, value) in files {
         let bytes = value.map_err(|e| DbError::Corrupt {
             path: p.display().to_string(),
             reason: e.to_string(),

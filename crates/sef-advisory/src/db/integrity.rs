@@ -6,16 +6,50 @@
 use super::*;
 use sha2::{Digest, Sha256};
 
-/// SHA-256 (hex) of one ecosystem's part of the index, as serialised.
-pub(super) fn index_digest(names: &BTreeMap<String, Vec<(u64, u32)>>) -> String {
-    let mut h = Sha256::new();
-    // BTreeMap serialises in key order, so the digest is canonical
-    h.update(serde_json::to_vec(names).unwrap_or_default());
-    hex::encode(h.finalize())
+/// SHA-256 (hex) of one ecosystem's part of the index, as serialised
+/// (BTreeMap serialises in key order, so the digest is canonical).
+pub(super) fn index_digest(names: &Names) -> String {
+    bytes_digest(&serde_json::to_vec(names).unwrap_or_default())
+}
+
+/// SHA-256 (hex) of bytes.
+pub(super) fn bytes_digest(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Reads one ecosystem's part of the index (format 3) and checks it
+/// against the manifest: the file's SHA-256 and the number of records it
+/// points at. The reason is returned when it does not hold.
+pub(super) fn read_names(dir: &Path, eco: &str, info: &EcosystemInfo) -> Result<Names, String> {
+    let path = index_file(dir, eco);
+    let bytes = std::fs::read(&path).map_err(|e| format!("cannot be read: {e}"))?;
+    let Some(expected) = &info.index_sha256 else {
+        return Err(format!("the manifest has no index digest for {eco}"));
+    };
+    if &bytes_digest(&bytes) != expected {
+        return Err(format!(
+            "the {eco} index does not match the manifest's digest (replaced or damaged)"
+        ));
+    }
+    let names: Names = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+    if names.is_empty() && info.count > 0 {
+        return Err(format!(
+            "the manifest promises {} {eco} record(s) but the index has none",
+            info.count
+        ));
+    }
+    let n = distinct_records(&names);
+    if n != info.count {
+        return Err(format!(
+            "the {eco} index points at {n} record(s), the manifest promises {}",
+            info.count
+        ));
+    }
+    Ok(names)
 }
 
 /// The records one ecosystem's part of the index points at.
-fn distinct_records(names: &BTreeMap<String, Vec<(u64, u32)>>) -> usize {
+fn distinct_records(names: &Names) -> usize {
     let mut offsets: Vec<u64> = names.values().flatten().map(|(o, _)| *o).collect();
     offsets.sort_unstable();
     offsets.dedup();
@@ -113,7 +147,15 @@ impl AdvisoryDb {
         };
         let len = self.records.metadata().map_err(io(&path))?.len();
         let mut buf = Vec::new();
-        for (eco, names) in &self.index {
+        for eco in self.manifest.ecosystems.keys() {
+            let names = match self.names(eco) {
+                Ok(Some(n)) => n,
+                Ok(None) => continue,
+                Err(e) => {
+                    report.problem(e.to_string());
+                    continue;
+                }
+            };
             let mut seen = std::collections::HashSet::new();
             for (name, ranges) in names {
                 for &(offset, n) in ranges {

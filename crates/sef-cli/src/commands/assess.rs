@@ -106,7 +106,7 @@ pub(crate) fn assess_with_extra(
 
 /// A run that left enabled analyzers out (`--only`/`--skip`) decides
 /// nothing: a criterion says which, and the gate fails on it.
-fn scope_gate(run: &mut sef_model::AssessmentRun, left_out: &[String]) {
+pub(crate) fn scope_gate(run: &mut sef_model::AssessmentRun, left_out: &[String]) {
     let what = left_out.join(", ");
     run.notes.push(format!(
         "scoped run: {what} did not run (--only/--skip); its gate cannot pass"

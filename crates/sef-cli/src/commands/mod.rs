@@ -14,6 +14,7 @@ mod sbom;
 mod secrets;
 mod security_plan;
 mod sign;
+mod vulns;
 
 use crate::cli::{Cli, Command, DbCommand, RunsCommand};
 use anyhow::Result;
@@ -34,6 +35,7 @@ fn store_of(c: &Command) -> Option<String> {
         Command::Ingest(I::Sarif(a) | I::Junit(a)) => &a.store,
         Command::Phase(P::Advance(a)) => &a.store,
         Command::Phase(P::History(a)) => &a.store,
+        Command::Vulns(a) => &a.db,
         _ => return None,
     };
     s.db.clone()
@@ -47,6 +49,7 @@ fn release_of(c: &Command) -> Option<String> {
         Command::Gate(a) => &a.release,
         Command::Ingest(I::Sarif(a) | I::Junit(a)) => &a.release,
         Command::Phase(P::Advance(a)) => &a.release,
+        Command::Vulns(a) => &a.release,
         _ => return None,
     };
     r.release.clone()
@@ -64,6 +67,7 @@ pub fn dispatch(mut cli: Cli) -> Result<u8> {
         Command::Runs(RunsCommand::Show(a)) => runs::show(g, &a),
         Command::Runs(RunsCommand::Diff(a)) => runs::diff(g, &a),
         Command::Sbom(a) => sbom::run(g, &a),
+        Command::Vulns(a) => vulns::run(g, &a),
         Command::Db(DbCommand::Update(a)) => db_update::update(g, &a),
         Command::Db(DbCommand::Import(a)) => db::import(g, &a),
         Command::Db(DbCommand::Status(a)) => db::status(&a),

@@ -20,7 +20,7 @@ mod pubspec_lock;
 mod python_toml;
 mod renv_lock;
 mod requirements;
-mod sbom;
+pub(crate) mod sbom;
 mod swift_resolved;
 mod xml;
 mod yarn_lock;

@@ -15,6 +15,7 @@ fn the_catalog_is_large_unique_and_compiles() {
             b.id
         );
         b.rule().unwrap_or_else(|e| panic!("{e}"));
+        b.check().unwrap_or_else(|e| panic!("{e}"));
         assert!(
             !b.keywords().is_empty(),
             "{} has no prefilter keyword",

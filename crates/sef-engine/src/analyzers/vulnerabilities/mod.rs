@@ -5,7 +5,10 @@
 //! offering tested for known vulnerabilities".
 //!
 //! It reads the inventory itself (one more walk of the tree); sharing the
-//! inventory analyzer's result is a later optimisation.
+//! inventory analyzer's result is a later optimisation. Given SBOM files
+//! (`sef vulns --sbom`), it reads their components instead of the tree. A
+//! lockfile it could not read makes the evidence partial: its components
+//! were not tested.
 
 use crate::{AnalysisContext, Analyzer, AnalyzerError, AnalyzerOutput, Progress};
 use sef_advisory::db::AdvisoryDb;
@@ -29,6 +32,7 @@ pub struct Vulnerabilities {
     config: VulnerabilitiesConfig,
     inventory: InventoryConfig,
     db: Option<PathBuf>,
+    sboms: Vec<PathBuf>,
 }
 
 impl Vulnerabilities {
@@ -42,7 +46,51 @@ impl Vulnerabilities {
             config,
             inventory,
             db,
+            sboms: Vec::new(),
         }
+    }
+
+    /// Reads the components of these SBOM files (CycloneDX or SPDX JSON)
+    /// instead of walking the repository.
+    #[must_use]
+    pub fn with_sboms(mut self, sboms: Vec<PathBuf>) -> Self {
+        self.sboms = sboms;
+        self
+    }
+
+    /// The components to test: the SBOMs' when given, else the tree's.
+    fn inventory(
+        &self,
+        root: &std::path::Path,
+    ) -> Result<sef_inventory::Inventory, AnalyzerError> {
+        let options = crate::inventory_options(&self.inventory);
+        if self.sboms.is_empty() {
+            return Ok(sef_inventory::scan(
+                root,
+                &sef_inventory::builtin(),
+                &options,
+            ));
+        }
+        let mut inv = sef_inventory::Inventory::default();
+        for path in &self.sboms {
+            let label = path.display().to_string();
+            let found = sef_inventory::read_sbom(path, &label, options.max_file_bytes)
+                .map_err(|e| match e.line {
+                    Some(l) => AnalyzerError(format!("{label}:{l}: {}", e.message)),
+                    None => AnalyzerError(format!("{label}: {}", e.message)),
+                })?;
+            for (line, message) in found.incomplete {
+                inv.diagnostics.push(sef_inventory::Diagnostic {
+                    file: label.clone(),
+                    line,
+                    extractor: "sbom".into(),
+                    level: sef_inventory::DiagnosticLevel::Error,
+                    message,
+                });
+            }
+            inv.components.extend(found.components);
+        }
+        Ok(inv)
     }
 }
 
@@ -72,9 +120,29 @@ impl Analyzer for Vulnerabilities {
         ctx: &AnalysisContext<'_>,
         progress: &dyn Progress,
     ) -> Result<AnalyzerOutput, AnalyzerError> {
-        progress.message("reading lockfiles");
-        let options = crate::inventory_options(&self.inventory);
-        let inv = sef_inventory::scan(ctx.root, &sef_inventory::builtin(), &options);
+        progress.message(if self.sboms.is_empty() {
+            "reading lockfiles"
+        } else {
+            "reading SBOMs"
+        });
+        let inv = self.inventory(ctx.root)?;
+        // what could not be read was not tested: never "no vulnerability"
+        let unread: Vec<String> = inv
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == sef_inventory::DiagnosticLevel::Error)
+            .map(|d| match d.line {
+                Some(l) => format!("{}:{l}: {}", d.file, d.message),
+                None => format!("{}: {}", d.file, d.message),
+            })
+            .collect();
+        let unread_note = (!unread.is_empty()).then(|| {
+            format!(
+                "{} file(s) could not be read in full, so what they list was not tested: {}",
+                unread.len(),
+                unread.iter().take(5).cloned().collect::<Vec<_>>().join("; ")
+            )
+        });
         let third_party: Vec<usize> = inv
             .components
             .iter()
@@ -87,7 +155,7 @@ impl Analyzer for Vulnerabilities {
             return Ok(AnalyzerOutput {
                 tool: self.tool(),
                 input_digest: None,
-                partial: None,
+                partial: unread_note,
                 payload: EvidencePayload::KnownVulnerabilities(Box::default()),
                 findings: Vec::new(),
                 notes,
@@ -120,7 +188,7 @@ impl Analyzer for Vulnerabilities {
         );
 
         let now = crate::now();
-        let mut partial = Vec::new();
+        let mut partial: Vec<String> = unread_note.into_iter().collect();
         let mut db_info = std::collections::BTreeMap::new();
         let used: std::collections::BTreeSet<&str> = third_party
             .iter()

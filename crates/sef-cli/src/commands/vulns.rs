@@ -1,0 +1,137 @@
+//! `sef vulns`: the known-vulnerability check on its own, for the users of
+//! cargo-audit, osv-scanner or pip-audit. It runs the vulnerabilities
+//! analyzer of `sef assess` (lockfiles under PATH, or the SBOMs given) and
+//! applies the plan's acceptances the same way, so its findings are the
+//! ones `sef assess` reports. Nothing else runs, and nothing is written
+//! unless `--store` is given.
+
+use crate::cli::{GlobalArgs, VulnsArgs, VulnsFormatArg};
+use crate::{output, progress, store};
+use anyhow::{Context, Result, bail};
+use sef_engine::check::Checked;
+use sef_model::EvidenceKind;
+use sef_report::{VulnsReport, vulns_verdict};
+use sef_store::RunRepository;
+
+pub fn run(g: &GlobalArgs, a: &VulnsArgs) -> Result<u8> {
+    let (root, plan) = crate::plan_at::load(&a.path, "vulns")?;
+    let mut sboms = Vec::with_capacity(a.sboms.len());
+    for p in &a.sboms {
+        let meta = std::fs::metadata(p)
+            .with_context(|| format!("{}: cannot read the SBOM", p.display()))?;
+        if !meta.is_file() {
+            bail!("{}: not a file; --sbom takes a CycloneDX or SPDX JSON file", p.display());
+        }
+        sboms.push(p.clone());
+    }
+    if !a.store && a.db.db.is_some() {
+        bail!("--db names the store of --store; add --store to store the check");
+    }
+    let analyzer = sef_engine::vulnerabilities::Vulnerabilities::new(
+        plan.analyzers.vulnerabilities.clone(),
+        plan.analyzers.inventory.clone(),
+        super::db::location(&a.advisory).ok(),
+    )
+    .with_sboms(sboms);
+    let analyzers: Vec<Box<dyn sef_engine::Analyzer>> = vec![Box::new(analyzer)];
+    let progress = progress::for_invocation(g.quiet);
+
+    let (checked, stored) = if a.store {
+        let rt = store::runtime()?;
+        let url = store::url(g.db.as_deref())?;
+        let st = rt.block_on(store::open(&url))?;
+        let h = rt
+            .block_on(st.kpi_history(&plan.offering.name, &plan.release.version))
+            .with_context(|| format!("{}: cannot read the KPI history", st.location()))?;
+        let mut ctx = super::assess::kpi_context(h);
+        ctx.triage = rt
+            .block_on(st.triage(&plan.offering.name))
+            .with_context(|| format!("{}: cannot read the triage decisions", st.location()))?;
+        let mut run =
+            sef_engine::assess_with(&root, &plan, &analyzers, progress.as_ref(), &ctx);
+        // the other analyzers the plan enables did not run: a scoped run
+        let mut all = sef_engine::builtin(&plan, &root, &sef_engine::EngineOptions::default());
+        let left_out = sef_engine::select(
+            &mut all,
+            &[sef_engine::vulnerabilities::ID.to_owned()],
+            &[],
+        );
+        if !left_out.is_empty() {
+            super::assess::scope_gate(&mut run, &left_out);
+        }
+        rt.block_on(st.save_run(&run))
+            .with_context(|| format!("{}: cannot store the run", st.location()))?;
+        let location = format!("{} (run {})", st.location(), run.id);
+        rt.block_on(st.close());
+        let checked = Checked {
+            started_at: run.started_at,
+            finished_at: run.finished_at,
+            evidence: run
+                .evidence
+                .into_iter()
+                .filter(|e| e.kind == EvidenceKind::KnownVulnerabilities)
+                .collect(),
+            findings: run
+                .findings
+                .into_iter()
+                .filter(|f| f.analyzer == sef_engine::vulnerabilities::ID)
+                .collect(),
+            notes: run.notes,
+        };
+        (checked, Some(location))
+    } else {
+        let checked = sef_engine::check::check(&root, &plan, &analyzers, progress.as_ref(), &[]);
+        (checked, None)
+    };
+    drop(progress);
+    let Some(evidence) = checked
+        .evidence
+        .iter()
+        .find(|e| e.kind == EvidenceKind::KnownVulnerabilities)
+    else {
+        bail!("the vulnerabilities analyzer produced no evidence");
+    };
+    let verdict = vulns_verdict(
+        evidence,
+        &checked.findings,
+        a.fail_on.severity(),
+        a.allow_partial,
+    );
+    let root_text = root.display().to_string();
+    let sbom_names: Vec<String> = a.sboms.iter().map(|p| p.display().to_string()).collect();
+    let report = VulnsReport {
+        root: &root_text,
+        sboms: &sbom_names,
+        offering: &plan.offering.name,
+        release: &plan.release.version,
+        sef_version: sef_engine::SEF_VERSION,
+        started_at: checked.started_at,
+        finished_at: checked.finished_at,
+        evidence,
+        findings: &checked.findings,
+        notes: &checked.notes,
+        verdict: &verdict,
+        stored: stored.as_deref(),
+    };
+    let text = match a.format {
+        VulnsFormatArg::Text => sef_report::vulns_text(&report),
+        VulnsFormatArg::Json => sef_report::vulns_json(&report),
+        VulnsFormatArg::Markdown => sef_report::vulns_markdown(&report),
+        VulnsFormatArg::Sarif => sef_report::vulns_sarif(&report),
+    };
+    output::emit_view(
+        &text,
+        a.output.as_deref(),
+        a.format == VulnsFormatArg::Text,
+    )?;
+    if verdict.exit_code == crate::EXIT_ERROR {
+        for r in &verdict.reasons {
+            eprintln!("sef: {}: {r}", a.path.display());
+        }
+    }
+    let code = verdict.exit_code;
+    // the process ends here: let the OS reclaim the report at once
+    std::mem::forget(checked);
+    std::mem::forget(text);
+    Ok(code)
+}
