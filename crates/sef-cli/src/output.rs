@@ -24,9 +24,15 @@ pub fn format(f: FormatArg) -> Format {
 /// the text format carries ANSI styles (kept on a colour terminal, stripped
 /// elsewhere); the others are written byte for byte.
 pub fn emit(text: &str, output: Option<&Path>, f: FormatArg) -> Result<()> {
-    let text = &redacted(text);
-    if f != FormatArg::Text {
-        return emit_raw(text, output);
+    emit_redacted(&redacted(text), output, f == FormatArg::Text)
+}
+
+/// [`emit`] for a text rendered only from strings that were each redacted
+/// before rendering (a structure-aware redaction that cannot cut a JSON
+/// string in half), so the final text is not scanned a second time.
+pub fn emit_redacted(text: &str, output: Option<&Path>, is_text: bool) -> Result<()> {
+    if !is_text {
+        return write_raw(text, output);
     }
     match output {
         None => {
@@ -65,7 +71,10 @@ pub fn emit_view(text: &str, output: Option<&Path>, is_text: bool) -> Result<()>
 /// Writes a document that is never styled (an SBOM) to `output` or
 /// standard output, byte for byte.
 pub fn emit_raw(text: &str, output: Option<&Path>) -> Result<()> {
-    let text = &redacted(text);
+    write_raw(&redacted(text), output)
+}
+
+fn write_raw(text: &str, output: Option<&Path>) -> Result<()> {
     match output {
         None => {
             let mut out = std::io::stdout().lock();

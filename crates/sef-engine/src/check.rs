@@ -29,8 +29,8 @@ pub struct Checked {
 }
 
 /// Runs `analyzers` on `root` under `plan`, applies the plan's risk
-/// acceptances and the given triage decisions, and redacts and caps every
-/// string as an assessment does.
+/// acceptances and the given triage decisions, and redacts, caps and
+/// escapes every string as an assessment does.
 pub fn check(
     root: &Path,
     plan: &Plan,
@@ -51,6 +51,7 @@ pub fn check(
         plan.checkpoints.acceptance_policy(),
     ));
     sort_findings(&mut findings);
+    tracing::debug!("check: analyzers done, acceptances applied");
     let checked = Checked {
         started_at,
         finished_at: crate::now(),
@@ -59,10 +60,23 @@ pub fn check(
         notes,
     };
     let (mut clean, s) = crate::boundary::clean(checked, sef_secrets::builtin_redactor());
+    tracing::debug!(
+        redacted = s.redacted,
+        cut = s.cut,
+        escaped = s.escaped,
+        "check: strings redacted, capped and escaped"
+    );
     if s.redacted > 0 {
         clean.notes.push(format!(
             "{} text field(s) held something shaped like a secret and were redacted",
             s.redacted
+        ));
+    }
+    if s.cut > 0 {
+        clean.notes.push(format!(
+            "{} text field(s) were longer than {} bytes and were cut",
+            s.cut,
+            crate::boundary::MAX_STRING_BYTES
         ));
     }
     clean

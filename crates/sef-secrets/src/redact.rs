@@ -17,7 +17,10 @@ impl RuleSet {
     /// Whether `text` may hold a secret: a rule keyword occurs in it, or
     /// some rule has no keyword and must always run.
     pub fn may_hold_secret(&self, text: &[u8]) -> bool {
-        !self.always.is_empty() || self.prefilter().is_some_and(|ac| ac.is_match(text))
+        !self.always.is_empty()
+            || self
+                .prefilter()
+                .is_some_and(|ac| ac.is_match(self.keyword_haystack(text).as_ref()))
     }
 
     /// `text` with every secret the rules find (allowed inline or not)
@@ -66,7 +69,7 @@ impl RuleSet {
 /// plan is at hand (command output).
 pub fn builtin_redactor() -> &'static RuleSet {
     static SET: OnceLock<RuleSet> = OnceLock::new();
-    SET.get_or_init(crate::builtin::rule_set)
+    SET.get_or_init(|| crate::builtin::rule_set().for_redaction())
 }
 
 #[cfg(test)]

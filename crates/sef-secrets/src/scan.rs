@@ -231,7 +231,8 @@ impl RuleSet {
             windows[i].push((0, data.len()));
         }
         if let Some(ac) = self.prefilter() {
-            for m in ac.find_overlapping_iter(data) {
+            let hay = self.keyword_haystack(data);
+            for m in ac.find_overlapping_iter(hay.as_ref()) {
                 for &i in &self.keyword_rules[m.pattern().as_usize()] {
                     let ws = &mut windows[i];
                     // A window already covers this keyword when it holds the

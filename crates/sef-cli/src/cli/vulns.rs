@@ -80,8 +80,9 @@ pub struct VulnsArgs {
     /// be tested, a stale database); the report still says so.
     #[arg(long)]
     pub allow_partial: bool,
-    /// Store the check as a run (scoped to the vulnerabilities analyzer:
-    /// its gate cannot pass). Without it, nothing is written.
+    /// Store the check as a run in the store of `--db` (scoped to the
+    /// vulnerabilities analyzer: its gate cannot pass). Without it, nothing
+    /// is written and `--db` is not used.
     #[arg(long)]
     pub store: bool,
     #[command(flatten)]

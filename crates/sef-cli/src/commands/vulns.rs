@@ -14,7 +14,16 @@ use sef_report::{VulnsReport, vulns_verdict};
 use sef_store::RunRepository;
 
 pub fn run(g: &GlobalArgs, a: &VulnsArgs) -> Result<u8> {
+    let started = std::time::Instant::now();
+    let phase = |name: &str| {
+        tracing::debug!(
+            phase = name,
+            elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+            "sef vulns"
+        );
+    };
     let (root, plan) = crate::plan_at::load(&a.path, "vulns")?;
+    phase("plan loaded");
     let mut sboms = Vec::with_capacity(a.sboms.len());
     for p in &a.sboms {
         let meta = std::fs::metadata(p)
@@ -23,9 +32,6 @@ pub fn run(g: &GlobalArgs, a: &VulnsArgs) -> Result<u8> {
             bail!("{}: not a file; --sbom takes a CycloneDX or SPDX JSON file", p.display());
         }
         sboms.push(p.clone());
-    }
-    if !a.store && a.db.db.is_some() {
-        bail!("--db names the store of --store; add --store to store the check");
     }
     let analyzer = sef_engine::vulnerabilities::Vulnerabilities::new(
         plan.analyzers.vulnerabilities.clone(),
@@ -84,6 +90,7 @@ pub fn run(g: &GlobalArgs, a: &VulnsArgs) -> Result<u8> {
         (checked, None)
     };
     drop(progress);
+    phase("checked");
     let Some(evidence) = checked
         .evidence
         .iter()
@@ -97,13 +104,25 @@ pub fn run(g: &GlobalArgs, a: &VulnsArgs) -> Result<u8> {
         a.fail_on.severity(),
         a.allow_partial,
     );
-    let root_text = root.display().to_string();
-    let sbom_names: Vec<String> = a.sboms.iter().map(|p| p.display().to_string()).collect();
+    // every string the report prints is redacted on its own (the check's
+    // strings by the engine, these here), so the rendered text is not
+    // scanned again: a redaction of the whole text could cut a JSON
+    // string in half
+    let own = |s: String| output::redacted(&s).into_owned();
+    let root_text = own(root.display().to_string());
+    let sbom_names: Vec<String> = a
+        .sboms
+        .iter()
+        .map(|p| own(p.display().to_string()))
+        .collect();
+    let offering = own(plan.offering.name.clone());
+    let release = own(plan.release.version.clone());
+    let stored = stored.map(own);
     let report = VulnsReport {
         root: &root_text,
         sboms: &sbom_names,
-        offering: &plan.offering.name,
-        release: &plan.release.version,
+        offering: &offering,
+        release: &release,
         sef_version: sef_engine::SEF_VERSION,
         started_at: checked.started_at,
         finished_at: checked.finished_at,
@@ -119,14 +138,16 @@ pub fn run(g: &GlobalArgs, a: &VulnsArgs) -> Result<u8> {
         VulnsFormatArg::Markdown => sef_report::vulns_markdown(&report),
         VulnsFormatArg::Sarif => sef_report::vulns_sarif(&report),
     };
-    output::emit_view(
+    phase("rendered");
+    output::emit_redacted(
         &text,
         a.output.as_deref(),
         a.format == VulnsFormatArg::Text,
     )?;
+    phase("written");
     if verdict.exit_code == crate::EXIT_ERROR {
         for r in &verdict.reasons {
-            eprintln!("sef: {}: {r}", a.path.display());
+            eprintln!("sef: {}: {}", a.path.display(), output::redacted(r));
         }
     }
     let code = verdict.exit_code;
