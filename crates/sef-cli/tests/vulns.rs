@@ -51,8 +51,12 @@ fn vulns(env: &Env, db: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// (rule, package, severity, status, fingerprint) of every finding.
-fn finding_set(findings: &serde_json::Value) -> BTreeSet<(String, String, String, String, String)> {
+/// (rule, package, severity, status, fingerprint, place) of every finding
+/// (the fingerprint follows a package across versions, so one lockfile
+/// holding two versions has two findings with one fingerprint).
+type Key = (String, String, String, String, String, String);
+
+fn finding_set(findings: &serde_json::Value) -> BTreeSet<Key> {
     findings
         .as_array()
         .unwrap()
@@ -64,10 +68,15 @@ fn finding_set(findings: &serde_json::Value) -> BTreeSet<(String, String, String
                 f["severity"].as_str().unwrap().to_owned(),
                 f["status"].as_str().unwrap().to_owned(),
                 f["fingerprint"].as_str().unwrap().to_owned(),
+                f["location"].to_string(),
             )
         })
         .collect()
 }
+
+/// A plan whose advisory data may be as old as the shared snapshot.
+const OLD_DATA_OK: &str =
+    "[offering]\nname = \"app\"\n\n[analyzers.vulnerabilities]\nmax_age_days = 3650\n";
 
 #[test]
 fn vulns_gives_the_same_findings_as_assess_on_real_lockfiles() {
@@ -134,6 +143,7 @@ fn exit_codes_follow_the_threshold_and_fail_closed() {
     let db = advdb(&env);
     let r = env.repo("app");
     write(&r, "Cargo.lock", MDBOOK_LOCK);
+    write(&r, "sef.toml", OLD_DATA_OK);
     let p = r.to_str().unwrap();
     // mdbook 0.4.4: RUSTSEC-2021-0001, medium (CVSS 6.1)
     let (code, out, _) = vulns(&env, &db, &[p, "-q"]);
@@ -162,6 +172,7 @@ fn exit_codes_follow_the_threshold_and_fail_closed() {
         "Cargo.lock",
         "version = 3\n\n[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"git+https://github.com/servo/rust-smallvec?rev=2c3fc3c#2c3fc3cbf6d69a0c8f7c9e6fc6f9e2d3c1a0b7c2\"\n",
     );
+    write(&g, "sef.toml", OLD_DATA_OK);
     let gp = g.to_str().unwrap();
     let (code, out, _) = vulns(&env, &db, &[gp, "-q", "-f", "json"]);
     assert_eq!(code, 1, "{out}");
@@ -173,6 +184,7 @@ fn exit_codes_follow_the_threshold_and_fail_closed() {
 
     // a lockfile cut in the middle: what it lists was not all tested
     let t = env.repo("truncated");
+    write(&t, "sef.toml", OLD_DATA_OK);
     write(&t, "package-lock.json", "{\"lockfileVersion\": 3, \"packages\": {\"node_modules/a\": {\"vers");
     let (code, out, _) = vulns(&env, &db, &[t.to_str().unwrap(), "-q", "-f", "json"]);
     assert_eq!(code, 1, "{out}");

@@ -111,14 +111,17 @@ fn payload<'a>(r: &'a VulnsReport<'_>) -> Option<&'a KnownVulnerabilities> {
     r.evidence.payload::<KnownVulnerabilities>()
 }
 
-/// The match behind a finding (same advisory, package and file), for its
-/// fixed version and dependency path.
+/// The match behind a finding (same advisory, package, file and line: one
+/// lockfile may hold several versions of a package), for its version and
+/// fixed version.
 fn match_of<'a>(p: Option<&'a KnownVulnerabilities>, f: &Finding) -> Option<&'a Match> {
     let file = f.location.as_ref().map(|l| l.path.as_str());
+    let line = f.location.as_ref().and_then(|l| l.line);
     p?.matches.iter().find(|m| {
         m.id == f.rule_id
             && Some(m.package.as_str()) == f.package.as_deref()
             && Some(m.source.file.as_str()) == file
+            && m.source.line == line
     })
 }
 
