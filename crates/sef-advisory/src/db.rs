@@ -222,7 +222,9 @@ impl AdvisoryDb {
             other => {
                 return Err(DbError::Corrupt {
                     path: dir.join("manifest.json").display().to_string(),
-                    reason: format!("format {other} (this sef reads {FORMAT_ONE_INDEX} and {FORMAT})"),
+                    reason: format!(
+                        "format {other} (this sef reads {FORMAT_ONE_INDEX} and {FORMAT})"
+                    ),
                 });
             }
         }

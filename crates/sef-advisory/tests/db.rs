@@ -377,13 +377,20 @@ fn only_the_ecosystems_looked_up_are_read_and_each_is_checked() {
     );
     // PyPI is refused, naming its file, on every lookup
     for _ in 0..2 {
-        let e = db.lookup("PyPI", "requests").err().expect("damaged").to_string();
+        let e = db
+            .lookup("PyPI", "requests")
+            .err()
+            .expect("damaged")
+            .to_string();
         assert!(e.contains("PyPI.json") && e.contains("digest"), "{e}");
     }
     // and verify reports it without stopping
     let report = db.verify().unwrap();
     assert!(!report.ok());
-    assert!(report.problems.iter().any(|p| p.contains("PyPI.json")), "{report:?}");
+    assert!(
+        report.problems.iter().any(|p| p.contains("PyPI.json")),
+        "{report:?}"
+    );
     assert_eq!(report.ecosystems["crates.io"].verified, 1206);
 
     std::fs::remove_file(&pypi).unwrap();
@@ -391,8 +398,15 @@ fn only_the_ecosystems_looked_up_are_read_and_each_is_checked() {
     // the first failure is kept: the answer does not change within a run
     assert!(e.is_some());
     let db = AdvisoryDb::open(d.path()).unwrap().unwrap();
-    let e = db.lookup("PyPI", "requests").err().expect("missing").to_string();
-    assert!(e.contains("PyPI.json") && e.contains("cannot be read"), "{e}");
+    let e = db
+        .lookup("PyPI", "requests")
+        .err()
+        .expect("missing")
+        .to_string();
+    assert!(
+        e.contains("PyPI.json") && e.contains("cannot be read"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -426,8 +440,15 @@ fn a_database_in_the_one_index_format_is_still_read() {
     assert!(db.verify().unwrap().ok());
     // a damaged one-file index is still refused at open
     let text = std::fs::read_to_string(g.join("index.json")).unwrap();
-    std::fs::write(g.join("index.json"), text.replacen("\"mdbook\":", "\"mdbooq\":", 1)).unwrap();
-    let e = AdvisoryDb::open(d.path()).err().expect("damaged").to_string();
+    std::fs::write(
+        g.join("index.json"),
+        text.replacen("\"mdbook\":", "\"mdbooq\":", 1),
+    )
+    .unwrap();
+    let e = AdvisoryDb::open(d.path())
+        .err()
+        .expect("damaged")
+        .to_string();
     assert!(e.contains("index.json"), "{e}");
     // an unknown format is refused
     std::fs::write(
@@ -435,6 +456,9 @@ fn a_database_in_the_one_index_format_is_still_read() {
         manifest.replace("\"format\": 3", "\"format\": 9"),
     )
     .unwrap();
-    let e = AdvisoryDb::open(d.path()).err().expect("format").to_string();
+    let e = AdvisoryDb::open(d.path())
+        .err()
+        .expect("format")
+        .to_string();
     assert!(e.contains("format 9"), "{e}");
 }

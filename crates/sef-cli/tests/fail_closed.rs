@@ -335,7 +335,9 @@ fn a_replaced_or_truncated_index_fails_the_vulnerabilities_evidence() {
     let r = env.repo("app");
     write(&r, "sef.toml", "[offering]\nname = \"app\"\n");
     write(&r, "Cargo.lock", MDBOOK_LOCK);
-    let index = current_generation(&advdb).join("index").join("crates.io.json");
+    let index = current_generation(&advdb)
+        .join("index")
+        .join("crates.io.json");
     let original = std::fs::read(&index).unwrap();
     for (name, text) in [
         ("emptied", b"{}".to_vec()),

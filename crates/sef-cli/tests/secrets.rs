@@ -253,6 +253,42 @@ fn gitleaks_configurations_with_bad_rules_still_scan() {
 }
 
 #[test]
+fn the_built_in_rules_list_is_valid_json_with_every_example_redacted() {
+    // each rule's positive example is a secret by design; redacting the
+    // whole JSON text once cut strings in half (a netrc example swallowed
+    // its closing quote) and left invalid JSON
+    let env = Env::new();
+    let out = env
+        .sef()
+        .args(["secrets", "rules", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = json(&out.stdout);
+    let rules = doc["rules"].as_array().unwrap();
+    assert!(rules.len() >= 150);
+    let redacted = rules
+        .iter()
+        .filter(|r| r["positive"].as_str().unwrap().contains("[REDACTED]"))
+        .count();
+    assert!(
+        redacted * 10 >= rules.len() * 9,
+        "{redacted} of {}",
+        rules.len()
+    );
+    // the examples the catalog ships are still found by the scanner, so
+    // none of them is printed whole
+    for r in rules {
+        let p = r["positive"].as_str().unwrap();
+        assert!(
+            sef_secrets::builtin_redactor().redact(p).is_none(),
+            "{}: {p}",
+            r["id"]
+        );
+    }
+}
+
+#[test]
 fn hostile_files_neither_crash_nor_hang() {
     let env = Env::new();
     let r = env.repo("hostile");

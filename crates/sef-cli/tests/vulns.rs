@@ -115,7 +115,10 @@ fn vulns_gives_the_same_findings_as_assess_on_real_lockfiles() {
     let (sv, sa) = (finding_set(&v["findings"]), finding_set(&from_assess));
     assert!(sv.len() > 60, "{} findings", sv.len());
     assert_eq!(sv, sa, "sef vulns and sef assess disagree");
-    assert!(sv.iter().any(|f| f.3 == "accepted"), "the acceptance applies");
+    assert!(
+        sv.iter().any(|f| f.3 == "accepted"),
+        "the acceptance applies"
+    );
     // both ecosystems were tested
     let ecos: BTreeSet<&str> = v["matches"]
         .as_array()
@@ -148,7 +151,10 @@ fn exit_codes_follow_the_threshold_and_fail_closed() {
     // mdbook 0.4.4: RUSTSEC-2021-0001, medium (CVSS 6.1)
     let (code, out, _) = vulns(&env, &db, &[p, "-q"]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("RUSTSEC-2021-0001") && out.contains("FAIL"), "{out}");
+    assert!(
+        out.contains("RUSTSEC-2021-0001") && out.contains("FAIL"),
+        "{out}"
+    );
     assert_eq!(vulns(&env, &db, &[p, "-q", "--fail-on", "medium"]).0, 1);
     let (code, out, _) = vulns(&env, &db, &[p, "-q", "--fail-on", "high"]);
     assert_eq!(code, 0, "{out}");
@@ -162,7 +168,10 @@ fn exit_codes_follow_the_threshold_and_fail_closed() {
         &[p, "-q", "--fail-on", "never"],
     );
     assert_eq!(code, 2, "{out}");
-    assert!(err.contains("sef db import") || err.contains("sef db update"), "{err}");
+    assert!(
+        err.contains("sef db import") || err.contains("sef db update"),
+        "{err}"
+    );
 
     // a git-sourced crate cannot be tested against registry advisories:
     // the check is partial and fails unless --allow-partial
@@ -185,12 +194,19 @@ fn exit_codes_follow_the_threshold_and_fail_closed() {
     // a lockfile cut in the middle: what it lists was not all tested
     let t = env.repo("truncated");
     write(&t, "sef.toml", OLD_DATA_OK);
-    write(&t, "package-lock.json", "{\"lockfileVersion\": 3, \"packages\": {\"node_modules/a\": {\"vers");
+    write(
+        &t,
+        "package-lock.json",
+        "{\"lockfileVersion\": 3, \"packages\": {\"node_modules/a\": {\"vers",
+    );
     let (code, out, _) = vulns(&env, &db, &[t.to_str().unwrap(), "-q", "-f", "json"]);
     assert_eq!(code, 1, "{out}");
     let j = json(out.as_bytes());
     assert_eq!(j["status"], "partial", "{j}");
-    assert!(j["reason"].as_str().unwrap().contains("package-lock.json"), "{j}");
+    assert!(
+        j["reason"].as_str().unwrap().contains("package-lock.json"),
+        "{j}"
+    );
 
     // a bad flag
     assert_eq!(vulns(&env, &db, &[p, "--fail-on", "sometimes"]).0, 2);
@@ -211,7 +227,10 @@ fn every_format_renders_the_same_findings() {
     let (_, out, _) = vulns(&env, &db, &[p, "-q", "-f", "json"]);
     let j = json(out.as_bytes());
     let findings = j["findings"].as_array().unwrap();
-    let ids: BTreeSet<&str> = findings.iter().map(|f| f["rule_id"].as_str().unwrap()).collect();
+    let ids: BTreeSet<&str> = findings
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
 
     let (code, text, _) = vulns(&env, &db, &[p, "-q"]);
     assert_eq!(code, 1);
@@ -235,7 +254,10 @@ fn every_format_renders_the_same_findings() {
         .iter()
         .filter(|r| r.get("suppressions").is_some())
         .count();
-    let accepted = findings.iter().filter(|f| f["status"] == "accepted").count();
+    let accepted = findings
+        .iter()
+        .filter(|f| f["status"] == "accepted")
+        .count();
     assert!(accepted > 0);
     assert_eq!(suppressed, accepted);
     let sarif_ids: BTreeSet<&str> = results
@@ -246,9 +268,16 @@ fn every_format_renders_the_same_findings() {
 
     // -o writes the file and nothing to stdout
     let file = env.dir.path().join("out.json");
-    let (_, out, _) = vulns(&env, &db, &[p, "-q", "-f", "json", "-o", file.to_str().unwrap()]);
+    let (_, out, _) = vulns(
+        &env,
+        &db,
+        &[p, "-q", "-f", "json", "-o", file.to_str().unwrap()],
+    );
     assert!(out.is_empty());
-    assert_eq!(json(&std::fs::read(&file).unwrap())["schema"], "sef/vulns/v1");
+    assert_eq!(
+        json(&std::fs::read(&file).unwrap())["schema"],
+        "sef/vulns/v1"
+    );
 }
 
 #[test]
@@ -286,7 +315,14 @@ fn sboms_are_checked_like_the_lockfiles_they_came_from() {
         let (code, out, err) = vulns(
             &env,
             &db,
-            &[empty.to_str().unwrap(), "-q", "-f", "json", "--sbom", sbom.to_str().unwrap()],
+            &[
+                empty.to_str().unwrap(),
+                "-q",
+                "-f",
+                "json",
+                "--sbom",
+                sbom.to_str().unwrap(),
+            ],
         );
         assert_eq!(code, 1, "{err}");
         let j = json(out.as_bytes());
@@ -299,9 +335,16 @@ fn sboms_are_checked_like_the_lockfiles_they_came_from() {
     std::fs::write(&not, "{\"hello\": 1}").unwrap();
     let (code, _, err) = vulns(&env, &db, &[p, "-q", "--sbom", not.to_str().unwrap()]);
     assert_eq!(code, 2);
-    assert!(err.contains("not.json:1") && err.contains("not an SBOM"), "{err}");
+    assert!(
+        err.contains("not.json:1") && err.contains("not an SBOM"),
+        "{err}"
+    );
     let broken = env.dir.path().join("broken.cdx.json");
-    std::fs::write(&broken, "{\"bomFormat\": \"CycloneDX\",\n\"components\": [\n{\"name\": ").unwrap();
+    std::fs::write(
+        &broken,
+        "{\"bomFormat\": \"CycloneDX\",\n\"components\": [\n{\"name\": ",
+    )
+    .unwrap();
     let (code, _, err) = vulns(&env, &db, &[p, "-q", "--sbom", broken.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(err.contains("broken.cdx.json"), "{err}");
@@ -317,7 +360,11 @@ fn nothing_is_stored_without_store_and_a_stored_check_decides_nothing() {
     let r = env.repo("app");
     write(&r, "Cargo.lock", MDBOOK_LOCK);
     // a secret in the tree: the secrets analyzer must not run
-    write(&r, "config.env", "GITHUB_TOKEN=ghp_Zq3xK9mP2vL8nR4tW6yB1cD5fH7jA0sE3gT9\n");
+    write(
+        &r,
+        "config.env",
+        "GITHUB_TOKEN=ghp_Zq3xK9mP2vL8nR4tW6yB1cD5fH7jA0sE3gT9\n",
+    );
     write(&r, "sef.toml", "[offering]\nname = \"app\"\n");
     let p = r.to_str().unwrap();
     let (_, out, _) = vulns(&env, &db, &[p, "-q", "-f", "json"]);
@@ -338,7 +385,10 @@ fn nothing_is_stored_without_store_and_a_stored_check_decides_nothing() {
         .unwrap();
     let run = json(&out.stdout);
     let criteria = run["run"]["gate"]["criteria"].to_string();
-    assert!(criteria.contains("evidence.all-analyzers-ran"), "{criteria}");
+    assert!(
+        criteria.contains("evidence.all-analyzers-ran"),
+        "{criteria}"
+    );
     assert_eq!(run["run"]["gate"]["outcome"], "fail");
     assert_eq!(run["run"]["findings"].as_array().unwrap().len(), 1);
 }

@@ -35,11 +35,11 @@ pub use lines::evidence_lines;
 pub use sarif::{SARIF_SCHEMA, SarifRun, run_sarif, sarif_log};
 pub use summary::{Verdict, verdict};
 pub use table::{fit_to_terminal, set_terminal_width};
+pub use views::{RequirementsFormat, plan_text, pti_text, requirements, row_has_status};
 pub use vulns::{
     VULNS_SCHEMA, VulnsReport, VulnsVerdict, vulns_json, vulns_markdown, vulns_sarif, vulns_text,
     vulns_verdict,
 };
-pub use views::{RequirementsFormat, plan_text, pti_text, requirements, row_has_status};
 
 use sef_model::{AssessmentRun, RunDiff, RunSummary};
 

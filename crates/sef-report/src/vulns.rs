@@ -168,7 +168,8 @@ fn verdict_line(v: &VulnsVerdict) -> String {
     match v.exit_code {
         0 => format!(
             "PASS: no open finding at or above {}",
-            v.fail_on.map_or("any threshold (--fail-on never)", |s| s.as_str())
+            v.fail_on
+                .map_or("any threshold (--fail-on never)", |s| s.as_str())
         ),
         1 => format!("FAIL: {}", v.reasons.join("; ")),
         _ => format!("ERROR: {}", v.reasons.join("; ")),
@@ -248,7 +249,11 @@ pub fn vulns_text(r: &VulnsReport<'_>) -> String {
             let _ = writeln!(s, "  {} {}: {}", n.ecosystem, n.package, n.reason);
         }
         if p.not_tested.len() > 50 {
-            let _ = writeln!(s, "  … and {} more (--format json lists all)", p.not_tested.len() - 50);
+            let _ = writeln!(
+                s,
+                "  … and {} more (--format json lists all)",
+                p.not_tested.len() - 50
+            );
         }
     }
     for n in r.notes {
@@ -263,7 +268,9 @@ pub fn vulns_text(r: &VulnsReport<'_>) -> String {
 
 /// Escapes what would break a Markdown table cell.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ").replace('<', "&lt;")
+    s.replace('|', "\\|")
+        .replace('\n', " ")
+        .replace('<', "&lt;")
 }
 
 /// GitHub-flavoured Markdown, e.g. for a pull-request comment.
@@ -293,7 +300,10 @@ pub fn vulns_markdown(r: &VulnsReport<'_>) -> String {
         "{open} open · {accepted} accepted · {fp} false positive\n"
     );
     if !r.findings.is_empty() {
-        let _ = writeln!(s, "| Severity | Advisory | Package | Fixed | Status | Where | Path |");
+        let _ = writeln!(
+            s,
+            "| Severity | Advisory | Package | Fixed | Status | Where | Path |"
+        );
         let _ = writeln!(s, "|---|---|---|---|---|---|---|");
         for f in r.findings {
             let m = match_of(p, f);

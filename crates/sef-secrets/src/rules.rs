@@ -2,9 +2,9 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
-use std::sync::OnceLock;
 pub use sef_model::evidence::secrets::ConfigProblem;
 use serde::Serialize;
+use std::sync::OnceLock;
 
 /// What an allowlist regex is matched against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -291,7 +291,10 @@ impl RuleSet {
                 // still finds every keyword
                 match build(Some(self.prefilter_kind)).or_else(|_| build(None)) {
                     Ok(ac) => {
-                        tracing::trace!(keywords = self.words.len(), "secret keyword prefilter built");
+                        tracing::trace!(
+                            keywords = self.words.len(),
+                            "secret keyword prefilter built"
+                        );
                         Some(ac)
                     }
                     Err(e) => {

@@ -52,10 +52,12 @@ impl FailOnArg {
 
 /// `sef vulns`.
 #[derive(Debug, Args)]
-#[command(after_help = "Exit codes: 0 no open finding at or above --fail-on and every \
+#[command(
+    after_help = "Exit codes: 0 no open finding at or above --fail-on and every \
 component tested; 1 a finding at or above it is open, or the check is partial \
 (a component or file could not be tested; --allow-partial accepts that); 2 the \
-check could not run (no advisory database, an unreadable SBOM, a bad flag).")]
+check could not run (no advisory database, an unreadable SBOM, a bad flag)."
+)]
 pub struct VulnsArgs {
     /// The directory whose lockfiles are checked; its sef.toml, if any,
     /// gives the risk acceptances, the inventory's excludes and the

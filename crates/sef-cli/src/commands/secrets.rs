@@ -173,11 +173,24 @@ pub fn scan(g: &GlobalArgs, a: &SecretsScanArgs) -> Result<u8> {
 }
 
 pub fn rules(a: &SecretsRulesArgs) -> Result<u8> {
+    // the built-in JSON is redacted string by string (each rule's positive
+    // example is a secret by design): a redaction of the whole text would
+    // cut a JSON string in half and leave invalid JSON
+    let mut redacted_per_string = false;
     let text = match &a.config {
         None => {
-            let rules = sef_secrets::builtin::describe();
+            let mut rules = sef_secrets::builtin::describe();
             match a.format {
                 ViewFormatArg::Json => {
+                    let redactor = sef_secrets::builtin_redactor();
+                    for r in &mut rules {
+                        for example in [&mut r.positive, &mut r.negative] {
+                            if let Some(red) = redactor.redact(example) {
+                                *example = red;
+                            }
+                        }
+                    }
+                    redacted_per_string = true;
                     let mut t = serde_json::to_string_pretty(&json!({
                         "schema": "sef.secrets-rules", "schema_version": 1,
                         "source": "built-in", "rules": rules,
@@ -239,6 +252,10 @@ pub fn rules(a: &SecretsRulesArgs) -> Result<u8> {
             }
         }
     };
-    output::emit_view(&text, a.output.as_deref(), a.format == ViewFormatArg::Text)?;
+    if redacted_per_string {
+        output::emit_redacted(&text, a.output.as_deref(), false)?;
+    } else {
+        output::emit_view(&text, a.output.as_deref(), a.format == ViewFormatArg::Text)?;
+    }
     Ok(crate::EXIT_PASS)
 }

@@ -29,7 +29,10 @@ pub fn run(g: &GlobalArgs, a: &VulnsArgs) -> Result<u8> {
         let meta = std::fs::metadata(p)
             .with_context(|| format!("{}: cannot read the SBOM", p.display()))?;
         if !meta.is_file() {
-            bail!("{}: not a file; --sbom takes a CycloneDX or SPDX JSON file", p.display());
+            bail!(
+                "{}: not a file; --sbom takes a CycloneDX or SPDX JSON file",
+                p.display()
+            );
         }
         sboms.push(p.clone());
     }
@@ -53,15 +56,11 @@ pub fn run(g: &GlobalArgs, a: &VulnsArgs) -> Result<u8> {
         ctx.triage = rt
             .block_on(st.triage(&plan.offering.name))
             .with_context(|| format!("{}: cannot read the triage decisions", st.location()))?;
-        let mut run =
-            sef_engine::assess_with(&root, &plan, &analyzers, progress.as_ref(), &ctx);
+        let mut run = sef_engine::assess_with(&root, &plan, &analyzers, progress.as_ref(), &ctx);
         // the other analyzers the plan enables did not run: a scoped run
         let mut all = sef_engine::builtin(&plan, &root, &sef_engine::EngineOptions::default());
-        let left_out = sef_engine::select(
-            &mut all,
-            &[sef_engine::vulnerabilities::ID.to_owned()],
-            &[],
-        );
+        let left_out =
+            sef_engine::select(&mut all, &[sef_engine::vulnerabilities::ID.to_owned()], &[]);
         if !left_out.is_empty() {
             super::assess::scope_gate(&mut run, &left_out);
         }
@@ -139,11 +138,7 @@ pub fn run(g: &GlobalArgs, a: &VulnsArgs) -> Result<u8> {
         VulnsFormatArg::Sarif => sef_report::vulns_sarif(&report),
     };
     phase("rendered");
-    output::emit_redacted(
-        &text,
-        a.output.as_deref(),
-        a.format == VulnsFormatArg::Text,
-    )?;
+    output::emit_redacted(&text, a.output.as_deref(), a.format == VulnsFormatArg::Text)?;
     phase("written");
     if verdict.exit_code == crate::EXIT_ERROR {
         for r in &verdict.reasons {

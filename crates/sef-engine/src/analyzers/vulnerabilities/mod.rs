@@ -59,10 +59,7 @@ impl Vulnerabilities {
     }
 
     /// The components to test: the SBOMs' when given, else the tree's.
-    fn inventory(
-        &self,
-        root: &std::path::Path,
-    ) -> Result<sef_inventory::Inventory, AnalyzerError> {
+    fn inventory(&self, root: &std::path::Path) -> Result<sef_inventory::Inventory, AnalyzerError> {
         let options = crate::inventory_options(&self.inventory);
         if self.sboms.is_empty() {
             return Ok(sef_inventory::scan(
@@ -74,11 +71,12 @@ impl Vulnerabilities {
         let mut inv = sef_inventory::Inventory::default();
         for path in &self.sboms {
             let label = path.display().to_string();
-            let found = sef_inventory::read_sbom(path, &label, options.max_file_bytes)
-                .map_err(|e| match e.line {
+            let found = sef_inventory::read_sbom(path, &label, options.max_file_bytes).map_err(
+                |e| match e.line {
                     Some(l) => AnalyzerError(format!("{label}:{l}: {}", e.message)),
                     None => AnalyzerError(format!("{label}: {}", e.message)),
-                })?;
+                },
+            )?;
             for (line, message) in found.incomplete {
                 inv.diagnostics.push(sef_inventory::Diagnostic {
                     file: label.clone(),
@@ -140,7 +138,12 @@ impl Analyzer for Vulnerabilities {
             format!(
                 "{} file(s) could not be read in full, so what they list was not tested: {}",
                 unread.len(),
-                unread.iter().take(5).cloned().collect::<Vec<_>>().join("; ")
+                unread
+                    .iter()
+                    .take(5)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("; ")
             )
         });
         let third_party: Vec<usize> = inv
