@@ -30,7 +30,12 @@ pub fn assess_with(
 ) -> AssessmentRun {
     let started_at = crate::now();
     let ctx = AnalysisContext { root, plan };
-    let mut out = run_analyzers(analyzers, &ctx, progress);
+    // the redactor every string passes at the end is built meanwhile, on
+    // a core the analyzers leave idle
+    let mut out = std::thread::scope(|s| {
+        s.spawn(|| sef_secrets::builtin_redactor().warm());
+        run_analyzers(analyzers, &ctx, progress)
+    });
 
     // The security plan is held against the repository and the analyzers'
     // evidence, so it is evaluated after them.

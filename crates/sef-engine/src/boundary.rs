@@ -76,42 +76,67 @@ pub fn cap(s: &mut String, max: usize) -> bool {
     true
 }
 
-fn walk(v: &mut serde_json::Value, path: &mut String, rules: &RuleSet, out: &mut Sanitized) {
-    match v {
-        serde_json::Value::String(s) => {
-            if cap(s, MAX_STRING_BYTES) {
-                out.cut += 1;
-                if out.first_cut.is_none() {
-                    out.first_cut = Some(path.clone());
+/// What the walk keeps between strings: the rules, the redaction of each
+/// distinct string that may hold a secret (a run repeats many strings: an
+/// advisory's references are in its finding and in its match, one
+/// advisory in several versions' findings), and what it changed.
+struct Walk<'a> {
+    rules: &'a RuleSet,
+    redactions: std::collections::HashMap<String, Option<String>>,
+    out: Sanitized,
+}
+
+impl Walk<'_> {
+    fn redact(&mut self, s: &str) -> Option<String> {
+        if !self.rules.may_hold_secret(s.as_bytes()) {
+            return None;
+        }
+        if let Some(r) = self.redactions.get(s) {
+            return r.clone();
+        }
+        let r = self.rules.redact(s);
+        self.redactions.insert(s.to_owned(), r.clone());
+        r
+    }
+
+    fn walk(&mut self, v: &mut serde_json::Value, path: &mut String) {
+        use std::fmt::Write as _;
+        match v {
+            serde_json::Value::String(s) => {
+                if cap(s, MAX_STRING_BYTES) {
+                    self.out.cut += 1;
+                    if self.out.first_cut.is_none() {
+                        self.out.first_cut = Some(path.clone());
+                    }
+                }
+                if let Some(r) = self.redact(s) {
+                    *s = r;
+                    self.out.redacted += 1;
+                }
+                if let Some(e) = escape_controls(s) {
+                    *s = e;
+                    self.out.escaped += 1;
                 }
             }
-            if let Some(r) = rules.redact(s) {
-                *s = r;
-                out.redacted += 1;
+            serde_json::Value::Array(a) => {
+                for (i, x) in a.iter_mut().enumerate() {
+                    let len = path.len();
+                    let _ = write!(path, "[{i}]");
+                    self.walk(x, path);
+                    path.truncate(len);
+                }
             }
-            if let Some(e) = escape_controls(s) {
-                *s = e;
-                out.escaped += 1;
+            serde_json::Value::Object(m) => {
+                for (k, x) in m.iter_mut() {
+                    let len = path.len();
+                    path.push('.');
+                    path.push_str(k);
+                    self.walk(x, path);
+                    path.truncate(len);
+                }
             }
+            _ => {}
         }
-        serde_json::Value::Array(a) => {
-            for (i, x) in a.iter_mut().enumerate() {
-                let len = path.len();
-                path.push_str(&format!("[{i}]"));
-                walk(x, path, rules, out);
-                path.truncate(len);
-            }
-        }
-        serde_json::Value::Object(m) => {
-            for (k, x) in m.iter_mut() {
-                let len = path.len();
-                path.push('.');
-                path.push_str(k);
-                walk(x, path, rules, out);
-                path.truncate(len);
-            }
-        }
-        _ => {}
     }
 }
 
@@ -123,11 +148,16 @@ pub fn clean<T>(value: T, rules: &RuleSet) -> (T, Sanitized)
 where
     T: serde::Serialize + serde::de::DeserializeOwned,
 {
-    let mut out = Sanitized::default();
     let Ok(mut v) = serde_json::to_value(&value) else {
-        return (value, out);
+        return (value, Sanitized::default());
     };
-    walk(&mut v, &mut String::new(), rules, &mut out);
+    let mut w = Walk {
+        rules,
+        redactions: std::collections::HashMap::new(),
+        out: Sanitized::default(),
+    };
+    w.walk(&mut v, &mut String::new());
+    let out = w.out;
     if out == Sanitized::default() {
         return (value, out);
     }

@@ -40,7 +40,12 @@ pub fn check(
 ) -> Checked {
     let started_at = crate::now();
     let ctx = AnalysisContext { root, plan };
-    let out = run_analyzers(analyzers, &ctx, progress);
+    // the redactor every string passes at the end is built meanwhile, on
+    // a core the analyzers leave idle
+    let out = std::thread::scope(|s| {
+        s.spawn(|| sef_secrets::builtin_redactor().warm());
+        run_analyzers(analyzers, &ctx, progress)
+    });
     let mut notes = out.notes;
     let mut findings = out.findings;
     notes.extend(crate::acceptance::apply(

@@ -272,6 +272,13 @@ impl RuleSet {
         }
     }
 
+    /// Builds the keyword prefilter now (it is otherwise built on first
+    /// use): a caller that will redact or scan later can build it on an
+    /// idle core while other work runs.
+    pub fn warm(&self) {
+        let _ = self.prefilter();
+    }
+
     /// The keyword prefilter, built once (on the first call) for the rule
     /// set's lifetime; `None` when no rule has a keyword.
     pub(crate) fn prefilter(&self) -> Option<&AhoCorasick> {

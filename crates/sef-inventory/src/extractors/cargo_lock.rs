@@ -80,19 +80,27 @@ impl Extractor for CargoLock {
             }
         };
 
+        // Each package's key ("name version"), formatted once.
+        let keys: Vec<String> = lock
+            .package
+            .iter()
+            .map(|p| format!("{} {}", p.name.get_ref(), p.version))
+            .collect();
         // Breadth-first from the first-party packages gives direct deps and a path.
         let first_party: BTreeSet<String> = lock
             .package
             .iter()
-            .filter(|p| p.source.is_none())
-            .map(|p| format!("{} {}", p.name.get_ref(), p.version))
+            .zip(&keys)
+            .filter(|(p, _)| p.source.is_none())
+            .map(|(_, k)| k.clone())
             .collect();
         let deps_of: BTreeMap<String, Vec<String>> = lock
             .package
             .iter()
-            .map(|p| {
+            .zip(&keys)
+            .map(|(p, k)| {
                 (
-                    format!("{} {}", p.name.get_ref(), p.version),
+                    k.clone(),
                     p.dependencies.iter().filter_map(|d| resolve(d)).collect(),
                 )
             })
@@ -120,9 +128,8 @@ impl Extractor for CargoLock {
         }
 
         let mut out = Vec::with_capacity(lock.package.len());
-        for p in &lock.package {
+        for (p, key) in lock.package.iter().zip(&keys) {
             let name = p.name.get_ref().clone();
-            let key = format!("{name} {}", p.version);
             let line = lines.line(p.name.span().start);
             let mut c = Component::new(
                 Ecosystem::CratesIo,
@@ -157,7 +164,12 @@ impl Extractor for CargoLock {
                 );
             }
             if !c.first_party {
-                match path_to.get(&key) {
+                if c.purl.is_none() {
+                    // once, here: the edges below name it, and the scan
+                    // keeps a purl it finds set
+                    c.purl = crate::purl::purl_for(c.ecosystem, &c.name, c.version.as_deref());
+                }
+                match path_to.get(key) {
                     Some(path) => {
                         c.direct = Some(path.len() == 1);
                         c.path = path.clone();
@@ -172,7 +184,7 @@ impl Extractor for CargoLock {
                     }
                 }
             }
-            c.depends_on = deps_of.get(&key).cloned().unwrap_or_default();
+            c.depends_on = deps_of.get(key).cloned().unwrap_or_default();
             out.push(c);
         }
         // Cargo.lock records no scope: the workspace's Cargo.toml files do.
@@ -181,32 +193,26 @@ impl Extractor for CargoLock {
         let scopes = super::cargo_manifest::scopes(&members, &first_party, &deps_of);
         // An edge names the exact package the lock resolved ("name
         // version"), by its purl; a first-party target by its name.
-        let target_of: std::collections::HashMap<String, String> = out
+        let target_of: std::collections::HashMap<&str, String> = out
             .iter()
-            .map(|c| {
-                let key = format!("{} {}", c.name, c.version.as_deref().unwrap_or(""));
+            .zip(&keys)
+            .map(|(c, key)| {
                 let target = if c.first_party {
                     c.name.clone()
                 } else {
-                    c.purl
-                        .clone()
-                        .or_else(|| {
-                            crate::purl::purl_for(c.ecosystem, &c.name, c.version.as_deref())
-                        })
-                        .unwrap_or_else(|| c.name.clone())
+                    c.purl.clone().unwrap_or_else(|| c.name.clone())
                 };
-                (key, target)
+                (key.as_str(), target)
             })
             .collect();
-        for c in &mut out {
-            let key = format!("{} {}", c.name, c.version.as_deref().unwrap_or(""));
-            if let Some(s) = scopes.get(&key) {
+        for (c, key) in out.iter_mut().zip(&keys) {
+            if let Some(s) = scopes.get(key) {
                 c.scope = *s;
             }
             c.depends_on = c
                 .depends_on
                 .iter()
-                .filter_map(|d| target_of.get(d).cloned())
+                .filter_map(|d| target_of.get(d.as_str()).cloned())
                 .collect();
         }
         let mut extracted: Extracted = out.into();
