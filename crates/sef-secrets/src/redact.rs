@@ -19,7 +19,7 @@ impl RuleSet {
     pub fn may_hold_secret(&self, text: &[u8]) -> bool {
         !self.always.is_empty()
             || self
-                .prefilter()
+                .prefilter_for(text.len())
                 .is_some_and(|ac| ac.is_match(self.keyword_haystack(text).as_ref()))
     }
 

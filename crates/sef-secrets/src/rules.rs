@@ -151,6 +151,9 @@ impl LazyRegex {
     }
 }
 
+/// From this length on, a redaction rule set searches with a DFA.
+const LONG_TEXT: usize = 64 * 1024;
+
 /// One detection rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -194,6 +197,9 @@ pub struct RuleSet {
     /// The prefilter over `words`, built on first use (see
     /// [`RuleSet::prefilter`]).
     prefilter: OnceLock<Option<AhoCorasick>>,
+    /// For a rule set made for redaction, the DFA it searches long texts
+    /// with (see [`RuleSet::prefilter_for`]).
+    prefilter_long: OnceLock<Option<AhoCorasick>>,
     /// The automaton the prefilter is built as: a DFA for scanning files
     /// (fastest per byte), an NFA for redacting short strings (a fraction
     /// of the DFA's build time and memory).
@@ -242,6 +248,7 @@ impl RuleSet {
             problems,
             words,
             prefilter: OnceLock::new(),
+            prefilter_long: OnceLock::new(),
             prefilter_kind: AhoCorasickKind::DFA,
             prefilter_lowercase: false,
             keyword_rules,
@@ -283,34 +290,50 @@ impl RuleSet {
     /// set's lifetime; `None` when no rule has a keyword.
     pub(crate) fn prefilter(&self) -> Option<&AhoCorasick> {
         self.prefilter
-            .get_or_init(|| {
-                if self.words.is_empty() {
-                    return None;
-                }
-                let build = |kind| {
-                    AhoCorasickBuilder::new()
-                        .ascii_case_insensitive(!self.prefilter_lowercase)
-                        .match_kind(MatchKind::Standard)
-                        .kind(kind)
-                        .build(&self.words)
-                };
-                // past a DFA's size limit, the automatic choice (an NFA)
-                // still finds every keyword
-                match build(Some(self.prefilter_kind)).or_else(|_| build(None)) {
-                    Ok(ac) => {
-                        tracing::trace!(
-                            keywords = self.words.len(),
-                            "secret keyword prefilter built"
-                        );
-                        Some(ac)
-                    }
-                    Err(e) => {
-                        tracing::error!(error = %e, "the secret keyword prefilter cannot be built");
-                        None
-                    }
-                }
-            })
+            .get_or_init(|| self.build_prefilter(self.prefilter_kind))
             .as_ref()
+    }
+
+    /// The prefilter for a haystack of `len` bytes: a rule set made for
+    /// redaction searches short strings with its NFA (cheap to build) and
+    /// a long text (a whole report, an SBOM) with a DFA built the first
+    /// time one comes, which scans many times faster per byte.
+    pub(crate) fn prefilter_for(&self, len: usize) -> Option<&AhoCorasick> {
+        if self.prefilter_kind == AhoCorasickKind::DFA || len < LONG_TEXT {
+            return self.prefilter();
+        }
+        self.prefilter_long
+            .get_or_init(|| self.build_prefilter(AhoCorasickKind::DFA))
+            .as_ref()
+    }
+
+    fn build_prefilter(&self, kind: AhoCorasickKind) -> Option<AhoCorasick> {
+        if self.words.is_empty() {
+            return None;
+        }
+        let build = |kind| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(!self.prefilter_lowercase)
+                .match_kind(MatchKind::Standard)
+                .kind(kind)
+                .build(&self.words)
+        };
+        // past a DFA's size limit, the automatic choice (an NFA) still
+        // finds every keyword
+        match build(Some(kind)).or_else(|_| build(None)) {
+            Ok(ac) => {
+                tracing::trace!(
+                    keywords = self.words.len(),
+                    ?kind,
+                    "secret keyword prefilter built"
+                );
+                Some(ac)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "the secret keyword prefilter cannot be built");
+                None
+            }
+        }
     }
 
     /// Whether the global allowlists skip this whole file.

@@ -230,7 +230,7 @@ impl RuleSet {
         for &i in &self.always {
             windows[i].push((0, data.len()));
         }
-        if let Some(ac) = self.prefilter() {
+        if let Some(ac) = self.prefilter_for(data.len()) {
             let hay = self.keyword_haystack(data);
             for m in ac.find_overlapping_iter(hay.as_ref()) {
                 for &i in &self.keyword_rules[m.pattern().as_usize()] {
