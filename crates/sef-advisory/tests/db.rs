@@ -379,8 +379,7 @@ fn only_the_ecosystems_looked_up_are_read_and_each_is_checked() {
     for _ in 0..2 {
         let e = db
             .lookup("PyPI", "requests")
-            .err()
-            .expect("damaged")
+            .expect_err("damaged")
             .to_string();
         assert!(e.contains("PyPI.json") && e.contains("digest"), "{e}");
     }
@@ -400,8 +399,7 @@ fn only_the_ecosystems_looked_up_are_read_and_each_is_checked() {
     let db = AdvisoryDb::open(d.path()).unwrap().unwrap();
     let e = db
         .lookup("PyPI", "requests")
-        .err()
-        .expect("missing")
+        .expect_err("missing")
         .to_string();
     assert!(
         e.contains("PyPI.json") && e.contains("cannot be read"),
