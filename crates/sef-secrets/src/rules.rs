@@ -151,7 +151,8 @@ impl LazyRegex {
     }
 }
 
-/// From this length on, a redaction rule set searches with a DFA.
+/// From this many bytes searched on (one long text, or many strings), a
+/// redaction rule set searches with a DFA.
 const LONG_TEXT: usize = 64 * 1024;
 
 /// One detection rule.
@@ -198,8 +199,11 @@ pub struct RuleSet {
     /// [`RuleSet::prefilter`]).
     prefilter: OnceLock<Option<AhoCorasick>>,
     /// For a rule set made for redaction, the DFA it searches long texts
-    /// with (see [`RuleSet::prefilter_for`]).
+    /// with, and every string once many have been searched (see
+    /// [`RuleSet::prefilter_for`]).
     prefilter_long: OnceLock<Option<AhoCorasick>>,
+    /// Bytes this rule set's redaction prefilter has searched so far.
+    searched: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     /// The automaton the prefilter is built as: a DFA for scanning files
     /// (fastest per byte), an NFA for redacting short strings (a fraction
     /// of the DFA's build time and memory).
@@ -249,6 +253,7 @@ impl RuleSet {
             words,
             prefilter: OnceLock::new(),
             prefilter_long: OnceLock::new(),
+            searched: std::sync::Arc::default(),
             prefilter_kind: AhoCorasickKind::DFA,
             prefilter_lowercase: false,
             keyword_rules,
@@ -299,7 +304,16 @@ impl RuleSet {
     /// a long text (a whole report, an SBOM) with a DFA built the first
     /// time one comes, which scans many times faster per byte.
     pub(crate) fn prefilter_for(&self, len: usize) -> Option<&AhoCorasick> {
-        if self.prefilter_kind == AhoCorasickKind::DFA || len < LONG_TEXT {
+        if self.prefilter_kind == AhoCorasickKind::DFA {
+            return self.prefilter();
+        }
+        // many short strings add up: once the bytes searched pass the
+        // threshold, the DFA pays for itself as a long text would
+        let searched = self
+            .searched
+            .fetch_add(len, std::sync::atomic::Ordering::Relaxed)
+            + len;
+        if searched < LONG_TEXT {
             return self.prefilter();
         }
         self.prefilter_long
