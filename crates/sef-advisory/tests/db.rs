@@ -11,6 +11,16 @@ fn export(eco: &str) -> PathBuf {
     sef_testkit::shared(&format!("data/osv/{eco}/all.zip"))
 }
 
+/// Each zip as an import source labelled by its path.
+fn zip_sources(zips: &[PathBuf]) -> Vec<Source<'_>> {
+    zips.iter()
+        .map(|z| Source::Zip {
+            path: z,
+            label: z.display().to_string(),
+        })
+        .collect()
+}
+
 fn t(s: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(1_790_000_000 + s, 0).unwrap()
 }
@@ -30,23 +40,9 @@ const REC: &str = r#"{"id":"TEST-1","modified":"2026-01-01T00:00:00Z","affected"
 
 #[test]
 fn imports_the_three_real_exports_and_looks_up_by_normalised_name() {
-    let (c, p, g) = (export("crates.io"), export("PyPI"), export("Go"));
+    let zips = [export("crates.io"), export("PyPI"), export("Go")];
     let d = tempfile::tempdir().unwrap();
-    let sources = [
-        Source::Zip {
-            path: &c,
-            label: c.display().to_string(),
-        },
-        Source::Zip {
-            path: &p,
-            label: p.display().to_string(),
-        },
-        Source::Zip {
-            path: &g,
-            label: g.display().to_string(),
-        },
-    ];
-    let report = import(d.path(), &sources, t(0)).unwrap();
+    let report = import(d.path(), &zip_sources(&zips), t(0)).unwrap();
     assert_eq!(report.imported.get("crates.io"), Some(&1206), "{report:?}");
     assert!(
         report.imported.get("PyPI").copied().unwrap_or(0) >= 2600,
@@ -344,18 +340,8 @@ fn generation(root: &Path) -> PathBuf {
 }
 
 fn import_two(d: &Path) {
-    let (c, p) = (export("crates.io"), export("PyPI"));
-    let sources = [
-        Source::Zip {
-            path: &c,
-            label: c.display().to_string(),
-        },
-        Source::Zip {
-            path: &p,
-            label: p.display().to_string(),
-        },
-    ];
-    import(d, &sources, t(0)).unwrap();
+    let zips = [export("crates.io"), export("PyPI")];
+    import(d, &zip_sources(&zips), t(0)).unwrap();
 }
 
 #[test]

@@ -36,6 +36,33 @@ pub struct Sanitized {
     pub escaped: usize,
 }
 
+impl Sanitized {
+    /// What the boundary changed, as notes for the report.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.redacted > 0 {
+            notes.push(format!(
+                "{} text field(s) held something shaped like a secret (a token in a URL, a key in a message) and were redacted before the run was stored or shown",
+                self.redacted
+            ));
+        }
+        if self.cut > 0 {
+            notes.push(format!(
+                "{} text field(s) were longer than {MAX_STRING_BYTES} bytes and were cut (the first at {})",
+                self.cut,
+                self.first_cut.as_deref().unwrap_or("?")
+            ));
+        }
+        if self.escaped > 0 {
+            notes.push(format!(
+                "{} text field(s) held control characters (from file names, commit subjects or tool messages), shown escaped as \\u{{..}}",
+                self.escaped
+            ));
+        }
+        notes
+    }
+}
+
 /// Whether `c` is escaped: C0 controls but tab and line feed, DEL, C1
 /// controls, and the bidirectional embedding, override and isolate marks.
 fn is_hostile(c: char) -> bool {
@@ -179,25 +206,7 @@ pub fn sanitize(run: AssessmentRun, rules: &RuleSet) -> (AssessmentRun, Sanitize
         escaped = out.escaped,
         "run boundary: redaction, length caps and control characters"
     );
-    if out.redacted > 0 {
-        clean.notes.push(format!(
-            "{} text field(s) held something shaped like a secret (a token in a URL, a key in a message) and were redacted before the run was stored or shown",
-            out.redacted
-        ));
-    }
-    if out.cut > 0 {
-        clean.notes.push(format!(
-            "{} text field(s) were longer than {MAX_STRING_BYTES} bytes and were cut (the first at {})",
-            out.cut,
-            out.first_cut.as_deref().unwrap_or("?")
-        ));
-    }
-    if out.escaped > 0 {
-        clean.notes.push(format!(
-            "{} text field(s) held control characters (from file names, commit subjects or tool messages), shown escaped as \\u{{..}}",
-            out.escaped
-        ));
-    }
+    clean.notes.extend(out.notes());
     (clean, out)
 }
 

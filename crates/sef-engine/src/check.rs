@@ -71,19 +71,7 @@ pub fn check(
         escaped = s.escaped,
         "check: strings redacted, capped and escaped"
     );
-    if s.redacted > 0 {
-        clean.notes.push(format!(
-            "{} text field(s) held something shaped like a secret and were redacted",
-            s.redacted
-        ));
-    }
-    if s.cut > 0 {
-        clean.notes.push(format!(
-            "{} text field(s) were longer than {} bytes and were cut",
-            s.cut,
-            crate::boundary::MAX_STRING_BYTES
-        ));
-    }
+    clean.notes.extend(s.notes());
     clean
 }
 
