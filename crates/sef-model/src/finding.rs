@@ -23,6 +23,9 @@ named_enum! {
         Integrity => "integrity",
         /// A hard-coded credential (CWE-798), redacted.
         Secret => "secret",
+        /// A finding of a penetration test or dynamic scan, recorded or
+        /// imported into the repository's test records.
+        PenetrationTest => "penetration-test",
     }
 }
 

@@ -37,6 +37,9 @@ impl Plan {
         for s in &a.sarif {
             out.push((format!("analyzers.sarif[{}].file", s.name), s.file.clone()));
         }
+        if let Some(r) = &self.resilience {
+            out.push(("resilience.records".to_owned(), r.records.clone()));
+        }
         out
     }
 

@@ -388,6 +388,30 @@ pub struct IncidentResponseConfig {
     pub process: String,
 }
 
+/// Where penetration-test records live when `[resilience] records` does
+/// not say.
+pub const DEFAULT_RESILIENCE_RECORDS: &str = "security/tests";
+
+/// How recent a completed penetration test must be for the qualify
+/// criterion, when `[resilience] max_age_days` does not say.
+pub const DEFAULT_RESILIENCE_MAX_AGE_DAYS: u32 = 365;
+
+/// `[resilience]`: the release's resilience-testing scope and policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResilienceConfig {
+    /// What a penetration test must cover: `component:…`, `endpoint:…`,
+    /// `asset:…` (normalised).
+    pub scope: Vec<String>,
+    /// The folder of test records, relative to the repository.
+    pub records: String,
+    /// A completed test counts for the qualify criterion within this many
+    /// days.
+    pub max_age_days: u32,
+    /// A test covers its scope once its findings at or above this severity
+    /// are fixed by a retest (default high).
+    pub retest_severity: sef_model::Severity,
+}
+
 /// Where the plan came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlanSource {
@@ -433,6 +457,8 @@ pub struct Plan {
     pub incident_response: Option<IncidentResponseConfig>,
     /// `[release_artifacts]`.
     pub release_artifacts: Option<ReleaseArtifacts>,
+    /// `[resilience]`.
+    pub resilience: Option<ResilienceConfig>,
     /// Paths the plan names may leave the repository. Never read from the
     /// plan (repository content must not widen its own reach): the command
     /// line's `--allow-outside-repo` sets it.
@@ -473,6 +499,7 @@ impl Plan {
             checkpoints: CheckpointsConfig::default(),
             incident_response: None,
             release_artifacts: None,
+            resilience: None,
             allow_outside_repo: false,
             forge_token_hosts: vec![DEFAULT_FORGE_TOKEN_HOST.to_owned()],
         }

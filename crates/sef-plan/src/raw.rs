@@ -6,7 +6,7 @@ use crate::analyzers::RawAnalyzers;
 use crate::ctx::Ctx;
 use crate::sections::{
     self, RawArtifacts, RawCheckpoints, RawIncidentResponse, RawOffering, RawRelease,
-    RawRiskAcceptance,
+    RawResilience, RawRiskAcceptance,
 };
 use crate::security::{
     RawChecklist, RawDocumentation, RawPti, RawRequirements, RawSections, RawTeam, SecurityPlan,
@@ -41,6 +41,8 @@ struct RawPlan {
     release_artifacts: Option<RawArtifacts>,
     #[serde(default)]
     incident_response: Option<RawIncidentResponse>,
+    #[serde(default)]
+    resilience: Option<RawResilience>,
     // Key performance objectives: KPI id = target.
     #[serde(default)]
     kpo: Option<std::collections::BTreeMap<String, Spanned<toml::Value>>>,
@@ -83,11 +85,13 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
     let checkpoints = sections::checkpoints(&ctx, raw.checkpoints)?;
     let incident_response = sections::incident_response(&ctx, raw.incident_response)?;
     let release_artifacts = sections::release_artifacts(&ctx, raw.release_artifacts)?;
+    let resilience = sections::resilience(&ctx, raw.resilience)?;
 
     Ok(Plan {
         release_artifacts,
         checkpoints,
         incident_response,
+        resilience,
         offering,
         release,
         analyzers,

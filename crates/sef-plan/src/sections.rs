@@ -50,6 +50,19 @@ pub(crate) struct RawIncidentResponse {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(crate) struct RawResilience {
+    #[serde(default)]
+    scope: Vec<Spanned<String>>,
+    #[serde(default)]
+    records: Option<Spanned<String>>,
+    #[serde(default)]
+    max_age_days: Option<Spanned<i64>>,
+    #[serde(default)]
+    retest_severity: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct RawRiskAcceptance {
     #[serde(default)]
     id: Option<Spanned<String>>,
@@ -291,6 +304,68 @@ pub(crate) fn incident_response(
         })
     })
     .transpose()
+}
+
+/// `[resilience]`: the scope penetration tests must cover, where the test
+/// records are, and how recent a completed test must be.
+pub(crate) fn resilience(
+    ctx: &Ctx<'_>,
+    raw: Option<RawResilience>,
+) -> Result<Option<crate::ResilienceConfig>, PlanError> {
+    let Some(r) = raw else { return Ok(None) };
+    let mut scope: Vec<String> = Vec::new();
+    for item in r.scope {
+        let start = item.span().start;
+        let v = sef_resilience::scope::parse_item(item.get_ref())
+            .map_err(|why| ctx.err_at(start, format!("`resilience.scope`: {why}")))?;
+        if scope.contains(&v) {
+            return Err(ctx.err_at(start, format!("`resilience.scope` lists `{v}` twice")));
+        }
+        scope.push(v);
+    }
+    let records = match r.records {
+        Some(p) => ctx.text_field(p, "resilience.records", 1024)?,
+        None => crate::DEFAULT_RESILIENCE_RECORDS.to_owned(),
+    };
+    let max_age_days = match r.max_age_days {
+        Some(v) => {
+            let start = v.span().start;
+            let v = v.into_inner();
+            u32::try_from(v)
+                .ok()
+                .filter(|d| (1..=3660).contains(d))
+                .ok_or_else(|| {
+                    ctx.err_at(
+                        start,
+                        format!("`resilience.max_age_days` must be between 1 and 3660, got {v}"),
+                    )
+                })?
+        }
+        None => crate::DEFAULT_RESILIENCE_MAX_AGE_DAYS,
+    };
+    let retest_severity = match r.retest_severity {
+        Some(v) => {
+            let start = v.span().start;
+            sef_model::Severity::parse(v.get_ref().trim())
+                .filter(|s| *s != sef_model::Severity::Unknown)
+                .ok_or_else(|| {
+                    ctx.err_at(
+                        start,
+                        format!(
+                            "`resilience.retest_severity` is info, low, medium, high or critical, not `{}`",
+                            v.get_ref().escape_debug()
+                        ),
+                    )
+                })?
+        }
+        None => sef_model::Severity::High,
+    };
+    Ok(Some(crate::ResilienceConfig {
+        scope,
+        records,
+        max_age_days,
+        retest_severity,
+    }))
 }
 
 /// `[release_artifacts]`: paths and globs inside the repository, at least

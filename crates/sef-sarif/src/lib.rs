@@ -63,6 +63,10 @@ pub struct Options<'a> {
     /// The code around a line of a repository file (the caller reads it),
     /// for fingerprints when the tool gives none and no snippet.
     pub context: &'a dyn Fn(&str, u32) -> Option<String>,
+    /// Keep `http://` and `https://` artifact URIs as the location (a
+    /// dynamic scanner's findings are at URLs, not files) instead of
+    /// reporting them as "not a file".
+    pub web_locations: bool,
 }
 
 /// Reads one SARIF 2.1.0 document.

@@ -100,6 +100,12 @@ pub enum PathError {
     },
 }
 
+/// Whether `uri` is a web address.
+fn is_web(uri: &str) -> bool {
+    let lower = uri.get(..8).unwrap_or(uri).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
 /// A SARIF artifact URI (with its base, when the run defines it) as a
 /// repository-relative `/`-separated path, or why it cannot be one.
 pub fn normalise_path(
@@ -408,11 +414,13 @@ pub(crate) fn run(
                     .as_deref()
                     .and_then(|b| run.original_uri_base_ids.get(b))
                     .and_then(|b| b.uri.as_deref());
-                match al
-                    .uri
-                    .as_deref()
-                    .map(|u| normalise_path(u, base, opts.repo_root))
-                {
+                match al.uri.as_deref().map(|u| {
+                    if opts.web_locations && is_web(u) {
+                        Ok(u.split('#').next().unwrap_or(u).to_owned())
+                    } else {
+                        normalise_path(u, base, opts.repo_root)
+                    }
+                }) {
                     Some(Ok(path)) => {
                         let region = pl.region.as_ref();
                         location = Some(Location {

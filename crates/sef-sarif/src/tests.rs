@@ -11,6 +11,7 @@ fn opts<'a>(context: &'a dyn Fn(&str, u32) -> Option<String>) -> Options<'a> {
     Options {
         repo_root: Some("/work/repo"),
         context,
+        web_locations: false,
     }
 }
 

@@ -27,6 +27,7 @@ fn semgrep_oss_placeholder_fingerprints_lose_no_result() {
         &sef_sarif::Options {
             repo_root: None,
             context: &no_context,
+            web_locations: false,
         },
     )
     .unwrap();

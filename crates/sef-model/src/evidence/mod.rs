@@ -6,6 +6,7 @@ pub mod facts;
 pub mod history;
 mod payload;
 pub mod plan_payloads;
+pub mod resilience;
 pub mod schema;
 pub mod secrets;
 pub mod tools;
@@ -52,8 +53,8 @@ named_enum! {
         /// The threat model: assets, flows, trust boundaries and the threats
         /// found in them. Nothing produces it yet.
         ThreatModel => "threat-model",
-        /// Penetration tests and dynamic scans, with their retests. Nothing
-        /// produces it yet.
+        /// Penetration tests and dynamic scans recorded in the repository,
+        /// with their findings and retests.
         ResilienceTesting => "resilience-testing",
         /// Security problems reported after the release was available.
         /// Nothing produces it yet.

@@ -10,6 +10,7 @@ use super::history::History;
 use super::plan_payloads::{
     ChecklistPayload, DocumentationPayload, EducationPayload, PtiPayload, RequirementsPayload,
 };
+use super::resilience::ResilienceTesting;
 use super::secrets::Secrets;
 use super::tools::{SecurityTests, Signatures, StaticAnalysis};
 use super::vulnerabilities::KnownVulnerabilities;
@@ -56,6 +57,8 @@ pub enum EvidencePayload {
     SecurityDocumentation(DocumentationPayload),
     /// `education`.
     Education(EducationPayload),
+    /// `resilience-testing`.
+    ResilienceTesting(Box<ResilienceTesting>),
 }
 
 /// A stored payload that does not read as its kind's type.
@@ -89,6 +92,7 @@ impl EvidencePayload {
             EvidencePayload::SecurityRequirements(_) => EvidenceKind::SecurityRequirements,
             EvidencePayload::SecurityDocumentation(_) => EvidenceKind::SecurityDocumentation,
             EvidencePayload::Education(_) => EvidenceKind::Education,
+            EvidencePayload::ResilienceTesting(_) => EvidenceKind::ResilienceTesting,
         })
     }
 
@@ -156,10 +160,8 @@ impl EvidencePayload {
                 Self::SecurityDocumentation(read(value).map_err(err)?)
             }
             EvidenceKind::Education => Self::Education(read(value).map_err(err)?),
-            EvidenceKind::ThreatModel
-            | EvidenceKind::ResilienceTesting
-            | EvidenceKind::Incidents
-            | EvidenceKind::Platform => {
+            EvidenceKind::ResilienceTesting => Self::ResilienceTesting(read(value).map_err(err)?),
+            EvidenceKind::ThreatModel | EvidenceKind::Incidents | EvidenceKind::Platform => {
                 return Err(err(serde::de::Error::custom(format!(
                     "this sef has no payload type for {kind} evidence yet"
                 ))));
@@ -210,4 +212,5 @@ payload_of! {
     RequirementsPayload => SecurityRequirements, boxed: true;
     DocumentationPayload => SecurityDocumentation, boxed: false;
     EducationPayload => Education, boxed: false;
+    ResilienceTesting => ResilienceTesting, boxed: true;
 }

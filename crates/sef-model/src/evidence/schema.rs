@@ -9,6 +9,7 @@ use super::history::History;
 use super::plan_payloads::{
     ChecklistPayload, DocumentationPayload, EducationPayload, PtiPayload, RequirementsPayload,
 };
+use super::resilience::ResilienceTesting;
 use super::secrets::Secrets;
 use super::tools::{SecurityTests, Signatures, StaticAnalysis};
 use super::vulnerabilities::KnownVulnerabilities;
@@ -68,6 +69,10 @@ pub fn payload_schema() -> Value {
         EvidenceKind::Education,
         generator.subschema_for::<EducationPayload>(),
     );
+    add(
+        EvidenceKind::ResilienceTesting,
+        generator.subschema_for::<ResilienceTesting>(),
+    );
     let defs: Map<String, Value> = generator.take_definitions(true);
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -114,10 +119,7 @@ mod tests {
         for k in EvidenceKind::ALL {
             let produced = !matches!(
                 k,
-                EvidenceKind::ThreatModel
-                    | EvidenceKind::ResilienceTesting
-                    | EvidenceKind::Incidents
-                    | EvidenceKind::Platform
+                EvidenceKind::ThreatModel | EvidenceKind::Incidents | EvidenceKind::Platform
             );
             assert_eq!(s["x-kinds"].get(k.as_str()).is_some(), produced, "{k}");
         }

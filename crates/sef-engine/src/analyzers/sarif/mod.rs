@@ -251,6 +251,7 @@ impl Analyzer for SarifAnalyzer {
         let opts = sef_sarif::Options {
             repo_root: Some(&root_text),
             context: &context,
+            web_locations: false,
         };
         progress.set_total(self.sources.len() as u64);
 
