@@ -5,9 +5,11 @@ use std::path::PathBuf;
 
 mod git_evidence;
 mod lifecycle;
+mod pentest;
 mod vulns;
 pub use git_evidence::*;
 pub use lifecycle::*;
+pub use pentest::*;
 pub use vulns::*;
 
 /// sef — the IBM Secure Engineering Framework, executable.
@@ -126,6 +128,11 @@ pub enum Command {
     /// list the rules.
     #[command(subcommand)]
     Secrets(SecretsCommand),
+    /// Penetration tests and dynamic scans: record them, import ZAP,
+    /// nuclei, Burp and DAST SARIF reports, record retests, and list the
+    /// release's resilience-testing coverage.
+    #[command(subcommand)]
+    Pentest(PentestCommand),
 }
 
 #[derive(Debug, Args)]

@@ -23,8 +23,8 @@ pub mod provenance;
 mod runner;
 
 pub use analyzers::{
-    ANALYZER_IDS, artifacts, builtin, history, history_config, inventory, junit, repo_facts, sarif,
-    secrets, security_plan, select, vulnerabilities,
+    ANALYZER_IDS, artifacts, builtin, history, history_config, inventory, junit, repo_facts,
+    resilience, sarif, secrets, security_plan, select, vulnerabilities,
 };
 
 pub use analyzer::{

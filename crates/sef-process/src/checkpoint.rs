@@ -358,7 +358,89 @@ fn documentation_complete(f: &Facts<'_>) -> Check {
 }
 
 fn penetration_test(f: &Facts<'_>) -> Check {
-    kpo_met(f, "resilience.penetration-testing")
+    use sef_model::evidence::resilience::ResilienceTesting;
+    let Some(e) = find(f, EvidenceKind::ResilienceTesting) else {
+        return nm(
+            "no penetration test is recorded: add one under security/tests (sef pentest add) and declare the scope in [resilience]",
+        );
+    };
+    if let Some(reason) = e
+        .status
+        .reason()
+        .filter(|_| e.status != EvidenceStatus::Complete)
+    {
+        return fail(format!(
+            "the resilience-testing evidence is {}: {reason}",
+            e.status.label()
+        ));
+    }
+    let Some(p) = e.payload::<ResilienceTesting>() else {
+        return nm("the resilience-testing evidence has no payload");
+    };
+    let recent = p
+        .tests
+        .iter()
+        .filter(|t| t.counts_for_release)
+        .filter(|t| t.age_days.is_some_and(|a| a <= i64::from(p.max_age_days)))
+        .min_by_key(|t| t.age_days);
+    let Some(t) = recent else {
+        let why: Vec<String> = p
+            .tests
+            .iter()
+            .map(|t| {
+                format!(
+                    "{}: {}",
+                    t.id,
+                    t.why_not.as_deref().unwrap_or("completed too long ago")
+                )
+            })
+            .collect();
+        return fail(format!(
+            "no completed test of release {} within {} days{}",
+            p.release,
+            p.max_age_days,
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", why.join("; "))
+            }
+        ));
+    };
+    let effective = |s: Severity| match (s, f.unknown_severity) {
+        (Severity::Unknown, Some(mapped)) => mapped,
+        _ => s,
+    };
+    let open: Vec<&Finding> = f
+        .findings
+        .iter()
+        .filter(|x| x.kind == sef_model::FindingKind::PenetrationTest)
+        .filter(|x| x.status.is_open() && effective(x.severity) >= f.max_open_severity)
+        .collect();
+    if !open.is_empty() {
+        let ids: Vec<&str> = open.iter().take(5).map(|x| x.rule_id.as_str()).collect();
+        return fail(format!(
+            "{} open penetration-test finding(s) at {} or above: {}; fix and retest them, or record a risk acceptance",
+            open.len(),
+            f.max_open_severity,
+            ids.join(", ")
+        ));
+    }
+    let kpo = kpo_met(f, "resilience.penetration-testing");
+    let done = format!(
+        "test {} completed {} ({} day(s) ago, within {}), no open finding at {} or above",
+        t.id,
+        t.completed.map(|d| d.to_string()).unwrap_or_default(),
+        t.age_days.unwrap_or(0),
+        p.max_age_days,
+        f.max_open_severity
+    );
+    match kpo.outcome {
+        CriterionOutcome::Pass => pass(format!("{done}; {}", kpo.detail)),
+        _ => Check {
+            outcome: kpo.outcome,
+            detail: format!("{done}, but {}", kpo.detail),
+        },
+    }
 }
 
 fn incident_response(f: &Facts<'_>) -> Check {

@@ -38,11 +38,9 @@ fn kind_lines(e: &Evidence) -> Vec<String> {
         EvidencePayload::History(p) => history_lines(p),
         EvidencePayload::Secrets(p) => secrets_lines(p),
         EvidencePayload::SecurityTests(p) => security_test_lines(p),
+        EvidencePayload::ResilienceTesting(p) => resilience_lines(p),
         EvidencePayload::None => match e.kind {
-            EvidenceKind::ThreatModel
-            | EvidenceKind::ResilienceTesting
-            | EvidenceKind::Incidents
-            | EvidenceKind::Platform => {
+            EvidenceKind::ThreatModel | EvidenceKind::Incidents | EvidenceKind::Platform => {
                 vec!["no payload: this sef does not read it yet".to_owned()]
             }
             _ => Vec::new(),
@@ -54,6 +52,52 @@ fn kind_lines(e: &Evidence) -> Vec<String> {
 
 fn n(x: usize) -> u64 {
     x as u64
+}
+
+fn resilience_lines(p: &sef_model::evidence::resilience::ResilienceTesting) -> Vec<String> {
+    let mut out = vec![format!(
+        "{} test record(s) in {}; {} finding(s), {} open, {} fixed by a retest",
+        p.tests.len(),
+        p.records_dir,
+        p.findings,
+        p.open.total(),
+        p.fixed
+    )];
+    if p.scope.is_empty() {
+        out.push("no scope declared ([resilience] scope)".to_owned());
+    } else {
+        out.push(format!(
+            "scope: {} of {} item(s) covered by a completed, retested test of release {}",
+            p.covered.len(),
+            p.scope.len(),
+            p.release
+        ));
+        if !p.uncovered.is_empty() {
+            out.push(format!("not covered: {}", p.uncovered.join(", ")));
+        }
+    }
+    for t in &p.tests {
+        out.push(format!(
+            "{}: {} by {} ({}, {}), {}{}; {} open, {} fixed, {} retest(s)",
+            t.id,
+            t.title,
+            t.tester,
+            t.tester_kind,
+            t.method,
+            match t.completed {
+                Some(d) => format!("completed {d}"),
+                None => format!("started {}, in progress", t.started),
+            },
+            match &t.why_not {
+                Some(w) => format!(" — does not count: {w}"),
+                None => String::new(),
+            },
+            t.open,
+            t.fixed,
+            t.retests
+        ));
+    }
+    out
 }
 
 fn signature_lines(p: &Signatures) -> Vec<String> {

@@ -23,3 +23,9 @@ pub mod scope;
 pub use evaluate::{ANALYZER, Settings, evaluate};
 pub use import::{Format, ImportError, Imported, ImportedFinding};
 pub use record::{RecordError, TestRecord};
+
+/// The SHA-256 of `bytes` in lower-case hex, as records keep report digests.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}

@@ -8,6 +8,7 @@ mod history;
 mod ingested;
 mod init;
 mod kpi;
+mod pentest;
 mod phase;
 mod runs;
 mod sbom;
@@ -91,6 +92,7 @@ pub fn dispatch(mut cli: Cli) -> Result<u8> {
         Command::Ingest(crate::cli::IngestCommand::Junit(a)) => ingest(g, a, false),
         Command::Phase(crate::cli::PhaseCommand::Advance(a)) => phase::advance(g, &a),
         Command::Phase(crate::cli::PhaseCommand::History(a)) => phase::history(g, &a),
+        Command::Pentest(c) => pentest::run(c),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod history;
 pub mod inventory;
 pub mod junit;
 pub mod repo_facts;
+pub mod resilience;
 pub mod sarif;
 pub mod secrets;
 pub mod security_plan;
@@ -41,7 +42,7 @@ pub fn history_config(
 
 /// The id of every built-in analyzer, as `--only`/`--skip` and
 /// `[analyzers.<id>]` name them.
-pub const ANALYZER_IDS: [&str; 8] = [
+pub const ANALYZER_IDS: [&str; 9] = [
     repo_facts::ID,
     inventory::ID,
     sarif::ID,
@@ -50,6 +51,7 @@ pub const ANALYZER_IDS: [&str; 8] = [
     secrets::ID,
     artifacts::ID,
     vulnerabilities::ID,
+    resilience::ID,
 ];
 
 /// Keeps the analyzers `only` names (all when empty) minus those `skip`
@@ -133,6 +135,11 @@ pub fn builtin(
             plan.analyzers.vulnerabilities.clone(),
             plan.analyzers.inventory.clone(),
             options.advisory_db.clone(),
+        )));
+    }
+    if resilience::applies(plan, root) {
+        out.push(Box::new(resilience::ResilienceAnalyzer::new(
+            chrono::Utc::now().date_naive(),
         )));
     }
     out

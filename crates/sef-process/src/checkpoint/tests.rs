@@ -266,7 +266,6 @@ fn kpo_criteria_pass_fail_and_not_measured() {
             "qualify.packages-signed",
             "integrity.signed-code-and-packages",
         ),
-        ("qualify.penetration-test", "resilience.penetration-testing"),
     ] {
         assert_eq!(
             run(id, &facts(&[], &[], &[])).outcome,
@@ -428,4 +427,128 @@ fn each_criterion_says_what_not_measured_means_and_old_ids_still_resolve() {
         d.iter()
             .all(|c| c.id != "qualify.requirements-verified-kpo")
     );
+}
+
+fn pentest_payload(age: Option<i64>, counts: bool) -> EvidencePayload {
+    use sef_model::evidence::resilience::{ResilienceTesting, TestSummary};
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 13).unwrap();
+    EvidencePayload::ResilienceTesting(Box::new(ResilienceTesting {
+        release: "2.4.0".into(),
+        scope: vec!["component:api".into()],
+        covered: vec!["component:api".into()],
+        max_age_days: 365,
+        retest_severity: "high".into(),
+        tests: vec![TestSummary {
+            id: "acme".into(),
+            file: "security/tests/acme.toml".into(),
+            title: "t".into(),
+            tester: "Acme".into(),
+            tester_kind: "external".into(),
+            method: "grey-box".into(),
+            started: day,
+            completed: Some(day),
+            release: None,
+            scope: vec!["component:api".into()],
+            report_sha256: None,
+            counts_for_release: counts,
+            why_not: (!counts).then(|| "in progress: no completion date".into()),
+            age_days: age,
+            findings: 0,
+            open: 0,
+            fixed: 0,
+            awaiting_retest: 0,
+            retests: 0,
+            last_retest: None,
+            imports: vec![],
+        }],
+        ..Default::default()
+    }))
+}
+
+#[test]
+fn penetration_test_needs_a_recent_test_no_open_blocking_finding_and_the_kpo() {
+    let id = "qualify.penetration-test";
+    let kind = EvidenceKind::ResilienceTesting;
+    // no evidence: not measured (and this criterion fails when not measured)
+    assert_eq!(
+        run(id, &facts(&[], &[], &[])).outcome,
+        CriterionOutcome::NotMeasured
+    );
+    let met = [kpi(
+        "resilience.penetration-testing",
+        Some(100.0),
+        Some(KpoStatus::Met),
+    )];
+    let e = [ev(
+        kind,
+        EvidenceStatus::Complete,
+        pentest_payload(Some(17), true),
+    )];
+    let c = run(id, &facts(&e, &[], &met));
+    assert_eq!(c.outcome, CriterionOutcome::Pass, "{}", c.detail);
+    assert!(
+        c.detail.contains("test acme completed 2026-11-13"),
+        "{}",
+        c.detail
+    );
+    // too old
+    let e = [ev(
+        kind,
+        EvidenceStatus::Complete,
+        pentest_payload(Some(400), true),
+    )];
+    let c = run(id, &facts(&e, &[], &met));
+    assert_eq!(c.outcome, CriterionOutcome::Fail, "{}", c.detail);
+    assert!(c.detail.contains("within 365 days"), "{}", c.detail);
+    // in progress
+    let e = [ev(
+        kind,
+        EvidenceStatus::Complete,
+        pentest_payload(None, false),
+    )];
+    let c = run(id, &facts(&e, &[], &met));
+    assert!(c.detail.contains("in progress"), "{}", c.detail);
+    assert_eq!(c.outcome, CriterionOutcome::Fail);
+    // an open high finding of the test blocks; an accepted one does not
+    let e = [ev(
+        kind,
+        EvidenceStatus::Complete,
+        pentest_payload(Some(17), true),
+    )];
+    let mut f = Finding::open(
+        sef_model::FindingKind::PenetrationTest,
+        "resilience",
+        "zap:40012",
+        Severity::High,
+        sef_model::Fingerprint::compute(["x"]),
+    );
+    let c = run(id, &facts(&e, std::slice::from_ref(&f), &met));
+    assert_eq!(c.outcome, CriterionOutcome::Fail, "{}", c.detail);
+    assert!(c.detail.contains("zap:40012"), "{}", c.detail);
+    f.status = sef_model::FindingStatus::Accepted;
+    assert_eq!(
+        run(id, &facts(&e, &[f], &met)).outcome,
+        CriterionOutcome::Pass
+    );
+    // the KPO missed
+    let missed = [kpi(
+        "resilience.penetration-testing",
+        Some(50.0),
+        Some(KpoStatus::Missed),
+    )];
+    assert_eq!(
+        run(id, &facts(&e, &[], &missed)).outcome,
+        CriterionOutcome::Fail
+    );
+    // failed evidence fails
+    let e = [ev(
+        kind,
+        EvidenceStatus::Failed {
+            reason: "security/tests/a.toml:3:1: bad".into(),
+        },
+        EvidencePayload::None,
+    )];
+    let c = run(id, &facts(&e, &[], &met));
+    assert_eq!(c.outcome, CriterionOutcome::Fail);
+    assert!(c.detail.contains("a.toml:3:1"), "{}", c.detail);
 }

@@ -4,6 +4,7 @@
 use super::{Inputs, Outcome};
 use sef_model::evidence::history::History;
 use sef_model::evidence::plan_payloads::{DocumentationPayload, RequirementsPayload};
+use sef_model::evidence::resilience::ResilienceTesting;
 use sef_model::evidence::tools::Signatures;
 use sef_model::evidence::vulnerabilities::KnownVulnerabilities;
 use sef_model::{Evidence, EvidenceKind, EvidenceStatus, PayloadOf, Phase};
@@ -298,11 +299,41 @@ pub(super) fn signed(i: &Inputs<'_>) -> Outcome {
 }
 
 pub(super) fn penetration_testing(i: &Inputs<'_>) -> Outcome {
-    unproduced(
+    let (_, p) = match usable::<ResilienceTesting>(
         i,
-        EvidenceKind::ResilienceTesting,
-        "sef does not record penetration tests yet",
-    )
+        "the plan has no [resilience] section and the repository no security/tests folder",
+    ) {
+        Ok(x) => x,
+        Err(o) => return o,
+    };
+    if p.scope.is_empty() {
+        return Outcome::nm(
+            "the plan declares no scope to test: list components, endpoints and assets in [resilience] scope",
+        );
+    }
+    let n = p.scope.len() as u64;
+    let c = p.covered.len() as u64;
+    let mut detail = format!(
+        "{c} of {n} declared scope item(s) covered by a completed test of release {} whose findings at {} or above are retested fixed",
+        p.release, p.retest_severity
+    );
+    if !p.awaiting_retest.is_empty() {
+        detail.push_str(&format!(
+            "; {} tested but awaiting a retest: {}",
+            p.awaiting_retest.len(),
+            p.awaiting_retest.join(", ")
+        ));
+    }
+    let untested: Vec<&str> = p
+        .uncovered
+        .iter()
+        .filter(|u| !p.awaiting_retest.contains(u))
+        .map(String::as_str)
+        .collect();
+    if !untested.is_empty() {
+        detail.push_str(&format!("; not tested: {}", untested.join(", ")));
+    }
+    measured(pct(c, n), detail)
 }
 
 pub(super) fn no_incident_records(i: &Inputs<'_>) -> Outcome {

@@ -72,6 +72,26 @@ fn never(e: &Evidence) -> Result<String, String> {
     Err(format!("sef does not record {} evidence yet", e.kind))
 }
 
+fn pentest(e: &Evidence) -> Result<String, String> {
+    use sef_model::evidence::resilience::ResilienceTesting;
+    let p = payload::<ResilienceTesting>(e)?;
+    if p.scope.is_empty() {
+        return Err("no scope is declared in [resilience]".to_owned());
+    }
+    if p.covered.len() == p.scope.len() {
+        Ok(format!(
+            "all {} declared scope item(s) covered by a completed, retested test",
+            p.scope.len()
+        ))
+    } else {
+        Err(format!(
+            "{} of {} declared scope item(s) not covered by a completed, retested test",
+            p.uncovered.len(),
+            p.scope.len()
+        ))
+    }
+}
+
 fn hygiene(e: &Evidence) -> Result<String, String> {
     let f = &payload::<RepoFacts>(e)?.policy_files;
     let missing: Vec<&str> = [
@@ -296,8 +316,8 @@ pub const PRACTICES: [Practice; 15] = [
         EvidenceKind::ResilienceTesting,
         "penetration testing",
         4,
-        "never yet: sef does not record penetration tests",
-        never,
+        "a completed test of the release covers its declared scope, with no finding at the retest severity or above still open",
+        pentest,
     ),
 ];
 

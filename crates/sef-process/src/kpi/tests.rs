@@ -390,7 +390,6 @@ fn not_yet_gathered_evidence_is_not_measured_with_a_reason() {
     let i = inputs(&[], &[], &[]);
     for id in [
         "quality.platform-security-features",
-        "resilience.penetration-testing",
         "post-release.time-to-resolution",
         "post-release.fixes-code-reviewed",
         "post-release.fixes-vulnerability-tested",
@@ -563,4 +562,64 @@ fn signatures_of_unknown_keys_are_not_counted_as_unsigned() {
     let e = vec![ev(EvidenceKind::History, EvidenceStatus::Complete, p)];
     let o = measure("integrity.signed-code-and-packages", &inputs(&e, &[], &[]));
     assert_eq!(o.value(), None, "half the keys unknown: not measured");
+}
+
+#[test]
+fn penetration_testing_is_the_covered_share_of_the_declared_scope() {
+    use sef_model::evidence::resilience::ResilienceTesting;
+    let payload = |scope: &[&str], covered: &[&str], awaiting: &[&str]| {
+        let own = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        EvidencePayload::ResilienceTesting(Box::new(ResilienceTesting {
+            release: "1.0".into(),
+            scope: own(scope),
+            covered: own(covered),
+            uncovered: scope
+                .iter()
+                .filter(|s| !covered.contains(s))
+                .map(|s| (*s).to_owned())
+                .collect(),
+            awaiting_retest: own(awaiting),
+            retest_severity: "high".into(),
+            ..Default::default()
+        }))
+    };
+    let id = "resilience.penetration-testing";
+    let kind = EvidenceKind::ResilienceTesting;
+    let none = measure(id, &inputs(&[], &[], &[]));
+    assert!(
+        matches!(none, Outcome::NotMeasured { ref reason } if reason.contains("[resilience]")),
+        "{none:?}"
+    );
+    let e = [ev(kind, EvidenceStatus::Complete, payload(&[], &[], &[]))];
+    assert!(
+        matches!(measure(id, &inputs(&e, &[], &[])), Outcome::NotMeasured { reason } if reason.contains("declares no scope"))
+    );
+    let e = [ev(
+        kind,
+        EvidenceStatus::Complete,
+        payload(
+            &["component:a", "component:b", "asset:c"],
+            &["component:a"],
+            &["component:b"],
+        ),
+    )];
+    match measure(id, &inputs(&e, &[], &[])) {
+        Outcome::Measured { value, detail } => {
+            assert!((value - 33.3).abs() < 0.01, "{value}");
+            let d = detail.unwrap();
+            assert!(d.contains("awaiting a retest: component:b"), "{d}");
+            assert!(d.contains("not tested: asset:c"), "{d}");
+        }
+        o => panic!("{o:?}"),
+    }
+    let e = [ev(
+        kind,
+        EvidenceStatus::Failed {
+            reason: "x.toml:1:1: bad".into(),
+        },
+        EvidencePayload::None,
+    )];
+    assert!(
+        matches!(measure(id, &inputs(&e, &[], &[])), Outcome::NotMeasured { reason } if reason.contains("x.toml:1:1"))
+    );
 }
