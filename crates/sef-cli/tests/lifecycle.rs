@@ -22,7 +22,7 @@ fn plan(repo: &Path, version: &str, phase: &str, extra: &str) {
             "[offering]\nname = \"walk\"\nkind = \"service\"\n\n[release]\nversion = \"{version}\"\nphase = \"{phase}\"\n\n\
              [analyzers.vulnerabilities]\nenabled = false\n\n\
              [checkpoints]\n# sef's vulnerability scan needs an advisory database this test does not install;\n\
-             # the service ships no packages, and penetration tests are another issue's evidence\n\
+             # the service ships no packages and records no penetration test\n\
              disabled = [\"develop.scans-current\", \"qualify.components-tested\", \"qualify.packages-signed\", \"qualify.penetration-test\"]\n\n\
              [kpo]\n\"integrity.assurance-review-documentation\" = 2\n{extra}"
         ),

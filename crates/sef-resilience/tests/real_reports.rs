@@ -2,6 +2,7 @@
 //! says where each comes from). The expected counts were worked out apart
 //! from sef, with Python's json and xml.etree over the same files: one
 //! finding per rule per place, false positives (ZAP confidence 0) left out.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use sef_model::Severity;
 use sef_resilience::import::{self, Format, Imported};
