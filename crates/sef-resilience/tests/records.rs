@@ -51,7 +51,12 @@ fn new_test(completed: Option<&str>) -> String {
 fn import_retest_and_coverage_on_two_real_zap_scans() {
     let text = new_test(Some("2026-11-05"));
     let r = record::parse("web", "security/tests/web.toml", &text).unwrap();
-    let (p, f) = evaluate(std::slice::from_ref(&r), &settings(), "1.0", day("2026-11-30"));
+    let (p, f) = evaluate(
+        std::slice::from_ref(&r),
+        &settings(),
+        "1.0",
+        day("2026-11-30"),
+    );
     assert_eq!(
         p.covered,
         vec!["endpoint:http://bodgeit.securecodebox-demo.svc:8080/bodgeit"]
@@ -88,7 +93,12 @@ fn import_retest_and_coverage_on_two_real_zap_scans() {
     .unwrap();
     assert_eq!((again.added.len(), again.already_recorded), (0, 15));
 
-    let (p, findings) = evaluate(std::slice::from_ref(&r), &settings(), "1.0", day("2026-11-30"));
+    let (p, findings) = evaluate(
+        std::slice::from_ref(&r),
+        &settings(),
+        "1.0",
+        day("2026-11-30"),
+    );
     assert_eq!(findings.len(), 15);
     assert_eq!(p.open.high, 4);
     assert_eq!(p.tests[0].awaiting_retest, 4);
@@ -114,7 +124,12 @@ fn import_retest_and_coverage_on_two_real_zap_scans() {
     let r = record::parse("web", "security/tests/web.toml", &text).unwrap();
     assert_eq!(r.retests.len(), 1);
     assert_eq!(r.imports.len(), 2);
-    let (p, findings) = evaluate(std::slice::from_ref(&r), &settings(), "1.0", day("2026-11-30"));
+    let (p, findings) = evaluate(
+        std::slice::from_ref(&r),
+        &settings(),
+        "1.0",
+        day("2026-11-30"),
+    );
     assert_eq!(findings.len(), 18);
     assert_eq!(p.fixed, 1);
 
