@@ -141,6 +141,13 @@ max_age_days = 7
 # contact = "psirt@example.com"
 # process = "docs/incident-response.md"
 
+# Penetration tests and dynamic scans (docs/pentest.md): the scope a test of
+# this release must cover; records live in security/tests/ (sef pentest add).
+# [resilience]
+# scope = ["endpoint:https://shop.example.com/", "component:api", "asset:customer-db"]
+# max_age_days = 365                   # a completed test counts for qualify this long
+# retest_severity = "high"             # findings at or above must be retested fixed
+
 "#,
         kind = kind.as_str()
     )

@@ -230,3 +230,52 @@ proptest! {
         let _ = parse(&format!("[offering]\nname = \"x\"\n{s}"));
     }
 }
+
+#[test]
+fn resilience_section_reads_and_bad_values_name_their_place() {
+    let p = parse(
+        "[offering]\nname = \"pay\"\n\n[resilience]\nscope = [\"Endpoint:HTTPS://Shop.example.com\", \"asset:db\"]\nmax_age_days = 180\nretest_severity = \"medium\"\n",
+    )
+    .unwrap();
+    let r = p.resilience.unwrap();
+    assert_eq!(
+        r.scope,
+        vec!["endpoint:https://shop.example.com/", "asset:db"]
+    );
+    assert_eq!(r.records, crate::DEFAULT_RESILIENCE_RECORDS);
+    assert_eq!(r.max_age_days, 180);
+    assert_eq!(r.retest_severity, sef_model::Severity::Medium);
+    assert!(
+        parse("[offering]\nname = \"pay\"\n")
+            .unwrap()
+            .resilience
+            .is_none()
+    );
+
+    let e = parse("[offering]\nname = \"pay\"\n\n[resilience]\nscope = [\"api\"]\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains(":5:10: `resilience.scope`: `api` has no kind"),
+        "{e}"
+    );
+    let e = parse("[offering]\nname = \"pay\"\n[resilience]\nmax_age_days = 0\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains(":4:16:") && e.contains("between 1 and 3660"),
+        "{e}"
+    );
+    let e = parse("[offering]\nname = \"pay\"\n[resilience]\nretest_severity = \"severe\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("retest_severity"), "{e}");
+    let e = parse("[offering]\nname = \"pay\"\n[resilience]\nscope = [\"asset:a\", \"asset:a\"]\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("twice"), "{e}");
+    let e = parse("[offering]\nname = \"pay\"\n[resilience]\nfrequency = 1\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("frequency"), "{e}");
+}
