@@ -5,6 +5,7 @@
 use crate::import::{Format, Imported, ImportedFinding};
 use crate::record::{State, TestRecord};
 use chrono::NaiveDate;
+use std::collections::HashSet;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
 /// A record file that cannot be edited.
@@ -97,17 +98,37 @@ fn tables<'d>(doc: &'d mut DocumentMut, key: &str) -> Result<&'d mut ArrayOfTabl
         .ok_or_else(|| EditError(format!("`{key}` is not written as [[{key}]] tables")))
 }
 
-/// A finding's id not yet used in `record`: `<family>-<n>`.
-fn next_id(record: &TestRecord, taken: &mut Vec<String>, family: &str) -> String {
-    let mut n = record.findings.len() + taken.len() + 1;
-    loop {
-        let id = format!("{family}-{n}");
-        if !record.findings.iter().any(|f| f.id == id) && !taken.contains(&id) {
-            taken.push(id.clone());
-            return id;
+/// Finding ids not yet used in a record: `<family>-<n>`.
+struct Ids {
+    used: HashSet<String>,
+    next: usize,
+}
+
+impl Ids {
+    fn new(record: &TestRecord) -> Self {
+        Ids {
+            used: record.findings.iter().map(|f| f.id.clone()).collect(),
+            next: record.findings.len() + 1,
         }
-        n += 1;
     }
+
+    fn take(&mut self, family: &str) -> String {
+        loop {
+            let id = format!("{family}-{}", self.next);
+            self.next += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
+}
+
+fn known_prints(record: &TestRecord) -> HashSet<&str> {
+    record
+        .findings
+        .iter()
+        .map(|f| f.fingerprint.as_str())
+        .collect()
 }
 
 fn finding_table(id: &str, f: &ImportedFinding, family: &str, found: NaiveDate) -> Table {
@@ -159,19 +180,16 @@ pub fn add_import(
 ) -> Result<(String, ImportOutcome), EditError> {
     let mut doc = open_doc(text)?;
     let family = imported.format.family();
-    let mut taken = Vec::new();
+    let known = known_prints(record);
+    let mut ids = Ids::new(record);
     let mut out = ImportOutcome::default();
     let mut new_tables = Vec::new();
     for f in &imported.findings {
-        if record
-            .findings
-            .iter()
-            .any(|r| r.fingerprint == f.fingerprint)
-        {
+        if known.contains(f.fingerprint.as_str()) {
             out.already_recorded += 1;
             continue;
         }
-        let id = next_id(record, &mut taken, family);
+        let id = ids.take(family);
         new_tables.push(finding_table(&id, f, family, on));
         out.added.push(id);
     }
@@ -213,33 +231,31 @@ pub fn retest_from_import(
     by: Option<&str>,
 ) -> Result<(String, RetestOutcome), EditError> {
     let family = imported.format.family();
+    let reported: HashSet<&str> = imported
+        .findings
+        .iter()
+        .map(|f| f.fingerprint.as_str())
+        .collect();
     let mut out = RetestOutcome::default();
     for f in record.findings.iter().filter(|f| f.source == family) {
         if record.state_of(&f.id) != State::Open {
             continue;
         }
-        if imported
-            .findings
-            .iter()
-            .any(|i| i.fingerprint == f.fingerprint)
-        {
+        if reported.contains(f.fingerprint.as_str()) {
             out.open.push(f.id.clone());
         } else {
             out.fixed.push(f.id.clone());
         }
     }
     let mut doc = open_doc(text)?;
-    let mut taken = Vec::new();
+    let known = known_prints(record);
+    let mut ids = Ids::new(record);
     let mut new_tables = Vec::new();
     for f in &imported.findings {
-        if record
-            .findings
-            .iter()
-            .any(|r| r.fingerprint == f.fingerprint)
-        {
+        if known.contains(f.fingerprint.as_str()) {
             continue;
         }
-        let id = next_id(record, &mut taken, family);
+        let id = ids.take(family);
         new_tables.push(finding_table(&id, f, family, on));
         out.open.push(id.clone());
         out.added.push(id);
