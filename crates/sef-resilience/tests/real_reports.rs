@@ -191,3 +191,18 @@ fn a_crashed_dast_run_is_refused() {
     let e = import::read(sarif, None).unwrap_err();
     assert!(e.message.contains("did not run to completion"), "{e}");
 }
+
+#[test]
+fn zaps_own_report_templates_agree_across_json_and_xml() {
+    let j = read("zap-reports-addon-traditional.json");
+    let x = read("zap-reports-addon-traditional.xml");
+    assert_eq!((j.format, x.format), (Format::ZapJson, Format::ZapXml));
+    assert_eq!(j.findings.len(), 1);
+    assert_eq!(j.findings, x.findings);
+    let f = &j.findings[0];
+    assert_eq!(
+        (f.severity, f.cwe, f.instances),
+        (Severity::High, Some(123), 2)
+    );
+    assert_eq!(f.location.as_deref(), Some("http://example.com"));
+}

@@ -59,7 +59,7 @@ pub(super) fn read(text: &str, b: &mut Builder) -> Result<(), ImportError> {
         }
         let cwe = xml::child(issue, "vulnerabilityClassifications").and_then(first_cwe);
         let location = format!("{}{}", host.trim_end_matches('/'), path);
-        b.add(
+        let _ = b.add(
             TOOL,
             kind,
             &location,

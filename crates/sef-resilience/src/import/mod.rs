@@ -216,7 +216,8 @@ impl Builder {
     }
 
     /// Adds one result of `tool`'s `rule` at `place` (the part of the
-    /// location that identifies the finding; `location` is what is shown).
+    /// location that identifies the finding; `location` is what is shown),
+    /// and returns the finding's index.
     #[allow(clippy::too_many_arguments)]
     fn add(
         &mut self,
@@ -227,7 +228,7 @@ impl Builder {
         severity: Severity,
         cwe: Option<u32>,
         location: Option<String>,
-    ) {
+    ) -> usize {
         let fingerprint = Fingerprint::compute(["pentest", tool, rule, place]);
         if let Some(&i) = self.index.get(fingerprint.as_str()) {
             let f = &mut self.findings[i];
@@ -236,7 +237,7 @@ impl Builder {
             if rank(severity) > rank(f.severity) {
                 f.severity = severity;
             }
-            return;
+            return i;
         }
         self.index
             .insert(fingerprint.as_str().to_owned(), self.findings.len());
@@ -249,6 +250,7 @@ impl Builder {
             instances: 1,
             fingerprint,
         });
+        self.findings.len() - 1
     }
 
     fn finish(self) -> Imported {

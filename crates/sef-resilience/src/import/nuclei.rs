@@ -91,7 +91,7 @@ fn result(b: &mut Builder, r: &Value, line: usize, index: usize) -> Result<(), I
     };
     let matched = field(r, &["matched-at", "matched"]).or_else(|| field(r, &["host"]));
     let place = matched.map(url_place).unwrap_or_default();
-    b.add(
+    let _ = b.add(
         TOOL,
         &rule,
         &place,

@@ -52,7 +52,7 @@ pub(super) fn read(text: &str, b: &mut Builder) -> Result<(), ImportError> {
             Some(n) => format!("{}:{n}", l.path),
             None => l.path.clone(),
         });
-        b.add(
+        let _ = b.add(
             "sarif",
             &f.rule_id,
             f.fingerprint.as_str(),

@@ -70,7 +70,11 @@ pub(super) fn json(text: &str, b: &mut Builder) -> Result<(), ImportError> {
                 continue;
             };
             for a in alerts {
-                alert(b, &name, a, &s(a, "riskcode"), true);
+                let n = a
+                    .get("instances")
+                    .and_then(Value::as_array)
+                    .map_or(1, Vec::len);
+                alert(b, &name, a, &s(a, "riskcode"), true, n);
             }
         }
         return Ok(());
@@ -88,12 +92,13 @@ pub(super) fn json(text: &str, b: &mut Builder) -> Result<(), ImportError> {
     };
     for a in list {
         let url = s(a, "url");
-        alert(b, &site_of(&url), a, &s(a, "risk"), false);
+        alert(b, &site_of(&url), a, &s(a, "risk"), false, 1);
     }
     Ok(())
 }
 
-fn alert(b: &mut Builder, site: &str, a: &Value, risk: &str, coded: bool) {
+/// One alert; `instances` is how many places the report lists for it.
+fn alert(b: &mut Builder, site: &str, a: &Value, risk: &str, coded: bool, instances: usize) {
     let confidence = s(a, "confidence");
     if confidence == "0" || confidence.eq_ignore_ascii_case("false positive") {
         b.false_positives += 1;
@@ -124,7 +129,7 @@ fn alert(b: &mut Builder, site: &str, a: &Value, risk: &str, coded: bool) {
         ));
     }
     let rule = if rule.is_empty() { title.clone() } else { rule };
-    b.add(
+    let i = b.add(
         TOOL,
         &rule,
         site,
@@ -133,6 +138,7 @@ fn alert(b: &mut Builder, site: &str, a: &Value, risk: &str, coded: bool) {
         cwe_number(&s(a, "cweid")),
         (!site.is_empty()).then(|| site.to_owned()),
     );
+    b.findings[i].instances += instances.saturating_sub(1);
 }
 
 /// The traditional XML report.
@@ -174,7 +180,12 @@ pub(super) fn xml(text: &str, b: &mut Builder) -> Result<(), ImportError> {
                 }
                 let a = Value::Object(a);
                 let risk = s(&a, "riskcode");
-                alert(b, &name, &a, &risk, true);
+                let n = item
+                    .children()
+                    .filter(|c| c.has_tag_name("instances"))
+                    .flat_map(|c| c.children().filter(|i| i.has_tag_name("instance")))
+                    .count();
+                alert(b, &name, &a, &risk, true, n);
             }
         }
     }
