@@ -408,7 +408,7 @@ pub struct ResilienceConfig {
     /// days.
     pub max_age_days: u32,
     /// A test covers its scope once its findings at or above this severity
-    /// are fixed by a retest (default high).
+    /// have been retested (default high).
     pub retest_severity: sef_model::Severity,
 }
 

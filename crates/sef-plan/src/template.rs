@@ -146,7 +146,7 @@ max_age_days = 7
 # [resilience]
 # scope = ["endpoint:https://shop.example.com/", "component:api", "asset:customer-db"]
 # max_age_days = 365                   # a completed test counts for qualify this long
-# retest_severity = "high"             # findings at or above must be retested fixed
+# retest_severity = "high"             # findings at or above must be retested
 
 "#,
         kind = kind.as_str()

@@ -214,13 +214,15 @@ pub struct RetestOutcome {
     pub fixed: Vec<String>,
     /// Finding ids still open.
     pub open: Vec<String>,
-    /// Findings the retest's report added.
+    /// Findings the retest's report has that the record did not: added as
+    /// new findings, not yet retested themselves.
     pub added: Vec<String>,
 }
 
 /// Records a retest read from a tool's report: the record's open findings
 /// of the same tool family the report no longer has are fixed, those it
-/// still has are open, and findings it newly reports are added (open).
+/// still has are open, and findings it newly reports are added as new
+/// findings (open, and awaiting a retest of their own).
 pub fn retest_from_import(
     text: &str,
     record: &TestRecord,
@@ -257,7 +259,6 @@ pub fn retest_from_import(
         }
         let id = ids.take(family);
         new_tables.push(finding_table(&id, f, family, on));
-        out.open.push(id.clone());
         out.added.push(id);
     }
     let findings = tables(&mut doc, "finding")?;

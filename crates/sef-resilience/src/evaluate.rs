@@ -5,7 +5,8 @@
 //! A test counts for the release when it is completed, not in the future,
 //! and either names this release or names none and completed within the
 //! maximum age. It covers its scope once every finding at or above the
-//! retest severity is fixed by a retest.
+//! retest severity has been retested: found fixed, or found still open (an
+//! open finding then blocks the gate unless its risk is accepted).
 
 use crate::record::{State, TestRecord};
 use chrono::NaiveDate;
@@ -25,7 +26,8 @@ pub struct Settings {
     pub records_dir: String,
     /// How old a completed test may be.
     pub max_age_days: u32,
-    /// Findings at or above this must be retested fixed.
+    /// Findings at or above this must be retested before a test covers its
+    /// scope.
     pub retest_severity: Severity,
 }
 
@@ -62,7 +64,10 @@ pub fn evaluate(
             match state {
                 State::Open => {
                     s.open += 1;
-                    if f.severity >= settings.retest_severity {
+                    // a finding no retest has looked at yet keeps the test open;
+                    // one a retest found still open is the gate's business
+                    // (where risk acceptances apply), not the coverage's
+                    if f.severity >= settings.retest_severity && !r.retested(&f.id) {
                         s.awaiting_retest += 1;
                     }
                 }
@@ -82,7 +87,7 @@ pub fn evaluate(
         }
         if s.awaiting_retest > 0 && s.counts_for_release {
             s.why_not = Some(format!(
-                "{} finding(s) at {} or above await a retest",
+                "{} finding(s) at {} or above not yet retested",
                 s.awaiting_retest, settings.retest_severity
             ));
         }

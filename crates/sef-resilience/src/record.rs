@@ -145,6 +145,14 @@ pub enum State {
 }
 
 impl TestRecord {
+    /// Whether a retest has looked at finding `id` (found it fixed or
+    /// still open).
+    pub fn retested(&self, id: &str) -> bool {
+        self.retests
+            .iter()
+            .any(|r| r.fixed.iter().chain(&r.open).any(|f| f == id))
+    }
+
     /// The state of finding `id`: the latest retest (by date, then file
     /// order) that names it decides.
     pub fn state_of(&self, id: &str) -> State {

@@ -97,8 +97,8 @@ pub struct TestSummary {
     pub open: usize,
     /// Of those, fixed by a retest.
     pub fixed: usize,
-    /// Open findings at or above the retest severity: until a retest
-    /// fixes them, the test has not closed and covers nothing.
+    /// Open findings at or above the retest severity that no retest has
+    /// looked at yet: until one does, the test covers nothing.
     pub awaiting_retest: usize,
     /// Retests recorded.
     pub retests: usize,
@@ -124,10 +124,10 @@ pub struct ResilienceTesting {
     /// Declared scope items no such test covers.
     pub uncovered: Vec<String>,
     /// Of the uncovered items, those a completed test covers whose
-    /// findings at or above the retest severity still await a retest.
+    /// findings at or above the retest severity are not yet retested.
     pub awaiting_retest: Vec<String>,
-    /// Findings at or above this severity must be fixed by a retest
-    /// before a test counts (`[resilience] retest_severity`).
+    /// Findings at or above this severity must be retested before a test
+    /// covers its scope (`[resilience] retest_severity`).
     pub retest_severity: String,
     /// A completed test counts for the qualify criterion within this many
     /// days (`[resilience] max_age_days`).

@@ -314,7 +314,7 @@ pub(super) fn penetration_testing(i: &Inputs<'_>) -> Outcome {
     let n = p.scope.len() as u64;
     let c = p.covered.len() as u64;
     let mut detail = format!(
-        "{c} of {n} declared scope item(s) covered by a completed test of release {} whose findings at {} or above are retested fixed",
+        "{c} of {n} declared scope item(s) covered by a completed test of release {} whose findings at {} or above are all retested",
         p.release, p.retest_severity
     );
     if !p.awaiting_retest.is_empty() {

@@ -316,7 +316,7 @@ pub const PRACTICES: [Practice; 15] = [
         EvidenceKind::ResilienceTesting,
         "penetration testing",
         4,
-        "a completed test of the release covers its declared scope, with no finding at the retest severity or above still open",
+        "completed, retested tests of the release cover its whole declared scope",
         pentest,
     ),
 ];
