@@ -168,6 +168,41 @@ pub struct ImportOutcome {
     pub already_recorded: usize,
 }
 
+/// Appends to `doc` the findings of `imported` that `record` does not have
+/// yet (by fingerprint) and the `[[import]]` entry; returns the new ids and
+/// how many the record already had.
+fn append_import(
+    doc: &mut DocumentMut,
+    record: &TestRecord,
+    imported: &Imported,
+    file: &str,
+    sha256: &str,
+    on: NaiveDate,
+) -> Result<ImportOutcome, EditError> {
+    let family = imported.format.family();
+    let known = known_prints(record);
+    let mut ids = Ids::new(record);
+    let mut out = ImportOutcome::default();
+    let findings = tables(doc, "finding")?;
+    for f in &imported.findings {
+        if known.contains(f.fingerprint.as_str()) {
+            out.already_recorded += 1;
+            continue;
+        }
+        let id = ids.take(family);
+        findings.push(finding_table(&id, f, family, on));
+        out.added.push(id);
+    }
+    tables(doc, "import")?.push(import_table(
+        imported.format,
+        file,
+        sha256,
+        on,
+        imported.findings.len(),
+    ));
+    Ok(out)
+}
+
 /// Adds the findings of `imported` that `record` does not have yet (by
 /// fingerprint), and logs the import. `text` is the record's text.
 pub fn add_import(
@@ -179,31 +214,7 @@ pub fn add_import(
     on: NaiveDate,
 ) -> Result<(String, ImportOutcome), EditError> {
     let mut doc = open_doc(text)?;
-    let family = imported.format.family();
-    let known = known_prints(record);
-    let mut ids = Ids::new(record);
-    let mut out = ImportOutcome::default();
-    let mut new_tables = Vec::new();
-    for f in &imported.findings {
-        if known.contains(f.fingerprint.as_str()) {
-            out.already_recorded += 1;
-            continue;
-        }
-        let id = ids.take(family);
-        new_tables.push(finding_table(&id, f, family, on));
-        out.added.push(id);
-    }
-    let findings = tables(&mut doc, "finding")?;
-    for t in new_tables {
-        findings.push(t);
-    }
-    tables(&mut doc, "import")?.push(import_table(
-        imported.format,
-        file,
-        sha256,
-        on,
-        imported.findings.len(),
-    ));
+    let out = append_import(&mut doc, record, imported, file, sha256, on)?;
     Ok((doc.to_string(), out))
 }
 
@@ -250,28 +261,7 @@ pub fn retest_from_import(
         }
     }
     let mut doc = open_doc(text)?;
-    let known = known_prints(record);
-    let mut ids = Ids::new(record);
-    let mut new_tables = Vec::new();
-    for f in &imported.findings {
-        if known.contains(f.fingerprint.as_str()) {
-            continue;
-        }
-        let id = ids.take(family);
-        new_tables.push(finding_table(&id, f, family, on));
-        out.added.push(id);
-    }
-    let findings = tables(&mut doc, "finding")?;
-    for t in new_tables {
-        findings.push(t);
-    }
-    tables(&mut doc, "import")?.push(import_table(
-        imported.format,
-        file,
-        sha256,
-        on,
-        imported.findings.len(),
-    ));
+    out.added = append_import(&mut doc, record, imported, file, sha256, on)?.added;
     let source = format!("{} {file} (sha256 {sha256})", imported.format.as_str());
     tables(&mut doc, "retest")?.push(retest_table(on, by, &out.fixed, &out.open, Some(&source)));
     Ok((doc.to_string(), out))
