@@ -3,15 +3,11 @@
 //! result or an error with a line and column, never a panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::fixture;
 use proptest::prelude::*;
 use sef_resilience::import::{self, Format};
-
-fn fixture(name: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 const REAL: [(&str, Format); 6] = [
     ("zap-2.17.0-baseline.json", Format::ZapJson),

@@ -4,16 +4,12 @@
 //! finding per rule per place, false positives (ZAP confidence 0) left out.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::fixture;
 use sef_model::Severity;
 use sef_resilience::import::{self, Format, Imported};
 use std::collections::HashSet;
-
-fn fixture(name: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 fn read(name: &str) -> Imported {
     let text = fixture(name);

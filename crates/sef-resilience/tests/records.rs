@@ -2,19 +2,15 @@
 //! takes from `sef pentest add` to a covered scope, on real ZAP reports.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use chrono::NaiveDate;
+use common::fixture;
 use sef_model::Severity;
 use sef_resilience::edit::{self, NewTest};
 use sef_resilience::import;
 use sef_resilience::record;
 use sef_resilience::{Settings, evaluate};
-
-fn fixture(name: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
