@@ -26,6 +26,9 @@ named_enum! {
         /// A finding of a penetration test or dynamic scan, recorded or
         /// imported into the repository's test records.
         PenetrationTest => "penetration-test",
+        /// A high risk of the threat model that is neither mitigated,
+        /// accepted nor a false positive, at the model element it concerns.
+        ThreatRisk => "threat-risk",
     }
 }
 

@@ -9,6 +9,7 @@ pub mod plan_payloads;
 pub mod resilience;
 pub mod schema;
 pub mod secrets;
+pub mod threat;
 pub mod tools;
 pub mod vulnerabilities;
 
@@ -50,8 +51,8 @@ named_enum! {
         SecurityDocumentation => "security-documentation",
         /// The team's security training against what each role requires.
         Education => "education",
-        /// The threat model: assets, flows, trust boundaries and the threats
-        /// found in them. Nothing produces it yet.
+        /// The threat model: assets, flows, trust boundaries and the ranked
+        /// risks the rules find in them, with their tracking and review.
         ThreatModel => "threat-model",
         /// Penetration tests and dynamic scans recorded in the repository,
         /// with their findings and retests.

@@ -12,6 +12,7 @@ use super::plan_payloads::{
 };
 use super::resilience::ResilienceTesting;
 use super::secrets::Secrets;
+use super::threat::ThreatModelPayload;
 use super::tools::{SecurityTests, Signatures, StaticAnalysis};
 use super::vulnerabilities::KnownVulnerabilities;
 use crate::EvidenceKind;
@@ -59,6 +60,8 @@ pub enum EvidencePayload {
     Education(EducationPayload),
     /// `resilience-testing`.
     ResilienceTesting(Box<ResilienceTesting>),
+    /// `threat-model`.
+    ThreatModel(Box<ThreatModelPayload>),
 }
 
 /// A stored payload that does not read as its kind's type.
@@ -93,6 +96,7 @@ impl EvidencePayload {
             EvidencePayload::SecurityDocumentation(_) => EvidenceKind::SecurityDocumentation,
             EvidencePayload::Education(_) => EvidenceKind::Education,
             EvidencePayload::ResilienceTesting(_) => EvidenceKind::ResilienceTesting,
+            EvidencePayload::ThreatModel(_) => EvidenceKind::ThreatModel,
         })
     }
 
@@ -161,7 +165,8 @@ impl EvidencePayload {
             }
             EvidenceKind::Education => Self::Education(read(value).map_err(err)?),
             EvidenceKind::ResilienceTesting => Self::ResilienceTesting(read(value).map_err(err)?),
-            EvidenceKind::ThreatModel | EvidenceKind::Incidents | EvidenceKind::Platform => {
+            EvidenceKind::ThreatModel => Self::ThreatModel(read(value).map_err(err)?),
+            EvidenceKind::Incidents | EvidenceKind::Platform => {
                 return Err(err(serde::de::Error::custom(format!(
                     "this sef has no payload type for {kind} evidence yet"
                 ))));
@@ -213,4 +218,5 @@ payload_of! {
     DocumentationPayload => SecurityDocumentation, boxed: false;
     EducationPayload => Education, boxed: false;
     ResilienceTesting => ResilienceTesting, boxed: true;
+    ThreatModelPayload => ThreatModel, boxed: true;
 }

@@ -11,6 +11,7 @@ use super::plan_payloads::{
 };
 use super::resilience::ResilienceTesting;
 use super::secrets::Secrets;
+use super::threat::ThreatModelPayload;
 use super::tools::{SecurityTests, Signatures, StaticAnalysis};
 use super::vulnerabilities::KnownVulnerabilities;
 use crate::EvidenceKind;
@@ -73,6 +74,10 @@ pub fn payload_schema() -> Value {
         EvidenceKind::ResilienceTesting,
         generator.subschema_for::<ResilienceTesting>(),
     );
+    add(
+        EvidenceKind::ThreatModel,
+        generator.subschema_for::<ThreatModelPayload>(),
+    );
     let defs: Map<String, Value> = generator.take_definitions(true);
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -117,10 +122,7 @@ mod tests {
     fn every_produced_kind_has_a_schema() {
         let s = payload_schema();
         for k in EvidenceKind::ALL {
-            let produced = !matches!(
-                k,
-                EvidenceKind::ThreatModel | EvidenceKind::Incidents | EvidenceKind::Platform
-            );
+            let produced = !matches!(k, EvidenceKind::Incidents | EvidenceKind::Platform);
             assert_eq!(s["x-kinds"].get(k.as_str()).is_some(), produced, "{k}");
         }
     }
