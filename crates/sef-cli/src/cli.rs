@@ -6,10 +6,12 @@ use std::path::PathBuf;
 mod git_evidence;
 mod lifecycle;
 mod pentest;
+mod threat;
 mod vulns;
 pub use git_evidence::*;
 pub use lifecycle::*;
 pub use pentest::*;
+pub use threat::*;
 pub use vulns::*;
 
 /// sef — the IBM Secure Engineering Framework, executable.
@@ -133,6 +135,11 @@ pub enum Command {
     /// release's resilience-testing coverage.
     #[command(subcommand)]
     Pentest(PentestCommand),
+    /// Threat modeling as code: check the model and rank its risks, list,
+    /// diff against a release, draw, import Threagile and Threat Dragon
+    /// models, record reviews and risk statuses.
+    #[command(subcommand)]
+    Threat(ThreatCommand),
 }
 
 #[derive(Debug, Args)]

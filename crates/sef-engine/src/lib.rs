@@ -24,7 +24,7 @@ mod runner;
 
 pub use analyzers::{
     ANALYZER_IDS, artifacts, builtin, history, history_config, inventory, junit, repo_facts,
-    resilience, sarif, secrets, security_plan, select, vulnerabilities,
+    resilience, sarif, secrets, security_plan, select, threat_model, vulnerabilities,
 };
 
 pub use analyzer::{

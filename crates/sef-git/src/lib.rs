@@ -22,6 +22,7 @@
 pub mod blobs;
 mod diff;
 mod error;
+pub mod files_at;
 pub mod forge;
 mod openpgp;
 pub mod review;

@@ -40,6 +40,12 @@ impl Plan {
         if let Some(r) = &self.resilience {
             out.push(("resilience.records".to_owned(), r.records.clone()));
         }
+        if let Some(t) = &self.threat_model {
+            out.push(("threat_model.dir".to_owned(), t.dir.clone()));
+            for f in &t.rules {
+                out.push(("threat_model.rules".to_owned(), f.clone()));
+            }
+        }
         out
     }
 

@@ -21,6 +21,8 @@ mod raw;
 mod sections;
 pub mod security;
 mod template;
+mod threat;
+pub use threat::{DEFAULT_THREAT_MODEL_DIR, DEFAULT_THREAT_REVIEW_MAX_DAYS, DiagramEngine, ThreatModelConfig};
 
 pub use error::PlanError;
 pub use security::{PtiPlan, RequirementsPlan, SecurityPlan};
@@ -459,6 +461,8 @@ pub struct Plan {
     pub release_artifacts: Option<ReleaseArtifacts>,
     /// `[resilience]`.
     pub resilience: Option<ResilienceConfig>,
+    /// `[threat_model]`.
+    pub threat_model: Option<ThreatModelConfig>,
     /// Paths the plan names may leave the repository. Never read from the
     /// plan (repository content must not widen its own reach): the command
     /// line's `--allow-outside-repo` sets it.
@@ -500,6 +504,7 @@ impl Plan {
             incident_response: None,
             release_artifacts: None,
             resilience: None,
+            threat_model: None,
             allow_outside_repo: false,
             forge_token_hosts: vec![DEFAULT_FORGE_TOKEN_HOST.to_owned()],
         }

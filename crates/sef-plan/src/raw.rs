@@ -43,6 +43,8 @@ struct RawPlan {
     incident_response: Option<RawIncidentResponse>,
     #[serde(default)]
     resilience: Option<RawResilience>,
+    #[serde(default)]
+    threat_model: Option<crate::threat::RawThreatModel>,
     // Key performance objectives: KPI id = target.
     #[serde(default)]
     kpo: Option<std::collections::BTreeMap<String, Spanned<toml::Value>>>,
@@ -86,12 +88,14 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
     let incident_response = sections::incident_response(&ctx, raw.incident_response)?;
     let release_artifacts = sections::release_artifacts(&ctx, raw.release_artifacts)?;
     let resilience = sections::resilience(&ctx, raw.resilience)?;
+    let threat_model = crate::threat::threat_model(&ctx, raw.threat_model)?;
 
     Ok(Plan {
         release_artifacts,
         checkpoints,
         incident_response,
         resilience,
+        threat_model,
         offering,
         release,
         analyzers,

@@ -73,11 +73,47 @@ pub fn is_url(link: &str) -> bool {
     l.starts_with("https://") || l.starts_with("http://")
 }
 
+/// An answer sef derives from the run's evidence (the `risk-assessment`
+/// question from the threat model). It answers a question the plan leaves
+/// unanswered; a plan answer that says more than the evidence shows is
+/// warned about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Derived {
+    /// The question key.
+    pub question: &'static str,
+    /// The answer the evidence gives.
+    pub answer: Answer,
+    /// What the evidence shows.
+    pub note: String,
+    /// The evidence: repository paths.
+    pub evidence: Vec<String>,
+    /// The evidence kind it comes from.
+    pub source: &'static str,
+}
+
 /// Evaluates the recorded answers. `path_exists` says whether a repository
 /// path exists; links that are URLs are not checked.
 pub fn evaluate(
     entries: &[Entry],
     path_exists: &dyn Fn(&str) -> bool,
+) -> (Status, Vec<PlanWarning>) {
+    evaluate_with(entries, path_exists, &[])
+}
+
+fn rank(a: Answer) -> u8 {
+    match a {
+        Answer::Yes | Answer::NotApplicable => 2,
+        Answer::Partial => 1,
+        Answer::No => 0,
+    }
+}
+
+/// [`evaluate`], with answers derived from evidence for the questions the
+/// plan leaves unanswered.
+pub fn evaluate_with(
+    entries: &[Entry],
+    path_exists: &dyn Fn(&str) -> bool,
+    derived: &[Derived],
 ) -> (Status, Vec<PlanWarning>) {
     let mut warnings = Vec::new();
     let mut items = Vec::with_capacity(QUESTIONS.len());
@@ -105,13 +141,34 @@ pub fn evaluate(
                 )));
             }
         }
-        items.push(Item {
-            id: q.id.to_owned(),
-            question: q.text.to_owned(),
-            answer: entry.map(|e| e.answer),
-            note: entry.and_then(|e| e.note.clone()),
-            evidence: entry.map(|e| e.evidence.clone()).unwrap_or_default(),
-            missing_evidence,
+        let d = derived.iter().find(|d| d.question == q.id);
+        if let (Some(e), Some(d)) = (entry, d)
+            && rank(e.answer) > rank(d.answer)
+        {
+            warnings.push(e.origin.warn(format!(
+                "checklist `{}` is answered `{}`, but the {} evidence says `{}`: {}",
+                q.id, e.answer, d.source, d.answer, d.note
+            )));
+        }
+        items.push(match (entry, d) {
+            (None, Some(d)) => Item {
+                id: q.id.to_owned(),
+                question: q.text.to_owned(),
+                answer: Some(d.answer),
+                note: Some(d.note.clone()),
+                evidence: d.evidence.clone(),
+                missing_evidence,
+                answered_by: Some(d.source.to_owned()),
+            },
+            _ => Item {
+                id: q.id.to_owned(),
+                question: q.text.to_owned(),
+                answer: entry.map(|e| e.answer),
+                note: entry.and_then(|e| e.note.clone()),
+                evidence: entry.map(|e| e.evidence.clone()).unwrap_or_default(),
+                missing_evidence,
+                answered_by: None,
+            },
         });
     }
     let unanswered: Vec<String> = items
@@ -211,6 +268,25 @@ mod tests {
                 .starts_with("sef.toml:3: checklist `risk-assessment`")
         );
         assert!(w[1].message.contains("without a note"));
+    }
+
+    #[test]
+    fn evidence_answers_an_unanswered_question_and_checks_a_plan_answer() {
+        let d = Derived {
+            question: "risk-assessment",
+            answer: Answer::Partial,
+            note: "the model was never reviewed".into(),
+            evidence: vec!["security/threat-model/model.yaml".into()],
+            source: "threat-model",
+        };
+        let (s, w) = evaluate_with(&[], &|_| true, std::slice::from_ref(&d));
+        assert_eq!(s.items[1].answer, Some(Answer::Partial));
+        assert_eq!(s.items[1].answered_by.as_deref(), Some("threat-model"));
+        assert_eq!(s.gaps, vec!["risk-assessment"]);
+        assert!(w.is_empty());
+        let (s, w) = evaluate_with(&[entry("risk-assessment", Answer::Yes)], &|_| true, &[d]);
+        assert_eq!(s.items[1].answer, Some(Answer::Yes), "the plan's answer stands");
+        assert!(w[0].message.contains("the threat-model evidence says `partial`"), "{w:?}");
     }
 
     #[test]

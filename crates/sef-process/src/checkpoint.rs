@@ -211,12 +211,95 @@ fn checklist_complete(f: &Facts<'_>) -> Check {
     )
 }
 
+fn threat_payload<'a>(
+    f: &'a Facts<'_>,
+) -> Result<&'a sef_model::evidence::threat::ThreatModelPayload, Check> {
+    let fix = "model it under security/threat-model/ (sef threat check; docs/threat-model.md)";
+    let Some(e) = find(f, EvidenceKind::ThreatModel) else {
+        return Err(nm(format!("no threat-model evidence in this run; {fix}")));
+    };
+    if e.status != EvidenceStatus::Complete {
+        return Err(fail(format!(
+            "the threat model does not check ({}): {}",
+            e.status.label(),
+            e.status.reason().unwrap_or("")
+        )));
+    }
+    e.payload::<sef_model::evidence::threat::ThreatModelPayload>()
+        .ok_or_else(|| fail("the threat-model evidence has no payload"))
+}
+
 fn threat_model(f: &Facts<'_>) -> Check {
+    if find(f, EvidenceKind::ThreatModel).is_some() {
+        return match threat_payload(f) {
+            Ok(p) => pass(format!(
+                "threat model {} checks: {} technical assets, {} flows, {} risks",
+                p.files.join(", "),
+                p.counts.technical_assets,
+                p.counts.data_flows,
+                p.risks.len()
+            )),
+            Err(c) => c,
+        };
+    }
     file_fact(
         f.threat_model.as_ref(),
         "threat model",
-        "write one (security/threat-model.md) or name it in [checkpoints] threat_model",
+        "model it under security/threat-model/ (docs/threat-model.md), or write one (security/threat-model.md) or name it in [checkpoints] threat_model",
     )
+}
+
+fn threat_model_reviewed(f: &Facts<'_>) -> Check {
+    let p = match threat_payload(f) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    let fix = "an architect of the team reviews it (sef threat review --reviewer NAME)";
+    match &p.last_review {
+        None => fail(format!("the threat model was never reviewed; {fix}")),
+        Some(r) if !r.current => fail(format!(
+            "the threat model changed since {}'s review of {}; {fix}",
+            r.reviewer, r.date
+        )),
+        Some(r) if !r.by_architect => fail(format!(
+            "reviewer `{}` is not a team member with the architect role; {fix}",
+            r.reviewer
+        )),
+        Some(r) if r.age_days < 0 => fail(format!("the review is dated in the future ({})", r.date)),
+        Some(r) if r.age_days > i64::from(p.review_max_age_days) => fail(format!(
+            "the last review ({}, by {}) is {} days old, more than {}; {fix}",
+            r.date, r.reviewer, r.age_days, p.review_max_age_days
+        )),
+        Some(r) => pass(format!(
+            "reviewed by {} on {} ({} days ago), model unchanged since",
+            r.reviewer, r.date, r.age_days
+        )),
+    }
+}
+
+fn threat_risks_tracked(f: &Facts<'_>) -> Check {
+    let p = match threat_payload(f) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if p.untracked_high.is_empty() {
+        pass(format!(
+            "every risk at or above {} is tracked ({} risks in all)",
+            p.high_from,
+            p.risks.len()
+        ))
+    } else {
+        let mut ids = p.untracked_high.clone();
+        let more = ids.len().saturating_sub(5);
+        ids.truncate(5);
+        fail(format!(
+            "{} risk(s) at or above {} untracked: {}{}; record each (sef threat track ID --status ...)",
+            p.untracked_high.len(),
+            p.high_from,
+            ids.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
+        ))
+    }
 }
 
 fn requirements_selected(f: &Facts<'_>) -> Check {
@@ -482,7 +565,7 @@ const fn c(
 use IfNotMeasured::{Fail as NmFail, Warn as NmWarn};
 
 /// The default criteria, by phase.
-pub const CRITERIA: [Criterion; 15] = [
+pub const CRITERIA: [Criterion; 17] = [
     c(
         "plan.pti-done",
         Phase::Plan,
@@ -504,11 +587,29 @@ pub const CRITERIA: [Criterion; 15] = [
     c(
         "plan.threat-model-present",
         Phase::Plan,
-        "A threat model is written",
-        &["threat model file"],
+        "A threat model is written (and, when modeled as code, checks)",
+        &["threat-model", "threat model file"],
         Tier::LOW,
         NmFail,
         threat_model,
+    ),
+    c(
+        "plan.threat-model-reviewed",
+        Phase::Plan,
+        "An architect reviewed the threat model as it is now, recently enough",
+        &["threat-model"],
+        Tier::MODERATE,
+        NmFail,
+        threat_model_reviewed,
+    ),
+    c(
+        "plan.threat-risks-tracked",
+        Phase::Plan,
+        "No high risk of the threat model is untracked",
+        &["threat-model"],
+        Tier::MODERATE,
+        NmFail,
+        threat_risks_tracked,
     ),
     c(
         "plan.requirements-selected",

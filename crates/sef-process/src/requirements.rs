@@ -80,6 +80,9 @@ pub struct Facts<'a> {
     /// when complete. `None` here when there is no run to look in (a
     /// standalone `sef requirements`): evidence checks are then not measured.
     pub evidence: Option<&'a EvidenceLookup<'a>>,
+    /// Catalog requirement ids the threat model's countermeasures select:
+    /// selected whatever the tier, with source `threat-model`.
+    pub selected: &'a [String],
 }
 
 /// Selects and evaluates the requirements. `tier` is the PTI tier, or
@@ -162,14 +165,19 @@ pub fn evaluate(
 
     for r in catalog::all() {
         let entry = by_id.get(r.id).copied();
-        if !r.applies_to(selection_tier) && entry.is_none() {
+        let by_threat = facts.selected.iter().any(|s| s == r.id);
+        if !r.applies_to(selection_tier) && entry.is_none() && !by_threat {
             continue;
         }
         push(
             r.id.to_owned(),
             r.category,
             r.statement.to_owned(),
-            "catalog",
+            if r.applies_to(selection_tier) || entry.is_some() {
+                "catalog"
+            } else {
+                "threat-model"
+            },
             Some(r.tiers_label()),
             r.asvs.iter().map(|s| (*s).to_owned()).collect(),
             r.cwe.to_vec(),

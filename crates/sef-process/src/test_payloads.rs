@@ -85,6 +85,7 @@ pub fn checklist(items: &[(&str, &str)]) -> EvidencePayload {
                     note: None,
                     evidence: vec![],
                     missing_evidence: vec![],
+                    answered_by: None,
                 })
                 .collect(),
             unanswered: vec![],

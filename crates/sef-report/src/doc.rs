@@ -37,6 +37,17 @@ pub(crate) enum Block {
     },
     /// A bullet list, each item with optional sub-items.
     List(Vec<(Inlines, Vec<Inlines>)>),
+    /// A picture (SVG) with its caption and a text alternative: an image
+    /// in HTML (never inline markup, so nothing in it can run), the text
+    /// alternative in Markdown.
+    Figure {
+        /// The SVG document.
+        svg: String,
+        /// The caption, also the image's alt text.
+        caption: String,
+        /// What the picture shows, line by line.
+        text: Vec<String>,
+    },
     /// A series of values over releases: an inline SVG line chart in
     /// HTML, one line of text in Markdown.
     Chart {

@@ -41,6 +41,49 @@ fn findings_table<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Block 
     }
 }
 
+/// The threat model's ranked risks and its diagram.
+fn threat_blocks(b: &mut Vec<Block>, run: &AssessmentRun) {
+    use sef_model::evidence::threat::ThreatModelPayload;
+    let Some(p) = run
+        .evidence
+        .iter()
+        .find(|e| e.kind == sef_model::EvidenceKind::ThreatModel)
+        .and_then(|e| e.payload::<ThreatModelPayload>())
+    else {
+        return;
+    };
+    b.push(h(2, "Threat model"));
+    if let Some(svg) = &p.diagram_svg {
+        b.push(Block::Figure {
+            svg: svg.clone(),
+            caption: format!(
+                "Data-flow diagram of {}",
+                p.title.as_deref().unwrap_or("the threat model")
+            ),
+            text: p.diagram_text.clone(),
+        });
+    }
+    let rows = p
+        .risks
+        .iter()
+        .map(|r| {
+            let sev = r.severity.as_str();
+            vec![
+                vec![Inline::Code(r.id.clone())],
+                vec![Inline::Class(sev, sev.to_owned())],
+                vec![t(&r.stride)],
+                vec![t(&r.title)],
+                vec![t(&r.status)],
+                vec![t(r.countermeasures.join(", "))],
+            ]
+        })
+        .collect();
+    b.push(Block::Table {
+        head: vec!["risk", "severity", "STRIDE", "what", "status", "countermeasures"],
+        rows,
+    });
+}
+
 fn h(level: u8, s: impl Into<String>) -> Block {
     Block::Heading(level, vec![t(s)])
 }
@@ -411,6 +454,7 @@ pub(crate) fn run(
         });
     }
 
+    threat_blocks(&mut b, run);
     if let Some(s) = crate::plan::section(run) {
         plan_blocks(&mut b, &s);
     }

@@ -179,6 +179,20 @@ pub(crate) fn render(doc: &Doc) -> String {
                 unit,
                 points,
             } => b.push_str(&chart_svg(title, unit, points)),
+            Block::Figure { svg, caption, text } => {
+                use base64::Engine as _;
+                let data = base64::engine::general_purpose::STANDARD.encode(svg.as_bytes());
+                let _ = write!(
+                    b,
+                    "<figure><img alt=\"{}\" src=\"data:image/svg+xml;base64,{data}\" style=\"max-width:100%\"><figcaption>{}</figcaption></figure>\n<details><summary>Text alternative</summary><ul>",
+                    esc(caption),
+                    esc(caption)
+                );
+                for line in text {
+                    let _ = write!(b, "<li>{}</li>", esc(line));
+                }
+                b.push_str("</ul></details>\n");
+            }
             Block::List(items) => {
                 b.push_str("<ul>\n");
                 for (item, subs) in items {
@@ -198,7 +212,7 @@ pub(crate) fn render(doc: &Doc) -> String {
     }
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{b}</body>\n</html>\n",
         esc(&doc.title)
     )

@@ -39,8 +39,9 @@ fn kind_lines(e: &Evidence) -> Vec<String> {
         EvidencePayload::Secrets(p) => secrets_lines(p),
         EvidencePayload::SecurityTests(p) => security_test_lines(p),
         EvidencePayload::ResilienceTesting(p) => resilience_lines(p),
+        EvidencePayload::ThreatModel(p) => threat_lines(p),
         EvidencePayload::None => match e.kind {
-            EvidenceKind::ThreatModel | EvidenceKind::Incidents | EvidenceKind::Platform => {
+            EvidenceKind::Incidents | EvidenceKind::Platform => {
                 vec!["no payload: this sef does not read it yet".to_owned()]
             }
             _ => Vec::new(),
@@ -95,6 +96,59 @@ fn resilience_lines(p: &sef_model::evidence::resilience::ResilienceTesting) -> V
             t.open,
             t.fixed,
             t.retests
+        ));
+    }
+    out
+}
+
+fn threat_lines(p: &sef_model::evidence::threat::ThreatModelPayload) -> Vec<String> {
+    let b = &p.by_severity;
+    let mut out = vec![
+        format!(
+            "model {} ({}): {} data assets, {} technical assets, {} actors, {} flows, {} trust boundaries",
+            p.files.join(", "),
+            p.digest.get(..19).unwrap_or(&p.digest),
+            p.counts.data_assets,
+            p.counts.technical_assets,
+            p.counts.actors,
+            p.counts.data_flows,
+            p.counts.trust_boundaries
+        ),
+        format!(
+            "{} rules: {} risks ({} critical, {} high, {} medium, {} low); {} shown mitigated by the model",
+            p.rules,
+            p.risks.len(),
+            b.critical,
+            b.high,
+            b.medium,
+            b.low,
+            p.mitigated_in_model
+        ),
+    ];
+    out.push(match &p.last_review {
+        None => "never reviewed".to_owned(),
+        Some(r) => format!(
+            "last review: {} on {} ({} days ago){}{}{}",
+            r.reviewer,
+            r.date,
+            r.age_days,
+            if r.current { "" } else { "; the model changed since" },
+            if r.by_architect { "" } else { "; the reviewer is not an architect of the team" },
+            if p.reviewed { "" } else { " — does not count" }
+        ),
+    });
+    if !p.untracked_high.is_empty() {
+        out.push(format!(
+            "untracked at or above {}: {}",
+            p.high_from,
+            p.untracked_high.join(", ")
+        ));
+    }
+    if !p.unmitigated_high.is_empty() {
+        out.push(format!(
+            "unmitigated at or above {}: {}",
+            p.high_from,
+            p.unmitigated_high.join(", ")
         ));
     }
     out

@@ -90,6 +90,13 @@ pub(crate) fn render(doc: &Doc) -> String {
                     .collect();
                 let _ = writeln!(o, "- **{}**: {}", esc(title), series.join(" → "));
             }
+            Block::Figure { caption, text, .. } => {
+                let _ = writeln!(o, "**{}** (the HTML report shows the picture):\n", esc(caption));
+                for line in text {
+                    let _ = writeln!(o, "- {}", esc(line));
+                }
+                o.push('\n');
+            }
             Block::List(items) => {
                 for (item, subs) in items {
                     let _ = writeln!(o, "- {}", inlines(item));

@@ -178,6 +178,7 @@ pub fn judge(i: &Input<'_>, s: &Settings, today: NaiveDate) -> (ThreatModelPaylo
         stale_tracking,
         countermeasures: countermeasures.into_iter().collect(),
         diagram_svg: None,
+        diagram_text: crate::diagram::text_alternative(m),
     };
     (payload, findings)
 }
@@ -210,7 +211,9 @@ fn acceptance_problem(e: &crate::tracking::Entry, s: &Settings, today: NaiveDate
     None
 }
 
-fn finding(r: &crate::risk::Risk, note: Option<&str>) -> Finding {
+/// The finding a risk becomes (an unmitigated risk at or above the
+/// tracking severity, or any risk `sef threat list -f sarif` shows).
+pub fn finding(r: &crate::risk::Risk, note: Option<&str>) -> Finding {
     let mut f = Finding::open(
         FindingKind::ThreatRisk,
         ANALYZER,

@@ -23,6 +23,8 @@ pub struct ModelError {
     pub message: String,
 }
 
+impl std::error::Error for ModelError {}
+
 impl fmt::Display for ModelError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}: {}", self.file, self.at, self.message)

@@ -224,6 +224,8 @@ pub struct RuleError {
     pub message: String,
 }
 
+impl std::error::Error for RuleError {}
+
 impl fmt::Display for RuleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}: {}", self.file, self.at, self.message)

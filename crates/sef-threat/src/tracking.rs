@@ -120,6 +120,8 @@ pub struct TrackingError {
     pub message: String,
 }
 
+impl std::error::Error for TrackingError {}
+
 impl fmt::Display for TrackingError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}: {}", self.file, self.at, self.message)

@@ -9,6 +9,7 @@ mod ingested;
 mod init;
 mod kpi;
 mod pentest;
+mod threat;
 mod phase;
 mod runs;
 mod sbom;
@@ -93,6 +94,7 @@ pub fn dispatch(mut cli: Cli) -> Result<u8> {
         Command::Phase(crate::cli::PhaseCommand::Advance(a)) => phase::advance(g, &a),
         Command::Phase(crate::cli::PhaseCommand::History(a)) => phase::history(g, &a),
         Command::Pentest(c) => pentest::run(c),
+        Command::Threat(c) => threat::run(c),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod inventory;
 pub mod junit;
 pub mod repo_facts;
 pub mod resilience;
+pub mod threat_model;
 pub mod sarif;
 pub mod secrets;
 pub mod security_plan;
@@ -42,7 +43,7 @@ pub fn history_config(
 
 /// The id of every built-in analyzer, as `--only`/`--skip` and
 /// `[analyzers.<id>]` name them.
-pub const ANALYZER_IDS: [&str; 9] = [
+pub const ANALYZER_IDS: [&str; 10] = [
     repo_facts::ID,
     inventory::ID,
     sarif::ID,
@@ -52,6 +53,7 @@ pub const ANALYZER_IDS: [&str; 9] = [
     artifacts::ID,
     vulnerabilities::ID,
     resilience::ID,
+    threat_model::ID,
 ];
 
 /// Keeps the analyzers `only` names (all when empty) minus those `skip`
@@ -139,6 +141,11 @@ pub fn builtin(
     }
     if resilience::applies(plan, root) {
         out.push(Box::new(resilience::ResilienceAnalyzer::new(
+            chrono::Utc::now().date_naive(),
+        )));
+    }
+    if threat_model::applies(plan, root) {
+        out.push(Box::new(threat_model::ThreatModelAnalyzer::new(
             chrono::Utc::now().date_naive(),
         )));
     }

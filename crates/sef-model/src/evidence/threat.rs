@@ -134,4 +134,7 @@ pub struct ThreatModelPayload {
     /// The data-flow diagram, SVG, when drawn.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagram_svg: Option<String>,
+    /// The diagram in words: one line per flow.
+    #[serde(default)]
+    pub diagram_text: Vec<String>,
 }

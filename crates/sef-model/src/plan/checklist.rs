@@ -32,6 +32,9 @@ pub struct Item {
     pub evidence: Vec<String>,
     /// Evidence links that are repository paths and do not exist.
     pub missing_evidence: Vec<String>,
+    /// The evidence kind that answered it, when the plan did not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<String>,
 }
 
 /// The checklist of one release.

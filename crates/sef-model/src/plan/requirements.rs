@@ -118,7 +118,8 @@ pub struct Row {
     pub category: Category,
     /// The statement.
     pub statement: String,
-    /// `catalog` or `plan`.
+    /// `catalog`, `plan`, or `threat-model` (a catalog requirement above
+    /// the tier that a threat's countermeasure selects).
     pub source: String,
     /// Tiers it applies to, e.g. `2-4` (catalog entries).
     pub tiers: Option<String>,

@@ -68,8 +68,32 @@ fn complete_is_enough(_: &Evidence) -> Result<String, String> {
     Ok("complete".into())
 }
 
-fn never(e: &Evidence) -> Result<String, String> {
-    Err(format!("sef does not record {} evidence yet", e.kind))
+fn threat_model(e: &Evidence) -> Result<String, String> {
+    use sef_model::evidence::threat::ThreatModelPayload;
+    let p = payload::<ThreatModelPayload>(e)?;
+    let mut why = Vec::new();
+    if !p.reviewed {
+        why.push(match &p.last_review {
+            None => "the model was never reviewed".to_owned(),
+            Some(r) if !r.current => format!("the model changed since {}'s review of {}", r.reviewer, r.date),
+            Some(r) if !r.by_architect => format!("reviewer `{}` is not an architect of the team", r.reviewer),
+            Some(r) => format!("the last review ({}) is older than {} days", r.date, p.review_max_age_days),
+        });
+    }
+    if !p.untracked_high.is_empty() {
+        why.push(format!("{} high risk(s) untracked", p.untracked_high.len()));
+    }
+    if !p.unmitigated_high.is_empty() {
+        why.push(format!("{} high risk(s) unmitigated", p.unmitigated_high.len()));
+    }
+    if why.is_empty() {
+        Ok(format!(
+            "model reviewed and current; {} risk(s), none high left unhandled",
+            p.risks.len()
+        ))
+    } else {
+        Err(why.join("; "))
+    }
 }
 
 fn pentest(e: &Evidence) -> Result<String, String> {
@@ -302,8 +326,8 @@ pub const PRACTICES: [Practice; 15] = [
         EvidenceKind::ThreatModel,
         "threat model",
         3,
-        "never yet: sef does not record threat-model evidence",
-        never,
+        "the model is reviewed by an architect, unchanged since, within the review age, and no high risk is untracked or unmitigated",
+        threat_model,
     ),
     p(
         EvidenceKind::Signatures,

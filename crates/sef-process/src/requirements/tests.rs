@@ -29,7 +29,22 @@ fn facts<'a>(tests: Option<&'a TestResults>) -> Facts<'a> {
             "known-vulnerabilities" => Some(false),
             _ => None,
         }),
+        selected: &[],
     }
+}
+
+#[test]
+fn a_threat_countermeasure_selects_a_requirement_above_the_tier() {
+    let selected = vec!["SEF-AUTH-019".to_owned()];
+    let mut f = facts(None);
+    let (e, _) = evaluate(Some(Tier::LOW), &[], &f);
+    assert!(!e.rows.iter().any(|r| r.id == "SEF-AUTH-019"));
+    f.selected = &selected;
+    let (e, _) = evaluate(Some(Tier::LOW), &[], &f);
+    let row = e.rows.iter().find(|r| r.id == "SEF-AUTH-019").unwrap();
+    assert_eq!(row.source, "threat-model");
+    let tier1 = e.rows.iter().find(|r| r.id == "SEF-AUTH-001").unwrap();
+    assert_eq!(tier1.source, "catalog");
 }
 
 #[test]

@@ -98,6 +98,56 @@ impl Warnings {
     }
 }
 
+/// The `risk-assessment` planning question as the threat-model evidence
+/// answers it: yes when the model checks, an architect reviewed it as it
+/// is, and no high risk is untracked or unmitigated; partial otherwise.
+fn risk_assessment(e: &Evidence) -> checklist::Derived {
+    use sef_model::evidence::threat::ThreatModelPayload;
+    let mut d = checklist::Derived {
+        question: "risk-assessment",
+        answer: checklist::Answer::Partial,
+        note: String::new(),
+        evidence: Vec::new(),
+        source: "threat-model",
+    };
+    let Some(p) = e.payload::<ThreatModelPayload>().filter(|_| e.status == EvidenceStatus::Complete) else {
+        d.note = format!(
+            "the threat model does not check: {}",
+            e.status.reason().unwrap_or("no payload")
+        );
+        return d;
+    };
+    d.evidence = p.files.clone();
+    let mut gaps = Vec::new();
+    if !p.reviewed {
+        gaps.push("not reviewed by an architect as it is now".to_owned());
+    }
+    if !p.untracked_high.is_empty() {
+        gaps.push(format!("{} high risk(s) untracked", p.untracked_high.len()));
+    }
+    if !p.unmitigated_high.is_empty() {
+        gaps.push(format!("{} high risk(s) unmitigated", p.unmitigated_high.len()));
+    }
+    let summary = format!(
+        "threat model with {} technical assets and {} flows, {} risks ranked",
+        p.counts.technical_assets,
+        p.counts.data_flows,
+        p.risks.len()
+    );
+    if gaps.is_empty() {
+        d.answer = checklist::Answer::Yes;
+        let r = p.last_review.as_ref();
+        d.note = format!(
+            "{summary}; reviewed by {} on {}",
+            r.map_or("?", |r| r.reviewer.as_str()),
+            r.map_or_else(String::new, |r| r.date.to_string())
+        );
+    } else {
+        d.note = format!("{summary}; {}", gaps.join("; "));
+    }
+    d
+}
+
 /// Evaluates the plan of the repository at `root` as of `today`.
 /// `evidence` is the run's evidence when there is a run (requirements
 /// verified by evidence are then checked; otherwise not measured).
@@ -132,11 +182,20 @@ pub fn evaluate_at_tier(
     let tier = tier_override.or_else(|| pti.tier());
 
     let exists = |p: &str| repo.exists(p);
-    let checklist = sec.checklist.as_ref().map(|entries| {
-        let (status, w) = checklist::evaluate(entries, &exists);
-        warnings.checklist = w;
-        status
-    });
+    let derived: Vec<checklist::Derived> = evidence
+        .and_then(|ev| ev.iter().find(|e| e.kind == EvidenceKind::ThreatModel))
+        .map(risk_assessment)
+        .into_iter()
+        .collect();
+    let checklist = match (&sec.checklist, derived.is_empty()) {
+        (None, true) => None,
+        (entries, _) => {
+            let entries = entries.as_deref().unwrap_or(&[]);
+            let (status, w) = checklist::evaluate_with(entries, &exists, &derived);
+            warnings.checklist = w;
+            Some(status)
+        }
+    };
 
     // the test results requirements trace to: the requirements section's
     // own `junit`, else the JUnit analyzer's files
@@ -168,6 +227,7 @@ pub fn evaluate_at_tier(
         tests: test_results.as_ref(),
         path_exists: &exists,
         evidence: evidence.map(|_| &lookup as &dyn Fn(&str) -> Option<bool>),
+        selected: &crate::analyzers::threat_model::selected_requirements(root, plan),
     };
     let entries = sec
         .requirements
