@@ -9,7 +9,12 @@ use std::path::Path;
 /// The files directly in `dir` (relative to `root`, `/`-separated) at
 /// revision `rev`, as `(path relative to root, bytes)`, sorted by path.
 /// A file larger than `max` bytes is an error naming it.
-pub fn files_at(root: &Path, rev: &str, dir: &str, max: u64) -> Result<Vec<(String, Vec<u8>)>, GitError> {
+pub fn files_at(
+    root: &Path,
+    rev: &str,
+    dir: &str,
+    max: u64,
+) -> Result<Vec<(String, Vec<u8>)>, GitError> {
     let repo = gix::discover(root).map_err(|_| GitError::NotARepository {
         root: root.to_owned(),
     })?;

@@ -22,7 +22,9 @@ mod sections;
 pub mod security;
 mod template;
 mod threat;
-pub use threat::{DEFAULT_THREAT_MODEL_DIR, DEFAULT_THREAT_REVIEW_MAX_DAYS, DiagramEngine, ThreatModelConfig};
+pub use threat::{
+    DEFAULT_THREAT_MODEL_DIR, DEFAULT_THREAT_REVIEW_MAX_DAYS, DiagramEngine, ThreatModelConfig,
+};
 
 pub use error::PlanError;
 pub use security::{PtiPlan, RequirementsPlan, SecurityPlan};

@@ -285,8 +285,16 @@ mod tests {
         assert_eq!(s.gaps, vec!["risk-assessment"]);
         assert!(w.is_empty());
         let (s, w) = evaluate_with(&[entry("risk-assessment", Answer::Yes)], &|_| true, &[d]);
-        assert_eq!(s.items[1].answer, Some(Answer::Yes), "the plan's answer stands");
-        assert!(w[0].message.contains("the threat-model evidence says `partial`"), "{w:?}");
+        assert_eq!(
+            s.items[1].answer,
+            Some(Answer::Yes),
+            "the plan's answer stands"
+        );
+        assert!(
+            w[0].message
+                .contains("the threat-model evidence says `partial`"),
+            "{w:?}"
+        );
     }
 
     #[test]

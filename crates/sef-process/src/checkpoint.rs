@@ -265,7 +265,9 @@ fn threat_model_reviewed(f: &Facts<'_>) -> Check {
             "reviewer `{}` is not a team member with the architect role; {fix}",
             r.reviewer
         )),
-        Some(r) if r.age_days < 0 => fail(format!("the review is dated in the future ({})", r.date)),
+        Some(r) if r.age_days < 0 => {
+            fail(format!("the review is dated in the future ({})", r.date))
+        }
         Some(r) if r.age_days > i64::from(p.review_max_age_days) => fail(format!(
             "the last review ({}, by {}) is {} days old, more than {}; {fix}",
             r.date, r.reviewer, r.age_days, p.review_max_age_days
@@ -297,7 +299,11 @@ fn threat_risks_tracked(f: &Facts<'_>) -> Check {
             p.untracked_high.len(),
             p.high_from,
             ids.join(", "),
-            if more > 0 { format!(" and {more} more") } else { String::new() }
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
         ))
     }
 }

@@ -79,7 +79,14 @@ fn threat_blocks(b: &mut Vec<Block>, run: &AssessmentRun) {
         })
         .collect();
     b.push(Block::Table {
-        head: vec!["risk", "severity", "STRIDE", "what", "status", "countermeasures"],
+        head: vec![
+            "risk",
+            "severity",
+            "STRIDE",
+            "what",
+            "status",
+            "countermeasures",
+        ],
         rows,
     });
 }

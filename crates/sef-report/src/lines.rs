@@ -132,9 +132,21 @@ fn threat_lines(p: &sef_model::evidence::threat::ThreatModelPayload) -> Vec<Stri
             r.reviewer,
             r.date,
             r.age_days,
-            if r.current { "" } else { "; the model changed since" },
-            if r.by_architect { "" } else { "; the reviewer is not an architect of the team" },
-            if p.reviewed { "" } else { " — does not count" }
+            if r.current {
+                ""
+            } else {
+                "; the model changed since"
+            },
+            if r.by_architect {
+                ""
+            } else {
+                "; the reviewer is not an architect of the team"
+            },
+            if p.reviewed {
+                ""
+            } else {
+                " — does not count"
+            }
         ),
     });
     if !p.untracked_high.is_empty() {

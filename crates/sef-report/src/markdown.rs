@@ -91,7 +91,11 @@ pub(crate) fn render(doc: &Doc) -> String {
                 let _ = writeln!(o, "- **{}**: {}", esc(title), series.join(" → "));
             }
             Block::Figure { caption, text, .. } => {
-                let _ = writeln!(o, "**{}** (the HTML report shows the picture):\n", esc(caption));
+                let _ = writeln!(
+                    o,
+                    "**{}** (the HTML report shows the picture):\n",
+                    esc(caption)
+                );
                 for line in text {
                     let _ = writeln!(o, "- {}", esc(line));
                 }

@@ -28,7 +28,9 @@ pub fn xml_escape(s: &str) -> String {
 }
 
 fn dot_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace(['\n', '\r'], " ")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace(['\n', '\r'], " ")
 }
 
 fn is_store(t: AssetType) -> bool {
@@ -226,11 +228,7 @@ fn items_of(m: &Model, boundary: &str) -> Vec<Item> {
 
 /// Draws the model as SVG without Graphviz.
 pub fn builtin_svg(m: &Model) -> String {
-    let mut top: Vec<Item> = m
-        .actors
-        .iter()
-        .map(|a| Item::Node(a.id.clone()))
-        .collect();
+    let mut top: Vec<Item> = m.actors.iter().map(|a| Item::Node(a.id.clone())).collect();
     top.extend(
         m.technical_assets
             .iter()
@@ -321,8 +319,16 @@ fn edge(sx: f64, sy: f64, tx: f64, ty: f64) -> (f64, f64, f64, f64) {
     let (cx2, cy2) = (tx + NODE_W / 2.0, ty + NODE_H / 2.0);
     let (dx, dy) = (cx2 - cx1, cy2 - cy1);
     let clip = |dx: f64, dy: f64| {
-        let sx = if dx == 0.0 { f64::INFINITY } else { (NODE_W / 2.0) / dx.abs() };
-        let sy = if dy == 0.0 { f64::INFINITY } else { (NODE_H / 2.0) / dy.abs() };
+        let sx = if dx == 0.0 {
+            f64::INFINITY
+        } else {
+            (NODE_W / 2.0) / dx.abs()
+        };
+        let sy = if dy == 0.0 {
+            f64::INFINITY
+        } else {
+            (NODE_H / 2.0) / dy.abs()
+        };
         sx.min(sy).min(1.0)
     };
     let t = clip(dx, dy);

@@ -70,10 +70,12 @@ impl Diff {
 }
 
 fn handled(t: &Tracking, id: &str) -> Option<Status> {
-    t.risks
-        .get(id)
-        .map(|e| e.status)
-        .filter(|s| matches!(s, Status::Mitigated | Status::Accepted | Status::FalsePositive))
+    t.risks.get(id).map(|e| e.status).filter(|s| {
+        matches!(
+            s,
+            Status::Mitigated | Status::Accepted | Status::FalsePositive
+        )
+    })
 }
 
 /// Compares `from` (the older revision) with `to`.
@@ -94,7 +96,12 @@ pub fn diff(from: &Side<'_>, to: &Side<'_>) -> Diff {
             d.new_assets.push(id.clone());
         }
     }
-    let mut gone: Vec<String> = a.index.keys().filter(|k| !b.index.contains_key(*k)).cloned().collect();
+    let mut gone: Vec<String> = a
+        .index
+        .keys()
+        .filter(|k| !b.index.contains_key(*k))
+        .cloned()
+        .collect();
     gone.sort();
     d.removed = gone;
     for f in &b.data_flows {
@@ -121,8 +128,16 @@ pub fn diff(from: &Side<'_>, to: &Side<'_>) -> Diff {
             }
         };
         let w = |v: &dyn erased::Word| v.word();
-        cmp("classification", w(&old.classification), w(&x.classification));
-        cmp("confidentiality", w(&old.confidentiality), w(&x.confidentiality));
+        cmp(
+            "classification",
+            w(&old.classification),
+            w(&x.classification),
+        );
+        cmp(
+            "confidentiality",
+            w(&old.confidentiality),
+            w(&x.confidentiality),
+        );
         cmp("integrity", w(&old.integrity), w(&x.integrity));
         cmp("availability", w(&old.availability), w(&x.availability));
         cmp("personal", old.personal.to_string(), x.personal.to_string());

@@ -9,7 +9,10 @@ use std::fmt::Write;
 fn plain_ok(s: &str) -> bool {
     !s.is_empty()
         && s.trim() == s
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'_' | b'.' | b'/' | b'-' | b'(' | b')' | b','))
+        && s.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(b, b' ' | b'_' | b'.' | b'/' | b'-' | b'(' | b')' | b',')
+        })
         && !s.starts_with(['-', '.', ' '])
         && matches!(crate::yaml::parse(s).map(|d| d.value), Ok(Value::String(ref t)) if t == s)
 }
@@ -41,7 +44,13 @@ fn visible(k: &str, v: &Value) -> bool {
     }
 }
 
-fn map(o: &mut String, m: &serde_json::Map<String, Value>, order: &[&str], indent: usize, first_inline: bool) {
+fn map(
+    o: &mut String,
+    m: &serde_json::Map<String, Value>,
+    order: &[&str],
+    indent: usize,
+    first_inline: bool,
+) {
     let mut keys: Vec<&String> = m.keys().collect();
     keys.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(order.len()));
     let mut first = true;
@@ -51,7 +60,11 @@ fn map(o: &mut String, m: &serde_json::Map<String, Value>, order: &[&str], inden
         if !visible(k, v) {
             continue;
         }
-        let pad = if first && first_inline { String::new() } else { " ".repeat(indent) };
+        let pad = if first && first_inline {
+            String::new()
+        } else {
+            " ".repeat(indent)
+        };
         first = false;
         match v {
             Value::Object(inner) => {
@@ -92,10 +105,29 @@ pub fn model_yaml(file: &crate::model::ModelFile, header: &str) -> String {
     }
     if let Value::Object(m) = v {
         const ORDER: &[&str] = &[
-            "title", "description", "id", "name", "type", "kind", "classification",
-            "confidentiality", "integrity", "availability", "source", "target", "protocol",
-            "authentication", "authorization", "encryption", "trust_level", "internet_facing",
-            "data_assets", "technical_assets", "actors", "data_flows", "trust_boundaries",
+            "title",
+            "description",
+            "id",
+            "name",
+            "type",
+            "kind",
+            "classification",
+            "confidentiality",
+            "integrity",
+            "availability",
+            "source",
+            "target",
+            "protocol",
+            "authentication",
+            "authorization",
+            "encryption",
+            "trust_level",
+            "internet_facing",
+            "data_assets",
+            "technical_assets",
+            "actors",
+            "data_flows",
+            "trust_boundaries",
         ];
         map(&mut o, &m, ORDER, 0, false);
     }

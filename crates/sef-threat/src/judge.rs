@@ -184,7 +184,11 @@ pub fn judge(i: &Input<'_>, s: &Settings, today: NaiveDate) -> (ThreatModelPaylo
 }
 
 /// Why an acceptance does not count, or `None` when it does.
-fn acceptance_problem(e: &crate::tracking::Entry, s: &Settings, today: NaiveDate) -> Option<String> {
+fn acceptance_problem(
+    e: &crate::tracking::Entry,
+    s: &Settings,
+    today: NaiveDate,
+) -> Option<String> {
     let approver = e.approver.as_deref().unwrap_or_default();
     match &s.approvers {
         None => return Some("the plan has no [team], so no acceptance is honoured".into()),

@@ -15,7 +15,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 fn read(rel: &str) -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/golden").join(rel);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/golden")
+        .join(rel);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
@@ -30,8 +32,8 @@ const EXPECTED: &[(&str, Severity)] = &[
     ("unencrypted-communication@api-catalog-db", M), // medium (public catalogue) × likely
     ("unencrypted-communication@api-logging", H), // high (audit log integrity critical) × likely
     ("unencrypted-internal-communication@api-cache", M), // low→medium (PII) × possible
-    ("missing-authentication@cdn-frontend", C),  // high→very-high (PII at the target) × likely
-    ("missing-authentication@api-logging", C),   // high→very-high (audit log integrity) × likely
+    ("missing-authentication@cdn-frontend", C),   // high→very-high (PII at the target) × likely
+    ("missing-authentication@api-logging", C),    // high→very-high (audit log integrity) × likely
     ("static-service-credentials@api-orders-db", M), // medium→high (PII) × possible
     ("static-service-credentials@api-catalog-db", M), // medium × possible
     ("static-service-credentials@api-queue", M),
@@ -42,59 +44,59 @@ const EXPECTED: &[(&str, Severity)] = &[
     ("cleartext-credentials@lb-frontend", H),    // high × likely
     ("cleartext-credentials@lb-api", H),
     ("cleartext-credentials@api-catalog-db", H),
-    ("token-forgery@lb-api", M),                 // high × possible
+    ("token-forgery@lb-api", M), // high × possible
     ("token-forgery@admin-portal-api", M),
-    ("confused-deputy@api-auth", M),             // medium × possible
+    ("confused-deputy@api-auth", M), // medium × possible
     ("confused-deputy@api-orders-db", M),
     ("confused-deputy@api-vault", M),
     ("unsigned-critical-messages@worker-payment", M), // very-high × unlikely
     ("unsigned-critical-messages@api-logging", M),
-    ("client-side-validation@admin-login", M),   // medium × likely
-    ("token-replay@lb-api", L),                  // high × unlikely
+    ("client-side-validation@admin-login", M), // medium × likely
+    ("token-replay@lb-api", L),                // high × unlikely
     ("certificate-validation@worker-payment", L),
-    ("weak-tls-configuration@customer-web", L),  // medium × unlikely
+    ("weak-tls-configuration@customer-web", L), // medium × unlikely
     ("weak-tls-configuration@customer-api", L),
     ("weak-tls-configuration@worker-payment", L),
     ("weak-tls-configuration@partner-orders", L),
-    ("sensitive-data-in-url@customer-api", M),   // medium × possible
+    ("sensitive-data-in-url@customer-api", M), // medium × possible
     ("sensitive-data-in-url@admin-login", M),
     // technical assets
-    ("sql-injection@api", M),                    // high × possible, no adjustment holds
-    ("cross-site-scripting@web-frontend", H),    // medium→high (PII) × likely
+    ("sql-injection@api", M), // high × possible, no adjustment holds
+    ("cross-site-scripting@web-frontend", H), // medium→high (PII) × likely
     ("cross-site-scripting@admin-portal", H),
     ("cross-site-request-forgery@web-frontend", M),
     ("cross-site-request-forgery@api", M),
     ("path-traversal@api", M),
-    ("unsafe-deserialization@worker", H),        // very-high × possible
+    ("unsafe-deserialization@worker", H), // very-high × possible
     ("missing-hardening@auth-service", M),
     ("missing-hardening@queue", M),
     ("missing-hardening@cache", M),
     ("missing-hardening@orders-db", M),
     ("missing-hardening@catalog-db", M),
     ("missing-hardening@object-storage", M),
-    ("unencrypted-storage@cache", M),            // high × possible
+    ("unencrypted-storage@cache", M), // high × possible
     ("missing-audit-logging@web-frontend", M),
     ("missing-audit-logging@auth-service", M),
     ("missing-audit-logging@admin-portal", M),
     ("sensitive-data-in-logs@api", M),
-    ("denial-of-service@cdn", H),                // medium→high (catalogue availability) × likely
+    ("denial-of-service@cdn", H), // medium→high (catalogue availability) × likely
     ("slow-dependency@worker", M),
-    ("password-storage@auth-service", M),        // very-high × unlikely
+    ("password-storage@auth-service", M), // very-high × unlikely
     ("sensitive-data-in-cache@cache", M),
-    ("unprotected-backups@orders-db", L),        // high × unlikely
+    ("unprotected-backups@orders-db", L), // high × unlikely
     // actors
-    ("privileged-actor-without-mfa@admin", H),   // very-high × possible
+    ("privileged-actor-without-mfa@admin", H), // very-high × possible
     ("external-system-spoofing@partner", M),
     // data assets
-    ("personal-data-exposure@customer-pii", H),  // high × possible→likely (processed by the WAF)
+    ("personal-data-exposure@customer-pii", H), // high × possible→likely (processed by the WAF)
     ("critical-data-tampering@payment-tokens", H), // very-high × possible
 ];
 
 /// Rule matches the model itself shows countered (`mitigated_when`).
 const MITIGATED_IN_MODEL: &[&str] = &[
-    "denial-of-service@waf-lb",          // rate_limited
-    "missing-audit-logging@api",         // logs to the log platform
-    "missing-hardening@cdn",             // hardened
+    "denial-of-service@waf-lb",  // rate_limited
+    "missing-audit-logging@api", // logs to the log platform
+    "missing-hardening@cdn",     // hardened
     "missing-hardening@vault",
     "missing-hardening@waf-lb",
     "session-token-cleartext@customer-api", // TLS and secure cookies
@@ -113,12 +115,16 @@ struct V {
 }
 
 fn version(dir: &str) -> V {
-    let files = vec![(format!("{dir}/model.yaml"), read(&format!("{dir}/model.yaml")))];
+    let files = vec![(
+        format!("{dir}/model.yaml"),
+        read(&format!("{dir}/model.yaml")),
+    )];
     let model = load::load(&files).unwrap_or_else(|e| panic!("{e:?}"));
     let rules = rules::load(&[], true, &|id| sef_process_like(id)).unwrap();
     let outcome = risk::assess(&model, &rules, &risk::Matrix::default());
     let tracking = match std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/golden/{dir}/tracking.toml")),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("tests/fixtures/golden/{dir}/tracking.toml")),
     ) {
         Ok(t) => tracking::parse("tracking.toml", &t).unwrap(),
         Err(_) => Tracking::default(),
@@ -143,13 +149,25 @@ fn golden_model_gives_the_hand_written_risk_table() {
     assert_eq!(v.model.technical_assets.len(), 15);
     assert_eq!(v.model.data_flows.len(), 20);
     assert_eq!(v.model.trust_boundaries.len(), 4);
-    let got: BTreeMap<&str, Severity> =
-        v.outcome.risks.iter().map(|r| (r.id.as_str(), r.severity)).collect();
+    let got: BTreeMap<&str, Severity> = v
+        .outcome
+        .risks
+        .iter()
+        .map(|r| (r.id.as_str(), r.severity))
+        .collect();
     let mut want: BTreeMap<&str, Severity> = EXPECTED.iter().copied().collect();
-    assert_eq!(want.len(), EXPECTED.len(), "a risk is written twice in EXPECTED");
+    assert_eq!(
+        want.len(),
+        EXPECTED.len(),
+        "a risk is written twice in EXPECTED"
+    );
     for (id, by_hand, by_sef, why) in DIFFERENCES {
         assert!(!why.is_empty());
-        assert_eq!(want.get(id).copied(), *by_hand, "DIFFERENCES names {id} wrongly");
+        assert_eq!(
+            want.get(id).copied(),
+            *by_hand,
+            "DIFFERENCES names {id} wrongly"
+        );
         match by_sef {
             Some(s) => want.insert(id, *s),
             None => want.remove(id),
@@ -165,18 +183,32 @@ fn golden_model_gives_the_hand_written_risk_table() {
     }
     for (id, s) in &got {
         if !want.contains_key(id) {
-            report.push(format!("found by sef, not in the hand-written table: {id} ({s})"));
+            report.push(format!(
+                "found by sef, not in the hand-written table: {id} ({s})"
+            ));
         }
     }
-    assert!(report.is_empty(), "unexplained differences:\n{}", report.join("\n"));
+    assert!(
+        report.is_empty(),
+        "unexplained differences:\n{}",
+        report.join("\n")
+    );
     assert_eq!(v.outcome.mitigated_in_model, MITIGATED_IN_MODEL);
     // Ranked: most severe first, then by score and id.
     let sev: Vec<Severity> = v.outcome.risks.iter().map(|r| r.severity).collect();
     assert!(sev.windows(2).all(|w| w[0] >= w[1]));
     assert_eq!(v.outcome.risks[0].severity, C);
     // The place of a risk is its element's entry in the model.
-    let r = v.outcome.risks.iter().find(|r| r.id == "sql-injection@api").unwrap();
-    assert_eq!((r.place.file.as_str(), r.place.at.line), ("v1/model.yaml", 84));
+    let r = v
+        .outcome
+        .risks
+        .iter()
+        .find(|r| r.id == "sql-injection@api")
+        .unwrap();
+    assert_eq!(
+        (r.place.file.as_str(), r.place.at.line),
+        ("v1/model.yaml", 84)
+    );
 }
 
 #[test]
@@ -199,8 +231,19 @@ fn golden_model_judged_without_tracking_leaves_every_high_risk_untracked() {
     assert_eq!(p.unmitigated_high.len(), high);
     assert_eq!(findings.len(), high);
     assert!(!p.reviewed);
-    assert_eq!((p.by_severity.critical, p.by_severity.high, p.by_severity.medium, p.by_severity.low), (4, 12, 37, 7));
-    let f = findings.iter().find(|f| f.rule_id == "unsafe-deserialization").unwrap();
+    assert_eq!(
+        (
+            p.by_severity.critical,
+            p.by_severity.high,
+            p.by_severity.medium,
+            p.by_severity.low
+        ),
+        (4, 12, 37, 7)
+    );
+    let f = findings
+        .iter()
+        .find(|f| f.rule_id == "unsafe-deserialization")
+        .unwrap();
     assert_eq!(f.location.as_ref().unwrap().path, "v1/model.yaml");
     assert!(f.cwe.iter().any(|c| c.0 == 502));
 }
@@ -209,26 +252,53 @@ fn golden_model_judged_without_tracking_leaves_every_high_risk_untracked() {
 fn the_second_revision_gives_the_expected_diff() {
     let (a, b) = (version("v1"), version("v2"));
     let d = diff::diff(
-        &diff::Side { model: &a.model, risks: &a.outcome.risks, tracking: &a.tracking },
-        &diff::Side { model: &b.model, risks: &b.outcome.risks, tracking: &b.tracking },
+        &diff::Side {
+            model: &a.model,
+            risks: &a.outcome.risks,
+            tracking: &a.tracking,
+        },
+        &diff::Side {
+            model: &b.model,
+            risks: &b.outcome.risks,
+            tracking: &b.tracking,
+        },
     );
     assert_eq!(d.new_assets, vec!["ml-vendor", "recommendations"]);
     assert!(d.removed.is_empty(), "{:?}", d.removed);
     assert_eq!(d.new_boundary_flows, vec!["recommendations-vendor"]);
     assert_eq!(d.reclassified.len(), 1);
     assert_eq!(d.reclassified[0].id, "orders");
-    assert_eq!(d.reclassified[0].changes, vec!["confidentiality: medium -> high"]);
+    assert_eq!(
+        d.reclassified[0].changes,
+        vec!["confidentiality: medium -> high"]
+    );
     // v2 encrypts the load balancer's two flows and records the
     // front end's cross-site scripting as mitigated.
-    let closed: Vec<(&str, &str)> = d.mitigated.iter().map(|c| (c.id.as_str(), c.how.as_str())).collect();
+    let closed: Vec<(&str, &str)> = d
+        .mitigated
+        .iter()
+        .map(|c| (c.id.as_str(), c.how.as_str()))
+        .collect();
     assert_eq!(
         closed,
         vec![
-            ("cleartext-credentials@lb-api", "gone from the model's risks"),
-            ("cleartext-credentials@lb-frontend", "gone from the model's risks"),
+            (
+                "cleartext-credentials@lb-api",
+                "gone from the model's risks"
+            ),
+            (
+                "cleartext-credentials@lb-frontend",
+                "gone from the model's risks"
+            ),
             ("cross-site-scripting@web-frontend", "now mitigated"),
-            ("unencrypted-communication@lb-api", "gone from the model's risks"),
-            ("unencrypted-communication@lb-frontend", "gone from the model's risks"),
+            (
+                "unencrypted-communication@lb-api",
+                "gone from the model's risks"
+            ),
+            (
+                "unencrypted-communication@lb-frontend",
+                "gone from the model's risks"
+            ),
         ]
     );
     // The new service and its vendor bring their own risks (worked out
@@ -240,6 +310,10 @@ fn the_second_revision_gives_the_expected_diff() {
         "sensitive-data-to-third-party@recommendations-vendor (medium)",
         "weak-tls-configuration@recommendations-vendor (low)",
     ] {
-        assert!(d.new_risks.iter().any(|r| r == id), "{id} not in {:?}", d.new_risks);
+        assert!(
+            d.new_risks.iter().any(|r| r == id),
+            "{id} not in {:?}",
+            d.new_risks
+        );
     }
 }

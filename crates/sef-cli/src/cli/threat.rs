@@ -52,8 +52,10 @@ pub enum ThreatViewFormat {
 
 /// `sef threat check`.
 #[derive(Debug, Args)]
-#[command(after_help = "Exit code 0 when the model checks, 1 when it does not (every problem is \
-listed with file:line:col) or when --fail-on finds an unmitigated risk, 2 when sef could not run.")]
+#[command(
+    after_help = "Exit code 0 when the model checks, 1 when it does not (every problem is \
+listed with file:line:col) or when --fail-on finds an unmitigated risk, 2 when sef could not run."
+)]
 pub struct ThreatCheckArgs {
     #[command(flatten)]
     pub repo: ThreatRepoArg,
@@ -95,9 +97,11 @@ pub enum ThreatDiffFormat {
 
 /// `sef threat diff`.
 #[derive(Debug, Args)]
-#[command(after_help = "The model, its tracking file and its risks at --from (a tag, branch or \
+#[command(
+    after_help = "The model, its tracking file and its risks at --from (a tag, branch or \
 commit) are compared with the work tree (or --to). The rules of the work tree judge both sides, \
-so only the model's changes show.")]
+so only the model's changes show."
+)]
 pub struct ThreatDiffArgs {
     #[command(flatten)]
     pub repo: ThreatRepoArg,
@@ -150,9 +154,11 @@ pub enum ThreatImportFormat {
 
 /// `sef threat import`.
 #[derive(Debug, Args)]
-#[command(after_help = "Writes security/threat-model/model.yaml (or --output; `-` for standard \
+#[command(
+    after_help = "Writes security/threat-model/model.yaml (or --output; `-` for standard \
 output) and lists what the source did not say. Exit code 2 when the file exists (without \
---force) or the input is not a model of that format.")]
+--force) or the input is not a model of that format."
+)]
 pub struct ThreatImportArgs {
     /// The source format.
     #[arg(value_enum)]
@@ -171,9 +177,11 @@ pub struct ThreatImportArgs {
 
 /// `sef threat review`.
 #[derive(Debug, Args)]
-#[command(after_help = "The reviewer must be a member of the plan's [team] with the architect \
+#[command(
+    after_help = "The reviewer must be a member of the plan's [team] with the architect \
 role. The review records the model's digest: any later edit of a model file makes it \
-unreviewed.")]
+unreviewed."
+)]
 pub struct ThreatReviewArgs {
     #[command(flatten)]
     pub repo: ThreatRepoArg,

@@ -9,13 +9,13 @@ mod ingested;
 mod init;
 mod kpi;
 mod pentest;
-mod threat;
 mod phase;
 mod runs;
 mod sbom;
 mod secrets;
 mod security_plan;
 mod sign;
+mod threat;
 mod vulns;
 
 use crate::cli::{Cli, Command, DbCommand, RunsCommand};

@@ -53,8 +53,17 @@ fn evaluated(repo: &Path, verb: &str) -> Result<(PathBuf, Plan, Result<Evaluated
 
 fn risk_table(rows: &[&RiskRow]) -> String {
     let mut o = String::new();
-    let w = rows.iter().map(|r| r.id.len()).max().unwrap_or(4).clamp(4, 60);
-    let _ = writeln!(o, "{:<w$}  {:<8}  {:<22}  {:<14}  WHERE", "RISK", "SEVERITY", "STRIDE", "STATUS");
+    let w = rows
+        .iter()
+        .map(|r| r.id.len())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 60);
+    let _ = writeln!(
+        o,
+        "{:<w$}  {:<8}  {:<22}  {:<14}  WHERE",
+        "RISK", "SEVERITY", "STRIDE", "STATUS"
+    );
     for r in rows {
         let _ = writeln!(
             o,
@@ -110,19 +119,41 @@ fn summary(p: &ThreatModelPayload) -> String {
                 r.reviewer,
                 r.date,
                 r.age_days,
-                if r.current { ", model unchanged since" } else { ", the model changed since" },
-                if p.reviewed { "" } else { " — does not count" }
+                if r.current {
+                    ", model unchanged since"
+                } else {
+                    ", the model changed since"
+                },
+                if p.reviewed {
+                    ""
+                } else {
+                    " — does not count"
+                }
             ),
         }
     );
     if !p.untracked_high.is_empty() {
-        let _ = writeln!(o, "  untracked at or above {}: {}", p.high_from, p.untracked_high.len());
+        let _ = writeln!(
+            o,
+            "  untracked at or above {}: {}",
+            p.high_from,
+            p.untracked_high.len()
+        );
     }
     if !p.unmitigated_high.is_empty() {
-        let _ = writeln!(o, "  unmitigated at or above {}: {}", p.high_from, p.unmitigated_high.len());
+        let _ = writeln!(
+            o,
+            "  unmitigated at or above {}: {}",
+            p.high_from,
+            p.unmitigated_high.len()
+        );
     }
     if !p.stale_tracking.is_empty() {
-        let _ = writeln!(o, "  tracking entries naming no risk: {}", p.stale_tracking.join(", "));
+        let _ = writeln!(
+            o,
+            "  tracking entries naming no risk: {}",
+            p.stale_tracking.join(", ")
+        );
     }
     o
 }
@@ -184,7 +215,9 @@ fn handled(r: &RiskRow) -> bool {
 fn list(a: &ThreatListArgs) -> Result<u8> {
     let min = a.min_severity.as_deref().map(severity).transpose()?;
     let (root, plan, e) = evaluated(&a.repo.repo, "list the threat model's risks")?;
-    let e = e.map_err(|p| anyhow!("{p}\nthe threat model does not check; fix it first (sef threat check)"))?;
+    let e = e.map_err(|p| {
+        anyhow!("{p}\nthe threat model does not check; fix it first (sef threat check)")
+    })?;
     let rows: Vec<&RiskRow> = e
         .payload
         .risks
@@ -196,7 +229,9 @@ fn list(a: &ThreatListArgs) -> Result<u8> {
         ThreatViewFormat::Text => output::emit_view(&risk_table(&rows), out, true)?,
         ThreatViewFormat::Json => json_out(&rows, out)?,
         ThreatViewFormat::Markdown => {
-            let mut o = String::from("| risk | severity | STRIDE | what | element | status | countermeasures |\n|---|---|---|---|---|---|---|\n");
+            let mut o = String::from(
+                "| risk | severity | STRIDE | what | element | status | countermeasures |\n|---|---|---|---|---|---|---|\n",
+            );
             let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
             for r in &rows {
                 let _ = writeln!(
@@ -235,7 +270,10 @@ fn list(a: &ThreatListArgs) -> Result<u8> {
             let log = sef_report::sarif_log(&sef_report::SarifRun {
                 root: &root_s,
                 sef_version: env!("CARGO_PKG_VERSION"),
-                automation_id: format!("sef/threat/{}/{}/", plan.offering.name, plan.release.version),
+                automation_id: format!(
+                    "sef/threat/{}/{}/",
+                    plan.offering.name, plan.release.version
+                ),
                 started_at: now,
                 finished_at: now,
                 evidence: &[],
@@ -259,10 +297,12 @@ fn side_at(
     let cfg = analyzer::config(plan);
     let dir = cfg.dir.trim_end_matches('/');
     let files: Vec<(String, String)> = match rev {
-        Some(rev) => sef_git::files_at::files_at(root, rev, dir, sef_threat::load::MAX_MODEL_BYTES)?
-            .into_iter()
-            .map(|(p, b)| (p, String::from_utf8_lossy(&b).into_owned()))
-            .collect(),
+        Some(rev) => {
+            sef_git::files_at::files_at(root, rev, dir, sef_threat::load::MAX_MODEL_BYTES)?
+                .into_iter()
+                .map(|(p, b)| (p, String::from_utf8_lossy(&b).into_owned()))
+                .collect()
+        }
         None => {
             let (_, names) = analyzer::model_files(root, &cfg).map_err(|e| anyhow!(e))?;
             let mut v = Vec::new();
@@ -272,7 +312,9 @@ fn side_at(
                 v.push((n, text));
             }
             let t = format!("{dir}/{}", analyzer::TRACKING_FILE);
-            if let Ok(Some(text)) = sef_fs::read_string_if_exists(&root.join(&t), sef_threat::load::MAX_MODEL_BYTES) {
+            if let Ok(Some(text)) =
+                sef_fs::read_string_if_exists(&root.join(&t), sef_threat::load::MAX_MODEL_BYTES)
+            {
                 v.push((t, text));
             }
             v
@@ -291,7 +333,10 @@ fn side_at(
     let model = sef_threat::load(&model_files).map_err(|errs| {
         anyhow!(
             "the model at {at} does not check:\n{}",
-            errs.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+            errs.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
         )
     })?;
     let outcome = risk::assess(&model, rules, &cfg.matrix);
@@ -304,21 +349,42 @@ fn diff_cmd(a: &ThreatDiffArgs) -> Result<u8> {
     let (m0, r0, t0) = side_at(&root, &plan, Some(&a.from), &loaded.rules)?;
     let (m1, r1, t1) = side_at(&root, &plan, a.to.as_deref(), &loaded.rules)?;
     let d = diff::diff(
-        &diff::Side { model: &m0, risks: &r0, tracking: &t0 },
-        &diff::Side { model: &m1, risks: &r1, tracking: &t1 },
+        &diff::Side {
+            model: &m0,
+            risks: &r0,
+            tracking: &t0,
+        },
+        &diff::Side {
+            model: &m1,
+            risks: &r1,
+            tracking: &t1,
+        },
     );
     let to = a.to.as_deref().unwrap_or("the work tree");
     match a.format {
-        ThreatDiffFormat::Json => json_out(&serde_json::json!({"from": a.from, "to": to, "diff": d}), None)?,
+        ThreatDiffFormat::Json => json_out(
+            &serde_json::json!({"from": a.from, "to": to, "diff": d}),
+            None,
+        )?,
         f => {
             let md = f == ThreatDiffFormat::Markdown;
             let mut o = String::new();
-            let _ = writeln!(o, "{}threat model changes from {} to {to}\n", if md { "## " } else { "" }, a.from);
+            let _ = writeln!(
+                o,
+                "{}threat model changes from {} to {to}\n",
+                if md { "## " } else { "" },
+                a.from
+            );
             let mut section = |title: &str, items: Vec<String>| {
                 if items.is_empty() {
                     return;
                 }
-                let _ = writeln!(o, "{}{title} ({}):", if md { "### " } else { "" }, items.len());
+                let _ = writeln!(
+                    o,
+                    "{}{title} ({}):",
+                    if md { "### " } else { "" },
+                    items.len()
+                );
                 for i in items {
                     let _ = writeln!(o, "{}{i}", if md { "- " } else { "  " });
                 }
@@ -326,15 +392,24 @@ fn diff_cmd(a: &ThreatDiffArgs) -> Result<u8> {
             };
             section("new assets", d.new_assets.clone());
             section("removed elements", d.removed.clone());
-            section("new flows across a trust boundary", d.new_boundary_flows.clone());
+            section(
+                "new flows across a trust boundary",
+                d.new_boundary_flows.clone(),
+            );
             section(
                 "changed classifications",
-                d.reclassified.iter().map(|r| format!("{}: {}", r.id, r.changes.join(", "))).collect(),
+                d.reclassified
+                    .iter()
+                    .map(|r| format!("{}: {}", r.id, r.changes.join(", ")))
+                    .collect(),
             );
             section("new risks", d.new_risks.clone());
             section(
                 "risks mitigated since",
-                d.mitigated.iter().map(|c| format!("{} ({}): {}", c.id, c.severity, c.how)).collect(),
+                d.mitigated
+                    .iter()
+                    .map(|c| format!("{} ({}): {}", c.id, c.severity, c.how))
+                    .collect(),
             );
             if d.is_empty() {
                 o.push_str("no change\n");
@@ -371,19 +446,30 @@ fn import_cmd(a: &ThreatImportArgs) -> Result<u8> {
         ThreatImportFormat::ThreatDragon => import::Format::ThreatDragon,
     };
     let imported = import::convert(format, &text).map_err(|e| anyhow!("{shown}: {e}"))?;
-    let name = a.file.file_name().map_or(shown.clone(), |n| n.to_string_lossy().into_owned());
+    let name = a
+        .file
+        .file_name()
+        .map_or(shown.clone(), |n| n.to_string_lossy().into_owned());
     let yaml = emit::model_yaml(
         &imported.model,
         &format!(
             "Imported by `sef threat import` from {name}.\nCheck what the notes below say the source did not record.\n{}",
-            imported.notes.iter().map(|n| format!("- {n}")).collect::<Vec<_>>().join("\n")
+            imported
+                .notes
+                .iter()
+                .map(|n| format!("- {n}"))
+                .collect::<Vec<_>>()
+                .join("\n")
         ),
     );
     // What is written must check.
     sef_threat::load(&[(name.clone(), yaml.clone())]).map_err(|errs| {
         anyhow!(
             "the converted model does not check; nothing was written:\n{}",
-            errs.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+            errs.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
         )
     })?;
     if a.output.as_deref() == Some(Path::new("-")) {
@@ -397,10 +483,14 @@ fn import_cmd(a: &ThreatImportArgs) -> Result<u8> {
             }
         };
         if path.exists() && !a.force {
-            bail!("{}: exists; choose --output, or --force to replace it", path.display());
+            bail!(
+                "{}: exists; choose --output, or --force to replace it",
+                path.display()
+            );
         }
         if let Some(d) = path.parent() {
-            std::fs::create_dir_all(d).map_err(|e| anyhow!("{}: cannot create: {e}", d.display()))?;
+            std::fs::create_dir_all(d)
+                .map_err(|e| anyhow!("{}: cannot create: {e}", d.display()))?;
         }
         output::write_atomically(&path, yaml.as_bytes())?;
         eprintln!(
@@ -420,20 +510,28 @@ fn import_cmd(a: &ThreatImportArgs) -> Result<u8> {
 }
 
 fn tracking_text(root: &Path, rel: &str) -> Result<String> {
-    Ok(sef_fs::read_string_if_exists(&root.join(rel), sef_threat::load::MAX_MODEL_BYTES)
-        .map_err(|e| anyhow!("{rel}: cannot read: {}", e.reason()))?
-        .unwrap_or_default())
+    Ok(
+        sef_fs::read_string_if_exists(&root.join(rel), sef_threat::load::MAX_MODEL_BYTES)
+            .map_err(|e| anyhow!("{rel}: cannot read: {}", e.reason()))?
+            .unwrap_or_default(),
+    )
 }
 
 fn review(a: &ThreatReviewArgs) -> Result<u8> {
     let (root, plan, e) = evaluated(&a.repo.repo, "record a threat-model review")?;
-    let e = e.map_err(|p| anyhow!("{p}\nthe threat model does not check: a review records a model that does"))?;
+    let e = e.map_err(|p| {
+        anyhow!("{p}\nthe threat model does not check: a review records a model that does")
+    })?;
     let s = analyzer::settings(&plan);
     if !s.architects.iter().any(|x| x == &a.reviewer) {
         bail!(
             "`{}` may not review the threat model: a review is by a member of [team] with the architect role ({})",
             a.reviewer,
-            if s.architects.is_empty() { "the plan has none".to_owned() } else { s.architects.join(", ") }
+            if s.architects.is_empty() {
+                "the plan has none".to_owned()
+            } else {
+                s.architects.join(", ")
+            }
         );
     }
     let date = a.date.unwrap_or_else(today);
@@ -442,9 +540,19 @@ fn review(a: &ThreatReviewArgs) -> Result<u8> {
     }
     let rel = e.loaded.tracking_path.clone();
     let text = tracking_text(&root, &rel)?;
-    let out = tracking::add_review(&rel, &text, &a.reviewer, date, &e.loaded.digest, a.note.as_deref())?;
+    let out = tracking::add_review(
+        &rel,
+        &text,
+        &a.reviewer,
+        date,
+        &e.loaded.digest,
+        a.note.as_deref(),
+    )?;
     output::write_atomically(&root.join(&rel), out.as_bytes())?;
-    println!("recorded in {rel}: review by {} on {date} of {}", a.reviewer, e.loaded.digest);
+    println!(
+        "recorded in {rel}: review by {} on {date} of {}",
+        a.reviewer, e.loaded.digest
+    );
     Ok(0)
 }
 
@@ -457,13 +565,20 @@ fn track(a: &ThreatTrackArgs) -> Result<u8> {
             .risks
             .iter()
             .map(|r| r.id.as_str())
-            .filter(|id| id.split('@').next() == a.risk.split('@').next() || id.ends_with(a.risk.split('@').nth(1).unwrap_or("\0")))
+            .filter(|id| {
+                id.split('@').next() == a.risk.split('@').next()
+                    || id.ends_with(a.risk.split('@').nth(1).unwrap_or("\0"))
+            })
             .take(5)
             .collect();
         bail!(
             "`{}` is no risk of the model{}; see `sef threat list`",
             a.risk,
-            if near.is_empty() { String::new() } else { format!(" (similar: {})", near.join(", ")) }
+            if near.is_empty() {
+                String::new()
+            } else {
+                format!(" (similar: {})", near.join(", "))
+            }
         );
     }
     let status = match a.status {
@@ -483,14 +598,18 @@ fn track(a: &ThreatTrackArgs) -> Result<u8> {
     if let Some(r) = &a.requirement
         && !analyzer::known_requirement(&plan)(r)
     {
-        bail!("--requirement {r}: no such requirement in sef's catalog or the plan (sef requirements)");
+        bail!(
+            "--requirement {r}: no such requirement in sef's catalog or the plan (sef requirements)"
+        );
     }
     match status {
         Status::Mitigated if a.requirement.is_none() && a.evidence.is_none() => {
             bail!("`mitigated` names what mitigates the risk: --requirement ID or --evidence WHAT");
         }
         Status::Accepted => {
-            let (Some(approver), Some(justification), Some(expires)) = (&a.approver, &a.justification, a.expires) else {
+            let (Some(approver), Some(justification), Some(expires)) =
+                (&a.approver, &a.justification, a.expires)
+            else {
                 bail!("`accepted` needs --approver, --justification and --expires");
             };
             let s = analyzer::settings(&plan);
@@ -509,7 +628,9 @@ fn track(a: &ThreatTrackArgs) -> Result<u8> {
             if let Some(max) = s.acceptance_max_days
                 && (expires - granted).num_days() > i64::from(max)
             {
-                bail!("--expires {expires} is more than the plan's acceptance_max_days = {max} days away");
+                bail!(
+                    "--expires {expires} is more than the plan's acceptance_max_days = {max} days away"
+                );
             }
             u.approver = Some(approver.clone());
             u.justification = Some(justification.clone());
@@ -528,7 +649,11 @@ fn track(a: &ThreatTrackArgs) -> Result<u8> {
 
 fn rules_cmd(a: &ThreatRulesArgs) -> Result<u8> {
     let (_, plan) = crate::plan_at::load(&a.repo.repo, "list the threat rules")?;
-    let root = a.repo.repo.canonicalize().unwrap_or_else(|_| a.repo.repo.clone());
+    let root = a
+        .repo
+        .repo
+        .canonicalize()
+        .unwrap_or_else(|_| a.repo.repo.clone());
     let cfg = analyzer::config(&plan);
     let mut texts = Vec::new();
     for f in &cfg.rules {
@@ -537,7 +662,13 @@ fn rules_cmd(a: &ThreatRulesArgs) -> Result<u8> {
         texts.push((f.clone(), t));
     }
     let list = rules::load(&texts, true, &analyzer::known_requirement(&plan)).map_err(|errs| {
-        anyhow!("{}", errs.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+        anyhow!(
+            "{}",
+            errs.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
     })?;
     match a.format {
         ThreatDiffFormat::Json => {
@@ -563,14 +694,22 @@ fn rules_cmd(a: &ThreatRulesArgs) -> Result<u8> {
                     o,
                     "{}{}  [{} {}] {} on {}; {} × {}; CWE {}; counters: {}",
                     r.id,
-                    if cfg.disabled_rules.contains(&r.id) { " (disabled)" } else { "" },
+                    if cfg.disabled_rules.contains(&r.id) {
+                        " (disabled)"
+                    } else {
+                        ""
+                    },
                     r.stride.letter(),
                     r.stride.as_str(),
                     r.title,
                     r.applies_to.as_str(),
                     r.impact.as_str(),
                     r.likelihood.as_str(),
-                    r.cwe.iter().map(u32::to_string).collect::<Vec<_>>().join(", "),
+                    r.cwe
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     r.countermeasures.join(", ")
                 );
             }
@@ -582,7 +721,11 @@ fn rules_cmd(a: &ThreatRulesArgs) -> Result<u8> {
 }
 
 fn schema(a: &ThreatSchemaArgs) -> Result<u8> {
-    let v = if a.rules { rules::schema() } else { sef_threat::model::schema() };
+    let v = if a.rules {
+        rules::schema()
+    } else {
+        sef_threat::model::schema()
+    };
     json_out(&v, None)?;
     Ok(0)
 }

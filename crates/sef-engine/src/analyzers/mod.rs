@@ -9,10 +9,10 @@ pub mod inventory;
 pub mod junit;
 pub mod repo_facts;
 pub mod resilience;
-pub mod threat_model;
 pub mod sarif;
 pub mod secrets;
 pub mod security_plan;
+pub mod threat_model;
 pub mod vulnerabilities;
 
 use crate::{Analyzer, EngineOptions};

@@ -75,16 +75,27 @@ fn threat_model(e: &Evidence) -> Result<String, String> {
     if !p.reviewed {
         why.push(match &p.last_review {
             None => "the model was never reviewed".to_owned(),
-            Some(r) if !r.current => format!("the model changed since {}'s review of {}", r.reviewer, r.date),
-            Some(r) if !r.by_architect => format!("reviewer `{}` is not an architect of the team", r.reviewer),
-            Some(r) => format!("the last review ({}) is older than {} days", r.date, p.review_max_age_days),
+            Some(r) if !r.current => format!(
+                "the model changed since {}'s review of {}",
+                r.reviewer, r.date
+            ),
+            Some(r) if !r.by_architect => {
+                format!("reviewer `{}` is not an architect of the team", r.reviewer)
+            }
+            Some(r) => format!(
+                "the last review ({}) is older than {} days",
+                r.date, p.review_max_age_days
+            ),
         });
     }
     if !p.untracked_high.is_empty() {
         why.push(format!("{} high risk(s) untracked", p.untracked_high.len()));
     }
     if !p.unmitigated_high.is_empty() {
-        why.push(format!("{} high risk(s) unmitigated", p.unmitigated_high.len()));
+        why.push(format!(
+            "{} high risk(s) unmitigated",
+            p.unmitigated_high.len()
+        ));
     }
     if why.is_empty() {
         Ok(format!(

@@ -27,6 +27,7 @@ fn rows() -> Vec<Row> {
         tests: None,
         path_exists: &|_| false,
         evidence: None,
+        selected: &[],
     };
     evaluate(Some(Tier::LOW), &entries, &facts).0.rows
 }

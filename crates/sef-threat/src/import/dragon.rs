@@ -46,7 +46,10 @@ fn rect(c: &Value) -> Option<Rect> {
 
 impl Rect {
     fn contains(&self, o: &Rect) -> bool {
-        o.x >= self.x && o.y >= self.y && o.x + o.w <= self.x + self.w && o.y + o.h <= self.y + self.h
+        o.x >= self.x
+            && o.y >= self.y
+            && o.x + o.w <= self.x + self.w
+            && o.y + o.h <= self.y + self.h
     }
     fn area(&self) -> f64 {
         self.w * self.h
@@ -56,7 +59,11 @@ impl Rect {
 /// Converts a Threat Dragon v2 model.
 pub fn convert(text_in: &str) -> Result<Imported, ImportError> {
     let doc: Value = serde_json::from_str(text_in).map_err(|e| {
-        ImportError(format!("not JSON: {e} (line {}, column {})", e.line(), e.column()))
+        ImportError(format!(
+            "not JSON: {e} (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
     })?;
     let diagrams = doc
         .get("detail")
@@ -71,7 +78,10 @@ pub fn convert(text_in: &str) -> Result<Imported, ImportError> {
         .map(str::to_owned);
     out.model.description = Some(format!(
         "Imported from OWASP Threat Dragon{}",
-        doc.get("version").and_then(Value::as_str).map(|v| format!(" {v}")).unwrap_or_default()
+        doc.get("version")
+            .and_then(Value::as_str)
+            .map(|v| format!(" {v}"))
+            .unwrap_or_default()
     ));
     // `credentials` is kept for the data asset a credential store adds.
     let mut taken: HashSet<String> = HashSet::from(["credentials".to_owned()]);
@@ -81,12 +91,23 @@ pub fn convert(text_in: &str) -> Result<Imported, ImportError> {
     let mut threats = 0usize;
     let mut guessed_flows = 0usize;
     for d in diagrams {
-        let cells = d.get("cells").and_then(Value::as_array).cloned().unwrap_or_default();
+        let cells = d
+            .get("cells")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         let mut boxes: Vec<(String, Rect)> = Vec::new();
         let mut placed: Vec<(String, Rect)> = Vec::new();
         for c in &cells {
-            threats += data(c).get("threats").and_then(Value::as_array).map_or(0, Vec::len);
-            let cell_id = c.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+            threats += data(c)
+                .get("threats")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            let cell_id = c
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
             let shape = c.get("shape").and_then(Value::as_str).unwrap_or_default();
             let name = text(c, "name");
             let label = name.clone().unwrap_or_else(|| shape.to_owned());
@@ -115,7 +136,11 @@ pub fn convert(text_in: &str) -> Result<Imported, ImportError> {
                     }
                     let store = shape == "store";
                     let kind = if store {
-                        if flag(c, "isALog") { AssetType::Monitoring } else { AssetType::Database }
+                        if flag(c, "isALog") {
+                            AssetType::Monitoring
+                        } else {
+                            AssetType::Database
+                        }
                     } else if flag(c, "isWebApplication") {
                         AssetType::WebApplication
                     } else {
@@ -161,10 +186,13 @@ pub fn convert(text_in: &str) -> Result<Imported, ImportError> {
             order
                 .iter()
                 .copied()
-                .filter(|i| Some(*i) != skip && boxes[*i].1.contains(r) && boxes[*i].1.area() > r.area())
+                .filter(|i| {
+                    Some(*i) != skip && boxes[*i].1.contains(r) && boxes[*i].1.area() > r.area()
+                })
                 .min_by(|a, b| boxes[*a].1.area().total_cmp(&boxes[*b].1.area()))
         };
-        let mut members: Vec<(Vec<String>, Vec<String>)> = vec![(Vec::new(), Vec::new()); boxes.len()];
+        let mut members: Vec<(Vec<String>, Vec<String>)> =
+            vec![(Vec::new(), Vec::new()); boxes.len()];
         for (id, r) in &placed {
             if out.model.actors.iter().any(|a| &a.id == id) {
                 continue;
@@ -219,29 +247,32 @@ pub fn convert(text_in: &str) -> Result<Imported, ImportError> {
             } else {
                 Encryption::None
             };
-            let base = name.clone().unwrap_or_else(|| format!("{source}-to-{target}"));
-            let mut push = |source: &str, target: &str, suffix: &str, taken: &mut HashSet<String>| {
-                guessed_flows += 1;
-                let id = super::slug(&format!("{base}{suffix}"), "flow", taken);
-                out.model.data_flows.push(DataFlow {
-                    id,
-                    name: name.clone(),
-                    description: text(c, "description"),
-                    source: source.to_owned(),
-                    target: target.to_owned(),
-                    protocol: protocol.clone(),
-                    authentication: Authentication::None,
-                    authorization: Authorization::None,
-                    encryption,
-                    sends: Vec::new(),
-                    receives: Vec::new(),
-                    vpn: false,
-                    attributes: BTreeMap::from([(
-                        "public_network".to_owned(),
-                        Value::Bool(flag(c, "isPublicNetwork")),
-                    )]),
-                });
-            };
+            let base = name
+                .clone()
+                .unwrap_or_else(|| format!("{source}-to-{target}"));
+            let mut push =
+                |source: &str, target: &str, suffix: &str, taken: &mut HashSet<String>| {
+                    guessed_flows += 1;
+                    let id = super::slug(&format!("{base}{suffix}"), "flow", taken);
+                    out.model.data_flows.push(DataFlow {
+                        id,
+                        name: name.clone(),
+                        description: text(c, "description"),
+                        source: source.to_owned(),
+                        target: target.to_owned(),
+                        protocol: protocol.clone(),
+                        authentication: Authentication::None,
+                        authorization: Authorization::None,
+                        encryption,
+                        sends: Vec::new(),
+                        receives: Vec::new(),
+                        vpn: false,
+                        attributes: BTreeMap::from([(
+                            "public_network".to_owned(),
+                            Value::Bool(flag(c, "isPublicNetwork")),
+                        )]),
+                    });
+                };
             push(&source, &target, "", &mut taken);
             if flag(c, "isBidirectional") {
                 push(&target, &source, " back", &mut taken);
@@ -252,7 +283,9 @@ pub fn convert(text_in: &str) -> Result<Imported, ImportError> {
         out.model.data_assets.push(DataAsset {
             id: "credentials".into(),
             name: Some("Stored credentials".into()),
-            description: Some("Added by the import: a store was marked as holding credentials".into()),
+            description: Some(
+                "Added by the import: a store was marked as holding credentials".into(),
+            ),
             classification: Classification::Restricted,
             confidentiality: Need::Critical,
             integrity: Need::High,

@@ -53,7 +53,11 @@ pub fn convert(format: Format, text: &str) -> Result<Imported, ImportError> {
 
 /// A sef id from a name: lower-case letters, digits and `-`, unique among
 /// `taken` (a suffix `-2`, `-3`, ... when needed).
-pub(crate) fn slug(name: &str, fallback: &str, taken: &mut std::collections::HashSet<String>) -> String {
+pub(crate) fn slug(
+    name: &str,
+    fallback: &str,
+    taken: &mut std::collections::HashSet<String>,
+) -> String {
     let mut s = String::new();
     for c in name.chars() {
         if c.is_ascii_alphanumeric() {

@@ -18,7 +18,11 @@ fn b(v: &Value, k: &str) -> bool {
 fn ids(v: &Value, k: &str) -> Vec<String> {
     v.get(k)
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 fn entries(v: &Value, k: &str) -> Vec<(String, Value)> {
@@ -50,15 +54,21 @@ fn criticality(w: Option<&str>) -> Need {
 fn asset_type(technology: &str, kind: &str) -> AssetType {
     match technology {
         "web-server" | "web-application" | "cms" => AssetType::WebApplication,
-        "web-service-rest" | "web-service-soap" | "application-server" | "ejb" | "erp" | "function" | "service-mesh" => AssetType::WebService,
+        "web-service-rest" | "web-service-soap" | "application-server" | "ejb" | "erp"
+        | "function" | "service-mesh" => AssetType::WebService,
         "database" | "identity-store-database" => AssetType::Database,
-        "file-server" | "local-file-system" | "block-storage" | "data-lake" => AssetType::FileStorage,
+        "file-server" | "local-file-system" | "block-storage" | "data-lake" => {
+            AssetType::FileStorage
+        }
         "message-queue" | "stream-processing" | "event-listener" => AssetType::MessageQueue,
         "identity-provider" | "identity-store-ldap" => AssetType::IdentityProvider,
         "load-balancer" | "reverse-proxy" | "waf" | "gateway" | "ids" | "ips" => AssetType::Gateway,
         "vault" | "hsm" => AssetType::SecretStore,
         "batch-processing" | "scheduler" | "task" => AssetType::BatchJob,
-        "build-pipeline" | "sourcecode-repository" | "artifact-registry" | "code-inspection-platform" => AssetType::CiCd,
+        "build-pipeline"
+        | "sourcecode-repository"
+        | "artifact-registry"
+        | "code-inspection-platform" => AssetType::CiCd,
         "monitoring" | "report-engine" => AssetType::Monitoring,
         "browser" => AssetType::Browser,
         "desktop" | "mobile-app" | "devops-client" | "iot-device" | "cli" => AssetType::Client,
@@ -74,10 +84,16 @@ fn encrypted(protocol: &str) -> Encryption {
     if p == "https"
         || p == "wss"
         || p.ends_with("-encrypted")
-        || matches!(p.as_str(), "ssh" | "ssh-tunnel" | "sftp" | "ftps" | "ldaps" | "scp")
+        || matches!(
+            p.as_str(),
+            "ssh" | "ssh-tunnel" | "sftp" | "ftps" | "ldaps" | "scp"
+        )
     {
         Encryption::Tls
-    } else if p == "in-process-library-call" || p == "local-file-access" || p == "container-spawning" {
+    } else if p == "in-process-library-call"
+        || p == "local-file-access"
+        || p == "container-spawning"
+    {
         // Not a network flow: nothing to sniff.
         Encryption::EndToEnd
     } else {
@@ -127,7 +143,9 @@ pub fn convert(text: &str) -> Result<Imported, ImportError> {
     m.title = s(&doc, "title").map(str::to_owned);
     m.description = Some(format!(
         "Imported from Threagile{}",
-        s(&doc, "threagile_version").map(|v| format!(" {v}")).unwrap_or_default()
+        s(&doc, "threagile_version")
+            .map(|v| format!(" {v}"))
+            .unwrap_or_default()
     ));
     let mut taken: HashSet<String> = HashSet::new();
     let id_of = |name: &str, v: &Value, taken: &mut HashSet<String>| -> String {
@@ -147,7 +165,9 @@ pub fn convert(text: &str) -> Result<Imported, ImportError> {
             confidentiality: conf,
             integrity: criticality(s(&v, "integrity")),
             availability: criticality(s(&v, "availability")),
-            personal: ids(&v, "tags").iter().any(|t| t.contains("pii") || t.contains("gdpr")),
+            personal: ids(&v, "tags")
+                .iter()
+                .any(|t| t.contains("pii") || t.contains("gdpr")),
             attributes: BTreeMap::new(),
         });
     }
@@ -172,7 +192,11 @@ pub fn convert(text: &str) -> Result<Imported, ImportError> {
             kind: asset_type(technology, kind),
             technologies: vec![technology.to_owned()],
             internet_facing: b(&v, "internet"),
-            trust_level: if external { TrustLevel::Low } else { TrustLevel::Medium },
+            trust_level: if external {
+                TrustLevel::Low
+            } else {
+                TrustLevel::Medium
+            },
             processes: ids(&v, "data_assets_processed"),
             stores: ids(&v, "data_assets_stored"),
             owner: s(&v, "owner").map(str::to_owned),
@@ -228,12 +252,23 @@ pub fn convert(text: &str) -> Result<Imported, ImportError> {
             kind: boundary_type(ty),
             assets: ids(&v, "technical_assets_inside"),
             boundaries: ids(&v, "trust_boundaries_nested"),
-            attributes: BTreeMap::from([("threagile_type".to_owned(), Value::String(ty.to_owned()))]),
+            attributes: BTreeMap::from([(
+                "threagile_type".to_owned(),
+                Value::String(ty.to_owned()),
+            )]),
         });
     }
     out.notes.push("Threagile has no actors: its human-used clients stay technical assets (attribute used_as_client_by_human)".into());
-    out.notes.push("trust levels are guessed: external entities low, everything else medium".into());
-    for key in ["shared_runtimes", "individual_risk_categories", "risk_tracking", "abuse_cases", "security_requirements", "questions"] {
+    out.notes
+        .push("trust levels are guessed: external entities low, everything else medium".into());
+    for key in [
+        "shared_runtimes",
+        "individual_risk_categories",
+        "risk_tracking",
+        "abuse_cases",
+        "security_requirements",
+        "questions",
+    ] {
         if doc.get(key).is_some_and(|v| !v.is_null()) {
             out.notes.push(format!("`{key}` is not converted"));
         }

@@ -110,7 +110,10 @@ fn risk_assessment(e: &Evidence) -> checklist::Derived {
         evidence: Vec::new(),
         source: "threat-model",
     };
-    let Some(p) = e.payload::<ThreatModelPayload>().filter(|_| e.status == EvidenceStatus::Complete) else {
+    let Some(p) = e
+        .payload::<ThreatModelPayload>()
+        .filter(|_| e.status == EvidenceStatus::Complete)
+    else {
         d.note = format!(
             "the threat model does not check: {}",
             e.status.reason().unwrap_or("no payload")
@@ -126,7 +129,10 @@ fn risk_assessment(e: &Evidence) -> checklist::Derived {
         gaps.push(format!("{} high risk(s) untracked", p.untracked_high.len()));
     }
     if !p.unmitigated_high.is_empty() {
-        gaps.push(format!("{} high risk(s) unmitigated", p.unmitigated_high.len()));
+        gaps.push(format!(
+            "{} high risk(s) unmitigated",
+            p.unmitigated_high.len()
+        ));
     }
     let summary = format!(
         "threat model with {} technical assets and {} flows, {} risks ranked",

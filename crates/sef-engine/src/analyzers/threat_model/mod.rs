@@ -61,9 +61,24 @@ pub struct Loaded {
     pub tracking_path: String,
 }
 
+/// A repository path that does not exist is `None`; one that leaves the
+/// repository (through `..` or a link) is an error.
+fn inside(root: &Path, rel: &str) -> Result<Option<PathBuf>, String> {
+    match Repo::new(root).resolve(rel) {
+        Some(p) => Ok(Some(p)),
+        None if !Path::new(rel).is_absolute()
+            && !rel.split('/').any(|c| c == "..")
+            && std::fs::symlink_metadata(root.join(rel)).is_err() =>
+        {
+            Ok(None)
+        }
+        None => Err(format!("{rel}: the path leaves the repository")),
+    }
+}
+
 fn read(root: &Path, rel: &str) -> Result<Option<String>, String> {
-    let Some(p) = Repo::new(root).resolve(rel) else {
-        return Err(format!("{rel}: the path leaves the repository"));
+    let Some(p) = inside(root, rel)? else {
+        return Ok(None);
     };
     sef_fs::read_string_if_exists(&p, MAX_MODEL_BYTES)
         .map_err(|e| format!("{rel}: cannot read: {}", e.reason()))
@@ -72,9 +87,7 @@ fn read(root: &Path, rel: &str) -> Result<Option<String>, String> {
 /// The model folder's path, and its files (`*.yaml`, `*.yml`), sorted.
 pub fn model_files(root: &Path, cfg: &ThreatModelConfig) -> Result<(PathBuf, Vec<String>), String> {
     let rel = cfg.dir.trim_end_matches('/');
-    let dir = Repo::new(root)
-        .resolve(rel)
-        .ok_or_else(|| format!("{rel}: the path leaves the repository"))?;
+    let dir = inside(root, rel)?.unwrap_or_else(|| root.join(rel));
     if !dir.is_dir() {
         return Err(format!(
             "no threat model: {rel}/ does not exist; model the offering there (docs/threat-model.md), or import one (sef threat import)"
@@ -121,20 +134,30 @@ pub fn load(root: &Path, plan: &Plan) -> Result<Loaded, String> {
         files.push((n, text));
     }
     let model = sef_threat::load(&files).map_err(|errs| {
-        errs.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+        errs.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
     })?;
     let mut rule_texts = Vec::new();
     for f in &cfg.rules {
-        let text = read(root, f)?.ok_or_else(|| format!("{f}: the rule file named in [threat_model] rules does not exist"))?;
+        let text = read(root, f)?.ok_or_else(|| {
+            format!("{f}: the rule file named in [threat_model] rules does not exist")
+        })?;
         rule_texts.push((f.clone(), text));
     }
     let known = known_requirement(plan);
     let mut all_rules = rules::load(&rule_texts, true, &known).map_err(|errs| {
-        errs.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+        errs.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
     })?;
     for d in &cfg.disabled_rules {
         if !all_rules.iter().any(|r| &r.id == d) {
-            return Err(format!("[threat_model] disabled_rules names `{d}`, which is no rule; see sef threat rules"));
+            return Err(format!(
+                "[threat_model] disabled_rules names `{d}`, which is no rule; see sef threat rules"
+            ));
         }
     }
     all_rules.retain(|r| !cfg.disabled_rules.contains(&r.id));
@@ -282,7 +305,11 @@ impl Analyzer for ThreatModelAnalyzer {
             notes.push(format!(
                 "{} tracking entr{} name no risk of the model: {}",
                 e.payload.stale_tracking.len(),
-                if e.payload.stale_tracking.len() == 1 { "y" } else { "ies" },
+                if e.payload.stale_tracking.len() == 1 {
+                    "y"
+                } else {
+                    "ies"
+                },
                 e.payload.stale_tracking.join(", ")
             ));
         }

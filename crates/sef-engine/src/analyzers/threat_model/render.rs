@@ -17,9 +17,8 @@ const MAX_SVG_BYTES: u64 = 16 * 1024 * 1024;
 pub struct DiagramError(pub String);
 
 fn dot_on_path() -> bool {
-    std::env::var_os("PATH").is_some_and(|p| {
-        std::env::split_paths(&p).any(|d| d.join("dot").is_file())
-    })
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("dot").is_file()))
 }
 
 /// Runs `dot -Tsvg` on `input`.
@@ -31,10 +30,16 @@ fn run_dot(input: &str) -> Result<String, DiagramError> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| DiagramError(format!("cannot run Graphviz dot: {e}")))?;
-    let mut stdin = child.stdin.take().ok_or_else(|| DiagramError("dot: no stdin".into()))?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| DiagramError("dot: no stdin".into()))?;
     let text = input.to_owned();
     let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
-    let mut stdout = child.stdout.take().ok_or_else(|| DiagramError("dot: no stdout".into()))?;
+    let mut stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| DiagramError("dot: no stdout".into()))?;
     let reader = std::thread::spawn(move || {
         let mut buf = Vec::new();
         let r = (&mut stdout).take(MAX_SVG_BYTES + 1).read_to_end(&mut buf);
@@ -68,15 +73,22 @@ fn run_dot(input: &str) -> Result<String, DiagramError> {
         if let Some(mut e) = child.stderr.take() {
             let _ = (&mut e).take(4096).read_to_string(&mut err);
         }
-        return Err(DiagramError(format!("Graphviz dot failed ({status}): {}", err.trim())));
+        return Err(DiagramError(format!(
+            "Graphviz dot failed ({status}): {}",
+            err.trim()
+        )));
     }
     if out.len() as u64 > MAX_SVG_BYTES {
-        return Err(DiagramError("Graphviz dot wrote more than 16 MiB; refused".into()));
+        return Err(DiagramError(
+            "Graphviz dot wrote more than 16 MiB; refused".into(),
+        ));
     }
     let svg = String::from_utf8(out).map_err(|_| DiagramError("dot wrote no UTF-8".into()))?;
     // dot's SVG carries an XML prolog and a DOCTYPE; keep the <svg> element
     // so that it embeds in HTML.
-    Ok(svg.find("<svg").map_or(svg.clone(), |i| svg[i..].to_owned()))
+    Ok(svg
+        .find("<svg")
+        .map_or(svg.clone(), |i| svg[i..].to_owned()))
 }
 
 /// Draws the model as the plan asks: `Ok(None)` for `none`.
