@@ -451,9 +451,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e[0].at.line, 3, "{e:?}");
-        let dup = format!(
-            "rules:\n  - id: sql-injection\n    title: t\n    stride: tampering\n    applies_to: actor\n    applies_when: privileged\n    impact: high\n    likelihood: likely\n"
-        );
+        let dup = "rules:\n  - id: sql-injection\n    title: t\n    stride: tampering\n    applies_to: actor\n    applies_when: privileged\n    impact: high\n    likelihood: likely\n".to_owned();
         let e = load(&[("d.yaml".into(), dup)], true, &|_| true).unwrap_err();
         assert!(e[0].to_string().starts_with("d.yaml:2:"), "{e:?}");
     }

@@ -8,6 +8,8 @@
 //! Where sef and the hand-written table disagree, the difference is listed
 //! in `DIFFERENCES` with why; the test fails on any difference that is not.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use sef_model::Severity;
 use sef_threat::tracking::Tracking;
 use sef_threat::{diff, judge, load, risk, rules, tracking};

@@ -3,6 +3,8 @@
 //! every reference resolves, the built-in rules run on it, and its diagram
 //! is well-formed SVG.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use sef_threat::import::{self, Format};
 use sef_threat::{diagram, emit, load, risk, rules};
 use std::path::Path;

@@ -201,9 +201,9 @@ pub fn convert(text_in: &str) -> Result<Imported, ImportError> {
                 members[i].0.push(id.clone());
             }
         }
-        for i in 0..boxes.len() {
-            if let Some(p) = innermost(&boxes[i].1, Some(i)) {
-                members[p].1.push(boxes[i].0.clone());
+        for (i, (id, r)) in boxes.iter().enumerate() {
+            if let Some(p) = innermost(r, Some(i)) {
+                members[p].1.push(id.clone());
             }
         }
         for ((id, _), (assets, nested)) in boxes.into_iter().zip(members) {
