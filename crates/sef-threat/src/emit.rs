@@ -39,7 +39,7 @@ fn empty(v: &Value) -> bool {
 fn visible(k: &str, v: &Value) -> bool {
     match v {
         Value::Object(m) => m.iter().any(|(k, v)| visible(k, v)),
-        Value::Bool(b) => *b != (k != "custom_developed"),
+        Value::Bool(b) => *b == (k != "custom_developed"),
         v => !empty(v),
     }
 }

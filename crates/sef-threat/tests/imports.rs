@@ -61,6 +61,11 @@ fn threagile_example_model_imports_with_every_element() {
         summaries.classification,
         sef_threat::model::Classification::Confidential
     );
+    // Flags survive the written YAML (the customer's browser is on the
+    // internet and out of scope in the source).
+    let client = m.asset("customer-client").unwrap();
+    assert!(client.internet_facing && client.out_of_scope && !client.custom_developed);
+    assert!(m.asset("erp-system").is_some_and(|a| !a.internet_facing));
     // Nesting survived: the application network holds the web DMZ.
     assert!(
         m.boundaries_of("apache-webserver").len() >= 2,
