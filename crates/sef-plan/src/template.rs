@@ -148,6 +148,13 @@ max_age_days = 7
 # max_age_days = 365                   # a completed test counts for qualify this long
 # retest_severity = "high"             # findings at or above must be retested
 
+# Threat modeling as code (docs/threat-model.md): the model lives in
+# security/threat-model/*.yaml (sef threat check; sef threat import ...).
+# [threat_model]
+# review_max_days = 365                # an architect's review counts this long
+# high_from = "high"                   # risks from here must be tracked
+# rules = ["security/threat-rules.yaml"]  # your own rules beside the built-in ones
+
 "#,
         kind = kind.as_str()
     )

@@ -376,3 +376,29 @@ pub fn schema() -> serde_json::Value {
     let s = schemars::schema_for!(ModelFile);
     serde_json::to_value(s).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    /// The published schemas are the generated ones. After a type changed:
+    /// `SEF_UPDATE_SCHEMA=1 cargo test -p sef-threat schema`.
+    #[test]
+    fn checked_in_schemas_are_the_generated_ones() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/schemas");
+        for (name, v) in [
+            ("threat-model.schema.json", super::schema()),
+            ("threat-rules.schema.json", crate::rules::schema()),
+        ] {
+            let path = dir.join(name);
+            let generated = format!("{}\n", serde_json::to_string_pretty(&v).unwrap());
+            if std::env::var_os("SEF_UPDATE_SCHEMA").is_some() {
+                std::fs::write(&path, &generated).unwrap();
+            }
+            let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(
+                on_disk == generated,
+                "{} differs from the types; regenerate it with SEF_UPDATE_SCHEMA=1 cargo test -p sef-threat schema",
+                path.display()
+            );
+        }
+    }
+}
