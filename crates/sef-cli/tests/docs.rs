@@ -145,6 +145,16 @@ fn documented_commands_without_placeholders_run() {
         write(&repo, "app-1.0.tar.gz", "release bytes\n");
         write(&repo, "dist/app-1.0.tar.gz", "release bytes\n");
         write(&repo, "Cargo.lock", "version = 3\n");
+        // `sef threat list|check` read a threat model: the golden one
+        write(
+            &repo,
+            "security/threat-model/model.yaml",
+            &std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../sef-threat/tests/fixtures/golden/v1/model.yaml"),
+            )
+            .unwrap(),
+        );
         git(&repo, &["init", "-q"]);
         git(&repo, &["add", "-A"]);
         git(&repo, &["commit", "-q", "-m", "first"]);
