@@ -29,7 +29,7 @@ fn fixture(name: &str) -> PathBuf {
 
 const PLAN: &str = "[offering]\nname = \"shop\"\nkind = \"service\"\n\n[release]\nversion = \"2.0\"\nphase = \"plan\"\n\n\
 [team]\n[[team.member]]\nid = \"alice\"\nroles = [\"architect\"]\n[[team.member]]\nid = \"bob\"\nroles = [\"developer\"]\n\n\
-[threat_model]\ndiagram = \"builtin\"\n";
+[threat_model]\ndiagram = \"dot\"\n";
 
 /// `sef threat ARGS --repo REPO`: exit code, stdout, stderr.
 fn threat(env: &Env, repo: &Path, args: &[&str]) -> (i32, String, String) {
@@ -218,11 +218,15 @@ fn check_list_track_review_and_assess_the_golden_model() {
     let e = evidence_of(&r, "threat-model");
     assert_eq!(e["status"]["state"], "complete", "{e}");
     assert_eq!(e["payload"]["reviewed"], true);
+    let svg = e["payload"]["diagram_svg"].as_str().unwrap();
     assert!(
-        e["payload"]["diagram_svg"]
-            .as_str()
-            .unwrap()
-            .starts_with("<svg")
+        svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+        "the diagram is whole"
+    );
+    assert!(
+        svg.len() > 16 * 1024,
+        "larger than the run boundary's string cap: {}",
+        svg.len()
     );
     assert_eq!(
         criterion(&r, "plan.threat-model-present")["outcome"],

@@ -23,6 +23,13 @@ use sef_secrets::RuleSet;
 /// The longest string a run keeps; longer ones are cut and counted.
 pub const MAX_STRING_BYTES: usize = 16 * 1024;
 
+/// Strings that are whole documents, by the end of their path, and their
+/// own cap: a cut document is a broken one, so the analyzer that makes it
+/// keeps it under this size (the threat model's diagram: see
+/// `threat_model::MAX_DIAGRAM_BYTES`). They are redacted and escaped like
+/// every other string.
+pub const DOCUMENT_FIELDS: &[(&str, usize)] = &[(".payload.diagram_svg", 4 * 1024 * 1024)];
+
 /// What [`sanitize`] changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Sanitized {
@@ -130,7 +137,11 @@ impl Walk<'_> {
         use std::fmt::Write as _;
         match v {
             serde_json::Value::String(s) => {
-                if cap(s, MAX_STRING_BYTES) {
+                let max = DOCUMENT_FIELDS
+                    .iter()
+                    .find(|(end, _)| path.ends_with(end))
+                    .map_or(MAX_STRING_BYTES, |(_, max)| *max);
+                if cap(s, max) {
                     self.out.cut += 1;
                     if self.out.first_cut.is_none() {
                         self.out.first_cut = Some(path.clone());

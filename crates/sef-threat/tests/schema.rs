@@ -8,14 +8,19 @@
 use std::path::Path;
 
 fn validator() -> jsonschema::Validator {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/schemas/threat-model.schema.json");
-    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    let p =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/schemas/threat-model.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
     jsonschema::options().build(&schema).unwrap()
 }
 
 fn golden(v: &str) -> serde_json::Value {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/golden/{v}/model.yaml"));
-    sef_threat::yaml::parse(&std::fs::read_to_string(p).unwrap()).unwrap().value
+    let p =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/golden/{v}/model.yaml"));
+    sef_threat::yaml::parse(&std::fs::read_to_string(p).unwrap())
+        .unwrap()
+        .value
 }
 
 #[test]
@@ -26,8 +31,12 @@ fn the_schema_accepts_good_models_and_refuses_a_wrong_word() {
         let errs: Vec<String> = v.iter_errors(&doc).map(|e| e.to_string()).collect();
         assert!(errs.is_empty(), "{m}: {errs:?}");
     }
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/threagile-example.yaml")).unwrap();
-    let imported = sef_threat::import::convert(sef_threat::import::Format::Threagile, &text).unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/threagile-example.yaml"),
+    )
+    .unwrap();
+    let imported =
+        sef_threat::import::convert(sef_threat::import::Format::Threagile, &text).unwrap();
     let yaml = sef_threat::emit::model_yaml(&imported.model, "x");
     let doc = sef_threat::yaml::parse(&yaml).unwrap().value;
     assert!(v.is_valid(&doc));
@@ -36,5 +45,8 @@ fn the_schema_accepts_good_models_and_refuses_a_wrong_word() {
     assert!(!v.is_valid(&bad));
     let mut bad = golden("v1");
     bad["technical_assets"][0]["colour"] = "blue".into();
-    assert!(!v.is_valid(&bad), "unknown keys are refused, as the loader refuses them");
+    assert!(
+        !v.is_valid(&bad),
+        "unknown keys are refused, as the loader refuses them"
+    );
 }

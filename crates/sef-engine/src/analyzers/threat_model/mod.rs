@@ -30,6 +30,10 @@ pub const ID: &str = "threat-model";
 /// The tracking file's name inside the model folder.
 pub const TRACKING_FILE: &str = "tracking.toml";
 
+/// A diagram larger than this is not kept with the run (the run
+/// boundary's document cap, `boundary::DOCUMENT_FIELDS`).
+pub const MAX_DIAGRAM_BYTES: usize = 4 * 1024 * 1024;
+
 /// A model folder holding more files than this is refused.
 const MAX_FILES: usize = 1_000;
 
@@ -298,6 +302,10 @@ impl Analyzer for ThreatModelAnalyzer {
         let mut e = evaluate(ctx.root, ctx.plan, self.today).map_err(AnalyzerError)?;
         let mut notes = Vec::new();
         match draw(&e.loaded.model, config(ctx.plan).diagram) {
+            Ok(Some(svg)) if svg.len() > MAX_DIAGRAM_BYTES => notes.push(format!(
+                "the diagram ({} bytes) is larger than {MAX_DIAGRAM_BYTES} bytes and is not kept with the run; draw it with sef threat diagram",
+                svg.len()
+            )),
             Ok(svg) => e.payload.diagram_svg = svg,
             Err(err) => notes.push(format!("the diagram was not drawn: {err}")),
         }
