@@ -1,4 +1,8 @@
+//! The expression language on a small model: paths, levels, lists,
+//! functions, and the reasons bad expressions are refused.
+
 use super::*;
+use crate::attrs::{ElemRef, ElemTy, Graph};
 use crate::load;
 
 fn model() -> Model {
