@@ -319,3 +319,31 @@ fn the_second_revision_gives_the_expected_diff() {
         );
     }
 }
+
+#[test]
+fn risk_ids_survive_unrelated_edits() {
+    let text = read("v1/model.yaml");
+    let ids = |t: &str| -> Vec<String> {
+        let m = load::load(&[("m.yaml".into(), t.to_owned())]).unwrap();
+        let rules = rules::load(&[], true, &sef_process_like).unwrap();
+        let mut v: Vec<String> = risk::assess(&m, &rules, &risk::Matrix::default())
+            .risks
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        v.sort();
+        v
+    };
+    let before = ids(&text);
+    // renamed elements, a new description, comments, and an unrelated
+    // public data asset added at the top
+    let edited = text
+        .replace("name: Shop API", "name: Storefront API")
+        .replace("name: Order worker", "name: Fulfilment worker")
+        .replace(
+            "data_assets:\n",
+            "data_assets:\n  # added later\n  - {id: press-kit, classification: public, confidentiality: low, integrity: low, availability: low}\n",
+        );
+    assert_ne!(text, edited);
+    assert_eq!(before, ids(&edited));
+}
