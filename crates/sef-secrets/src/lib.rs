@@ -16,6 +16,7 @@ pub mod builtin;
 pub mod digest;
 mod error;
 pub mod gitleaks;
+mod needs;
 mod redact;
 mod rules;
 mod scan;

@@ -98,6 +98,7 @@ impl Allowlist {
 pub struct LazyRegex {
     source: String,
     cell: OnceLock<Option<Regex>>,
+    needs: OnceLock<crate::needs::Needs>,
 }
 
 impl LazyRegex {
@@ -107,6 +108,7 @@ impl LazyRegex {
         LazyRegex {
             source: source.into(),
             cell: OnceLock::new(),
+            needs: OnceLock::new(),
         }
     }
 
@@ -116,6 +118,7 @@ impl LazyRegex {
         LazyRegex {
             source: regex.as_str().to_owned(),
             cell: OnceLock::from(Some(regex)),
+            needs: OnceLock::new(),
         }
     }
 
@@ -143,6 +146,16 @@ impl LazyRegex {
                 }
             })
             .as_ref()
+    }
+
+    /// Whether a match may exist in `hay`, judged without compiling: `hay`
+    /// is at least as long as the shortest match, and holds a byte of a
+    /// class every match must contain (docs/secrets.md, "Cost"). `false`
+    /// only when no match can exist.
+    pub fn may_match(&self, hay: &[u8]) -> bool {
+        self.needs
+            .get_or_init(|| crate::needs::Needs::of(&self.source))
+            .may_match(hay)
     }
 
     /// The source.

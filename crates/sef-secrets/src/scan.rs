@@ -257,6 +257,15 @@ impl RuleSet {
                 continue;
             }
             let rule = &self.rules[i];
+            // a keyword in text too short for the rule, or without a byte
+            // every match needs, costs no compile
+            if rule
+                .regex
+                .as_ref()
+                .is_some_and(|l| !ws.iter().any(|&(a, b)| l.may_match(&data[a..b])))
+            {
+                continue;
+            }
             let Some(re) = rule.regex.as_ref().and_then(crate::rules::LazyRegex::get) else {
                 continue;
             };
