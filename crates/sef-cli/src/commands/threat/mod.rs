@@ -178,7 +178,9 @@ fn check(a: &ThreatCheckArgs) -> Result<u8> {
                 )?;
             } else {
                 eprintln!("{problems}");
-                eprintln!("the threat model does not check");
+                if !problems.starts_with("no threat model") {
+                    eprintln!("the threat model does not check");
+                }
             }
             return Ok(1);
         }
