@@ -150,7 +150,7 @@ impl LazyRegex {
 
     /// Whether a match may exist in `hay`, judged without compiling: `hay`
     /// is at least as long as the shortest match, and holds a byte of a
-    /// class every match must contain (docs/secrets.md, "Cost"). `false`
+    /// class every match must contain (docs/secrets.md, "Scanning"). `false`
     /// only when no match can exist.
     pub fn may_match(&self, hay: &[u8]) -> bool {
         self.needs
