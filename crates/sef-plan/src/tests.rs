@@ -279,3 +279,58 @@ fn resilience_section_reads_and_bad_values_name_their_place() {
         .to_string();
     assert!(e.contains("frequency"), "{e}");
 }
+
+#[test]
+fn threat_model_section_reads_and_bad_values_name_their_place() {
+    let p = parse(
+        "[offering]\nname = \"shop\"\n\n[threat_model]\nrules = [\"security/rules.yaml\"]\ndisabled_rules = [\"clickjacking\"]\nreview_max_days = 90\nhigh_from = \"critical\"\ndiagram = \"builtin\"\nmatrix = [[\"low\", \"low\", \"low\", \"low\"], [\"low\", \"low\", \"medium\", \"medium\"], [\"medium\", \"medium\", \"high\", \"high\"], [\"high\", \"high\", \"critical\", \"critical\"]]\n",
+    )
+    .unwrap();
+    let t = p.threat_model.clone().unwrap();
+    assert_eq!(t.dir, crate::DEFAULT_THREAT_MODEL_DIR);
+    assert_eq!(t.rules, vec!["security/rules.yaml"]);
+    assert_eq!(t.disabled_rules, vec!["clickjacking"]);
+    assert_eq!(t.review_max_days, 90);
+    assert_eq!(t.high_from, sef_model::Severity::Critical);
+    assert_eq!(t.diagram, crate::DiagramEngine::Builtin);
+    use sef_threat::rules::{Impact, Likelihood};
+    assert_eq!(
+        t.matrix.severity(Impact::High, Likelihood::Likely),
+        sef_model::Severity::High
+    );
+    assert_eq!(
+        t.matrix.severity(Impact::Low, Likelihood::VeryLikely),
+        sef_model::Severity::Low,
+        "the plan's matrix, not the default (medium)"
+    );
+    assert!(
+        p.named_paths()
+            .iter()
+            .any(|(k, v)| k == "threat_model.rules" && v == "security/rules.yaml")
+    );
+
+    let bad = |body: &str| {
+        parse(&format!(
+            "[offering]\nname = \"shop\"\n[threat_model]\n{body}\n"
+        ))
+        .unwrap_err()
+        .to_string()
+    };
+    let e = bad(
+        "matrix = [[\"high\", \"low\", \"low\", \"low\"], [\"high\", \"high\", \"high\", \"high\"], [\"high\", \"high\", \"high\", \"high\"], [\"high\", \"high\", \"high\", \"high\"]]",
+    );
+    assert!(
+        e.contains(":4:10: `threat_model.matrix`") && e.contains("falls"),
+        "{e}"
+    );
+    let e = bad("matrix = [[\"low\"]]");
+    assert!(e.contains("four rows"), "{e}");
+    let e = bad("high_from = \"info\"");
+    assert!(e.contains(":4:13:") && e.contains("high_from"), "{e}");
+    let e = bad("diagram = \"png\"");
+    assert!(e.contains("auto, dot, builtin or none"), "{e}");
+    let e = bad("review_max_days = 0");
+    assert!(e.contains("between 1 and 3660"), "{e}");
+    let e = bad("colour = 1");
+    assert!(e.contains("colour"), "{e}");
+}

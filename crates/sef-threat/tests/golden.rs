@@ -347,3 +347,133 @@ fn risk_ids_survive_unrelated_edits() {
     assert_ne!(text, edited);
     assert_eq!(before, ids(&edited));
 }
+
+#[test]
+fn acceptances_and_reviews_count_only_when_the_plan_allows_them() {
+    let v = version("v1");
+    let t = format!(
+        r#"
+[[review]]
+reviewer = "bob"
+date = 2026-11-20
+digest = "{digest}"
+
+[risks."unencrypted-communication@lb-api"]
+status = "accepted"
+approver = "alice"
+justification = "TLS rollout in January"
+granted = 2026-11-01
+expires = 2027-01-31
+
+[risks."unencrypted-communication@lb-frontend"]
+status = "accepted"
+approver = "alice"
+justification = "expired"
+granted = 2026-06-01
+expires = 2026-11-30
+
+[risks."missing-authentication@cdn-frontend"]
+status = "accepted"
+approver = "mallory"
+justification = "not a member"
+granted = 2026-11-01
+expires = 2027-01-31
+
+[risks."missing-authentication@api-logging"]
+status = "accepted"
+approver = "alice"
+justification = "too long"
+granted = 2026-11-01
+expires = 2028-01-31
+
+[risks."cross-site-scripting@web-frontend"]
+status = "false-positive"
+note = "no HTML is rendered from user input"
+
+[risks."gone-rule@nowhere"]
+status = "mitigated"
+evidence = "tests/x.rs"
+"#,
+        digest = v.digest
+    );
+    let tracking = tracking::parse("tracking.toml", &t).unwrap();
+    let settings = judge::Settings {
+        architects: vec!["alice".into()],
+        approvers: Some(vec!["alice".into()]),
+        acceptance_max_days: Some(365),
+        ..judge::Settings::default()
+    };
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let (p, findings) = judge::judge(
+        &judge::Input {
+            model: &v.model,
+            digest: &v.digest,
+            outcome: &v.outcome,
+            tracking: &tracking,
+            rule_files: &[],
+        },
+        &settings,
+        day,
+    );
+    let row = |id: &str| p.risks.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(row("unencrypted-communication@lb-api").status_note, None);
+    assert!(
+        row("unencrypted-communication@lb-frontend")
+            .status_note
+            .as_deref()
+            .unwrap()
+            .contains("expired on 2026-11-30")
+    );
+    assert!(
+        row("missing-authentication@cdn-frontend")
+            .status_note
+            .as_deref()
+            .unwrap()
+            .contains("`mallory`")
+    );
+    assert!(
+        row("missing-authentication@api-logging")
+            .status_note
+            .as_deref()
+            .unwrap()
+            .contains("acceptance_max_days = 365")
+    );
+    let open: Vec<&str> = p.unmitigated_high.iter().map(String::as_str).collect();
+    assert!(!open.contains(&"unencrypted-communication@lb-api"));
+    assert!(!open.contains(&"cross-site-scripting@web-frontend"));
+    for id in [
+        "unencrypted-communication@lb-frontend",
+        "missing-authentication@cdn-frontend",
+        "missing-authentication@api-logging",
+    ] {
+        assert!(open.contains(&id), "{id}");
+        assert!(
+            !p.untracked_high.contains(&id.to_owned()),
+            "{id} is tracked"
+        );
+    }
+    assert_eq!(findings.len(), open.len());
+    assert_eq!(p.stale_tracking, vec!["gone-rule@nowhere"]);
+    // the review is current but by a developer: it does not count
+    let r = p.last_review.as_ref().unwrap();
+    assert!(r.current && !r.by_architect && !p.reviewed);
+    // the same review by the architect counts; 400 days later it is too old
+    let t2 = t.replace("reviewer = \"bob\"", "reviewer = \"alice\"");
+    let tracking = tracking::parse("tracking.toml", &t2).unwrap();
+    let judged = |day| {
+        judge::judge(
+            &judge::Input {
+                model: &v.model,
+                digest: &v.digest,
+                outcome: &v.outcome,
+                tracking: &tracking,
+                rule_files: &[],
+            },
+            &settings,
+            day,
+        )
+        .0
+    };
+    assert!(judged(day).reviewed);
+    assert!(!judged(chrono::NaiveDate::from_ymd_opt(2027, 12, 26).unwrap()).reviewed);
+}
