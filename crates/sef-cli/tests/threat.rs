@@ -492,3 +492,53 @@ fn import_a_real_threagile_model_and_draw_it() {
     assert_eq!(code, 0);
     assert!(json(out.as_bytes()).as_array().unwrap().len() >= 40);
 }
+
+#[test]
+fn hostile_model_files_fail_closed_without_hanging() {
+    let env = Env::new();
+    let repo = shop(&env);
+    let model = repo.join("security/threat-model/model.yaml");
+    // a link out of the repository
+    std::fs::remove_file(&model).unwrap();
+    let outside = env.repo("outside").join("model.yaml");
+    std::fs::write(&outside, golden("v1")).unwrap();
+    std::os::unix::fs::symlink(&outside, &model).unwrap();
+    let (code, _, err) = threat(&env, &repo, &["check"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("leaves the repository"), "{err}");
+    // a FIFO (a read would block) and a link to /dev/zero (endless)
+    std::fs::remove_file(&model).unwrap();
+    let st = std::process::Command::new("mkfifo")
+        .arg(&model)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let out = run_within(
+        {
+            let mut c = env.sef_std();
+            c.args(["threat", "check", "--repo"]).arg(&repo);
+            c
+        },
+        20,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    std::fs::remove_file(&model).unwrap();
+    write(&repo, "security/threat-model/model.yaml", &golden("v1"));
+    std::os::unix::fs::symlink(
+        "/dev/zero",
+        repo.join("security/threat-model/tracking.toml"),
+    )
+    .unwrap();
+    let out = run_within(
+        {
+            let mut c = env.sef_std();
+            c.args(["threat", "check", "--repo"]).arg(&repo);
+            c
+        },
+        20,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // and the assessment fails the evidence instead of passing on it
+    let r = assess(&env, &repo);
+    assert_eq!(evidence_of(&r, "threat-model")["status"]["state"], "failed");
+}
