@@ -290,3 +290,50 @@ fn an_unusable_source_date_epoch_is_an_error() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("2023-11-14T22:13:20"));
 }
+
+/// A secret typed into an override's justification reaches no report of
+/// a later assessment: the decisions the report shows from the store are
+/// cleaned string by string, as the run itself is.
+#[test]
+fn a_secret_in_a_stored_decision_reaches_no_report() {
+    let env = Env::new();
+    let repo = env.repo("walk");
+    copy_fixture("sample-offering", &repo);
+    let p = repo.to_str().unwrap();
+    std::fs::write(
+        repo.join("sef.toml"),
+        "[offering]\nname = \"walk\"\nkind = \"service\"\n\n[release]\nversion = \"1.0\"\nphase = \"plan\"\n\n[analyzers.vulnerabilities]\nenabled = false\n",
+    )
+    .unwrap();
+    let token = "ghp_Dq3xK9mP2vL8nR4tW6yB1cD5fH7jA0sE3gT5";
+    let out = run_within(
+        sef(
+            &env,
+            &[
+                "phase",
+                "advance",
+                p,
+                "-q",
+                "--override",
+                "--by",
+                "ana",
+                "--justification",
+                &format!("agreed with the SAB; the old token {token} is revoked"),
+            ],
+        ),
+        120,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut redacted = false;
+    for format in ["text", "json", "markdown", "html"] {
+        let out = run_within(sef(&env, &["assess", "-q", "-f", format, p]), 120);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("agreed with the SAB"),
+            "{format}: the decision is shown"
+        );
+        assert!(!text.contains(token), "{format} carries the token");
+        redacted |= text.contains("[REDACTED]");
+    }
+    assert!(redacted, "the justification was shown redacted");
+}

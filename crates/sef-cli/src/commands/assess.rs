@@ -210,6 +210,8 @@ pub(crate) fn run_with(g: &GlobalArgs, a: &AssessArgs, extra: &Extra) -> Result<
         let decisions =
             rt.block_on(st.phase_decisions(&plan.offering.name, &plan.release.version))?;
         if let Some(note) = phase_mismatch(&plan, &decisions) {
+            // added after the run boundary: cleaned as the boundary would
+            let (note, _) = sef_engine::boundary::clean(note, sef_secrets::builtin_redactor());
             run.notes.insert(0, note);
         }
     }
@@ -218,14 +220,31 @@ pub(crate) fn run_with(g: &GlobalArgs, a: &AssessArgs, extra: &Extra) -> Result<
     if let Some(st) = &st {
         rt.block_on(st.save_run(&run))
             .with_context(|| format!("{}: cannot store the run", st.location()))?;
-        ctx.store = Some(st.location().to_owned());
-        ctx.timeline = rt.block_on(st.phase_decisions(&run.offering.name, &run.release.version))?;
-        ctx.kpi_series = rt.block_on(st.kpi_series(&run.offering.name))?;
+        // What the report shows from the store (decisions typed by people,
+        // release names) is cleaned string by string, as the run boundary
+        // cleaned the run itself; the report then needs no second scan of
+        // its whole text, which was more than half of a small run's work.
+        let redactor = sef_secrets::builtin_redactor();
+        ctx.store = Some(sef_engine::boundary::clean(st.location().to_owned(), redactor).0);
+        ctx.timeline = sef_engine::boundary::clean(
+            rt.block_on(st.phase_decisions(&run.offering.name, &run.release.version))?,
+            redactor,
+        )
+        .0;
+        ctx.kpi_series =
+            sef_engine::boundary::clean(rt.block_on(st.kpi_series(&run.offering.name))?, redactor)
+                .0;
         rt.block_on(st.close());
     }
 
+    // Every string rendered passed the run boundary or was cleaned above;
+    // the rest is sef's own text.
     let text = render_run(&run, output::format(a.out.format), &ctx);
-    output::emit(&text, a.out.output.as_deref(), a.out.format)?;
+    output::emit_redacted(
+        &text,
+        a.out.output.as_deref(),
+        a.out.format == crate::cli::FormatArg::Text,
+    )?;
     if let Some(c) = run.gate.criteria.iter().find(|c| {
         c.id == sef_engine::policy::SOMETHING_ASSESSED
             && c.outcome == sef_model::CriterionOutcome::Fail
