@@ -215,7 +215,11 @@ pub struct RuleSet {
     /// with, and every string once many have been searched (see
     /// [`RuleSet::prefilter_for`]).
     prefilter_long: OnceLock<Option<AhoCorasick>>,
-    /// Bytes this rule set's redaction prefilter has searched so far.
+    /// For a rule set made for scanning (a DFA), the NFA it searches the
+    /// first [`LONG_TEXT`] bytes with: a run that scans one lockfile does
+    /// not pay for the DFA.
+    prefilter_short: OnceLock<Option<AhoCorasick>>,
+    /// Bytes this rule set's prefilter has searched so far.
     searched: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     /// The automaton the prefilter is built as: a DFA for scanning files
     /// (fastest per byte), an NFA for redacting short strings (a fraction
@@ -266,6 +270,7 @@ impl RuleSet {
             words,
             prefilter: OnceLock::new(),
             prefilter_long: OnceLock::new(),
+            prefilter_short: OnceLock::new(),
             searched: std::sync::Arc::default(),
             prefilter_kind: AhoCorasickKind::DFA,
             prefilter_lowercase: false,
@@ -312,21 +317,28 @@ impl RuleSet {
             .as_ref()
     }
 
-    /// The prefilter for a haystack of `len` bytes: a rule set made for
-    /// redaction searches short strings with its NFA (cheap to build) and
-    /// a long text (a whole report, an SBOM) with a DFA built the first
-    /// time one comes, which scans many times faster per byte.
+    /// The prefilter for a haystack of `len` bytes: the first
+    /// [`LONG_TEXT`] bytes a rule set searches (short strings to redact,
+    /// or the few small files of a small repository) go through an NFA,
+    /// cheap to build; past that (a long text, or many strings or files
+    /// adding up) a DFA, built once, which scans many times faster per
+    /// byte. Both find the same keywords.
     pub(crate) fn prefilter_for(&self, len: usize) -> Option<&AhoCorasick> {
-        if self.prefilter_kind == AhoCorasickKind::DFA {
-            return self.prefilter();
-        }
-        // many short strings add up: once the bytes searched pass the
-        // threshold, the DFA pays for itself as a long text would
         let searched = self
             .searched
             .fetch_add(len, std::sync::atomic::Ordering::Relaxed)
             + len;
+        let scanning = self.prefilter_kind == AhoCorasickKind::DFA;
         if searched < LONG_TEXT {
+            if !scanning {
+                return self.prefilter();
+            }
+            return self
+                .prefilter_short
+                .get_or_init(|| self.build_prefilter(AhoCorasickKind::NoncontiguousNFA))
+                .as_ref();
+        }
+        if scanning {
             return self.prefilter();
         }
         self.prefilter_long
