@@ -130,3 +130,18 @@ fn malformed_reports_say_where_and_what() {
     lol.push_str("]><issues><issue><type>1</type><name>&j;</name></issue></issues>");
     check(&lol, Some(Format::Burp));
 }
+
+/// An empty report (a cut at 0, a crashed scan) is refused in every
+/// format, never read as "no findings" (found by `real_reports_cut_short`).
+#[test]
+fn an_empty_report_is_refused_in_every_format() {
+    for format in Format::ALL.iter().map(|f| Some(*f)).chain([None]) {
+        for text in ["", "\n \n", "\u{feff}"] {
+            let e = import::read(text, format).unwrap_err();
+            assert!(
+                e.to_string().contains("the report is empty"),
+                "{format:?}: {e}"
+            );
+        }
+    }
+}

@@ -171,6 +171,16 @@ impl ImportError {
 
 /// Reads `text` as `format` (detected when `None`).
 pub fn read(text: &str, format: Option<Format>) -> Result<Imported, ImportError> {
+    // An empty file proves nothing: a scan that crashed leaves one too. A
+    // clean scan still writes its document (ZAP's and Burp's reports, a
+    // SARIF log, nuclei's -json-export array `[]`).
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Err(ImportError::at(
+            1,
+            1,
+            "the report is empty: a scan that crashed writes an empty file too, so it proves nothing; for a scan that found nothing, import a report that says so (nuclei: -json-export writes [])",
+        ));
+    }
     let format = match format {
         Some(f) => f,
         None => Format::detect(text).ok_or_else(|| {
