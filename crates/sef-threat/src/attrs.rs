@@ -85,46 +85,34 @@ pub enum Ty {
     Any,
 }
 
-const ASSET_TYPES: &[&str] = &[
-    "web-application",
-    "web-service",
-    "database",
-    "file-storage",
-    "message-queue",
-    "cache",
-    "identity-provider",
-    "gateway",
-    "secret-store",
-    "batch-job",
-    "ci-cd",
-    "monitoring",
-    "browser",
-    "client",
-    "external-service",
-    "container-platform",
-    "other",
-];
-const NODE_TYPES: &[&str] = &[
-    "web-application",
-    "web-service",
-    "database",
-    "file-storage",
-    "message-queue",
-    "cache",
-    "identity-provider",
-    "gateway",
-    "secret-store",
-    "batch-job",
-    "ci-cd",
-    "monitoring",
-    "browser",
-    "client",
-    "external-service",
-    "container-platform",
-    "other",
-    "human",
-    "system",
-];
+/// The technical asset types, written once: a flow's end (an asset or an
+/// actor) takes these and the actor types.
+macro_rules! asset_types {
+    ($($extra:literal),*) => {
+        &[
+            "web-application",
+            "web-service",
+            "database",
+            "file-storage",
+            "message-queue",
+            "cache",
+            "identity-provider",
+            "gateway",
+            "secret-store",
+            "batch-job",
+            "ci-cd",
+            "monitoring",
+            "browser",
+            "client",
+            "external-service",
+            "container-platform",
+            "other",
+            $($extra),*
+        ]
+    };
+}
+const ASSET_TYPES: &[&str] = asset_types!();
+const NODE_TYPES: &[&str] = asset_types!("human", "system");
 const BOUNDARY_TYPES: &[&str] = &["network", "process", "container", "cloud-account"];
 const AUTHENTICATIONS: &[&str] = &[
     "none",
