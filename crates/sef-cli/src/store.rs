@@ -46,7 +46,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 
 /// Opens the store, with the crash-test commit delay in debug builds.
 pub async fn open(url: &StoreUrl) -> Result<Store> {
-    let mut store = Store::open(url).await?;
+    let mut store = Store::open(url).await?.with_actor(&cli_actor());
     if cfg!(debug_assertions) {
         // Test hook (debug builds only): wait inside the write transaction
         // so a test can kill the process mid-write.
@@ -58,4 +58,13 @@ pub async fn open(url: &StoreUrl) -> Result<Store> {
         }
     }
     Ok(store)
+}
+
+/// Who the command line records in the audit trail: the operating-system
+/// user, marked self-asserted because nothing proved it.
+pub fn cli_actor() -> String {
+    let who = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".to_owned());
+    format!("cli:{who} (self-asserted)")
 }

@@ -3,7 +3,7 @@
 //! [`crate::boundary`]. Persisting and rendering are the caller's job.
 
 use crate::kpis::KpiContext;
-use crate::{AnalysisContext, Analyzer, ProgressFactory, SEF_VERSION, policy, run_analyzers};
+use crate::{AnalysisContext, Analyzer, ProgressFactory, SEF_VERSION, run_analyzers};
 use sef_model::{AssessmentRun, RunId};
 use sef_plan::{Plan, PlanSource};
 use std::path::Path;
@@ -48,41 +48,7 @@ pub fn assess_with(
         crate::now(),
     ));
     let tier = plan_status.pti.tier();
-    let objectives =
-        sef_process::kpi::kpo::objectives(tier.unwrap_or(sef_process::Tier::CRITICAL), &plan.kpo);
-    let kpis = crate::kpis::compute(
-        &out.evidence,
-        tier,
-        plan.release.phase,
-        started_at,
-        kpi_context,
-        &objectives,
-        plan.checkpoints.max_unknown_percent,
-    );
-
-    let mut notes = Vec::new();
-    let (plan_file, plan_digest) = match &plan.source {
-        PlanSource::File { path, digest } => {
-            (Some(path.display().to_string()), Some(digest.clone()))
-        }
-        PlanSource::Defaults => {
-            notes.push(format!(
-                "no {} found: defaults were used (offering named after the directory, release `{}`, phase `{}`); run `sef init` to write a plan",
-                sef_plan::PLAN_FILE,
-                plan.release.version,
-                plan.release.phase
-            ));
-            (None, None)
-        }
-    };
-    for s in &plan.pending_sections {
-        notes.push(format!(
-            "plan section [{s}] is present but not evaluated by this version of sef"
-        ));
-    }
-    if analyzers.is_empty() {
-        notes.push("no analyzer is enabled: there is no evidence".to_owned());
-    }
+    let mut notes = plan_notes(plan, analyzers.is_empty());
     notes.extend(
         plan_status
             .warnings
@@ -90,27 +56,24 @@ pub fn assess_with(
             .map(|w| format!("security plan: {w}")),
     );
     notes.extend(out.notes);
-
-    let mut findings = out.findings;
-    notes.extend(crate::acceptance::apply(
-        &mut findings,
-        &plan.risk_acceptances,
-        &kpi_context.triage,
-        started_at.date_naive(),
-        plan.checkpoints.acceptance_policy(),
-    ));
-    let (threat_model, incident_response) = crate::security_plan::checkpoint_files(root, plan);
-    let gate = policy::decide(&policy::GateInputs {
-        phase: plan.release.phase,
-        evidence: &out.evidence,
-        findings: &findings,
-        kpis: &kpis,
+    let (plan_file, plan_digest) = match &plan.source {
+        PlanSource::File { path, digest } => {
+            (Some(path.display().to_string()), Some(digest.clone()))
+        }
+        PlanSource::Defaults => (None, None),
+    };
+    let files = crate::decide::CheckpointFiles::read(root, plan);
+    let verdict = crate::decide::decide(
+        plan,
         tier,
-        threat_model,
-        incident_response,
-        config: &plan.checkpoints,
-    });
-    crate::check::sort_findings(&mut findings);
+        &files,
+        started_at,
+        kpi_context,
+        &out.evidence,
+        out.findings,
+    );
+    notes.extend(verdict.notes);
+    let (kpis, gate, findings) = (verdict.kpis, verdict.gate, verdict.findings);
 
     let run = AssessmentRun {
         id: RunId::generate(),
@@ -132,4 +95,27 @@ pub fn assess_with(
     // one redaction and length cap over every string, before the store and
     // the reports see the run
     crate::boundary::sanitize(run, sef_secrets::builtin_redactor()).0
+}
+
+/// The notes every run of `plan` carries: defaults used, sections this
+/// version does not evaluate, no analyzer enabled.
+fn plan_notes(plan: &Plan, no_analyzer: bool) -> Vec<String> {
+    let mut notes = Vec::new();
+    if matches!(plan.source, PlanSource::Defaults) {
+        notes.push(format!(
+            "no {} found: defaults were used (offering named after the directory, release `{}`, phase `{}`); run `sef init` to write a plan",
+            sef_plan::PLAN_FILE,
+            plan.release.version,
+            plan.release.phase
+        ));
+    }
+    for s in &plan.pending_sections {
+        notes.push(format!(
+            "plan section [{s}] is present but not evaluated by this version of sef"
+        ));
+    }
+    if no_analyzer {
+        notes.push("no analyzer is enabled: there is no evidence".to_owned());
+    }
+    notes
 }

@@ -16,6 +16,7 @@ pub mod analyzers;
 mod assess;
 pub mod boundary;
 pub mod check;
+pub mod decide;
 mod error;
 pub mod kpis;
 pub mod policy;

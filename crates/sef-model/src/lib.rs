@@ -11,6 +11,7 @@
 //! Every type is serde-serializable so that the store, the reports and the
 //! server share one vocabulary.
 
+pub mod access;
 mod artifact;
 mod component;
 mod diff;

@@ -19,7 +19,7 @@ use sef_model::{
 };
 
 /// A plan file a criterion looks for, and what it holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileFact {
     /// The path looked at (relative to the repository).
     pub path: String,
@@ -28,7 +28,7 @@ pub struct FileFact {
 }
 
 /// The incident-response record of the plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IncidentResponse {
     /// Who to contact (an address or URL).
     pub contact: String,

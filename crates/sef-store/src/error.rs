@@ -46,6 +46,12 @@ pub enum StoreError {
     /// A query failed.
     #[error("database error: {0}")]
     Query(#[from] sqlx::Error),
+    /// The operation does not apply to this backend.
+    #[error("{0}")]
+    Unsupported(String),
+    /// A record with that name or id already exists.
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// Stored data could not be decoded (written by a different sef, or edited by hand).
     #[error("stored data is malformed: {0}")]
     Decode(String),

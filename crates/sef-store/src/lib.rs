@@ -11,12 +11,18 @@
 //! This is the only crate that sees SQL. It must not know about reports,
 //! analyzers or the CLI.
 
+pub mod access;
+pub mod audit;
 mod error;
 mod history;
 mod open;
 mod queries;
 mod url;
 
+pub use access::{
+    FailureState, OfferingRecord, PlanFile, SessionRecord, TokenRecord, Upload, User,
+};
+pub use audit::{AuditEntry, Change, Verification};
 pub use error::StoreError;
 pub use url::StoreUrl;
 
@@ -113,6 +119,9 @@ pub trait RunRepository {
     ) -> Result<Vec<sef_model::PhaseDecision>, StoreError>;
 }
 
+/// The actor recorded when the caller named none.
+pub const UNKNOWN_ACTOR: &str = "unknown (self-asserted)";
+
 #[derive(Debug, Clone)]
 enum Backend {
     Sqlite(SqlitePool),
@@ -125,6 +134,17 @@ pub struct Store {
     backend: Backend,
     location: String,
     commit_delay: Option<Duration>,
+    actor: std::sync::Arc<str>,
+}
+
+/// Runs one backend's version of a query function.
+macro_rules! on_backend {
+    ($self:ident, $m:ident :: $f:ident ( $($a:expr),* )) => {
+        match &$self.backend {
+            Backend::Sqlite(p) => $m::sqlite::$f(p, $($a),*).await,
+            Backend::Postgres(p) => $m::postgres::$f(p, $($a),*).await,
+        }
+    };
 }
 
 impl Store {
@@ -144,6 +164,7 @@ impl Store {
             backend,
             location,
             commit_delay: None,
+            actor: std::sync::Arc::from(UNKNOWN_ACTOR),
         })
     }
 
@@ -158,12 +179,28 @@ impl Store {
                 StoreUrl::Postgres(url.to_owned()).redacted()
             ),
             commit_delay: None,
+            actor: std::sync::Arc::from(UNKNOWN_ACTOR),
         })
     }
 
     /// Drops a schema made by [`Store::open_postgres_schema`].
     pub async fn drop_postgres_schema(url: &str, schema: &str) -> Result<(), StoreError> {
         open::drop_schema(url, schema).await
+    }
+
+    /// The same store, recording `actor` as the author of the changes made
+    /// through it in the audit trail: `user:NAME`, `token:…`, or
+    /// `cli:NAME (self-asserted)` for the command line.
+    pub fn with_actor(&self, actor: &str) -> Store {
+        Store {
+            actor: std::sync::Arc::from(actor),
+            ..self.clone()
+        }
+    }
+
+    /// Who changes made through this handle are recorded as.
+    pub fn actor(&self) -> &str {
+        &self.actor
     }
 
     /// Where the store is, for messages (passwords redacted).
@@ -197,8 +234,12 @@ impl Store {
 impl RunRepository for Store {
     async fn save_run(&self, run: &AssessmentRun) -> Result<(), StoreError> {
         match &self.backend {
-            Backend::Sqlite(p) => queries::sqlite::save_run(p, run, self.commit_delay).await,
-            Backend::Postgres(p) => queries::postgres::save_run(p, run, self.commit_delay).await,
+            Backend::Sqlite(p) => {
+                queries::sqlite::save_run(p, run, self.commit_delay, &self.actor).await
+            }
+            Backend::Postgres(p) => {
+                queries::postgres::save_run(p, run, self.commit_delay, &self.actor).await
+            }
         }
     }
 
@@ -246,8 +287,8 @@ impl RunRepository for Store {
 
     async fn record_triage(&self, t: &sef_model::Triage) -> Result<(), StoreError> {
         match &self.backend {
-            Backend::Sqlite(p) => queries::sqlite::record_triage(p, t).await,
-            Backend::Postgres(p) => queries::postgres::record_triage(p, t).await,
+            Backend::Sqlite(p) => queries::sqlite::record_triage(p, t, &self.actor).await,
+            Backend::Postgres(p) => queries::postgres::record_triage(p, t, &self.actor).await,
         }
     }
 
@@ -308,8 +349,12 @@ impl RunRepository for Store {
         decision: &sef_model::PhaseDecision,
     ) -> Result<(), StoreError> {
         match &self.backend {
-            Backend::Sqlite(p) => queries::sqlite::record_phase_decision(p, decision).await,
-            Backend::Postgres(p) => queries::postgres::record_phase_decision(p, decision).await,
+            Backend::Sqlite(p) => {
+                queries::sqlite::record_phase_decision(p, decision, &self.actor).await
+            }
+            Backend::Postgres(p) => {
+                queries::postgres::record_phase_decision(p, decision, &self.actor).await
+            }
         }
     }
 
@@ -328,6 +373,195 @@ impl RunRepository for Store {
         match &self.backend {
             Backend::Sqlite(p) => queries::sqlite::kpi_history(p, offering, release).await,
             Backend::Postgres(p) => queries::postgres::kpi_history(p, offering, release).await,
+        }
+    }
+}
+
+/// What `sef serve` keeps besides runs: offerings and teams, users, grants,
+/// tokens, sessions, login failures, uploads, and the audit trail. Every
+/// change is audited as [`Store::actor`].
+impl Store {
+    /// Registers an offering for a team, or moves it to another team.
+    pub async fn put_offering(&self, name: &str, team: &str) -> Result<OfferingRecord, StoreError> {
+        on_backend!(self, access::put_offering(&self.actor, name, team))
+    }
+    /// A registered offering.
+    pub async fn offering(&self, name: &str) -> Result<Option<OfferingRecord>, StoreError> {
+        on_backend!(self, access::offering(name))
+    }
+    /// Registered offerings named after `after`, by name, at most `limit`.
+    pub async fn offerings(
+        &self,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<OfferingRecord>, StoreError> {
+        on_backend!(self, access::offerings(after, limit))
+    }
+    /// Creates a user; a taken name or identity is a [`StoreError::Conflict`].
+    pub async fn create_user(&self, u: &User) -> Result<(), StoreError> {
+        on_backend!(self, access::create_user(&self.actor, u))
+    }
+    /// Saves a user's password hash, identity and disabled flag.
+    pub async fn update_user(&self, u: &User) -> Result<(), StoreError> {
+        on_backend!(self, access::update_user(&self.actor, u))
+    }
+    /// A user by login name.
+    pub async fn user_by_name(&self, name: &str) -> Result<Option<User>, StoreError> {
+        on_backend!(self, access::user_where("name", name))
+    }
+    /// A user by id.
+    pub async fn user_by_id(&self, id: &str) -> Result<Option<User>, StoreError> {
+        on_backend!(self, access::user_where("id", id))
+    }
+    /// A user by OIDC identity (`issuer|subject`).
+    pub async fn user_by_oidc(&self, subject: &str) -> Result<Option<User>, StoreError> {
+        on_backend!(self, access::user_where("oidc", subject))
+    }
+    /// Every user, by name.
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        on_backend!(self, access::users())
+    }
+    /// Grants a role (nothing happens when it is already granted).
+    pub async fn grant(&self, user: &User, g: &sef_model::access::Grant) -> Result<(), StoreError> {
+        on_backend!(self, access::grant(&self.actor, user, g))
+    }
+    /// Takes a role back; false when it was not granted.
+    pub async fn revoke_grant(
+        &self,
+        user: &User,
+        g: &sef_model::access::Grant,
+    ) -> Result<bool, StoreError> {
+        on_backend!(self, access::revoke_grant(&self.actor, user, g))
+    }
+    /// A user's grants.
+    pub async fn grants_of(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<sef_model::access::Grant>, StoreError> {
+        on_backend!(self, access::grants_of(user_id))
+    }
+    /// Stores a new API token (its secret hashed by the caller).
+    pub async fn create_token(&self, t: &TokenRecord) -> Result<(), StoreError> {
+        on_backend!(self, access::create_token(&self.actor, t))
+    }
+    /// A token by its public id.
+    pub async fn token(&self, id: &str) -> Result<Option<TokenRecord>, StoreError> {
+        on_backend!(self, access::token(id))
+    }
+    /// A user's tokens.
+    pub async fn tokens_of(&self, user_id: &str) -> Result<Vec<TokenRecord>, StoreError> {
+        on_backend!(self, access::tokens_of(user_id))
+    }
+    /// Revokes a token; false when it was already revoked or never existed.
+    pub async fn revoke_token(&self, id: &str) -> Result<bool, StoreError> {
+        on_backend!(self, access::revoke_token(&self.actor, id))
+    }
+    /// Records a token's use (not audited: it is not a change of state).
+    pub async fn touch_token(&self, id: &str) -> Result<(), StoreError> {
+        on_backend!(self, access::touch_token(id))
+    }
+    /// Starts a session.
+    pub async fn create_session(&self, s: &SessionRecord) -> Result<(), StoreError> {
+        on_backend!(self, access::create_session(&self.actor, s))
+    }
+    /// A session by the hash of its id.
+    pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+        on_backend!(self, access::session(id_hash))
+    }
+    /// Ends a session.
+    pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        on_backend!(self, access::delete_session(id_hash))
+    }
+    /// The failed-login counter under `key`.
+    pub async fn login_failures(&self, key: &str) -> Result<Option<FailureState>, StoreError> {
+        on_backend!(self, access::failures(key))
+    }
+    /// Sets the failed-login counter under `key`.
+    pub async fn set_login_failures(&self, key: &str, s: &FailureState) -> Result<(), StoreError> {
+        on_backend!(self, access::set_failures(key, s))
+    }
+    /// Clears the failed-login counter under `key`.
+    pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
+        on_backend!(self, access::clear_failures(key))
+    }
+    /// Stores an uploaded run with its upload record and plan files.
+    pub async fn save_upload(
+        &self,
+        run: &AssessmentRun,
+        upload: &Upload,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, queries::save_upload(run, upload, &self.actor))
+    }
+    /// The body digest a run id was uploaded with.
+    pub async fn upload_digest(&self, run_id: RunId) -> Result<Option<String>, StoreError> {
+        on_backend!(self, queries::upload_digest(run_id))
+    }
+    /// The plan files of a release's latest upload, with that run's id.
+    pub async fn plan_files(
+        &self,
+        offering: &str,
+        release: &str,
+    ) -> Result<Option<(String, Vec<PlanFile>)>, StoreError> {
+        on_backend!(self, queries::plan_files(offering, release))
+    }
+    /// Appends a change to the audit trail on its own.
+    pub async fn audit(&self, change: &Change) -> Result<(), StoreError> {
+        on_backend!(self, audit::record(&self.actor, change))
+    }
+    /// Audit entries after `after_seq`, at most `limit`, in order.
+    pub async fn audit_entries(
+        &self,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        on_backend!(self, audit::entries(after_seq, limit))
+    }
+    /// Walks the whole audit chain against its head.
+    pub async fn verify_audit(&self) -> Result<Verification, StoreError> {
+        let (head_seq, head_hash) = on_backend!(self, audit::head())?;
+        let mut all = Vec::new();
+        let mut after = i64::MIN;
+        loop {
+            let page = self.audit_entries(after, 10_000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            all.extend(page);
+        }
+        Ok(audit::verify(&all, head_seq, &head_hash))
+    }
+    /// Runs a statement as is, behind sef's back: for tests that damage a
+    /// store on purpose (an edited audit row, say). Nothing in sef calls it.
+    #[doc(hidden)]
+    pub async fn raw_execute_for_tests(&self, sql: &'static str) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(p) => sqlx::query(sql).execute(p).await.map(drop),
+            Backend::Postgres(p) => sqlx::query(sql).execute(p).await.map(drop),
+        }
+        .map_err(StoreError::from)
+    }
+
+    /// Writes a consistent copy of a SQLite store to `dest` while it stays
+    /// in use (`VACUUM INTO`). PostgreSQL stores are backed up with
+    /// `pg_dump` (see docs/server.md).
+    pub async fn backup_to(&self, dest: &std::path::Path) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(p) => {
+                if dest.exists() {
+                    return Err(StoreError::Conflict(format!(
+                        "{}: already exists; sef does not overwrite a backup",
+                        dest.display()
+                    )));
+                }
+                let dest = dest.to_str().ok_or_else(|| {
+                    StoreError::Decode(format!("{}: not a UTF-8 path", dest.display()))
+                })?;
+                sqlx::query("VACUUM INTO $1").bind(dest).execute(p).await?;
+                Ok(())
+            }
+            Backend::Postgres(_) => Err(StoreError::Unsupported(
+                "a PostgreSQL store is backed up with pg_dump (docs/server.md), not sef backup"
+                    .into(),
+            )),
         }
     }
 }

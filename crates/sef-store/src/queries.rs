@@ -51,6 +51,21 @@ const SUMMARY_COLUMNS: &str = "r.id, r.offering, r.release_version, r.phase, r.s
      (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.status = 'accepted') AS n_accepted, \
      (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.status = 'false-positive') AS n_false_positive";
 
+/// The audit entry of a stored run.
+fn run_change(run: &AssessmentRun) -> crate::audit::Change {
+    crate::audit::Change::new(
+        "run.store",
+        format!("{}/{}", run.offering.name, run.release.version),
+        serde_json::json!({
+            "run": run.id.to_string(),
+            "phase": run.release.phase.as_str(),
+            "outcome": run.gate.outcome.as_str(),
+            "evidence_complete": run.gate.evidence_complete,
+            "findings": run.findings.len(),
+        }),
+    )
+}
+
 macro_rules! backend {
     ($module:ident, $db:ty) => {
         /// The repository queries for one backend.
@@ -60,7 +75,73 @@ macro_rules! backend {
             type Pool = sqlx::Pool<$db>;
             type DbRow = <$db as sqlx::Database>::Row;
 
-            pub(crate) async fn save_run(pool: &Pool, run: &AssessmentRun, delay: Option<Duration>) -> Result<(), StoreError> {
+            pub(crate) async fn save_run(pool: &Pool, run: &AssessmentRun, delay: Option<Duration>, actor: &str) -> Result<(), StoreError> {
+                let mut tx = pool.begin().await?;
+                insert_run(&mut tx, run).await?;
+                crate::audit::$module::append(&mut tx, actor, &run_change(run)).await?;
+                if let Some(d) = delay {
+                    tokio::time::sleep(d).await;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// Stores an uploaded run with its upload record and plan files,
+            /// in one transaction.
+            pub(crate) async fn save_upload(pool: &Pool, run: &AssessmentRun, upload: &crate::Upload, actor: &str) -> Result<(), StoreError> {
+                let mut tx = pool.begin().await?;
+                sqlx::query("INSERT INTO uploads (run_id, body_digest, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4)")
+                    .bind(run.id.to_string())
+                    .bind(&upload.body_digest)
+                    .bind(actor)
+                    .bind(crate::audit::now_text())
+                    .execute(&mut *tx)
+                    .await?;
+                insert_run(&mut tx, run).await?;
+                sqlx::query(
+                    "INSERT INTO plans (offering, release_version, run_id, files) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (offering, release_version) DO UPDATE SET run_id = excluded.run_id, files = excluded.files",
+                )
+                .bind(&run.offering.name)
+                .bind(&run.release.version)
+                .bind(run.id.to_string())
+                .bind(serde_json::to_string(&upload.plan_files).map_err(|e| StoreError::Decode(e.to_string()))?)
+                .execute(&mut *tx)
+                .await?;
+                let mut change = run_change(run);
+                change.action = "run.upload".into();
+                crate::audit::$module::append(&mut tx, actor, &change).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// The digest of the body a run id was uploaded with.
+            pub(crate) async fn upload_digest(pool: &Pool, run_id: RunId) -> Result<Option<String>, StoreError> {
+                let row = sqlx::query("SELECT body_digest FROM uploads WHERE run_id = $1")
+                    .bind(run_id.to_string())
+                    .fetch_optional(pool)
+                    .await?;
+                Ok(row.map(|r| r.try_get("body_digest")).transpose()?)
+            }
+
+            /// The plan files of a release's latest uploaded run.
+            pub(crate) async fn plan_files(pool: &Pool, offering: &str, release: &str) -> Result<Option<(String, Vec<crate::PlanFile>)>, StoreError> {
+                let row = sqlx::query("SELECT run_id, files FROM plans WHERE offering = $1 AND release_version = $2")
+                    .bind(offering)
+                    .bind(release)
+                    .fetch_optional(pool)
+                    .await?;
+                match row {
+                    None => Ok(None),
+                    Some(r) => {
+                        let files: String = r.try_get("files")?;
+                        let files = serde_json::from_str(&files).map_err(|e| StoreError::Decode(format!("plan files: {e}")))?;
+                        Ok(Some((r.try_get("run_id")?, files)))
+                    }
+                }
+            }
+
+            async fn insert_run(tx: &mut sqlx::Transaction<'_, $db>, run: &AssessmentRun) -> Result<(), StoreError> {
                 let header = RunHeader {
                     offering: run.offering.clone(),
                     release: run.release.clone(),
@@ -72,7 +153,7 @@ macro_rules! backend {
                     kpis: run.kpis.clone(),
                     gate: run.gate.clone(),
                 };
-                let mut tx = pool.begin().await?;
+                let tx = &mut **tx;
                 sqlx::query(
                     "INSERT INTO runs (id, offering, release_version, phase, started_at, finished_at, outcome, evidence_complete, sef_version, header) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -154,10 +235,6 @@ macro_rules! backend {
                     .await?;
                 }
 
-                if let Some(d) = delay {
-                    tokio::time::sleep(d).await;
-                }
-                tx.commit().await?;
                 Ok(())
             }
 
@@ -379,7 +456,7 @@ macro_rules! backend {
                 Ok(out)
             }
 
-            pub(crate) async fn record_phase_decision(pool: &Pool, d: &sef_model::PhaseDecision) -> Result<(), StoreError> {
+            pub(crate) async fn record_phase_decision(pool: &Pool, d: &sef_model::PhaseDecision, actor: &str) -> Result<(), StoreError> {
                 let mut tx = pool.begin().await?;
                 sqlx::query(
                     "INSERT INTO phase_decisions (id, offering, release_version, from_phase, to_phase, decided_at, run_id, gate_outcome, override_by, justification) \
@@ -397,6 +474,19 @@ macro_rules! backend {
                 .bind(d.r#override.as_ref().map(|o| o.justification.clone()))
                 .execute(&mut *tx)
                 .await?;
+                let change = crate::audit::Change {
+                    action: "phase.decide".into(),
+                    target: format!("{}/{}", d.offering, d.release),
+                    before: Some(serde_json::json!({ "phase": d.from.as_str() })),
+                    after: Some(serde_json::json!({
+                        "phase": d.to.as_str(),
+                        "decision": d.id,
+                        "run": d.run_id,
+                        "gate": d.gate_outcome.as_str(),
+                        "override": d.r#override.as_ref().map(|o| serde_json::json!({ "by": o.by, "justification": o.justification })),
+                    })),
+                };
+                crate::audit::$module::append(&mut tx, actor, &change).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -435,7 +525,24 @@ macro_rules! backend {
                 Ok(out)
             }
 
-            pub(crate) async fn record_triage(pool: &Pool, t: &sef_model::Triage) -> Result<(), StoreError> {
+            pub(crate) async fn record_triage(pool: &Pool, t: &sef_model::Triage, actor: &str) -> Result<(), StoreError> {
+                let mut tx = pool.begin().await?;
+                let before = sqlx::query(
+                    "SELECT status, reason, decided_by, expires FROM triage WHERE offering = $1 AND fingerprint = $2 ORDER BY decided_at DESC, id DESC LIMIT 1",
+                )
+                .bind(&t.offering)
+                .bind(t.fingerprint.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| -> Result<serde_json::Value, StoreError> {
+                    Ok(serde_json::json!({
+                        "status": r.try_get::<String, _>("status")?,
+                        "reason": r.try_get::<String, _>("reason")?,
+                        "decided_by": r.try_get::<String, _>("decided_by")?,
+                        "expires": r.try_get::<Option<String>, _>("expires")?,
+                    }))
+                })
+                .transpose()?;
                 sqlx::query(
                     "INSERT INTO triage (id, offering, fingerprint, status, reason, decided_by, decided_at, expires) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -448,8 +555,21 @@ macro_rules! backend {
                 .bind(&t.decided_by)
                 .bind(t.decided_at)
                 .bind(t.expires.map(|d| d.to_string()))
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?;
+                let change = crate::audit::Change {
+                    action: "triage.record".into(),
+                    target: format!("{}/{}", t.offering, t.fingerprint.as_str()),
+                    before,
+                    after: Some(serde_json::json!({
+                        "status": t.status.as_str(),
+                        "reason": t.reason,
+                        "decided_by": t.decided_by,
+                        "expires": t.expires.map(|d| d.to_string()),
+                    })),
+                };
+                crate::audit::$module::append(&mut tx, actor, &change).await?;
+                tx.commit().await?;
                 Ok(())
             }
 
