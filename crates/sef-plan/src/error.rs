@@ -6,6 +6,10 @@ use std::path::PathBuf;
 /// Why a plan could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
+    /// A plan uploaded to a server lacks a file, or names one that is not
+    /// part of a plan.
+    #[error("uploaded plan: {0}")]
+    NotUploaded(String),
     /// The file could not be read.
     #[error("{}: cannot read the security plan: {source}", path.display())]
     Io {

@@ -563,6 +563,56 @@ impl Plan {
         Ok(())
     }
 
+    /// Builds a plan from the texts of its files, as a repository holds
+    /// them: `sef.toml` and any `security/<section>.toml`, each given as
+    /// (path relative to the repository, text). `sef serve` reads the plan
+    /// files uploaded with a run this way; the checks are those of
+    /// [`Plan::load`], and a file it would not read is refused.
+    pub fn from_texts(files: &[(String, String)]) -> Result<Plan, PlanError> {
+        let main = files
+            .iter()
+            .find(|(p, _)| p == PLAN_FILE)
+            .ok_or_else(|| PlanError::NotUploaded(PLAN_FILE.to_owned()))?;
+        let path = Path::new(PLAN_FILE);
+        if main.1.len() as u64 > MAX_PLAN_BYTES {
+            return Err(PlanError::TooLarge {
+                path: path.to_owned(),
+                limit: MAX_PLAN_BYTES,
+            });
+        }
+        let mut plan = Plan::parse(path, &main.1)?;
+        plan.source = PlanSource::File {
+            path: path.to_owned(),
+            digest: Digest::of_parts([main.1.as_bytes()]),
+        };
+        for (rel, text) in files {
+            if rel == PLAN_FILE {
+                continue;
+            }
+            let section = rel
+                .strip_prefix(&format!("{}/", security::SECURITY_DIR))
+                .and_then(|f| f.strip_suffix(".toml"))
+                .filter(|s| security::SECTIONS.contains(s))
+                .ok_or_else(|| PlanError::NotUploaded(format!("{rel} is not a plan file")))?;
+            let path = Path::new(rel);
+            if text.len() as u64 > MAX_PLAN_BYTES {
+                return Err(PlanError::TooLarge {
+                    path: path.to_owned(),
+                    limit: MAX_PLAN_BYTES,
+                });
+            }
+            let ctx = ctx::Ctx {
+                path,
+                display: rel.clone(),
+                text,
+            };
+            let raw = security::parse_section_file(&ctx, section)?;
+            security::merge(&ctx, raw, &mut plan.security, &|_| PLAN_FILE.to_owned())?;
+            plan.security_files.push(rel.clone());
+        }
+        Ok(plan)
+    }
+
     /// Parses plan text; `path` is used in error messages only.
     pub fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
         raw::parse(path, text)

@@ -201,6 +201,14 @@ macro_rules! backend {
                     .collect()
             }
 
+            pub(crate) async fn run_offering(pool: &Pool, id: sef_model::RunId) -> Result<Option<String>, StoreError> {
+                let row = sqlx::query("SELECT offering FROM runs WHERE id = $1")
+                    .bind(id.to_string())
+                    .fetch_optional(pool)
+                    .await?;
+                Ok(row.map(|r| r.try_get("offering")).transpose()?)
+            }
+
             pub(crate) async fn create_user(pool: &Pool, actor: &str, u: &User) -> Result<(), StoreError> {
                 let mut tx = pool.begin().await?;
                 sqlx::query(

@@ -37,6 +37,9 @@ pub struct RunFilter {
     pub offering: Option<String>,
     /// At most this many runs, newest first.
     pub limit: Option<u32>,
+    /// Only runs before this one in listing order (started earlier, or at
+    /// the same time with a smaller id): the cursor of the next page.
+    pub before: Option<(chrono::DateTime<chrono::Utc>, RunId)>,
 }
 
 /// One earlier run of a release, as the KPIs need it.
@@ -483,6 +486,10 @@ impl Store {
     /// Clears the failed-login counter under `key`.
     pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
         on_backend!(self, access::clear_failures(key))
+    }
+    /// The offering of a stored run.
+    pub async fn run_offering(&self, id: RunId) -> Result<Option<String>, StoreError> {
+        on_backend!(self, access::run_offering(id))
     }
     /// Stores an uploaded run with its upload record and plan files.
     pub async fn save_upload(

@@ -273,8 +273,20 @@ macro_rules! backend {
 
             pub(crate) async fn list_runs(pool: &Pool, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError> {
                 let limit = filter.limit.map_or(i64::MAX, i64::from);
-                let rows = match &filter.offering {
-                    Some(o) => {
+                let rows = match (&filter.offering, &filter.before) {
+                    (Some(o), Some((at, id))) => {
+                        sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "SELECT {SUMMARY_COLUMNS} FROM runs r WHERE r.offering = $1 AND (r.started_at < $2 OR (r.started_at = $2 AND r.id < $3)) \
+                             ORDER BY r.started_at DESC, r.id DESC LIMIT $4"
+                        )))
+                        .bind(o)
+                        .bind(*at)
+                        .bind(id.to_string())
+                        .bind(limit)
+                        .fetch_all(pool)
+                        .await?
+                    }
+                    (Some(o), None) => {
                         sqlx::query(sqlx::AssertSqlSafe(format!(
                             "SELECT {SUMMARY_COLUMNS} FROM runs r WHERE r.offering = $1 ORDER BY r.started_at DESC, r.id DESC LIMIT $2"
                         )))
@@ -283,7 +295,7 @@ macro_rules! backend {
                         .fetch_all(pool)
                         .await?
                     }
-                    None => {
+                    (None, _) => {
                         sqlx::query(sqlx::AssertSqlSafe(format!(
                             "SELECT {SUMMARY_COLUMNS} FROM runs r ORDER BY r.started_at DESC, r.id DESC LIMIT $1"
                         )))

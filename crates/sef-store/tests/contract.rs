@@ -57,6 +57,7 @@ async fn listing_is_newest_first_with_counts_and_filters() {
             .list_runs(&RunFilter {
                 offering: Some("pay".into()),
                 limit: None,
+                before: None,
             })
             .await
             .unwrap();
@@ -65,6 +66,7 @@ async fn listing_is_newest_first_with_counts_and_filters() {
             .list_runs(&RunFilter {
                 offering: None,
                 limit: Some(1),
+                before: None,
             })
             .await
             .unwrap();
@@ -384,6 +386,7 @@ async fn thousands_of_findings_round_trip_in_order() {
             .list_runs(&RunFilter {
                 offering: Some("big".into()),
                 limit: None,
+                before: None,
             })
             .await
             .unwrap();

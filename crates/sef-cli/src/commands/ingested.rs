@@ -27,6 +27,7 @@ pub(crate) async fn of_latest_run(
         .list_runs(&sef_store::RunFilter {
             offering: Some(plan.offering.name.clone()),
             limit: Some(50),
+            before: None,
         })
         .await?;
     let Some(latest) = runs

@@ -18,6 +18,7 @@ pub fn run(g: &GlobalArgs, a: &KpiArgs) -> Result<u8> {
     let runs = rt.block_on(st.list_runs(&RunFilter {
         offering: Some(offering.clone()),
         limit: None,
+        before: None,
     }))?;
     let Some(latest) = runs.iter().find(|r| r.release_version == release) else {
         rt.block_on(st.close());

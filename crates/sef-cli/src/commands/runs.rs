@@ -14,6 +14,7 @@ pub fn list(g: &GlobalArgs, a: &ListArgs) -> Result<u8> {
     let mut runs = rt.block_on(st.list_runs(&RunFilter {
         offering: a.offering.clone(),
         limit: Some(a.limit),
+        before: None,
     }))?;
     // the shortest prefix unique in the whole store, which resolve() accepts
     for r in &mut runs {
@@ -116,6 +117,7 @@ async fn resolve(st: &Store, reference: &str, offering: Option<&str>) -> Result<
             .list_runs(&RunFilter {
                 offering: offering.map(str::to_owned),
                 limit: Some(2),
+                before: None,
             })
             .await?;
         let of = offering.map(|o| format!(" of `{o}`")).unwrap_or_default();

@@ -1,0 +1,284 @@
+//! `POST /api/v1/runs`: a run uploaded by `sef assess --push`.
+//!
+//! The server takes the client's evidence and findings (what the
+//! repository holds can only be read where it is) but never its verdict:
+//! it reads the uploaded plan files with the same parser as the CLI,
+//! resets every finding to open, applies the plan's acceptances and its
+//! own store's triage decisions, measures the KPIs against its own history
+//! and peers, and decides the gate, with the same
+//! [`sef_engine::decide::decide`] the CLI runs. The offering must be
+//! registered and within the caller's scope; a run id is stored once, and
+//! the same id with another body is refused.
+
+use crate::AppState;
+use crate::auth::Principal;
+use crate::problem::{ApiResult, Problem};
+use axum::Json;
+use axum::extract::{Extension, State};
+use axum::http::StatusCode;
+use sef_engine::decide::CheckpointFiles;
+use sef_model::access::Permission;
+use sef_model::{Artifact, AssessmentRun, FindingStatus};
+use sef_store::{PlanFile, RunRepository, Upload};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The upload format's name and version.
+pub const FORMAT: &str = "sef.run-upload/1";
+
+/// What `sef assess --push` sends.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunUpload {
+    /// [`FORMAT`].
+    pub format: String,
+    /// The run as the client assessed it (its KPIs, gate and finding
+    /// statuses are recomputed).
+    pub run: AssessmentRun,
+    /// The content of the run's artifacts (the SBOM).
+    pub artifacts: Vec<ArtifactContent>,
+    /// `sef.toml` and `security/*.toml`, as in the repository.
+    pub plan_files: Vec<PlanFile>,
+    /// The documents the checkpoints look at, as the client found them.
+    #[serde(default)]
+    pub checkpoint_files: CheckpointFiles,
+}
+
+/// An artifact's content.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArtifactContent {
+    /// The artifact's name, as listed in the run.
+    pub name: String,
+    /// Its media type.
+    pub media_type: String,
+    /// Its text.
+    pub content: String,
+}
+
+/// The upload body, for the OpenAPI document: the run follows the report
+/// schema (`docs/schemas/sef-report-v1.schema.json`).
+#[derive(Debug, schemars::JsonSchema)]
+#[allow(dead_code)]
+pub struct RunUploadDoc {
+    /// `sef.run-upload/1`.
+    format: String,
+    /// The run, as `sef assess --format json` writes it.
+    run: serde_json::Map<String, serde_json::Value>,
+    /// Artifact contents: `name`, `media_type`, `content`.
+    artifacts: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// Plan files: `path`, `text`.
+    plan_files: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// `threat_model` and `incident_response` file facts.
+    checkpoint_files: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// What the server decided.
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct UploadReceipt {
+    /// The run id.
+    pub run: String,
+    /// The server's gate outcome: `pass` or `fail`.
+    pub outcome: String,
+    /// Whether the evidence was complete.
+    pub evidence_complete: bool,
+    /// The gate the client reported, when it differs from the server's.
+    pub client_outcome: Option<String>,
+    /// False when this exact upload was already stored.
+    pub created: bool,
+    /// Where to read it.
+    pub location: String,
+}
+
+/// `POST /api/v1/runs`.
+pub async fn upload(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    body: axum::body::Bytes,
+) -> ApiResult<(StatusCode, Json<UploadReceipt>)> {
+    let digest = hex::encode(Sha256::digest(&body));
+    let up: RunUpload = crate::api::parse_json(&body)?;
+    drop(body);
+    if up.format != FORMAT {
+        return Err(Problem::unprocessable(format!(
+            "`format` is `{}`; this server reads `{FORMAT}`",
+            up.format
+        )));
+    }
+    let offering = up.run.offering.name.clone();
+    let registered = state.store.offering(&offering).await?;
+    let team = registered.as_ref().map(|r| r.team.clone());
+    if !p.allows(Permission::UploadRun, Some((&offering, team.as_deref()))) {
+        return Err(Problem::forbidden(format!(
+            "{} may not upload runs of {offering}: the token or the user's roles do not cover it",
+            p.user.name
+        )));
+    }
+    if registered.is_none() {
+        return Err(Problem::unprocessable(format!(
+            "offering `{offering}` is not registered on this server; an admin registers it for its team (PUT /api/v1/offerings/{offering})"
+        )));
+    }
+    let run_id = up.run.id;
+    let receipt = |run: &AssessmentRun, created: bool, client: Option<String>| UploadReceipt {
+        run: run.id.to_string(),
+        outcome: run.gate.outcome.as_str().to_owned(),
+        evidence_complete: run.gate.evidence_complete,
+        client_outcome: client,
+        created,
+        location: format!("/api/v1/runs/{}", run.id),
+    };
+    if let Some(stored) = state.store.upload_digest(run_id).await? {
+        if stored != digest {
+            return Err(Problem::conflict(format!(
+                "run {run_id} was already uploaded with another body: a run is immutable; assess again for a new run"
+            )));
+        }
+        let run = state
+            .store
+            .get_run(run_id)
+            .await?
+            .ok_or_else(|| Problem::internal("an upload record without its run"))?;
+        return Ok((StatusCode::OK, Json(receipt(&run, false, None))));
+    }
+    if state.store.get_run(run_id).await?.is_some() {
+        return Err(Problem::conflict(format!(
+            "run {run_id} is already in the store (not as an upload)"
+        )));
+    }
+    let (run, plan_files, client) = decide(&state, up).await?;
+    let upload = Upload {
+        body_digest: digest,
+        plan_files,
+    };
+    state
+        .store
+        .with_actor(&p.actor())
+        .save_upload(&run, &upload)
+        .await?;
+    let r = receipt(&run, true, client);
+    Ok((StatusCode::CREATED, Json(r)))
+}
+
+/// Checks the upload against its plan, and decides it again.
+async fn decide(
+    state: &AppState,
+    up: RunUpload,
+) -> ApiResult<(AssessmentRun, Vec<PlanFile>, Option<String>)> {
+    let files: Vec<(String, String)> = up
+        .plan_files
+        .iter()
+        .map(|f| (f.path.clone(), f.text.clone()))
+        .collect();
+    let plan = sef_plan::Plan::from_texts(&files)
+        .map_err(|e| Problem::unprocessable(format!("the uploaded plan does not read: {e}")))?;
+    let mut run = up.run;
+    if plan.offering.name != run.offering.name
+        || plan.release.version != run.release.version
+        || plan.release.phase != run.release.phase
+    {
+        return Err(Problem::unprocessable(format!(
+            "the run is of {} {} in `{}`, but its plan says {} {} in `{}`",
+            run.offering.name,
+            run.release.version,
+            run.release.phase,
+            plan.offering.name,
+            plan.release.version,
+            plan.release.phase
+        )));
+    }
+    if run.notes.iter().any(|n| n.starts_with("scoped run:"))
+        || run
+            .gate
+            .criteria
+            .iter()
+            .any(|c| c.id == "evidence.all-analyzers-ran")
+    {
+        return Err(Problem::unprocessable(
+            "a scoped run (--only/--skip) decides nothing and is not uploaded; run `sef assess --push` without them",
+        ));
+    }
+    // artifacts: the listed ones, with content whose digest matches
+    let mut artifacts = Vec::new();
+    for listed in &run.artifacts {
+        let c = up
+            .artifacts
+            .iter()
+            .find(|a| a.name == listed.name)
+            .ok_or_else(|| {
+                Problem::unprocessable(format!("artifact `{}` is listed but not sent", listed.name))
+            })?;
+        let a = Artifact::new(c.name.clone(), c.media_type.clone(), c.content.clone());
+        if a.digest != listed.digest {
+            return Err(Problem::unprocessable(format!(
+                "artifact `{}` does not match the digest the run lists",
+                listed.name
+            )));
+        }
+        artifacts.push(a);
+    }
+    run.artifacts = artifacts;
+    let client_outcome = run.gate.outcome;
+    for f in &mut run.findings {
+        f.status = FindingStatus::Open;
+        f.acceptance = None;
+    }
+    let h = state
+        .store
+        .kpi_history(&run.offering.name, &run.release.version)
+        .await?;
+    let mut ctx = kpi_context(h);
+    ctx.triage = state.store.triage(&run.offering.name).await?;
+    let tier = sef_engine::decide::tier_of(&run.evidence);
+    let findings = std::mem::take(&mut run.findings);
+    let verdict = sef_engine::decide::decide(
+        &plan,
+        tier,
+        &up.checkpoint_files,
+        run.started_at,
+        &ctx,
+        &run.evidence,
+        findings,
+    );
+    // the client's acceptance notes are replaced by the server's
+    run.notes
+        .retain(|n| !n.starts_with("risk acceptance for ") && !verdict.notes.contains(n));
+    run.notes.extend(verdict.notes);
+    run.kpis = verdict.kpis;
+    run.gate = verdict.gate;
+    run.findings = verdict.findings;
+    let client = (client_outcome != run.gate.outcome).then(|| client_outcome.as_str().to_owned());
+    if let Some(c) = &client {
+        run.notes.push(format!(
+            "the server decided the gate again: {} (the uploading client reported {c})",
+            run.gate.outcome.as_str()
+        ));
+    }
+    // the same redaction and caps as every run, whatever the client did
+    let run = sef_engine::boundary::sanitize(run, sef_secrets::builtin_redactor()).0;
+    Ok((run, up.plan_files, client))
+}
+
+/// The engine's KPI context from the store's history.
+pub fn kpi_context(h: sef_store::KpiHistory) -> sef_engine::kpis::KpiContext {
+    sef_engine::kpis::KpiContext {
+        peers: h
+            .peers
+            .iter()
+            .map(|(o, k)| sef_engine::kpis::peer_of(o, k))
+            .collect(),
+        history: h
+            .runs
+            .into_iter()
+            .map(|r| sef_process::kpi::PastRun {
+                at: r.started_at,
+                phase: r.phase,
+                vulnerabilities_complete: r.vulnerabilities_status.as_deref() == Some("complete"),
+            })
+            .collect(),
+        previous: h
+            .previous
+            .map(|(version, kpis)| sef_engine::kpis::PreviousRelease { version, kpis }),
+        triage: Vec::new(),
+    }
+}
