@@ -14,6 +14,7 @@ use axum::routing::{MethodRouter, delete, get, post, put};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use sef_model::access::Permission;
 use std::collections::HashMap;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Where the offering a route acts on comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -253,6 +254,18 @@ pub fn router(state: AppState) -> Router {
                     .unwrap_or("");
                 tracing::info_span!("request", method = %req.method(), uri = %req.uri().path(), request_id = %id)
             },
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            axum::http::HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::CONTENT_SECURITY_POLICY,
+            axum::http::HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
         ))
         .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
         .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(

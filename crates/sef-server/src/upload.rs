@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 pub const FORMAT: &str = "sef.run-upload/1";
 
 /// What `sef assess --push` sends.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunUpload {
     /// [`FORMAT`].

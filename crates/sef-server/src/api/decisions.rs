@@ -60,6 +60,7 @@ pub async fn list_triage(
     State(state): State<AppState>,
     Path(offering): Path<String>,
 ) -> ApiResult<Json<Vec<Triage>>> {
+    super::offerings::registered(&state, &offering).await?;
     Ok(Json(state.store.triage(&offering).await?))
 }
 
@@ -70,6 +71,7 @@ pub async fn triage(
     Path(offering): Path<String>,
     Body(req): Body<TriageRequest>,
 ) -> ApiResult<(StatusCode, Json<Triage>)> {
+    super::offerings::registered(&state, &offering).await?;
     let status = TriageStatus::parse(&req.status).ok_or_else(|| {
         Problem::unprocessable("`status` is confirmed, false-positive or accepted")
     })?;
@@ -120,6 +122,7 @@ pub async fn list_decisions(
     State(state): State<AppState>,
     Path((offering, release)): Path<(String, String)>,
 ) -> ApiResult<Json<Vec<PhaseDecision>>> {
+    super::offerings::registered(&state, &offering).await?;
     Ok(Json(
         state.store.phase_decisions(&offering, &release).await?,
     ))
@@ -132,6 +135,7 @@ pub async fn decide(
     Path((offering, release)): Path<(String, String)>,
     Body(req): Body<DecideRequest>,
 ) -> ApiResult<(StatusCode, Json<PhaseDecision>)> {
+    super::offerings::registered(&state, &offering).await?;
     let unprocessable = |e: advance::AdvanceError| Problem::unprocessable(e.to_string());
     let run = match &req.run {
         Some(id) => {

@@ -97,6 +97,15 @@ pub async fn list(
     }
 }
 
+/// The registered offering named, or 404.
+pub async fn registered(state: &AppState, offering: &str) -> ApiResult<sef_store::OfferingRecord> {
+    state
+        .store
+        .offering(offering)
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("offering `{offering}` is not registered")))
+}
+
 /// `GET /api/v1/offerings/{offering}`.
 pub async fn get_one(
     State(state): State<AppState>,
@@ -131,6 +140,7 @@ pub async fn plan(
     State(state): State<AppState>,
     Path((offering, release)): Path<(String, String)>,
 ) -> ApiResult<Json<serde_json::Value>> {
+    registered(&state, &offering).await?;
     let Some((run_id, files)) = state.store.plan_files(&offering, &release).await? else {
         return Err(Problem::not_found(format!(
             "no run of {offering} {release} was uploaded, so the server holds no plan for it"

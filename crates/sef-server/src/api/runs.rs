@@ -85,6 +85,7 @@ pub async fn list(
     Path(offering): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<Page<RunSummaryView>>> {
+    super::offerings::registered(&state, &offering).await?;
     let size = q.size(state.config.page_size);
     let before = match q.decode()? {
         None => None,
