@@ -6,11 +6,13 @@ use std::path::PathBuf;
 mod git_evidence;
 mod lifecycle;
 mod pentest;
+mod server;
 mod threat;
 mod vulns;
 pub use git_evidence::*;
 pub use lifecycle::*;
 pub use pentest::*;
+pub use server::*;
 pub use threat::*;
 pub use vulns::*;
 
@@ -140,6 +142,24 @@ pub enum Command {
     /// models, record reviews and risk statuses.
     #[command(subcommand)]
     Threat(ThreatCommand),
+    /// Serve the store as a shared, authenticated service: REST API with
+    /// OpenAPI, uploads from CI, SEF roles, an audit trail (docs/server.md).
+    Serve(ServeArgs),
+    /// Users of a shared store and their SEF roles.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens of a shared store.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Offerings of a shared store and their teams.
+    #[command(subcommand)]
+    Offering(OfferingCommand),
+    /// The store's hash-chained audit trail: verify it, export it.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Copy a SQLite store while it is in use (VACUUM INTO); PostgreSQL
+    /// stores are backed up with pg_dump (docs/server.md).
+    Backup(BackupArgs),
 }
 
 #[derive(Debug, Args)]
@@ -523,6 +543,11 @@ pub struct AssessArgs {
     pub advisory: AdvisoryDbArgs,
     #[command(flatten)]
     pub range: RangeArgs,
+    /// Upload the run to a sef server (its base URL) with the token in
+    /// SEF_TOKEN. The server decides the KPIs and gate again; its verdict
+    /// is printed and sets the exit code.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["only", "skip"])]
+    pub push: Option<String>,
     /// Run only these analyzers (comma-separated: repo-facts, inventory,
     /// sarif, junit, history, secrets, signatures, vulnerabilities). A run
     /// that leaves an enabled analyzer out is scoped: its gate fails

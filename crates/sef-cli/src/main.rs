@@ -32,7 +32,10 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     sef_report::set_terminal_width(output::terminal_width(output::file_output_given(&matches)));
-    init_tracing(args.global.verbose);
+    init_tracing(
+        args.global.verbose,
+        matches!(args.command, cli::Command::Serve(_)),
+    );
     plan_at::set_allow_outside_repo(args.global.allow_outside_repo);
     if let Err(e) = plan_at::set_forge_token_hosts(&args.global.forge_token_hosts) {
         eprintln!("error: {e:#}");
@@ -60,8 +63,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_tracing(verbose: u8) {
+/// Logs to standard error: text for commands, JSON lines at `info` for
+/// `sef serve` (a log collector reads them).
+fn init_tracing(verbose: u8, server: bool) {
     let default = match verbose {
+        0 if server => "info",
         0 => "warn",
         1 => "info",
         _ => "debug",
@@ -70,6 +76,15 @@ fn init_tracing(verbose: u8) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     use std::io::IsTerminal;
     let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    if server {
+        let _ = tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_current_span(true)
+            .try_init();
+        return;
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(ansi)

@@ -7,29 +7,9 @@ use sef_plan::Plan;
 use sef_report::{RunContext, render_run, verdict};
 use sef_store::RunRepository;
 
-/// The engine's KPI context from the store's history.
-pub fn kpi_context(h: sef_store::KpiHistory) -> sef_engine::kpis::KpiContext {
-    sef_engine::kpis::KpiContext {
-        peers: h
-            .peers
-            .iter()
-            .map(|(o, k)| sef_engine::kpis::peer_of(o, k))
-            .collect(),
-        history: h
-            .runs
-            .into_iter()
-            .map(|r| sef_process::kpi::PastRun {
-                at: r.started_at,
-                phase: r.phase,
-                vulnerabilities_complete: r.vulnerabilities_status.as_deref() == Some("complete"),
-            })
-            .collect(),
-        previous: h
-            .previous
-            .map(|(version, kpis)| sef_engine::kpis::PreviousRelease { version, kpis }),
-        triage: Vec::new(),
-    }
-}
+/// The engine's KPI context from the store's history (the server's own,
+/// so that `sef assess` and an upload are decided alike).
+pub use sef_server::upload::kpi_context;
 
 /// Result files given on the command line (`sef ingest`), read besides the
 /// plan's sources.
@@ -216,6 +196,14 @@ pub(crate) fn run_with(g: &GlobalArgs, a: &AssessArgs, extra: &Extra) -> Result<
         }
     }
 
+    let receipt = match &a.push {
+        Some(url) => {
+            let upload = super::push::upload_of(&root, &plan, &run)?;
+            Some(super::push::push(url, &upload)?)
+        }
+        None => None,
+    };
+
     let mut ctx = RunContext::default();
     if let Some(st) = &st {
         rt.block_on(st.save_run(&run))
@@ -251,7 +239,31 @@ pub(crate) fn run_with(g: &GlobalArgs, a: &AssessArgs, extra: &Extra) -> Result<
     }) {
         eprintln!("sef: {}: {}", a.path.display(), c.detail);
     }
-    let code = u8::try_from(verdict(&run).exit_code).unwrap_or(crate::EXIT_FAIL);
+    let mut code = u8::try_from(verdict(&run).exit_code).unwrap_or(crate::EXIT_FAIL);
+    if let Some(r) = &receipt {
+        eprintln!(
+            "sef: pushed run {} to {}: the server's gate {}{}{}",
+            r.run,
+            a.push.as_deref().unwrap_or_default(),
+            if r.outcome == "pass" {
+                "passed"
+            } else {
+                "FAILED"
+            },
+            r.client_outcome
+                .as_deref()
+                .map(|c| format!(
+                    " (this machine said {c}: the server's triage and history decide)"
+                ))
+                .unwrap_or_default(),
+            if r.created { "" } else { " (already uploaded)" }
+        );
+        code = if r.outcome == "pass" {
+            crate::EXIT_PASS
+        } else {
+            crate::EXIT_FAIL
+        };
+    }
     // The process ends right after this: freeing a run of thousands of
     // findings and megabytes of payload one allocation at a time would only
     // delay the exit (about a fifth of the instructions on a 1,000-crate

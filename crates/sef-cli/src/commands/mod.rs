@@ -10,10 +10,12 @@ mod init;
 mod kpi;
 mod pentest;
 mod phase;
+mod push;
 mod runs;
 mod sbom;
 mod secrets;
 mod security_plan;
+mod server;
 mod sign;
 mod threat;
 mod vulns;
@@ -38,6 +40,7 @@ fn store_of(c: &Command) -> Option<String> {
         Command::Phase(P::Advance(a)) => &a.store,
         Command::Phase(P::History(a)) => &a.store,
         Command::Vulns(a) => &a.db,
+        Command::Serve(a) => &a.store,
         _ => return None,
     };
     s.db.clone()
@@ -95,6 +98,18 @@ pub fn dispatch(mut cli: Cli) -> Result<u8> {
         Command::Phase(crate::cli::PhaseCommand::History(a)) => phase::history(g, &a),
         Command::Pentest(c) => pentest::run(c),
         Command::Threat(c) => threat::run(c),
+        Command::Serve(a) => server::serve(&a),
+        Command::User(crate::cli::UserCommand::Add(a)) => server::user_add(&a),
+        Command::User(crate::cli::UserCommand::Grant(a)) => server::user_grant(&a),
+        Command::User(crate::cli::UserCommand::Revoke(a)) => server::user_revoke(&a),
+        Command::User(crate::cli::UserCommand::List(a)) => server::user_list(&a),
+        Command::Token(crate::cli::TokenCommand::Create(a)) => server::token_create(&a),
+        Command::Token(crate::cli::TokenCommand::List(a)) => server::token_list(&a),
+        Command::Token(crate::cli::TokenCommand::Revoke(a)) => server::token_revoke(&a),
+        Command::Offering(crate::cli::OfferingCommand::Put(a)) => server::offering_put(&a),
+        Command::Audit(crate::cli::AuditCommand::Verify(a)) => server::audit_verify(&a),
+        Command::Audit(crate::cli::AuditCommand::Export(a)) => server::audit_export(&a),
+        Command::Backup(a) => server::backup(&a),
     }
 }
 
@@ -118,6 +133,7 @@ fn ingest(g: &crate::cli::GlobalArgs, a: crate::cli::IngestArgs, sarif: bool) ->
         range: crate::cli::RangeArgs::default(),
         only: Vec::new(),
         skip: Vec::new(),
+        push: None,
     };
     let extra = if sarif {
         assess::Extra {

@@ -53,19 +53,19 @@ pub async fn list_tokens(
     Ok(Json(state.store.tokens_of(&p.user.id).await?))
 }
 
-/// Creates a token record for `user`; the caller checks who may.
+/// Creates a token record for `user` in `store` (as `store`'s actor); the
+/// caller checks who may. `sef token create` calls it too.
 pub async fn issue_token(
-    state: &AppState,
-    actor: &str,
+    store: &sef_store::Store,
+    max_days: i64,
     user: &User,
     req: &TokenRequest,
 ) -> ApiResult<NewToken> {
     super::offerings::check_name("token name", &req.name)?;
     let days = req.days.unwrap_or(90);
-    if !(1..=state.config.max_token_days).contains(&days) {
+    if !(1..=max_days).contains(&days) {
         return Err(Problem::unprocessable(format!(
-            "`days`: a token lives 1 to {} days",
-            state.config.max_token_days
+            "`days`: a token lives 1 to {max_days} days"
         )));
     }
     let permissions = req
@@ -90,7 +90,7 @@ pub async fn issue_token(
         revoked_at: None,
         last_used_at: None,
     };
-    state.store.with_actor(actor).create_token(&rec).await?;
+    store.create_token(&rec).await?;
     Ok(NewToken {
         id,
         token,
@@ -120,7 +120,8 @@ pub async fn create_token(
             )));
         }
     }
-    let t = issue_token(&state, &p.actor(), &p.user, &req).await?;
+    let store = state.store.with_actor(&p.actor());
+    let t = issue_token(&store, state.config.max_token_days, &p.user, &req).await?;
     Ok((StatusCode::CREATED, Json(t)))
 }
 
