@@ -160,6 +160,10 @@ pub enum Command {
     /// Copy a SQLite store while it is in use (VACUUM INTO); PostgreSQL
     /// stores are backed up with pg_dump (docs/server.md).
     Backup(BackupArgs),
+    /// Rewrite a repository's plan files written for an older sef, keeping
+    /// comments: team roles become the SEF role set (`product-manager` is
+    /// now `development-manager`).
+    Migrate(MigrateArgs),
 }
 
 #[derive(Debug, Args)]

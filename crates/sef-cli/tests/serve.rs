@@ -464,3 +464,55 @@ fn push_refuses_clear_text_and_a_missing_token() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "a scoped run is not pushed");
 }
+
+#[test]
+fn migrate_rewrites_old_team_roles_and_the_plan_reads() {
+    let env = Env::new();
+    let repo = env.repo("old");
+    write(&repo, "sef.toml", "[offering]\nname = \"old\"\n");
+    write(
+        &repo,
+        "security/team.toml",
+        "# team\n[[member]]\nid = \"ann\"\nroles = [\"product-manager\", \"qa\"] # both\n",
+    );
+    let out = env
+        .sef()
+        .args(["plan", repo.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("sef migrate"), "{}", stderr(&out));
+    let out = env
+        .sef()
+        .args(["migrate", "--check", repo.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "--check reports pending changes"
+    );
+    let out = env
+        .sef()
+        .args(["migrate", repo.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(repo.join("security/team.toml")).unwrap();
+    assert!(
+        text.contains("\"development-manager\", \"qa\"] # both"),
+        "{text}"
+    );
+    let out = env
+        .sef()
+        .args(["plan", repo.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = env
+        .sef()
+        .args(["migrate", "--check", repo.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}

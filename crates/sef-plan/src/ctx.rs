@@ -22,7 +22,13 @@ impl Ctx<'_> {
     /// A TOML syntax or schema error, located.
     pub(crate) fn toml_err(&self, e: &toml::de::Error) -> PlanError {
         let offset = e.span().map_or(0, |s| s.start);
-        self.err_at(offset, e.message().trim().to_owned())
+        let mut message = e.message().trim().to_owned();
+        if message.contains("product-manager") {
+            message.push_str(
+                "; `product-manager` is no longer a team role: sef's roles are now the SEF's own set (the same as `sef serve`'s). Run `sef migrate` to rewrite it as `development-manager`",
+            );
+        }
+        self.err_at(offset, message)
     }
 
     pub(crate) fn err_at(&self, offset: usize, message: impl Into<String>) -> PlanError {

@@ -17,6 +17,7 @@ mod analyzers;
 mod confine;
 mod ctx;
 mod error;
+pub mod migrate;
 mod raw;
 mod sections;
 pub mod security;

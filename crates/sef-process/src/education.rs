@@ -59,13 +59,17 @@ pub const BUILTIN_COURSES: [(&str, &str); 7] = [
 /// The courses each role requires by default.
 pub fn default_required(role: TeamRole) -> &'static [&'static str] {
     match role {
-        TeamRole::ProductManager => &["security-fundamentals", "standards-and-regulations"],
         TeamRole::DevelopmentManager | TeamRole::PdtLeader => {
             &["security-fundamentals", "secure-development-process"]
         }
         TeamRole::Architect => &["secure-design", "threat-modeling", "secure-coding"],
         TeamRole::Developer => &["secure-coding"],
         TeamRole::Qa => &["security-testing"],
+        TeamRole::Psirt => &["security-fundamentals", "secure-development-process"],
+        TeamRole::Admin => &["security-fundamentals"],
+        TeamRole::Auditor | TeamRole::SupplierManager => {
+            &["security-fundamentals", "standards-and-regulations"]
+        }
     }
 }
 

@@ -204,3 +204,14 @@ pub struct BackupArgs {
     /// The backup file to write (must not exist).
     pub output: PathBuf,
 }
+
+/// `sef migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The repository directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Only report what would change; exit code 1 when something would.
+    #[arg(long)]
+    pub check: bool,
+}

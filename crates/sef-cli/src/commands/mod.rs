@@ -110,6 +110,7 @@ pub fn dispatch(mut cli: Cli) -> Result<u8> {
         Command::Audit(crate::cli::AuditCommand::Verify(a)) => server::audit_verify(&a),
         Command::Audit(crate::cli::AuditCommand::Export(a)) => server::audit_export(&a),
         Command::Backup(a) => server::backup(&a),
+        Command::Migrate(a) => server::migrate(&a),
     }
 }
 

@@ -4,8 +4,9 @@
 //! operating-system user, marked self-asserted.
 
 use crate::cli::{
-    AuditExportArgs, AuditVerifyArgs, BackupArgs, GrantArgs, OfferingPutArgs, ServeArgs,
-    TokenCreateArgs, TokenListArgs, TokenRevokeArgs, UserAddArgs, UserListArgs, ViewFormatArg,
+    AuditExportArgs, AuditVerifyArgs, BackupArgs, GrantArgs, MigrateArgs, OfferingPutArgs,
+    ServeArgs, TokenCreateArgs, TokenListArgs, TokenRevokeArgs, UserAddArgs, UserListArgs,
+    ViewFormatArg,
 };
 use crate::{output, store};
 use anyhow::{Context, Result};
@@ -354,5 +355,50 @@ pub fn backup(a: &BackupArgs) -> Result<u8> {
     })?;
     rt.block_on(st.close());
     eprintln!("sef: {} backed up to {}", st.location(), a.output.display());
+    Ok(crate::EXIT_PASS)
+}
+
+/// `sef migrate`: rewrites `sef.toml` and `security/team.toml` in place
+/// (through a temporary file), then loads the plan to prove it reads.
+pub fn migrate(a: &MigrateArgs) -> Result<u8> {
+    let mut pending = 0;
+    for rel in [sef_plan::PLAN_FILE, "security/team.toml"] {
+        let path = a.path.join(rel);
+        let Some(text) = sef_fs::read_string_if_exists(&path, sef_plan::MAX_PLAN_BYTES)
+            .with_context(|| format!("{}: cannot read", path.display()))?
+        else {
+            continue;
+        };
+        let Some((new, changes)) = sef_plan::migrate::migrate_text(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        else {
+            continue;
+        };
+        pending += changes.len();
+        for c in &changes {
+            println!("{}: {c}", path.display());
+        }
+        if !a.check {
+            let tmp = path.with_extension("toml.sef-migrate");
+            std::fs::write(&tmp, &new)
+                .with_context(|| format!("{}: cannot write", tmp.display()))?;
+            std::fs::rename(&tmp, &path)
+                .with_context(|| format!("{}: cannot replace", path.display()))?;
+        }
+    }
+    if a.check {
+        return Ok(if pending == 0 {
+            crate::EXIT_PASS
+        } else {
+            crate::EXIT_FAIL
+        });
+    }
+    sef_plan::Plan::load(&std::fs::canonicalize(&a.path)?).with_context(|| {
+        format!(
+            "{}: the plan does not read after the migration",
+            a.path.display()
+        )
+    })?;
+    eprintln!("sef: {} change(s); the plan reads", pending);
     Ok(crate::EXIT_PASS)
 }

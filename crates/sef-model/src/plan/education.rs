@@ -1,26 +1,11 @@
 //! The education part of the security plan, as evaluated: see `sef_process::education` for how.
 
 use super::*;
-use crate::named_enum;
 use chrono::NaiveDate;
 
-named_enum! {
-    /// A role on the development team.
-    pub enum TeamRole {
-        /// Translates customer needs into requirements.
-        ProductManager => "product-manager",
-        /// Runs the development team and its process.
-        DevelopmentManager => "development-manager",
-        /// System or software architect.
-        Architect => "architect",
-        /// Writes the code.
-        Developer => "developer",
-        /// Quality assurance and testing.
-        Qa => "qa",
-        /// Leads the product development team; decides gate overrides.
-        PdtLeader => "pdt-leader",
-    }
-}
+/// A role on the development team: the SEF's roles, the same set a shared
+/// store grants (`sef serve`).
+pub use crate::access::Role as TeamRole;
 
 /// The state of one required course for one member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
