@@ -33,6 +33,28 @@ pub struct ServerConfig {
     pub max_token_days: i64,
     /// Page size when a request names none, and the largest allowed.
     pub page_size: usize,
+    /// Login through an OpenID Connect identity provider.
+    pub oidc: Option<OidcConfig>,
+}
+
+/// `[oidc]`: the identity provider (authorization code flow with PKCE).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcConfig {
+    /// The issuer URL; `/.well-known/openid-configuration` is read below it.
+    pub issuer: String,
+    /// This server's client id at the provider.
+    pub client_id: String,
+    /// The client secret, if the provider gave one (better: the
+    /// SEF_OIDC_CLIENT_SECRET environment variable).
+    pub client_secret: Option<String>,
+    /// Where the provider sends the browser back:
+    /// `https://HOST/api/v1/oidc/callback`.
+    pub redirect_url: String,
+    /// The claim that names a new user (default `preferred_username`, then
+    /// `email`, then the subject).
+    #[serde(default)]
+    pub username_claim: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -49,6 +71,7 @@ impl Default for ServerConfig {
             lockout_minutes: 15,
             max_token_days: 366,
             page_size: 100,
+            oidc: None,
         }
     }
 }

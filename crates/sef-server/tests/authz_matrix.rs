@@ -19,6 +19,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("get", "/metrics", "public"),
     ("get", "/api/v1/openapi.json", "public"),
     ("post", "/api/v1/login", "public"),
+    ("get", "/api/v1/oidc/login", "public"),
+    ("get", "/api/v1/oidc/callback", "public"),
     ("post", "/api/v1/logout", "authenticated"),
     ("get", "/api/v1/me", "authenticated"),
     ("get", "/api/v1/offerings", "authenticated"),

@@ -465,6 +465,27 @@ macro_rules! backend {
                 Ok(())
             }
 
+            pub(crate) async fn put_oidc_login(pool: &Pool, state_hash: &str, verifier: &str, nonce: &str) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO oidc_logins (state_hash, verifier, nonce, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(state_hash)
+                    .bind(verifier)
+                    .bind(nonce)
+                    .bind(crate::audit::now_text())
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+
+            /// Takes a pending login (it is used once): (verifier, nonce, created_at).
+            pub(crate) async fn take_oidc_login(pool: &Pool, state_hash: &str) -> Result<Option<(String, String, String)>, StoreError> {
+                let row = sqlx::query("DELETE FROM oidc_logins WHERE state_hash = $1 RETURNING verifier, nonce, created_at")
+                    .bind(state_hash)
+                    .fetch_optional(pool)
+                    .await?;
+                row.map(|r| -> Result<_, StoreError> { Ok((r.try_get("verifier")?, r.try_get("nonce")?, r.try_get("created_at")?)) })
+                    .transpose()
+            }
+
             pub(crate) async fn failures(pool: &Pool, key: &str) -> Result<Option<FailureState>, StoreError> {
                 let row = sqlx::query("SELECT failures, window_start, locked_until FROM login_failures WHERE key = $1")
                     .bind(key)

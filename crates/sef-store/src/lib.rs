@@ -475,6 +475,22 @@ impl Store {
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
         on_backend!(self, access::delete_session(id_hash))
     }
+    /// Remembers an OIDC login under way.
+    pub async fn put_oidc_login(
+        &self,
+        state_hash: &str,
+        verifier: &str,
+        nonce: &str,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, access::put_oidc_login(state_hash, verifier, nonce))
+    }
+    /// Takes (and forgets) an OIDC login under way: (verifier, nonce, started).
+    pub async fn take_oidc_login(
+        &self,
+        state_hash: &str,
+    ) -> Result<Option<(String, String, String)>, StoreError> {
+        on_backend!(self, access::take_oidc_login(state_hash))
+    }
     /// The failed-login counter under `key`.
     pub async fn login_failures(&self, key: &str) -> Result<Option<FailureState>, StoreError> {
         on_backend!(self, access::failures(key))

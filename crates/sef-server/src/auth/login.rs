@@ -158,8 +158,19 @@ pub async fn login(
         }
     };
     state.store.clear_login_failures(&user_key).await?;
+    start_session(&state, user, &headers).await
+}
+
+/// Starts a new session for `user` (ending any session the browser
+/// presented) and answers with its cookie and the session's view.
+pub async fn start_session(
+    state: &AppState,
+    user: sef_store::User,
+    headers: &axum::http::HeaderMap,
+) -> ApiResult<Response> {
+    let now = sef_store_now();
     // rotation: whatever session the browser had ends here
-    if let Some(old) = cookie(&headers, SESSION_COOKIE) {
+    if let Some(old) = cookie(headers, SESSION_COOKIE) {
         state.store.delete_session(&secret::hash(&old)).await?;
     }
     let sid = secret::new_secret().map_err(Problem::internal)?;

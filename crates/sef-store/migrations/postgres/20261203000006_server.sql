@@ -96,3 +96,13 @@ CREATE TABLE audit_head (
     hash  TEXT NOT NULL
 );
 INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+
+-- OIDC logins under way: the state (hashed), the PKCE verifier and the
+-- nonce, kept until the identity provider sends the browser back (any
+-- node may receive it), used once.
+CREATE TABLE oidc_logins (
+    state_hash  TEXT PRIMARY KEY NOT NULL,
+    verifier    TEXT NOT NULL,
+    nonce       TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
