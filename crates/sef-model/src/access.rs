@@ -6,8 +6,9 @@
 use crate::names::named_enum;
 
 named_enum! {
-    /// A role of the Secure Engineering Framework, granted on a shared store.
-    pub enum Role {
+    /// A role of the Secure Engineering Framework, granted on a shared store
+    /// and held in a team file.
+    pub enum TeamRole {
         /// Administers the service: users, teams, offerings, tokens.
         Admin => "admin",
         /// Security architecture board: sets policy, reviews threat models,
@@ -31,6 +32,9 @@ named_enum! {
         SupplierManager => "supplier-manager",
     }
 }
+
+/// The roles, as the server calls them.
+pub use TeamRole as Role;
 
 named_enum! {
     /// One thing a route may require.

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 /// A role on the development team: the SEF's roles, the same set a shared
 /// store grants (`sef serve`).
-pub use crate::access::Role as TeamRole;
+pub use crate::access::TeamRole;
 
 /// The state of one required course for one member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
