@@ -213,6 +213,23 @@ async fn checkpoints_are_decided_by_role_and_shown_with_the_identity() {
     assert_eq!(d["to"], "qualify");
     let list = h.send("GET", uri, &lead, None).await.json();
     assert_eq!(list.as_array().unwrap().len(), 1);
+    let rel = h
+        .send("GET", "/api/v1/offerings/shop/releases", &lead, None)
+        .await
+        .json();
+    assert_eq!(rel[0]["version"], "1.0.0");
+    assert_eq!(rel[0]["decided_phase"], "qualify");
+    let team = h
+        .send("GET", "/api/v1/offerings/shop/team", &lead, None)
+        .await
+        .json();
+    let names: Vec<&str> = team
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["user"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["dm", "lead"], "{team}");
     let log = h.store().audit_entries(0, 1000).await.unwrap();
     let e = log.iter().find(|e| e.action == "phase.decide").unwrap();
     assert_eq!(e.actor, "user:lead");

@@ -30,6 +30,12 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "/api/v1/offerings/{offering}",
         "manage-offerings@global",
     ),
+    (
+        "get",
+        "/api/v1/offerings/{offering}/releases",
+        "read@offering",
+    ),
+    ("get", "/api/v1/offerings/{offering}/team", "read@offering"),
     ("get", "/api/v1/offerings/{offering}/runs", "read@offering"),
     (
         "get",

@@ -9,6 +9,7 @@ use axum::Json;
 use axum::extract::{Extension, Path, Query, State};
 use sef_model::access::Permission;
 use sef_store::{RunFilter, RunRepository};
+
 use serde::{Deserialize, Serialize};
 
 /// An offering as the API shows it.
@@ -163,4 +164,100 @@ pub async fn plan(
         "pti": pick(sef_model::EvidenceKind::Pti),
         "requirements": pick(sef_model::EvidenceKind::SecurityRequirements),
     })))
+}
+
+/// A release of an offering, as its latest run and decisions show it.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct ReleaseView {
+    /// The version.
+    pub version: String,
+    /// The phase its latest run was in.
+    pub phase: String,
+    /// The phase its latest checkpoint decision moved it to, if any.
+    pub decided_phase: Option<String>,
+    /// Its latest run.
+    pub latest_run: String,
+    /// That run's gate: `pass` or `fail`.
+    pub outcome: String,
+    /// When that run started (RFC 3339).
+    pub assessed_at: String,
+    /// Runs of it in the store.
+    pub runs: usize,
+}
+
+/// `GET /api/v1/offerings/{offering}/releases`: newest assessed first.
+pub async fn releases(
+    State(state): State<AppState>,
+    Path(offering): Path<String>,
+) -> ApiResult<Json<Vec<ReleaseView>>> {
+    registered(&state, &offering).await?;
+    let runs = state
+        .store
+        .list_runs(&RunFilter {
+            offering: Some(offering.clone()),
+            limit: None,
+            before: None,
+        })
+        .await?;
+    let mut out: Vec<ReleaseView> = Vec::new();
+    for r in &runs {
+        if let Some(v) = out.iter_mut().find(|v| v.version == r.release_version) {
+            v.runs += 1;
+            continue;
+        }
+        let decided = state
+            .store
+            .phase_decisions(&offering, &r.release_version)
+            .await?
+            .last()
+            .map(|d| d.to.as_str().to_owned());
+        out.push(ReleaseView {
+            version: r.release_version.clone(),
+            phase: r.phase.as_str().to_owned(),
+            decided_phase: decided,
+            latest_run: r.id.to_string(),
+            outcome: r.outcome.as_str().to_owned(),
+            assessed_at: r.started_at.to_rfc3339(),
+            runs: 1,
+        });
+    }
+    Ok(Json(out))
+}
+
+/// A member of an offering's team: a user whose grants reach the offering.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct MemberView {
+    /// The user.
+    pub user: String,
+    /// The grants that reach the offering (`role@scope`).
+    pub roles: Vec<String>,
+}
+
+/// `GET /api/v1/offerings/{offering}/team`.
+pub async fn team(
+    State(state): State<AppState>,
+    Path(offering): Path<String>,
+) -> ApiResult<Json<Vec<MemberView>>> {
+    let rec = registered(&state, &offering).await?;
+    let mut out = Vec::new();
+    for u in state.store.users().await? {
+        if u.disabled {
+            continue;
+        }
+        let roles: Vec<String> = state
+            .store
+            .grants_of(&u.id)
+            .await?
+            .iter()
+            .filter(|g| g.scope.covers(&offering, Some(&rec.team)))
+            .map(|g| format!("{}@{}", g.role, g.scope))
+            .collect();
+        if !roles.is_empty() {
+            out.push(MemberView {
+                user: u.name,
+                roles,
+            });
+        }
+    }
+    Ok(Json(out))
 }
