@@ -107,3 +107,24 @@ pub fn decide(
         notes,
     }
 }
+
+/// A run that left enabled analyzers out (`--only`/`--skip`, or an upload
+/// without their evidence) decides nothing: a criterion says which, and
+/// the gate fails on it.
+pub fn scope_gate(run: &mut sef_model::AssessmentRun, left_out: &[String], how: &str) {
+    let what = left_out.join(", ");
+    run.notes.push(format!(
+        "scoped run: {what} did not run ({how}); its gate cannot pass"
+    ));
+    let mut criteria = std::mem::take(&mut run.gate.criteria);
+    criteria.push(sef_model::CriterionResult {
+        id: "evidence.all-analyzers-ran".into(),
+        description: "every analyzer the plan enables ran".into(),
+        outcome: sef_model::CriterionOutcome::Fail,
+        detail: format!(
+            "{what} left out ({how}): a scoped run does not decide a release; run `sef assess` without leaving analyzers out"
+        ),
+        if_not_measured: None,
+    });
+    run.gate = GateDecision::from_criteria(run.gate.phase, run.gate.evidence_complete, criteria);
+}

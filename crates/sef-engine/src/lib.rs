@@ -24,8 +24,8 @@ pub mod provenance;
 mod runner;
 
 pub use analyzers::{
-    ANALYZER_IDS, artifacts, builtin, history, history_config, inventory, junit, repo_facts,
-    resilience, sarif, secrets, security_plan, select, threat_model, vulnerabilities,
+    ANALYZER_IDS, artifacts, builtin, history, history_config, inventory, junit, plan_enabled,
+    repo_facts, resilience, sarif, secrets, security_plan, select, threat_model, vulnerabilities,
 };
 
 pub use analyzer::{

@@ -247,6 +247,15 @@ async fn decide(
     run.kpis = verdict.kpis;
     run.gate = verdict.gate;
     run.findings = verdict.findings;
+    // every analyzer the plan enables must have left evidence
+    let missing: Vec<String> = sef_engine::plan_enabled(&plan)
+        .into_iter()
+        .filter(|id| !run.evidence.iter().any(|e| e.analyzer == *id))
+        .map(str::to_owned)
+        .collect();
+    if !missing.is_empty() {
+        sef_engine::decide::scope_gate(&mut run, &missing, "no evidence in the upload");
+    }
     let client = (client_outcome != run.gate.outcome).then(|| client_outcome.as_str().to_owned());
     if let Some(c) = &client {
         run.notes.push(format!(

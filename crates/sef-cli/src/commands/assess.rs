@@ -87,25 +87,7 @@ pub(crate) fn assess_with_extra(
 /// A run that left enabled analyzers out (`--only`/`--skip`) decides
 /// nothing: a criterion says which, and the gate fails on it.
 pub(crate) fn scope_gate(run: &mut sef_model::AssessmentRun, left_out: &[String]) {
-    let what = left_out.join(", ");
-    run.notes.push(format!(
-        "scoped run: {what} did not run (--only/--skip); its gate cannot pass"
-    ));
-    let mut criteria = std::mem::take(&mut run.gate.criteria);
-    criteria.push(sef_model::CriterionResult {
-        id: "evidence.all-analyzers-ran".into(),
-        description: "every analyzer the plan enables ran".into(),
-        outcome: sef_model::CriterionOutcome::Fail,
-        detail: format!(
-            "{what} left out by --only/--skip: a scoped run does not decide a release; run `sef assess` without them"
-        ),
-        if_not_measured: None,
-    });
-    run.gate = sef_model::GateDecision::from_criteria(
-        run.gate.phase,
-        run.gate.evidence_complete,
-        criteria,
-    );
+    sef_engine::decide::scope_gate(run, left_out, "--only/--skip");
 }
 
 /// A note when sef.toml's phase is not the one the store's checkpoint

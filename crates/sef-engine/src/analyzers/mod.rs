@@ -56,6 +56,31 @@ pub const ANALYZER_IDS: [&str; 10] = [
     threat_model::ID,
 ];
 
+/// The analyzers the plan alone enables, whatever the repository holds:
+/// every run of the plan has evidence from each of them. A server holds an
+/// uploaded run against this list, so that an upload cannot leave an
+/// analyzer out by omitting its evidence.
+pub fn plan_enabled(plan: &Plan) -> Vec<&'static str> {
+    let a = &plan.analyzers;
+    [
+        (a.repo_facts.enabled, repo_facts::ID),
+        (a.inventory.enabled, inventory::ID),
+        (
+            !sarif::SarifAnalyzer::plan_sources(plan).is_empty(),
+            sarif::ID,
+        ),
+        (a.junit.is_some(), junit::ID),
+        (a.secrets.enabled, secrets::ID),
+        (plan.release_artifacts.is_some(), artifacts::ID),
+        (a.vulnerabilities.enabled, vulnerabilities::ID),
+        (plan.resilience.is_some(), resilience::ID),
+        (plan.threat_model.is_some(), threat_model::ID),
+    ]
+    .into_iter()
+    .filter_map(|(on, id)| on.then_some(id))
+    .collect()
+}
+
 /// Keeps the analyzers `only` names (all when empty) minus those `skip`
 /// names, and returns the ids of those left out: a run without them is
 /// scoped, and its gate cannot pass.
