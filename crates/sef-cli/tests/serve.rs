@@ -47,6 +47,21 @@ fn http(port: u16, method: &str, path: &str, token: &str, body: Option<&str>) ->
     (status, body)
 }
 
+/// A GET whose body is kept as bytes (no chunked encoding: HTTP/1.0).
+fn http_raw(port: u16, path: &str, token: &str) -> (u16, Vec<u8>) {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).unwrap();
+    let status = std::str::from_utf8(&out[9..12]).unwrap().parse().unwrap();
+    let at = out.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    (status, out[at..].to_vec())
+}
+
 struct Server(Child);
 
 impl Server {
@@ -180,6 +195,17 @@ fn assess_push_on_sqlite_reads_back_with_the_servers_gate() {
     let run: serde_json::Value = serde_json::from_str(&run).unwrap();
     assert_eq!(run["offering"]["name"], "demo");
     assert!(run["gate"]["criteria"].as_array().unwrap().len() > 2);
+    // the SBOM travels with the run, byte for byte
+    let artifacts = report["run"]["artifacts"].as_array().unwrap();
+    assert!(!artifacts.is_empty(), "the run keeps its SBOM");
+    assert_eq!(run["artifacts"].as_array().unwrap().len(), artifacts.len());
+    for a in artifacts {
+        let name = a["name"].as_str().unwrap();
+        let (status, body) = http_raw(port, &format!("/api/v1/runs/{id}/artifacts/{name}"), &token);
+        assert_eq!(status, 200);
+        let digest = sef_model::Digest::of_parts([&body]);
+        assert_eq!(a["digest"].as_str().unwrap(), digest.as_str(), "{name}");
+    }
     let exit_says_pass = out.status.code() == Some(0);
     assert_eq!(
         exit_says_pass,

@@ -207,9 +207,21 @@ where
 
 /// Redacts, caps and escapes every string of `run`, and notes in the run
 /// what was changed.
-pub fn sanitize(run: AssessmentRun, rules: &RuleSet) -> (AssessmentRun, Sanitized) {
+pub fn sanitize(mut run: AssessmentRun, rules: &RuleSet) -> (AssessmentRun, Sanitized) {
     let started = std::time::Instant::now();
+    // An artifact's content is not part of the run's data (it is not
+    // serialized), so the JSON walk would drop it: it is set aside and put
+    // back. Documents such as the SBOM are kept byte for byte; they are
+    // listed in reports, never printed in them.
+    let contents: Vec<String> = run
+        .artifacts
+        .iter_mut()
+        .map(|a| std::mem::take(&mut a.content))
+        .collect();
     let (mut clean, out) = self::clean(run, rules);
+    for (a, c) in clean.artifacts.iter_mut().zip(contents) {
+        a.content = c;
+    }
     tracing::info!(
         elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
         redacted = out.redacted,
@@ -245,6 +257,51 @@ mod tests {
         assert!(s.starts_with("éé…[cut 16 bytes]"), "{s}");
         let mut short = "abc".to_owned();
         assert!(!cap(&mut short, 5));
+    }
+
+    #[test]
+    fn artifact_contents_survive_a_redacted_run() {
+        let mut run = sef_model::AssessmentRun {
+            id: sef_model::RunId::generate(),
+            offering: sef_model::Offering {
+                name: "o".into(),
+                owner_team: None,
+                kind: sef_model::OfferingKind::Product,
+            },
+            release: sef_model::Release {
+                version: "1".into(),
+                phase: sef_model::Phase::Develop,
+                version_source: sef_model::VersionSource::Plan,
+            },
+            started_at: chrono::Utc::now(),
+            finished_at: chrono::Utc::now(),
+            sef_version: "x".into(),
+            root: "/r".into(),
+            plan_file: None,
+            plan_digest: None,
+            notes: vec!["token ghp_Zq3xK9mP2vL8nR4tW6yB1cD5fH7jA0sE3gT9".into()],
+            evidence: Vec::new(),
+            findings: Vec::new(),
+            kpis: Vec::new(),
+            gate: sef_model::GateDecision::from_criteria(
+                sef_model::Phase::Develop,
+                true,
+                Vec::new(),
+            ),
+            artifacts: Vec::new(),
+        };
+        run.artifacts.push(sef_model::Artifact::new(
+            "sbom.cdx.json",
+            "application/json",
+            "{\"a\":1}".into(),
+        ));
+        let (clean, out) = sanitize(run, sef_secrets::builtin_redactor());
+        assert_eq!(out.redacted, 1, "the run was rewritten");
+        assert_eq!(clean.artifacts[0].content, "{\"a\":1}");
+        assert_eq!(
+            clean.artifacts[0].digest,
+            sef_model::Digest::of_parts([b"{\"a\":1}"])
+        );
     }
 
     #[test]

@@ -380,6 +380,38 @@ impl RunRepository for Store {
     }
 }
 
+/// A run without its evidence, findings and artifact contents: what a
+/// view of its verdict needs, read without loading the rest.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RunHead {
+    /// The run's id.
+    pub id: RunId,
+    /// The offering.
+    pub offering: sef_model::Offering,
+    /// The release.
+    pub release: sef_model::Release,
+    /// When it started.
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    /// When it finished.
+    pub finished_at: chrono::DateTime<chrono::Utc>,
+    /// The sef that ran it.
+    pub sef_version: String,
+    /// Digest of its plan file.
+    pub plan_digest: Option<sef_model::Digest>,
+    /// Its notes.
+    pub notes: Vec<String>,
+    /// Its KPIs.
+    pub kpis: Vec<sef_model::KpiValue>,
+    /// Its gate.
+    pub gate: sef_model::GateDecision,
+    /// How many findings it has.
+    pub findings: i64,
+    /// How many evidence records it has.
+    pub evidence: i64,
+    /// Its artifacts, listed (no content).
+    pub artifacts: Vec<sef_model::Artifact>,
+}
+
 /// What `sef serve` keeps besides runs: offerings and teams, users, grants,
 /// tokens, sessions, login failures, uploads, and the audit trail. Every
 /// change is audited as [`Store::actor`].
@@ -502,6 +534,19 @@ impl Store {
     /// Clears the failed-login counter under `key`.
     pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
         on_backend!(self, access::clear_failures(key))
+    }
+    /// A run's head: everything but its evidence, findings and artifact
+    /// contents.
+    pub async fn run_head(&self, id: RunId) -> Result<Option<RunHead>, StoreError> {
+        on_backend!(self, queries::run_head(id))
+    }
+    /// One artifact of a run, with its content.
+    pub async fn artifact(
+        &self,
+        id: RunId,
+        name: &str,
+    ) -> Result<Option<sef_model::Artifact>, StoreError> {
+        on_backend!(self, queries::artifact(id, name))
     }
     /// The offering of a stored run.
     pub async fn run_offering(&self, id: RunId) -> Result<Option<String>, StoreError> {

@@ -307,6 +307,69 @@ macro_rules! backend {
                 rows.iter().map(summary).collect()
             }
 
+            /// A run without its evidence, findings and artifact contents.
+            pub(crate) async fn run_head(pool: &Pool, id: RunId) -> Result<Option<crate::RunHead>, StoreError> {
+                let Some(row) = sqlx::query(
+                    "SELECT r.id, r.started_at, r.finished_at, r.header, \
+                     (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id) AS n_findings, \
+                     (SELECT COUNT(*) FROM evidence e WHERE e.run_id = r.id) AS n_evidence \
+                     FROM runs r WHERE r.id = $1",
+                )
+                .bind(id.to_string())
+                .fetch_optional(pool)
+                .await?
+                else {
+                    return Ok(None);
+                };
+                let Json(h): Json<RunHeader> = row.try_get("header")?;
+                let a_rows = sqlx::query("SELECT name, media_type, digest, size FROM artifacts WHERE run_id = $1 ORDER BY name")
+                    .bind(id.to_string())
+                    .fetch_all(pool)
+                    .await?;
+                let mut artifacts = Vec::with_capacity(a_rows.len());
+                for r in &a_rows {
+                    artifacts.push(sef_model::Artifact {
+                        name: r.try_get("name")?,
+                        media_type: r.try_get("media_type")?,
+                        digest: Digest::from_stored(r.try_get("digest")?),
+                        size: u64::try_from(r.try_get::<i64, _>("size")?).unwrap_or(0),
+                        content: String::new(),
+                    });
+                }
+                Ok(Some(crate::RunHead {
+                    id,
+                    offering: h.offering,
+                    release: h.release,
+                    started_at: row.try_get("started_at")?,
+                    finished_at: row.try_get("finished_at")?,
+                    sef_version: h.sef_version,
+                    plan_digest: h.plan_digest,
+                    notes: h.notes,
+                    kpis: h.kpis,
+                    gate: h.gate,
+                    findings: row.try_get("n_findings")?,
+                    evidence: row.try_get("n_evidence")?,
+                    artifacts,
+                }))
+            }
+
+            /// One artifact's content.
+            pub(crate) async fn artifact(pool: &Pool, id: RunId, name: &str) -> Result<Option<sef_model::Artifact>, StoreError> {
+                let row = sqlx::query("SELECT name, media_type, content FROM artifacts WHERE run_id = $1 AND name = $2")
+                    .bind(id.to_string())
+                    .bind(name)
+                    .fetch_optional(pool)
+                    .await?;
+                row.map(|r| -> Result<_, StoreError> {
+                    Ok(sef_model::Artifact::new(
+                        r.try_get::<String, _>("name")?,
+                        r.try_get::<String, _>("media_type")?,
+                        r.try_get::<String, _>("content")?,
+                    ))
+                })
+                .transpose()
+            }
+
             pub(crate) async fn get_run(pool: &Pool, id: RunId) -> Result<Option<AssessmentRun>, StoreError> {
                 let Some(row) = sqlx::query("SELECT id, started_at, finished_at, header FROM runs WHERE id = $1")
                     .bind(id.to_string())

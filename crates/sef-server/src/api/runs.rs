@@ -121,27 +121,24 @@ pub async fn list(
     }))
 }
 
+async fn head(state: &AppState, id: &str) -> ApiResult<sef_store::RunHead> {
+    let parsed: RunId = id
+        .parse()
+        .map_err(|_| Problem::not_found(format!("no run {id}")))?;
+    state
+        .store
+        .run_head(parsed)
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("no run {id}")))
+}
+
 /// `GET /api/v1/runs/{id}`: everything but the findings and evidence.
 pub async fn get_one(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let run = load(&state, &id).await?;
-    Ok(Json(serde_json::json!({
-        "id": run.id.to_string(),
-        "offering": run.offering,
-        "release": run.release,
-        "started_at": run.started_at,
-        "finished_at": run.finished_at,
-        "sef_version": run.sef_version,
-        "plan_digest": run.plan_digest,
-        "notes": run.notes,
-        "kpis": run.kpis,
-        "gate": run.gate,
-        "findings": run.findings.len(),
-        "evidence": run.evidence.len(),
-        "artifacts": run.artifacts,
-    })))
+    let run = head(&state, &id).await?;
+    Ok(Json(serde_json::to_value(&run).map_err(Problem::internal)?))
 }
 
 /// `?severity=&status=&kind=&rule=&cursor=&limit=`.
@@ -232,12 +229,13 @@ pub async fn artifact(
     State(state): State<AppState>,
     Path((id, name)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let run = load(&state, &id).await?;
-    let a = run
-        .artifacts
-        .into_iter()
-        .find(|a| a.name == name)
-        .ok_or_else(|| Problem::not_found(format!("run {id} keeps no artifact named `{name}`")))?;
+    let parsed: RunId = id
+        .parse()
+        .map_err(|_| Problem::not_found(format!("no run {id}")))?;
+    let a =
+        state.store.artifact(parsed, &name).await?.ok_or_else(|| {
+            Problem::not_found(format!("run {id} keeps no artifact named `{name}`"))
+        })?;
     Ok((
         [
             (header::CONTENT_TYPE, a.media_type.clone()),
