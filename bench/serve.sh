@@ -7,6 +7,8 @@
 # give). No peer runs beside it: Dependency-Track and DefectDojo need their
 # own server stacks (Java, Django + PostgreSQL), not installed here.
 #
+# (A failing gate exits 1: hyperfine ignores exit codes here.)
+#
 # Usage: bench/serve.sh [SEF_BINARY] [REPO]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,7 +29,7 @@ server=$!
 until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.1; done
 echo "== repository: $repo at $(git -C "$repo" rev-parse --short HEAD), offering $offering"
 export SEF_TOKEN=$token
-hyperfine -N --warmup 1 --runs 10 \
+hyperfine -N -i --warmup 1 --runs 10 \
   -n "assess (no store)" "$sef assess $repo -q --no-store --format json -o /dev/null" \
   -n "assess --push" "$sef assess $repo -q --no-store --format json -o /dev/null --push http://127.0.0.1:$port"
 run=$(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/offerings/$offering/runs?limit=1" | python3 -c 'import json,sys;print(json.load(sys.stdin)["items"][0]["id"])')

@@ -300,6 +300,7 @@ mod tests {
             decided_by: "ana".into(),
             decided_at: "2026-11-20T00:00:00Z".parse().unwrap(),
             expires: expires.map(day),
+            signature: None,
         }
     }
 

@@ -218,9 +218,24 @@ pub fn sanitize(mut run: AssessmentRun, rules: &RuleSet) -> (AssessmentRun, Sani
         .iter_mut()
         .map(|a| std::mem::take(&mut a.content))
         .collect();
-    let (mut clean, out) = self::clean(run, rules);
+    let (mut clean, mut out) = self::clean(run, rules);
     for (a, c) in clean.artifacts.iter_mut().zip(contents) {
         a.content = c;
+        // a JSON document (the SBOM) gets the same redaction and caps as
+        // the run: the absurd name cut in the run is cut in the SBOM too
+        if a.media_type.contains("json")
+            && let Ok(v) = serde_json::from_str::<serde_json::Value>(&a.content)
+        {
+            let (v, o) = self::clean(v, rules);
+            if o != Sanitized::default()
+                && let Ok(text) = serde_json::to_string_pretty(&v)
+            {
+                *a = sef_model::Artifact::new(a.name.clone(), a.media_type.clone(), text);
+                out.redacted += o.redacted;
+                out.cut += o.cut;
+                out.escaped += o.escaped;
+            }
+        }
     }
     tracing::info!(
         elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,

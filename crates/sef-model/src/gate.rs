@@ -84,6 +84,10 @@ pub struct GateOverride {
     pub by: String,
     /// Why the release moves on despite the failed gate.
     pub justification: String,
+    /// The deciding member's signature over the override
+    /// (`sef_sign::decision`), when it was signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
 /// A recorded checkpoint decision: the release moved from one phase to

@@ -38,6 +38,10 @@ pub struct Triage {
     pub decided_at: DateTime<Utc>,
     /// For an acceptance: the last day it holds.
     pub expires: Option<NaiveDate>,
+    /// The deciding member's signature over the decision
+    /// (`sef_sign::decision`), when it was signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
 named_enum! {

@@ -158,6 +158,7 @@ mod tests {
             decided_by: "bob".into(),
             decided_at: format!("{on}T10:00:00Z").parse().unwrap(),
             expires: expires.map(day),
+            signature: None,
         }
     }
 

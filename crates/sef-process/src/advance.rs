@@ -218,6 +218,7 @@ pub fn authorize_override(
     Ok(Some(GateOverride {
         by: by.to_owned(),
         justification: justification.to_owned(),
+        signature: None,
     }))
 }
 

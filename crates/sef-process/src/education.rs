@@ -84,6 +84,10 @@ pub struct Member {
     pub roles: Vec<TeamRole>,
     /// E-mail addresses the member commits with (lower-cased).
     pub emails: Vec<String>,
+    /// Public keys whose signatures on decisions are the member's: OpenSSH
+    /// public keys or minisign public keys (`RW…`), checked when the plan
+    /// is loaded.
+    pub keys: Vec<String>,
     /// Where it was written.
     pub origin: Origin,
 }
@@ -269,6 +273,7 @@ mod tests {
         t.members = vec![
             Member {
                 emails: Vec::new(),
+                keys: Vec::new(),
                 id: "ana".into(),
                 name: Some("Ana".into()),
                 roles: vec![TeamRole::Developer],
@@ -276,6 +281,7 @@ mod tests {
             },
             Member {
                 emails: Vec::new(),
+                keys: Vec::new(),
                 id: "bo".into(),
                 name: None,
                 roles: vec![TeamRole::Qa, TeamRole::PdtLeader],

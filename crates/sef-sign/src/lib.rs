@@ -6,6 +6,8 @@
 //! The cryptography is the `minisign` crate's (by minisign's author); this
 //! crate only fixes how sef uses it and turns its errors into sef's.
 
+pub mod decision;
+
 use std::io::{Read, Seek};
 
 /// Why a key or signature could not be used.

@@ -540,6 +540,10 @@ impl Store {
     pub async fn run_head(&self, id: RunId) -> Result<Option<RunHead>, StoreError> {
         on_backend!(self, queries::run_head(id))
     }
+    /// A run's findings alone, in report order.
+    pub async fn run_findings(&self, id: RunId) -> Result<Vec<sef_model::Finding>, StoreError> {
+        on_backend!(self, queries::run_findings(id))
+    }
     /// One artifact of a run, with its content.
     pub async fn artifact(
         &self,

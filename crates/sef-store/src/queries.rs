@@ -353,6 +353,18 @@ macro_rules! backend {
                 }))
             }
 
+            /// A run's findings, in report order.
+            pub(crate) async fn run_findings(pool: &Pool, id: RunId) -> Result<Vec<Finding>, StoreError> {
+                let f_rows = sqlx::query("SELECT body FROM findings WHERE run_id = $1 ORDER BY position")
+                    .bind(id.to_string())
+                    .fetch_all(pool)
+                    .await?;
+                Ok(f_rows
+                    .iter()
+                    .map(|r| r.try_get::<Json<Finding>, _>("body").map(|j| j.0))
+                    .collect::<Result<Vec<_>, _>>()?)
+            }
+
             /// One artifact's content.
             pub(crate) async fn artifact(pool: &Pool, id: RunId, name: &str) -> Result<Option<sef_model::Artifact>, StoreError> {
                 let row = sqlx::query("SELECT name, media_type, content FROM artifacts WHERE run_id = $1 AND name = $2")
@@ -417,14 +429,7 @@ macro_rules! backend {
                     });
                 }
 
-                let f_rows = sqlx::query("SELECT body FROM findings WHERE run_id = $1 ORDER BY position")
-                    .bind(id.to_string())
-                    .fetch_all(pool)
-                    .await?;
-                let findings = f_rows
-                    .iter()
-                    .map(|r| r.try_get::<Json<Finding>, _>("body").map(|j| j.0))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let findings = run_findings(pool, id).await?;
 
                 let a_rows = sqlx::query("SELECT name, media_type, content FROM artifacts WHERE run_id = $1 ORDER BY name")
                     .bind(id.to_string())
@@ -534,8 +539,8 @@ macro_rules! backend {
             pub(crate) async fn record_phase_decision(pool: &Pool, d: &sef_model::PhaseDecision, actor: &str) -> Result<(), StoreError> {
                 let mut tx = pool.begin().await?;
                 sqlx::query(
-                    "INSERT INTO phase_decisions (id, offering, release_version, from_phase, to_phase, decided_at, run_id, gate_outcome, override_by, justification) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    "INSERT INTO phase_decisions (id, offering, release_version, from_phase, to_phase, decided_at, run_id, gate_outcome, override_by, justification, signature) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                 )
                 .bind(&d.id)
                 .bind(&d.offering)
@@ -547,6 +552,7 @@ macro_rules! backend {
                 .bind(d.gate_outcome.as_str())
                 .bind(d.r#override.as_ref().map(|o| o.by.clone()))
                 .bind(d.r#override.as_ref().map(|o| o.justification.clone()))
+                .bind(d.r#override.as_ref().and_then(|o| o.signature.clone()))
                 .execute(&mut *tx)
                 .await?;
                 let change = crate::audit::Change {
@@ -558,7 +564,7 @@ macro_rules! backend {
                         "decision": d.id,
                         "run": d.run_id,
                         "gate": d.gate_outcome.as_str(),
-                        "override": d.r#override.as_ref().map(|o| serde_json::json!({ "by": o.by, "justification": o.justification })),
+                        "override": d.r#override.as_ref().map(|o| serde_json::json!({ "by": o.by, "justification": o.justification, "signed": o.signature.is_some() })),
                     })),
                 };
                 crate::audit::$module::append(&mut tx, actor, &change).await?;
@@ -568,7 +574,7 @@ macro_rules! backend {
 
             pub(crate) async fn phase_decisions(pool: &Pool, offering: &str, release: &str) -> Result<Vec<sef_model::PhaseDecision>, StoreError> {
                 let rows = sqlx::query(
-                    "SELECT id, offering, release_version, from_phase, to_phase, decided_at, run_id, gate_outcome, override_by, justification \
+                    "SELECT id, offering, release_version, from_phase, to_phase, decided_at, run_id, gate_outcome, override_by, justification, signature \
                      FROM phase_decisions WHERE offering = $1 AND release_version = $2 ORDER BY decided_at, id",
                 )
                 .bind(offering)
@@ -582,6 +588,7 @@ macro_rules! backend {
                     let outcome: String = r.try_get("gate_outcome")?;
                     let by: Option<String> = r.try_get("override_by")?;
                     let justification: Option<String> = r.try_get("justification")?;
+                    let signature: Option<String> = r.try_get("signature")?;
                     out.push(sef_model::PhaseDecision {
                         id: r.try_get("id")?,
                         offering: r.try_get("offering")?,
@@ -594,6 +601,7 @@ macro_rules! backend {
                         r#override: by.map(|by| sef_model::GateOverride {
                             by,
                             justification: justification.unwrap_or_default(),
+                            signature,
                         }),
                     });
                 }
@@ -619,8 +627,8 @@ macro_rules! backend {
                 })
                 .transpose()?;
                 sqlx::query(
-                    "INSERT INTO triage (id, offering, fingerprint, status, reason, decided_by, decided_at, expires) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    "INSERT INTO triage (id, offering, fingerprint, status, reason, decided_by, decided_at, expires, signature) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(&t.id)
                 .bind(&t.offering)
@@ -630,6 +638,7 @@ macro_rules! backend {
                 .bind(&t.decided_by)
                 .bind(t.decided_at)
                 .bind(t.expires.map(|d| d.to_string()))
+                .bind(&t.signature)
                 .execute(&mut *tx)
                 .await?;
                 let change = crate::audit::Change {
@@ -641,6 +650,7 @@ macro_rules! backend {
                         "reason": t.reason,
                         "decided_by": t.decided_by,
                         "expires": t.expires.map(|d| d.to_string()),
+                        "signed": t.signature.is_some(),
                     })),
                 };
                 crate::audit::$module::append(&mut tx, actor, &change).await?;
@@ -650,7 +660,7 @@ macro_rules! backend {
 
             pub(crate) async fn triage(pool: &Pool, offering: &str) -> Result<Vec<sef_model::Triage>, StoreError> {
                 let rows = sqlx::query(
-                    "SELECT id, offering, fingerprint, status, reason, decided_by, decided_at, expires FROM triage \
+                    "SELECT id, offering, fingerprint, status, reason, decided_by, decided_at, expires, signature FROM triage \
                      WHERE offering = $1 ORDER BY decided_at, id",
                 )
                 .bind(offering)
@@ -669,6 +679,7 @@ macro_rules! backend {
                         decided_by: r.try_get("decided_by")?,
                         decided_at: r.try_get("decided_at")?,
                         expires: expires.and_then(|e| chrono::NaiveDate::parse_from_str(&e, "%Y-%m-%d").ok()),
+                        signature: r.try_get("signature")?,
                     });
                 }
                 Ok(out)

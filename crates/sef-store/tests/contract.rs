@@ -306,6 +306,7 @@ async fn phase_decisions_round_trip_in_order() {
             r#override: Some(GateOverride {
                 by: "ana".into(),
                 justification: "fix 'shipped' in 2.0.1; \"accepted\" by the SAB".into(),
+                signature: None,
             }),
             ..d1.clone()
         };
@@ -410,6 +411,7 @@ async fn triage_decisions_are_kept_as_history() {
             decided_by: "ana".into(),
             decided_at: t(10),
             expires: chrono::NaiveDate::from_ymd_opt(2027, 1, 31),
+            signature: None,
         };
         let second = Triage {
             id: RunId::generate().to_string(),

@@ -411,6 +411,7 @@ pub fn triage(g: &GlobalArgs, a: &FindingTriageArgs) -> Result<u8> {
         decided_by: by.clone(),
         decided_at: chrono::Utc::now(),
         expires: a.expires,
+        signature: None,
     };
     rt.block_on(st.record_triage(&t))?;
     rt.block_on(st.close());

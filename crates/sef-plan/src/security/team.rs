@@ -34,6 +34,8 @@ struct RawMember {
     roles: Spanned<Vec<TeamRole>>,
     #[serde(default)]
     emails: Vec<Spanned<String>>,
+    #[serde(default)]
+    keys: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -138,6 +140,17 @@ pub(crate) fn team(ctx: &Ctx<'_>, raw: Spanned<RawTeam>) -> Result<education::Te
                 ),
             ));
         }
+        let keys = m
+            .keys
+            .into_iter()
+            .map(|k| {
+                let k_at = k.span().start;
+                let text = ctx.spanned_text(k, "member.keys", 4096)?;
+                sef_sign::decision::DecisionKey::parse(&text)
+                    .map_err(|e| ctx.err_at(k_at, format!("member `{id}`: {e}")))?;
+                Ok(text)
+            })
+            .collect::<Result<_, PlanError>>()?;
         team.members.push(education::Member {
             id,
             name: m
@@ -153,6 +166,7 @@ pub(crate) fn team(ctx: &Ctx<'_>, raw: Spanned<RawTeam>) -> Result<education::Te
                 })
                 .collect::<Result<_, _>>()?,
             roles,
+            keys,
             origin: ctx.origin(at),
         });
     }

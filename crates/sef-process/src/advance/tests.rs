@@ -41,6 +41,7 @@ fn team() -> Team {
         name: None,
         roles: vec![role],
         emails: vec![],
+        keys: vec![],
         origin: crate::Origin::default(),
     };
     Team {

@@ -112,6 +112,7 @@ pub async fn triage(
         decided_by: p.user.name.clone(),
         decided_at: chrono::Utc::now(),
         expires: req.expires,
+        signature: None,
     };
     state.store.with_actor(&p.actor()).record_triage(&t).await?;
     Ok((StatusCode::CREATED, Json(t)))
@@ -190,6 +191,7 @@ pub async fn decide(
             Some(GateOverride {
                 by: p.user.name.clone(),
                 justification: j.trim().to_owned(),
+                signature: None,
             })
         }
     };

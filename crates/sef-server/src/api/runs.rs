@@ -158,7 +158,10 @@ pub async fn findings(
     Path(id): Path<String>,
     Query(q): Query<FindingQuery>,
 ) -> ApiResult<Json<Page<serde_json::Value>>> {
-    let run = load(&state, &id).await?;
+    let parsed: RunId = id
+        .parse()
+        .map_err(|_| Problem::not_found(format!("no run {id}")))?;
+    let all = state.store.run_findings(parsed).await?;
     let page = PageQuery {
         cursor: q.cursor.clone(),
         limit: q.limit,
@@ -172,7 +175,7 @@ pub async fn findings(
     };
     let mut out = Vec::new();
     let mut next = None;
-    for (i, f) in run.findings.iter().enumerate().skip(start) {
+    for (i, f) in all.iter().enumerate().skip(start) {
         let v = serde_json::to_value(f).map_err(Problem::internal)?;
         let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_owned();
         let keep = q.severity.as_deref().is_none_or(|s| field("severity") == s)
