@@ -211,7 +211,7 @@ fn history_triage_and_reingestion() {
     let (_, out, _) = sef(&env, &["finding", "show", &eval_fp]);
     assert!(out.contains("python-eval-user-input"), "{out}");
     assert!(
-        out.contains("confirmed by tester: reachable from the API"),
+        out.contains("confirmed by tester (self-asserted (unsigned)): reachable from the API"),
         "{out}"
     );
     assert!(out.contains("2 run(s)"), "{out}");

@@ -184,7 +184,9 @@ fn an_offering_from_concept_to_lifecycle_over_three_releases() {
     );
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("plan → develop (gate FAILED, overridden by ana: threat model workshop"),
+        out.contains(
+            "plan → develop (gate FAILED, overridden by ana (self-asserted (unsigned)): threat model workshop"
+        ),
         "{out}"
     );
     assert_eq!(decisions(&env, &repo), 2);
@@ -282,7 +284,7 @@ fn an_offering_from_concept_to_lifecycle_over_three_releases() {
     );
     assert!(
         out.contains(
-            "plan → develop  (gate fail — OVERRIDDEN by ana: threat model workshop booked"
+            "plan → develop  (gate fail — OVERRIDDEN by ana (self-asserted (unsigned)): threat model workshop booked"
         ),
         "{out}"
     );

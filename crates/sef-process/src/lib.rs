@@ -22,6 +22,7 @@ pub mod cwe;
 pub mod documentation;
 pub mod education;
 pub mod kpi;
+pub mod proof;
 pub mod pti;
 pub mod requirements;
 #[cfg(test)]

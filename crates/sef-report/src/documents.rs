@@ -350,11 +350,8 @@ fn plan_blocks(b: &mut Vec<Block>, s: &crate::plan::PlanSection) {
 }
 
 /// The run report.
-pub(crate) fn run(
-    run: &AssessmentRun,
-    timeline: &[sef_model::PhaseDecision],
-    series: &[sef_model::ReleaseKpis],
-) -> Doc {
+pub(crate) fn run(run: &AssessmentRun, ctx: &crate::RunContext) -> Doc {
+    let (timeline, series) = (&ctx.timeline, &ctx.kpi_series);
     let v = verdict(run);
     let mut b = vec![
         Block::Heading(
@@ -411,7 +408,14 @@ pub(crate) fn run(
                         vec![t(d
                             .r#override
                             .as_ref()
-                            .map(|o| format!("by {}: {}", o.by, o.justification))
+                            .map(|o| {
+                                format!(
+                                    "by {} ({}): {}",
+                                    o.by,
+                                    crate::proof_label(d, &ctx.proofs),
+                                    o.justification
+                                )
+                            })
                             .unwrap_or_default())],
                     ]
                 })

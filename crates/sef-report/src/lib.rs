@@ -68,6 +68,22 @@ pub struct RunContext {
     /// The offering's KPIs release by release (from the store), for the
     /// HTML report's trend charts.
     pub kpi_series: Vec<sef_model::ReleaseKpis>,
+    /// What each override's signature proves, by decision id, as checked
+    /// against the team file by the caller (`sef_process::proof`).
+    pub proofs: Proofs,
+}
+
+/// What each decision's signature proves, by decision id.
+pub type Proofs = std::collections::BTreeMap<String, String>;
+
+/// How a decision's author is shown: the proof the caller checked, else
+/// "self-asserted" for an unsigned decision, else "signed, not checked".
+pub fn proof_label(d: &sef_model::PhaseDecision, proofs: &Proofs) -> String {
+    match (proofs.get(&d.id), d.r#override.as_ref()) {
+        (Some(p), _) => p.clone(),
+        (None, Some(o)) if o.signature.is_some() => "signed, not checked here".into(),
+        _ => "self-asserted (unsigned)".into(),
+    }
 }
 
 /// Renders one run.
@@ -75,8 +91,8 @@ pub fn render_run(run: &AssessmentRun, format: Format, ctx: &RunContext) -> Stri
     match format {
         Format::Text => text::run(run, ctx),
         Format::Json => json::run_json_with(run, &ctx.timeline),
-        Format::Markdown => markdown::render(&documents::run(run, &ctx.timeline, &ctx.kpi_series)),
-        Format::Html => html::render(&documents::run(run, &ctx.timeline, &ctx.kpi_series)),
+        Format::Markdown => markdown::render(&documents::run(run, ctx)),
+        Format::Html => html::render(&documents::run(run, ctx)),
         Format::Sarif => sarif::run_sarif(run),
     }
 }
@@ -146,6 +162,7 @@ pub fn render_timeline(
     offering: &str,
     release: &str,
     decisions: &[sef_model::PhaseDecision],
+    proofs: &Proofs,
     format: Format,
 ) -> String {
     match format {
@@ -156,6 +173,11 @@ pub fn render_timeline(
                 "offering": offering,
                 "release": release,
                 "decisions": decisions,
+                "proofs": decisions
+                    .iter()
+                    .filter(|d| d.r#override.is_some())
+                    .map(|d| (d.id.clone(), proof_label(d, proofs)))
+                    .collect::<Proofs>(),
             });
             let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
             s.push('\n');
@@ -163,7 +185,7 @@ pub fn render_timeline(
         }
         _ => {
             let mut o = format!("Phase timeline — {offering} {release}\n");
-            text::timeline(&mut o, decisions);
+            text::timeline(&mut o, decisions, proofs);
             o
         }
     }

@@ -250,7 +250,7 @@ pub(crate) fn run(run: &AssessmentRun, ctx: &RunContext) -> String {
     }
     if !ctx.timeline.is_empty() {
         let _ = writeln!(o, "\n{}", paint(BOLD, "Phase timeline"));
-        timeline(&mut o, &ctx.timeline);
+        timeline(&mut o, &ctx.timeline, &ctx.proofs);
     }
 
     if !run.notes.is_empty() {
@@ -707,7 +707,11 @@ pub(crate) fn compact(v: &serde_json::Value) -> String {
 
 /// The release's checkpoint decisions, one line each; overrides with who
 /// and why, every time.
-pub(crate) fn timeline(o: &mut String, decisions: &[sef_model::PhaseDecision]) {
+pub(crate) fn timeline(
+    o: &mut String,
+    decisions: &[sef_model::PhaseDecision],
+    proofs: &crate::Proofs,
+) {
     if decisions.is_empty() {
         let _ = writeln!(
             o,
@@ -718,8 +722,11 @@ pub(crate) fn timeline(o: &mut String, decisions: &[sef_model::PhaseDecision]) {
         let how = match &d.r#override {
             None => format!("gate {}", d.gate_outcome),
             Some(ov) => format!(
-                "gate {} — OVERRIDDEN by {}: {}",
-                d.gate_outcome, ov.by, ov.justification
+                "gate {} — OVERRIDDEN by {} ({}): {}",
+                d.gate_outcome,
+                ov.by,
+                crate::proof_label(d, proofs),
+                ov.justification
             ),
         };
         let _ = writeln!(

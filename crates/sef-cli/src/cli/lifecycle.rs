@@ -100,6 +100,13 @@ pub struct FindingTriageArgs {
     /// The repository whose plan (and team) governs the finding.
     #[arg(long, default_value = ".")]
     pub repo: PathBuf,
+    /// Sign the decision with this key: an OpenSSH private key (signed by
+    /// `ssh-keygen -Y sign -n sef-decision`) or a minisign secret key
+    /// (password in SEF_KEY_PASSWORD). Its public key must be among the
+    /// member's `keys` in the team file. Unsigned decisions are shown as
+    /// self-asserted.
+    #[arg(long, value_name = "FILE")]
+    pub sign_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -190,6 +197,11 @@ pub struct PhaseAdvanceArgs {
     /// Why the release moves on despite the failed gate.
     #[arg(long, value_name = "TEXT")]
     pub justification: Option<String>,
+    /// Sign the override with this key (an OpenSSH private key or a
+    /// minisign secret key, whose public key is among the member's `keys`
+    /// in the team file).
+    #[arg(long, value_name = "FILE", requires = "override_gate")]
+    pub sign_key: Option<PathBuf>,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = ViewFormatArg::Text)]
     pub format: ViewFormatArg,

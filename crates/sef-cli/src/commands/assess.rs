@@ -201,6 +201,7 @@ pub(crate) fn run_with(g: &GlobalArgs, a: &AssessArgs, extra: &Extra) -> Result<
             redactor,
         )
         .0;
+        ctx.proofs = super::phase::proofs(&plan, &ctx.timeline);
         ctx.kpi_series =
             sef_engine::boundary::clean(rt.block_on(st.kpi_series(&run.offering.name))?, redactor)
                 .0;

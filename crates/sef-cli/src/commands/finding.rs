@@ -246,7 +246,13 @@ pub fn list(g: &GlobalArgs, a: &FindingListArgs) -> Result<u8> {
                 if let Some(a) = r.finding.as_ref().and_then(|f| f.acceptance.as_ref()) {
                     let _ = write!(line, " · {}", a.describe());
                 } else if let Some(t) = r.triage {
-                    let _ = write!(line, " · triage: {} by {}", t.status, t.decided_by);
+                    let _ = write!(
+                        line,
+                        " · triage: {} by {} ({})",
+                        t.status,
+                        t.decided_by,
+                        sef_process::proof::triage_proof(plan.security.team.as_ref(), t).label()
+                    );
                 }
                 if let Some(f) = &r.finding {
                     let _ = write!(line, " · id {}", f.id);
@@ -337,10 +343,15 @@ pub fn show(g: &GlobalArgs, a: &FindingShowArgs) -> Result<u8> {
             for t in &triage {
                 let _ = writeln!(
                     o,
-                    "  triage:      {} {} by {}: {}{}",
+                    "  triage:      {} {} by {} ({}): {}{}",
                     t.decided_at.format("%Y-%m-%d %H:%M UTC"),
                     t.status,
                     t.decided_by,
+                    if t.signature.is_some() {
+                        "signed; `sef finding list` in its repository checks it"
+                    } else {
+                        "self-asserted (unsigned)"
+                    },
                     t.reason,
                     t.expires
                         .map(|e| format!(" (until {e})"))
@@ -413,6 +424,16 @@ pub fn triage(g: &GlobalArgs, a: &FindingTriageArgs) -> Result<u8> {
         expires: a.expires,
         signature: None,
     };
+    let mut t = t;
+    if let Some(key) = &a.sign_key {
+        let sig = super::decision_sign::sign(&sef_process::proof::triage_payload(&t), key)?;
+        t.signature = Some(sig);
+        let state = sef_process::proof::triage_proof(plan.security.team.as_ref(), &t);
+        if let Err(e) = super::decision_sign::require_verified(&state, &by) {
+            rt.block_on(st.close());
+            return Err(e);
+        }
+    }
     rt.block_on(st.record_triage(&t))?;
     rt.block_on(st.close());
     let until = match (status, a.expires) {
@@ -420,8 +441,10 @@ pub fn triage(g: &GlobalArgs, a: &FindingTriageArgs) -> Result<u8> {
         (TriageStatus::Accepted, None) => ", no expiry".to_owned(),
         _ => String::new(),
     };
+    let proof = sef_process::proof::triage_proof(plan.security.team.as_ref(), &t);
     println!(
-        "{offering} {fp}: {status} by {by}{until}; `sef gate` and `sef finding list` apply it now, reports from the next run"
+        "{offering} {fp}: {status} by {by}{until}, {}; `sef gate` and `sef finding list` apply it now, reports from the next run",
+        proof.label()
     );
     Ok(crate::EXIT_PASS)
 }

@@ -3,6 +3,7 @@
 mod assess;
 mod db;
 mod db_update;
+mod decision_sign;
 mod finding;
 mod history;
 mod ingested;

@@ -109,7 +109,7 @@ pub fn advance(g: &GlobalArgs, a: &PhaseAdvanceArgs) -> Result<u8> {
         rt.block_on(st.close());
         return Ok(crate::EXIT_FAIL);
     }
-    let decision = PhaseDecision {
+    let mut decision = PhaseDecision {
         id: sef_model::RunId::generate().to_string(),
         offering: plan.offering.name.clone(),
         release: plan.release.version.clone(),
@@ -120,6 +120,27 @@ pub fn advance(g: &GlobalArgs, a: &PhaseAdvanceArgs) -> Result<u8> {
         gate_outcome: run.gate.outcome,
         r#override: if passed { None } else { wanted_override },
     };
+    if let (Some(key), Some(payload)) =
+        (&a.sign_key, sef_process::proof::override_payload(&decision))
+    {
+        let sig = super::decision_sign::sign(&payload, key)?;
+        if let Some(o) = decision.r#override.as_mut() {
+            o.signature = Some(sig);
+        }
+        if let Some(state) =
+            sef_process::proof::override_proof(plan.security.team.as_ref(), &decision)
+        {
+            let by = decision
+                .r#override
+                .as_ref()
+                .map(|o| o.by.clone())
+                .unwrap_or_default();
+            if let Err(e) = super::decision_sign::require_verified(&state, &by) {
+                rt.block_on(st.close());
+                return Err(e);
+            }
+        }
+    }
     rt.block_on(st.record_phase_decision(&decision))
         .with_context(|| format!("{}: cannot record the decision", st.location()))?;
     rt.block_on(st.close());
@@ -140,7 +161,14 @@ pub fn advance(g: &GlobalArgs, a: &PhaseAdvanceArgs) -> Result<u8> {
                 plan.release.version,
                 match &decision.r#override {
                     None => "gate passed".to_owned(),
-                    Some(o) => format!("gate FAILED, overridden by {}: {}", o.by, o.justification),
+                    Some(o) => format!(
+                        "gate FAILED, overridden by {} ({}): {}",
+                        o.by,
+                        sef_process::proof::override_proof(plan.security.team.as_ref(), &decision)
+                            .map(|p| p.label())
+                            .unwrap_or_default(),
+                        o.justification
+                    ),
                 },
                 run.id
             );
@@ -161,9 +189,26 @@ pub fn history(g: &GlobalArgs, a: &PhaseHistoryArgs) -> Result<u8> {
     let decisions = rt.block_on(st.phase_decisions(&plan.offering.name, &release))?;
     rt.block_on(st.close());
     emit(
-        &sef_report::render_timeline(&plan.offering.name, &release, &decisions, format(a.format)),
+        &sef_report::render_timeline(
+            &plan.offering.name,
+            &release,
+            &decisions,
+            &proofs(&plan, &decisions),
+            format(a.format),
+        ),
         None,
         a.format,
     )?;
     Ok(crate::EXIT_PASS)
+}
+
+/// What each override's signature proves, against the plan's team file.
+pub(crate) fn proofs(plan: &sef_plan::Plan, decisions: &[PhaseDecision]) -> sef_report::Proofs {
+    decisions
+        .iter()
+        .filter_map(|d| {
+            sef_process::proof::override_proof(plan.security.team.as_ref(), d)
+                .map(|p| (d.id.clone(), p.label()))
+        })
+        .collect()
 }

@@ -54,10 +54,12 @@ pub fn show(g: &GlobalArgs, a: &ShowArgs) -> Result<u8> {
     }
     let timeline = rt.block_on(st.phase_decisions(&run.offering.name, &run.release.version))?;
     let kpi_series = rt.block_on(st.kpi_series(&run.offering.name))?;
+    // no plan here: signed overrides show as "signed, not checked here"
     let ctx = RunContext {
         store: Some(st.location().to_owned()),
         timeline,
         kpi_series,
+        proofs: Default::default(),
     };
     output::emit(
         &render_run(&run, output::format(a.out.format), &ctx),
