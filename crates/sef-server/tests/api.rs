@@ -305,3 +305,87 @@ async fn pages_etags_request_ids_health_and_metrics() {
     );
     h.close().await;
 }
+
+#[tokio::test]
+async fn a_signed_offline_triage_is_recorded_as_its_verified_signer() {
+    let h = Harness::sqlite().await;
+    let u = h
+        .user("ci", &[(Role::Developer, GrantScope::Team("t".into()))])
+        .await;
+    let ci = h.session(&u).await;
+    h.store().put_offering("shop", "t").await.unwrap();
+    let kp = sef_sign::keygen("pw").unwrap();
+    let key_line = kp.public.lines().nth(1).unwrap().to_owned();
+    let mut up = upload("shop", vec![finding("r1")]);
+    up.plan_files[0].text.push_str(&format!(
+        "[[team.member]]\nid = \"ana\"\nroles = [\"architect\"]\nkeys = [\"{key_line}\"]\n"
+    ));
+    let a = h.send("POST", "/api/v1/runs", &ci, Some(body(&up))).await;
+    assert_eq!(a.status, 201, "{}", a.text());
+    let fp = up.run.findings[0].fingerprint.clone();
+    let t = sef_model::Triage {
+        id: String::new(),
+        offering: "shop".into(),
+        fingerprint: fp.clone(),
+        status: sef_model::TriageStatus::Confirmed,
+        reason: "reachable from the public API".into(),
+        decided_by: "ana".into(),
+        decided_at: chrono::Utc::now(),
+        expires: None,
+        signature: None,
+    };
+    let payload = sef_process::proof::triage_payload(&t);
+    let sig = sef_sign::sign(
+        &kp.secret,
+        "pw",
+        std::io::Cursor::new(payload.as_bytes()),
+        "sef decision",
+    )
+    .unwrap();
+    let req = |reason: &str, sig: &str| {
+        serde_json::to_vec(&serde_json::json!({
+            "finding": fp.as_str(), "status": "confirmed", "reason": reason,
+            "signed_by": "ana", "signature": sig,
+        }))
+        .unwrap()
+    };
+    // the reason changed after signing: refused
+    let a = h
+        .send(
+            "POST",
+            "/api/v1/offerings/shop/triage",
+            &ci,
+            Some(req("not reachable at all", &sig)),
+        )
+        .await;
+    assert_eq!(a.status, 422, "{}", a.text());
+    let a = h
+        .send(
+            "POST",
+            "/api/v1/offerings/shop/triage",
+            &ci,
+            Some(req("reachable from the public API", &sig)),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.text());
+    assert_eq!(
+        a.json()["decided_by"],
+        "ana",
+        "the verified signer, not the uploader"
+    );
+    assert!(
+        a.json()["signature"]
+            .as_str()
+            .unwrap()
+            .starts_with("untrusted comment")
+    );
+    let log = h.store().audit_entries(0, 1000).await.unwrap();
+    let e = log
+        .iter()
+        .rev()
+        .find(|e| e.action == "triage.record")
+        .unwrap();
+    assert_eq!(e.actor, "user:ci", "who submitted it");
+    assert!(e.after.as_deref().unwrap().contains("\"signed\":true"));
+    h.close().await;
+}

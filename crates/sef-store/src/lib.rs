@@ -564,6 +564,14 @@ impl Store {
     ) -> Result<(), StoreError> {
         on_backend!(self, queries::save_upload(run, upload, &self.actor))
     }
+    /// The plan files of an offering's most recently assessed upload (its
+    /// team file names the members' keys).
+    pub async fn latest_plan_files(
+        &self,
+        offering: &str,
+    ) -> Result<Option<Vec<PlanFile>>, StoreError> {
+        on_backend!(self, queries::latest_plan_files(offering))
+    }
     /// The body digest a run id was uploaded with.
     pub async fn upload_digest(&self, run_id: RunId) -> Result<Option<String>, StoreError> {
         on_backend!(self, queries::upload_digest(run_id))

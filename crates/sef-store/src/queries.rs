@@ -115,6 +115,21 @@ macro_rules! backend {
                 Ok(())
             }
 
+            /// The plan files of an offering's most recently assessed upload.
+            pub(crate) async fn latest_plan_files(pool: &Pool, offering: &str) -> Result<Option<Vec<crate::PlanFile>>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT p.files FROM plans p JOIN runs r ON r.id = p.run_id WHERE p.offering = $1 ORDER BY r.started_at DESC, r.id DESC LIMIT 1",
+                )
+                .bind(offering)
+                .fetch_optional(pool)
+                .await?;
+                row.map(|r| -> Result<Vec<crate::PlanFile>, StoreError> {
+                    let files: String = r.try_get("files")?;
+                    serde_json::from_str(&files).map_err(|e| StoreError::Decode(format!("plan files: {e}")))
+                })
+                .transpose()
+            }
+
             /// The digest of the body a run id was uploaded with.
             pub(crate) async fn upload_digest(pool: &Pool, run_id: RunId) -> Result<Option<String>, StoreError> {
                 let row = sqlx::query("SELECT body_digest FROM uploads WHERE run_id = $1")

@@ -28,6 +28,14 @@ pub struct TriageRequest {
     pub reason: String,
     /// For `accepted`: the last day the acceptance holds (YYYY-MM-DD).
     pub expires: Option<chrono::NaiveDate>,
+    /// A decision made offline and signed by a team member (`sef finding
+    /// triage --sign-key`): the member's id in the team file, with
+    /// `signature`. The server verifies it against the keys the offering's
+    /// latest uploaded team file lists for the member, and records the
+    /// member as the decider.
+    pub signed_by: Option<String>,
+    /// The member's signature over the decision.
+    pub signature: Option<String>,
 }
 
 /// `POST /api/v1/offerings/{offering}/releases/{release}/decisions`.
@@ -103,7 +111,7 @@ pub async fn triage(
                 req.finding
             ))
         })?;
-    let t = Triage {
+    let mut t = Triage {
         id: sef_model::RunId::generate().to_string(),
         offering,
         fingerprint: Fingerprint::from_stored(fingerprint),
@@ -114,6 +122,36 @@ pub async fn triage(
         expires: req.expires,
         signature: None,
     };
+    match (req.signed_by, req.signature) {
+        (None, None) => {}
+        (Some(member), Some(sig)) => {
+            t.decided_by = member.clone();
+            t.signature = Some(sig);
+            let files = state.store.latest_plan_files(&t.offering).await?.ok_or_else(|| {
+                Problem::unprocessable(format!(
+                    "no plan of {} was uploaded, so the server knows no team keys to check the signature with",
+                    t.offering
+                ))
+            })?;
+            let files: Vec<(String, String)> =
+                files.into_iter().map(|f| (f.path, f.text)).collect();
+            let plan = sef_plan::Plan::from_texts(&files).map_err(|e| {
+                Problem::unprocessable(format!("the offering's uploaded plan does not read: {e}"))
+            })?;
+            let proof = sef_process::proof::triage_proof(plan.security.team.as_ref(), &t);
+            if !matches!(proof, sef_sign::decision::SignatureState::Verified { .. }) {
+                return Err(Problem::unprocessable(format!(
+                    "the signature of `{member}` does not verify against the team file: {}",
+                    proof.label()
+                )));
+            }
+        }
+        _ => {
+            return Err(Problem::unprocessable(
+                "a signed decision sends both `signed_by` and `signature`",
+            ));
+        }
+    }
     state.store.with_actor(&p.actor()).record_triage(&t).await?;
     Ok((StatusCode::CREATED, Json(t)))
 }
