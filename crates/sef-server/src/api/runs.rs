@@ -210,7 +210,7 @@ pub async fn kpis(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let run = load(&state, &id).await?;
+    let run = head(&state, &id).await?;
     Ok(Json(
         serde_json::to_value(&run.kpis).map_err(Problem::internal)?,
     ))
@@ -221,7 +221,7 @@ pub async fn gate(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let run = load(&state, &id).await?;
+    let run = head(&state, &id).await?;
     Ok(Json(
         serde_json::to_value(&run.gate).map_err(Problem::internal)?,
     ))
