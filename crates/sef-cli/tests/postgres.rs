@@ -8,20 +8,7 @@ use common::*;
 
 #[test]
 fn assess_and_history_on_postgres() {
-    let base = postgres_url();
-    let schema = format!("sef_cli_{}", std::process::id());
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let s = sef_store::Store::open_postgres_schema(&base, &schema)
-            .await
-            .unwrap();
-        s.close().await;
-    });
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options[search_path]={schema}");
+    let (base, schema, url, rt) = postgres_schema("sef_cli");
 
     let env = Env::new();
     let repo = env.repo("pgrepo");

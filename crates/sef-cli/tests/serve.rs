@@ -388,20 +388,7 @@ fn assess_push_on_sqlite_reads_back_with_the_servers_gate() {
 
 #[test]
 fn serve_on_postgres_takes_a_push() {
-    let base = postgres_url();
-    let schema = format!("sef_serve_{}", std::process::id());
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let s = sef_store::Store::open_postgres_schema(&base, &schema)
-            .await
-            .unwrap();
-        s.close().await;
-    });
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options[search_path]={schema}");
+    let (base, schema, url, rt) = postgres_schema("sef_serve");
     let env = Env::new();
     let token = set_up(&env, &url);
     let repo = env.repo("demo");

@@ -13,10 +13,12 @@
 
 pub mod access;
 pub mod audit;
+mod decisions;
 mod error;
 mod history;
 mod open;
 mod queries;
+mod served;
 mod url;
 
 pub use access::{
@@ -290,15 +292,15 @@ impl RunRepository for Store {
 
     async fn record_triage(&self, t: &sef_model::Triage) -> Result<(), StoreError> {
         match &self.backend {
-            Backend::Sqlite(p) => queries::sqlite::record_triage(p, t, &self.actor).await,
-            Backend::Postgres(p) => queries::postgres::record_triage(p, t, &self.actor).await,
+            Backend::Sqlite(p) => decisions::sqlite::record_triage(p, t, &self.actor).await,
+            Backend::Postgres(p) => decisions::postgres::record_triage(p, t, &self.actor).await,
         }
     }
 
     async fn triage(&self, offering: &str) -> Result<Vec<sef_model::Triage>, StoreError> {
         match &self.backend {
-            Backend::Sqlite(p) => queries::sqlite::triage(p, offering).await,
-            Backend::Postgres(p) => queries::postgres::triage(p, offering).await,
+            Backend::Sqlite(p) => decisions::sqlite::triage(p, offering).await,
+            Backend::Postgres(p) => decisions::postgres::triage(p, offering).await,
         }
     }
 
@@ -353,10 +355,10 @@ impl RunRepository for Store {
     ) -> Result<(), StoreError> {
         match &self.backend {
             Backend::Sqlite(p) => {
-                queries::sqlite::record_phase_decision(p, decision, &self.actor).await
+                decisions::sqlite::record_phase_decision(p, decision, &self.actor).await
             }
             Backend::Postgres(p) => {
-                queries::postgres::record_phase_decision(p, decision, &self.actor).await
+                decisions::postgres::record_phase_decision(p, decision, &self.actor).await
             }
         }
     }
@@ -367,8 +369,10 @@ impl RunRepository for Store {
         release: &str,
     ) -> Result<Vec<sef_model::PhaseDecision>, StoreError> {
         match &self.backend {
-            Backend::Sqlite(p) => queries::sqlite::phase_decisions(p, offering, release).await,
-            Backend::Postgres(p) => queries::postgres::phase_decisions(p, offering, release).await,
+            Backend::Sqlite(p) => decisions::sqlite::phase_decisions(p, offering, release).await,
+            Backend::Postgres(p) => {
+                decisions::postgres::phase_decisions(p, offering, release).await
+            }
         }
     }
 
@@ -538,7 +542,7 @@ impl Store {
     /// A run's head: everything but its evidence, findings and artifact
     /// contents.
     pub async fn run_head(&self, id: RunId) -> Result<Option<RunHead>, StoreError> {
-        on_backend!(self, queries::run_head(id))
+        on_backend!(self, served::run_head(id))
     }
     /// A run's findings alone, in report order.
     pub async fn run_findings(&self, id: RunId) -> Result<Vec<sef_model::Finding>, StoreError> {
@@ -550,7 +554,7 @@ impl Store {
         id: RunId,
         name: &str,
     ) -> Result<Option<sef_model::Artifact>, StoreError> {
-        on_backend!(self, queries::artifact(id, name))
+        on_backend!(self, served::artifact(id, name))
     }
     /// The offering of a stored run.
     pub async fn run_offering(&self, id: RunId) -> Result<Option<String>, StoreError> {
@@ -562,7 +566,7 @@ impl Store {
         run: &AssessmentRun,
         upload: &Upload,
     ) -> Result<(), StoreError> {
-        on_backend!(self, queries::save_upload(run, upload, &self.actor))
+        on_backend!(self, served::save_upload(run, upload, &self.actor))
     }
     /// The plan files of an offering's most recently assessed upload (its
     /// team file names the members' keys).
@@ -570,11 +574,11 @@ impl Store {
         &self,
         offering: &str,
     ) -> Result<Option<Vec<PlanFile>>, StoreError> {
-        on_backend!(self, queries::latest_plan_files(offering))
+        on_backend!(self, served::latest_plan_files(offering))
     }
     /// The body digest a run id was uploaded with.
     pub async fn upload_digest(&self, run_id: RunId) -> Result<Option<String>, StoreError> {
-        on_backend!(self, queries::upload_digest(run_id))
+        on_backend!(self, served::upload_digest(run_id))
     }
     /// The plan files of a release's latest upload, with that run's id.
     pub async fn plan_files(
@@ -582,7 +586,7 @@ impl Store {
         offering: &str,
         release: &str,
     ) -> Result<Option<(String, Vec<PlanFile>)>, StoreError> {
-        on_backend!(self, queries::plan_files(offering, release))
+        on_backend!(self, served::plan_files(offering, release))
     }
     /// Appends a change to the audit trail on its own.
     pub async fn audit(&self, change: &Change) -> Result<(), StoreError> {

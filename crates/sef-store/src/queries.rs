@@ -18,19 +18,19 @@ use std::time::Duration;
 
 /// The parts of a run that are not columns, stored as one JSON document.
 #[derive(Serialize, Deserialize)]
-struct RunHeader {
-    offering: Offering,
-    release: Release,
-    sef_version: String,
-    root: String,
-    plan_file: Option<String>,
-    plan_digest: Option<Digest>,
-    notes: Vec<String>,
-    kpis: Vec<KpiValue>,
-    gate: GateDecision,
+pub(crate) struct RunHeader {
+    pub(crate) offering: Offering,
+    pub(crate) release: Release,
+    pub(crate) sef_version: String,
+    pub(crate) root: String,
+    pub(crate) plan_file: Option<String>,
+    pub(crate) plan_digest: Option<Digest>,
+    pub(crate) notes: Vec<String>,
+    pub(crate) kpis: Vec<KpiValue>,
+    pub(crate) gate: GateDecision,
 }
 
-fn decode<T>(what: &str, v: Option<T>, raw: &str) -> Result<T, StoreError> {
+pub(crate) fn decode<T>(what: &str, v: Option<T>, raw: &str) -> Result<T, StoreError> {
     v.ok_or_else(|| StoreError::Decode(format!("unknown {what} `{raw}`")))
 }
 
@@ -52,7 +52,7 @@ const SUMMARY_COLUMNS: &str = "r.id, r.offering, r.release_version, r.phase, r.s
      (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.status = 'false-positive') AS n_false_positive";
 
 /// The audit entry of a stored run.
-fn run_change(run: &AssessmentRun) -> crate::audit::Change {
+pub(crate) fn run_change(run: &AssessmentRun) -> crate::audit::Change {
     crate::audit::Change::new(
         "run.store",
         format!("{}/{}", run.offering.name, run.release.version),
@@ -86,77 +86,7 @@ macro_rules! backend {
                 Ok(())
             }
 
-            /// Stores an uploaded run with its upload record and plan files,
-            /// in one transaction.
-            pub(crate) async fn save_upload(pool: &Pool, run: &AssessmentRun, upload: &crate::Upload, actor: &str) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
-                sqlx::query("INSERT INTO uploads (run_id, body_digest, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4)")
-                    .bind(run.id.to_string())
-                    .bind(&upload.body_digest)
-                    .bind(actor)
-                    .bind(crate::audit::now_text())
-                    .execute(&mut *tx)
-                    .await?;
-                insert_run(&mut tx, run).await?;
-                sqlx::query(
-                    "INSERT INTO plans (offering, release_version, run_id, files) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (offering, release_version) DO UPDATE SET run_id = excluded.run_id, files = excluded.files",
-                )
-                .bind(&run.offering.name)
-                .bind(&run.release.version)
-                .bind(run.id.to_string())
-                .bind(serde_json::to_string(&upload.plan_files).map_err(|e| StoreError::Decode(e.to_string()))?)
-                .execute(&mut *tx)
-                .await?;
-                let mut change = run_change(run);
-                change.action = "run.upload".into();
-                crate::audit::$module::append(&mut tx, actor, &change).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            /// The plan files of an offering's most recently assessed upload.
-            pub(crate) async fn latest_plan_files(pool: &Pool, offering: &str) -> Result<Option<Vec<crate::PlanFile>>, StoreError> {
-                let row = sqlx::query(
-                    "SELECT p.files FROM plans p JOIN runs r ON r.id = p.run_id WHERE p.offering = $1 ORDER BY r.started_at DESC, r.id DESC LIMIT 1",
-                )
-                .bind(offering)
-                .fetch_optional(pool)
-                .await?;
-                row.map(|r| -> Result<Vec<crate::PlanFile>, StoreError> {
-                    let files: String = r.try_get("files")?;
-                    serde_json::from_str(&files).map_err(|e| StoreError::Decode(format!("plan files: {e}")))
-                })
-                .transpose()
-            }
-
-            /// The digest of the body a run id was uploaded with.
-            pub(crate) async fn upload_digest(pool: &Pool, run_id: RunId) -> Result<Option<String>, StoreError> {
-                let row = sqlx::query("SELECT body_digest FROM uploads WHERE run_id = $1")
-                    .bind(run_id.to_string())
-                    .fetch_optional(pool)
-                    .await?;
-                Ok(row.map(|r| r.try_get("body_digest")).transpose()?)
-            }
-
-            /// The plan files of a release's latest uploaded run.
-            pub(crate) async fn plan_files(pool: &Pool, offering: &str, release: &str) -> Result<Option<(String, Vec<crate::PlanFile>)>, StoreError> {
-                let row = sqlx::query("SELECT run_id, files FROM plans WHERE offering = $1 AND release_version = $2")
-                    .bind(offering)
-                    .bind(release)
-                    .fetch_optional(pool)
-                    .await?;
-                match row {
-                    None => Ok(None),
-                    Some(r) => {
-                        let files: String = r.try_get("files")?;
-                        let files = serde_json::from_str(&files).map_err(|e| StoreError::Decode(format!("plan files: {e}")))?;
-                        Ok(Some((r.try_get("run_id")?, files)))
-                    }
-                }
-            }
-
-            async fn insert_run(tx: &mut sqlx::Transaction<'_, $db>, run: &AssessmentRun) -> Result<(), StoreError> {
+            pub(crate) async fn insert_run(tx: &mut sqlx::Transaction<'_, $db>, run: &AssessmentRun) -> Result<(), StoreError> {
                 let header = RunHeader {
                     offering: run.offering.clone(),
                     release: run.release.clone(),
@@ -322,52 +252,6 @@ macro_rules! backend {
                 rows.iter().map(summary).collect()
             }
 
-            /// A run without its evidence, findings and artifact contents.
-            pub(crate) async fn run_head(pool: &Pool, id: RunId) -> Result<Option<crate::RunHead>, StoreError> {
-                let Some(row) = sqlx::query(
-                    "SELECT r.id, r.started_at, r.finished_at, r.header, \
-                     (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id) AS n_findings, \
-                     (SELECT COUNT(*) FROM evidence e WHERE e.run_id = r.id) AS n_evidence \
-                     FROM runs r WHERE r.id = $1",
-                )
-                .bind(id.to_string())
-                .fetch_optional(pool)
-                .await?
-                else {
-                    return Ok(None);
-                };
-                let Json(h): Json<RunHeader> = row.try_get("header")?;
-                let a_rows = sqlx::query("SELECT name, media_type, digest, size FROM artifacts WHERE run_id = $1 ORDER BY name")
-                    .bind(id.to_string())
-                    .fetch_all(pool)
-                    .await?;
-                let mut artifacts = Vec::with_capacity(a_rows.len());
-                for r in &a_rows {
-                    artifacts.push(sef_model::Artifact {
-                        name: r.try_get("name")?,
-                        media_type: r.try_get("media_type")?,
-                        digest: Digest::from_stored(r.try_get("digest")?),
-                        size: u64::try_from(r.try_get::<i64, _>("size")?).unwrap_or(0),
-                        content: String::new(),
-                    });
-                }
-                Ok(Some(crate::RunHead {
-                    id,
-                    offering: h.offering,
-                    release: h.release,
-                    started_at: row.try_get("started_at")?,
-                    finished_at: row.try_get("finished_at")?,
-                    sef_version: h.sef_version,
-                    plan_digest: h.plan_digest,
-                    notes: h.notes,
-                    kpis: h.kpis,
-                    gate: h.gate,
-                    findings: row.try_get("n_findings")?,
-                    evidence: row.try_get("n_evidence")?,
-                    artifacts,
-                }))
-            }
-
             /// A run's findings, in report order.
             pub(crate) async fn run_findings(pool: &Pool, id: RunId) -> Result<Vec<Finding>, StoreError> {
                 let f_rows = sqlx::query("SELECT body FROM findings WHERE run_id = $1 ORDER BY position")
@@ -378,23 +262,6 @@ macro_rules! backend {
                     .iter()
                     .map(|r| r.try_get::<Json<Finding>, _>("body").map(|j| j.0))
                     .collect::<Result<Vec<_>, _>>()?)
-            }
-
-            /// One artifact's content.
-            pub(crate) async fn artifact(pool: &Pool, id: RunId, name: &str) -> Result<Option<sef_model::Artifact>, StoreError> {
-                let row = sqlx::query("SELECT name, media_type, content FROM artifacts WHERE run_id = $1 AND name = $2")
-                    .bind(id.to_string())
-                    .bind(name)
-                    .fetch_optional(pool)
-                    .await?;
-                row.map(|r| -> Result<_, StoreError> {
-                    Ok(sef_model::Artifact::new(
-                        r.try_get::<String, _>("name")?,
-                        r.try_get::<String, _>("media_type")?,
-                        r.try_get::<String, _>("content")?,
-                    ))
-                })
-                .transpose()
             }
 
             pub(crate) async fn get_run(pool: &Pool, id: RunId) -> Result<Option<AssessmentRun>, StoreError> {
@@ -546,155 +413,6 @@ macro_rules! backend {
                         release: r.try_get("release_version")?,
                         at: r.try_get("started_at")?,
                         kpis: h.kpis,
-                    });
-                }
-                Ok(out)
-            }
-
-            pub(crate) async fn record_phase_decision(pool: &Pool, d: &sef_model::PhaseDecision, actor: &str) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
-                sqlx::query(
-                    "INSERT INTO phase_decisions (id, offering, release_version, from_phase, to_phase, decided_at, run_id, gate_outcome, override_by, justification, signature) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                )
-                .bind(&d.id)
-                .bind(&d.offering)
-                .bind(&d.release)
-                .bind(d.from.as_str())
-                .bind(d.to.as_str())
-                .bind(d.decided_at)
-                .bind(&d.run_id)
-                .bind(d.gate_outcome.as_str())
-                .bind(d.r#override.as_ref().map(|o| o.by.clone()))
-                .bind(d.r#override.as_ref().map(|o| o.justification.clone()))
-                .bind(d.r#override.as_ref().and_then(|o| o.signature.clone()))
-                .execute(&mut *tx)
-                .await?;
-                let change = crate::audit::Change {
-                    action: "phase.decide".into(),
-                    target: format!("{}/{}", d.offering, d.release),
-                    before: Some(serde_json::json!({ "phase": d.from.as_str() })),
-                    after: Some(serde_json::json!({
-                        "phase": d.to.as_str(),
-                        "decision": d.id,
-                        "run": d.run_id,
-                        "gate": d.gate_outcome.as_str(),
-                        "override": d.r#override.as_ref().map(|o| serde_json::json!({ "by": o.by, "justification": o.justification, "signed": o.signature.is_some() })),
-                    })),
-                };
-                crate::audit::$module::append(&mut tx, actor, &change).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            pub(crate) async fn phase_decisions(pool: &Pool, offering: &str, release: &str) -> Result<Vec<sef_model::PhaseDecision>, StoreError> {
-                let rows = sqlx::query(
-                    "SELECT id, offering, release_version, from_phase, to_phase, decided_at, run_id, gate_outcome, override_by, justification, signature \
-                     FROM phase_decisions WHERE offering = $1 AND release_version = $2 ORDER BY decided_at, id",
-                )
-                .bind(offering)
-                .bind(release)
-                .fetch_all(pool)
-                .await?;
-                let mut out = Vec::with_capacity(rows.len());
-                for r in &rows {
-                    let from: String = r.try_get("from_phase")?;
-                    let to: String = r.try_get("to_phase")?;
-                    let outcome: String = r.try_get("gate_outcome")?;
-                    let by: Option<String> = r.try_get("override_by")?;
-                    let justification: Option<String> = r.try_get("justification")?;
-                    let signature: Option<String> = r.try_get("signature")?;
-                    out.push(sef_model::PhaseDecision {
-                        id: r.try_get("id")?,
-                        offering: r.try_get("offering")?,
-                        release: r.try_get("release_version")?,
-                        from: decode("phase", Phase::parse(&from), &from)?,
-                        to: decode("phase", Phase::parse(&to), &to)?,
-                        decided_at: r.try_get("decided_at")?,
-                        run_id: r.try_get("run_id")?,
-                        gate_outcome: decode("gate outcome", GateOutcome::parse(&outcome), &outcome)?,
-                        r#override: by.map(|by| sef_model::GateOverride {
-                            by,
-                            justification: justification.unwrap_or_default(),
-                            signature,
-                        }),
-                    });
-                }
-                Ok(out)
-            }
-
-            pub(crate) async fn record_triage(pool: &Pool, t: &sef_model::Triage, actor: &str) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
-                let before = sqlx::query(
-                    "SELECT status, reason, decided_by, expires FROM triage WHERE offering = $1 AND fingerprint = $2 ORDER BY decided_at DESC, id DESC LIMIT 1",
-                )
-                .bind(&t.offering)
-                .bind(t.fingerprint.as_str())
-                .fetch_optional(&mut *tx)
-                .await?
-                .map(|r| -> Result<serde_json::Value, StoreError> {
-                    Ok(serde_json::json!({
-                        "status": r.try_get::<String, _>("status")?,
-                        "reason": r.try_get::<String, _>("reason")?,
-                        "decided_by": r.try_get::<String, _>("decided_by")?,
-                        "expires": r.try_get::<Option<String>, _>("expires")?,
-                    }))
-                })
-                .transpose()?;
-                sqlx::query(
-                    "INSERT INTO triage (id, offering, fingerprint, status, reason, decided_by, decided_at, expires, signature) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(&t.id)
-                .bind(&t.offering)
-                .bind(t.fingerprint.as_str())
-                .bind(t.status.as_str())
-                .bind(&t.reason)
-                .bind(&t.decided_by)
-                .bind(t.decided_at)
-                .bind(t.expires.map(|d| d.to_string()))
-                .bind(&t.signature)
-                .execute(&mut *tx)
-                .await?;
-                let change = crate::audit::Change {
-                    action: "triage.record".into(),
-                    target: format!("{}/{}", t.offering, t.fingerprint.as_str()),
-                    before,
-                    after: Some(serde_json::json!({
-                        "status": t.status.as_str(),
-                        "reason": t.reason,
-                        "decided_by": t.decided_by,
-                        "expires": t.expires.map(|d| d.to_string()),
-                        "signed": t.signature.is_some(),
-                    })),
-                };
-                crate::audit::$module::append(&mut tx, actor, &change).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            pub(crate) async fn triage(pool: &Pool, offering: &str) -> Result<Vec<sef_model::Triage>, StoreError> {
-                let rows = sqlx::query(
-                    "SELECT id, offering, fingerprint, status, reason, decided_by, decided_at, expires, signature FROM triage \
-                     WHERE offering = $1 ORDER BY decided_at, id",
-                )
-                .bind(offering)
-                .fetch_all(pool)
-                .await?;
-                let mut out = Vec::with_capacity(rows.len());
-                for r in &rows {
-                    let status: String = r.try_get("status")?;
-                    let expires: Option<String> = r.try_get("expires")?;
-                    out.push(sef_model::Triage {
-                        id: r.try_get("id")?,
-                        offering: r.try_get("offering")?,
-                        fingerprint: sef_model::Fingerprint::from_stored(r.try_get("fingerprint")?),
-                        status: decode("triage status", sef_model::TriageStatus::parse(&status), &status)?,
-                        reason: r.try_get("reason")?,
-                        decided_by: r.try_get("decided_by")?,
-                        decided_at: r.try_get("decided_at")?,
-                        expires: expires.and_then(|e| chrono::NaiveDate::parse_from_str(&e, "%Y-%m-%d").ok()),
-                        signature: r.try_get("signature")?,
                     });
                 }
                 Ok(out)

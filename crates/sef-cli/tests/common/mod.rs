@@ -199,3 +199,24 @@ pub fn sef_cmd(env: &Env, args: &[&str]) -> std::process::Command {
 /// A plan with the advisory database not needed.
 pub const PLAN_NO_VULNS: &str =
     "[offering]\nname = \"app\"\n[analyzers.vulnerabilities]\nenabled = false\n";
+
+/// A fresh, migrated PostgreSQL schema named `{prefix}_{pid}`: the base URL,
+/// the schema, a URL whose search path is the schema, and a runtime to drop
+/// it with.
+pub fn postgres_schema(prefix: &str) -> (String, String, String, tokio::runtime::Runtime) {
+    let base = postgres_url();
+    let schema = format!("{prefix}_{}", std::process::id());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let s = sef_store::Store::open_postgres_schema(&base, &schema)
+            .await
+            .unwrap();
+        s.close().await;
+    });
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options[search_path]={schema}");
+    (base, schema, url, rt)
+}
