@@ -132,14 +132,7 @@ fn index_file(dir: &Path, ecosystem: &str) -> PathBuf {
 /// 503, crates.io case- and `-`/`_`-insensitively, case-insensitive
 /// registries in lower case, the others as written.
 pub fn normalize_name(ecosystem: &str, name: &str) -> String {
-    match ecosystem {
-        "PyPI" => sef_model::pep503_name(name),
-        "crates.io" => name.trim().to_ascii_lowercase().replace('_', "-"),
-        "NuGet" | "RubyGems" | "Packagist" | "Pub" | "Hex" | "npm" => {
-            name.trim().to_ascii_lowercase()
-        }
-        _ => name.trim().to_owned(),
-    }
+    sef_model::package_name_key(ecosystem, name)
 }
 
 /// The ecosystems sef matches (OSV names).

@@ -13,4 +13,5 @@ pub mod fetch;
 pub mod matcher;
 pub mod osv;
 pub mod range;
+pub mod ships;
 pub mod version;

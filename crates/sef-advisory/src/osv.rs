@@ -102,7 +102,7 @@ pub struct Reference {
 }
 
 /// One affected package and where it is affected.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Affected {
     /// The package.
     #[serde(default)]
@@ -168,7 +168,7 @@ pub struct Package {
 }
 
 /// A version range.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Range {
     /// `SEMVER`, `ECOSYSTEM` or `GIT`.
     #[serde(rename = "type")]

@@ -6,12 +6,14 @@ use std::path::PathBuf;
 mod git_evidence;
 mod lifecycle;
 mod pentest;
+mod portfolio;
 mod server;
 mod threat;
 mod vulns;
 pub use git_evidence::*;
 pub use lifecycle::*;
 pub use pentest::*;
+pub use portfolio::*;
 pub use server::*;
 pub use threat::*;
 pub use vulns::*;
@@ -154,6 +156,10 @@ pub enum Command {
     /// Offerings of a shared store and their teams.
     #[command(subcommand)]
     Offering(OfferingCommand),
+    /// Questions across every offering in the store: which releases ship a
+    /// package (incident response), KPIs by team, business unit or tier.
+    #[command(subcommand)]
+    Portfolio(PortfolioCommand),
     /// The store's hash-chained audit trail: verify it, export it.
     #[command(subcommand)]
     Audit(AuditCommand),

@@ -282,6 +282,8 @@ mod tests {
                 name: "o".into(),
                 owner_team: None,
                 kind: sef_model::OfferingKind::Product,
+                business_unit: None,
+                peer_group: None,
             },
             release: sef_model::Release {
                 version: "1".into(),

@@ -104,14 +104,3 @@ pub fn compute(
         })
         .collect()
 }
-
-/// The peers' view of a run: its measured KPI values.
-pub fn peer_of(offering: &str, kpis: &[KpiValue]) -> Peer {
-    Peer {
-        offering: offering.to_owned(),
-        values: kpis
-            .iter()
-            .filter_map(|k| k.measurement.value().map(|v| (k.kpi_id.clone(), v)))
-            .collect(),
-    }
-}

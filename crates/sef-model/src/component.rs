@@ -126,6 +126,21 @@ impl Component {
     }
 }
 
+/// A package name as its ecosystem (OSV name) compares names: PyPI by PEP
+/// 503, crates.io case- and `-`/`_`-insensitively, case-insensitive
+/// registries in lower case, the others as written. The advisory index and
+/// the portfolio's component index both key packages by it.
+pub fn package_name_key(ecosystem: &str, name: &str) -> String {
+    match ecosystem {
+        "PyPI" => pep503_name(name),
+        "crates.io" => name.trim().to_ascii_lowercase().replace('_', "-"),
+        "NuGet" | "RubyGems" | "Packagist" | "Pub" | "Hex" | "npm" => {
+            name.trim().to_ascii_lowercase()
+        }
+        _ => name.trim().to_owned(),
+    }
+}
+
 /// A PyPI name normalised by PEP 503: lower case, each run of `-`, `_`
 /// and `.` replaced by one `-`.
 pub fn pep503_name(name: &str) -> String {

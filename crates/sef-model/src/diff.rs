@@ -359,6 +359,8 @@ mod tests {
                 name: "o".into(),
                 owner_team: None,
                 kind: OfferingKind::Product,
+                business_unit: None,
+                peer_group: None,
             },
             release: Release {
                 version: "1".into(),

@@ -29,7 +29,9 @@ mod run;
 pub mod status;
 
 pub use artifact::Artifact;
-pub use component::{Component, DependencyScope, Ecosystem, SourceRef, pep503_name};
+pub use component::{
+    Component, DependencyScope, Ecosystem, SourceRef, package_name_key, pep503_name,
+};
 pub use diff::{EvidenceChange, FieldChange, RunDiff, diff_runs};
 pub use evidence::{
     Digest, Evidence, EvidenceKind, EvidencePayload, EvidenceStatus, PAYLOAD_VERSION, PayloadOf,

@@ -30,6 +30,14 @@ pub struct Offering {
     pub owner_team: Option<String>,
     /// What kind of offering it is.
     pub kind: OfferingKind,
+    /// The business unit it belongs to, when the plan names one: a key of
+    /// the portfolio's KPI roll-ups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_unit: Option<String>,
+    /// The peer group whose offerings its KPIs are compared with, when the
+    /// plan names one; without one, every other offering in the store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer_group: Option<String>,
 }
 
 /// The release of an offering that a run assesses.

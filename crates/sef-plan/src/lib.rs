@@ -490,6 +490,8 @@ impl Plan {
                 name,
                 owner_team: None,
                 kind: OfferingKind::Product,
+                business_unit: None,
+                peer_group: None,
             },
             release: Release {
                 version: UNVERSIONED.to_owned(),

@@ -81,6 +81,10 @@ pub(crate) struct RawOffering {
     owner_team: Option<Spanned<String>>,
     #[serde(default)]
     kind: Option<OfferingKind>,
+    #[serde(default)]
+    business_unit: Option<Spanned<String>>,
+    #[serde(default)]
+    peer_group: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -101,6 +105,14 @@ pub(crate) fn offering(ctx: &Ctx<'_>, raw: RawOffering) -> Result<Offering, Plan
             .map(|t| ctx.text_field(t, "offering.owner_team", 128))
             .transpose()?,
         kind: raw.kind.unwrap_or(OfferingKind::Product),
+        business_unit: raw
+            .business_unit
+            .map(|t| ctx.text_field(t, "offering.business_unit", 128))
+            .transpose()?,
+        peer_group: raw
+            .peer_group
+            .map(|t| ctx.text_field(t, "offering.peer_group", 128))
+            .transpose()?,
     })
 }
 

@@ -18,6 +18,11 @@ pub fn template(name: &str, kind: OfferingKind) -> String {
 name = {quoted}
 # The team that owns the offering (optional).
 # owner_team = "my-team"
+# The business unit it belongs to (optional; portfolio KPI roll-ups).
+# business_unit = "my-unit"
+# The peer group its KPIs are compared with (optional; without one, every
+# other offering in the store).
+# peer_group = "payments"
 # One of: product, component, service, library, application.
 kind = "{kind}"
 

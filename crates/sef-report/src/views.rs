@@ -189,6 +189,8 @@ fn placeholder_run() -> sef_model::AssessmentRun {
             name: String::new(),
             owner_team: None,
             kind: sef_model::OfferingKind::Product,
+            business_unit: None,
+            peer_group: None,
         },
         release: sef_model::Release {
             version: String::new(),

@@ -187,6 +187,8 @@ async fn decide(
             plan.release.phase
         )));
     }
+    // who owns it and whom it is compared with: the plan's word, not the run's
+    run.offering = plan.offering.clone();
     if run.notes.iter().any(|n| n.starts_with("scoped run:"))
         || run
             .gate
@@ -225,7 +227,11 @@ async fn decide(
     }
     let h = state
         .store
-        .kpi_history(&run.offering.name, &run.release.version)
+        .kpi_history(
+            &run.offering.name,
+            &run.release.version,
+            plan.offering.peer_group.as_deref(),
+        )
         .await?;
     let mut ctx = kpi_context(h);
     ctx.triage = state.store.triage(&run.offering.name).await?;
@@ -273,8 +279,8 @@ pub fn kpi_context(h: sef_store::KpiHistory) -> sef_engine::kpis::KpiContext {
     sef_engine::kpis::KpiContext {
         peers: h
             .peers
-            .iter()
-            .map(|(o, k)| sef_engine::kpis::peer_of(o, k))
+            .into_iter()
+            .map(|(offering, values)| sef_process::kpi::Peer { offering, values })
             .collect(),
         history: h
             .runs

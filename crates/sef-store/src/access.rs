@@ -17,6 +17,8 @@ pub struct OfferingRecord {
     pub name: String,
     /// The team that owns it.
     pub team: String,
+    /// The business unit it belongs to, when registered with one.
+    pub business_unit: Option<String>,
     /// When it was registered.
     pub created_at: String,
 }
@@ -147,29 +149,35 @@ macro_rules! backend {
                 }
             }
 
-            pub(crate) async fn put_offering(pool: &Pool, actor: &str, name: &str, team: &str) -> Result<OfferingRecord, StoreError> {
+            pub(crate) async fn put_offering(pool: &Pool, actor: &str, name: &str, team: &str, business_unit: Option<&str>) -> Result<OfferingRecord, StoreError> {
                 let mut tx = pool.begin().await?;
-                let before = sqlx::query("SELECT team FROM offerings WHERE name = $1")
+                let before = sqlx::query("SELECT team, business_unit FROM offerings WHERE name = $1")
                     .bind(name)
                     .fetch_optional(&mut *tx)
                     .await?
-                    .map(|r| r.try_get::<String, _>("team"))
+                    .map(|r| -> Result<serde_json::Value, sqlx::Error> {
+                        Ok(serde_json::json!({
+                            "team": r.try_get::<String, _>("team")?,
+                            "business_unit": r.try_get::<Option<String>, _>("business_unit")?,
+                        }))
+                    })
                     .transpose()?;
                 let now = crate::audit::now_text();
                 sqlx::query(
-                    "INSERT INTO offerings (name, team, created_at) VALUES ($1, $2, $3) \
-                     ON CONFLICT (name) DO UPDATE SET team = excluded.team",
+                    "INSERT INTO offerings (name, team, business_unit, created_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (name) DO UPDATE SET team = excluded.team, business_unit = excluded.business_unit",
                 )
                 .bind(name)
                 .bind(team)
+                .bind(business_unit)
                 .bind(&now)
                 .execute(&mut *tx)
                 .await?;
                 let change = Change {
                     action: "offering.put".into(),
                     target: format!("offering:{name}"),
-                    before: before.map(|t| serde_json::json!({ "team": t })),
-                    after: Some(serde_json::json!({ "team": team })),
+                    before,
+                    after: Some(serde_json::json!({ "team": team, "business_unit": business_unit })),
                 };
                 append(&mut tx, actor, &change).await?;
                 tx.commit().await?;
@@ -177,11 +185,16 @@ macro_rules! backend {
             }
 
             fn offering_of(r: &DbRow) -> Result<OfferingRecord, StoreError> {
-                Ok(OfferingRecord { name: r.try_get("name")?, team: r.try_get("team")?, created_at: r.try_get("created_at")? })
+                Ok(OfferingRecord {
+                    name: r.try_get("name")?,
+                    team: r.try_get("team")?,
+                    business_unit: r.try_get("business_unit")?,
+                    created_at: r.try_get("created_at")?,
+                })
             }
 
             pub(crate) async fn offering(pool: &Pool, name: &str) -> Result<Option<OfferingRecord>, StoreError> {
-                sqlx::query("SELECT name, team, created_at FROM offerings WHERE name = $1")
+                sqlx::query("SELECT name, team, business_unit, created_at FROM offerings WHERE name = $1")
                     .bind(name)
                     .fetch_optional(pool)
                     .await?
@@ -191,7 +204,7 @@ macro_rules! backend {
             }
 
             pub(crate) async fn offerings(pool: &Pool, after: &str, limit: i64) -> Result<Vec<OfferingRecord>, StoreError> {
-                sqlx::query("SELECT name, team, created_at FROM offerings WHERE name > $1 ORDER BY name LIMIT $2")
+                sqlx::query("SELECT name, team, business_unit, created_at FROM offerings WHERE name > $1 ORDER BY name LIMIT $2")
                     .bind(after)
                     .bind(limit)
                     .fetch_all(pool)

@@ -17,6 +17,7 @@ mod decisions;
 mod error;
 mod history;
 mod open;
+pub mod portfolio;
 mod queries;
 mod served;
 mod url;
@@ -26,6 +27,7 @@ pub use access::{
 };
 pub use audit::{AuditEntry, Change, Verification};
 pub use error::StoreError;
+pub use portfolio::{GroupSummary, KpiRollup, RollupKey, RollupQuery, ShipRow};
 pub use url::StoreUrl;
 
 use sef_model::{AssessmentRun, RunId, RunSummary};
@@ -58,8 +60,9 @@ pub struct PastRunRow {
 /// What the store knows that a run's KPIs need.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KpiHistory {
-    /// Every other offering with its latest run's KPI values.
-    pub peers: Vec<(String, Vec<sef_model::KpiValue>)>,
+    /// Every other offering (within the peer group, when the run names
+    /// one) with its latest release's measured KPI values `(id, value)`.
+    pub peers: Vec<(String, Vec<(String, f64)>)>,
     /// The runs of this release so far, oldest first.
     pub runs: Vec<PastRunRow>,
     /// The previous release (the latest run of another release of this
@@ -87,9 +90,15 @@ pub trait RunRepository {
     ) -> Result<(Option<RunId>, Option<RunId>), StoreError>;
     /// The newest run of an offering before the given run, if any.
     async fn previous_run(&self, run: &AssessmentRun) -> Result<Option<RunId>, StoreError>;
-    /// Other offerings' latest KPIs, this release's earlier runs and the
-    /// previous release's KPIs, for the KPI comparisons and trends.
-    async fn kpi_history(&self, offering: &str, release: &str) -> Result<KpiHistory, StoreError>;
+    /// Other offerings' latest KPIs (within `peer_group` when given), this
+    /// release's earlier runs and the previous release's KPIs, for the KPI
+    /// comparisons and trends.
+    async fn kpi_history(
+        &self,
+        offering: &str,
+        release: &str,
+        peer_group: Option<&str>,
+    ) -> Result<KpiHistory, StoreError>;
     /// Records a triage decision.
     async fn record_triage(&self, t: &sef_model::Triage) -> Result<(), StoreError>;
     /// The triage decisions of an offering, oldest first.
@@ -165,19 +174,33 @@ impl Store {
                 url.redacted(),
             ),
         };
-        Ok(Store {
+        let store = Store {
             backend,
             location,
             commit_delay: None,
             actor: std::sync::Arc::from(UNKNOWN_ACTOR),
-        })
+        };
+        store.build_portfolio().await;
+        Ok(store)
+    }
+
+    /// Builds the portfolio tables from the runs when a store written
+    /// before schema 8 has none. A store that cannot be written (a
+    /// read-only file) keeps them empty; the portfolio queries then refuse
+    /// to answer rather than answer "nobody".
+    async fn build_portfolio(&self) {
+        match self.rebuild_portfolio_if_empty().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(releases = n, "portfolio index built from the stored runs"),
+            Err(e) => tracing::warn!(error = %e, "the portfolio index could not be built"),
+        }
     }
 
     /// Opens a PostgreSQL store inside its own schema, creating the schema
     /// first. Used to give each test, or each tenant, its own namespace.
     pub async fn open_postgres_schema(url: &str, schema: &str) -> Result<Store, StoreError> {
         let pool = open::postgres(url, Some(schema)).await?;
-        Ok(Store {
+        let store = Store {
             backend: Backend::Postgres(pool),
             location: format!(
                 "{} (schema {schema})",
@@ -185,7 +208,9 @@ impl Store {
             ),
             commit_delay: None,
             actor: std::sync::Arc::from(UNKNOWN_ACTOR),
-        })
+        };
+        store.build_portfolio().await;
+        Ok(store)
     }
 
     /// Drops a schema made by [`Store::open_postgres_schema`].
@@ -376,11 +401,18 @@ impl RunRepository for Store {
         }
     }
 
-    async fn kpi_history(&self, offering: &str, release: &str) -> Result<KpiHistory, StoreError> {
-        match &self.backend {
+    async fn kpi_history(
+        &self,
+        offering: &str,
+        release: &str,
+        peer_group: Option<&str>,
+    ) -> Result<KpiHistory, StoreError> {
+        let mut h = match &self.backend {
             Backend::Sqlite(p) => queries::sqlite::kpi_history(p, offering, release).await,
             Backend::Postgres(p) => queries::postgres::kpi_history(p, offering, release).await,
-        }
+        }?;
+        h.peers = self.portfolio_peers(offering, peer_group).await?;
+        Ok(h)
     }
 }
 
@@ -422,7 +454,21 @@ pub struct RunHead {
 impl Store {
     /// Registers an offering for a team, or moves it to another team.
     pub async fn put_offering(&self, name: &str, team: &str) -> Result<OfferingRecord, StoreError> {
-        on_backend!(self, access::put_offering(&self.actor, name, team))
+        self.put_offering_in(name, team, None).await
+    }
+
+    /// Registers (or re-registers) an offering with its team and business
+    /// unit; a re-registration replaces both.
+    pub async fn put_offering_in(
+        &self,
+        name: &str,
+        team: &str,
+        business_unit: Option<&str>,
+    ) -> Result<OfferingRecord, StoreError> {
+        on_backend!(
+            self,
+            access::put_offering(&self.actor, name, team, business_unit)
+        )
     }
     /// A registered offering.
     pub async fn offering(&self, name: &str) -> Result<Option<OfferingRecord>, StoreError> {

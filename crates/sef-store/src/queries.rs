@@ -86,7 +86,7 @@ macro_rules! backend {
                 Ok(())
             }
 
-            pub(crate) async fn insert_run(tx: &mut sqlx::Transaction<'_, $db>, run: &AssessmentRun) -> Result<(), StoreError> {
+            pub(crate) async fn insert_run(txn: &mut sqlx::Transaction<'_, $db>, run: &AssessmentRun) -> Result<(), StoreError> {
                 let header = RunHeader {
                     offering: run.offering.clone(),
                     release: run.release.clone(),
@@ -98,7 +98,7 @@ macro_rules! backend {
                     kpis: run.kpis.clone(),
                     gate: run.gate.clone(),
                 };
-                let tx = &mut **tx;
+                let tx = &mut **txn;
                 sqlx::query(
                     "INSERT INTO runs (id, offering, release_version, phase, started_at, finished_at, outcome, evidence_complete, sef_version, header) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -180,7 +180,7 @@ macro_rules! backend {
                     .await?;
                 }
 
-                Ok(())
+                crate::portfolio::$module::index_run(txn, run).await
             }
 
             fn summary(row: &DbRow) -> Result<RunSummary, StoreError> {
@@ -344,20 +344,6 @@ macro_rules! backend {
             }
 
             pub(crate) async fn kpi_history(pool: &Pool, offering: &str, release: &str) -> Result<crate::KpiHistory, StoreError> {
-                // other offerings: the KPIs of each one's latest run
-                let rows = sqlx::query(
-                    "SELECT r.offering, r.header FROM runs r WHERE r.offering <> $1 AND r.id = \
-                     (SELECT r2.id FROM runs r2 WHERE r2.offering = r.offering ORDER BY r2.started_at DESC, r2.id DESC LIMIT 1) \
-                     ORDER BY r.offering",
-                )
-                .bind(offering)
-                .fetch_all(pool)
-                .await?;
-                let mut peers = Vec::with_capacity(rows.len());
-                for r in &rows {
-                    let Json(h): Json<RunHeader> = r.try_get("header")?;
-                    peers.push((r.try_get::<String, _>("offering")?, h.kpis));
-                }
                 // earlier runs of this release, with their vulnerability evidence state
                 let rows = sqlx::query(
                     "SELECT r.started_at, r.phase, e.status FROM runs r \
@@ -393,7 +379,7 @@ macro_rules! backend {
                         Some((r.try_get::<String, _>("release_version")?, h.kpis))
                     }
                 };
-                Ok(crate::KpiHistory { peers, runs, previous })
+                Ok(crate::KpiHistory { peers: Vec::new(), runs, previous })
             }
 
             pub(crate) async fn kpi_series(pool: &Pool, offering: &str) -> Result<Vec<sef_model::ReleaseKpis>, StoreError> {

@@ -154,8 +154,14 @@ async fn users_grants_tokens_and_sessions_round_trip() {
             .filter(|e| e.action == "offering.put")
             .nth(1)
             .unwrap();
-        assert_eq!(moved.before.as_deref(), Some(r#"{"team":"payments"}"#));
-        assert_eq!(moved.after.as_deref(), Some(r#"{"team":"retail"}"#));
+        assert_eq!(
+            moved.before.as_deref(),
+            Some(r#"{"business_unit":null,"team":"payments"}"#)
+        );
+        assert_eq!(
+            moved.after.as_deref(),
+            Some(r#"{"business_unit":null,"team":"retail"}"#)
+        );
     })
     .await;
 }

@@ -6,7 +6,7 @@
 
 use sef_model::evidence::vulnerabilities::{KnownVulnerabilities, Match};
 use sef_model::*;
-use sef_store::{RunFilter, RunRepository, Store, StoreError, StoreUrl};
+use sef_store::{RollupKey, RollupQuery, RunFilter, RunRepository, Store, StoreError, StoreUrl};
 mod common;
 use common::{each_backend, finding, run, t, uuid_suffix};
 
@@ -253,15 +253,22 @@ async fn kpi_history_gives_peers_release_runs_and_the_previous_release() {
         let b = with("pay", 20, "2.0", Phase::Lifecycle);
         let peer_old = with("shop", 5, "9", Phase::Develop);
         let mut peer_new = with("shop", 30, "9", Phase::Develop);
-        peer_new.kpis.truncate(1);
+        peer_new.kpis[1].measurement = KpiMeasurement::Measured {
+            value: 42.0,
+            unit: "percent".into(),
+        };
         for r in [&old, &a, &b, &peer_old, &peer_new] {
             s.save_run(r).await.unwrap();
         }
         assert_eq!(s.get_run(a.id).await.unwrap().unwrap(), a);
-        let h = s.kpi_history("pay", "2.0").await.unwrap();
+        let h = s.kpi_history("pay", "2.0", None).await.unwrap();
         assert_eq!(h.peers.len(), 1);
         assert_eq!(h.peers[0].0, "shop");
-        assert_eq!(h.peers[0].1, peer_new.kpis, "the peer's latest run");
+        assert_eq!(
+            h.peers[0].1,
+            vec![("integrity.known-vulnerability-testing".to_owned(), 42.0)],
+            "the peer's latest run, measured values only"
+        );
         assert_eq!(h.runs.len(), 2);
         assert_eq!(h.runs[0].started_at, a.started_at);
         assert_eq!(
@@ -274,7 +281,7 @@ async fn kpi_history_gives_peers_release_runs_and_the_previous_release() {
         assert_eq!(version, "1.0");
         assert_eq!(kpis, old.kpis);
         // a first release has no previous one and no history
-        let h = s.kpi_history("new", "0.1").await.unwrap();
+        let h = s.kpi_history("new", "0.1", None).await.unwrap();
         assert!(h.previous.is_none() && h.runs.is_empty());
         assert_eq!(h.peers.len(), 2);
     })
@@ -438,4 +445,240 @@ async fn triage_decisions_are_kept_as_history() {
         assert_eq!(h[0].state, LifecycleState::Open);
     })
     .await;
+}
+
+/// A component as the tests write it: ecosystem, name, version, direct,
+/// path.
+type Comp<'a> = (
+    Ecosystem,
+    &'a str,
+    Option<&'a str>,
+    Option<bool>,
+    &'a [&'a str],
+);
+
+/// A run of `offering` `release` whose inventory holds `components`.
+fn inventory_run(offering: &str, release: &str, at: i64, components: &[Comp<'_>]) -> AssessmentRun {
+    let mut r = run(offering, at, vec![]);
+    r.release.version = release.into();
+    let mut e = r.evidence[0].clone();
+    e.id = EvidenceId::generate();
+    e.kind = EvidenceKind::Inventory;
+    e.payload = EvidencePayload::Inventory(Box::new(sef_model::evidence::facts::Inventory {
+        components: components
+            .iter()
+            .map(|(eco, name, v, direct, path)| {
+                let mut c = Component::new(
+                    *eco,
+                    *name,
+                    v.map(str::to_owned),
+                    SourceRef {
+                        file: "Cargo.lock".into(),
+                        line: Some(3),
+                    },
+                );
+                c.direct = *direct;
+                c.path = path.iter().map(|p| (*p).to_owned()).collect();
+                c
+            })
+            .collect(),
+        ..Default::default()
+    }));
+    r.evidence.push(e);
+    r
+}
+
+#[tokio::test]
+async fn the_portfolio_indexes_each_release_head() {
+    each_backend("portfolio", |s| async move {
+        let serde = |v| (Ecosystem::CratesIo, "serde", Some(v), Some(true), &[][..]);
+        let mut pay1 = inventory_run("pay", "1.0", 0, &[serde("1.0.100")]);
+        pay1.offering.business_unit = Some("cloud".into());
+        pay1.offering.peer_group = Some("fintech".into());
+        let pay2_new = inventory_run(
+            "pay",
+            "2.0",
+            20,
+            &[(
+                Ecosystem::CratesIo,
+                "serde",
+                Some("1.0.200"),
+                Some(false),
+                &["tokio", "serde"][..],
+            )],
+        );
+        // an older run of 2.0, stored after the newer one: not the head
+        let pay2_old = inventory_run("pay", "2.0", 10, &[serde("1.0.1")]);
+        let mut shop = inventory_run(
+            "shop",
+            "9",
+            5,
+            &[
+                (
+                    Ecosystem::PyPI,
+                    "Requests",
+                    Some("2.31.0"),
+                    Some(true),
+                    &[][..],
+                ),
+                serde("0.9.0"),
+            ],
+        );
+        shop.offering.owner_team = Some("retail".into());
+        shop.offering.peer_group = Some("fintech".into());
+        shop.kpis[1].measurement = KpiMeasurement::Measured {
+            value: 40.0,
+            unit: "percent".into(),
+        };
+        for r in [&pay1, &pay2_new, &pay2_old, &shop] {
+            s.save_run(r).await.unwrap();
+        }
+
+        let rows = s.who_ships("crates.io", "Serde").await.unwrap();
+        let got: Vec<(&str, &str, Option<&str>, Option<bool>)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.offering.as_str(),
+                    r.release.as_str(),
+                    r.version.as_deref(),
+                    r.direct,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("pay", "1.0", Some("1.0.100"), Some(true)),
+                ("pay", "2.0", Some("1.0.200"), Some(false)),
+                ("shop", "9", Some("0.9.0"), Some(true)),
+            ],
+            "each release's latest run only, name compared as crates.io does"
+        );
+        assert_eq!(rows[1].path, vec!["tokio", "serde"]);
+        assert_eq!(rows[1].run_id, pay2_new.id.to_string());
+        assert_eq!(rows[1].assessed_at, pay2_new.started_at);
+        assert_eq!(rows[0].business_unit.as_deref(), Some("cloud"));
+        assert_eq!(rows[2].team.as_deref(), Some("retail"));
+        // PEP 503 names
+        assert_eq!(s.who_ships("PyPI", "requests").await.unwrap().len(), 1);
+        assert!(s.who_ships("npm", "serde").await.unwrap().is_empty());
+
+        // the server's registration outranks the plan's team and unit
+        s.put_offering_in("shop", "store-team", Some("consumer"))
+            .await
+            .unwrap();
+        let rows = s.who_ships("crates.io", "serde").await.unwrap();
+        assert_eq!(rows[2].team.as_deref(), Some("store-team"));
+        assert_eq!(rows[2].business_unit.as_deref(), Some("consumer"));
+
+        // KPI roll-ups: each offering's latest release, or every release
+        let q = |by, all, offerings: Option<Vec<String>>| RollupQuery {
+            by,
+            all_releases: all,
+            offerings,
+        };
+        let g = s
+            .kpi_rollup(&q(RollupKey::Team, false, None))
+            .await
+            .unwrap();
+        let names: Vec<Option<&str>> = g.iter().map(|g| g.group.as_deref()).collect();
+        assert_eq!(names, vec![Some("store-team"), Some("team ü")]);
+        assert_eq!((g[1].offerings, g[1].releases), (1, 1));
+        assert_eq!(g[1].gate_failed, 1);
+        let k = g[1]
+            .kpis
+            .iter()
+            .find(|k| k.kpi_id == "integrity.known-vulnerability-testing")
+            .unwrap();
+        assert_eq!((k.releases, k.measured, k.mean), (1, 1, Some(87.5)));
+        let cr = g[1]
+            .kpis
+            .iter()
+            .find(|k| k.kpi_id == "integrity.code-review")
+            .unwrap();
+        assert_eq!(
+            (cr.measured, cr.mean),
+            (0, None),
+            "not measured stays unmeasured"
+        );
+        let g = s.kpi_rollup(&q(RollupKey::Team, true, None)).await.unwrap();
+        assert_eq!(g[1].releases, 2);
+        let g = s
+            .kpi_rollup(&q(RollupKey::BusinessUnit, true, Some(vec!["shop".into()])))
+            .await
+            .unwrap();
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].group.as_deref(), Some("consumer"));
+        assert_eq!(
+            g[0].kpis.iter().find(|k| k.measured == 1).unwrap().mean,
+            Some(40.0)
+        );
+        let g = s
+            .kpi_rollup(&q(RollupKey::Tier, false, Some(vec![])))
+            .await
+            .unwrap();
+        assert!(g.is_empty());
+
+        // peers: the group's other offerings, or every other one
+        s.save_run(&inventory_run("lone", "1", 1, &[]))
+            .await
+            .unwrap();
+        let h = s.kpi_history("pay", "2.0", Some("fintech")).await.unwrap();
+        let peers: Vec<&str> = h.peers.iter().map(|(o, _)| o.as_str()).collect();
+        assert_eq!(peers, vec!["shop"]);
+        assert_eq!(
+            h.peers[0].1,
+            vec![("integrity.known-vulnerability-testing".to_owned(), 40.0)]
+        );
+        let h = s.kpi_history("pay", "2.0", None).await.unwrap();
+        let peers: Vec<&str> = h.peers.iter().map(|(o, _)| o.as_str()).collect();
+        assert_eq!(peers, vec!["lone", "shop"]);
+
+        // a store whose portfolio tables are lost is rebuilt on opening
+        s.raw_execute_for_tests("DELETE FROM release_components")
+            .await
+            .unwrap();
+        s.raw_execute_for_tests("DELETE FROM release_kpis")
+            .await
+            .unwrap();
+        s.raw_execute_for_tests("DELETE FROM release_heads")
+            .await
+            .unwrap();
+        let err = s.who_ships("crates.io", "serde").await.unwrap_err();
+        assert!(err.to_string().contains("has not been built"), "{err}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_older_store_gets_its_portfolio_index_on_opening() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = StoreUrl::Sqlite(dir.path().join("sef.db"));
+    let s = Store::open(&url).await.unwrap();
+    let r = inventory_run(
+        "pay",
+        "1.0",
+        0,
+        &[(
+            Ecosystem::Npm,
+            "lodash",
+            Some("4.17.20"),
+            Some(true),
+            &[][..],
+        )],
+    );
+    s.save_run(&r).await.unwrap();
+    s.raw_execute_for_tests("DELETE FROM release_components")
+        .await
+        .unwrap();
+    s.raw_execute_for_tests("DELETE FROM release_heads")
+        .await
+        .unwrap();
+    s.close().await;
+    let s = Store::open(&url).await.unwrap();
+    let rows = s.who_ships("npm", "lodash").await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].run_id, r.id.to_string());
+    s.close().await;
 }

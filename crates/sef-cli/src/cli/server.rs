@@ -161,6 +161,10 @@ pub struct OfferingPutArgs {
     /// The owning team.
     #[arg(long)]
     pub team: String,
+    /// The business unit it belongs to (a key of `sef portfolio kpis
+    /// --by business-unit`); without it, a re-registration clears it.
+    #[arg(long)]
+    pub business_unit: Option<String>,
 }
 
 /// `sef audit`.

@@ -63,7 +63,11 @@ pub(crate) fn assess_with_extra(
     let kpi_context = match st {
         Some(st) => {
             let h = rt
-                .block_on(st.kpi_history(&plan.offering.name, &plan.release.version))
+                .block_on(st.kpi_history(
+                    &plan.offering.name,
+                    &plan.release.version,
+                    plan.offering.peer_group.as_deref(),
+                ))
                 .with_context(|| format!("{}: cannot read the KPI history", st.location()))?;
             let mut ctx = kpi_context(h);
             ctx.triage = rt

@@ -11,6 +11,7 @@ mod init;
 mod kpi;
 mod pentest;
 mod phase;
+mod portfolio;
 mod push;
 mod runs;
 mod sbom;
@@ -108,6 +109,8 @@ pub fn dispatch(mut cli: Cli) -> Result<u8> {
         Command::Token(crate::cli::TokenCommand::List(a)) => server::token_list(&a),
         Command::Token(crate::cli::TokenCommand::Revoke(a)) => server::token_revoke(&a),
         Command::Offering(crate::cli::OfferingCommand::Put(a)) => server::offering_put(&a),
+        Command::Portfolio(crate::cli::PortfolioCommand::Ships(a)) => portfolio::ships(&a),
+        Command::Portfolio(crate::cli::PortfolioCommand::Kpis(a)) => portfolio::kpis(&a),
         Command::Audit(crate::cli::AuditCommand::Verify(a)) => server::audit_verify(&a),
         Command::Audit(crate::cli::AuditCommand::Export(a)) => server::audit_export(&a),
         Command::Backup(a) => server::backup(&a),

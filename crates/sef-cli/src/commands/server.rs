@@ -282,10 +282,19 @@ pub fn token_revoke(a: &TokenRevokeArgs) -> Result<u8> {
 pub fn offering_put(a: &OfferingPutArgs) -> Result<u8> {
     sef_server::api::offerings::check_name("offering", &a.name)?;
     sef_server::api::offerings::check_name("team", &a.team)?;
+    if let Some(bu) = &a.business_unit {
+        sef_server::api::offerings::check_name("business unit", bu)?;
+    }
     let (rt, st) = open(a.store.db.as_deref())?;
-    rt.block_on(st.put_offering(&a.name, &a.team))?;
+    rt.block_on(st.put_offering_in(&a.name, &a.team, a.business_unit.as_deref()))?;
     rt.block_on(st.close());
-    eprintln!("sef: offering {} belongs to team {}", a.name, a.team);
+    match &a.business_unit {
+        Some(bu) => eprintln!(
+            "sef: offering {} belongs to team {} in business unit {bu}",
+            a.name, a.team
+        ),
+        None => eprintln!("sef: offering {} belongs to team {}", a.name, a.team),
+    }
     Ok(crate::EXIT_PASS)
 }
 

@@ -50,7 +50,11 @@ pub fn run(g: &GlobalArgs, a: &VulnsArgs) -> Result<u8> {
         let url = store::url(g.db.as_deref())?;
         let st = rt.block_on(store::open(&url))?;
         let h = rt
-            .block_on(st.kpi_history(&plan.offering.name, &plan.release.version))
+            .block_on(st.kpi_history(
+                &plan.offering.name,
+                &plan.release.version,
+                plan.offering.peer_group.as_deref(),
+            ))
             .with_context(|| format!("{}: cannot read the KPI history", st.location()))?;
         let mut ctx = super::assess::kpi_context(h);
         ctx.triage = rt

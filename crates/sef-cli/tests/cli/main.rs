@@ -21,6 +21,7 @@ mod kpi;
 mod lifecycle;
 mod one_status;
 mod pentest;
+mod portfolio;
 mod postgres;
 mod real_inputs;
 mod real_manifests;

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod decisions;
 pub mod offerings;
+pub mod portfolio;
 pub mod runs;
 pub mod service;
 

@@ -19,6 +19,8 @@ pub struct OfferingView {
     pub name: String,
     /// The team that owns it.
     pub team: String,
+    /// The business unit it belongs to, when registered with one.
+    pub business_unit: Option<String>,
     /// When it was registered.
     pub created_at: String,
     /// Its latest run's id, if any.
@@ -31,6 +33,10 @@ pub struct OfferingView {
 pub struct PutOffering {
     /// The owning team.
     pub team: String,
+    /// The business unit (a key of the portfolio's KPI roll-ups); absent
+    /// clears it.
+    #[serde(default)]
+    pub business_unit: Option<String>,
 }
 
 /// Names of offerings and teams: what a plan may call them, and nothing
@@ -61,6 +67,7 @@ async fn view(state: &AppState, rec: sef_store::OfferingRecord) -> ApiResult<Off
         .await?;
     Ok(OfferingView {
         name: rec.name,
+        business_unit: rec.business_unit,
         team: rec.team,
         created_at: rec.created_at,
         latest_run: latest.first().map(|r| r.id.to_string()),
@@ -128,10 +135,13 @@ pub async fn put_one(
 ) -> ApiResult<Json<OfferingView>> {
     check_name("offering", &offering)?;
     check_name("team", &body.team)?;
+    if let Some(bu) = &body.business_unit {
+        check_name("business unit", bu)?;
+    }
     let rec = state
         .store
         .with_actor(&p.actor())
-        .put_offering(&offering, &body.team)
+        .put_offering_in(&offering, &body.team, body.business_unit.as_deref())
         .await?;
     Ok(Json(view(&state, rec).await?))
 }

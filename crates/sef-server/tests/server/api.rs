@@ -389,3 +389,132 @@ async fn a_signed_offline_triage_is_recorded_as_its_verified_signer() {
     assert!(e.after.as_deref().unwrap().contains("\"signed\":true"));
     h.close().await;
 }
+
+/// An upload of `offering` whose inventory holds `name` at `version`.
+fn upload_shipping(offering: &str, name: &str, version: &str) -> sef_server::upload::RunUpload {
+    use sef_model::*;
+    let mut up = upload(offering, vec![]);
+    let mut c = Component::new(
+        Ecosystem::Npm,
+        name,
+        Some(version.to_owned()),
+        SourceRef {
+            file: "package-lock.json".into(),
+            line: Some(7),
+        },
+    );
+    c.direct = Some(false);
+    c.path = vec!["express".into(), name.into()];
+    let mut e = up.run.evidence[0].clone();
+    e.id = EvidenceId::generate();
+    e.kind = EvidenceKind::Inventory;
+    e.analyzer = "inventory".into();
+    e.status = EvidenceStatus::Complete;
+    e.payload = EvidencePayload::Inventory(Box::new(evidence::facts::Inventory {
+        components: vec![c],
+        ..Default::default()
+    }));
+    up.run.evidence.push(e);
+    up
+}
+
+#[tokio::test]
+async fn portfolio_answers_only_what_the_caller_may_read() {
+    for h in [
+        Harness::sqlite().await,
+        Harness::postgres("portfolio").await,
+    ] {
+        let root = h.user("root", &[(Role::Admin, GrantScope::Global)]).await;
+        let root = h.session(&root).await;
+        h.store().put_offering("own-app", "own").await.unwrap();
+        h.store()
+            .put_offering_in("other-app", "other", Some("retail"))
+            .await
+            .unwrap();
+        for (o, v) in [("own-app", "4.17.20"), ("other-app", "4.17.21")] {
+            let a = h
+                .send(
+                    "POST",
+                    "/api/v1/runs",
+                    &root,
+                    Some(body(&upload_shipping(o, "lodash", v))),
+                )
+                .await;
+            assert_eq!(a.status, 201, "{}", a.text());
+        }
+        let dev = h
+            .user("dev", &[(Role::Developer, GrantScope::Team("own".into()))])
+            .await;
+        let dev = h.session(&dev).await;
+        let psirt = h.user("ir", &[(Role::Psirt, GrantScope::Global)]).await;
+        let psirt = h.session(&psirt).await;
+
+        // the incident responder sees every release, the developer their team's
+        let uri = "/api/v1/portfolio/ships?purl=pkg:npm/lodash";
+        let a = h.send("GET", uri, &psirt, None).await;
+        assert_eq!(a.status, 200, "{}", a.text());
+        let v = a.json();
+        assert_eq!(v["releases"], 2);
+        let rows = v["rows"].as_array().unwrap();
+        // ordered by offering: other-app, own-app
+        assert_eq!(rows[1]["path"], serde_json::json!(["express", "lodash"]));
+        assert_eq!(rows[1]["direct"], false);
+        assert_eq!(rows[0]["team"], "other");
+        assert_eq!(rows[0]["business_unit"], "retail");
+        assert_eq!(rows[1]["team"], "own");
+        let a = h.send("GET", uri, &dev, None).await;
+        let v = a.json();
+        assert_eq!(v["releases"], 1);
+        assert_eq!(v["rows"][0]["offering"], "own-app");
+
+        // a range in OSV semantics; a bad one is a 422 naming the problem
+        let a = h
+            .send(
+                "GET",
+                "/api/v1/portfolio/ships?purl=pkg:npm/lodash&range=%3C4.17.21",
+                &psirt,
+                None,
+            )
+            .await;
+        assert_eq!(a.json()["releases"], 1);
+        let a = h
+            .send(
+                "GET",
+                "/api/v1/portfolio/ships?purl=pkg:npm/lodash&range=%3E4",
+                &psirt,
+                None,
+            )
+            .await;
+        assert_eq!(a.status, 422);
+        assert!(a.text().contains("no OSV event"), "{}", a.text());
+        let a = h
+            .send("GET", "/api/v1/portfolio/ships?purl=lodash", &psirt, None)
+            .await;
+        assert_eq!(a.status, 422);
+
+        // KPI roll-ups, filtered the same way
+        let a = h
+            .send("GET", "/api/v1/portfolio/kpis?by=team", &psirt, None)
+            .await;
+        assert_eq!(a.status, 200, "{}", a.text());
+        let groups: Vec<String> = a.json()["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["group"].as_str().unwrap_or("").to_owned())
+            .collect();
+        assert_eq!(groups, vec!["other", "own"]);
+        let a = h
+            .send("GET", "/api/v1/portfolio/kpis?by=business-unit", &dev, None)
+            .await;
+        let v = a.json();
+        assert_eq!(v["groups"].as_array().unwrap().len(), 1);
+        assert_eq!(v["groups"][0]["group"], serde_json::Value::Null);
+        assert_eq!(v["groups"][0]["offerings"], 1);
+        let a = h
+            .send("GET", "/api/v1/portfolio/kpis?by=colour", &psirt, None)
+            .await;
+        assert_eq!(a.status, 422);
+        h.close().await;
+    }
+}

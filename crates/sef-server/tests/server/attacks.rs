@@ -604,7 +604,7 @@ async fn a_tampered_audit_row_is_reported_by_the_api() {
             last["actor"], "user:root",
             "the decision carries the authenticated user"
         );
-        assert_eq!(last["before"], r#"{"team":"t"}"#);
+        assert_eq!(last["before"], r#"{"business_unit":null,"team":"t"}"#);
         h.store()
             .raw_execute_for_tests("UPDATE audit_log SET actor = 'user:nobody' WHERE seq = 1")
             .await

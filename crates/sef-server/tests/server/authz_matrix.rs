@@ -24,6 +24,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("post", "/api/v1/logout", "authenticated"),
     ("get", "/api/v1/me", "authenticated"),
     ("get", "/api/v1/offerings", "authenticated"),
+    ("get", "/api/v1/portfolio/ships", "authenticated"),
+    ("get", "/api/v1/portfolio/kpis", "authenticated"),
     ("get", "/api/v1/offerings/{offering}", "read@offering"),
     (
         "put",

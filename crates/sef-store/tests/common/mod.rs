@@ -77,6 +77,8 @@ pub fn run(offering: &str, at: i64, findings: Vec<Finding>) -> AssessmentRun {
             name: offering.into(),
             owner_team: Some("team ü".into()),
             kind: OfferingKind::Service,
+            business_unit: None,
+            peer_group: None,
         },
         release: Release {
             version: "1.2.3".into(),
