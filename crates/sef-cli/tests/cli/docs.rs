@@ -194,7 +194,8 @@ fn documented_commands_without_placeholders_run() {
                 skipped.push(cmd);
                 continue;
             }
-            let args: Vec<&str> = cmd.split_whitespace().skip(1).collect();
+            let words = shell_words(&cmd);
+            let args: Vec<&str> = words.iter().skip(1).map(String::as_str).collect();
             let out = env
                 .sef()
                 .args(&args)
@@ -250,4 +251,35 @@ fn no_doc_calls_a_landed_feature_not_built() {
             );
         }
     }
+}
+
+/// Splits a documented command line as a shell would for the quoting the
+/// docs use: whitespace separates words, single quotes keep theirs.
+fn shell_words(cmd: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut started = false;
+    for c in cmd.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                started = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if started {
+                    words.push(std::mem::take(&mut cur));
+                    started = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(cur);
+    }
+    words
 }
