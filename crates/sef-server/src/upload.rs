@@ -151,11 +151,32 @@ pub async fn upload(
         body_digest: digest,
         plan_files,
     };
-    state
+    match state
         .store
         .with_actor(&p.actor())
         .save_upload(&run, &upload)
-        .await?;
+        .await
+    {
+        Ok(()) => {}
+        // a concurrent upload of the same run id won the race: the same
+        // body is that stored run, another body a conflict
+        Err(sef_store::StoreError::Conflict(why)) => {
+            return match state.store.upload_digest(run_id).await? {
+                Some(stored) if stored == upload.body_digest => {
+                    let run = state
+                        .store
+                        .get_run(run_id)
+                        .await?
+                        .ok_or_else(|| Problem::internal("an upload record without its run"))?;
+                    Ok((StatusCode::OK, Json(receipt(&run, false, None))))
+                }
+                _ => Err(Problem::conflict(format!(
+                    "{why}, with another body: a run is immutable; assess again for a new run"
+                ))),
+            };
+        }
+        Err(e) => return Err(e.into()),
+    }
     let r = receipt(&run, true, client);
     Ok((StatusCode::CREATED, Json(r)))
 }

@@ -28,7 +28,15 @@ macro_rules! backend {
                     .bind(actor)
                     .bind(crate::audit::now_text())
                     .execute(&mut *tx)
-                    .await?;
+                    .await
+                    .map_err(|e| match e {
+                        // the same run id sent twice at once: the second
+                        // waits for the first and finds its record
+                        sqlx::Error::Database(d) if d.is_unique_violation() => {
+                            StoreError::Conflict(format!("run {} was uploaded at the same time by another request", run.id))
+                        }
+                        other => StoreError::Query(other),
+                    })?;
                 insert_run(&mut tx, run).await?;
                 sqlx::query(
                     "INSERT INTO plans (offering, release_version, run_id, files) VALUES ($1, $2, $3, $4) \

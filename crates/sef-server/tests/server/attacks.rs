@@ -531,6 +531,41 @@ async fn an_upload_outside_the_tokens_scope_is_refused() {
 }
 
 #[tokio::test]
+async fn the_same_run_uploaded_many_times_at_once_is_stored_once() {
+    for h in [Harness::sqlite().await, Harness::postgres("race").await] {
+        let root = admin(&h).await;
+        h.store().put_offering("shop", "t").await.unwrap();
+        let up = upload("shop", vec![finding("r1")]);
+        let bytes = body(&up);
+        let mut altered = up.clone();
+        altered.run.findings.clear();
+        let other = body(&altered);
+        // eight copies and two altered bodies under one run id, all at once
+        let sends = (0..10).map(|i| {
+            let b = if i % 5 == 4 {
+                other.clone()
+            } else {
+                bytes.clone()
+            };
+            h.send("POST", "/api/v1/runs", &root, Some(b))
+        });
+        let answers = futures_util::future::join_all(sends).await;
+        let mut codes: Vec<u16> = answers.iter().map(|a| a.status.as_u16()).collect();
+        codes.sort_unstable();
+        assert!(
+            codes.iter().all(|c| [200, 201, 409].contains(c)),
+            "{codes:?}: never a 500"
+        );
+        assert_eq!(codes.iter().filter(|c| **c == 201).count(), 1, "{codes:?}");
+        let runs = h
+            .send("GET", "/api/v1/offerings/shop/runs", &root, None)
+            .await;
+        assert_eq!(runs.json()["items"].as_array().unwrap().len(), 1);
+        h.close().await;
+    }
+}
+
+#[tokio::test]
 async fn a_replayed_upload_is_stored_once_and_an_altered_one_refused() {
     for h in [Harness::sqlite().await, Harness::postgres("replay").await] {
         let root = admin(&h).await;
