@@ -228,6 +228,14 @@ macro_rules! backend {
                 if won.is_none() {
                     return Ok(());
                 }
+                // the offering's latest release may have changed
+                sqlx::query(
+                    "UPDATE release_heads SET latest = (release_version = (SELECT h2.release_version FROM release_heads h2 \
+                     WHERE h2.offering = $1 ORDER BY h2.started_us DESC, h2.run_id DESC LIMIT 1)) WHERE offering = $1",
+                )
+                .bind(&off.name)
+                .execute(&mut **tx)
+                .await?;
                 for delete in [
                     "DELETE FROM release_components WHERE offering = $1 AND release_version = $2",
                     "DELETE FROM release_kpis WHERE offering = $1 AND release_version = $2",
@@ -372,8 +380,7 @@ macro_rules! backend {
                 if q.all_releases {
                     " FROM release_heads h LEFT JOIN offerings o ON o.name = h.offering WHERE 1 = 1"
                 } else {
-                    " FROM release_heads h LEFT JOIN offerings o ON o.name = h.offering \
-                     WHERE h.started_us = (SELECT MAX(h2.started_us) FROM release_heads h2 WHERE h2.offering = h.offering)"
+                    " FROM release_heads h LEFT JOIN offerings o ON o.name = h.offering WHERE h.latest"
                 }
             }
 
@@ -448,9 +455,8 @@ macro_rules! backend {
                 let rows = sqlx::query(
                     "SELECT h.offering, k.kpi_id, k.value FROM release_heads h \
                      JOIN release_kpis k ON k.offering = h.offering AND k.release_version = h.release_version \
-                     WHERE h.offering <> $1 AND ($2 IS NULL OR h.peer_group = $2) AND k.value IS NOT NULL \
-                     AND h.started_us = (SELECT MAX(h2.started_us) FROM release_heads h2 WHERE h2.offering = h.offering) \
-                     ORDER BY h.offering, h.release_version, k.kpi_id",
+                     WHERE h.latest AND h.offering <> $1 AND ($2 IS NULL OR h.peer_group = $2) AND k.value IS NOT NULL \
+                     ORDER BY h.offering, k.kpi_id",
                 )
                 .bind(offering)
                 .bind(peer_group)
@@ -461,13 +467,7 @@ macro_rules! backend {
                     let o: String = r.try_get("offering")?;
                     let v = (r.try_get::<String, _>("kpi_id")?, r.try_get::<f64, _>("value")?);
                     match out.last_mut() {
-                        Some((last, vals)) if *last == o => {
-                            // two releases of one offering started in the
-                            // same microsecond: keep one
-                            if !vals.iter().any(|(id, _)| *id == v.0) {
-                                vals.push(v);
-                            }
-                        }
+                        Some((last, vals)) if *last == o => vals.push(v),
                         _ => out.push((o, vec![v])),
                     }
                 }

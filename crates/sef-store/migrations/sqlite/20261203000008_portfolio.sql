@@ -18,10 +18,12 @@ CREATE TABLE release_heads (
     team              TEXT,
     business_unit     TEXT,
     peer_group        TEXT,
+    -- the offering's most recently assessed release (one per offering)
+    latest            BOOLEAN NOT NULL DEFAULT FALSE,
     kpis              TEXT NOT NULL,
     PRIMARY KEY (offering, release_version)
 );
-CREATE INDEX release_heads_latest ON release_heads (offering, started_us);
+CREATE INDEX release_heads_latest ON release_heads (latest, offering, release_version);
 CREATE INDEX release_heads_peer_group ON release_heads (peer_group);
 
 CREATE TABLE release_components (
