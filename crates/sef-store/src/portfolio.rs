@@ -146,13 +146,12 @@ pub struct RollupQuery {
 }
 
 /// The head row of a run, as stored.
-struct Head<'a> {
+struct Head {
     tier: Option<i64>,
     started_us: i64,
-    run: &'a AssessmentRun,
 }
 
-fn head_of(run: &AssessmentRun) -> Head<'_> {
+fn head_of(run: &AssessmentRun) -> Head {
     let tier = run
         .evidence
         .iter()
@@ -163,7 +162,6 @@ fn head_of(run: &AssessmentRun) -> Head<'_> {
     Head {
         tier,
         started_us: run.started_at.timestamp_micros(),
-        run,
     }
 }
 
@@ -202,11 +200,11 @@ macro_rules! backend {
                 // The upsert takes the row lock, so two writers of one
                 // release queue here and the newer run wins either way.
                 let won = sqlx::query(
-                    "INSERT INTO release_heads (offering, release_version, run_id, started_us, phase, outcome, evidence_complete, tier, team, business_unit, peer_group, kpis) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                    "INSERT INTO release_heads (offering, release_version, run_id, started_us, phase, outcome, evidence_complete, tier, team, business_unit, peer_group) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
                      ON CONFLICT (offering, release_version) DO UPDATE SET run_id = excluded.run_id, started_us = excluded.started_us, \
                      phase = excluded.phase, outcome = excluded.outcome, evidence_complete = excluded.evidence_complete, tier = excluded.tier, \
-                     team = excluded.team, business_unit = excluded.business_unit, peer_group = excluded.peer_group, kpis = excluded.kpis \
+                     team = excluded.team, business_unit = excluded.business_unit, peer_group = excluded.peer_group \
                      WHERE excluded.started_us > release_heads.started_us \
                         OR (excluded.started_us = release_heads.started_us AND excluded.run_id > release_heads.run_id) \
                      RETURNING run_id",
@@ -222,7 +220,6 @@ macro_rules! backend {
                 .bind(&off.owner_team)
                 .bind(&off.business_unit)
                 .bind(&off.peer_group)
-                .bind(Json(&h.run.kpis))
                 .fetch_optional(&mut **tx)
                 .await?;
                 if won.is_none() {
@@ -378,7 +375,7 @@ macro_rules! backend {
             /// the server's offering registrations `o`.
             fn heads_from(q: &RollupQuery) -> &'static str {
                 if q.all_releases {
-                    " FROM release_heads h LEFT JOIN offerings o ON o.name = h.offering WHERE 1 = 1"
+                    " FROM release_heads h LEFT JOIN offerings o ON o.name = h.offering WHERE TRUE"
                 } else {
                     " FROM release_heads h LEFT JOIN offerings o ON o.name = h.offering WHERE h.latest"
                 }
@@ -420,9 +417,12 @@ macro_rules! backend {
                      SUM(CASE WHEN k.kpo_status = 'missed' THEN 1 ELSE 0 END) AS missed, \
                      AVG(k.value) AS mean, MIN(k.value) AS lo, MAX(k.value) AS hi"
                 ));
+                // the heads first, then their KPI rows by primary key (CROSS
+                // JOIN keeps SQLite from scanning every KPI row instead)
                 qb.push(heads_from(q).replacen(
-                    " FROM release_heads h",
-                    " FROM release_heads h JOIN release_kpis k ON k.offering = h.offering AND k.release_version = h.release_version",
+                    " FROM release_heads h LEFT JOIN offerings o ON o.name = h.offering WHERE",
+                    " FROM release_heads h CROSS JOIN release_kpis k LEFT JOIN offerings o ON o.name = h.offering \
+                     WHERE k.offering = h.offering AND k.release_version = h.release_version AND",
                     1,
                 ));
                 if let Some(names) = &q.offerings {
@@ -453,9 +453,8 @@ macro_rules! backend {
             /// release, within `peer_group` when one is given.
             pub(crate) async fn peers(pool: &Pool, offering: &str, peer_group: Option<&str>) -> Result<Vec<(String, Vec<(String, f64)>)>, StoreError> {
                 let rows = sqlx::query(
-                    "SELECT h.offering, k.kpi_id, k.value FROM release_heads h \
-                     JOIN release_kpis k ON k.offering = h.offering AND k.release_version = h.release_version \
-                     WHERE h.latest AND h.offering <> $1 AND ($2 IS NULL OR h.peer_group = $2) AND k.value IS NOT NULL \
+                    "SELECT h.offering, k.kpi_id, k.value FROM release_heads h CROSS JOIN release_kpis k \
+                     WHERE k.offering = h.offering AND k.release_version = h.release_version AND h.latest AND h.offering <> $1 AND ($2 IS NULL OR h.peer_group = $2) AND k.value IS NOT NULL \
                      ORDER BY h.offering, k.kpi_id",
                 )
                 .bind(offering)

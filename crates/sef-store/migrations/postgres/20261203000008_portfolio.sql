@@ -20,7 +20,6 @@ CREATE TABLE release_heads (
     peer_group        TEXT,
     -- the offering's most recently assessed release (one per offering)
     latest            BOOLEAN NOT NULL DEFAULT FALSE,
-    kpis              JSONB NOT NULL,
     PRIMARY KEY (offering, release_version)
 );
 CREATE INDEX release_heads_latest ON release_heads (latest, offering, release_version);
