@@ -377,7 +377,7 @@ macro_rules! backend {
                 if q.all_releases {
                     " FROM release_heads h LEFT JOIN offerings o ON o.name = h.offering WHERE TRUE"
                 } else {
-                    " FROM release_heads h LEFT JOIN offerings o ON o.name = h.offering WHERE h.latest"
+                    " FROM release_heads h LEFT JOIN offerings o ON o.name = h.offering WHERE h.latest = TRUE"
                 }
             }
 
@@ -454,7 +454,7 @@ macro_rules! backend {
             pub(crate) async fn peers(pool: &Pool, offering: &str, peer_group: Option<&str>) -> Result<Vec<(String, Vec<(String, f64)>)>, StoreError> {
                 let rows = sqlx::query(
                     "SELECT h.offering, k.kpi_id, k.value FROM release_heads h CROSS JOIN release_kpis k \
-                     WHERE k.offering = h.offering AND k.release_version = h.release_version AND h.latest AND h.offering <> $1 AND ($2 IS NULL OR h.peer_group = $2) AND k.value IS NOT NULL \
+                     WHERE k.offering = h.offering AND k.release_version = h.release_version AND h.latest = TRUE AND h.offering <> $1 AND ($2 IS NULL OR h.peer_group = $2) AND k.value IS NOT NULL \
                      ORDER BY h.offering, k.kpi_id",
                 )
                 .bind(offering)

@@ -50,4 +50,4 @@ CREATE TABLE release_kpis (
     value           REAL,
     kpo_status      TEXT,
     PRIMARY KEY (offering, release_version, kpi_id)
-);
+) WITHOUT ROWID; -- clustered by release: a head's KPI rows are read together
