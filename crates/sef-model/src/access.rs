@@ -57,6 +57,9 @@ named_enum! {
         ManageOfferings => "manage-offerings",
         /// Create users and grant roles.
         ManageUsers => "manage-users",
+        /// Run the service: see and retry background jobs, re-index the
+        /// portfolio, send a test notification.
+        OperateService => "operate-service",
     }
 }
 

@@ -35,6 +35,64 @@ pub struct ServerConfig {
     pub page_size: usize,
     /// Login through an OpenID Connect identity provider.
     pub oidc: Option<OidcConfig>,
+    /// This node's name in the job queue (default: host name, process id
+    /// and a random suffix). Each node of one store needs its own.
+    pub node_id: Option<String>,
+    /// `[jobs]`: the background workers of this node.
+    pub jobs: JobsConfig,
+    /// `[notify]`: where events are sent (nothing is sent without it).
+    pub notify: Option<NotifyConfig>,
+}
+
+/// `[jobs]`: how this node works through the shared job queue.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobsConfig {
+    /// Jobs this node runs at once; 0 makes a node that only serves.
+    pub workers: usize,
+    /// How long a claimed job stays this node's without a renewal, in
+    /// milliseconds; the node renews it every third of that while it works.
+    /// A node that stops holds its jobs at most this long.
+    pub lease_ms: u64,
+    /// How often an idle worker looks for work, in milliseconds.
+    pub poll_ms: u64,
+    /// The first retry's delay, in milliseconds; it doubles per attempt
+    /// (at most an hour).
+    pub retry_base_ms: u64,
+    /// Attempts before a job is dead (kept for an admin to retry).
+    pub max_attempts: i32,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        JobsConfig {
+            workers: 2,
+            lease_ms: 30_000,
+            poll_ms: 500,
+            retry_base_ms: 5_000,
+            max_attempts: 5,
+        }
+    }
+}
+
+/// `[notify]`: a webhook that receives events as JSON, each POST carrying
+/// `Sef-Event`, `Sef-Delivery` (the job id, the same on every retry) and,
+/// with a secret, `Sef-Signature: sha256=HMAC(secret, body)`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyConfig {
+    /// The URL events are POSTed to (http or https).
+    pub url: String,
+    /// The HMAC-SHA256 key; better: the SEF_NOTIFY_SECRET environment variable.
+    #[serde(default)]
+    pub secret: Option<String>,
+    /// How long one delivery may take, in seconds.
+    #[serde(default = "default_notify_timeout")]
+    pub timeout_seconds: u64,
+}
+
+fn default_notify_timeout() -> u64 {
+    10
 }
 
 /// `[oidc]`: the identity provider (authorization code flow with PKCE).
@@ -72,6 +130,9 @@ impl Default for ServerConfig {
             max_token_days: 366,
             page_size: 100,
             oidc: None,
+            node_id: None,
+            jobs: JobsConfig::default(),
+            notify: None,
         }
     }
 }

@@ -11,11 +11,14 @@
 //! on the server with its own triage decisions and history; every change
 //! is appended to the store's hash-chained audit trail as the
 //! authenticated user. Nothing here keeps state in the process that other
-//! nodes would need: sessions, lockouts and uploads live in the store.
+//! nodes would need: sessions, lockouts, uploads, cached summaries and the
+//! background job queue ([`jobs`]) live in the store, so any number of
+//! nodes can serve one PostgreSQL store.
 
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod jobs;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;
@@ -41,16 +44,20 @@ pub struct AppState {
     /// An argon2id hash verified when a login names no user, so that a
     /// login takes as long whether or not the account exists.
     pub dummy_hash: Arc<String>,
+    /// This node's name in the shared job queue.
+    pub node: Arc<str>,
 }
 
 impl AppState {
     /// The state for a store and configuration.
     pub fn new(store: Store, config: ServerConfig) -> anyhow::Result<AppState> {
+        let config_node = config.node_id.clone();
         Ok(AppState {
             store,
             config: Arc::new(config),
             metrics: Arc::new(metrics::Metrics::default()),
             dummy_hash: Arc::new(auth::password::hash("not a password of anyone")?),
+            node: Arc::from(jobs::node_id(config_node.as_deref())),
         })
     }
 }
@@ -63,8 +70,19 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// Serves `app` on `config.listen` until `shutdown` resolves, with TLS when
-/// the configuration names a certificate and key.
+/// the configuration names a certificate and key, and runs this node's job
+/// workers meanwhile.
 pub async fn serve(
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let workers = jobs::Workers::start(&state);
+    let served = listen(state, shutdown).await;
+    workers.stop(std::time::Duration::from_secs(10)).await;
+    served
+}
+
+async fn listen(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {

@@ -246,6 +246,17 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             query: PAGE, request: None, status: 200, response: Some((JSON, None)), api::admin::audit),
         route!(Get "/api/v1/audit/verify", Needs(ReadAudit, Global), "verifyAudit", "audit", "walk the audit chain against its head",
             query: &[], request: None, status: 200, response: Some((JSON, None)), api::admin::verify_audit),
+        route!(Get "/api/v1/jobs", Needs(OperateService, Global), "listJobs", "service", "the background job queue: counts per state and the jobs, newest first",
+            query: &[("state", "only jobs in this state: queued, running, done, dead"), ("limit", "at most this many (default 100, at most 1,000)")],
+            request: None, status: 200, response: Some((JSON, Some(schema::<api::jobs::JobList>))), api::jobs::list),
+        route!(Get "/api/v1/jobs/{id}", Needs(OperateService, Global), "getJob", "service", "one background job",
+            query: &[], request: None, status: 200, response: Some((JSON, None)), api::jobs::get),
+        route!(Post "/api/v1/jobs/{id}/retry", Needs(OperateService, Global), "retryJob", "service", "queue a dead job again with fresh attempts",
+            query: &[], request: None, status: 202, response: Some((JSON, Some(schema::<api::jobs::Queued>))), api::jobs::retry),
+        route!(Post "/api/v1/portfolio/reindex", Needs(OperateService, Global), "reindexPortfolio", "portfolio", "rebuild the portfolio index from the stored runs, in the background",
+            query: &[], request: None, status: 202, response: Some((JSON, Some(schema::<api::jobs::Queued>))), api::jobs::reindex),
+        route!(Post "/api/v1/notifications/test", Needs(OperateService, Global), "testNotification", "service", "send a test event to the configured webhook, through the job queue",
+            query: &[], request: None, status: 202, response: Some((JSON, Some(schema::<api::jobs::Queued>))), api::jobs::test_notification),
     ]
 }
 
@@ -373,5 +384,6 @@ fn permission_phrase(p: Permission) -> &'static str {
         Permission::ReadAudit => "read the audit trail",
         Permission::ManageOfferings => "manage offerings",
         Permission::ManageUsers => "manage users",
+        Permission::OperateService => "operate the service",
     }
 }

@@ -177,6 +177,21 @@ pub async fn upload(
         }
         Err(e) => return Err(e.into()),
     }
+    crate::jobs::queue_rollup(&state).await;
+    if run.gate.outcome == sef_model::GateOutcome::Fail {
+        let event = serde_json::json!({
+            "offering": run.offering.name,
+            "release": run.release.version,
+            "phase": run.release.phase.as_str(),
+            "run": run.id.to_string(),
+            "outcome": run.gate.outcome.as_str(),
+            "evidence_complete": run.gate.evidence_complete,
+            "location": format!("/api/v1/runs/{}", run.id),
+        });
+        if let Err(e) = crate::jobs::queue_event(&state, "gate.failed", event).await {
+            tracing::warn!(run = %run.id, error = %e, "cannot queue the gate.failed notification");
+        }
+    }
     let r = receipt(&run, true, client);
     Ok((StatusCode::CREATED, Json(r)))
 }

@@ -16,10 +16,12 @@ pub mod audit;
 mod decisions;
 mod error;
 mod history;
+pub mod jobs;
 mod open;
 pub mod portfolio;
 mod queries;
 mod served;
+mod summary_cache;
 mod url;
 
 pub use access::{
@@ -27,6 +29,7 @@ pub use access::{
 };
 pub use audit::{AuditEntry, Change, Verification};
 pub use error::StoreError;
+pub use jobs::{ClaimedJob, Fence, JobRecord, JobState, NewJob};
 pub use portfolio::{GroupSummary, KpiRollup, RollupKey, RollupQuery, ShipRow};
 pub use url::StoreUrl;
 

@@ -298,6 +298,12 @@ macro_rules! backend {
                 if !unindexed(pool).await? {
                     return Ok(0);
                 }
+                rebuild(pool).await
+            }
+
+            /// Indexes every release's latest run again, one release per
+            /// transaction (its head, components and KPI values replaced).
+            pub(crate) async fn rebuild(pool: &Pool) -> Result<usize, StoreError> {
                 let rows = sqlx::query(
                     "SELECT r.id FROM runs r WHERE r.id = (SELECT r2.id FROM runs r2 WHERE r2.offering = r.offering \
                      AND r2.release_version = r.release_version ORDER BY r2.started_at DESC, r2.id DESC LIMIT 1)",
@@ -310,6 +316,11 @@ macro_rules! backend {
                     let id = id.parse().map_err(|e: sef_model::IdParseError| StoreError::Decode(e.to_string()))?;
                     if let Some(run) = crate::queries::$module::get_run(pool, id).await? {
                         let mut tx = pool.begin().await?;
+                        sqlx::query("DELETE FROM release_heads WHERE offering = $1 AND release_version = $2")
+                            .bind(&run.offering.name)
+                            .bind(&run.release.version)
+                            .execute(&mut *tx)
+                            .await?;
                         index_run(&mut tx, &run).await?;
                         tx.commit().await?;
                         n += 1;
@@ -518,6 +529,21 @@ impl crate::Store {
             return Ok(Vec::new());
         }
         on!(self, rollup(q))
+    }
+
+    /// Rebuilds the portfolio index from the stored runs (every
+    /// release's latest run indexed again), then records it in the audit
+    /// trail, which also makes every cached KPI summary stale. Returns how
+    /// many releases were indexed.
+    pub async fn rebuild_portfolio(&self) -> Result<usize, StoreError> {
+        let n = on!(self, rebuild())?;
+        self.audit(&crate::audit::Change::new(
+            "portfolio.reindex",
+            "portfolio",
+            serde_json::json!({ "releases": n }),
+        ))
+        .await?;
+        Ok(n)
     }
 
     pub(crate) async fn rebuild_portfolio_if_empty(&self) -> Result<usize, StoreError> {

@@ -36,6 +36,14 @@ pub struct ServeArgs {
     /// Mark session cookies Secure without TLS here (behind a TLS proxy).
     #[arg(long)]
     pub secure_cookies: bool,
+    /// Background jobs this node runs at once (default 2; 0: this node
+    /// only serves requests and leaves the queue to the other nodes).
+    #[arg(long, env = "SEF_SERVE_WORKERS", value_name = "N")]
+    pub workers: Option<usize>,
+    /// This node's name in the shared job queue (default: host name,
+    /// process id and a random suffix).
+    #[arg(long, env = "SEF_SERVE_NODE_ID", value_name = "NAME")]
+    pub node_id: Option<String>,
 }
 
 /// `sef user`.
@@ -114,7 +122,7 @@ pub struct TokenCreateArgs {
     pub offering: Vec<String>,
     /// Permissions it carries (comma-separated: read, upload-run, triage,
     /// accept-risk, decide-phase, override-gate, read-audit,
-    /// manage-offerings, manage-users; default: all of its owner's).
+    /// manage-offerings, manage-users, operate-service; default: all of its owner's).
     #[arg(long, value_delimiter = ',')]
     pub permission: Vec<String>,
     /// Days until it expires.

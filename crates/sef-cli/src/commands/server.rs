@@ -40,6 +40,12 @@ pub fn serve(a: &ServeArgs) -> Result<u8> {
         config.tls_key = a.tls_key.clone();
     }
     config.secure_cookies |= a.secure_cookies;
+    if let Some(w) = a.workers {
+        config.jobs.workers = w;
+    }
+    if a.node_id.is_some() {
+        config.node_id = a.node_id.clone();
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -51,13 +57,16 @@ pub fn serve(a: &ServeArgs) -> Result<u8> {
     } else {
         "http"
     };
-    eprintln!(
-        "sef serve: {scheme}://{} on the {} store {} (Ctrl-C stops)",
-        config.listen,
-        st.backend_name(),
-        st.location()
-    );
+    let workers = config.jobs.workers;
     let state = sef_server::AppState::new(st.clone(), config)?;
+    eprintln!(
+        "sef serve: {scheme}://{} on the {} store {}, node {} with {workers} job worker{} (Ctrl-C stops)",
+        state.config.listen,
+        st.backend_name(),
+        st.location(),
+        state.node,
+        if workers == 1 { "" } else { "s" }
+    );
     rt.block_on(sef_server::serve(state, shutdown_signal()))?;
     rt.block_on(st.close());
     eprintln!("sef serve: stopped");

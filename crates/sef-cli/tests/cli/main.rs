@@ -19,6 +19,7 @@ mod hostile_output;
 mod ingest;
 mod kpi;
 mod lifecycle;
+mod nodes;
 mod one_status;
 mod pentest;
 mod portfolio;

@@ -13,7 +13,7 @@ use std::process::{Child, Stdio};
 const PLAN: &str = "[offering]\nname = \"demo\"\n[release]\nversion = \"2.0.0\"\nphase = \"develop\"\n\
                     [analyzers.vulnerabilities]\nenabled = false\n";
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -22,7 +22,13 @@ fn free_port() -> u16 {
 }
 
 /// A plain HTTP request on loopback: (status, body).
-fn http(port: u16, method: &str, path: &str, token: &str, body: Option<&str>) -> (u16, String) {
+pub(crate) fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&str>,
+) -> (u16, String) {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     let body = body.unwrap_or("");
     write!(
@@ -62,14 +68,20 @@ fn http_raw(port: u16, path: &str, token: &str) -> (u16, Vec<u8>) {
     (status, out[at..].to_vec())
 }
 
-struct Server(Child);
+pub(crate) struct Server(pub(crate) Child);
 
 impl Server {
     fn start(env: &Env, db: &str, port: u16) -> Server {
+        Server::start_with(env, db, port, &[])
+    }
+
+    /// Starts `sef serve` with more arguments.
+    pub(crate) fn start_with(env: &Env, db: &str, port: u16, args: &[&str]) -> Server {
         let child = env
             .sef_std()
             .env("SEF_DATABASE_URL", db)
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(args)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -83,7 +95,7 @@ impl Server {
     }
 
     /// Stops it with SIGTERM; returns what it wrote to stderr.
-    fn stop(mut self) -> String {
+    pub(crate) fn stop(mut self) -> String {
         let pid = self.0.id().to_string();
         assert!(
             std::process::Command::new("kill")
@@ -112,7 +124,7 @@ impl Drop for Server {
 }
 
 /// Admin, offering and an upload token, made with the CLI.
-fn set_up(env: &Env, db: &str) -> String {
+pub(crate) fn set_up(env: &Env, db: &str) -> String {
     let ok = |args: &[&str], stdin: Option<&str>| {
         let mut c = env.sef();
         c.env("SEF_DATABASE_URL", db).args(args);

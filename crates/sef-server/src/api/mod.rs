@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod decisions;
+pub mod jobs;
 pub mod offerings;
 pub mod portfolio;
 pub mod runs;

@@ -9,10 +9,13 @@ use crate::auth::Principal;
 use crate::problem::{ApiResult, Problem};
 use axum::Json;
 use axum::extract::{Extension, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use sef_advisory::ships::{InRange, Selection};
 use sef_model::access::Permission;
 use sef_store::{GroupSummary, RollupKey, RollupQuery, ShipRow, Store, StoreError};
 use serde::{Deserialize, Serialize};
+use sha2::Digest as _;
 
 /// Why a portfolio question cannot be answered.
 #[derive(Debug, thiserror::Error)]
@@ -190,6 +193,41 @@ pub struct KpiSummary {
     pub groups: Vec<GroupSummary>,
 }
 
+impl KpiSummary {
+    /// The summary of `groups`, grouped as `q` asked.
+    pub fn of(q: &RollupQuery, groups: Vec<GroupSummary>) -> KpiSummary {
+        KpiSummary {
+            by: q.by.as_str().to_owned(),
+            releases: if q.all_releases { "all" } else { "latest" }.to_owned(),
+            groups,
+        }
+    }
+}
+
+/// The key a summary is cached under: the grouping, the releases and the
+/// offerings it covers (a digest of their sorted names when filtered).
+pub fn summary_cache_key(q: &RollupQuery) -> String {
+    let scope = match &q.offerings {
+        None => "all".to_owned(),
+        Some(o) => {
+            let mut names: Vec<&str> = o.iter().map(String::as_str).collect();
+            names.sort_unstable();
+            names.dedup();
+            let mut h = sha2::Sha256::new();
+            for n in names {
+                h.update(n.as_bytes());
+                h.update([0]);
+            }
+            hex::encode(h.finalize())
+        }
+    };
+    format!(
+        "kpis/{}/{}/{scope}",
+        q.by.as_str(),
+        if q.all_releases { "all" } else { "latest" }
+    )
+}
+
 /// Reads the roll-up parameters.
 pub fn rollup_query(
     by: Option<&str>,
@@ -224,7 +262,7 @@ pub async fn kpis_route(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
     Query(q): Query<KpiParams>,
-) -> ApiResult<Json<KpiSummary>> {
+) -> ApiResult<Response> {
     let offerings = if p.allows(Permission::Read, None) {
         None
     } else {
@@ -238,12 +276,24 @@ pub async fn kpis_route(
         )
     };
     let rq = rollup_query(q.by.as_deref(), q.releases.as_deref(), offerings)?;
+    let key = summary_cache_key(&rq);
+    if let Some(body) = state.store.cached_summary(&key).await? {
+        return Ok(json_text(body));
+    }
+    // the version first: a change made while computing leaves the entry stale
+    let seq = state.store.audit_seq().await?;
     let groups = state.store.kpi_rollup(&rq).await?;
-    Ok(Json(KpiSummary {
-        by: rq.by.as_str().to_owned(),
-        releases: if rq.all_releases { "all" } else { "latest" }.to_owned(),
-        groups,
-    }))
+    let body = serde_json::to_string(&KpiSummary::of(&rq, groups))
+        .map_err(|e| Problem::internal(e.to_string()))?;
+    if let Err(e) = state.store.put_cached_summary(&key, seq, &body).await {
+        tracing::warn!(error = %e, "cannot cache the KPI summary");
+    }
+    Ok(json_text(body))
+}
+
+/// A JSON body already serialized.
+fn json_text(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// Every registered offering with its team.

@@ -84,6 +84,19 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ),
     ("get", "/api/v1/audit", "read-audit@global"),
     ("get", "/api/v1/audit/verify", "read-audit@global"),
+    ("get", "/api/v1/jobs", "operate-service@global"),
+    ("get", "/api/v1/jobs/{id}", "operate-service@global"),
+    ("post", "/api/v1/jobs/{id}/retry", "operate-service@global"),
+    (
+        "post",
+        "/api/v1/portfolio/reindex",
+        "operate-service@global",
+    ),
+    (
+        "post",
+        "/api/v1/notifications/test",
+        "operate-service@global",
+    ),
 ];
 
 fn describe(rule: Rule) -> String {

@@ -7,4 +7,5 @@ mod common;
 mod api;
 mod attacks;
 mod authz_matrix;
+mod jobs;
 mod oidc;

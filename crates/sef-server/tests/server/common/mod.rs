@@ -35,6 +35,10 @@ impl Harness {
     }
 
     pub async fn postgres(name: &str) -> Harness {
+        Harness::postgres_with(name, ServerConfig::default()).await
+    }
+
+    pub async fn postgres_with(name: &str, config: ServerConfig) -> Harness {
         let url = sef_testkit::postgres_url();
         let schema = format!(
             "sef_srv_{name}_{}",
@@ -43,7 +47,7 @@ impl Harness {
         let store = Store::open_postgres_schema(&url, &schema)
             .await
             .unwrap_or_else(|e| panic!("PostgreSQL at {url} (set SEF_TEST_POSTGRES_URL): {e}"));
-        Harness::on(store, ServerConfig::default(), None, Some(schema))
+        Harness::on(store, config, None, Some(schema))
     }
 
     fn on(
