@@ -6,6 +6,7 @@ use std::path::PathBuf;
 mod git_evidence;
 mod lifecycle;
 mod pentest;
+mod policy;
 mod portfolio;
 mod server;
 mod threat;
@@ -13,6 +14,7 @@ mod vulns;
 pub use git_evidence::*;
 pub use lifecycle::*;
 pub use pentest::*;
+pub use policy::*;
 pub use portfolio::*;
 pub use server::*;
 pub use threat::*;
@@ -58,6 +60,15 @@ pub struct GlobalArgs {
     /// names the token's variable, never where it goes.
     #[arg(long = "forge-token-host", global = true, value_name = "HOST[:PORT]")]
     pub forge_token_hosts: Vec<String>,
+    /// The organisation's policy every plan inherits: a sef server's URL
+    /// (fetched, verified, cached for offline use) or a signed policy file
+    /// (FILE.minisig beside it). See docs/policy.md.
+    #[arg(long, global = true, env = "SEF_POLICY", value_name = "URL|FILE")]
+    pub policy: Option<String>,
+    /// The minisign public key the policy must be signed with (the
+    /// server's policy key).
+    #[arg(long, global = true, env = "SEF_POLICY_KEY", value_name = "FILE")]
+    pub policy_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -160,6 +171,10 @@ pub enum Command {
     /// package (incident response), KPIs by team, business unit or tier.
     #[command(subcommand)]
     Portfolio(PortfolioCommand),
+    /// The organisation's policy every plan inherits: check a policy file
+    /// and a plan against it, show the policy in force, publish one.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// The store's hash-chained audit trail: verify it, export it.
     #[command(subcommand)]
     Audit(AuditCommand),

@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod output;
 mod plan_at;
+mod policy_source;
 mod progress;
 mod store;
 
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         matches!(args.command, cli::Command::Serve(_)),
     );
     plan_at::set_allow_outside_repo(args.global.allow_outside_repo);
+    policy_source::set(args.global.policy.clone(), args.global.policy_key.clone());
     if let Err(e) = plan_at::set_forge_token_hosts(&args.global.forge_token_hosts) {
         eprintln!("error: {e:#}");
         return ExitCode::from(EXIT_ERROR);

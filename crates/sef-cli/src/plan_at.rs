@@ -148,6 +148,7 @@ pub fn plan(root: &Path) -> Result<Plan> {
     }
     plan.confine(root)?;
     release_identity(&mut plan, root)?;
+    crate::policy_source::apply(&mut plan)?;
     Ok(plan)
 }
 

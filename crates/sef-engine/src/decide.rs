@@ -72,7 +72,11 @@ pub fn decide(
     evidence: &[Evidence],
     mut findings: Vec<Finding>,
 ) -> Verdict {
-    let objectives = sef_process::kpi::kpo::objectives(tier.unwrap_or(Tier::CRITICAL), &plan.kpo);
+    let t = tier.unwrap_or(Tier::CRITICAL);
+    let (objectives, policy_notes) = match &plan.policy {
+        Some(applied) => applied.policy.objectives(t, &plan.kpo),
+        None => (sef_process::kpi::kpo::objectives(t, &plan.kpo), Vec::new()),
+    };
     let kpis = crate::kpis::compute(
         evidence,
         tier,
@@ -82,14 +86,15 @@ pub fn decide(
         &objectives,
         plan.checkpoints.max_unknown_percent,
     );
-    let notes = crate::acceptance::apply(
+    let mut notes = crate::acceptance::apply(
         &mut findings,
         &plan.risk_acceptances,
         &ctx.triage,
         started_at.date_naive(),
         plan.checkpoints.acceptance_policy(),
     );
-    let gate = policy::decide(&policy::GateInputs {
+    notes.extend(policy_notes);
+    let mut gate = policy::decide(&policy::GateInputs {
         phase: plan.release.phase,
         evidence,
         findings: &findings,
@@ -99,6 +104,7 @@ pub fn decide(
         incident_response: files.incident_response.clone(),
         config: &plan.checkpoints,
     });
+    gate.policy = plan.policy.as_ref().map(|p| p.reference.clone());
     crate::check::sort_findings(&mut findings);
     Verdict {
         kpis,
@@ -126,5 +132,7 @@ pub fn scope_gate(run: &mut sef_model::AssessmentRun, left_out: &[String], how: 
         ),
         if_not_measured: None,
     });
+    let policy = run.gate.policy.take();
     run.gate = GateDecision::from_criteria(run.gate.phase, run.gate.evidence_complete, criteria);
+    run.gate.policy = policy;
 }

@@ -57,6 +57,8 @@ named_enum! {
         ManageOfferings => "manage-offerings",
         /// Create users and grant roles.
         ManageUsers => "manage-users",
+        /// Publish the organisation's policy (the architecture board).
+        SetPolicy => "set-policy",
         /// Run the service: see and retry background jobs, re-index the
         /// portfolio, send a test notification.
         OperateService => "operate-service",
@@ -69,7 +71,7 @@ impl Role {
         use Permission::*;
         match self {
             Role::Admin => Permission::ALL,
-            Role::Architect => &[Read, Triage, AcceptRisk, ReadAudit],
+            Role::Architect => &[Read, Triage, AcceptRisk, ReadAudit, SetPolicy],
             Role::PdtLeader => &[Read, Triage, AcceptRisk, DecidePhase, OverrideGate],
             Role::DevelopmentManager => &[Read, UploadRun, Triage, DecidePhase],
             Role::Developer | Role::Qa => &[Read, UploadRun, Triage],

@@ -54,6 +54,30 @@ pub struct GateDecision {
     pub evidence_complete: bool,
     /// Each criterion with its result.
     pub criteria: Vec<CriterionResult>,
+    /// The organisation's policy the gate was decided under, verified;
+    /// absent when none applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyRef>,
+}
+
+/// The organisation's policy a run was decided under.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyRef {
+    /// Its name.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// SHA-256 of its text, hex.
+    pub digest: String,
+    /// Where it came from: the server's URL or the file's path, and
+    /// `(cached …)` when the server was unreachable and a verified copy
+    /// fetched earlier was used.
+    pub source: String,
+    /// The id of the minisign key whose signature verified it.
+    pub key_id: String,
+    /// The criteria it locks (no one may override a gate failed on one).
+    #[serde(default)]
+    pub locked: Vec<String>,
 }
 
 impl GateDecision {
@@ -73,6 +97,7 @@ impl GateDecision {
             outcome,
             evidence_complete,
             criteria,
+            policy: None,
         }
     }
 }

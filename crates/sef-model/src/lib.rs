@@ -43,6 +43,7 @@ pub use finding::{
 };
 pub use gate::{
     CriterionOutcome, CriterionResult, GateDecision, GateOutcome, GateOverride, PhaseDecision,
+    PolicyRef,
 };
 pub use ids::{EvidenceId, FindingId, IdParseError, RunId, unique_prefix};
 pub use kpi::{

@@ -18,6 +18,7 @@ mod confine;
 mod ctx;
 mod error;
 pub mod migrate;
+pub mod policy;
 mod raw;
 mod sections;
 pub mod security;
@@ -343,6 +344,13 @@ pub struct CheckpointsConfig {
     /// or triage decision) must expire, at most this many days after it
     /// was granted; one that does not is not honoured.
     pub acceptance_max_days: Option<u32>,
+    /// The line of each key the plan set (`block_severity`, …, and
+    /// `disabled:ID` for each disabled criterion), to name it when the
+    /// organisation's policy refuses it.
+    pub set_lines: std::collections::BTreeMap<String, usize>,
+    /// Criteria the organisation's policy locks: never disabled, and a
+    /// gate failed on one is never overridden.
+    pub locked: Vec<String>,
 }
 
 impl CheckpointsConfig {
@@ -368,6 +376,8 @@ impl Default for CheckpointsConfig {
             unknown_severity: None,
             max_unknown_percent: DEFAULT_MAX_UNKNOWN_PERCENT,
             acceptance_max_days: None,
+            set_lines: std::collections::BTreeMap::new(),
+            locked: Vec::new(),
         }
     }
 }
@@ -474,6 +484,9 @@ pub struct Plan {
     /// plan: the user's configuration (`~/.config/sef/config.toml`) and
     /// `--forge-token-host` set it; the default is `api.github.com`.
     pub forge_token_hosts: Vec<String>,
+    /// The organisation's policy applied to this plan, verified
+    /// ([`Plan::apply_policy`]). Never read from the plan.
+    pub policy: Option<policy::AppliedPolicy>,
 }
 
 impl Plan {
@@ -512,6 +525,7 @@ impl Plan {
             threat_model: None,
             allow_outside_repo: false,
             forge_token_hosts: vec![DEFAULT_FORGE_TOKEN_HOST.to_owned()],
+            policy: None,
         }
     }
 

@@ -107,5 +107,6 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Plan, PlanError> {
         kpo,
         allow_outside_repo: false,
         forge_token_hosts: vec![crate::DEFAULT_FORGE_TOKEN_HOST.to_owned()],
+        policy: None,
     })
 }

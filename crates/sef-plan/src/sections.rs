@@ -15,17 +15,17 @@ use toml::Spanned;
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCheckpoints {
     #[serde(default)]
-    strict: Option<bool>,
+    strict: Option<Spanned<bool>>,
     #[serde(default)]
     threat_model: Option<Spanned<String>>,
     #[serde(default)]
     disabled: Vec<Spanned<String>>,
     #[serde(default)]
-    block_severity: Option<sef_model::Severity>,
+    block_severity: Option<Spanned<sef_model::Severity>>,
     #[serde(default)]
-    dev_block_severity: Option<sef_model::Severity>,
+    dev_block_severity: Option<Spanned<sef_model::Severity>>,
     #[serde(default)]
-    unknown_severity: Option<sef_model::Severity>,
+    unknown_severity: Option<Spanned<sef_model::Severity>>,
     #[serde(default)]
     max_unknown_percent: Option<Spanned<i64>>,
     #[serde(default)]
@@ -250,16 +250,39 @@ pub(crate) fn checkpoints(
 ) -> Result<crate::CheckpointsConfig, PlanError> {
     let mut checkpoints = crate::CheckpointsConfig::default();
     if let Some(c) = raw {
-        checkpoints.strict = c.strict.unwrap_or(false);
+        let mut line = |key: &str, at: usize| {
+            checkpoints
+                .set_lines
+                .insert(key.to_owned(), ctx.line_of(at));
+        };
+        if let Some(s) = &c.strict {
+            line("strict", s.span().start);
+        }
+        if let Some(s) = &c.block_severity {
+            line("block_severity", s.span().start);
+        }
+        if let Some(s) = &c.dev_block_severity {
+            line("dev_block_severity", s.span().start);
+        }
+        if let Some(s) = &c.unknown_severity {
+            line("unknown_severity", s.span().start);
+        }
+        if let Some(s) = &c.acceptance_max_days {
+            line("acceptance_max_days", s.span().start);
+        }
+        for d in &c.disabled {
+            line(&format!("disabled:{}", d.get_ref()), d.span().start);
+        }
+        checkpoints.strict = c.strict.is_some_and(Spanned::into_inner);
         checkpoints.threat_model = c
             .threat_model
             .map(|t| ctx.text_field(t, "checkpoints.threat_model", 1024))
             .transpose()?;
         if let Some(s) = c.block_severity {
-            checkpoints.block_severity = s;
+            checkpoints.block_severity = s.into_inner();
         }
-        checkpoints.dev_block_severity = c.dev_block_severity;
-        checkpoints.unknown_severity = c.unknown_severity;
+        checkpoints.dev_block_severity = c.dev_block_severity.map(Spanned::into_inner);
+        checkpoints.unknown_severity = c.unknown_severity.map(Spanned::into_inner);
         if let Some(m) = c.max_unknown_percent {
             let at = m.span().start;
             let v = m.into_inner();

@@ -11,6 +11,7 @@ fn err(text: &str) -> String {
     parse(text).unwrap_err().to_string()
 }
 
+mod policy;
 mod security_sections;
 
 #[test]

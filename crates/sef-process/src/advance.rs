@@ -10,6 +10,16 @@ use sef_model::{GateOverride, Phase, PhaseDecision};
 /// Why a checkpoint move is refused. Each message says what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AdvanceError {
+    /// The gate failed on a criterion the organisation's policy locks.
+    #[error(
+        "the gate failed on {criteria}, which {policy} locks: no one may override it; fix what it reports and assess again"
+    )]
+    Locked {
+        /// The locked criteria that failed, quoted and listed.
+        criteria: String,
+        /// The policy, named with its version.
+        policy: String,
+    },
     /// The release is in the last phase.
     #[error(
         "{offering} {release} is in the `{phase}` phase, the last one: there is no checkpoint to pass"
@@ -220,6 +230,28 @@ pub fn authorize_override(
         justification: justification.to_owned(),
         signature: None,
     }))
+}
+
+/// Refuses to override a gate that failed on a criterion the organisation's
+/// policy locks (as recorded with the run's gate).
+pub fn check_not_locked(run: &sef_model::AssessmentRun) -> Result<(), AdvanceError> {
+    let Some(policy) = &run.gate.policy else {
+        return Ok(());
+    };
+    let failed: Vec<String> = run
+        .gate
+        .criteria
+        .iter()
+        .filter(|c| c.outcome == sef_model::CriterionOutcome::Fail && policy.locked.contains(&c.id))
+        .map(|c| format!("`{}`", c.id))
+        .collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    Err(AdvanceError::Locked {
+        criteria: failed.join(", "),
+        policy: format!("policy `{}` {}", policy.name, policy.version),
+    })
 }
 
 /// Checks that `by` may record a triage decision: a member of the team

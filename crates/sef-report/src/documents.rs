@@ -520,6 +520,16 @@ pub(crate) fn run(run: &AssessmentRun, ctx: &crate::RunContext) -> Doc {
             Inline::Class(if v.pass { "pass" } else { "fail" }, outcome.to_owned()),
         ],
     ));
+    if let Some(p) = &run.gate.policy {
+        b.push(Block::Para(vec![t(format!(
+            "Decided under policy `{}` {} (sha256 {}, signed by key {}, from {}).",
+            p.name,
+            p.version,
+            p.digest.get(..12).unwrap_or(&p.digest),
+            p.key_id,
+            p.source
+        ))]));
+    }
     b.push(Block::Table {
         head: vec!["result", "criterion", "detail"],
         rows: run

@@ -340,6 +340,22 @@ pub(crate) fn gate_section(o: &mut String, run: &AssessmentRun) {
             paint(RED, "fail")
         }
     );
+    if let Some(p) = &run.gate.policy {
+        let _ = writeln!(
+            o,
+            "  under policy `{}` {} (sha256 {}, signed by key {}, from {}){}",
+            p.name,
+            p.version,
+            p.digest.get(..12).unwrap_or(&p.digest),
+            p.key_id,
+            p.source,
+            if p.locked.is_empty() {
+                String::new()
+            } else {
+                format!("; locked: {}", p.locked.join(", "))
+            }
+        );
+    }
     for c in &run.gate.criteria {
         let mark = match c.outcome {
             CriterionOutcome::Pass => paint(GREEN, "pass"),

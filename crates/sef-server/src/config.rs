@@ -42,6 +42,12 @@ pub struct ServerConfig {
     pub jobs: JobsConfig,
     /// `[notify]`: where events are sent (nothing is sent without it).
     pub notify: Option<NotifyConfig>,
+    /// The minisign secret key that signs the organisation's policy
+    /// (`sef keygen`); its password in SEF_POLICY_KEY_PASSWORD. Without
+    /// it, no policy can be published.
+    pub policy_signing_key: Option<std::path::PathBuf>,
+    /// The signing key's password (better: SEF_POLICY_KEY_PASSWORD).
+    pub policy_signing_key_password: Option<String>,
 }
 
 /// `[jobs]`: how this node works through the shared job queue.
@@ -133,6 +139,8 @@ impl Default for ServerConfig {
             node_id: None,
             jobs: JobsConfig::default(),
             notify: None,
+            policy_signing_key: None,
+            policy_signing_key_password: None,
         }
     }
 }

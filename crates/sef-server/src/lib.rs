@@ -46,18 +46,22 @@ pub struct AppState {
     pub dummy_hash: Arc<String>,
     /// This node's name in the shared job queue.
     pub node: Arc<str>,
+    /// The key that signs the organisation's policy, when configured.
+    pub policy_signer: Option<Arc<api::policy::Signer>>,
 }
 
 impl AppState {
     /// The state for a store and configuration.
     pub fn new(store: Store, config: ServerConfig) -> anyhow::Result<AppState> {
         let config_node = config.node_id.clone();
+        let policy_signer = api::policy::Signer::load(&config)?.map(Arc::new);
         Ok(AppState {
             store,
             config: Arc::new(config),
             metrics: Arc::new(metrics::Metrics::default()),
             dummy_hash: Arc::new(auth::password::hash("not a password of anyone")?),
             node: Arc::from(jobs::node_id(config_node.as_deref())),
+            policy_signer,
         })
     }
 }

@@ -246,6 +246,10 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             query: PAGE, request: None, status: 200, response: Some((JSON, None)), api::admin::audit),
         route!(Get "/api/v1/audit/verify", Needs(ReadAudit, Global), "verifyAudit", "audit", "walk the audit chain against its head",
             query: &[], request: None, status: 200, response: Some((JSON, None)), api::admin::verify_audit),
+        route!(Get "/api/v1/policy", Authenticated, "getPolicy", "policy", "the organisation's policy in force: its text and the server's signature",
+            query: &[], request: None, status: 200, response: Some((JSON, None)), api::policy::get),
+        route!(Put "/api/v1/policy", Needs(SetPolicy, Global), "putPolicy", "policy", "publish a new revision of the organisation's policy (TOML); the server signs it",
+            query: &[], request: None, status: 201, response: Some((JSON, Some(schema::<api::policy::Published>))), api::policy::put),
         route!(Get "/api/v1/jobs", Needs(OperateService, Global), "listJobs", "service", "the background job queue: counts per state and the jobs, newest first",
             query: &[("state", "only jobs in this state: queued, running, done, dead"), ("limit", "at most this many (default 100, at most 1,000)")],
             request: None, status: 200, response: Some((JSON, Some(schema::<api::jobs::JobList>))), api::jobs::list),
@@ -385,5 +389,6 @@ fn permission_phrase(p: Permission) -> &'static str {
         Permission::ManageOfferings => "manage offerings",
         Permission::ManageUsers => "manage users",
         Permission::OperateService => "operate the service",
+        Permission::SetPolicy => "publish the organisation's policy",
     }
 }

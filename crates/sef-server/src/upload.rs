@@ -206,8 +206,12 @@ async fn decide(
         .iter()
         .map(|f| (f.path.clone(), f.text.clone()))
         .collect();
-    let plan = sef_plan::Plan::from_texts(&files)
+    let mut plan = sef_plan::Plan::from_texts(&files)
         .map_err(|e| Problem::unprocessable(format!("the uploaded plan does not read: {e}")))?;
+    if let Some((policy, reference)) = crate::api::policy::in_force(state).await? {
+        plan.apply_policy(&policy, reference)
+            .map_err(|v| Problem::unprocessable(v.to_string()))?;
+    }
     let mut run = up.run;
     if plan.offering.name != run.offering.name
         || plan.release.version != run.release.version

@@ -101,6 +101,24 @@ pub fn sign<R: Read>(
     Ok(sig.into_string())
 }
 
+/// The public key file's text and key id of a secret key file's text
+/// opened with `password`.
+pub fn public_of(secret: &str, password: &str) -> Result<(String, String), SignError> {
+    let sk = minisign::SecretKeyBox::from_string(secret)
+        .map_err(|e| SignError::Key(format!("not a minisign secret key: {e}")))?
+        .into_secret_key(Some(password.to_owned()))
+        .map_err(|e| {
+            SignError::Key(format!("cannot open the secret key (wrong password?): {e}"))
+        })?;
+    let pk =
+        minisign::PublicKey::from_secret_key(&sk).map_err(|e| SignError::Key(e.to_string()))?;
+    let text = pk
+        .to_box()
+        .map_err(|e| SignError::Key(e.to_string()))?
+        .to_string();
+    Ok((text, key_id(pk.keynum())))
+}
+
 /// What a verified signature says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {

@@ -18,6 +18,7 @@ mod error;
 mod history;
 pub mod jobs;
 mod open;
+pub mod policies;
 pub mod portfolio;
 mod queries;
 mod served;
@@ -30,6 +31,7 @@ pub use access::{
 pub use audit::{AuditEntry, Change, Verification};
 pub use error::StoreError;
 pub use jobs::{ClaimedJob, Fence, JobRecord, JobState, NewJob};
+pub use policies::PolicyRecord;
 pub use portfolio::{GroupSummary, KpiRollup, RollupKey, RollupQuery, ShipRow};
 pub use url::StoreUrl;
 

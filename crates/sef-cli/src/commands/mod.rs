@@ -11,8 +11,9 @@ mod init;
 mod kpi;
 mod pentest;
 mod phase;
+mod policy;
 mod portfolio;
-mod push;
+pub(crate) mod push;
 mod runs;
 mod sbom;
 mod secrets;
@@ -111,6 +112,9 @@ pub fn dispatch(mut cli: Cli) -> Result<u8> {
         Command::Offering(crate::cli::OfferingCommand::Put(a)) => server::offering_put(&a),
         Command::Portfolio(crate::cli::PortfolioCommand::Ships(a)) => portfolio::ships(&a),
         Command::Portfolio(crate::cli::PortfolioCommand::Kpis(a)) => portfolio::kpis(&a),
+        Command::Policy(crate::cli::PolicyCommand::Check(a)) => policy::check(&a),
+        Command::Policy(crate::cli::PolicyCommand::Show(a)) => policy::show(&a),
+        Command::Policy(crate::cli::PolicyCommand::Publish(a)) => policy::publish(&a),
         Command::Audit(crate::cli::AuditCommand::Verify(a)) => server::audit_verify(&a),
         Command::Audit(crate::cli::AuditCommand::Export(a)) => server::audit_export(&a),
         Command::Backup(a) => server::backup(&a),

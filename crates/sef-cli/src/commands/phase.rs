@@ -99,6 +99,9 @@ pub fn advance(g: &GlobalArgs, a: &PhaseAdvanceArgs) -> Result<u8> {
     };
 
     let passed = run.gate.outcome == GateOutcome::Pass;
+    if !passed && wanted_override.is_some() {
+        advance::check_not_locked(&run)?;
+    }
     if !passed && wanted_override.is_none() {
         let text = sef_report::render_gate(&run, format(a.format));
         emit(&text, None, a.format)?;

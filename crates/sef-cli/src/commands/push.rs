@@ -54,24 +54,19 @@ pub fn upload_of(root: &Path, plan: &Plan, run: &AssessmentRun) -> Result<RunUpl
     })
 }
 
-/// Sends the upload; returns the server's receipt.
-pub fn push(url: &str, upload: &RunUpload) -> Result<UploadReceipt> {
-    let token = std::env::var("SEF_TOKEN").map_err(|_| {
-        anyhow::anyhow!(
-            "--push needs an API token in SEF_TOKEN (create one with `sef token create` or POST /api/v1/tokens)"
-        )
-    })?;
-    let base = url.trim_end_matches('/');
+/// The base URL (no trailing slash) and an HTTP agent for a sef server:
+/// HTTPS only, except on the loopback address; no redirects. `what` names
+/// the flag in errors.
+pub fn agent_for(url: &str, what: &str) -> Result<(String, ureq::Agent)> {
+    let base = url.trim_end_matches('/').to_owned();
     let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
         .iter()
         .any(|p| base.starts_with(p));
     if base.starts_with("http://") && !loopback {
         anyhow::bail!(
-            "--push {url}: the token would cross the network in clear text; use https:// (plain http is only for the loopback address)"
+            "{what} {url}: the token would cross the network in clear text; use https:// (plain http is only for the loopback address)"
         );
     }
-    let endpoint = format!("{base}/api/v1/runs");
-    let body = serde_json::to_vec(upload)?;
     let config = ureq::Agent::config_builder()
         .timeout_global(Some(std::time::Duration::from_secs(300)))
         .http_status_as_error(false)
@@ -79,7 +74,19 @@ pub fn push(url: &str, upload: &RunUpload) -> Result<UploadReceipt> {
         .max_redirects(0)
         .user_agent(concat!("sef/", env!("CARGO_PKG_VERSION")))
         .build();
-    let agent = ureq::Agent::new_with_config(config);
+    Ok((base, ureq::Agent::new_with_config(config)))
+}
+
+/// Sends the upload; returns the server's receipt.
+pub fn push(url: &str, upload: &RunUpload) -> Result<UploadReceipt> {
+    let token = std::env::var("SEF_TOKEN").map_err(|_| {
+        anyhow::anyhow!(
+            "--push needs an API token in SEF_TOKEN (create one with `sef token create` or POST /api/v1/tokens)"
+        )
+    })?;
+    let (base, agent) = agent_for(url, "--push")?;
+    let endpoint = format!("{base}/api/v1/runs");
+    let body = serde_json::to_vec(upload)?;
     let mut resp = agent
         .post(&endpoint)
         .header("Authorization", &format!("Bearer {}", token.trim()))

@@ -142,6 +142,10 @@ const NOT_RUN: &[(&str, &str)] = &[
         "sef serve --listen 0.0.0.0:8080 --tls-cert /etc/sef/cert.pem --tls-key /etc/sef/key.pem",
         "needs a certificate: tests/cli/serve.rs serves TLS with one it makes",
     ),
+    (
+        "sef policy show",
+        "needs SEF_POLICY and SEF_POLICY_KEY exported by the line before: tests/cli/policy.rs runs it with them",
+    ),
 ];
 
 #[test]

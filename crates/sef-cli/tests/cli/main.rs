@@ -22,6 +22,7 @@ mod lifecycle;
 mod nodes;
 mod one_status;
 mod pentest;
+mod policy;
 mod portfolio;
 mod postgres;
 mod real_inputs;

@@ -226,6 +226,7 @@ pub async fn decide(
                 )));
             }
             check_text("override_justification", j)?;
+            advance::check_not_locked(&run).map_err(unprocessable)?;
             Some(GateOverride {
                 by: p.user.name.clone(),
                 justification: j.trim().to_owned(),

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod decisions;
 pub mod jobs;
 pub mod offerings;
+pub mod policy;
 pub mod portfolio;
 pub mod runs;
 pub mod service;

@@ -84,6 +84,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ),
     ("get", "/api/v1/audit", "read-audit@global"),
     ("get", "/api/v1/audit/verify", "read-audit@global"),
+    ("get", "/api/v1/policy", "authenticated"),
+    ("put", "/api/v1/policy", "set-policy@global"),
     ("get", "/api/v1/jobs", "operate-service@global"),
     ("get", "/api/v1/jobs/{id}", "operate-service@global"),
     ("post", "/api/v1/jobs/{id}/retry", "operate-service@global"),
