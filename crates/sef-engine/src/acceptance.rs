@@ -8,7 +8,45 @@ use chrono::NaiveDate;
 use sef_model::status::{AcceptancePolicy, resolve};
 use sef_model::{Acceptance, AcceptanceSource, Finding, FindingKind, Triage};
 use sef_plan::RiskAcceptance;
+use sef_process::education::Team;
+use sef_sign::decision::SignatureState;
 use std::collections::HashMap;
+
+/// Who may have signed the decisions: the team file (its members' keys)
+/// and the offering the signatures name.
+#[derive(Debug, Clone, Copy)]
+pub struct Signers<'a> {
+    /// The team file, if the plan has one.
+    pub team: Option<&'a Team>,
+    /// The offering.
+    pub offering: &'a str,
+}
+
+/// What a plan entry's signature proves.
+pub fn entry_proof(a: &RiskAcceptance, signers: Signers<'_>) -> SignatureState {
+    let payload = sef_process::proof::acceptance_payload(
+        signers.offering,
+        a.id.as_deref(),
+        a.package.as_deref(),
+        &a.justification,
+        &a.approver,
+        a.expires,
+    );
+    sef_sign::decision::verify(
+        &payload,
+        a.signature.as_deref(),
+        &sef_process::proof::keys_of(signers.team, &a.approver),
+    )
+}
+
+/// A signature that was given and does not prove the decision: the
+/// decision is not honoured.
+fn disproves(s: &SignatureState) -> bool {
+    matches!(
+        s,
+        SignatureState::Invalid { .. } | SignatureState::UnknownKey
+    )
+}
 
 /// Whether a plan entry names this finding: its advisory (rule id or
 /// alias), in its package when it names one; an entry naming only a
@@ -48,6 +86,7 @@ fn from_plan(a: &RiskAcceptance) -> Acceptance {
         expired: false,
         source: AcceptanceSource::Plan,
         refused: None,
+        proof: None,
     }
 }
 
@@ -62,7 +101,12 @@ pub fn apply(
     triage: &[Triage],
     today: NaiveDate,
     policy: AcceptancePolicy,
+    signers: Signers<'_>,
 ) -> Vec<String> {
+    let proofs: Vec<SignatureState> = acceptances
+        .iter()
+        .map(|a| entry_proof(a, signers))
+        .collect();
     let mut latest: HashMap<&str, &Triage> = HashMap::new();
     for t in triage {
         latest.insert(t.fingerprint.as_str(), t);
@@ -97,12 +141,32 @@ pub fn apply(
                 a.describe().replace(&format!(": {}", t.reason), "")
             ));
         }
+        let mut r = r;
+        if let Some(a) = r.acceptance.as_mut() {
+            let state = match a.source {
+                AcceptanceSource::Plan => chosen.map(|i| proofs[i].clone()),
+                AcceptanceSource::Triage => {
+                    t.map(|t| sef_process::proof::triage_proof(signers.team, t))
+                }
+            };
+            if let Some(state) = state {
+                if disproves(&state) && a.refused.is_none() {
+                    a.refused = Some(state.label());
+                    if r.status == sef_model::FindingStatus::Accepted {
+                        r.status = sef_model::FindingStatus::Open;
+                    }
+                }
+                a.proof = Some(state.label());
+            }
+        }
         f.status = r.status;
         f.acceptance = r.acceptance;
     }
-    for (a, n) in acceptances.iter().zip(covered) {
+    for ((a, n), proof) in acceptances.iter().zip(covered).zip(&proofs) {
         let what = scope(a);
-        let refusal = policy.refusal(today, Some(a.expires));
+        let refusal = policy
+            .refusal(today, Some(a.expires))
+            .or_else(|| disproves(proof).then(|| proof.label()));
         if n == 0 {
             notes.push(format!(
                 "risk acceptance for {what} (sef.toml line {}) matches no finding; remove it if the risk is gone",
@@ -120,8 +184,10 @@ pub fn apply(
             ));
         } else {
             notes.push(format!(
-                "risk acceptance for {what} (sef.toml line {}) covers {n} finding(s) until {}",
-                a.line, a.expires
+                "risk acceptance for {what} (sef.toml line {}) covers {n} finding(s) until {}, {}",
+                a.line,
+                a.expires,
+                proof.label()
             ));
         }
     }
@@ -134,6 +200,10 @@ mod tests {
     use sef_model::{FindingStatus, Fingerprint, Severity, TriageStatus};
 
     const NO_POLICY: AcceptancePolicy = AcceptancePolicy { max_days: None };
+    const NO_TEAM: Signers<'static> = Signers {
+        team: None,
+        offering: "o",
+    };
 
     fn finding(id: &str, aliases: &[&str], package: &str) -> Finding {
         Finding {
@@ -157,6 +227,7 @@ mod tests {
             approver: "Jane".into(),
             expires: day(expires),
             line: 7,
+            signature: None,
         }
     }
 
@@ -165,7 +236,7 @@ mod tests {
     }
 
     fn plan_only(f: &mut [Finding], a: &[RiskAcceptance], today: &str) -> Vec<String> {
-        apply(f, a, &[], day(today), NO_POLICY)
+        apply(f, a, &[], day(today), NO_POLICY, NO_TEAM)
     }
 
     #[test]
@@ -285,6 +356,7 @@ mod tests {
             &[],
             day("2026-12-01"),
             AcceptancePolicy { max_days: Some(90) },
+            NO_TEAM,
         );
         assert_eq!(f[0].status, FindingStatus::Open);
         assert!(notes[0].contains("not honoured"), "{notes:?}");
@@ -317,7 +389,14 @@ mod tests {
             t(&fp[1], TriageStatus::FalsePositive, None),
             t(&fp[2], TriageStatus::Accepted, Some("2026-11-27")),
         ];
-        let notes = apply(&mut f, &[], &decisions, day("2026-11-28"), NO_POLICY);
+        let notes = apply(
+            &mut f,
+            &[],
+            &decisions,
+            day("2026-11-28"),
+            NO_POLICY,
+            NO_TEAM,
+        );
         assert_eq!(f[0].status, FindingStatus::Confirmed);
         assert_eq!(f[1].status, FindingStatus::FalsePositive);
         assert_eq!(f[2].status, FindingStatus::Open);
@@ -325,5 +404,134 @@ mod tests {
         assert_eq!(notes.len(), 1);
         assert!(notes[0].contains("EXPIRED on 2026-11-27"), "{notes:?}");
         assert_eq!(f[3].status, FindingStatus::Open);
+    }
+}
+
+#[cfg(test)]
+mod signed {
+    //! Plan acceptances signed by the approver's key: verified, tampered,
+    //! signed by a stranger, unsigned.
+    use super::*;
+    use sef_model::{FindingStatus, Fingerprint, Severity};
+    use sef_process::education::{Member, TeamRole};
+
+    fn team(public: &str) -> Team {
+        // the team file lists the base64 line of a minisign public key
+        let line = public.lines().nth(1).unwrap().to_owned();
+        Team {
+            members: vec![Member {
+                id: "jane".into(),
+                name: None,
+                roles: vec![TeamRole::Architect],
+                emails: Vec::new(),
+                keys: vec![line],
+                origin: sef_process::Origin {
+                    file: "security/team.toml".into(),
+                    line: 1,
+                },
+            }],
+            ..Team::default()
+        }
+    }
+
+    fn entry(justification: &str) -> RiskAcceptance {
+        RiskAcceptance {
+            id: Some("X-1".into()),
+            package: None,
+            justification: justification.into(),
+            approver: "jane".into(),
+            expires: NaiveDate::from_ymd_opt(2027, 3, 31).unwrap(),
+            line: 9,
+            signature: None,
+        }
+    }
+
+    fn signed_by(secret: &str, a: &RiskAcceptance) -> String {
+        let payload = sef_process::proof::acceptance_payload(
+            "o",
+            a.id.as_deref(),
+            a.package.as_deref(),
+            &a.justification,
+            &a.approver,
+            a.expires,
+        );
+        sef_sign::sign(
+            secret,
+            "pw",
+            std::io::Cursor::new(payload.as_bytes()),
+            "sef decision",
+        )
+        .unwrap()
+    }
+
+    fn run(a: RiskAcceptance, t: &Team) -> (Finding, Vec<String>) {
+        let mut f = vec![Finding::open(
+            FindingKind::Vulnerability,
+            "vulnerabilities",
+            "X-1",
+            Severity::High,
+            Fingerprint::compute(["X-1"]),
+        )];
+        let notes = apply(
+            &mut f,
+            &[a],
+            &[],
+            NaiveDate::from_ymd_opt(2026, 12, 3).unwrap(),
+            AcceptancePolicy { max_days: None },
+            Signers {
+                team: Some(t),
+                offering: "o",
+            },
+        );
+        (f.remove(0), notes)
+    }
+
+    #[test]
+    fn a_signed_acceptance_holds_and_says_who_signed() {
+        let kp = sef_sign::keygen("pw").unwrap();
+        let t = team(&kp.public);
+        let mut a = entry("not reachable from the network");
+        a.signature = Some(signed_by(&kp.secret, &a));
+        let (f, notes) = run(a.clone(), &t);
+        assert_eq!(f.status, FindingStatus::Accepted);
+        let proof = f.acceptance.as_ref().unwrap().proof.clone().unwrap();
+        assert_eq!(proof, format!("signed (minisign:{})", kp.key_id));
+        assert!(f.acceptance.unwrap().describe().contains(&proof));
+        assert!(notes[0].ends_with(&proof), "{notes:?}");
+
+        // the justification edited after signing: not honoured
+        let mut changed = a.clone();
+        changed.justification = "whatever".into();
+        let (f, notes) = run(changed, &t);
+        assert_eq!(f.status, FindingStatus::Open);
+        let acc = f.acceptance.unwrap();
+        assert!(acc.refused.unwrap().starts_with("SIGNATURE INVALID"));
+        assert!(
+            notes[0].contains("not honoured: SIGNATURE INVALID"),
+            "{notes:?}"
+        );
+
+        // signed by a key the team file does not list for jane
+        let stranger = sef_sign::keygen("pw").unwrap();
+        let mut other = entry("not reachable from the network");
+        other.signature = Some(signed_by(&stranger.secret, &other));
+        let (f, _) = run(other, &t);
+        assert_eq!(f.status, FindingStatus::Open);
+        assert!(
+            f.acceptance
+                .unwrap()
+                .refused
+                .unwrap()
+                .contains("does not list")
+        );
+
+        // unsigned: honoured, and shown as self-asserted
+        let (f, notes) = run(entry("not reachable from the network"), &t);
+        assert_eq!(f.status, FindingStatus::Accepted);
+        assert_eq!(
+            f.acceptance.unwrap().proof.as_deref(),
+            Some("self-asserted (unsigned)")
+        );
+        assert!(notes[0].ends_with("self-asserted (unsigned)"), "{notes:?}");
     }
 }

@@ -54,6 +54,10 @@ pub fn check(
         triage,
         started_at.date_naive(),
         plan.checkpoints.acceptance_policy(),
+        crate::acceptance::Signers {
+            team: plan.security.team.as_ref(),
+            offering: &plan.offering.name,
+        },
     ));
     sort_findings(&mut findings);
     tracing::debug!("check: analyzers done, acceptances applied");

@@ -92,6 +92,10 @@ pub fn decide(
         &ctx.triage,
         started_at.date_naive(),
         plan.checkpoints.acceptance_policy(),
+        crate::acceptance::Signers {
+            team: plan.security.team.as_ref(),
+            offering: &plan.offering.name,
+        },
     );
     notes.extend(policy_notes);
     let mut gate = policy::decide(&policy::GateInputs {

@@ -198,6 +198,10 @@ pub struct Acceptance {
     /// open), when it does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refused: Option<String>,
+    /// What its signature proves: `signed (KEY)`, or `self-asserted
+    /// (unsigned)` when only the typed name says who accepted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<String>,
 }
 
 fn plan_source() -> AcceptanceSource {
@@ -237,9 +241,12 @@ impl Acceptance {
             )
         } else {
             format!(
-                "ACCEPTED {} by {}: {}",
+                "ACCEPTED {} by {}{}: {}",
                 self.until(),
                 self.approver,
+                self.proof
+                    .as_deref()
+                    .map_or_else(String::new, |p| format!(" ({p})")),
                 self.justification
             )
         }

@@ -90,6 +90,7 @@ pub fn resolve(
                         expired: false,
                         source: AcceptanceSource::Triage,
                         refused: None,
+                        proof: None,
                     },
                     t.decided_at.date_naive(),
                     today,
@@ -145,6 +146,7 @@ mod tests {
             expired: false,
             source: AcceptanceSource::Plan,
             refused: None,
+            proof: None,
         }
     }
 

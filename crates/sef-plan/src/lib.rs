@@ -314,6 +314,11 @@ pub struct RiskAcceptance {
     pub expires: chrono::NaiveDate,
     /// The line of the entry in `sef.toml`.
     pub line: usize,
+    /// The approver's signature of the entry (`sef plan sign-acceptance`):
+    /// SSH (`ssh-keygen -Y sign -n sef-decision`) or minisign, verified
+    /// against the team file's keys for the approver. Without it the
+    /// acceptance is self-asserted.
+    pub signature: Option<String>,
 }
 
 /// `[checkpoints]`: how the phase gates are decided.

@@ -71,6 +71,8 @@ pub(crate) struct RawRiskAcceptance {
     justification: Spanned<String>,
     approver: Spanned<String>,
     expires: Spanned<toml::Value>,
+    #[serde(default)]
+    signature: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -237,6 +239,21 @@ pub(crate) fn risk_acceptances(
             approver: ctx.text_field(r.approver, "risk_acceptances.approver", 256)?,
             expires,
             line,
+            signature: r
+                .signature
+                .map(|s| {
+                    let at = s.span().start;
+                    let s = s.into_inner();
+                    if s.len() > 8 * 1024 {
+                        Err(ctx.err_at(
+                            at,
+                            "`risk_acceptances.signature` is longer than any signature (8 KiB)",
+                        ))
+                    } else {
+                        Ok(s.trim().to_owned())
+                    }
+                })
+                .transpose()?,
         });
     }
 

@@ -24,6 +24,30 @@ pub fn triage_payload(t: &Triage) -> String {
     )
 }
 
+/// The text a plan risk acceptance's signature covers: the offering and
+/// the entry's fields (empty when absent), the expiry as `YYYY-MM-DD`.
+pub fn acceptance_payload(
+    offering: &str,
+    id: Option<&str>,
+    package: Option<&str>,
+    justification: &str,
+    approver: &str,
+    expires: chrono::NaiveDate,
+) -> String {
+    let expires = expires.to_string();
+    decision::payload(
+        "acceptance",
+        &[
+            offering,
+            id.unwrap_or(""),
+            package.unwrap_or(""),
+            justification,
+            approver,
+            &expires,
+        ],
+    )
+}
+
 /// The text a gate override's signature covers, or `None` without an
 /// override.
 pub fn override_payload(d: &PhaseDecision) -> Option<String> {

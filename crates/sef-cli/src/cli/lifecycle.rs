@@ -14,6 +14,26 @@ pub enum FindingCommand {
     /// Record a triage decision: who, when, why. It applies to every later
     /// run, and survives re-ingestion.
     Triage(FindingTriageArgs),
+    /// Sign a `[[risk_acceptances]]` entry of sef.toml as its approver: the
+    /// signature (checked against the approver's keys in the team file) is
+    /// written into the entry. Unsigned acceptances are shown as
+    /// self-asserted; one changed after signing is not honoured.
+    SignAcceptance(FindingSignAcceptanceArgs),
+}
+
+/// `sef finding sign-acceptance`.
+#[derive(Debug, Args)]
+pub struct FindingSignAcceptanceArgs {
+    /// The entry: its advisory `id`, or its `package` when it names no id.
+    pub entry: String,
+    /// The approver's key: an OpenSSH private key (`ssh-keygen -Y sign -n
+    /// sef-decision`) or a minisign secret key (password in
+    /// SEF_KEY_PASSWORD).
+    #[arg(long, value_name = "FILE")]
+    pub sign_key: PathBuf,
+    /// The repository whose sef.toml holds the entry.
+    #[arg(long, default_value = ".")]
+    pub repo: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

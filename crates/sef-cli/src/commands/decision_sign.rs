@@ -65,3 +65,65 @@ pub fn require_verified(state: &SignatureState, member: &str) -> Result<()> {
         other => bail!("the signature does not verify: {}", other.label()),
     }
 }
+
+/// `sef finding sign-acceptance`: signs a plan acceptance as its approver
+/// and writes the signature into sef.toml.
+pub fn sign_acceptance(a: &crate::cli::FindingSignAcceptanceArgs) -> Result<u8> {
+    let (root, plan) = crate::plan_at::load(&a.repo, "sign an acceptance")?;
+    let matching: Vec<usize> = plan
+        .risk_acceptances
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.id.as_deref() == Some(a.entry.as_str())
+                || (r.id.is_none() && r.package.as_deref() == Some(a.entry.as_str()))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let index = match matching.as_slice() {
+        [i] => *i,
+        [] => bail!(
+            "{}: no [[risk_acceptances]] entry names `{}` (as its id, or as its package when it names no id)",
+            root.join("sef.toml").display(),
+            a.entry
+        ),
+        many => bail!(
+            "{}: {} entries name `{}` (lines {}); give each its own id",
+            root.join("sef.toml").display(),
+            many.len(),
+            a.entry,
+            many.iter()
+                .map(|i| plan.risk_acceptances[*i].line.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let entry = &plan.risk_acceptances[index];
+    let payload = sef_process::proof::acceptance_payload(
+        &plan.offering.name,
+        entry.id.as_deref(),
+        entry.package.as_deref(),
+        &entry.justification,
+        &entry.approver,
+        entry.expires,
+    );
+    let signature = sign(&payload, &a.sign_key)?;
+    let keys = sef_process::proof::keys_of(plan.security.team.as_ref(), &entry.approver);
+    let state = sef_sign::decision::verify(&payload, Some(&signature), &keys);
+    require_verified(&state, &entry.approver)?;
+    let path = root.join("sef.toml");
+    let text = sef_fs::read_string(&path, sef_fs::CONFIG_LIMIT)
+        .with_context(|| format!("{}: cannot read the plan", path.display()))?;
+    let out = sef_plan::migrate::set_acceptance_signature(&text, index, &signature)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let tmp = path.with_extension("toml.tmp");
+    std::fs::write(&tmp, out).with_context(|| format!("{}: cannot write", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("{}: cannot replace", path.display()))?;
+    eprintln!(
+        "sef: the acceptance at sef.toml line {} is signed by {} ({})",
+        entry.line,
+        entry.approver,
+        state.label()
+    );
+    Ok(crate::EXIT_PASS)
+}

@@ -119,6 +119,10 @@ pub fn list(g: &GlobalArgs, a: &FindingListArgs) -> Result<u8> {
         &triage,
         today,
         plan.checkpoints.acceptance_policy(),
+        sef_engine::acceptance::Signers {
+            team: plan.security.team.as_ref(),
+            offering: &plan.offering.name,
+        },
     );
     let mut resolved: HashMap<String, Finding> = found
         .into_iter()

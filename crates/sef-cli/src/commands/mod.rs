@@ -95,6 +95,9 @@ pub fn dispatch(mut cli: Cli) -> Result<u8> {
         Command::Finding(crate::cli::FindingCommand::List(a)) => finding::list(g, &a),
         Command::Finding(crate::cli::FindingCommand::Show(a)) => finding::show(g, &a),
         Command::Finding(crate::cli::FindingCommand::Triage(a)) => finding::triage(g, &a),
+        Command::Finding(crate::cli::FindingCommand::SignAcceptance(a)) => {
+            decision_sign::sign_acceptance(&a)
+        }
         Command::Ingest(crate::cli::IngestCommand::Sarif(a)) => ingest(g, a, true),
         Command::Ingest(crate::cli::IngestCommand::Junit(a)) => ingest(g, a, false),
         Command::Phase(crate::cli::PhaseCommand::Advance(a)) => phase::advance(g, &a),

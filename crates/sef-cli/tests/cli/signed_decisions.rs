@@ -220,3 +220,147 @@ fn a_signed_override_shows_in_the_phase_history() {
             .contains("BEGIN SSH SIGNATURE")
     );
 }
+
+#[test]
+fn a_plan_acceptance_signed_by_its_approver_verifies_and_an_edited_one_is_not_honoured() {
+    let env = Env::new();
+    let keys = env.repo("keys");
+    let (ana_key, ana_pub) = ssh_key(&keys, "ana");
+    let (stranger_key, _) = ssh_key(&keys, "stranger");
+    let r = env.repo("app");
+    copy_fixture("sarif-repo", &r);
+    let plan = |justification: &str| {
+        format!(
+            "[offering]\nname = \"app\"\n[release]\nversion = \"1.0\"\n[analyzers.vulnerabilities]\nenabled = false\n\
+             [[team.member]]\nid = \"ana\"\nroles = [\"architect\"]\nkeys = [\"{ana_pub}\"]\n\n\
+             # accepted after review\n[[risk_acceptances]]\nid = \"B105\"\njustification = \"{justification}\"\n\
+             approver = \"ana\"\nexpires = 2099-12-31\n"
+        )
+    };
+    write(
+        &r,
+        "sef.toml",
+        &plan("test fixture passwords, never deployed"),
+    );
+    let p = r.to_str().unwrap();
+    let sarif = r.join("results/bandit.sarif");
+    let assess = || {
+        let (code, out, err) = sef(
+            &env,
+            &[
+                "ingest",
+                "sarif",
+                "--repo",
+                p,
+                "-q",
+                "--format",
+                "json",
+                sarif.to_str().unwrap(),
+            ],
+        );
+        assert!(code <= 1, "{err}");
+        let v = json(out.as_bytes());
+        let accepted: Vec<serde_json::Value> = v["run"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule_id"] == "B105")
+            .cloned()
+            .collect();
+        assert!(!accepted.is_empty(), "the fixture has B105 findings");
+        let notes: Vec<String> = v["run"]["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap().to_owned())
+            .collect();
+        (accepted, notes)
+    };
+    // unsigned: honoured, self-asserted
+    let (found, notes) = assess();
+    assert!(found.iter().all(|f| f["status"] == "accepted"));
+    assert_eq!(found[0]["acceptance"]["proof"], "self-asserted (unsigned)");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("B105") && n.ends_with("self-asserted (unsigned)")),
+        "{notes:?}"
+    );
+
+    // a stranger's key is refused before anything is written
+    let (code, _, err) = sef(
+        &env,
+        &[
+            "finding",
+            "sign-acceptance",
+            "B105",
+            "--repo",
+            p,
+            "--sign-key",
+            stranger_key.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("not one the team file lists for `ana`"),
+        "{err}"
+    );
+    assert!(
+        !std::fs::read_to_string(r.join("sef.toml"))
+            .unwrap()
+            .contains("signature")
+    );
+
+    // signed by ana: written into sef.toml, comments kept, verified
+    let (code, _, err) = sef(
+        &env,
+        &[
+            "finding",
+            "sign-acceptance",
+            "B105",
+            "--repo",
+            p,
+            "--sign-key",
+            ana_key.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(r.join("sef.toml")).unwrap();
+    assert!(
+        text.contains("# accepted after review") && text.contains("BEGIN SSH SIGNATURE"),
+        "{text}"
+    );
+    let (found, _) = assess();
+    assert!(found.iter().all(|f| f["status"] == "accepted"));
+    assert!(
+        found[0]["acceptance"]["proof"]
+            .as_str()
+            .unwrap()
+            .starts_with("signed (SHA256:"),
+        "{}",
+        found[0]["acceptance"]
+    );
+    let (_, list, _) = sef(&env, &["finding", "list", p, "-f", "json"]);
+    assert!(list.contains("signed (SHA256:"), "{list}");
+
+    // the justification edited after signing: the findings are open again
+    write(
+        &r,
+        "sef.toml",
+        &text.replace("never deployed", "fine, trust me"),
+    );
+    let (found, notes) = assess();
+    assert!(found.iter().all(|f| f["status"] == "open"), "{found:?}");
+    assert!(
+        found[0]["acceptance"]["refused"]
+            .as_str()
+            .unwrap()
+            .starts_with("SIGNATURE INVALID")
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("not honoured: SIGNATURE INVALID")),
+        "{notes:?}"
+    );
+}

@@ -47,6 +47,31 @@ pub struct DecideRequest {
     /// Override a failed gate, with this justification (needs
     /// override-gate).
     pub override_justification: Option<String>,
+    /// An override made offline and signed by a PDT leader of the team
+    /// file (`sef phase advance --override --sign-key`): the member's id,
+    /// with `signature` and `run`. The server verifies it against the keys
+    /// the offering's latest uploaded team file lists for the member, and
+    /// records the member as the one who overrode.
+    pub signed_by: Option<String>,
+    /// The member's signature over the override.
+    pub signature: Option<String>,
+}
+
+/// The team file of the offering's latest uploaded plan.
+async fn uploaded_team(
+    state: &AppState,
+    offering: &str,
+) -> Result<Option<sef_process::education::Team>, Problem> {
+    let files = state.store.latest_plan_files(offering).await?.ok_or_else(|| {
+        Problem::unprocessable(format!(
+            "no plan of {offering} was uploaded, so the server knows no team keys to check the signature with"
+        ))
+    })?;
+    let files: Vec<(String, String)> = files.into_iter().map(|f| (f.path, f.text)).collect();
+    let plan = sef_plan::Plan::from_texts(&files).map_err(|e| {
+        Problem::unprocessable(format!("the offering's uploaded plan does not read: {e}"))
+    })?;
+    Ok(plan.security.team)
 }
 
 fn check_text(what: &str, s: &str) -> Result<(), Problem> {
@@ -127,18 +152,8 @@ pub async fn triage(
         (Some(member), Some(sig)) => {
             t.decided_by = member.clone();
             t.signature = Some(sig);
-            let files = state.store.latest_plan_files(&t.offering).await?.ok_or_else(|| {
-                Problem::unprocessable(format!(
-                    "no plan of {} was uploaded, so the server knows no team keys to check the signature with",
-                    t.offering
-                ))
-            })?;
-            let files: Vec<(String, String)> =
-                files.into_iter().map(|f| (f.path, f.text)).collect();
-            let plan = sef_plan::Plan::from_texts(&files).map_err(|e| {
-                Problem::unprocessable(format!("the offering's uploaded plan does not read: {e}"))
-            })?;
-            let proof = sef_process::proof::triage_proof(plan.security.team.as_ref(), &t);
+            let team = uploaded_team(&state, &t.offering).await?;
+            let proof = sef_process::proof::triage_proof(team.as_ref(), &t);
             if !matches!(proof, sef_sign::decision::SignatureState::Verified { .. }) {
                 return Err(Problem::unprocessable(format!(
                     "the signature of `{member}` does not verify against the team file: {}",
@@ -218,20 +233,53 @@ pub async fn decide(
             )));
         }
         (Some(j), false) => {
-            let team = team_of(&state, &offering).await?;
-            if !p.allows(Permission::OverrideGate, Some((&offering, team.as_deref()))) {
-                return Err(Problem::forbidden(format!(
-                    "{} may not override a failed gate of {offering}: it needs the `override-gate` permission (pdt-leader)",
-                    p.user.name
-                )));
-            }
             check_text("override_justification", j)?;
             advance::check_not_locked(&run).map_err(unprocessable)?;
-            Some(GateOverride {
-                by: p.user.name.clone(),
-                justification: j.trim().to_owned(),
-                signature: None,
-            })
+            match (&req.signed_by, &req.signature) {
+                // made here by the caller, who must hold override-gate
+                (None, None) => {
+                    let team = team_of(&state, &offering).await?;
+                    if !p.allows(Permission::OverrideGate, Some((&offering, team.as_deref()))) {
+                        return Err(Problem::forbidden(format!(
+                            "{} may not override a failed gate of {offering}: it needs the `override-gate` permission (pdt-leader)",
+                            p.user.name
+                        )));
+                    }
+                    Some(GateOverride {
+                        by: p.user.name.clone(),
+                        justification: j.trim().to_owned(),
+                        signature: None,
+                    })
+                }
+                // made offline by a PDT leader of the team file, signed
+                (Some(member), Some(sig)) => {
+                    if req.run.is_none() {
+                        return Err(Problem::unprocessable(
+                            "a signed override names the `run` it was signed for",
+                        ));
+                    }
+                    let team = uploaded_team(&state, &offering).await?;
+                    advance::authorize_override(
+                        team.as_ref(),
+                        &advance::OverrideRequest {
+                            wanted: true,
+                            by: Some(member),
+                            justification: Some(j),
+                        },
+                    )
+                    .map_err(unprocessable)?;
+                    Some(GateOverride {
+                        by: member.clone(),
+                        justification: j.trim().to_owned(),
+                        signature: Some(sig.clone()),
+                    })
+                }
+                _ => {
+                    return Err(Problem::unprocessable(
+                        "a signed override sends both `signed_by` and `signature`",
+                    ));
+                }
+            }
         }
     };
     let decision = PhaseDecision {
@@ -245,6 +293,23 @@ pub async fn decide(
         gate_outcome: run.gate.outcome,
         r#override,
     };
+    if decision
+        .r#override
+        .as_ref()
+        .is_some_and(|o| o.signature.is_some())
+    {
+        let team = uploaded_team(&state, &decision.offering).await?;
+        let proof = sef_process::proof::override_proof(team.as_ref(), &decision);
+        if !matches!(
+            proof,
+            Some(sef_sign::decision::SignatureState::Verified { .. })
+        ) {
+            return Err(Problem::unprocessable(format!(
+                "the override's signature does not verify against the team file: {}",
+                proof.map_or_else(|| "no override".to_owned(), |p| p.label())
+            )));
+        }
+    }
     state
         .store
         .with_actor(&p.actor())
