@@ -39,8 +39,9 @@ capture() { # REPO OUT
   local p; p=$(free_port)
   python3 "$here/portfolio_load.py" capture "$p" "$2" &
   local cap=$!
-  sleep 0.3
-  SEF_TOKEN=$token "$sef" assess "$1" -q --no-store --push "http://127.0.0.1:$p" >/dev/null 2>&1 || true
+  # a cold python can take longer than any fixed sleep: wait for the port
+  until python3 -c 'import socket,sys;socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' "$p" 2>/dev/null; do sleep 0.1; done
+  SEF_TOKEN=$token "$sef" assess "$1" -q --no-store --push "http://127.0.0.1:$p" >/dev/null 2>"$work/capture.err" || true
   wait $cap
 }
 capture "$repo" "$work/portfolio.json"

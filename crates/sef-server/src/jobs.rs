@@ -49,13 +49,15 @@ pub fn node_id(configured: Option<&str>) -> String {
     )
 }
 
-/// How long after a stored run the KPI summaries are recomputed: the runs
-/// stored meanwhile coalesce into the one recomputation.
+/// How long the store must stay without a new run before the KPI
+/// summaries are recomputed: each stored run pushes the waiting
+/// recomputation back, so a stream of uploads is not slowed by summaries
+/// that the next upload would make stale anyway.
 pub const ROLLUP_DELAY_MS: i64 = 2_000;
 
-/// Queues the KPI summaries' recomputation [`ROLLUP_DELAY_MS`] from now
-/// (coalesced with one that already waits). A failure is logged: the cache
-/// is checked against the store's version on every read, so a missed
+/// Queues the KPI summaries' recomputation [`ROLLUP_DELAY_MS`] from now,
+/// pushing back one that already waits. A failure is logged: the cache is
+/// checked against the store's version on every read, so a missed
 /// recomputation makes reads slower, never wrong.
 pub async fn queue_rollup(state: &AppState) {
     let job = NewJob {
@@ -65,7 +67,7 @@ pub async fn queue_rollup(state: &AppState) {
         unique_key: Some(ROLLUP.into()),
     };
     let at = sef_store::jobs::now_us() + ROLLUP_DELAY_MS * 1000;
-    if let Err(e) = state.store.enqueue_job_at(&job, at).await {
+    if let Err(e) = state.store.enqueue_debounced(&job, ROLLUP, at).await {
         tracing::warn!(error = %e, "cannot queue the KPI summary recomputation");
     }
 }

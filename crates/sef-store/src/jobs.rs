@@ -196,6 +196,24 @@ macro_rules! backend {
                 Ok(row.map(|r| r.try_get::<i64, _>("id")).transpose()?)
             }
 
+            pub(crate) async fn enqueue_debounced(pool: &Pool, job: &NewJob, key: &str, run_at_us: i64) -> Result<i64, StoreError> {
+                let row = sqlx::query(
+                    "INSERT INTO jobs (kind, payload, state, attempts, max_attempts, run_at_us, unique_key, created_us) \
+                     VALUES ($1, $2, 'queued', 0, $3, $4, $5, $6) \
+                     ON CONFLICT (unique_key) WHERE state = 'queued' DO UPDATE SET run_at_us = excluded.run_at_us \
+                     RETURNING id",
+                )
+                .bind(&job.kind)
+                .bind(job.payload.to_string())
+                .bind(job.max_attempts.max(1))
+                .bind(run_at_us)
+                .bind(key)
+                .bind(now_us())
+                .fetch_one(pool)
+                .await?;
+                Ok(row.try_get::<i64, _>("id")?)
+            }
+
             pub(crate) async fn claim(pool: &Pool, node: &str, lease_ms: i64) -> Result<Option<ClaimedJob>, StoreError> {
                 let now = now_us();
                 let sql = format!(
@@ -348,6 +366,19 @@ impl Store {
         run_at_us: i64,
     ) -> Result<Option<i64>, StoreError> {
         on!(self, enqueue(job, run_at_us))
+    }
+
+    /// Queues work under `key` to run at `run_at_us`, or moves the time of
+    /// the job with that key that already waits to `run_at_us`: repeated
+    /// requests push the work back until they stop coming (a debounce).
+    /// Returns the waiting job's id.
+    pub async fn enqueue_debounced(
+        &self,
+        job: &NewJob,
+        key: &str,
+        run_at_us: i64,
+    ) -> Result<i64, StoreError> {
+        on!(self, enqueue_debounced(job, key, run_at_us))
     }
 
     /// Claims the next ready job for `node`, with a lease of `lease_ms`:

@@ -160,6 +160,38 @@ async fn waiting_work_with_one_key_coalesces() {
 }
 
 #[tokio::test]
+async fn debounced_work_is_pushed_back_while_requests_keep_coming() {
+    each_backend("jobs_debounce", |s| async move {
+        let k = job("portfolio.rollup", 0);
+        let first = s
+            .enqueue_debounced(&k, "rollup", now_us() + 300_000)
+            .await
+            .unwrap();
+        // not due yet, and each new request moves it back
+        assert!(s.claim_job("n", 60_000).await.unwrap().is_none());
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let again = s
+            .enqueue_debounced(&k, "rollup", now_us() + 300_000)
+            .await
+            .unwrap();
+        assert_eq!(first, again, "the same waiting job");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert!(
+            s.claim_job("n", 60_000).await.unwrap().is_none(),
+            "pushed back past the first time"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let j = s.claim_job("n", 60_000).await.unwrap().unwrap();
+        assert_eq!(j.id, first);
+        assert_eq!(s.jobs(None, 10).await.unwrap().len(), 1);
+        // while it runs, a new request queues a new job
+        let next = s.enqueue_debounced(&k, "rollup", now_us()).await.unwrap();
+        assert_ne!(next, first);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_cached_summary_is_served_only_at_its_audit_head() {
     each_backend("summary_cache", |s| async move {
         let seq = s.audit_seq().await.unwrap();

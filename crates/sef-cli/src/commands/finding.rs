@@ -175,6 +175,11 @@ pub fn list(g: &GlobalArgs, a: &FindingListArgs) -> Result<u8> {
                         "status": r.status,
                         "history": r.history,
                         "triage": r.triage,
+                        // what the triage's signature proves: signed (key),
+                        // SIGNATURE INVALID, or self-asserted (unsigned)
+                        "triage_proof": r.triage.map(|t| {
+                            sef_process::proof::triage_proof(plan.security.team.as_ref(), t)
+                        }),
                         "acceptance": f.and_then(|f| f.acceptance.as_ref()),
                         "title": f.map(|f| f.title.clone()),
                         "cwe": f.map(|f| f.cwe.iter().map(|c| c.0).collect::<Vec<_>>()),

@@ -132,6 +132,18 @@ fn signed_triage_verifies_unsigned_is_self_asserted_and_tampering_shows() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("not one the team file lists"), "{err}");
 
+    let (_, out, _) = sef(
+        &env,
+        &["finding", "list", r.to_str().unwrap(), "-f", "json"],
+    );
+    let proofs: Vec<String> = json(out.as_bytes())["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["triage_proof"]["state"].as_str().map(str::to_owned))
+        .collect();
+    assert!(proofs.contains(&"verified".to_owned()), "{proofs:?}");
+    assert!(proofs.contains(&"self-asserted".to_owned()), "{proofs:?}");
     let (_, text, _) = sef(&env, &["finding", "list", r.to_str().unwrap()]);
     assert!(text.contains("by ana (signed (SHA256:"), "{text}");
     assert!(text.contains("by lee (signed (minisign:"), "{text}");

@@ -9,3 +9,4 @@ mod attacks;
 mod authz_matrix;
 mod jobs;
 mod oidc;
+mod signed;
