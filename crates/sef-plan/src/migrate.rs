@@ -99,6 +99,26 @@ fn value(v: &mut Value, path: &str, changes: &mut Vec<String>) {
     }
 }
 
+/// Writes `signature` into the `index`-th `[[risk_acceptances]]` entry of
+/// a plan's text (replacing one already there), keeping the rest of the
+/// file as it is.
+pub fn set_acceptance_signature(
+    text: &str,
+    index: usize,
+    signature: &str,
+) -> Result<String, String> {
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| e.to_string())?;
+    let entry = doc
+        .get_mut("risk_acceptances")
+        .and_then(Item::as_array_of_tables_mut)
+        .and_then(|a| a.get_mut(index))
+        .ok_or_else(|| format!("the plan has no risk acceptance number {}", index + 1))?;
+    entry.insert("signature", toml_edit::value(signature.trim()));
+    Ok(doc.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,24 +144,4 @@ mod tests {
         let other = "[offering]\nname = \"product-manager\"\n";
         assert!(migrate_text(other).unwrap().is_none());
     }
-}
-
-/// Writes `signature` into the `index`-th `[[risk_acceptances]]` entry of
-/// a plan's text (replacing one already there), keeping the rest of the
-/// file as it is.
-pub fn set_acceptance_signature(
-    text: &str,
-    index: usize,
-    signature: &str,
-) -> Result<String, String> {
-    let mut doc: DocumentMut = text
-        .parse()
-        .map_err(|e: toml_edit::TomlError| e.to_string())?;
-    let entry = doc
-        .get_mut("risk_acceptances")
-        .and_then(Item::as_array_of_tables_mut)
-        .and_then(|a| a.get_mut(index))
-        .ok_or_else(|| format!("the plan has no risk acceptance number {}", index + 1))?;
-    entry.insert("signature", toml_edit::value(signature.trim()));
-    Ok(doc.to_string())
 }

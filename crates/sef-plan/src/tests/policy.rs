@@ -184,11 +184,13 @@ fn the_policys_training_is_added_to_the_teams() {
         "[offering]\nname = \"pay\"\n".to_owned(),
     )])
     .unwrap();
-    let mut team = sef_process::education::Team::default();
-    team.required = vec![(
-        sef_process::education::TeamRole::Developer,
-        vec!["secure-design".into()],
-    )];
+    let team = sef_process::education::Team {
+        required: vec![(
+            sef_process::education::TeamRole::Developer,
+            vec!["secure-design".into()],
+        )],
+        ..Default::default()
+    };
     plan.security.team = Some(team);
     let p = policy();
     plan.apply_policy(&p, reference(&p)).unwrap();
@@ -213,7 +215,6 @@ fn objectives_take_the_stricter_of_plan_and_policy_per_tier() {
             .find(|o| o.kpi == "post-release.time-to-resolution")
             .unwrap()
             .target
-            .clone()
     };
     // tier 2: the policy asks <= 30 days, the plan <= 20: the plan's is stricter
     let (objs, notes) = p.objectives(Tier::MODERATE, &plan.kpo);

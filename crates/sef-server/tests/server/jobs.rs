@@ -13,8 +13,11 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// What the receiver keeps of each POST: its headers and body.
+type Received = Arc<Mutex<Vec<(Vec<(String, String)>, String)>>>;
+
 /// A webhook on loopback that answers 200 and keeps (headers, body).
-fn receiver() -> (u16, Arc<Mutex<Vec<(Vec<(String, String)>, String)>>>) {
+fn receiver() -> (u16, Received) {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
     let got = Arc::new(Mutex::new(Vec::new()));
