@@ -216,6 +216,18 @@ macro_rules! backend {
 
             pub(crate) async fn claim(pool: &Pool, node: &str, lease_ms: i64) -> Result<Option<ClaimedJob>, StoreError> {
                 let now = now_us();
+                // an idle queue is read, never written: a worker polling an
+                // empty queue takes no write lock (SQLite has one writer)
+                let ready = sqlx::query(
+                    "SELECT 1 AS x FROM jobs WHERE (state = 'queued' AND run_at_us <= $1) \
+                     OR (state = 'running' AND lease_until_us < $1) LIMIT 1",
+                )
+                .bind(now)
+                .fetch_optional(pool)
+                .await?;
+                if ready.is_none() {
+                    return Ok(None);
+                }
                 let sql = format!(
                     "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1, lease_until_us = $2 \
                      WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at_us <= $3) \
