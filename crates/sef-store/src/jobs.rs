@@ -355,15 +355,6 @@ macro_rules! backend {
 backend!(sqlite, sqlx::Sqlite, "");
 backend!(postgres, sqlx::Postgres, "FOR UPDATE SKIP LOCKED");
 
-macro_rules! on {
-    ($store:expr, $f:ident ( $($a:expr),* )) => {
-        match &$store.backend {
-            crate::Backend::Sqlite(p) => sqlite::$f(p, $($a),*).await,
-            crate::Backend::Postgres(p) => postgres::$f(p, $($a),*).await,
-        }
-    };
-}
-
 impl Store {
     /// Queues work to run now. `None` when a job with the same unique key
     /// already waits (the request coalesced into it).

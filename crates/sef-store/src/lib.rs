@@ -11,6 +11,18 @@
 //! This is the only crate that sees SQL. It must not know about reports,
 //! analyzers or the CLI.
 
+/// Runs the `sqlite` or `postgres` version of a query function of the
+/// module it is used in, on the store's pool. Defined before the modules
+/// so that each of them can use it.
+macro_rules! on {
+    ($store:expr, $f:ident ( $($a:expr),* )) => {
+        match &$store.backend {
+            crate::Backend::Sqlite(p) => sqlite::$f(p, $($a),*).await,
+            crate::Backend::Postgres(p) => postgres::$f(p, $($a),*).await,
+        }
+    };
+}
+
 pub mod access;
 pub mod audit;
 mod decisions;

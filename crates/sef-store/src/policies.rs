@@ -97,15 +97,6 @@ macro_rules! backend {
 backend!(sqlite, sqlx::Sqlite);
 backend!(postgres, sqlx::Postgres);
 
-macro_rules! on {
-    ($store:expr, $f:ident ( $($a:expr),* )) => {
-        match &$store.backend {
-            crate::Backend::Sqlite(p) => sqlite::$f(p, $($a),*).await,
-            crate::Backend::Postgres(p) => postgres::$f(p, $($a),*).await,
-        }
-    };
-}
-
 impl Store {
     /// Publishes a policy revision (audited as this handle's actor);
     /// returns its revision number.

@@ -491,15 +491,6 @@ backend!(sqlite, sqlx::Sqlite);
 backend!(postgres, sqlx::Postgres);
 
 /// Runs one backend's version of a portfolio query.
-macro_rules! on {
-    ($store:expr, $f:ident ( $($a:expr),* )) => {
-        match &$store.backend {
-            crate::Backend::Sqlite(p) => sqlite::$f(p, $($a),*).await,
-            crate::Backend::Postgres(p) => postgres::$f(p, $($a),*).await,
-        }
-    };
-}
-
 impl crate::Store {
     /// Fails when the store holds runs whose portfolio index was never
     /// built: an empty answer would then read as "nobody".

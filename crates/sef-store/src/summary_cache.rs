@@ -54,15 +54,6 @@ macro_rules! backend {
 backend!(sqlite, sqlx::Sqlite);
 backend!(postgres, sqlx::Postgres);
 
-macro_rules! on {
-    ($store:expr, $f:ident ( $($a:expr),* )) => {
-        match &$store.backend {
-            crate::Backend::Sqlite(p) => sqlite::$f(p, $($a),*).await,
-            crate::Backend::Postgres(p) => postgres::$f(p, $($a),*).await,
-        }
-    };
-}
-
 impl Store {
     /// The audit trail's head sequence number: the store's version for
     /// caches. Read it before computing what is cached under it.
