@@ -96,9 +96,14 @@ pub async fn upload(
     Extension(p): Extension<Principal>,
     body: axum::body::Bytes,
 ) -> ApiResult<(StatusCode, Json<UploadReceipt>)> {
-    let digest = hex::encode(Sha256::digest(&body));
-    let up: RunUpload = crate::api::parse_json(&body)?;
-    drop(body);
+    // hashing and parsing a body of a megabyte or more is CPU work: off the
+    // async workers, which keep serving (and finishing other requests'
+    // store transactions) meanwhile
+    let (digest, up) = cpu(move || {
+        let digest = hex::encode(Sha256::digest(&body));
+        crate::api::parse_json::<RunUpload>(&body).map(|up| (digest, up))
+    })
+    .await??;
     if up.format != FORMAT {
         return Err(Problem::unprocessable(format!(
             "`format` is `{}`; this server reads `{FORMAT}`",
@@ -146,7 +151,9 @@ pub async fn upload(
             "run {run_id} is already in the store (not as an upload)"
         )));
     }
+    let started = std::time::Instant::now();
     let (run, plan_files, client) = decide(&state, up).await?;
+    let decided = std::time::Instant::now();
     let upload = Upload {
         body_digest: digest,
         plan_files,
@@ -157,7 +164,14 @@ pub async fn upload(
         .save_upload(&run, &upload)
         .await
     {
-        Ok(()) => {}
+        Ok(()) => tracing::debug!(
+            run = %run.id,
+            offering = %run.offering.name,
+            findings = run.findings.len(),
+            decide_ms = (decided - started).as_secs_f64() * 1e3,
+            store_ms = decided.elapsed().as_secs_f64() * 1e3,
+            "run uploaded"
+        ),
         // a concurrent upload of the same run id won the race: the same
         // body is that stored run, another body a conflict
         Err(sef_store::StoreError::Conflict(why)) => {
@@ -260,7 +274,6 @@ async fn decide(
         artifacts.push(a);
     }
     run.artifacts = artifacts;
-    let client_outcome = run.gate.outcome;
     for f in &mut run.findings {
         f.status = FindingStatus::Open;
         f.acceptance = None;
@@ -275,14 +288,30 @@ async fn decide(
         .await?;
     let mut ctx = kpi_context(h);
     ctx.triage = state.store.triage(&run.offering.name).await?;
+    let checkpoint_files = up.checkpoint_files;
+    let (run, client) = cpu(move || judge(&plan, &checkpoint_files, &ctx, run)).await?;
+    Ok((run, up.plan_files, client))
+}
+
+/// Decides the gate of `run` (its findings reset to open) under `plan`,
+/// with the store's history and triage in `ctx`: the engine's work, the
+/// same as the CLI's. Returns the run and the client's outcome when it
+/// differs.
+fn judge(
+    plan: &sef_plan::Plan,
+    checkpoint_files: &CheckpointFiles,
+    ctx: &sef_engine::kpis::KpiContext,
+    mut run: AssessmentRun,
+) -> (AssessmentRun, Option<String>) {
+    let client_outcome = run.gate.outcome;
     let tier = sef_engine::decide::tier_of(&run.evidence);
     let findings = std::mem::take(&mut run.findings);
     let verdict = sef_engine::decide::decide(
-        &plan,
+        plan,
         tier,
-        &up.checkpoint_files,
+        checkpoint_files,
         run.started_at,
-        &ctx,
+        ctx,
         &run.evidence,
         findings,
     );
@@ -294,7 +323,7 @@ async fn decide(
     run.gate = verdict.gate;
     run.findings = verdict.findings;
     // every analyzer the plan enables must have left evidence
-    let missing: Vec<String> = sef_engine::plan_enabled(&plan)
+    let missing: Vec<String> = sef_engine::plan_enabled(plan)
         .into_iter()
         .filter(|id| !run.evidence.iter().any(|e| e.analyzer == *id))
         .map(str::to_owned)
@@ -311,7 +340,16 @@ async fn decide(
     }
     // the same redaction and caps as every run, whatever the client did
     let run = sef_engine::boundary::sanitize(run, sef_secrets::builtin_redactor()).0;
-    Ok((run, up.plan_files, client))
+    (run, client)
+}
+
+/// Runs CPU-bound work on the blocking pool, inside the request's span
+/// (its log lines keep the request id).
+async fn cpu<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Problem> {
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || span.in_scope(f))
+        .await
+        .map_err(|e| Problem::internal(format!("the upload's processing stopped: {e}")))
 }
 
 /// The engine's KPI context from the store's history.

@@ -150,7 +150,7 @@ macro_rules! backend {
             }
 
             pub(crate) async fn put_offering(pool: &Pool, actor: &str, name: &str, team: &str, business_unit: Option<&str>) -> Result<OfferingRecord, StoreError> {
-                let mut tx = pool.begin().await?;
+                let mut tx = crate::open::BeginWrite::begin_write(pool).await?;
                 let before = sqlx::query("SELECT team, business_unit FROM offerings WHERE name = $1")
                     .bind(name)
                     .fetch_optional(&mut *tx)
@@ -223,7 +223,7 @@ macro_rules! backend {
             }
 
             pub(crate) async fn create_user(pool: &Pool, actor: &str, u: &User) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
+                let mut tx = crate::open::BeginWrite::begin_write(pool).await?;
                 sqlx::query(
                     "INSERT INTO users (id, name, password_hash, oidc_subject, created_at, disabled) VALUES ($1, $2, $3, $4, $5, $6)",
                 )
@@ -242,7 +242,7 @@ macro_rules! backend {
             }
 
             pub(crate) async fn update_user(pool: &Pool, actor: &str, u: &User) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
+                let mut tx = crate::open::BeginWrite::begin_write(pool).await?;
                 sqlx::query("UPDATE users SET password_hash = $1, oidc_subject = $2, disabled = $3 WHERE id = $4")
                     .bind(&u.password_hash)
                     .bind(&u.oidc_subject)
@@ -285,7 +285,7 @@ macro_rules! backend {
             }
 
             pub(crate) async fn grant(pool: &Pool, actor: &str, user: &User, g: &Grant) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
+                let mut tx = crate::open::BeginWrite::begin_write(pool).await?;
                 let done = sqlx::query(
                     "INSERT INTO grants (user_id, role, scope_kind, scope, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5, $6) \
                      ON CONFLICT (user_id, role, scope_kind, scope) DO NOTHING",
@@ -307,7 +307,7 @@ macro_rules! backend {
             }
 
             pub(crate) async fn revoke_grant(pool: &Pool, actor: &str, user: &User, g: &Grant) -> Result<bool, StoreError> {
-                let mut tx = pool.begin().await?;
+                let mut tx = crate::open::BeginWrite::begin_write(pool).await?;
                 let done = sqlx::query("DELETE FROM grants WHERE user_id = $1 AND role = $2 AND scope_kind = $3 AND scope = $4")
                     .bind(&user.id)
                     .bind(g.role.as_str())
@@ -348,7 +348,7 @@ macro_rules! backend {
             }
 
             pub(crate) async fn create_token(pool: &Pool, actor: &str, t: &TokenRecord) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
+                let mut tx = crate::open::BeginWrite::begin_write(pool).await?;
                 sqlx::query(
                     "INSERT INTO api_tokens (id, user_id, name, secret_hash, offerings, permissions, created_at, expires_at, revoked_at, last_used_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL)",
@@ -410,7 +410,7 @@ macro_rules! backend {
             }
 
             pub(crate) async fn revoke_token(pool: &Pool, actor: &str, id: &str) -> Result<bool, StoreError> {
-                let mut tx = pool.begin().await?;
+                let mut tx = crate::open::BeginWrite::begin_write(pool).await?;
                 let now = crate::audit::now_text();
                 let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                     .bind(&now)
@@ -441,7 +441,7 @@ macro_rules! backend {
             }
 
             pub(crate) async fn create_session(pool: &Pool, actor: &str, s: &SessionRecord) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
+                let mut tx = crate::open::BeginWrite::begin_write(pool).await?;
                 sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
                     .bind(&s.id_hash)
                     .bind(&s.user_id)

@@ -244,7 +244,7 @@ macro_rules! backend {
 
             /// Appends one change in its own transaction.
             pub(crate) async fn record(pool: &Pool, actor: &str, change: &Change) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
+                let mut tx = crate::open::BeginWrite::begin_write(pool).await?;
                 append(&mut tx, actor, change).await?;
                 tx.commit().await?;
                 Ok(())

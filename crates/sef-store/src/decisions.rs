@@ -16,7 +16,7 @@ macro_rules! backend {
             type Pool = sqlx::Pool<$db>;
 
             pub(crate) async fn record_phase_decision(pool: &Pool, d: &sef_model::PhaseDecision, actor: &str) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
+                let mut tx = crate::open::BeginWrite::begin_write(pool).await?;
                 sqlx::query(
                     "INSERT INTO phase_decisions (id, offering, release_version, from_phase, to_phase, decided_at, run_id, gate_outcome, override_by, justification, signature) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -88,7 +88,7 @@ macro_rules! backend {
             }
 
             pub(crate) async fn record_triage(pool: &Pool, t: &sef_model::Triage, actor: &str) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
+                let mut tx = crate::open::BeginWrite::begin_write(pool).await?;
                 let before = sqlx::query(
                     "SELECT status, reason, decided_by, expires FROM triage WHERE offering = $1 AND fingerprint = $2 ORDER BY decided_at DESC, id DESC LIMIT 1",
                 )

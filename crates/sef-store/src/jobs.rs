@@ -214,10 +214,10 @@ macro_rules! backend {
                 Ok(row.try_get::<i64, _>("id")?)
             }
 
-            pub(crate) async fn claim(pool: &Pool, node: &str, lease_ms: i64) -> Result<Option<ClaimedJob>, StoreError> {
-                let now = now_us();
-                // an idle queue is read, never written: a worker polling an
-                // empty queue takes no write lock (SQLite has one writer)
+            /// Whether a job is ready to be claimed at `now`: an idle
+            /// queue is read, never written, so a worker polling an empty
+            /// queue takes no write lock (SQLite has one writer).
+            pub(crate) async fn ready(pool: &Pool, now: i64) -> Result<bool, StoreError> {
                 let ready = sqlx::query(
                     "SELECT 1 AS x FROM jobs WHERE (state = 'queued' AND run_at_us <= $1) \
                      OR (state = 'running' AND lease_until_us < $1) LIMIT 1",
@@ -225,9 +225,11 @@ macro_rules! backend {
                 .bind(now)
                 .fetch_optional(pool)
                 .await?;
-                if ready.is_none() {
-                    return Ok(None);
-                }
+                Ok(ready.is_some())
+            }
+
+            pub(crate) async fn claim(pool: &Pool, node: &str, lease_ms: i64) -> Result<Option<ClaimedJob>, StoreError> {
+                let now = now_us();
                 let sql = format!(
                     "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1, lease_until_us = $2 \
                      WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at_us <= $3) \
@@ -359,7 +361,7 @@ impl Store {
     /// Queues work to run now. `None` when a job with the same unique key
     /// already waits (the request coalesced into it).
     pub async fn enqueue_job(&self, job: &NewJob) -> Result<Option<i64>, StoreError> {
-        on!(self, enqueue(job, now_us()))
+        on_w!(self, enqueue(job, now_us()))
     }
 
     /// Queues work to run at `run_at_us` (microseconds since 1970).
@@ -368,7 +370,7 @@ impl Store {
         job: &NewJob,
         run_at_us: i64,
     ) -> Result<Option<i64>, StoreError> {
-        on!(self, enqueue(job, run_at_us))
+        on_w!(self, enqueue(job, run_at_us))
     }
 
     /// Queues work under `key` to run at `run_at_us`, or moves the time of
@@ -381,7 +383,7 @@ impl Store {
         key: &str,
         run_at_us: i64,
     ) -> Result<i64, StoreError> {
-        on!(self, enqueue_debounced(job, key, run_at_us))
+        on_w!(self, enqueue_debounced(job, key, run_at_us))
     }
 
     /// Claims the next ready job for `node`, with a lease of `lease_ms`:
@@ -392,7 +394,11 @@ impl Store {
         node: &str,
         lease_ms: i64,
     ) -> Result<Option<ClaimedJob>, StoreError> {
-        on!(self, claim(node, lease_ms))
+        // an idle queue is read on a reader, never on the writer
+        if !on!(self, ready(now_us()))? {
+            return Ok(None);
+        }
+        on_w!(self, claim(node, lease_ms))
     }
 
     /// Extends the lease of a job this node is running.
@@ -402,12 +408,12 @@ impl Store {
         node: &str,
         lease_ms: i64,
     ) -> Result<Fence, StoreError> {
-        on!(self, renew(job, node, lease_ms))
+        on_w!(self, renew(job, node, lease_ms))
     }
 
     /// Marks this node's attempt of a job done.
     pub async fn complete_job(&self, job: &ClaimedJob, node: &str) -> Result<Fence, StoreError> {
-        on!(self, complete(job, node))
+        on_w!(self, complete(job, node))
     }
 
     /// Records this node's attempt of a job as failed: queued again at
@@ -419,7 +425,7 @@ impl Store {
         error: &str,
         retry_at_us: Option<i64>,
     ) -> Result<Fence, StoreError> {
-        on!(self, fail(job, node, error, retry_at_us))
+        on_w!(self, fail(job, node, error, retry_at_us))
     }
 
     /// Jobs, newest first, in one state or all.
@@ -439,7 +445,7 @@ impl Store {
     /// Queues a dead job again with fresh attempts; `false` when it is not
     /// dead.
     pub async fn requeue_job(&self, id: i64) -> Result<bool, StoreError> {
-        on!(self, requeue(id))
+        on_w!(self, requeue(id))
     }
 
     /// How many jobs are in each state.

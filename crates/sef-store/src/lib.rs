@@ -11,13 +11,24 @@
 //! This is the only crate that sees SQL. It must not know about reports,
 //! analyzers or the CLI.
 
-/// Runs the `sqlite` or `postgres` version of a query function of the
-/// module it is used in, on the store's pool. Defined before the modules
-/// so that each of them can use it.
+/// Runs the `sqlite` or `postgres` version of a reading query function of
+/// the module it is used in, on the store's pool (SQLite: the readers).
+/// Defined before the modules so that each of them can use it.
 macro_rules! on {
     ($store:expr, $f:ident ( $($a:expr),* )) => {
         match &$store.backend {
-            crate::Backend::Sqlite(p) => sqlite::$f(p, $($a),*).await,
+            crate::Backend::Sqlite(p) => sqlite::$f(&p.read, $($a),*).await,
+            crate::Backend::Postgres(p) => postgres::$f(p, $($a),*).await,
+        }
+    };
+}
+
+/// [`on!`] for a function that writes: on SQLite it runs on the one
+/// writer connection.
+macro_rules! on_w {
+    ($store:expr, $f:ident ( $($a:expr),* )) => {
+        match &$store.backend {
+            crate::Backend::Sqlite(p) => sqlite::$f(&p.write, $($a),*).await,
             crate::Backend::Postgres(p) => postgres::$f(p, $($a),*).await,
         }
     };
@@ -48,7 +59,7 @@ pub use portfolio::{GroupSummary, KpiRollup, RollupKey, RollupQuery, ShipRow};
 pub use url::StoreUrl;
 
 use sef_model::{AssessmentRun, RunId, RunSummary};
-use sqlx::{PgPool, SqlitePool};
+use sqlx::PgPool;
 use std::time::Duration;
 
 /// Filters for listing runs.
@@ -80,7 +91,9 @@ pub struct KpiHistory {
     /// Every other offering (within the peer group, when the run names
     /// one) with its latest release's measured KPI values `(id, value)`.
     pub peers: Vec<(String, Vec<(String, f64)>)>,
-    /// The runs of this release so far, oldest first.
+    /// The lifecycle-phase runs of this release so far, oldest first (the
+    /// CVE review interval is the only KPI that reads past runs, and only
+    /// those of the lifecycle phase).
     pub runs: Vec<PastRunRow>,
     /// The previous release (the latest run of another release of this
     /// offering): its version and KPI values.
@@ -155,7 +168,7 @@ pub const UNKNOWN_ACTOR: &str = "unknown (self-asserted)";
 
 #[derive(Debug, Clone)]
 enum Backend {
-    Sqlite(SqlitePool),
+    Sqlite(open::Lite),
     Postgres(PgPool),
 }
 
@@ -168,11 +181,22 @@ pub struct Store {
     actor: std::sync::Arc<str>,
 }
 
-/// Runs one backend's version of a query function.
+/// Runs one backend's version of a reading query function.
 macro_rules! on_backend {
     ($self:ident, $m:ident :: $f:ident ( $($a:expr),* )) => {
         match &$self.backend {
-            Backend::Sqlite(p) => $m::sqlite::$f(p, $($a),*).await,
+            Backend::Sqlite(p) => $m::sqlite::$f(&p.read, $($a),*).await,
+            Backend::Postgres(p) => $m::postgres::$f(p, $($a),*).await,
+        }
+    };
+}
+
+/// Runs one backend's version of a writing query function (SQLite: on the
+/// writer connection).
+macro_rules! on_backend_w {
+    ($self:ident, $m:ident :: $f:ident ( $($a:expr),* )) => {
+        match &$self.backend {
+            Backend::Sqlite(p) => $m::sqlite::$f(&p.write, $($a),*).await,
             Backend::Postgres(p) => $m::postgres::$f(p, $($a),*).await,
         }
     };
@@ -272,7 +296,10 @@ impl Store {
     /// Closes the connections, waiting for them to finish.
     pub async fn close(&self) {
         match &self.backend {
-            Backend::Sqlite(p) => p.close().await,
+            Backend::Sqlite(p) => {
+                p.write.close().await;
+                p.read.close().await;
+            }
             Backend::Postgres(p) => p.close().await,
         }
     }
@@ -282,7 +309,7 @@ impl RunRepository for Store {
     async fn save_run(&self, run: &AssessmentRun) -> Result<(), StoreError> {
         match &self.backend {
             Backend::Sqlite(p) => {
-                queries::sqlite::save_run(p, run, self.commit_delay, &self.actor).await
+                queries::sqlite::save_run(&p.write, run, self.commit_delay, &self.actor).await
             }
             Backend::Postgres(p) => {
                 queries::postgres::save_run(p, run, self.commit_delay, &self.actor).await
@@ -292,14 +319,14 @@ impl RunRepository for Store {
 
     async fn list_runs(&self, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError> {
         match &self.backend {
-            Backend::Sqlite(p) => queries::sqlite::list_runs(p, filter).await,
+            Backend::Sqlite(p) => queries::sqlite::list_runs(&p.read, filter).await,
             Backend::Postgres(p) => queries::postgres::list_runs(p, filter).await,
         }
     }
 
     async fn get_run(&self, id: RunId) -> Result<Option<AssessmentRun>, StoreError> {
         match &self.backend {
-            Backend::Sqlite(p) => queries::sqlite::get_run(p, id).await,
+            Backend::Sqlite(p) => queries::sqlite::get_run(&p.read, id).await,
             Backend::Postgres(p) => queries::postgres::get_run(p, id).await,
         }
     }
@@ -310,7 +337,7 @@ impl RunRepository for Store {
         }
         let prefix = prefix.to_ascii_lowercase();
         match &self.backend {
-            Backend::Sqlite(p) => queries::sqlite::find_run_ids(p, &prefix).await,
+            Backend::Sqlite(p) => queries::sqlite::find_run_ids(&p.read, &prefix).await,
             Backend::Postgres(p) => queries::postgres::find_run_ids(p, &prefix).await,
         }
     }
@@ -320,28 +347,28 @@ impl RunRepository for Store {
         id: RunId,
     ) -> Result<(Option<RunId>, Option<RunId>), StoreError> {
         match &self.backend {
-            Backend::Sqlite(p) => queries::sqlite::run_id_neighbours(p, id).await,
+            Backend::Sqlite(p) => queries::sqlite::run_id_neighbours(&p.read, id).await,
             Backend::Postgres(p) => queries::postgres::run_id_neighbours(p, id).await,
         }
     }
 
     async fn previous_run(&self, run: &AssessmentRun) -> Result<Option<RunId>, StoreError> {
         match &self.backend {
-            Backend::Sqlite(p) => queries::sqlite::previous_run(p, run).await,
+            Backend::Sqlite(p) => queries::sqlite::previous_run(&p.read, run).await,
             Backend::Postgres(p) => queries::postgres::previous_run(p, run).await,
         }
     }
 
     async fn record_triage(&self, t: &sef_model::Triage) -> Result<(), StoreError> {
         match &self.backend {
-            Backend::Sqlite(p) => decisions::sqlite::record_triage(p, t, &self.actor).await,
+            Backend::Sqlite(p) => decisions::sqlite::record_triage(&p.write, t, &self.actor).await,
             Backend::Postgres(p) => decisions::postgres::record_triage(p, t, &self.actor).await,
         }
     }
 
     async fn triage(&self, offering: &str) -> Result<Vec<sef_model::Triage>, StoreError> {
         match &self.backend {
-            Backend::Sqlite(p) => decisions::sqlite::triage(p, offering).await,
+            Backend::Sqlite(p) => decisions::sqlite::triage(&p.read, offering).await,
             Backend::Postgres(p) => decisions::postgres::triage(p, offering).await,
         }
     }
@@ -351,7 +378,7 @@ impl RunRepository for Store {
         offering: &str,
     ) -> Result<Vec<sef_model::FindingHistory>, StoreError> {
         match &self.backend {
-            Backend::Sqlite(p) => queries::sqlite::finding_history(p, offering).await,
+            Backend::Sqlite(p) => queries::sqlite::finding_history(&p.read, offering).await,
             Backend::Postgres(p) => queries::postgres::finding_history(p, offering).await,
         }
     }
@@ -362,7 +389,9 @@ impl RunRepository for Store {
         fingerprint: &str,
     ) -> Result<Option<sef_model::Finding>, StoreError> {
         match &self.backend {
-            Backend::Sqlite(p) => queries::sqlite::latest_finding(p, offering, fingerprint).await,
+            Backend::Sqlite(p) => {
+                queries::sqlite::latest_finding(&p.read, offering, fingerprint).await
+            }
             Backend::Postgres(p) => {
                 queries::postgres::latest_finding(p, offering, fingerprint).await
             }
@@ -379,14 +408,14 @@ impl RunRepository for Store {
             return Ok(Vec::new());
         }
         match &self.backend {
-            Backend::Sqlite(p) => queries::sqlite::find_finding(p, r).await,
+            Backend::Sqlite(p) => queries::sqlite::find_finding(&p.read, r).await,
             Backend::Postgres(p) => queries::postgres::find_finding(p, r).await,
         }
     }
 
     async fn kpi_series(&self, offering: &str) -> Result<Vec<sef_model::ReleaseKpis>, StoreError> {
         match &self.backend {
-            Backend::Sqlite(p) => queries::sqlite::kpi_series(p, offering).await,
+            Backend::Sqlite(p) => queries::sqlite::kpi_series(&p.read, offering).await,
             Backend::Postgres(p) => queries::postgres::kpi_series(p, offering).await,
         }
     }
@@ -397,7 +426,7 @@ impl RunRepository for Store {
     ) -> Result<(), StoreError> {
         match &self.backend {
             Backend::Sqlite(p) => {
-                decisions::sqlite::record_phase_decision(p, decision, &self.actor).await
+                decisions::sqlite::record_phase_decision(&p.write, decision, &self.actor).await
             }
             Backend::Postgres(p) => {
                 decisions::postgres::record_phase_decision(p, decision, &self.actor).await
@@ -411,7 +440,9 @@ impl RunRepository for Store {
         release: &str,
     ) -> Result<Vec<sef_model::PhaseDecision>, StoreError> {
         match &self.backend {
-            Backend::Sqlite(p) => decisions::sqlite::phase_decisions(p, offering, release).await,
+            Backend::Sqlite(p) => {
+                decisions::sqlite::phase_decisions(&p.read, offering, release).await
+            }
             Backend::Postgres(p) => {
                 decisions::postgres::phase_decisions(p, offering, release).await
             }
@@ -425,7 +456,7 @@ impl RunRepository for Store {
         peer_group: Option<&str>,
     ) -> Result<KpiHistory, StoreError> {
         let mut h = match &self.backend {
-            Backend::Sqlite(p) => queries::sqlite::kpi_history(p, offering, release).await,
+            Backend::Sqlite(p) => queries::sqlite::kpi_history(&p.read, offering, release).await,
             Backend::Postgres(p) => queries::postgres::kpi_history(p, offering, release).await,
         }?;
         h.peers = self.portfolio_peers(offering, peer_group).await?;

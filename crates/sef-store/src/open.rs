@@ -49,7 +49,7 @@ fn migrate_error(location: &str, known: i64, e: MigrateError) -> StoreError {
 }
 
 /// Opens or creates a SQLite store file and migrates it.
-pub(crate) async fn sqlite(path: &Path) -> Result<SqlitePool, StoreError> {
+pub(crate) async fn sqlite(path: &Path) -> Result<Lite, StoreError> {
     let location = path.display().to_string();
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| StoreError::Unwritable {
@@ -107,6 +107,9 @@ pub(crate) async fn sqlite(path: &Path) -> Result<SqlitePool, StoreError> {
         .pragma("cache_size", "-32768")
         // statement journals (multi-row inserts) in memory, not temp files
         .pragma("temp_store", "memory")
+        // rows handed to the caller in batches rather than a handful at a
+        // time: each hand-over from SQLite's thread is a wake-up
+        .row_buffer_size(1024)
         .disable_statement_logging();
 
     // Probe with one connection first so that a corrupt or unwritable file
@@ -130,7 +133,7 @@ pub(crate) async fn sqlite(path: &Path) -> Result<SqlitePool, StoreError> {
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .acquire_timeout(Duration::from_secs(30))
-        .connect_with(opts)
+        .connect_with(opts.clone())
         .await
         .map_err(|e| open_error(&location, e))?;
     SQLITE_MIGRATIONS
@@ -139,7 +142,52 @@ pub(crate) async fn sqlite(path: &Path) -> Result<SqlitePool, StoreError> {
         .map_err(|e| migrate_error(&location, newest(&SQLITE_MIGRATIONS), e))?;
     // migrated: the others may go on
     drop(lock_file);
-    Ok(pool)
+    // SQLite has one writer. Writers of this process queue for one
+    // connection (woken in turn as it comes free) instead of meeting
+    // SQLITE_BUSY on a shared pool and sleeping in the busy handler,
+    // which left the lock idle between writes.
+    let write = SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(60))
+        .connect_with(opts)
+        .await
+        .map_err(|e| open_error(&location, e))?;
+    Ok(Lite { read: pool, write })
+}
+
+/// A SQLite store's connections: readers, and the one writer.
+#[derive(Debug, Clone)]
+pub(crate) struct Lite {
+    /// Up to four reading connections (WAL: they read beside the writer).
+    pub(crate) read: SqlitePool,
+    /// The one connection every write goes through.
+    pub(crate) write: SqlitePool,
+}
+
+/// Begins a transaction that writes: on SQLite `BEGIN IMMEDIATE`, which
+/// takes the write lock at once (another process holding it is waited
+/// for by the busy handler). A deferred transaction that read first and
+/// then found another process's newer commit would fail at its first
+/// write instead, without waiting.
+pub(crate) trait BeginWrite {
+    /// The backend.
+    type Db: sqlx::Database;
+    /// Begins the writing transaction.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
 }
 
 fn open_error(location: &str, e: sqlx::Error) -> StoreError {

@@ -38,7 +38,7 @@ macro_rules! backend {
             type Pool = sqlx::Pool<$db>;
 
             pub(crate) async fn publish(pool: &Pool, actor: &str, p: &PolicyRecord) -> Result<i64, StoreError> {
-                let mut tx = pool.begin().await?;
+                let mut tx = crate::open::BeginWrite::begin_write(pool).await?;
                 let row = sqlx::query(
                     "INSERT INTO policies (name, version, digest, text, signature, key_id, published_by, published_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING revision",
@@ -101,7 +101,7 @@ impl Store {
     /// Publishes a policy revision (audited as this handle's actor);
     /// returns its revision number.
     pub async fn publish_policy(&self, p: &PolicyRecord) -> Result<i64, StoreError> {
-        on!(self, publish(&self.actor, p))
+        on_w!(self, publish(&self.actor, p))
     }
 
     /// The newest published policy revision.

@@ -315,7 +315,7 @@ macro_rules! backend {
                     let id: String = r.try_get("id")?;
                     let id = id.parse().map_err(|e: sef_model::IdParseError| StoreError::Decode(e.to_string()))?;
                     if let Some(run) = crate::queries::$module::get_run(pool, id).await? {
-                        let mut tx = pool.begin().await?;
+                        let mut tx = crate::open::BeginWrite::begin_write(pool).await?;
                         sqlx::query("DELETE FROM release_heads WHERE offering = $1 AND release_version = $2")
                             .bind(&run.offering.name)
                             .bind(&run.release.version)
@@ -527,7 +527,7 @@ impl crate::Store {
     /// trail, which also makes every cached KPI summary stale. Returns how
     /// many releases were indexed.
     pub async fn rebuild_portfolio(&self) -> Result<usize, StoreError> {
-        let n = on!(self, rebuild())?;
+        let n = on_w!(self, rebuild())?;
         self.audit(&crate::audit::Change::new(
             "portfolio.reindex",
             "portfolio",
@@ -538,7 +538,7 @@ impl crate::Store {
     }
 
     pub(crate) async fn rebuild_portfolio_if_empty(&self) -> Result<usize, StoreError> {
-        on!(self, rebuild_if_empty())
+        on_w!(self, rebuild_if_empty())
     }
 
     pub(crate) async fn portfolio_peers(

@@ -12,6 +12,7 @@ use sef_model::{
     SeverityCounts, ToolInfo,
 };
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use sqlx::Row;
 use sqlx::types::Json;
 use std::time::Duration;
@@ -66,6 +67,51 @@ pub(crate) fn run_change(run: &AssessmentRun) -> crate::audit::Change {
     )
 }
 
+/// A run's JSON columns, encoded before its write transaction begins.
+pub(crate) struct Encoded {
+    /// The run's header.
+    header: Box<RawValue>,
+    /// Each evidence's payload, and its complete scopes.
+    evidence: Vec<(Box<RawValue>, String)>,
+    /// Each finding's body.
+    findings: Vec<Box<RawValue>>,
+}
+
+/// `v` as JSON.
+fn raw<T: serde::Serialize + ?Sized>(v: &T) -> Result<Box<RawValue>, StoreError> {
+    serde_json::value::to_raw_value(v).map_err(|e| StoreError::Decode(e.to_string()))
+}
+
+impl Encoded {
+    /// Encodes `run`'s JSON columns.
+    pub(crate) fn of(run: &AssessmentRun) -> Result<Encoded, StoreError> {
+        let header = RunHeader {
+            offering: run.offering.clone(),
+            release: run.release.clone(),
+            sef_version: run.sef_version.clone(),
+            root: run.root.clone(),
+            plan_file: run.plan_file.clone(),
+            plan_digest: run.plan_digest.clone(),
+            notes: run.notes.clone(),
+            kpis: run.kpis.clone(),
+            gate: run.gate.clone(),
+        };
+        Ok(Encoded {
+            header: raw(&header)?,
+            evidence: run
+                .evidence
+                .iter()
+                .map(|e| {
+                    let scopes = serde_json::to_string(&e.complete_scopes())
+                        .map_err(|e| StoreError::Decode(e.to_string()))?;
+                    Ok((raw(&e.payload)?, scopes))
+                })
+                .collect::<Result<_, StoreError>>()?,
+            findings: run.findings.iter().map(raw).collect::<Result<_, _>>()?,
+        })
+    }
+}
+
 macro_rules! backend {
     ($module:ident, $db:ty) => {
         /// The repository queries for one backend.
@@ -76,8 +122,9 @@ macro_rules! backend {
             type DbRow = <$db as sqlx::Database>::Row;
 
             pub(crate) async fn save_run(pool: &Pool, run: &AssessmentRun, delay: Option<Duration>, actor: &str) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
-                insert_run(&mut tx, run).await?;
+                let rows = Encoded::of(run)?;
+                let mut tx = crate::open::BeginWrite::begin_write(pool).await?;
+                insert_run(&mut tx, run, &rows).await?;
                 crate::audit::$module::append(&mut tx, actor, &run_change(run)).await?;
                 if let Some(d) = delay {
                     tokio::time::sleep(d).await;
@@ -86,18 +133,10 @@ macro_rules! backend {
                 Ok(())
             }
 
-            pub(crate) async fn insert_run(txn: &mut sqlx::Transaction<'_, $db>, run: &AssessmentRun) -> Result<(), StoreError> {
-                let header = RunHeader {
-                    offering: run.offering.clone(),
-                    release: run.release.clone(),
-                    sef_version: run.sef_version.clone(),
-                    root: run.root.clone(),
-                    plan_file: run.plan_file.clone(),
-                    plan_digest: run.plan_digest.clone(),
-                    notes: run.notes.clone(),
-                    kpis: run.kpis.clone(),
-                    gate: run.gate.clone(),
-                };
+            /// Writes a run whose JSON columns were encoded beforehand (by
+            /// [`Encoded::of`], outside the transaction: the write lock is
+            /// held for the writing only).
+            pub(crate) async fn insert_run(txn: &mut sqlx::Transaction<'_, $db>, run: &AssessmentRun, rows: &Encoded) -> Result<(), StoreError> {
                 let tx = &mut **txn;
                 sqlx::query(
                     "INSERT INTO runs (id, offering, release_version, phase, started_at, finished_at, outcome, evidence_complete, sef_version, header) \
@@ -112,11 +151,11 @@ macro_rules! backend {
                 .bind(run.gate.outcome.as_str())
                 .bind(run.gate.evidence_complete)
                 .bind(&run.sef_version)
-                .bind(Json(&header))
+                .bind(Json(&*rows.header))
                 .execute(&mut *tx)
                 .await?;
 
-                for (i, e) in run.evidence.iter().enumerate() {
+                for (i, (e, (payload, scopes))) in run.evidence.iter().zip(&rows.evidence).enumerate() {
                     sqlx::query(
                         "INSERT INTO evidence (id, run_id, position, kind, analyzer, tool_name, tool_version, started_at, finished_at, input_digest, status, status_reason, payload, payload_version, complete_scopes) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
@@ -133,9 +172,9 @@ macro_rules! backend {
                     .bind(e.input_digest.as_ref().map(|d| d.as_str().to_owned()))
                     .bind(e.status.label())
                     .bind(e.status.reason().map(str::to_owned))
-                    .bind(Json(&e.payload))
+                    .bind(Json(&**payload))
                     .bind(i64::from(sef_model::PAYLOAD_VERSION))
-                    .bind(serde_json::to_string(&e.complete_scopes()).map_err(|e| StoreError::Decode(e.to_string()))?)
+                    .bind(scopes)
                     .execute(&mut *tx)
                     .await?;
                 }
@@ -144,12 +183,12 @@ macro_rules! backend {
                 // instead of one per finding (12 parameters a row stays far
                 // below both backends' parameter limits).
                 let run_id = run.id.to_string();
-                let numbered: Vec<(usize, &Finding)> = run.findings.iter().enumerate().collect();
+                let numbered: Vec<(usize, (&Finding, &Box<RawValue>))> = run.findings.iter().zip(&rows.findings).enumerate().collect();
                 for chunk in numbered.chunks(1000) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO findings (id, run_id, position, kind, analyzer, rule_id, severity, fingerprint, status, path, line, body) ",
                     );
-                    qb.push_values(chunk, |mut b, (i, f)| {
+                    qb.push_values(chunk, |mut b, (i, (f, body))| {
                         b.push_bind(f.id.to_string())
                             .push_bind(run_id.clone())
                             .push_bind(*i as i64)
@@ -161,7 +200,7 @@ macro_rules! backend {
                             .push_bind(f.status.as_str())
                             .push_bind(f.location.as_ref().map(|l| l.path.clone()))
                             .push_bind(f.location.as_ref().and_then(|l| l.line).map(i64::from))
-                            .push_bind(Json(*f));
+                            .push_bind(Json(&***body));
                     });
                     qb.build().execute(&mut *tx).await?;
                 }
@@ -344,11 +383,13 @@ macro_rules! backend {
             }
 
             pub(crate) async fn kpi_history(pool: &Pool, offering: &str, release: &str) -> Result<crate::KpiHistory, StoreError> {
-                // earlier runs of this release, with their vulnerability evidence state
+                // earlier lifecycle runs of this release, with their
+                // vulnerability evidence state (the review-interval KPI's
+                // input; no other KPI reads past runs)
                 let rows = sqlx::query(
                     "SELECT r.started_at, r.phase, e.status FROM runs r \
                      LEFT JOIN evidence e ON e.run_id = r.id AND e.kind = 'known-vulnerabilities' \
-                     WHERE r.offering = $1 AND r.release_version = $2 ORDER BY r.started_at",
+                     WHERE r.offering = $1 AND r.release_version = $2 AND r.phase = 'lifecycle' ORDER BY r.started_at",
                 )
                 .bind(offering)
                 .bind(release)
@@ -363,11 +404,19 @@ macro_rules! backend {
                         vulnerabilities_status: r.try_get("status")?,
                     });
                 }
-                // the previous release: the latest run of another release of this offering
-                let row = sqlx::query(
+                // the previous release: the latest run of another release
+                // of this offering, found among the release heads (one per
+                // release) rather than by reading every run of the offering;
+                // a store whose portfolio index was never built is read the
+                // long way
+                let sql = if crate::portfolio::$module::unindexed(pool).await? {
                     "SELECT release_version, header FROM runs WHERE offering = $1 AND release_version <> $2 \
-                     ORDER BY started_at DESC, id DESC LIMIT 1",
-                )
+                     ORDER BY started_at DESC, id DESC LIMIT 1"
+                } else {
+                    "SELECT r.release_version, r.header FROM release_heads h JOIN runs r ON r.id = h.run_id \
+                     WHERE h.offering = $1 AND h.release_version <> $2 ORDER BY h.started_us DESC, h.run_id DESC LIMIT 1"
+                };
+                let row = sqlx::query(sql)
                 .bind(offering)
                 .bind(release)
                 .fetch_optional(pool)

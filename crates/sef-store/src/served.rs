@@ -21,7 +21,8 @@ macro_rules! backend {
             /// Stores an uploaded run with its upload record and plan files,
             /// in one transaction.
             pub(crate) async fn save_upload(pool: &Pool, run: &AssessmentRun, upload: &crate::Upload, actor: &str) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
+                let rows = crate::queries::Encoded::of(run)?;
+                let mut tx = crate::open::BeginWrite::begin_write(pool).await?;
                 sqlx::query("INSERT INTO uploads (run_id, body_digest, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4)")
                     .bind(run.id.to_string())
                     .bind(&upload.body_digest)
@@ -37,7 +38,7 @@ macro_rules! backend {
                         }
                         other => StoreError::Query(other),
                     })?;
-                insert_run(&mut tx, run).await?;
+                insert_run(&mut tx, run, &rows).await?;
                 sqlx::query(
                     "INSERT INTO plans (offering, release_version, run_id, files) VALUES ($1, $2, $3, $4) \
                      ON CONFLICT (offering, release_version) DO UPDATE SET run_id = excluded.run_id, files = excluded.files",

@@ -22,7 +22,7 @@ impl Store {
         team: &str,
         business_unit: Option<&str>,
     ) -> Result<OfferingRecord, StoreError> {
-        on_backend!(
+        on_backend_w!(
             self,
             access::put_offering(&self.actor, name, team, business_unit)
         )
@@ -41,11 +41,11 @@ impl Store {
     }
     /// Creates a user; a taken name or identity is a [`StoreError::Conflict`].
     pub async fn create_user(&self, u: &User) -> Result<(), StoreError> {
-        on_backend!(self, access::create_user(&self.actor, u))
+        on_backend_w!(self, access::create_user(&self.actor, u))
     }
     /// Saves a user's password hash, identity and disabled flag.
     pub async fn update_user(&self, u: &User) -> Result<(), StoreError> {
-        on_backend!(self, access::update_user(&self.actor, u))
+        on_backend_w!(self, access::update_user(&self.actor, u))
     }
     /// A user by login name.
     pub async fn user_by_name(&self, name: &str) -> Result<Option<User>, StoreError> {
@@ -65,7 +65,7 @@ impl Store {
     }
     /// Grants a role (nothing happens when it is already granted).
     pub async fn grant(&self, user: &User, g: &sef_model::access::Grant) -> Result<(), StoreError> {
-        on_backend!(self, access::grant(&self.actor, user, g))
+        on_backend_w!(self, access::grant(&self.actor, user, g))
     }
     /// Takes a role back; false when it was not granted.
     pub async fn revoke_grant(
@@ -73,7 +73,7 @@ impl Store {
         user: &User,
         g: &sef_model::access::Grant,
     ) -> Result<bool, StoreError> {
-        on_backend!(self, access::revoke_grant(&self.actor, user, g))
+        on_backend_w!(self, access::revoke_grant(&self.actor, user, g))
     }
     /// A user's grants.
     pub async fn grants_of(
@@ -84,7 +84,7 @@ impl Store {
     }
     /// Stores a new API token (its secret hashed by the caller).
     pub async fn create_token(&self, t: &TokenRecord) -> Result<(), StoreError> {
-        on_backend!(self, access::create_token(&self.actor, t))
+        on_backend_w!(self, access::create_token(&self.actor, t))
     }
     /// A token by its public id.
     pub async fn token(&self, id: &str) -> Result<Option<TokenRecord>, StoreError> {
@@ -96,15 +96,15 @@ impl Store {
     }
     /// Revokes a token; false when it was already revoked or never existed.
     pub async fn revoke_token(&self, id: &str) -> Result<bool, StoreError> {
-        on_backend!(self, access::revoke_token(&self.actor, id))
+        on_backend_w!(self, access::revoke_token(&self.actor, id))
     }
     /// Records a token's use (not audited: it is not a change of state).
     pub async fn touch_token(&self, id: &str) -> Result<(), StoreError> {
-        on_backend!(self, access::touch_token(id))
+        on_backend_w!(self, access::touch_token(id))
     }
     /// Starts a session.
     pub async fn create_session(&self, s: &SessionRecord) -> Result<(), StoreError> {
-        on_backend!(self, access::create_session(&self.actor, s))
+        on_backend_w!(self, access::create_session(&self.actor, s))
     }
     /// A session by the hash of its id.
     pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
@@ -112,7 +112,7 @@ impl Store {
     }
     /// Ends a session.
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
-        on_backend!(self, access::delete_session(id_hash))
+        on_backend_w!(self, access::delete_session(id_hash))
     }
     /// Remembers an OIDC login under way.
     pub async fn put_oidc_login(
@@ -121,14 +121,14 @@ impl Store {
         verifier: &str,
         nonce: &str,
     ) -> Result<(), StoreError> {
-        on_backend!(self, access::put_oidc_login(state_hash, verifier, nonce))
+        on_backend_w!(self, access::put_oidc_login(state_hash, verifier, nonce))
     }
     /// Takes (and forgets) an OIDC login under way: (verifier, nonce, started).
     pub async fn take_oidc_login(
         &self,
         state_hash: &str,
     ) -> Result<Option<(String, String, String)>, StoreError> {
-        on_backend!(self, access::take_oidc_login(state_hash))
+        on_backend_w!(self, access::take_oidc_login(state_hash))
     }
     /// The failed-login counter under `key`.
     pub async fn login_failures(&self, key: &str) -> Result<Option<FailureState>, StoreError> {
@@ -136,11 +136,11 @@ impl Store {
     }
     /// Sets the failed-login counter under `key`.
     pub async fn set_login_failures(&self, key: &str, s: &FailureState) -> Result<(), StoreError> {
-        on_backend!(self, access::set_failures(key, s))
+        on_backend_w!(self, access::set_failures(key, s))
     }
     /// Clears the failed-login counter under `key`.
     pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
-        on_backend!(self, access::clear_failures(key))
+        on_backend_w!(self, access::clear_failures(key))
     }
     /// A run's head: everything but its evidence, findings and artifact
     /// contents.
@@ -169,7 +169,7 @@ impl Store {
         run: &AssessmentRun,
         upload: &Upload,
     ) -> Result<(), StoreError> {
-        on_backend!(self, served::save_upload(run, upload, &self.actor))
+        on_backend_w!(self, served::save_upload(run, upload, &self.actor))
     }
     /// The plan files of an offering's most recently assessed upload (its
     /// team file names the members' keys).
@@ -193,7 +193,7 @@ impl Store {
     }
     /// Appends a change to the audit trail on its own.
     pub async fn audit(&self, change: &Change) -> Result<(), StoreError> {
-        on_backend!(self, audit::record(&self.actor, change))
+        on_backend_w!(self, audit::record(&self.actor, change))
     }
     /// Audit entries after `after_seq`, at most `limit`, in order.
     pub async fn audit_entries(
@@ -221,7 +221,7 @@ impl Store {
     #[doc(hidden)]
     pub async fn raw_execute_for_tests(&self, sql: &'static str) -> Result<(), StoreError> {
         match &self.backend {
-            Backend::Sqlite(p) => sqlx::query(sql).execute(p).await.map(drop),
+            Backend::Sqlite(p) => sqlx::query(sql).execute(&p.write).await.map(drop),
             Backend::Postgres(p) => sqlx::query(sql).execute(p).await.map(drop),
         }
         .map_err(StoreError::from)
@@ -242,7 +242,10 @@ impl Store {
                 let dest = dest.to_str().ok_or_else(|| {
                     StoreError::Decode(format!("{}: not a UTF-8 path", dest.display()))
                 })?;
-                sqlx::query("VACUUM INTO $1").bind(dest).execute(p).await?;
+                sqlx::query("VACUUM INTO $1")
+                    .bind(dest)
+                    .execute(&p.read)
+                    .await?;
                 Ok(())
             }
             Backend::Postgres(_) => Err(StoreError::Unsupported(

@@ -75,6 +75,6 @@ impl Store {
         seq: i64,
         body: &str,
     ) -> Result<(), StoreError> {
-        on!(self, put(key, seq, body))
+        on_w!(self, put(key, seq, body))
     }
 }

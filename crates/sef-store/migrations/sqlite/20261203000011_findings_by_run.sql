@@ -6,3 +6,7 @@
 -- first, one run's entries sit together at the index's end.
 DROP INDEX findings_fingerprint;
 CREATE INDEX findings_run_fingerprint ON findings (run_id, fingerprint);
+
+-- a release's runs by phase and time: the KPI history reads a release's
+-- lifecycle runs without reading every run of the offering
+CREATE INDEX runs_release ON runs (offering, release_version, phase, started_at);
