@@ -16,7 +16,7 @@
 
 use crate::AppState;
 use crate::api::portfolio::{KpiSummary, summary_cache_key};
-use sef_store::{ClaimedJob, Fence, NewJob, RollupKey, RollupQuery};
+use sef_store::{ClaimedJob, Fence, NewJob, QueuedWith, RollupKey, RollupQuery};
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -55,40 +55,50 @@ pub fn node_id(configured: Option<&str>) -> String {
 /// that the next upload would make stale anyway.
 pub const ROLLUP_DELAY_MS: i64 = 2_000;
 
-/// Queues the KPI summaries' recomputation [`ROLLUP_DELAY_MS`] from now,
-/// pushing back one that already waits. A failure is logged: the cache is
-/// checked against the store's version on every read, so a missed
-/// recomputation makes reads slower, never wrong.
-pub async fn queue_rollup(state: &AppState) {
-    let job = NewJob {
-        kind: ROLLUP.into(),
-        payload: serde_json::json!({}),
-        max_attempts: state.config.jobs.max_attempts,
-        unique_key: Some(ROLLUP.into()),
-    };
-    let at = sef_store::jobs::now_us() + ROLLUP_DELAY_MS * 1000;
-    if let Err(e) = state.store.enqueue_debounced(&job, ROLLUP, at).await {
-        tracing::warn!(error = %e, "cannot queue the KPI summary recomputation");
+/// The KPI summaries' recomputation [`ROLLUP_DELAY_MS`] from now, pushing
+/// back one that already waits, to queue with a stored run. Should it be
+/// lost, the cache is checked against the store's version on every read,
+/// so a missed recomputation makes reads slower, never wrong.
+pub fn rollup_job(state: &AppState) -> QueuedWith {
+    QueuedWith {
+        job: NewJob {
+            kind: ROLLUP.into(),
+            payload: serde_json::json!({}),
+            max_attempts: state.config.jobs.max_attempts,
+            unique_key: Some(ROLLUP.into()),
+        },
+        run_at_us: sef_store::jobs::now_us() + ROLLUP_DELAY_MS * 1000,
+        debounce: true,
     }
 }
 
-/// Queues an event for the webhook, when one is configured. Returns the
-/// job id (the delivery id).
+/// An event for the webhook, to queue now; `None` when no webhook is
+/// configured.
+pub fn event_job(state: &AppState, event: &str, data: serde_json::Value) -> Option<QueuedWith> {
+    state.config.notify.as_ref()?;
+    Some(QueuedWith {
+        job: NewJob {
+            kind: NOTIFY.into(),
+            payload: serde_json::json!({ "event": event, "data": data }),
+            max_attempts: state.config.jobs.max_attempts,
+            unique_key: None,
+        },
+        run_at_us: sef_store::jobs::now_us(),
+        debounce: false,
+    })
+}
+
+/// Queues an event for the webhook on its own, when one is configured.
+/// Returns the job id (the delivery id).
 pub async fn queue_event(
     state: &AppState,
     event: &str,
     data: serde_json::Value,
 ) -> Result<Option<i64>, sef_store::StoreError> {
-    if state.config.notify.is_none() {
-        return Ok(None);
+    match event_job(state, event, data) {
+        Some(q) => state.store.enqueue_job_at(&q.job, q.run_at_us).await,
+        None => Ok(None),
     }
-    let job = NewJob {
-        kind: NOTIFY.into(),
-        payload: serde_json::json!({ "event": event, "data": data }),
-        max_attempts: state.config.jobs.max_attempts,
-        unique_key: None,
-    };
-    state.store.enqueue_job(&job).await
 }
 
 /// The running workers of this node.

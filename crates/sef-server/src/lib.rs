@@ -81,8 +81,17 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let workers = jobs::Workers::start(&state);
+    // a server writes all day: its SQLite commits leave the WAL
+    // checkpoints (and their fsyncs) to a task of their own
+    let checkpoints = state
+        .store
+        .checkpoint_in_background(std::time::Duration::from_millis(250))
+        .await?;
     let served = listen(state, shutdown).await;
     workers.stop(std::time::Duration::from_secs(10)).await;
+    if let Some(c) = checkpoints {
+        c.abort();
+    }
     served
 }
 

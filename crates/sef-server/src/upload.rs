@@ -154,9 +154,26 @@ pub async fn upload(
     let started = std::time::Instant::now();
     let (run, plan_files, client) = decide(&state, up).await?;
     let decided = std::time::Instant::now();
+    // its roll-up and its notification are queued with the run, in one
+    // transaction: a stored run never misses them, a refused one never
+    // sends them
+    let mut jobs = vec![crate::jobs::rollup_job(&state)];
+    if run.gate.outcome == sef_model::GateOutcome::Fail {
+        let event = serde_json::json!({
+            "offering": run.offering.name,
+            "release": run.release.version,
+            "phase": run.release.phase.as_str(),
+            "run": run.id.to_string(),
+            "outcome": run.gate.outcome.as_str(),
+            "evidence_complete": run.gate.evidence_complete,
+            "location": format!("/api/v1/runs/{}", run.id),
+        });
+        jobs.extend(crate::jobs::event_job(&state, "gate.failed", event));
+    }
     let upload = Upload {
         body_digest: digest,
         plan_files,
+        jobs,
     };
     match state
         .store
@@ -190,21 +207,6 @@ pub async fn upload(
             };
         }
         Err(e) => return Err(e.into()),
-    }
-    crate::jobs::queue_rollup(&state).await;
-    if run.gate.outcome == sef_model::GateOutcome::Fail {
-        let event = serde_json::json!({
-            "offering": run.offering.name,
-            "release": run.release.version,
-            "phase": run.release.phase.as_str(),
-            "run": run.id.to_string(),
-            "outcome": run.gate.outcome.as_str(),
-            "evidence_complete": run.gate.evidence_complete,
-            "location": format!("/api/v1/runs/{}", run.id),
-        });
-        if let Err(e) = crate::jobs::queue_event(&state, "gate.failed", event).await {
-            tracing::warn!(run = %run.id, error = %e, "cannot queue the gate.failed notification");
-        }
     }
     let r = receipt(&run, true, client);
     Ok((StatusCode::CREATED, Json(r)))

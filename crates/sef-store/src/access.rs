@@ -110,6 +110,9 @@ pub struct Upload {
     pub body_digest: String,
     /// The plan files the server decided the run with.
     pub plan_files: Vec<PlanFile>,
+    /// Background work the run calls for (the KPI roll-up, a
+    /// notification), queued in the run's own transaction.
+    pub jobs: Vec<crate::QueuedWith>,
 }
 
 fn list(json: &str, what: &str) -> Result<Vec<String>, StoreError> {

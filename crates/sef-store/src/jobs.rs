@@ -68,6 +68,21 @@ pub struct NewJob {
     pub unique_key: Option<String>,
 }
 
+/// A job queued in the same transaction as the write that calls for it
+/// (an uploaded run and its roll-up or notification): both are stored, or
+/// neither.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedWith {
+    /// The job.
+    pub job: NewJob,
+    /// When it may run, in microseconds since the Unix epoch.
+    pub run_at_us: i64,
+    /// A job with the same unique key that already waits is pushed back to
+    /// `run_at_us` instead (a stream of writes delays it until they stop);
+    /// otherwise such a job makes this one a no-op.
+    pub debounce: bool,
+}
+
 /// A job a node claimed: it owns this attempt until its lease runs out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimedJob {
@@ -180,7 +195,7 @@ macro_rules! backend {
                 })
             }
 
-            pub(crate) async fn enqueue(pool: &Pool, job: &NewJob, run_at_us: i64) -> Result<Option<i64>, StoreError> {
+            pub(crate) async fn enqueue<'c>(ex: impl sqlx::Executor<'c, Database = $db>, job: &NewJob, run_at_us: i64) -> Result<Option<i64>, StoreError> {
                 let row = sqlx::query(
                     "INSERT INTO jobs (kind, payload, state, attempts, max_attempts, run_at_us, unique_key, created_us) \
                      VALUES ($1, $2, 'queued', 0, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id",
@@ -191,12 +206,12 @@ macro_rules! backend {
                 .bind(run_at_us)
                 .bind(&job.unique_key)
                 .bind(now_us())
-                .fetch_optional(pool)
+                .fetch_optional(ex)
                 .await?;
                 Ok(row.map(|r| r.try_get::<i64, _>("id")).transpose()?)
             }
 
-            pub(crate) async fn enqueue_debounced(pool: &Pool, job: &NewJob, key: &str, run_at_us: i64) -> Result<i64, StoreError> {
+            pub(crate) async fn enqueue_debounced<'c>(ex: impl sqlx::Executor<'c, Database = $db>, job: &NewJob, key: &str, run_at_us: i64) -> Result<i64, StoreError> {
                 let row = sqlx::query(
                     "INSERT INTO jobs (kind, payload, state, attempts, max_attempts, run_at_us, unique_key, created_us) \
                      VALUES ($1, $2, 'queued', 0, $3, $4, $5, $6) \
@@ -209,7 +224,7 @@ macro_rules! backend {
                 .bind(run_at_us)
                 .bind(key)
                 .bind(now_us())
-                .fetch_one(pool)
+                .fetch_one(ex)
                 .await?;
                 Ok(row.try_get::<i64, _>("id")?)
             }

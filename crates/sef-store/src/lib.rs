@@ -43,6 +43,7 @@ pub mod jobs;
 mod open;
 pub mod policies;
 pub mod portfolio;
+mod portfolio_json;
 mod queries;
 mod served;
 mod summary_cache;
@@ -53,7 +54,7 @@ pub use access::{
 };
 pub use audit::{AuditEntry, Change, Verification};
 pub use error::StoreError;
-pub use jobs::{ClaimedJob, Fence, JobRecord, JobState, NewJob};
+pub use jobs::{ClaimedJob, Fence, JobRecord, JobState, NewJob, QueuedWith};
 pub use policies::PolicyRecord;
 pub use portfolio::{GroupSummary, KpiRollup, RollupKey, RollupQuery, ShipRow};
 pub use url::StoreUrl;
@@ -291,6 +292,21 @@ impl Store {
     /// exists so crash-safety tests can kill the process mid-write.
     pub fn set_commit_delay(&mut self, delay: Option<Duration>) {
         self.commit_delay = delay;
+    }
+
+    /// On SQLite, runs WAL checkpoints on a background task every `every`
+    /// instead of inside the commits that cross SQLite's threshold (a
+    /// long-running server's writes then never wait for a checkpoint's
+    /// fsyncs); the task stops when the store is closed. `None` on
+    /// PostgreSQL, which checkpoints by itself.
+    pub async fn checkpoint_in_background(
+        &self,
+        every: Duration,
+    ) -> Result<Option<tokio::task::JoinHandle<()>>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(p) => Ok(Some(p.checkpoint_in_background(every).await?)),
+            Backend::Postgres(_) => Ok(None),
+        }
     }
 
     /// Closes the connections, waiting for them to finish.

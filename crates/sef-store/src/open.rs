@@ -8,6 +8,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, Connection, PgPool, SqlitePool};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -146,13 +148,70 @@ pub(crate) async fn sqlite(path: &Path) -> Result<Lite, StoreError> {
     // connection (woken in turn as it comes free) instead of meeting
     // SQLITE_BUSY on a shared pool and sleeping in the busy handler,
     // which left the lock idle between writes.
+    let background = Arc::new(AtomicBool::new(false));
+    let flag = background.clone();
     let write = SqlitePoolOptions::new()
         .max_connections(1)
         .acquire_timeout(Duration::from_secs(60))
+        // a writer connection opened again (the pool retires old ones)
+        // keeps the checkpoint mode the store runs in
+        .after_connect(move |conn, _| {
+            let background = flag.load(Ordering::Relaxed);
+            Box::pin(async move {
+                if background {
+                    sqlx::query(WRITER_BACKSTOP).execute(conn).await?;
+                }
+                Ok(())
+            })
+        })
         .connect_with(opts)
         .await
         .map_err(|e| open_error(&location, e))?;
-    Ok(Lite { read: pool, write })
+    Ok(Lite {
+        read: pool,
+        write,
+        background,
+    })
+}
+
+/// With checkpoints in the background, the writer still checkpoints itself
+/// once the WAL holds this many pages (64 MB): a backstop should the
+/// background checkpoints fall behind.
+const WRITER_BACKSTOP: &str = "PRAGMA wal_autocheckpoint = 16384";
+
+impl Lite {
+    /// Moves WAL checkpoints off the writer: the writer's automatic
+    /// checkpoint (every 1,000 pages, with its fsyncs, inside whichever
+    /// commit crosses the line) becomes a backstop, and a task checkpoints
+    /// passively every `every` on a reading connection, beside the writer.
+    pub(crate) async fn checkpoint_in_background(
+        &self,
+        every: Duration,
+    ) -> Result<tokio::task::JoinHandle<()>, sqlx::Error> {
+        self.background.store(true, Ordering::Relaxed);
+        sqlx::query(WRITER_BACKSTOP).execute(&self.write).await?;
+        let read = self.read.clone();
+        Ok(tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if read.is_closed() {
+                    return;
+                }
+                // (busy, WAL frames, frames checkpointed)
+                match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
+                    .fetch_one(&read)
+                    .await
+                {
+                    Ok((_, frames, done)) => {
+                        tracing::trace!(frames, done, "WAL checkpoint");
+                    }
+                    Err(e) => tracing::warn!(error = %e, "background WAL checkpoint failed"),
+                }
+            }
+        }))
+    }
 }
 
 /// A SQLite store's connections: readers, and the one writer.
@@ -162,6 +221,9 @@ pub(crate) struct Lite {
     pub(crate) read: SqlitePool,
     /// The one connection every write goes through.
     pub(crate) write: SqlitePool,
+    /// Whether WAL checkpoints run in the background
+    /// ([`Lite::checkpoint_in_background`]).
+    background: Arc<AtomicBool>,
 }
 
 /// Begins a transaction that writes: on SQLite `BEGIN IMMEDIATE`, which

@@ -165,7 +165,7 @@ fn head_of(run: &AssessmentRun) -> Head {
     }
 }
 
-fn assessed_at(us: i64) -> Result<DateTime<Utc>, StoreError> {
+pub(crate) fn assessed_at(us: i64) -> Result<DateTime<Utc>, StoreError> {
     DateTime::<Utc>::from_timestamp_micros(us)
         .ok_or_else(|| StoreError::Decode(format!("release head time {us} is out of range")))
 }
@@ -184,7 +184,7 @@ where
 }
 
 macro_rules! backend {
-    ($module:ident, $db:ty) => {
+    ($module:ident, $db:ty, $peer_triples:literal, $ship_rows:literal) => {
         /// The portfolio queries for one backend.
         pub(crate) mod $module {
             use super::*;
@@ -343,43 +343,18 @@ macro_rules! backend {
             /// Every release head's component of one package (ecosystem and
             /// name key), with the release's team, business unit and tier.
             pub(crate) async fn who_ships(pool: &Pool, ecosystem: &str, name_key: &str) -> Result<Vec<ShipRow>, StoreError> {
-                let rows = sqlx::query(
-                    "SELECT c.offering, c.release_version, c.ecosystem, c.name, c.version, c.purl, c.direct, c.scope, c.path, c.source_file, \
-                     h.run_id, h.started_us, h.phase, h.tier, COALESCE(o.team, h.team) AS team, \
-                     COALESCE(o.business_unit, h.business_unit) AS business_unit \
+                let row = sqlx::query(concat!(
+                    "SELECT ", $ship_rows, " AS rows \
                      FROM release_components c \
                      JOIN release_heads h ON h.offering = c.offering AND h.release_version = c.release_version \
                      LEFT JOIN offerings o ON o.name = c.offering \
-                     WHERE c.ecosystem = $1 AND c.name_key = $2 \
-                     ORDER BY c.offering, c.release_version, c.version, c.source_file",
-                )
+                     WHERE c.ecosystem = $1 AND c.name_key = $2",
+                ))
                 .bind(ecosystem)
                 .bind(name_key)
-                .fetch_all(pool)
+                .fetch_one(pool)
                 .await?;
-                let mut out = Vec::with_capacity(rows.len());
-                for r in &rows {
-                    let Json(path): Json<Vec<String>> = r.try_get("path")?;
-                    out.push(ShipRow {
-                        offering: r.try_get("offering")?,
-                        release: r.try_get("release_version")?,
-                        team: r.try_get("team")?,
-                        business_unit: r.try_get("business_unit")?,
-                        tier: r.try_get::<Option<i32>, _>("tier")?.map(i64::from),
-                        phase: r.try_get("phase")?,
-                        run_id: r.try_get("run_id")?,
-                        assessed_at: assessed_at(r.try_get("started_us")?)?,
-                        ecosystem: r.try_get("ecosystem")?,
-                        name: r.try_get("name")?,
-                        version: r.try_get("version")?,
-                        purl: r.try_get("purl")?,
-                        direct: r.try_get("direct")?,
-                        scope: r.try_get("scope")?,
-                        path,
-                        source_file: r.try_get("source_file")?,
-                    });
-                }
-                Ok(out)
+                crate::portfolio_json::ship_rows(&row.try_get::<String, _>("rows")?)
             }
 
             /// The heads a roll-up counts, as a subquery `h` joined with
@@ -462,33 +437,42 @@ macro_rules! backend {
 
             /// The measured KPI values of every other offering's latest
             /// release, within `peer_group` when one is given.
-            pub(crate) async fn peers(pool: &Pool, offering: &str, peer_group: Option<&str>) -> Result<Vec<(String, Vec<(String, f64)>)>, StoreError> {
-                let rows = sqlx::query(
-                    "SELECT h.offering, k.kpi_id, k.value FROM release_heads h CROSS JOIN release_kpis k \
-                     WHERE k.offering = h.offering AND k.release_version = h.release_version AND h.latest = TRUE AND h.offering <> $1 AND ($2 IS NULL OR h.peer_group = $2) AND k.value IS NOT NULL \
-                     ORDER BY h.offering, k.kpi_id",
-                )
+            pub(crate) async fn peers(pool: &Pool, offering: &str, peer_group: Option<&str>) -> Result<crate::portfolio_json::Peers, StoreError> {
+                let row = sqlx::query(concat!(
+                    "SELECT ", $peer_triples, " AS triples FROM release_heads h CROSS JOIN release_kpis k \
+                     WHERE k.offering = h.offering AND k.release_version = h.release_version AND h.latest = TRUE AND h.offering <> $1 AND ($2 IS NULL OR h.peer_group = $2) AND k.value IS NOT NULL",
+                ))
                 .bind(offering)
                 .bind(peer_group)
-                .fetch_all(pool)
+                .fetch_one(pool)
                 .await?;
-                let mut out: Vec<(String, Vec<(String, f64)>)> = Vec::new();
-                for r in &rows {
-                    let o: String = r.try_get("offering")?;
-                    let v = (r.try_get::<String, _>("kpi_id")?, r.try_get::<f64, _>("value")?);
-                    match out.last_mut() {
-                        Some((last, vals)) if *last == o => vals.push(v),
-                        _ => out.push((o, vec![v])),
-                    }
-                }
-                Ok(out)
+                crate::portfolio_json::peers(&row.try_get::<String, _>("triples")?)
             }
         }
     };
 }
 
-backend!(sqlite, sqlx::Sqlite);
-backend!(postgres, sqlx::Postgres);
+// the peers' values come back as one JSON array of [offering, KPI, value]
+// (thousands of rows handed over one by one cost more than the query),
+// each value as text with the digits to read back the same double
+// (17 significant digits; PostgreSQL writes the shortest exact form)
+// the same for who ships a package: the columns portfolio_json reads
+backend!(
+    sqlite,
+    sqlx::Sqlite,
+    "json_group_array(json_array(h.offering, k.kpi_id, printf('%!.17g', k.value)))",
+    "json_group_array(json_array(c.offering, c.release_version, c.ecosystem, c.name, c.version, c.purl, c.direct, \
+     c.scope, json(c.path), c.source_file, h.run_id, h.started_us, h.phase, h.tier, COALESCE(o.team, h.team), \
+     COALESCE(o.business_unit, h.business_unit)))"
+);
+backend!(
+    postgres,
+    sqlx::Postgres,
+    "COALESCE(json_agg(json_build_array(h.offering, k.kpi_id, k.value::text))::text, '[]')",
+    "COALESCE(json_agg(json_build_array(c.offering, c.release_version, c.ecosystem, c.name, c.version, c.purl, c.direct, \
+     c.scope, c.path, c.source_file, h.run_id, h.started_us, h.phase, h.tier, COALESCE(o.team, h.team), \
+     COALESCE(o.business_unit, h.business_unit)))::text, '[]')"
+);
 
 /// Runs one backend's version of a portfolio query.
 impl crate::Store {

@@ -49,6 +49,16 @@ macro_rules! backend {
                 .bind(serde_json::to_string(&upload.plan_files).map_err(|e| StoreError::Decode(e.to_string()))?)
                 .execute(&mut *tx)
                 .await?;
+                for q in &upload.jobs {
+                    match (&q.job.unique_key, q.debounce) {
+                        (Some(key), true) => {
+                            crate::jobs::$module::enqueue_debounced(&mut *tx, &q.job, key, q.run_at_us).await?;
+                        }
+                        _ => {
+                            crate::jobs::$module::enqueue(&mut *tx, &q.job, q.run_at_us).await?;
+                        }
+                    }
+                }
                 let mut change = run_change(run);
                 change.action = "run.upload".into();
                 crate::audit::$module::append(&mut tx, actor, &change).await?;

@@ -6,7 +6,10 @@
 mod common;
 use common::{each_backend, finding, run};
 use sef_model::access::{Grant, GrantScope, Permission, Role};
-use sef_store::{FailureState, PlanFile, SessionRecord, StoreError, TokenRecord, Upload, User};
+use sef_store::{
+    FailureState, JobState, NewJob, PlanFile, QueuedWith, SessionRecord, StoreError, TokenRecord,
+    Upload, User,
+};
 
 fn user(name: &str) -> User {
     User {
@@ -170,20 +173,54 @@ async fn users_grants_tokens_and_sessions_round_trip() {
 async fn uploads_keep_their_digest_and_plan() {
     each_backend("uploads", |s| async move {
         let r = run("shop", 0, vec![finding("a", sef_model::Severity::High)]);
+        let job = |kind: &str, key: Option<&str>| NewJob {
+            kind: kind.into(),
+            payload: serde_json::json!({ "k": kind }),
+            max_attempts: 3,
+            unique_key: key.map(str::to_owned),
+        };
+        // a roll-up already waits: the upload pushes it back, not a second
+        let waiting = s
+            .enqueue_debounced(&job("rollup", Some("rollup")), "rollup", 1_000)
+            .await
+            .unwrap();
         let up = Upload {
             body_digest: "ef".repeat(32),
             plan_files: vec![PlanFile {
                 path: "sef.toml".into(),
                 text: "[offering]\nname = \"shop\"\n".into(),
             }],
+            jobs: vec![
+                QueuedWith {
+                    job: job("rollup", Some("rollup")),
+                    run_at_us: 9_000,
+                    debounce: true,
+                },
+                QueuedWith {
+                    job: job("notify", None),
+                    run_at_us: 5_000,
+                    debounce: false,
+                },
+            ],
         };
         s.save_upload(&r, &up).await.unwrap();
+        let queued = s.jobs(Some(JobState::Queued), 10).await.unwrap();
+        assert_eq!(queued.len(), 2, "{queued:?}");
+        let rollup = queued.iter().find(|j| j.kind == "rollup").unwrap();
+        assert_eq!((rollup.id, rollup.run_at_us), (waiting, 9_000));
+        let notify = queued.iter().find(|j| j.kind == "notify").unwrap();
+        assert_eq!(notify.run_at_us, 5_000);
         assert_eq!(
             s.upload_digest(r.id).await.unwrap(),
             Some(up.body_digest.clone())
         );
         let again = s.save_upload(&r, &up).await;
         assert!(again.is_err(), "the same run id is stored once");
+        assert_eq!(
+            s.jobs(Some(JobState::Queued), 10).await.unwrap().len(),
+            2,
+            "a refused upload queues nothing"
+        );
         let (run_id, files) = s
             .plan_files("shop", &r.release.version)
             .await

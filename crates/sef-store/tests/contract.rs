@@ -253,8 +253,13 @@ async fn kpi_history_gives_peers_release_runs_and_the_previous_release() {
         let b = with("pay", 20, "2.0", Phase::Lifecycle);
         let peer_old = with("shop", 5, "9", Phase::Develop);
         let mut peer_new = with("shop", 30, "9", Phase::Develop);
+        // values that take 17 digits to read back the same
         peer_new.kpis[1].measurement = KpiMeasurement::Measured {
-            value: 42.0,
+            value: 2.0 / 3.0,
+            unit: "percent".into(),
+        };
+        peer_new.kpis[0].measurement = KpiMeasurement::Measured {
+            value: 0.1 + 0.2,
             unit: "percent".into(),
         };
         // a run of the release before its lifecycle: no KPI reads it
@@ -266,10 +271,22 @@ async fn kpi_history_gives_peers_release_runs_and_the_previous_release() {
         let h = s.kpi_history("pay", "2.0", None).await.unwrap();
         assert_eq!(h.peers.len(), 1);
         assert_eq!(h.peers[0].0, "shop");
+        let mut expected: Vec<(String, f64)> = peer_new.kpis[..2]
+            .iter()
+            .map(|k| match &k.measurement {
+                KpiMeasurement::Measured { value, .. } => (k.kpi_id.clone(), *value),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        expected.sort_by(|a, b| a.0.cmp(&b.0));
+        assert!(
+            expected
+                .iter()
+                .any(|(id, v)| id == "integrity.known-vulnerability-testing" && *v == 2.0 / 3.0)
+        );
         assert_eq!(
-            h.peers[0].1,
-            vec![("integrity.known-vulnerability-testing".to_owned(), 42.0)],
-            "the peer's latest run, measured values only"
+            h.peers[0].1, expected,
+            "the peer's latest run, measured values only, bit for bit"
         );
         assert_eq!(h.runs.len(), 2, "the release's lifecycle runs only");
         assert_eq!(h.runs[0].started_at, a.started_at);
