@@ -38,6 +38,7 @@ pub mod access;
 pub mod audit;
 mod decisions;
 mod error;
+mod findings_rows;
 mod history;
 pub mod jobs;
 mod open;

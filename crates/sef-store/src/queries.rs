@@ -77,6 +77,15 @@ pub(crate) struct Encoded {
     findings: Vec<Box<RawValue>>,
 }
 
+/// Decodes a JSON column that is kept as the text sef wrote (a finding's
+/// body, an evidence payload: text on both backends since schema 13).
+pub(crate) fn json_text<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Decode(format!("{what}: {e}")))
+}
+
 /// `v` as JSON.
 fn raw<T: serde::Serialize + ?Sized>(v: &T) -> Result<Box<RawValue>, StoreError> {
     serde_json::value::to_raw_value(v).map_err(|e| StoreError::Decode(e.to_string()))
@@ -113,7 +122,7 @@ impl Encoded {
 }
 
 macro_rules! backend {
-    ($module:ident, $db:ty) => {
+    ($module:ident, $db:ty, $findings:path) => {
         /// The repository queries for one backend.
         pub(crate) mod $module {
             use super::*;
@@ -172,38 +181,14 @@ macro_rules! backend {
                     .bind(e.input_digest.as_ref().map(|d| d.as_str().to_owned()))
                     .bind(e.status.label())
                     .bind(e.status.reason().map(str::to_owned))
-                    .bind(Json(&**payload))
+                    .bind(payload.get())
                     .bind(i64::from(sef_model::PAYLOAD_VERSION))
                     .bind(scopes)
                     .execute(&mut *tx)
                     .await?;
                 }
 
-                // Many rows per statement: one round trip per 1,000 findings
-                // instead of one per finding (12 parameters a row stays far
-                // below both backends' parameter limits).
-                let run_id = run.id.to_string();
-                let numbered: Vec<(usize, (&Finding, &Box<RawValue>))> = run.findings.iter().zip(&rows.findings).enumerate().collect();
-                for chunk in numbered.chunks(1000) {
-                    let mut qb = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO findings (id, run_id, position, kind, analyzer, rule_id, severity, fingerprint, status, path, line, body) ",
-                    );
-                    qb.push_values(chunk, |mut b, (i, (f, body))| {
-                        b.push_bind(f.id.to_string())
-                            .push_bind(run_id.clone())
-                            .push_bind(*i as i64)
-                            .push_bind(f.kind.as_str())
-                            .push_bind(f.analyzer.clone())
-                            .push_bind(f.rule_id.clone())
-                            .push_bind(f.severity.as_str())
-                            .push_bind(f.fingerprint.as_str().to_owned())
-                            .push_bind(f.status.as_str())
-                            .push_bind(f.location.as_ref().map(|l| l.path.clone()))
-                            .push_bind(f.location.as_ref().and_then(|l| l.line).map(i64::from))
-                            .push_bind(Json(&***body));
-                    });
-                    qb.build().execute(&mut *tx).await?;
-                }
+                $findings(&mut *tx, run, &rows.findings).await?;
 
                 for a in &run.artifacts {
                     sqlx::query(
@@ -299,7 +284,7 @@ macro_rules! backend {
                     .await?;
                 Ok(f_rows
                     .iter()
-                    .map(|r| r.try_get::<Json<Finding>, _>("body").map(|j| j.0))
+                    .map(|r| json_text(r.try_get("body")?, "a finding's body"))
                     .collect::<Result<Vec<_>, _>>()?)
             }
 
@@ -325,7 +310,7 @@ macro_rules! backend {
                     let eid: String = r.try_get("id")?;
                     let kind: String = r.try_get("kind")?;
                     let status: String = r.try_get("status")?;
-                    let Json(payload): Json<serde_json::Value> = r.try_get("payload")?;
+                    let payload: serde_json::Value = json_text(r.try_get("payload")?, "an evidence payload")?;
                     let version: i64 = r.try_get("payload_version")?;
                     let kind = decode("evidence kind", EvidenceKind::parse(&kind), &kind)?;
                     let payload = EvidencePayload::from_json(kind, u32::try_from(version).unwrap_or(0), payload)
@@ -484,7 +469,7 @@ macro_rules! backend {
                     let scopes: Vec<String> = match scopes {
                         Some(s) => serde_json::from_str(&s).map_err(|e| StoreError::Decode(format!("run {run_id}: complete_scopes: {e}")))?,
                         None => {
-                            let Json(payload): Json<serde_json::Value> = r.try_get("payload")?;
+                            let payload: serde_json::Value = json_text(r.try_get("payload")?, "an evidence payload")?;
                             crate::history::legacy_scopes(
                                 &r.try_get::<String, _>("kind")?,
                                 &r.try_get::<String, _>("status")?,
@@ -540,8 +525,7 @@ macro_rules! backend {
                 match row {
                     None => Ok(None),
                     Some(r) => {
-                        let Json(f): Json<Finding> = r.try_get("body")?;
-                        Ok(Some(f))
+                        Ok(Some(json_text(r.try_get("body")?, "a finding's body")?))
                     }
                 }
             }
@@ -596,5 +580,9 @@ macro_rules! backend {
     };
 }
 
-backend!(sqlite, sqlx::Sqlite);
-backend!(postgres, sqlx::Postgres);
+backend!(sqlite, sqlx::Sqlite, crate::findings_rows::insert_sqlite);
+backend!(
+    postgres,
+    sqlx::Postgres,
+    crate::findings_rows::insert_postgres
+);
