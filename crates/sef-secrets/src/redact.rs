@@ -17,10 +17,22 @@ impl RuleSet {
     /// Whether `text` may hold a secret: a rule keyword occurs in it, or
     /// some rule has no keyword and must always run.
     pub fn may_hold_secret(&self, text: &[u8]) -> bool {
-        !self.always.is_empty()
-            || self
-                .prefilter_for(text.len())
-                .is_some_and(|ac| ac.is_match(self.keyword_haystack(text).as_ref()))
+        if !self.always.is_empty() {
+            return true;
+        }
+        let Some(search) = self.keyword_search(text.len()) else {
+            return false;
+        };
+        let hay = self.keyword_haystack(text);
+        if let crate::rules::KeywordSearch::Automaton(ac) = search {
+            return ac.is_match(hay.as_ref());
+        }
+        let mut found = false;
+        self.for_each_keyword(&search, hay.as_ref(), |_, _, _| {
+            found = true;
+            std::ops::ControlFlow::Break(())
+        });
+        found
     }
 
     /// `text` with every secret the rules find (allowed inline or not)

@@ -168,6 +168,19 @@ impl LazyRegex {
 /// redaction rule set searches with a DFA.
 const LONG_TEXT: usize = 64 * 1024;
 
+/// Up to this many bytes searched on, a rule set looks for each keyword
+/// on its own instead of building an automaton (see
+/// [`RuleSet::keyword_search`]).
+const SMALL_TEXT: usize = 4 * 1024;
+
+/// How a rule set finds its keywords in a haystack.
+pub(crate) enum KeywordSearch<'a> {
+    /// With its Aho-Corasick automaton.
+    Automaton(&'a AhoCorasick),
+    /// Keyword by keyword (`memmem`): a small haystack.
+    Each,
+}
+
 /// One detection rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -317,33 +330,90 @@ impl RuleSet {
             .as_ref()
     }
 
-    /// The prefilter for a haystack of `len` bytes: the first
-    /// [`LONG_TEXT`] bytes a rule set searches (short strings to redact,
-    /// or the few small files of a small repository) go through an NFA,
-    /// cheap to build; past that (a long text, or many strings or files
-    /// adding up) a DFA, built once, which scans many times faster per
-    /// byte. Both find the same keywords.
-    pub(crate) fn prefilter_for(&self, len: usize) -> Option<&AhoCorasick> {
-        let searched = self
+    /// How to find the keywords in a haystack of `len` bytes. The first
+    /// [`SMALL_TEXT`] bytes a rule set searches (one small lockfile, a few
+    /// short strings) are searched keyword by keyword, which costs less
+    /// than building any automaton; up to [`LONG_TEXT`] bytes go through
+    /// an NFA, cheap to build; past that (a long text, or many strings or
+    /// files adding up) a DFA, built once, which scans many times faster
+    /// per byte. All three find the same keywords at the same places.
+    pub(crate) fn keyword_search(&self, len: usize) -> Option<KeywordSearch<'_>> {
+        if self.words.is_empty() {
+            return None;
+        }
+        let before = self
             .searched
-            .fetch_add(len, std::sync::atomic::Ordering::Relaxed)
-            + len;
+            .fetch_add(len, std::sync::atomic::Ordering::Relaxed);
+        let searched = before + len;
+        if searched <= SMALL_TEXT && self.prefilter.get().is_none() {
+            return Some(KeywordSearch::Each);
+        }
         let scanning = self.prefilter_kind == AhoCorasickKind::DFA;
-        if searched < LONG_TEXT {
+        let ac = if searched < LONG_TEXT {
             if !scanning {
-                return self.prefilter();
+                self.prefilter()
+            } else {
+                self.prefilter_short
+                    .get_or_init(|| self.build_prefilter(AhoCorasickKind::NoncontiguousNFA))
+                    .as_ref()
             }
-            return self
-                .prefilter_short
-                .get_or_init(|| self.build_prefilter(AhoCorasickKind::NoncontiguousNFA))
-                .as_ref();
+        } else if scanning {
+            self.prefilter()
+        } else {
+            self.prefilter_long
+                .get_or_init(|| self.build_prefilter(AhoCorasickKind::DFA))
+                .as_ref()
+        };
+        ac.map(KeywordSearch::Automaton)
+    }
+
+    /// Calls `f` with every occurrence of every keyword in `hay` (what
+    /// [`RuleSet::keyword_haystack`] made of the data), overlapping ones
+    /// included, as (keyword, start, end), in the order an Aho-Corasick
+    /// automaton's overlapping search reports them: by end, then the
+    /// longer (earlier) first, then by keyword. Stops when `f` says so.
+    pub(crate) fn for_each_keyword(
+        &self,
+        search: &KeywordSearch<'_>,
+        hay: &[u8],
+        mut f: impl FnMut(usize, usize, usize) -> std::ops::ControlFlow<()>,
+    ) {
+        match search {
+            KeywordSearch::Automaton(ac) => {
+                for m in ac.find_overlapping_iter(hay) {
+                    if f(m.pattern().as_usize(), m.start(), m.end()).is_break() {
+                        return;
+                    }
+                }
+            }
+            KeywordSearch::Each => {
+                let lower;
+                let hay: &[u8] = if self.prefilter_lowercase {
+                    hay
+                } else {
+                    lower = hay.to_ascii_lowercase();
+                    &lower
+                };
+                // a small haystack (at most SMALL_TEXT bytes): its matches
+                // are few, collected and put in the automaton's order
+                let mut found = Vec::new();
+                for (p, w) in self.words.iter().enumerate() {
+                    let w = w.to_ascii_lowercase();
+                    let finder = memchr::memmem::Finder::new(w.as_bytes());
+                    let mut at = 0;
+                    while let Some(i) = hay.get(at..).and_then(|h| finder.find(h)) {
+                        found.push((p, at + i, at + i + w.len()));
+                        at += i + 1;
+                    }
+                }
+                found.sort_unstable_by_key(|&(p, s, e)| (e, s, p));
+                for (p, s, e) in found {
+                    if f(p, s, e).is_break() {
+                        return;
+                    }
+                }
+            }
         }
-        if scanning {
-            return self.prefilter();
-        }
-        self.prefilter_long
-            .get_or_init(|| self.build_prefilter(AhoCorasickKind::DFA))
-            .as_ref()
     }
 
     fn build_prefilter(&self, kind: AhoCorasickKind) -> Option<AhoCorasick> {
@@ -383,5 +453,84 @@ impl RuleSet {
     /// The number of distinct keywords in the prefilter.
     pub fn keyword_count(&self) -> usize {
         self.keyword_rules.len()
+    }
+}
+
+#[cfg(test)]
+mod keyword_search_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The scanner's and the redactor's rule sets, with their NFAs.
+    static SETS: std::sync::LazyLock<Vec<(RuleSet, AhoCorasick)>> =
+        std::sync::LazyLock::new(|| {
+            [
+                crate::builtin::rule_set(),
+                crate::builtin::rule_set().for_redaction(),
+            ]
+            .into_iter()
+            .map(|set| {
+                let ac = set
+                    .build_prefilter(AhoCorasickKind::NoncontiguousNFA)
+                    .expect("keywords");
+                (set, ac)
+            })
+            .collect()
+        });
+
+    /// The keyword occurrences `search` reports, in order.
+    fn occurrences(
+        set: &RuleSet,
+        search: &KeywordSearch<'_>,
+        data: &[u8],
+    ) -> Vec<(usize, usize, usize)> {
+        let hay = set.keyword_haystack(data);
+        let mut out = Vec::new();
+        set.for_each_keyword(search, hay.as_ref(), |p, s, e| {
+            out.push((p, s, e));
+            std::ops::ControlFlow::Continue(())
+        });
+        out
+    }
+
+    /// Text made of the built-in keywords in any case, overlapping
+    /// prefixes of them, and noise.
+    fn text() -> impl Strategy<Value = String> {
+        let words: Vec<String> = crate::builtin::rule_set().words.clone();
+        let part = prop_oneof![
+            proptest::sample::select(words.clone()),
+            proptest::sample::select(words).prop_map(|w| w.to_ascii_uppercase()),
+            "[a-zA-Z_=:\" -]{0,6}",
+        ];
+        proptest::collection::vec(part, 0..40).prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        /// Keyword by keyword, a small haystack gives the same occurrences
+        /// in the same order as the automaton, for the scanner
+        /// (case-insensitive automaton) and the redactor (lower-cased
+        /// haystack).
+        #[test]
+        fn each_keyword_finds_what_the_automaton_finds(data in text()) {
+            for (set, ac) in SETS.iter() {
+                let by_automaton = occurrences(set, &KeywordSearch::Automaton(ac), data.as_bytes());
+                let each = occurrences(set, &KeywordSearch::Each, data.as_bytes());
+                prop_assert_eq!(each, by_automaton);
+            }
+        }
+    }
+
+    #[test]
+    fn small_texts_are_searched_keyword_by_keyword_then_by_automaton() {
+        let set = crate::builtin::rule_set();
+        assert!(matches!(set.keyword_search(100), Some(KeywordSearch::Each)));
+        assert!(matches!(
+            set.keyword_search(SMALL_TEXT),
+            Some(KeywordSearch::Automaton(_))
+        ));
+        assert!(
+            set.prefilter_short.get().is_some(),
+            "the NFA is built past SMALL_TEXT"
+        );
     }
 }

@@ -230,25 +230,25 @@ impl RuleSet {
         for &i in &self.always {
             windows[i].push((0, data.len()));
         }
-        if let Some(ac) = self.prefilter_for(data.len()) {
+        if let Some(search) = self.keyword_search(data.len()) {
             let hay = self.keyword_haystack(data);
-            for m in ac.find_overlapping_iter(hay.as_ref()) {
-                for &i in &self.keyword_rules[m.pattern().as_usize()] {
+            self.for_each_keyword(&search, hay.as_ref(), |pattern, start, end| {
+                for &i in &self.keyword_rules[pattern] {
                     let ws = &mut windows[i];
                     // A window already covers this keyword when it holds the
                     // keyword and reaches far enough past it for a secret
                     // to fit; otherwise a new window (merged with the last)
                     // is computed, whose cost is bounded by the reach.
                     if ws.last().is_some_and(|l| {
-                        m.start() >= l.0
-                            && (m.end() + LONG_LINE_REACH / 2 <= l.1 || l.1 == data.len())
+                        start >= l.0 && (end + LONG_LINE_REACH / 2 <= l.1 || l.1 == data.len())
                     }) {
                         continue;
                     }
-                    let w = window(data, m.start(), self.rules[i].multiline);
+                    let w = window(data, start, self.rules[i].multiline);
                     push_window(ws, w);
                 }
-            }
+                std::ops::ControlFlow::Continue(())
+            });
         }
         let mut raws: Vec<Raw> = Vec::new();
         let mut seen: HashSet<(usize, usize, usize)> = HashSet::new();

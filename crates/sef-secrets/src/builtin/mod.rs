@@ -249,11 +249,9 @@ impl Builtin {
                 description: "documentation domains".into(),
                 all: false,
                 target: Target::Match,
-                regexes: regex::bytes::Regex::new(
-                    r"(?i)(?:@|=)(?:[a-z0-9.\-]*\.)?example\.(?:com|org|net)\b",
-                )
-                .into_iter()
-                .collect(),
+                // compiled once per process: every rule set that holds
+                // these rules (the scanner's, the redactor's) shares it
+                regexes: documentation_domains().into_iter().collect(),
                 paths: Vec::new(),
                 stopwords: Vec::new(),
                 commits: Vec::new(),
@@ -308,6 +306,16 @@ pub fn catalog() -> &'static [Builtin] {
 /// The built-in rules (each regex compiles on its first use).
 pub fn rules() -> Vec<Rule> {
     catalog().iter().filter_map(|b| b.rule().ok()).collect()
+}
+
+/// The allowlist regex of documentation domains (`user@example.com`), built
+/// on first use and shared (a `Regex` clone shares its compiled program).
+fn documentation_domains() -> Option<regex::bytes::Regex> {
+    static RE: std::sync::OnceLock<Option<regex::bytes::Regex>> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::bytes::Regex::new(r"(?i)(?:@|=)(?:[a-z0-9.\-]*\.)?example\.(?:com|org|net)\b").ok()
+    })
+    .clone()
 }
 
 /// The built-in rule set.
