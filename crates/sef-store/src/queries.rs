@@ -282,10 +282,10 @@ macro_rules! backend {
                     .bind(id.to_string())
                     .fetch_all(pool)
                     .await?;
-                Ok(f_rows
+                f_rows
                     .iter()
                     .map(|r| json_text(r.try_get("body")?, "a finding's body"))
-                    .collect::<Result<Vec<_>, _>>()?)
+                    .collect::<Result<Vec<_>, _>>()
             }
 
             pub(crate) async fn get_run(pool: &Pool, id: RunId) -> Result<Option<AssessmentRun>, StoreError> {
