@@ -577,6 +577,7 @@ async fn the_portfolio_indexes_each_release_head() {
         assert_eq!(rows[1].path, vec!["tokio", "serde"]);
         assert_eq!(rows[1].run_id, pay2_new.id.to_string());
         assert_eq!(rows[1].assessed_at, pay2_new.started_at);
+        assert_eq!(rows[1].phase, pay2_new.release.phase.as_str());
         assert_eq!(rows[0].business_unit.as_deref(), Some("cloud"));
         assert_eq!(rows[2].team.as_deref(), Some("retail"));
         // PEP 503 names
