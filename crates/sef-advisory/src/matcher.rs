@@ -127,6 +127,21 @@ enum Outcome {
 /// from git or downloaded from a URL (`vcs_url`/`download_url`), or part of
 /// an SDK. Registry advisories are not matched against such a component.
 pub fn not_registry_release(purl: &str) -> Option<String> {
+    // Without qualifiers (a purl's only literal `?` starts them) only an
+    // SDK's generic purl says so: most purls need no parse.
+    if !purl.contains('?')
+        && !purl
+            .as_bytes()
+            .windows(7)
+            .any(|w| w.eq_ignore_ascii_case(b"generic"))
+    {
+        return None;
+    }
+    parsed_not_registry_release(purl)
+}
+
+/// [`not_registry_release`], always by parsing the purl.
+fn parsed_not_registry_release(purl: &str) -> Option<String> {
     let p: PackageUrl<'_> = purl.parse().ok()?;
     if p.ty() == "generic" && p.namespace().is_some_and(|n| n.ends_with("-sdk")) {
         return Some(format!(
@@ -315,5 +330,17 @@ mod registry_tests {
         assert!(not_registry_release(sdk).unwrap().contains("flutter SDK"));
         assert_eq!(not_registry_release("pkg:pub/http@1.0.0"), None);
         assert_eq!(not_registry_release("not a purl"), None);
+        let upper = "pkg:GENERIC/flutter-sdk/flutter_web_plugins";
+        assert!(not_registry_release(upper).unwrap().contains("flutter SDK"));
+    }
+
+    proptest::proptest! {
+        /// The shortcut for purls without qualifiers answers as the parse.
+        #[test]
+        fn the_shortcut_agrees_with_the_parse(
+            purl in "(pkg:|PKG:|pkg:/)?(cargo|npm|generic|Generic|hex)/([a-z]{1,4}-sdk/|%3F/)?[a-z_%?]{1,6}(@[0-9a-f.]{1,6})?(\\?(vcs_url|download_url|arch)=[a-z%:/?]{0,8})?(#[a-z/]{0,4})?"
+        ) {
+            proptest::prop_assert_eq!(not_registry_release(&purl), super::parsed_not_registry_release(&purl));
+        }
     }
 }

@@ -134,7 +134,6 @@ impl Walk<'_> {
     }
 
     fn walk(&mut self, v: &mut serde_json::Value, path: &mut String) {
-        use std::fmt::Write as _;
         match v {
             serde_json::Value::String(s) => {
                 let max = DOCUMENT_FIELDS
@@ -157,9 +156,12 @@ impl Walk<'_> {
                 }
             }
             serde_json::Value::Array(a) => {
+                let mut index = itoa::Buffer::new();
                 for (i, x) in a.iter_mut().enumerate() {
                     let len = path.len();
-                    let _ = write!(path, "[{i}]");
+                    path.push('[');
+                    path.push_str(index.format(i));
+                    path.push(']');
                     self.walk(x, path);
                     path.truncate(len);
                 }
