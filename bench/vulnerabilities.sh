@@ -57,17 +57,5 @@ done
 for case in repo real; do
 cargo audit --db "$work/rustsec/rustsec-db" --no-fetch --stale --json -f "$work/$case/Cargo.lock" > "$work/audit-$case.json" 2>/dev/null || true
 out="$work/sef.json"; [ "$case" = real ] && out="$work/sef-real.json"
-python3 - "$work/audit-$case.json" "$out" <<'PY'
-import json, sys
-audit = json.load(open(sys.argv[1]))
-ids = {v["advisory"]["id"] for v in audit["vulnerabilities"]["list"]}
-for kind in audit.get("warnings", {}).values():
-    ids |= {x["advisory"]["id"] for x in kind if x.get("advisory")}
-sef = json.load(open(sys.argv[2]))["run"]
-known = set()
-for f in sef["findings"]:
-    known.add(f["rule_id"]); known.update(f.get("aliases", []))
-print(f"cargo-audit advisories: {len(ids)}; sef findings: {len(sef['findings'])}; "
-      f"reported by cargo-audit but not by sef: {sorted(ids - known) or 'none'}")
-PY
+python3 bench/compare_audit.py "$work/audit-$case.json" "$out"
 done

@@ -38,17 +38,5 @@ for dir in "$work/synthetic" "$@"; do
     done
     $s
     $a >"$work/audit.json" 2>/dev/null || true
-    python3 - "$work/audit.json" "$work/sef.json" <<'PY'
-import json, sys
-audit = json.load(open(sys.argv[1]))
-ids = {v["advisory"]["id"] for v in audit["vulnerabilities"]["list"]}
-for kind in audit.get("warnings", {}).values():
-    ids |= {x["advisory"]["id"] for x in kind if x.get("advisory")}
-sef = json.load(open(sys.argv[2]))
-known = set()
-for f in sef["findings"]:
-    known.add(f["rule_id"]); known.update(f.get("aliases", []))
-print(f"cargo-audit advisories: {len(ids)}; sef findings: {len(sef['findings'])}; "
-      f"reported by cargo-audit but not by sef: {sorted(ids - known) or 'none'}")
-PY
+    python3 "$here/compare_audit.py" "$work/audit.json" "$work/sef.json"
 done
