@@ -26,7 +26,7 @@ pub fn set_release_flag(release: Option<String>) {
 /// The release's version and where it came from: `--release`, else
 /// `SEF_RELEASE`, else the plan's `[release] version`, else the tag at
 /// HEAD (a leading `v` before a digit dropped), else `unversioned`.
-fn release_identity(plan: &mut Plan, root: &Path) -> Result<()> {
+fn release_identity(plan: &mut Plan, tags_at_head: impl FnOnce() -> Vec<String>) -> Result<()> {
     use sef_model::VersionSource;
     let given = RELEASE_FLAG
         .get()
@@ -53,11 +53,19 @@ fn release_identity(plan: &mut Plan, root: &Path) -> Result<()> {
     if plan.release.version_source == VersionSource::Plan {
         return Ok(());
     }
-    if let Some(tag) = version_tag(&sef_engine::tags_at_head(root)) {
+    if let Some(tag) = version_tag(&tags_at_head()) {
         plan.release.version = tag;
         plan.release.version_source = VersionSource::Tag;
     }
     Ok(())
+}
+
+/// Whether [`release_identity`] will look at the tags: no `--release`, no
+/// `SEF_RELEASE`, no version in the plan.
+fn tags_needed(plan: &Plan) -> bool {
+    RELEASE_FLAG.get().cloned().flatten().is_none()
+        && std::env::var("SEF_RELEASE").map_or(true, |v| v.trim().is_empty())
+        && plan.release.version_source != sef_model::VersionSource::Plan
 }
 
 /// The version a tag at HEAD names: tags that look like versions (a digit
@@ -141,13 +149,20 @@ pub fn set_forge_token_hosts(from_flags: &[String]) -> Result<()> {
 /// Loads the plan at `root` (absolute) and refuses one whose paths leave
 /// the repository, unless the user allowed it.
 pub fn plan(root: &Path) -> Result<Plan> {
+    let mut plan = unversioned(root)?;
+    release_identity(&mut plan, || sef_engine::tags_at_head(root))?;
+    Ok(plan)
+}
+
+/// The plan at `root` with everything but the release identity (which may
+/// read the repository's tags): the policy in force applied.
+fn unversioned(root: &Path) -> Result<Plan> {
     let mut plan = Plan::load(root)?;
     plan.allow_outside_repo = ALLOW_OUTSIDE_REPO.load(Ordering::Relaxed);
     if let Some(h) = FORGE_TOKEN_HOSTS.get() {
         plan.forge_token_hosts.clone_from(h);
     }
     plan.confine(root)?;
-    release_identity(&mut plan, root)?;
     crate::policy_source::apply(&mut plan)?;
     Ok(plan)
 }
@@ -163,4 +178,29 @@ pub fn load(path: &Path, verb: &str) -> Result<(PathBuf, Plan)> {
     }
     let plan = plan(&root)?;
     Ok((root, plan))
+}
+
+/// [`load`] for a command whose `work` needs the plan's settings but not
+/// the release version: `work` runs while another thread reads the tags
+/// at HEAD (a repository with many tags takes milliseconds), and the plan
+/// comes back with its release identity set.
+pub fn load_with<T>(
+    path: &Path,
+    verb: &str,
+    work: impl FnOnce(&Path, &Plan) -> T,
+) -> Result<(PathBuf, Plan, T)> {
+    let root = path
+        .canonicalize()
+        .with_context(|| format!("{}: cannot {verb}: no such directory", path.display()))?;
+    if !root.is_dir() {
+        bail!("{}: cannot {verb}: not a directory", root.display());
+    }
+    let mut plan = unversioned(&root)?;
+    let (tags, out) = std::thread::scope(|s| {
+        let tags = tags_needed(&plan).then(|| s.spawn(|| sef_engine::tags_at_head(&root)));
+        let out = work(&root, &plan);
+        (tags.and_then(|t| t.join().ok()).unwrap_or_default(), out)
+    });
+    release_identity(&mut plan, || tags)?;
+    Ok((root, plan, out))
 }

@@ -24,7 +24,9 @@ pub use extractor::{
 };
 pub use extractors::builtin;
 pub use purl::{parse_purl, purl_for};
-pub use sbom_out::{SbomSubject, cyclonedx_json, spdx_json, timestamp_from_env};
+pub use sbom_out::{
+    SbomSubject, cyclonedx_json, cyclonedx_json_redacted, spdx_json, timestamp_from_env,
+};
 pub use scan::{
     Diagnostic, DiagnosticLevel, Inventory, InventoryOptions, ScannedFile, extract_file, read_sbom,
     scan,

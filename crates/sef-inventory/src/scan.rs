@@ -2,7 +2,6 @@
 //! parse of the files it finds.
 
 use crate::{Extractor, Input, ReadError};
-use rayon::prelude::*;
 use sef_model::Component;
 pub use sef_model::evidence::facts::{Diagnostic, DiagnosticLevel, ScannedFile};
 use serde::Serialize;
@@ -70,6 +69,20 @@ pub struct Inventory {
     pub excluded_components: usize,
 }
 
+/// What one file's parse gives: the file, its components, its problems.
+type Parsed = (ScannedFile, Vec<Component>, Vec<Diagnostic>);
+
+/// What the walk's threads found, gathered under one lock.
+#[derive(Default)]
+struct Found {
+    /// Each recognised file and what its parse gave.
+    parsed: Vec<(Candidate, Parsed)>,
+    /// Buildable Go source files (for the standard library's version).
+    go_files: Vec<String>,
+    /// Problems of the walk itself.
+    diagnostics: Vec<Diagnostic>,
+}
+
 struct Candidate {
     path: std::path::PathBuf,
     rel: String,
@@ -84,71 +97,92 @@ pub fn scan(
     options: &InventoryOptions,
 ) -> Inventory {
     let mut inv = Inventory::default();
-    let mut candidates = Vec::new();
-    let mut go_files = Vec::new();
     let scan_vendored = options.scan_vendored;
     let (walker, refused) = crate::walk::repo_walker(root, options.include_ignored, move |e| {
         let name = e.file_name().to_string_lossy();
         let is_dir = e.file_type().is_some_and(|t| t.is_dir());
         !(is_dir && !scan_vendored && e.depth() > 0 && VENDORED_DIRS.contains(&name.as_ref()))
     });
-    let walker = walker.build();
     let excluded = exclusion(&options.exclude);
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                // a folder that could not be entered hides its lockfiles:
-                // an error (the evidence is partial), not a warning
-                let (file, level, message) = match crate::walk::unreadable(root, &e) {
-                    Some((path, why)) => (
-                        path,
-                        DiagnosticLevel::Error,
-                        format!("could not be read, so nothing under it was inventoried: {why}"),
-                    ),
-                    None => (String::new(), DiagnosticLevel::Warning, e.to_string()),
+    let max_file_bytes = options.max_file_bytes;
+    // The walk runs on several threads, and the thread that finds a
+    // recognised file parses it there and then: a large lockfile near the
+    // root is read while the other threads walk on. What each finds is
+    // sorted by path afterwards, so the result does not depend on timing.
+    let found = std::sync::Mutex::new(Found::default());
+    let lock = || found.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    walker.build_parallel().run(|| {
+        Box::new(|entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    // a folder that could not be entered hides its lockfiles:
+                    // an error (the evidence is partial), not a warning
+                    let (file, level, message) = match crate::walk::unreadable(root, &e) {
+                        Some((path, why)) => (
+                            path,
+                            DiagnosticLevel::Error,
+                            format!(
+                                "could not be read, so nothing under it was inventoried: {why}"
+                            ),
+                        ),
+                        None => (String::new(), DiagnosticLevel::Warning, e.to_string()),
+                    };
+                    lock().diagnostics.push(Diagnostic {
+                        file,
+                        line: None,
+                        extractor: "walk".into(),
+                        level,
+                        message,
+                    });
+                    return ignore::WalkState::Continue;
+                }
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return ignore::WalkState::Continue;
+            }
+            let name = entry.file_name().to_string_lossy();
+            let rel = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            if crate::go_modules::is_buildable_go(&rel) {
+                if !excluded
+                    .matched_path_or_any_parents(&rel, false)
+                    .is_ignore()
+                {
+                    lock().go_files.push(rel);
+                }
+                return ignore::WalkState::Continue;
+            }
+            if let Some(i) = extractors.iter().position(|x| x.matches(&name, &rel)) {
+                let excluded = excluded
+                    .matched_path_or_any_parents(&rel, false)
+                    .is_ignore();
+                let c = Candidate {
+                    path: entry.path().to_owned(),
+                    rel,
+                    extractor: i,
+                    excluded,
                 };
-                inv.diagnostics.push(Diagnostic {
-                    file,
-                    line: None,
-                    extractor: "walk".into(),
-                    level,
-                    message,
-                });
-                continue;
+                let r = read_one(root, &c, extractors, max_file_bytes);
+                lock().parsed.push((c, r));
             }
-        };
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let name = entry.file_name().to_string_lossy();
-        let rel = entry
-            .path()
-            .strip_prefix(root)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
-        if crate::go_modules::is_buildable_go(&rel) {
-            if !excluded
-                .matched_path_or_any_parents(&rel, false)
-                .is_ignore()
-            {
-                go_files.push(rel);
-            }
-            continue;
-        }
-        if let Some(i) = extractors.iter().position(|x| x.matches(&name, &rel)) {
-            let excluded = excluded
-                .matched_path_or_any_parents(&rel, false)
-                .is_ignore();
-            candidates.push(Candidate {
-                path: entry.path().to_owned(),
-                rel,
-                extractor: i,
-                excluded,
-            });
-        }
-    }
+            ignore::WalkState::Continue
+        })
+    });
+    let Found {
+        mut parsed,
+        mut go_files,
+        diagnostics,
+    } = found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    parsed.sort_unstable_by(|a, b| a.0.rel.cmp(&b.0.rel));
+    go_files.sort_unstable();
+    inv.diagnostics = diagnostics;
+    inv.diagnostics
+        .sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
 
     for (file, why) in refused.take() {
         inv.diagnostics.push(Diagnostic {
@@ -159,12 +193,12 @@ pub fn scan(
             message: format!("could not be read, so nothing under it was inventoried: {why}"),
         });
     }
-    let results: Vec<(ScannedFile, Vec<Component>, Vec<Diagnostic>)> = candidates
-        .par_iter()
-        .map(|c| read_one(root, c, extractors, options.max_file_bytes))
-        .collect();
 
-    for (file, components, diag) in results {
+    let mut go_mods: Vec<String> = Vec::new();
+    for (c, (file, components, diag)) in parsed {
+        if !c.excluded && extractors[c.extractor].id() == "go-mod" {
+            go_mods.push(c.rel);
+        }
         if file.excluded {
             // what an excluded file holds is not the offering's: counted,
             // and its problems are warnings, never a partial inventory
@@ -179,11 +213,6 @@ pub fn scan(
         }
         inv.files.push(file);
     }
-    let go_mods: Vec<String> = candidates
-        .iter()
-        .filter(|c| !c.excluded && extractors[c.extractor].id() == "go-mod")
-        .map(|c| c.rel.clone())
-        .collect();
     if !go_mods.is_empty() {
         crate::go_modules::settle_stdlib(
             root,

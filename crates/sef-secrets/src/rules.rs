@@ -322,6 +322,19 @@ impl RuleSet {
         let _ = self.prefilter();
     }
 
+    /// Builds now the keyword automaton that texts adding up to more than
+    /// [`LONG_TEXT`] bytes are searched with (the DFA): a caller about to
+    /// redact or scan a long text builds it on an idle core first.
+    pub fn warm_for_long_text(&self) {
+        if self.prefilter_kind == AhoCorasickKind::DFA {
+            let _ = self.prefilter();
+        } else {
+            let _ = self
+                .prefilter_long
+                .get_or_init(|| self.build_prefilter(AhoCorasickKind::DFA));
+        }
+    }
+
     /// The keyword prefilter, built once (on the first call) for the rule
     /// set's lifetime; `None` when no rule has a keyword.
     pub(crate) fn prefilter(&self) -> Option<&AhoCorasick> {
@@ -345,10 +358,20 @@ impl RuleSet {
             .searched
             .fetch_add(len, std::sync::atomic::Ordering::Relaxed);
         let searched = before + len;
+        let scanning = self.prefilter_kind == AhoCorasickKind::DFA;
+        // the long-text DFA, once built (a caller warmed it), is the
+        // cheapest search for any text
+        let built_long = if scanning {
+            self.prefilter.get()
+        } else {
+            self.prefilter_long.get()
+        };
+        if let Some(ac) = built_long {
+            return ac.as_ref().map(KeywordSearch::Automaton);
+        }
         if searched <= SMALL_TEXT && self.prefilter.get().is_none() {
             return Some(KeywordSearch::Each);
         }
-        let scanning = self.prefilter_kind == AhoCorasickKind::DFA;
         let ac = if searched < LONG_TEXT {
             if !scanning {
                 self.prefilter()
@@ -532,5 +555,18 @@ mod keyword_search_tests {
             set.prefilter_short.get().is_some(),
             "the NFA is built past SMALL_TEXT"
         );
+    }
+
+    #[test]
+    fn a_warmed_long_text_automaton_serves_every_text() {
+        let set = crate::builtin::rule_set().for_redaction();
+        set.warm_for_long_text();
+        let long = set.prefilter_long.get().and_then(Option::as_ref).unwrap();
+        match set.keyword_search(10) {
+            Some(KeywordSearch::Automaton(ac)) => assert!(std::ptr::eq(ac, long)),
+            _ => panic!("a short text after warming is not searched by the DFA"),
+        }
+        assert!(set.prefilter_short.get().is_none());
+        assert!(set.prefilter.get().is_none());
     }
 }

@@ -6,10 +6,15 @@ use anyhow::Result;
 use sef_inventory::{DiagnosticLevel, SbomSubject};
 
 pub fn run(g: &GlobalArgs, a: &SbomArgs) -> Result<u8> {
-    let (root, plan) = crate::plan_at::load(&a.path, "read")?;
-    let cfg = &plan.analyzers.inventory;
-    let options = sef_engine::inventory_options(cfg);
-    let inv = sef_inventory::scan(&root, &sef_inventory::builtin(), &options);
+    // the redaction rules and their long-text automaton are built on
+    // another thread while the tree is walked
+    let _ = std::thread::Builder::new()
+        .name("sef-redactor".into())
+        .spawn(|| sef_secrets::builtin_redactor().warm_for_long_text());
+    let (_, plan, inv) = crate::plan_at::load_with(&a.path, "read", |root, plan| {
+        let options = sef_engine::inventory_options(&plan.analyzers.inventory);
+        sef_inventory::scan(root, &sef_inventory::builtin(), &options)
+    })?;
     let subject = SbomSubject {
         name: plan.offering.name.clone(),
         version: plan.release.version.clone(),
@@ -21,8 +26,16 @@ pub fn run(g: &GlobalArgs, a: &SbomArgs) -> Result<u8> {
         .map_err(anyhow::Error::msg)?,
     };
     let doc = match a.format {
-        SbomFormatArg::Cyclonedx => sef_inventory::cyclonedx_json(&subject, &inv.components),
-        SbomFormatArg::Spdx => sef_inventory::spdx_json(&subject, &inv.components),
+        // redacted part by part on the thread pool as it is written
+        SbomFormatArg::Cyclonedx => sef_inventory::cyclonedx_json_redacted(
+            &subject,
+            &inv.components,
+            &|part| sef_secrets::builtin_redactor().redact(part),
+        ),
+        SbomFormatArg::Spdx => {
+            crate::output::redacted(&sef_inventory::spdx_json(&subject, &inv.components))
+                .into_owned()
+        }
     };
     if !g.quiet {
         for d in &inv.diagnostics {
@@ -42,6 +55,6 @@ pub fn run(g: &GlobalArgs, a: &SbomArgs) -> Result<u8> {
             inv.files.len()
         );
     }
-    output::emit_raw(&doc, a.output.as_deref())?;
+    output::emit_redacted(&doc, a.output.as_deref(), false)?;
     Ok(crate::EXIT_PASS)
 }

@@ -4,7 +4,11 @@
 use super::{Entry, PLACEHOLDER, SbomSubject, finish_text, hash_of, merge, spdx_expression};
 use sef_model::{Component, DependencyScope};
 use serde::Serialize;
+use std::borrow::Cow;
 
+/// The whole document in one value (the tests' reference for the chunked
+/// writer).
+#[cfg(test)]
 #[derive(Serialize)]
 struct Bom<'a> {
     #[serde(rename = "$schema")]
@@ -58,12 +62,12 @@ struct Comp<'a> {
     #[serde(rename = "bom-ref")]
     bom_ref: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    group: Option<&'a str>,
-    name: &'a str,
+    group: Option<Cow<'a, str>>,
+    name: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    version: Option<&'a str>,
+    version: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    purl: Option<&'a str>,
+    purl: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     scope: Option<&'static str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -88,13 +92,13 @@ enum License<'a> {
 
 #[derive(Serialize)]
 struct Named<'a> {
-    name: &'a str,
+    name: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
 struct Property<'a> {
     name: &'static str,
-    value: &'a str,
+    value: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -102,11 +106,49 @@ struct Dep<'a> {
     #[serde(rename = "ref")]
     reference: &'a str,
     #[serde(rename = "dependsOn")]
-    depends_on: Vec<&'a str>,
+    depends_on: Vec<Cow<'a, str>>,
 }
 
-fn comp<'a>(e: &'a Entry<'a>) -> Comp<'a> {
+/// What redacts a string the document takes from the repository: its
+/// replacement, or `None` to keep it.
+type Redact<'r> = &'r (dyn Fn(&str) -> Option<String> + Sync);
+
+/// `s` redacted.
+fn red<'a>(redact: Redact<'_>, s: &'a str) -> Cow<'a, str> {
+    match redact(s) {
+        Some(r) => Cow::Owned(r),
+        None => Cow::Borrowed(s),
+    }
+}
+
+/// Each entry's key, redacted once, for every place the key appears.
+struct Keys<'a> {
+    entries: &'a [Entry<'a>],
+    redacted: Vec<Cow<'a, str>>,
+}
+
+impl<'a> Keys<'a> {
+    fn new(entries: &'a [Entry<'a>], redact: Redact<'_>) -> Self {
+        use rayon::prelude::*;
+        let redacted = entries.par_iter().map(|e| red(redact, &e.key)).collect();
+        Keys { entries, redacted }
+    }
+
+    /// The redacted form of `key` (entries are sorted by key).
+    fn of<'k>(&'k self, key: &'a str, redact: Redact<'_>) -> Cow<'k, str> {
+        match self
+            .entries
+            .binary_search_by(|e| e.key.as_str().cmp(key))
+        {
+            Ok(i) => Cow::Borrowed(self.redacted[i].as_ref()),
+            Err(_) => red(redact, key),
+        }
+    }
+}
+
+fn comp<'a>(e: &'a Entry<'a>, key: &'a str, redact: Redact<'_>) -> Comp<'a> {
     let c: &Component = e.first;
+    let red = |s: &'a str| red(redact, s);
     // Maven coordinates `group:artifact`: the group goes in `group`
     let (group, name) = match c.ecosystem {
         sef_model::Ecosystem::Maven => match c.name.split_once(':') {
@@ -117,20 +159,20 @@ fn comp<'a>(e: &'a Entry<'a>) -> Comp<'a> {
     };
     let mut properties = vec![Property {
         name: "sef:ecosystem",
-        value: c.ecosystem.as_str(),
+        value: Cow::Borrowed(c.ecosystem.as_str()),
     }];
     properties.extend(e.sources.iter().map(|s| Property {
         name: "sef:source",
-        value: s,
+        value: red(s),
     }));
     properties.push(Property {
         name: "sef:first-party",
-        value: if c.first_party { "true" } else { "false" },
+        value: Cow::Borrowed(if c.first_party { "true" } else { "false" }),
     });
     if c.version.is_none() {
         properties.push(Property {
             name: "sef:unpinned",
-            value: "true",
+            value: Cow::Borrowed("true"),
         });
     }
     Comp {
@@ -139,11 +181,18 @@ fn comp<'a>(e: &'a Entry<'a>) -> Comp<'a> {
         } else {
             "library"
         },
-        bom_ref: &e.key,
-        group,
-        name,
-        version: c.version.as_deref(),
-        purl: c.purl.as_deref(),
+        bom_ref: key,
+        group: group.map(red),
+        name: red(name),
+        version: c.version.as_deref().map(red),
+        // the purl is most often the key itself, already redacted
+        purl: c.purl.as_deref().map(|p| {
+            if p == e.key {
+                Cow::Borrowed(key)
+            } else {
+                red(p)
+            }
+        }),
         scope: match e.scope {
             DependencyScope::Runtime => Some("required"),
             DependencyScope::Optional => Some("optional"),
@@ -154,16 +203,21 @@ fn comp<'a>(e: &'a Entry<'a>) -> Comp<'a> {
             .checksum
             .as_deref()
             .and_then(hash_of)
-            .map(|(alg, content)| Hash { alg, content })
+            .map(|(alg, content)| Hash {
+                alg,
+                content: redact(&content).unwrap_or(content),
+            })
             .into_iter()
             .collect(),
         licenses: c
             .license
             .as_deref()
             .map(|l| match spdx_expression(l) {
-                Some(expression) => License::Expression { expression },
+                Some(expression) => License::Expression {
+                    expression: redact(&expression).unwrap_or(expression),
+                },
                 None => License::Named {
-                    license: Named { name: l },
+                    license: Named { name: red(l) },
                 },
             })
             .into_iter()
@@ -175,19 +229,33 @@ fn comp<'a>(e: &'a Entry<'a>) -> Comp<'a> {
 /// Writes the components as a CycloneDX 1.6 JSON document (pretty, with a
 /// trailing newline).
 pub fn cyclonedx_json(subject: &SbomSubject, components: &[Component]) -> String {
+    cyclonedx_json_redacted(subject, components, &|_| None)
+}
+
+/// [`cyclonedx_json`], with every string the document takes from the
+/// repository or the plan passed through `redact` (which gives the
+/// string's replacement, or `None` to keep it) before it is written: a
+/// redaction that knows the document's structure, so it cannot cut a JSON
+/// string, and each key is redacted once however often it is named. The
+/// components and dependencies are written in runs on the thread pool.
+pub fn cyclonedx_json_redacted(
+    subject: &SbomSubject,
+    components: &[Component],
+    redact: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> String {
     let entries = merge(components);
-    let root_ref = format!("sef:root:{}@{}", subject.name, subject.version);
-    let direct: Vec<&str> = super::root_dependencies(&entries);
-    let mut dependencies = Vec::with_capacity(entries.len() + 1);
-    dependencies.push(Dep {
+    let keys = Keys::new(&entries, redact);
+    let (name, version) = (red(redact, &subject.name), red(redact, &subject.version));
+    let tool_version = red(redact, &subject.tool_version);
+    let root_ref = format!("sef:root:{name}@{version}");
+    let root_dep = Dep {
         reference: &root_ref,
-        depends_on: direct,
-    });
-    dependencies.extend(entries.iter().map(|e| Dep {
-        reference: &e.key,
-        depends_on: e.depends_on.iter().map(String::as_str).collect(),
-    }));
-    let bom = Bom {
+        depends_on: super::root_dependencies(&entries)
+            .into_iter()
+            .map(|k| keys.of(k, redact))
+            .collect(),
+    };
+    let head = Head {
         schema: "http://cyclonedx.org/schema/bom-1.6.schema.json",
         bom_format: "CycloneDX",
         spec_version: "1.6",
@@ -199,19 +267,170 @@ pub fn cyclonedx_json(subject: &SbomSubject, components: &[Component]) -> String
                 components: [Tool {
                     kind: "application",
                     name: "sef",
-                    version: &subject.tool_version,
+                    version: &tool_version,
                 }],
             },
             component: Root {
                 kind: "application",
                 bom_ref: &root_ref,
-                name: &subject.name,
-                version: &subject.version,
+                name: &name,
+                version: &version,
             },
         },
-        components: entries.iter().map(comp).collect(),
-        dependencies,
     };
-    let text = serde_json::to_string_pretty(&bom).unwrap_or_default();
+    // `{` ... the head's last field, without the closing `\n}`
+    let mut text = serde_json::to_string_pretty(&head).unwrap_or_default();
+    text.truncate(text.len().saturating_sub(2));
+    let rows: Vec<(&Entry<'_>, &str)> = entries
+        .iter()
+        .zip(keys.redacted.iter().map(AsRef::as_ref))
+        .collect();
+    let (components, dependencies) = rayon::join(
+        || super::pretty_items(&rows, |(e, k)| comp(e, k, redact)),
+        || {
+            let mut deps = super::pretty_items(std::slice::from_ref(&root_dep), |d| d);
+            let rest = super::pretty_items(&rows, |(e, k)| Dep {
+                reference: k,
+                depends_on: e.depends_on.iter().map(|d| keys.of(d, redact)).collect(),
+            });
+            if !rest.is_empty() {
+                deps.push_str(",\n");
+                deps.push_str(&rest);
+            }
+            deps
+        },
+    );
+    for (name, items) in [("components", components), ("dependencies", dependencies)] {
+        text.push_str(",\n  \"");
+        text.push_str(name);
+        text.push_str("\": ");
+        if items.is_empty() {
+            text.push_str("[]");
+        } else {
+            text.push_str("[\n");
+            text.push_str(&items);
+            text.push_str("\n  ]");
+        }
+    }
+    text.push_str("\n}");
     finish_text(text, subject, &entries)
+}
+
+/// The document's fields before its two long arrays.
+#[derive(Serialize)]
+struct Head<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    #[serde(rename = "bomFormat")]
+    bom_format: &'static str,
+    #[serde(rename = "specVersion")]
+    spec_version: &'static str,
+    #[serde(rename = "serialNumber")]
+    serial_number: String,
+    version: u32,
+    metadata: Metadata<'a>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The document as one serde value, written in one piece: what the
+    /// chunked writer must reproduce byte for byte.
+    fn whole(subject: &SbomSubject, components: &[Component]) -> String {
+        let entries = merge(components);
+        let root_ref = format!("sef:root:{}@{}", subject.name, subject.version);
+        let mut dependencies = vec![Dep {
+            reference: &root_ref,
+            depends_on: super::super::root_dependencies(&entries)
+                .into_iter()
+                .map(Cow::Borrowed)
+                .collect(),
+        }];
+        dependencies.extend(entries.iter().map(|e| Dep {
+            reference: &e.key,
+            depends_on: e.depends_on.iter().map(|d| Cow::Borrowed(d.as_str())).collect(),
+        }));
+        let bom = Bom {
+            schema: "http://cyclonedx.org/schema/bom-1.6.schema.json",
+            bom_format: "CycloneDX",
+            spec_version: "1.6",
+            serial_number: format!("urn:uuid:{PLACEHOLDER}"),
+            version: 1,
+            metadata: Metadata {
+                timestamp: subject.timestamp.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                tools: Tools {
+                    components: [Tool {
+                        kind: "application",
+                        name: "sef",
+                        version: &subject.tool_version,
+                    }],
+                },
+                component: Root {
+                    kind: "application",
+                    bom_ref: &root_ref,
+                    name: &subject.name,
+                    version: &subject.version,
+                },
+            },
+            components: entries.iter().map(|e| comp(e, &e.key, &|_| None)).collect(),
+            dependencies,
+        };
+        finish_text(
+            serde_json::to_string_pretty(&bom).unwrap_or_default(),
+            subject,
+            &entries,
+        )
+    }
+
+    fn subject() -> SbomSubject {
+        SbomSubject {
+            name: "demo".into(),
+            version: "1.0".into(),
+            tool_version: "0.1.0".into(),
+            timestamp: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+        }
+    }
+
+    fn component(i: usize, deps: &[usize]) -> Component {
+        let mut c = Component::new(
+            sef_model::Ecosystem::Npm,
+            format!("pkg-{i}"),
+            Some(format!("1.{i}.0")),
+            sef_model::SourceRef {
+                file: "package-lock.json".into(),
+                line: Some(i as u32 + 1),
+            },
+        );
+        c.purl = Some(format!("pkg:npm/pkg-{i}@1.{i}.0"));
+        c.depends_on = deps.iter().map(|d| format!("pkg:npm/pkg-{d}@1.{d}.0")).collect();
+        c.license = (i % 3 == 0).then(|| "MIT".to_owned());
+        c.checksum = (i % 2 == 0).then(|| "ab".repeat(32));
+        c
+    }
+
+    #[test]
+    fn chunked_writer_matches_the_whole_document_at_every_size() {
+        for n in [0usize, 1, 2, 63, 64, 65, 300] {
+            let comps: Vec<Component> = (0..n)
+                .map(|i| component(i, &[(i + 1) % n.max(1), (i * 7) % n.max(1)]))
+                .collect();
+            assert_eq!(
+                cyclonedx_json(&subject(), &comps),
+                whole(&subject(), &comps),
+                "{n} components"
+            );
+        }
+    }
+
+    #[test]
+    fn every_part_is_redacted() {
+        let comps: Vec<Component> = (0..200).map(|i| component(i, &[])).collect();
+        let red = |s: &str| s.contains("pkg-1").then(|| s.replace("pkg-1", "[R]"));
+        let doc = cyclonedx_json_redacted(&subject(), &comps, &red);
+        assert!(!doc.contains("pkg-1"), "a part was not redacted");
+        assert!(doc.contains("pkg-2"));
+        let parsed: serde_json::Value = serde_json::from_str(&doc).unwrap();
+        assert_eq!(parsed["components"].as_array().unwrap().len(), 200);
+    }
 }

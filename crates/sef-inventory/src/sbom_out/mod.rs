@@ -8,7 +8,7 @@
 mod cyclonedx;
 mod spdx_doc;
 
-pub use cyclonedx::cyclonedx_json;
+pub use cyclonedx::{cyclonedx_json, cyclonedx_json_redacted};
 pub use spdx_doc::spdx_json;
 
 use chrono::{DateTime, Utc};
@@ -50,6 +50,43 @@ pub fn timestamp_from_env(
         return Err(bad());
     }
     DateTime::from_timestamp(secs, 0).ok_or_else(bad)
+}
+
+/// Entries per run that [`pretty_items`] writes as one part.
+const RUN: usize = 64;
+
+/// `items`, each mapped by `f` and written as serde_json's pretty printer
+/// writes an element of an array that is a field of the top-level object
+/// (four spaces in), joined by `,\n`: the text between `[\n` and `\n  ]`.
+/// Runs of [`RUN`] items are written on the thread pool.
+pub(crate) fn pretty_items<'a, T: Sync, S: serde::Serialize>(
+    items: &'a [T],
+    f: impl Fn(&'a T) -> S + Sync,
+) -> String {
+    use rayon::prelude::*;
+    let runs: Vec<String> = items
+        .par_chunks(RUN)
+        .map(|run| {
+            let mut out = String::with_capacity(run.len() * 512);
+            for (i, item) in run.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(",\n");
+                }
+                let one = serde_json::to_string_pretty(&f(item)).unwrap_or_default();
+                // every line four spaces in; a JSON string holds no raw
+                // line break, so only the printer's own are met
+                out.push_str("    ");
+                for (j, line) in one.split('\n').enumerate() {
+                    if j > 0 {
+                        out.push_str("\n    ");
+                    }
+                    out.push_str(line);
+                }
+            }
+            out
+        })
+        .collect();
+    runs.join(",\n")
 }
 
 /// One component of the SBOM after merging occurrences.
