@@ -110,7 +110,11 @@ pub fn scan(
     // root is read while the other threads walk on. What each finds is
     // sorted by path afterwards, so the result does not depend on timing.
     let found = std::sync::Mutex::new(Found::default());
-    let lock = || found.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let lock = || {
+        found
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
     walker.build_parallel().run(|| {
         Box::new(|entry| {
             let entry = match entry {
@@ -177,7 +181,9 @@ pub fn scan(
         mut parsed,
         mut go_files,
         diagnostics,
-    } = found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    } = found
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     parsed.sort_unstable_by(|a, b| a.0.rel.cmp(&b.0.rel));
     go_files.sort_unstable();
     inv.diagnostics = diagnostics;

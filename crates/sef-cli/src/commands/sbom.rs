@@ -27,11 +27,11 @@ pub fn run(g: &GlobalArgs, a: &SbomArgs) -> Result<u8> {
     };
     let doc = match a.format {
         // redacted part by part on the thread pool as it is written
-        SbomFormatArg::Cyclonedx => sef_inventory::cyclonedx_json_redacted(
-            &subject,
-            &inv.components,
-            &|part| sef_secrets::builtin_redactor().redact(part),
-        ),
+        SbomFormatArg::Cyclonedx => {
+            sef_inventory::cyclonedx_json_redacted(&subject, &inv.components, &|part| {
+                sef_secrets::builtin_redactor().redact(part)
+            })
+        }
         SbomFormatArg::Spdx => {
             crate::output::redacted(&sef_inventory::spdx_json(&subject, &inv.components))
                 .into_owned()

@@ -136,10 +136,7 @@ impl<'a> Keys<'a> {
 
     /// The redacted form of `key` (entries are sorted by key).
     fn of<'k>(&'k self, key: &'a str, redact: Redact<'_>) -> Cow<'k, str> {
-        match self
-            .entries
-            .binary_search_by(|e| e.key.as_str().cmp(key))
-        {
+        match self.entries.binary_search_by(|e| e.key.as_str().cmp(key)) {
             Ok(i) => Cow::Borrowed(self.redacted[i].as_ref()),
             Err(_) => red(redact, key),
         }
@@ -300,6 +297,7 @@ pub fn cyclonedx_json_redacted(
             deps
         },
     );
+    text.reserve(components.len() + dependencies.len() + 64);
     for (name, items) in [("components", components), ("dependencies", dependencies)] {
         text.push_str(",\n  \"");
         text.push_str(name);
@@ -347,9 +345,15 @@ mod tests {
                 .map(Cow::Borrowed)
                 .collect(),
         }];
-        dependencies.extend(entries.iter().map(|e| Dep {
-            reference: &e.key,
-            depends_on: e.depends_on.iter().map(|d| Cow::Borrowed(d.as_str())).collect(),
+        dependencies.extend(entries.iter().map(|e| {
+            Dep {
+                reference: &e.key,
+                depends_on: e
+                    .depends_on
+                    .iter()
+                    .map(|d| Cow::Borrowed(d.as_str()))
+                    .collect(),
+            }
         }));
         let bom = Bom {
             schema: "http://cyclonedx.org/schema/bom-1.6.schema.json",
@@ -403,7 +407,10 @@ mod tests {
             },
         );
         c.purl = Some(format!("pkg:npm/pkg-{i}@1.{i}.0"));
-        c.depends_on = deps.iter().map(|d| format!("pkg:npm/pkg-{d}@1.{d}.0")).collect();
+        c.depends_on = deps
+            .iter()
+            .map(|d| format!("pkg:npm/pkg-{d}@1.{d}.0"))
+            .collect();
         c.license = (i % 3 == 0).then(|| "MIT".to_owned());
         c.checksum = (i % 2 == 0).then(|| "ab".repeat(32));
         c

@@ -67,7 +67,7 @@ pub(crate) fn pretty_items<'a, T: Sync, S: serde::Serialize>(
     let runs: Vec<String> = items
         .par_chunks(RUN)
         .map(|run| {
-            let mut out = String::with_capacity(run.len() * 512);
+            let mut out = String::with_capacity(run.len() * 768);
             for (i, item) in run.iter().enumerate() {
                 if i > 0 {
                     out.push_str(",\n");
@@ -86,7 +86,14 @@ pub(crate) fn pretty_items<'a, T: Sync, S: serde::Serialize>(
             out
         })
         .collect();
-    runs.join(",\n")
+    let mut out = String::with_capacity(runs.iter().map(|r| r.len() + 2).sum());
+    for (i, run) in runs.iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        out.push_str(run);
+    }
+    out
 }
 
 /// One component of the SBOM after merging occurrences.
