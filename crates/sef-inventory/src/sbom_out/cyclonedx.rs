@@ -411,8 +411,8 @@ mod tests {
             .iter()
             .map(|d| format!("pkg:npm/pkg-{d}@1.{d}.0"))
             .collect();
-        c.license = (i % 3 == 0).then(|| "MIT".to_owned());
-        c.checksum = (i % 2 == 0).then(|| "ab".repeat(32));
+        c.license = i.is_multiple_of(3).then(|| "MIT".to_owned());
+        c.checksum = i.is_multiple_of(2).then(|| "ab".repeat(32));
         c
     }
 
