@@ -258,22 +258,7 @@ pub fn cyclonedx_json_redacted(
         spec_version: "1.6",
         serial_number: format!("urn:uuid:{PLACEHOLDER}"),
         version: 1,
-        metadata: Metadata {
-            timestamp: subject.timestamp.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            tools: Tools {
-                components: [Tool {
-                    kind: "application",
-                    name: "sef",
-                    version: &tool_version,
-                }],
-            },
-            component: Root {
-                kind: "application",
-                bom_ref: &root_ref,
-                name: &name,
-                version: &version,
-            },
-        },
+        metadata: metadata(subject, &tool_version, &root_ref, &name, &version),
     };
     // `{` ... the head's last field, without the closing `\n}`
     let mut text = serde_json::to_string_pretty(&head).unwrap_or_default();
@@ -312,6 +297,33 @@ pub fn cyclonedx_json_redacted(
     }
     text.push_str("\n}");
     finish_text(text, subject, &entries)
+}
+
+/// The document's metadata: its time, sef as the tool, and the root
+/// component (strings already redacted where they need to be).
+fn metadata<'a>(
+    subject: &SbomSubject,
+    tool_version: &'a str,
+    root_ref: &'a str,
+    name: &'a str,
+    version: &'a str,
+) -> Metadata<'a> {
+    Metadata {
+        timestamp: subject.timestamp.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        tools: Tools {
+            components: [Tool {
+                kind: "application",
+                name: "sef",
+                version: tool_version,
+            }],
+        },
+        component: Root {
+            kind: "application",
+            bom_ref: root_ref,
+            name,
+            version,
+        },
+    }
 }
 
 /// The document's fields before its two long arrays.
@@ -361,22 +373,13 @@ mod tests {
             spec_version: "1.6",
             serial_number: format!("urn:uuid:{PLACEHOLDER}"),
             version: 1,
-            metadata: Metadata {
-                timestamp: subject.timestamp.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-                tools: Tools {
-                    components: [Tool {
-                        kind: "application",
-                        name: "sef",
-                        version: &subject.tool_version,
-                    }],
-                },
-                component: Root {
-                    kind: "application",
-                    bom_ref: &root_ref,
-                    name: &subject.name,
-                    version: &subject.version,
-                },
-            },
+            metadata: metadata(
+                subject,
+                &subject.tool_version,
+                &root_ref,
+                &subject.name,
+                &subject.version,
+            ),
             components: entries.iter().map(|e| comp(e, &e.key, &|_| None)).collect(),
             dependencies,
         };
