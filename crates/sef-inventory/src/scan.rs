@@ -433,8 +433,20 @@ fn read_one(
         Ok(b) => b,
         Err(e) => return failed(diag(None, DiagnosticLevel::Error, e.to_string())),
     };
-    let include = |from: &str, rel: &str| read_include(root, from, rel, limit);
-    let list = |from: &str, rel: &str| list_dirs(root, from, rel);
+    // the repository's real path, resolved once for all of this file's
+    // includes (a workspace names dozens of member manifests)
+    let real_root = std::sync::OnceLock::new();
+    let real_root = || {
+        real_root
+            .get_or_init(|| root.canonicalize().map_err(|e| e.kind()))
+            .as_ref()
+            .map_err(|&kind| ReadError::Io(kind.into()))
+    };
+    let include = |from: &str, rel: &str| read_include(root, real_root()?, from, rel, limit);
+    let list = |from: &str, rel: &str| match real_root() {
+        Ok(real) => list_dirs(root, real, from, rel),
+        Err(_) => Vec::new(),
+    };
     let input = Input {
         path: &c.rel,
         bytes: &bytes,
@@ -483,15 +495,12 @@ fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
 /// The sub-folders of `rel` (relative to `from`'s folder), relative to
 /// `from`'s folder; nothing outside the repository, no hidden folders and
 /// no `node_modules`. At most 10,000.
-fn list_dirs(root: &Path, from: &str, rel: &str) -> Vec<String> {
+fn list_dirs(root: &Path, real_root: &Path, from: &str, rel: &str) -> Vec<String> {
     let base = Path::new(from).parent().unwrap_or(Path::new(""));
-    let Ok(real_root) = root.canonicalize() else {
-        return Vec::new();
-    };
     let Ok(dir) = root.join(base).join(rel).canonicalize() else {
         return Vec::new();
     };
-    if !dir.starts_with(&real_root) {
+    if !dir.starts_with(real_root) {
         return Vec::new();
     }
     let Ok(read) = std::fs::read_dir(&dir) else {
@@ -520,6 +529,7 @@ fn list_dirs(root: &Path, from: &str, rel: &str) -> Vec<String> {
 /// path that resolves outside the repository.
 fn read_include(
     root: &Path,
+    real_root: &Path,
     from: &str,
     rel: &str,
     limit: u64,
@@ -530,9 +540,8 @@ fn read_include(
         path: rel.to_owned(),
         source,
     })?;
-    let real_root = root.canonicalize()?;
     let inside = real
-        .strip_prefix(&real_root)
+        .strip_prefix(real_root)
         .map_err(|_| ReadError::Outside {
             path: rel.to_owned(),
         })?;

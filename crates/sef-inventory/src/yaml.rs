@@ -7,13 +7,18 @@ use crate::ExtractError;
 use std::collections::HashMap;
 use yaml_rust2::parser::{Event, Parser};
 
+mod fast;
+
+/// The number the event parser gives a document's first line.
+const FIRST_LINE: u32 = 1;
+
 /// Nesting deeper than this is refused.
 const MAX_DEPTH: usize = 1_000;
 /// Nodes that aliases may add by expansion, in total.
 const MAX_ALIAS_NODES: usize = 1_000_000;
 
 /// A YAML value with the line it starts on.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Y {
     pub line: u32,
     pub value: V,
@@ -21,7 +26,7 @@ pub(crate) struct Y {
 }
 
 /// The value of a node.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum V {
     Scalar(String),
     // Kept so sequences parse and can be walked; no format reads one yet.
@@ -92,7 +97,17 @@ pub(crate) fn parse_mapping(text: &str, what: &str) -> Result<Y, ExtractError> {
 }
 
 /// Parses the first document of `text`. An empty document is an empty map.
+/// Lockfiles in their writers' own layout take a fast reader that builds
+/// the same tree; everything else takes the event parser.
 pub(crate) fn parse(text: &str) -> Result<Y, ExtractError> {
+    match fast::parse(text, FIRST_LINE) {
+        Some(doc) => Ok(doc),
+        None => event_parse(text),
+    }
+}
+
+/// Parses the first document of `text` with yaml-rust2's event parser.
+fn event_parse(text: &str) -> Result<Y, ExtractError> {
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Y> = HashMap::new();

@@ -256,3 +256,48 @@ fn nested_npm_installs_tell_the_path() {
     // a direct dependency's chain is itself, as Cargo.lock gives it
     assert_eq!(a.path, ["a"]);
 }
+
+#[test]
+fn a_cargo_edge_naming_a_source_reaches_the_package_from_that_source() {
+    let d = tempfile::tempdir().unwrap();
+    let r = d.path();
+    let reg = "registry+https://github.com/rust-lang/crates.io-index";
+    let git = "git+https://github.com/o/dup?branch=main#0123456789abcdef";
+    write(
+        r,
+        "Cargo.lock",
+        &format!(
+            "version = 3\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\n \"dup 1.0.0 ({git})\",\n \"mid\",\n]\n\n[[package]]\nname = \"dup\"\nversion = \"1.0.0\"\nsource = \"{git}\"\n\n[[package]]\nname = \"dup\"\nversion = \"1.0.0\"\nsource = \"{reg}\"\n\n[[package]]\nname = \"mid\"\nversion = \"2.0.0\"\nsource = \"{reg}\"\ndependencies = [\n \"dup 1.0.0 ({reg})\",\n]\n"
+        ),
+    );
+    let inv = scan(r, &builtin(), &InventoryOptions::default());
+    let app = inv.components.iter().find(|c| c.name == "app").unwrap();
+    assert_eq!(
+        app.depends_on,
+        [
+            "pkg:cargo/dup@1.0.0?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Fo%2Fdup%400123456789abcdef",
+            "pkg:cargo/mid@2.0.0"
+        ],
+        "{:?}",
+        app.depends_on
+    );
+    let mid = inv.components.iter().find(|c| c.name == "mid").unwrap();
+    assert_eq!(mid.depends_on, ["pkg:cargo/dup@1.0.0"]);
+    // each copy has its own path: the git one is direct, the registry one
+    // comes through `mid`
+    let dups: Vec<_> = inv.components.iter().filter(|c| c.name == "dup").collect();
+    assert_eq!(dups.len(), 2);
+    for c in dups {
+        if c.purl.as_deref().is_some_and(|p| p.contains("vcs_url")) {
+            assert_eq!(
+                (c.direct, c.path.clone()),
+                (Some(true), vec!["dup".to_owned()])
+            );
+        } else {
+            assert_eq!(
+                (c.direct, c.path.clone()),
+                (Some(false), vec!["mid".to_owned(), "dup".to_owned()])
+            );
+        }
+    }
+}

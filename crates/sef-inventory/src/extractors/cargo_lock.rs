@@ -8,7 +8,7 @@ use crate::text::{LineIndex, toml_error};
 use crate::{ExtractError, Extracted, Extractor, Input};
 use sef_model::{Component, DependencyScope, Ecosystem};
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use toml::Spanned;
 
 /// The `Cargo.lock` extractor.
@@ -50,85 +50,43 @@ impl Extractor for CargoLock {
             None => toml::from_str(text).map_err(|e| toml_error(text, &e))?,
         };
         let lines = LineIndex::new(text.as_bytes());
+        let packages = &lock.package;
+        let graph = Graph::of(packages);
 
-        // A dependency entry is "name", "name version" or "name version (source)".
-        let key_of = |dep: &str| -> String {
-            let mut parts = dep.split_whitespace();
-            let name = parts.next().unwrap_or_default();
-            match parts.next() {
-                Some(v) => format!("{name} {v}"),
-                None => name.to_owned(),
-            }
-        };
-        let by_name: BTreeMap<&str, Vec<&Package>> =
-            lock.package.iter().fold(BTreeMap::new(), |mut m, p| {
-                m.entry(p.name.get_ref().as_str())
-                    .or_insert_with(Vec::new)
-                    .push(p);
-                m
-            });
-        let resolve = |dep: &str| -> Option<String> {
-            let key = key_of(dep);
-            if key.contains(' ') {
-                Some(key)
-            } else {
-                // A bare name is unambiguous by construction.
-                by_name
-                    .get(key.as_str())
-                    .and_then(|v| v.first())
-                    .map(|p| format!("{} {}", p.name.get_ref(), p.version))
-            }
-        };
-
-        // Each package's key ("name version"), formatted once.
-        let keys: Vec<String> = lock
-            .package
-            .iter()
-            .map(|p| format!("{} {}", p.name.get_ref(), p.version))
-            .collect();
-        // Breadth-first from the first-party packages gives direct deps and a path.
-        let first_party: BTreeSet<String> = lock
-            .package
-            .iter()
-            .zip(&keys)
-            .filter(|(p, _)| p.source.is_none())
-            .map(|(_, k)| k.clone())
-            .collect();
-        let deps_of: BTreeMap<String, Vec<String>> = lock
-            .package
-            .iter()
-            .zip(&keys)
-            .map(|(p, k)| {
-                (
-                    k.clone(),
-                    p.dependencies.iter().filter_map(|d| resolve(d)).collect(),
-                )
-            })
-            .collect();
-        let mut path_to: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        let mut queue: VecDeque<String> = VecDeque::new();
-        for root in &first_party {
-            for d in deps_of.get(root).into_iter().flatten() {
-                if !first_party.contains(d) && !path_to.contains_key(d) {
-                    path_to.insert(d.clone(), vec![name_of(d).to_owned()]);
-                    queue.push_back(d.clone());
+        // Breadth-first from the first-party packages (in name, version
+        // order) gives direct dependencies and each one's path: `via[i]`
+        // is the package i was first reached from (`None` for a direct
+        // dependency of the workspace).
+        let mut via: Vec<Option<Option<usize>>> = vec![None; packages.len()];
+        let mut queue: VecDeque<usize> = VecDeque::new();
+        for &root in &graph.roots {
+            for &d in &graph.deps[root] {
+                if !graph.first_party[d] && via[d].is_none() {
+                    via[d] = Some(None);
+                    queue.push_back(d);
                 }
             }
         }
         while let Some(k) = queue.pop_front() {
-            let base = path_to.get(&k).cloned().unwrap_or_default();
-            for d in deps_of.get(&k).into_iter().flatten() {
-                if !first_party.contains(d) && !path_to.contains_key(d) {
-                    let mut p = base.clone();
-                    p.push(name_of(d).to_owned());
-                    path_to.insert(d.clone(), p);
-                    queue.push_back(d.clone());
+            for &d in &graph.deps[k] {
+                if !graph.first_party[d] && via[d].is_none() {
+                    via[d] = Some(Some(k));
+                    queue.push_back(d);
                 }
             }
         }
+        let path_of = |mut i: usize| -> Vec<String> {
+            let mut path = vec![packages[i].name.get_ref().clone()];
+            while let Some(Some(from)) = via[i] {
+                path.push(packages[from].name.get_ref().clone());
+                i = from;
+            }
+            path.reverse();
+            path
+        };
 
-        let mut out = Vec::with_capacity(lock.package.len());
-        for (p, key) in lock.package.iter().zip(&keys) {
+        let mut out = Vec::with_capacity(packages.len());
+        for (i, p) in packages.iter().enumerate() {
             let name = p.name.get_ref().clone();
             let line = lines.line(p.name.span().start);
             let mut c = Component::new(
@@ -137,7 +95,7 @@ impl Extractor for CargoLock {
                 Some(p.version.clone()),
                 input.at(line),
             );
-            c.first_party = p.source.is_none();
+            c.first_party = graph.first_party[i];
             c.scope = DependencyScope::Unknown;
             c.checksum = p.checksum.clone().or_else(|| {
                 p.source.as_ref().and_then(|s| {
@@ -169,51 +127,41 @@ impl Extractor for CargoLock {
                     // keeps a purl it finds set
                     c.purl = crate::purl::purl_for(c.ecosystem, &c.name, c.version.as_deref());
                 }
-                match path_to.get(key) {
-                    Some(path) => {
-                        c.direct = Some(path.len() == 1);
-                        c.path = path.clone();
-                    }
+                if via[i].is_some() {
+                    c.path = path_of(i);
+                    c.direct = Some(c.path.len() == 1);
+                } else {
                     // Unreachable from the workspace (e.g. a lockfile with no members).
-                    None => {
-                        c.direct = if first_party.is_empty() {
-                            None
-                        } else {
-                            Some(false)
-                        }
-                    }
+                    c.direct = (!graph.roots.is_empty()).then_some(false);
                 }
             }
-            c.depends_on = deps_of.get(key).cloned().unwrap_or_default();
             out.push(c);
         }
         // Cargo.lock records no scope: the workspace's Cargo.toml files do.
         let mut warnings = Vec::new();
         let members = super::cargo_manifest::members(input, &mut warnings);
-        let scopes = super::cargo_manifest::scopes(&members, &first_party, &deps_of);
-        // An edge names the exact package the lock resolved ("name
-        // version"), by its purl; a first-party target by its name.
-        let target_of: std::collections::HashMap<&str, String> = out
+        let names: Vec<&str> = packages.iter().map(|p| p.name.get_ref().as_str()).collect();
+        let scopes = super::cargo_manifest::scopes(
+            &members,
+            &names,
+            &graph.roots,
+            &graph.first_party,
+            &graph.deps,
+        );
+        // An edge names the exact package the lock resolved, by its purl;
+        // a first-party target by its name.
+        let targets: Vec<String> = out
             .iter()
-            .zip(&keys)
-            .map(|(c, key)| {
-                let target = if c.first_party {
-                    c.name.clone()
-                } else {
-                    c.purl.clone().unwrap_or_else(|| c.name.clone())
-                };
-                (key.as_str(), target)
+            .map(|c| match (&c.purl, c.first_party) {
+                (Some(purl), false) => purl.clone(),
+                _ => c.name.clone(),
             })
             .collect();
-        for (c, key) in out.iter_mut().zip(&keys) {
-            if let Some(s) = scopes.get(key) {
-                c.scope = *s;
+        for ((c, scope), deps) in out.iter_mut().zip(scopes).zip(&graph.deps) {
+            if let Some(s) = scope {
+                c.scope = s;
             }
-            c.depends_on = c
-                .depends_on
-                .iter()
-                .filter_map(|d| target_of.get(d.as_str()).cloned())
-                .collect();
+            c.depends_on = deps.iter().map(|&d| targets[d].clone()).collect();
         }
         let mut extracted: Extracted = out.into();
         extracted.warnings = warnings;
@@ -221,8 +169,77 @@ impl Extractor for CargoLock {
     }
 }
 
-fn name_of(key: &str) -> &str {
-    key.split(' ').next().unwrap_or(key)
+/// The lockfile's dependency graph, by package index.
+struct Graph {
+    /// Packages without a source: workspace members and path dependencies.
+    first_party: Vec<bool>,
+    /// The first-party packages, in (name, version) order.
+    roots: Vec<usize>,
+    /// Each package's dependencies that name a package of the lockfile.
+    deps: Vec<Vec<usize>>,
+}
+
+impl Graph {
+    fn of(packages: &[Package]) -> Graph {
+        use std::collections::HashMap;
+        // (name, version) -> the packages of that name and version (more
+        // than one only when they come from different sources); name -> the
+        // first package of that name (a bare name is unambiguous by
+        // construction)
+        let mut by_key: HashMap<(&str, &str), Vec<usize>, foldhash::fast::RandomState> =
+            HashMap::with_capacity_and_hasher(
+                packages.len(),
+                foldhash::fast::RandomState::default(),
+            );
+        let mut by_name: HashMap<&str, usize, foldhash::fast::RandomState> =
+            HashMap::with_capacity_and_hasher(
+                packages.len(),
+                foldhash::fast::RandomState::default(),
+            );
+        for (i, p) in packages.iter().enumerate() {
+            let name = p.name.get_ref().as_str();
+            by_key
+                .entry((name, p.version.as_str()))
+                .or_default()
+                .push(i);
+            by_name.entry(name).or_insert(i);
+        }
+        // A dependency entry is "name", "name version" or "name version (source)".
+        let resolve = |dep: &str| -> Option<usize> {
+            let mut parts = dep.splitn(3, ' ');
+            let name = parts.next().unwrap_or_default();
+            let Some(version) = parts.next() else {
+                return by_name.get(name).copied();
+            };
+            let candidates = by_key.get(&(name, version))?;
+            let source = parts
+                .next()
+                .and_then(|s| s.strip_prefix('(')?.strip_suffix(')'));
+            source
+                .and_then(|s| {
+                    candidates
+                        .iter()
+                        .copied()
+                        .find(|&c| packages[c].source.as_deref() == Some(s))
+                })
+                .or(candidates.last().copied())
+        };
+        let first_party: Vec<bool> = packages.iter().map(|p| p.source.is_none()).collect();
+        let mut roots: Vec<usize> = (0..packages.len()).filter(|&i| first_party[i]).collect();
+        roots.sort_by(|&a, &b| {
+            (packages[a].name.get_ref(), &packages[a].version)
+                .cmp(&(packages[b].name.get_ref(), &packages[b].version))
+        });
+        let deps = packages
+            .iter()
+            .map(|p| p.dependencies.iter().filter_map(|d| resolve(d)).collect())
+            .collect();
+        Graph {
+            first_party,
+            roots,
+            deps,
+        }
+    }
 }
 
 /// A reader for lockfiles exactly as Cargo writes them: `[[package]]`

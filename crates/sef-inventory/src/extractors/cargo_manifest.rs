@@ -7,7 +7,7 @@
 
 use crate::Input;
 use sef_model::DependencyScope;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 /// What the workspace's manifests say about one member's dependencies:
 /// package names by scope.
@@ -63,15 +63,19 @@ pub(crate) fn members(
     let Some(root) = parse("Cargo.toml", warnings) else {
         return out;
     };
-    let mut manifests = vec![root.clone()];
-    let patterns: Vec<&str> = root
+    let patterns: Vec<String> = root
         .get("workspace")
         .and_then(|w| w.get("members"))
         .and_then(|m| m.as_array())
-        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
+    let mut manifests = vec![root];
     let mut dirs = Vec::new();
-    for p in patterns {
+    for p in &patterns {
         let p = p.trim_end_matches('/');
         match p.strip_suffix("/*") {
             Some(prefix) if !prefix.contains('*') => {
@@ -100,7 +104,7 @@ pub(crate) fn members(
             continue;
         };
         let mut deps = MemberDeps::default();
-        let sections = |t: &toml::Table| -> Vec<(toml::Table, bool)> {
+        fn sections(t: &toml::Table) -> impl Iterator<Item = (&toml::Table, bool)> {
             [
                 ("dependencies", true),
                 ("dev-dependencies", false),
@@ -109,17 +113,16 @@ pub(crate) fn members(
                 ("build_dependencies", false),
             ]
             .into_iter()
-            .filter_map(|(key, runtime)| Some((t.get(key)?.as_table()?.clone(), runtime)))
-            .collect()
-        };
-        let mut all = sections(m);
+            .filter_map(|(key, runtime)| Some((t.get(key)?.as_table()?, runtime)))
+        }
+        let mut all: Vec<(&toml::Table, bool)> = sections(m).collect();
         if let Some(targets) = m.get("target").and_then(|t| t.as_table()) {
             for t in targets.values().filter_map(|t| t.as_table()) {
                 all.extend(sections(t));
             }
         }
         for (table, runtime) in all {
-            for (key, spec) in &table {
+            for (key, spec) in table {
                 let package = spec
                     .get("package")
                     .and_then(|p| p.as_str())
@@ -143,40 +146,41 @@ pub(crate) fn members(
     out
 }
 
-/// The scope of every lock entry (`"name version"` keys) reached from the
-/// members: runtime through a member's runtime dependencies, else
-/// development. Entries no member reaches are absent.
+/// The scope of every lock entry (by index) reached from the members:
+/// runtime through a member's runtime dependencies, else development.
+/// Entries no member reaches have none.
 pub(crate) fn scopes(
     members: &HashMap<String, MemberDeps>,
-    first_party: &BTreeSet<String>,
-    deps_of: &BTreeMap<String, Vec<String>>,
-) -> HashMap<String, DependencyScope> {
-    let mut scope: HashMap<String, DependencyScope> = HashMap::new();
+    names: &[&str],
+    roots: &[usize],
+    first_party: &[bool],
+    deps: &[Vec<usize>],
+) -> Vec<Option<DependencyScope>> {
+    let mut scope = vec![None; names.len()];
     if members.is_empty() {
         return scope;
     }
-    let name_of = |k: &str| k.split(' ').next().unwrap_or(k).to_owned();
     for s in [
         DependencyScope::Runtime,
         DependencyScope::Optional,
         DependencyScope::Development,
     ] {
-        let mut queue: Vec<String> = Vec::new();
-        for member in first_party {
-            let declared = members.get(&name_of(member));
-            for d in deps_of.get(member).into_iter().flatten() {
-                let scope = declared.map_or(DependencyScope::Runtime, |m| m.scope_of(&name_of(d)));
+        let mut queue: Vec<usize> = Vec::new();
+        for &member in roots {
+            let declared = members.get(names[member]);
+            for &d in &deps[member] {
+                let scope = declared.map_or(DependencyScope::Runtime, |m| m.scope_of(names[d]));
                 if scope == s {
-                    queue.push(d.clone());
+                    queue.push(d);
                 }
             }
         }
         while let Some(k) = queue.pop() {
-            if first_party.contains(&k) || scope.contains_key(&k) {
+            if first_party[k] || scope[k].is_some() {
                 continue;
             }
-            scope.insert(k.clone(), s);
-            queue.extend(deps_of.get(&k).into_iter().flatten().cloned());
+            scope[k] = Some(s);
+            queue.extend_from_slice(&deps[k]);
         }
     }
     scope
