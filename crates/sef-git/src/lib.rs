@@ -346,12 +346,24 @@ pub fn tags_at_head(root: &Path) -> Vec<String> {
     // points at a tag object its peeled line: an entry without one points
     // at no tag, and its object need not be read (a repository with 1,460
     // lightweight tags read 1,460 object headers here).
-    let packed = repo
+    let not_tags: std::collections::HashSet<gix::ObjectId> = repo
         .refs
         .cached_packed_buffer()
         .ok()
         .flatten()
-        .filter(|_| fully_peeled(&repo.common_dir().join("packed-refs")));
+        .filter(|_| fully_peeled(&repo.common_dir().join("packed-refs")))
+        .and_then(|buffer| {
+            Some(
+                buffer
+                    .iter()
+                    .ok()?
+                    .flatten()
+                    .filter(|entry| entry.object.is_none())
+                    .map(|entry| entry.target())
+                    .collect(),
+            )
+        })
+        .unwrap_or_default();
     let mut out: Vec<String> = tags
         .flatten()
         .filter_map(|mut r| {
@@ -364,11 +376,7 @@ pub fn tags_at_head(root: &Path) -> Vec<String> {
             if target == head {
                 return Some(name());
             }
-            if let Some(buffer) = &packed
-                && let Ok(Some(entry)) = buffer.try_find(r.name())
-                && entry.object.is_none()
-                && entry.target() == target
-            {
+            if not_tags.contains(&target) {
                 return None;
             }
             // a loose annotated tag: read it (only a header for the rest)
