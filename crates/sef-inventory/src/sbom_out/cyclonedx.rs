@@ -1,7 +1,8 @@
 //! CycloneDX 1.6 JSON, written from borrowed, typed records (no
 //! intermediate JSON tree: large SBOMs stay cheap).
 
-use super::{Entry, PLACEHOLDER, SbomSubject, finish_text, hash_of, merge, spdx_expression};
+use super::pretty::{append_joined, joined_len, pretty_items};
+use super::{Entry, SbomSubject, content_id, hash_of, merge, spdx_expression};
 use sef_model::{Component, DependencyScope};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -122,25 +123,9 @@ fn red<'a>(redact: Redact<'_>, s: &'a str) -> Cow<'a, str> {
 }
 
 /// Each entry's key, redacted once, for every place the key appears.
-struct Keys<'a> {
-    entries: &'a [Entry<'a>],
-    redacted: Vec<Cow<'a, str>>,
-}
-
-impl<'a> Keys<'a> {
-    fn new(entries: &'a [Entry<'a>], redact: Redact<'_>) -> Self {
-        use rayon::prelude::*;
-        let redacted = entries.par_iter().map(|e| red(redact, &e.key)).collect();
-        Keys { entries, redacted }
-    }
-
-    /// The redacted form of `key` (entries are sorted by key).
-    fn of<'k>(&'k self, key: &'a str, redact: Redact<'_>) -> Cow<'k, str> {
-        match self.entries.binary_search_by(|e| e.key.as_str().cmp(key)) {
-            Ok(i) => Cow::Borrowed(self.redacted[i].as_ref()),
-            Err(_) => red(redact, key),
-        }
-    }
+fn redacted_keys<'a>(entries: &'a [Entry<'a>], redact: Redact<'_>) -> Vec<Cow<'a, str>> {
+    use rayon::prelude::*;
+    entries.par_iter().map(|e| red(redact, &e.key)).collect()
 }
 
 fn comp<'a>(e: &'a Entry<'a>, key: &'a str, redact: Redact<'_>) -> Comp<'a> {
@@ -241,7 +226,7 @@ pub fn cyclonedx_json_redacted(
     redact: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> String {
     let entries = merge(components);
-    let keys = Keys::new(&entries, redact);
+    let keys = redacted_keys(&entries, redact);
     let (name, version) = (red(redact, &subject.name), red(redact, &subject.version));
     let tool_version = red(redact, &subject.tool_version);
     let root_ref = format!("sef:root:{name}@{version}");
@@ -249,54 +234,58 @@ pub fn cyclonedx_json_redacted(
         reference: &root_ref,
         depends_on: super::root_dependencies(&entries)
             .into_iter()
-            .map(|k| keys.of(k, redact))
+            .map(|k| Cow::Borrowed(keys[k].as_ref()))
             .collect(),
     };
     let head = Head {
         schema: "http://cyclonedx.org/schema/bom-1.6.schema.json",
         bom_format: "CycloneDX",
         spec_version: "1.6",
-        serial_number: format!("urn:uuid:{PLACEHOLDER}"),
+        serial_number: format!("urn:uuid:{}", content_id(subject, &entries)),
         version: 1,
         metadata: metadata(subject, &tool_version, &root_ref, &name, &version),
     };
-    // `{` ... the head's last field, without the closing `\n}`
-    let mut text = serde_json::to_string_pretty(&head).unwrap_or_default();
-    text.truncate(text.len().saturating_sub(2));
-    let rows: Vec<(&Entry<'_>, &str)> = entries
-        .iter()
-        .zip(keys.redacted.iter().map(AsRef::as_ref))
-        .collect();
-    let (components, dependencies) = rayon::join(
-        || super::pretty_items(&rows, |(e, k)| comp(e, k, redact)),
+    let rows: Vec<(&Entry<'_>, &str)> =
+        entries.iter().zip(keys.iter().map(AsRef::as_ref)).collect();
+    let (components, (root, dependencies)) = rayon::join(
+        || pretty_items(&rows, |(e, k)| comp(e, k, redact)),
         || {
-            let mut deps = super::pretty_items(std::slice::from_ref(&root_dep), |d| d);
-            let rest = super::pretty_items(&rows, |(e, k)| Dep {
-                reference: k,
-                depends_on: e.depends_on.iter().map(|d| keys.of(d, redact)).collect(),
-            });
-            if !rest.is_empty() {
-                deps.push_str(",\n");
-                deps.push_str(&rest);
-            }
-            deps
+            (
+                pretty_items(std::slice::from_ref(&root_dep), |d| d),
+                pretty_items(&rows, |(e, k)| Dep {
+                    reference: k,
+                    depends_on: e
+                        .depends_on
+                        .iter()
+                        .map(|&d| Cow::Borrowed(keys[d].as_ref()))
+                        .collect(),
+                }),
+            )
         },
     );
-    text.reserve(components.len() + dependencies.len() + 64);
-    for (name, items) in [("components", components), ("dependencies", dependencies)] {
-        text.push_str(",\n  \"");
-        text.push_str(name);
-        text.push_str("\": ");
-        if items.is_empty() {
-            text.push_str("[]");
-        } else {
-            text.push_str("[\n");
-            text.push_str(&items);
-            text.push_str("\n  ]");
+    // `{` ... the head's last field, without the closing `\n}`
+    let mut text = serde_json::to_vec_pretty(&head).unwrap_or_default();
+    text.truncate(text.len().saturating_sub(2));
+    text.reserve(joined_len(&components) + joined_len(&root) + joined_len(&dependencies) + 64);
+    let dependencies = [root, dependencies];
+    for (name, parts) in [
+        ("components", std::slice::from_ref(&components)),
+        ("dependencies", &dependencies[..]),
+    ] {
+        text.extend_from_slice(b",\n  \"");
+        text.extend_from_slice(name.as_bytes());
+        text.extend_from_slice(b"\": ");
+        let mut any = false;
+        for runs in parts.iter().filter(|r| !r.is_empty()) {
+            text.extend_from_slice(if any { b",\n" } else { b"[\n" });
+            append_joined(&mut text, runs);
+            any = true;
         }
+        text.extend_from_slice(if any { b"\n  ]" } else { b"[]" });
     }
-    text.push_str("\n}");
-    finish_text(text, subject, &entries)
+    text.extend_from_slice(b"\n}\n");
+    // every part is serde_json's output or ASCII written here
+    String::from_utf8(text).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The document's metadata: its time, sef as the tool, and the root
@@ -343,6 +332,7 @@ struct Head<'a> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{PLACEHOLDER, finish_text};
     use super::*;
 
     /// The document as one serde value, written in one piece: what the
@@ -354,7 +344,7 @@ mod tests {
             reference: &root_ref,
             depends_on: super::super::root_dependencies(&entries)
                 .into_iter()
-                .map(Cow::Borrowed)
+                .map(|k| Cow::Borrowed(entries[k].key.as_str()))
                 .collect(),
         }];
         dependencies.extend(entries.iter().map(|e| {
@@ -363,7 +353,7 @@ mod tests {
                 depends_on: e
                     .depends_on
                     .iter()
-                    .map(|d| Cow::Borrowed(d.as_str()))
+                    .map(|&d| Cow::Borrowed(entries[d].key.as_str()))
                     .collect(),
             }
         }));

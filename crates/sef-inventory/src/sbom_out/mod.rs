@@ -6,6 +6,7 @@
 //! `SOURCE_DATE_EPOCH` when set (the caller passes it in).
 
 mod cyclonedx;
+mod pretty;
 mod spdx_doc;
 
 pub use cyclonedx::{cyclonedx_json, cyclonedx_json_redacted};
@@ -14,7 +15,6 @@ pub use spdx_doc::spdx_json;
 use chrono::{DateTime, Utc};
 use sef_model::{Component, DependencyScope};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 
 /// What the SBOM describes and who wrote it.
 #[derive(Debug, Clone)]
@@ -52,50 +52,6 @@ pub fn timestamp_from_env(
     DateTime::from_timestamp(secs, 0).ok_or_else(bad)
 }
 
-/// Entries per run that [`pretty_items`] writes as one part.
-const RUN: usize = 64;
-
-/// `items`, each mapped by `f` and written as serde_json's pretty printer
-/// writes an element of an array that is a field of the top-level object
-/// (four spaces in), joined by `,\n`: the text between `[\n` and `\n  ]`.
-/// Runs of [`RUN`] items are written on the thread pool.
-pub(crate) fn pretty_items<'a, T: Sync, S: serde::Serialize>(
-    items: &'a [T],
-    f: impl Fn(&'a T) -> S + Sync,
-) -> String {
-    use rayon::prelude::*;
-    let runs: Vec<String> = items
-        .par_chunks(RUN)
-        .map(|run| {
-            let mut out = String::with_capacity(run.len() * 768);
-            for (i, item) in run.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(",\n");
-                }
-                let one = serde_json::to_string_pretty(&f(item)).unwrap_or_default();
-                // every line four spaces in; a JSON string holds no raw
-                // line break, so only the printer's own are met
-                out.push_str("    ");
-                for (j, line) in one.split('\n').enumerate() {
-                    if j > 0 {
-                        out.push_str("\n    ");
-                    }
-                    out.push_str(line);
-                }
-            }
-            out
-        })
-        .collect();
-    let mut out = String::with_capacity(runs.iter().map(|r| r.len() + 2).sum());
-    for (i, run) in runs.iter().enumerate() {
-        if i > 0 {
-            out.push_str(",\n");
-        }
-        out.push_str(run);
-    }
-    out
-}
-
 /// One component of the SBOM after merging occurrences.
 pub(crate) struct Entry<'a> {
     pub key: String,
@@ -103,42 +59,55 @@ pub(crate) struct Entry<'a> {
     pub sources: Vec<String>,
     pub direct: bool,
     pub scope: DependencyScope,
-    pub depends_on: Vec<String>,
+    /// The entries this one depends on, as indices into the merged
+    /// entries (sorted by key, so sorted indices are sorted keys), each
+    /// once, never the entry itself.
+    pub depends_on: Vec<usize>,
 }
 
 /// Merges components that are the same package (same purl, or same
-/// ecosystem, name and version) and resolves dependency names to keys.
+/// ecosystem, name and version) and resolves dependency names to entries.
+/// The entries come sorted by key; each takes its facts from the first
+/// component (in `components` order) with its key.
 pub(crate) fn merge(components: &[Component]) -> Vec<Entry<'_>> {
-    let key_of = |c: &Component| match &c.purl {
-        Some(p) => p.clone(),
-        None => format!(
-            "{}:{}@{}{}",
-            c.ecosystem,
-            c.name,
-            c.version.as_deref().unwrap_or("unpinned"),
-            if c.first_party { "#first-party" } else { "" }
-        ),
-    };
-    let mut by_key: BTreeMap<String, Entry<'_>> = BTreeMap::new();
-    // (file, name) -> key, to resolve `depends_on` within a file.
-    let mut in_file: BTreeMap<(&str, &str), String> = BTreeMap::new();
-    for c in components {
-        let key = key_of(c);
-        in_file
-            .entry((c.source.file.as_str(), c.name.as_str()))
-            .or_insert_with(|| key.clone());
+    use std::borrow::Cow;
+    let keys: Vec<Cow<'_, str>> = components
+        .iter()
+        .map(|c| match &c.purl {
+            Some(p) => Cow::Borrowed(p.as_str()),
+            None => Cow::Owned(format!(
+                "{}:{}@{}{}",
+                c.ecosystem,
+                c.name,
+                c.version.as_deref().unwrap_or("unpinned"),
+                if c.first_party { "#first-party" } else { "" }
+            )),
+        })
+        .collect();
+    // by key, and (a stable sort) in `components` order within a key
+    let mut order: Vec<usize> = (0..components.len()).collect();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    let mut out: Vec<Entry<'_>> = Vec::new();
+    let mut entry_of = vec![0usize; components.len()];
+    for &i in &order {
+        let c = &components[i];
+        if out.last().is_none_or(|e| e.key != keys[i]) {
+            out.push(Entry {
+                key: keys[i].clone().into_owned(),
+                first: c,
+                sources: Vec::new(),
+                direct: false,
+                scope: DependencyScope::Unknown,
+                depends_on: Vec::new(),
+            });
+        }
+        let at = out.len() - 1;
+        entry_of[i] = at;
+        let e = &mut out[at];
         let source = match c.source.line {
             Some(l) => format!("{}:{l}", c.source.file),
             None => c.source.file.clone(),
         };
-        let e = by_key.entry(key.clone()).or_insert_with(|| Entry {
-            key,
-            first: c,
-            sources: Vec::new(),
-            direct: false,
-            scope: DependencyScope::Unknown,
-            depends_on: Vec::new(),
-        });
         if !e.sources.contains(&source) {
             e.sources.push(source);
         }
@@ -147,87 +116,91 @@ pub(crate) fn merge(components: &[Component]) -> Vec<Entry<'_>> {
             e.scope = c.scope;
         }
     }
-    for c in components {
-        let key = key_of(c);
+    // (file, name) -> the entry of the first component so named in that
+    // file, to resolve `depends_on` within a file
+    let mut in_file: std::collections::HashMap<(&str, &str), usize, foldhash::fast::RandomState> =
+        std::collections::HashMap::with_capacity_and_hasher(
+            components.len(),
+            foldhash::fast::RandomState::default(),
+        );
+    for (i, c) in components.iter().enumerate() {
+        in_file
+            .entry((c.source.file.as_str(), c.name.as_str()))
+            .or_insert(entry_of[i]);
+    }
+    let mut deps: Vec<Vec<usize>> = vec![Vec::new(); out.len()];
+    for (i, c) in components.iter().enumerate() {
+        let me = entry_of[i];
         // an edge names the resolved package by its purl where the
         // extractor knows the version, else by name within the file
-        let deps: Vec<String> = c
-            .depends_on
-            .iter()
-            .filter_map(|d| {
-                if d.starts_with("pkg:") {
-                    by_key.contains_key(d).then(|| d.clone())
-                } else {
-                    in_file.get(&(c.source.file.as_str(), d.as_str())).cloned()
-                }
-            })
-            .filter(|d| d != &key)
-            .collect();
-        if let Some(e) = by_key.get_mut(&key) {
-            e.depends_on.extend(deps);
+        for d in &c.depends_on {
+            let target = if d.starts_with("pkg:") {
+                out.binary_search_by(|e| e.key.as_str().cmp(d)).ok()
+            } else {
+                in_file.get(&(c.source.file.as_str(), d.as_str())).copied()
+            };
+            if let Some(t) = target
+                && t != me
+            {
+                deps[me].push(t);
+            }
         }
     }
-    let mut out: Vec<Entry<'_>> = by_key.into_values().collect();
-    for e in &mut out {
+    for (e, mut d) in out.iter_mut().zip(deps) {
         e.sources.sort();
-        e.depends_on.sort();
-        e.depends_on.dedup();
+        d.sort_unstable();
+        d.dedup();
+        e.depends_on = d;
     }
     out
 }
 
-/// The entries the SBOM's root depends on: the direct dependencies and the
-/// offering's own packages; then, for a lockfile that does not say which
-/// dependencies are direct (no manifest beside it), the packages nothing
-/// else depends on, and at last one member of each cycle still out of
-/// reach, so that every component is reachable from the root.
-pub(crate) fn root_dependencies<'e>(entries: &'e [Entry<'_>]) -> Vec<&'e str> {
-    use std::collections::{BTreeSet, HashSet};
-    let mut root: Vec<&str> = entries
-        .iter()
-        .filter(|e| e.direct || e.first.first_party)
-        .map(|e| e.key.as_str())
+/// The entries (indices) the SBOM's root depends on: the direct
+/// dependencies and the offering's own packages; then, for a lockfile
+/// that does not say which dependencies are direct (no manifest beside
+/// it), the packages nothing else depends on, and at last one member of
+/// each cycle still out of reach, so that every component is reachable
+/// from the root.
+pub(crate) fn root_dependencies(entries: &[Entry<'_>]) -> Vec<usize> {
+    let mut root: Vec<usize> = (0..entries.len())
+        .filter(|&i| entries[i].direct || entries[i].first.first_party)
         .collect();
-    let index: std::collections::HashMap<&str, &Entry<'_>> =
-        entries.iter().map(|e| (e.key.as_str(), e)).collect();
-    let reach = |from: &[&'e str], seen: &mut HashSet<&'e str>| {
-        let mut stack: Vec<&str> = from.iter().copied().filter(|k| seen.insert(*k)).collect();
+    let mut seen = vec![false; entries.len()];
+    let reach = |from: &[usize], seen: &mut Vec<bool>| {
+        let mut stack: Vec<usize> = Vec::new();
+        for &k in from {
+            if !seen[k] {
+                seen[k] = true;
+                stack.push(k);
+            }
+        }
         while let Some(k) = stack.pop() {
-            if let Some(e) = index.get(k) {
-                for d in &e.depends_on {
-                    if let Some(t) = index.get(d.as_str())
-                        && seen.insert(t.key.as_str())
-                    {
-                        stack.push(t.key.as_str());
-                    }
+            for &d in &entries[k].depends_on {
+                if !seen[d] {
+                    seen[d] = true;
+                    stack.push(d);
                 }
             }
         }
     };
-    let mut seen: HashSet<&str> = HashSet::new();
     reach(&root, &mut seen);
-    if seen.len() == entries.len() {
+    if seen.iter().all(|&s| s) {
         return root;
     }
-    let depended: HashSet<&str> = entries
-        .iter()
-        .flat_map(|e| e.depends_on.iter().map(String::as_str))
-        .collect();
-    let tops: Vec<&str> = entries
-        .iter()
-        .map(|e| e.key.as_str())
-        .filter(|k| !seen.contains(k) && !depended.contains(k))
+    let mut depended = vec![false; entries.len()];
+    for e in entries {
+        for &d in &e.depends_on {
+            depended[d] = true;
+        }
+    }
+    let tops: Vec<usize> = (0..entries.len())
+        .filter(|&k| !seen[k] && !depended[k])
         .collect();
     reach(&tops, &mut seen);
     root.extend(tops);
-    // cycles nothing outside them reaches
-    let rest: BTreeSet<&str> = entries
-        .iter()
-        .map(|e| e.key.as_str())
-        .filter(|k| !seen.contains(k))
-        .collect();
-    for k in rest {
-        if !seen.contains(k) {
+    // cycles nothing outside them reaches, in key order
+    for k in 0..entries.len() {
+        if !seen[k] {
             reach(&[k], &mut seen);
             root.push(k);
         }
@@ -267,6 +240,18 @@ pub(crate) fn finish(
 /// [`finish`] for a document already serialised.
 pub(crate) fn finish_text(mut s: String, subject: &SbomSubject, entries: &[Entry<'_>]) -> String {
     s.push('\n');
+    let id = content_id(subject, entries);
+    // Same length as the placeholder: replaced in place, no copy.
+    if let Some(i) = s.find(PLACEHOLDER) {
+        s.replace_range(i..i + PLACEHOLDER.len(), &id);
+    }
+    s
+}
+
+/// The document's id, a UUID derived from what the document says: the
+/// subject and every component with its dependencies and sources
+/// (hashing those, not the whole text, keeps large SBOMs fast).
+pub(crate) fn content_id(subject: &SbomSubject, entries: &[Entry<'_>]) -> String {
     let mut h = Sha256::new();
     for part in [
         subject.name.as_str(),
@@ -280,8 +265,8 @@ pub(crate) fn finish_text(mut s: String, subject: &SbomSubject, entries: &[Entry
     for e in entries {
         h.update(e.key.as_bytes());
         h.update([0]);
-        for d in &e.depends_on {
-            h.update(d.as_bytes());
+        for &d in &e.depends_on {
+            h.update(entries[d].key.as_bytes());
             h.update([1]);
         }
         for src in &e.sources {
@@ -292,16 +277,11 @@ pub(crate) fn finish_text(mut s: String, subject: &SbomSubject, entries: &[Entry
     let d = h.finalize();
     let mut b = [0u8; 16];
     b.copy_from_slice(&d[..16]);
-    let id = uuid::Builder::from_bytes(b)
+    uuid::Builder::from_bytes(b)
         .with_version(uuid::Version::Sha1)
         .with_variant(uuid::Variant::RFC4122)
         .into_uuid()
-        .to_string();
-    // Same length as the placeholder: replaced in place, no copy.
-    if let Some(i) = s.find(PLACEHOLDER) {
-        s.replace_range(i..i + PLACEHOLDER.len(), &id);
-    }
-    s
+        .to_string()
 }
 
 /// A checksum as (algorithm, lowercase hex), when sef can tell which

@@ -3,7 +3,6 @@
 use super::{PLACEHOLDER, SbomSubject, finish, hash_of, merge, spdx_expression};
 use sef_model::Component;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 
 /// SPDX ids allow letters, digits, `.` and `-` only.
 fn spdx_id(i: usize, name: &str) -> String {
@@ -24,16 +23,16 @@ fn spdx_id(i: usize, name: &str) -> String {
 /// trailing newline).
 pub fn spdx_json(subject: &SbomSubject, components: &[Component]) -> String {
     let entries = merge(components);
-    let at_root: std::collections::HashSet<&str> =
-        super::root_dependencies(&entries).into_iter().collect();
+    let mut at_root = vec![false; entries.len()];
+    for i in super::root_dependencies(&entries) {
+        at_root[i] = true;
+    }
     let root_id = "SPDXRef-Package-root".to_owned();
-    let ids: BTreeMap<&str, String> = entries
+    let ids: Vec<String> = entries
         .iter()
         .enumerate()
-        .map(|(i, e)| (e.key.as_str(), spdx_id(i + 1, &e.first.name)))
+        .map(|(i, e)| spdx_id(i + 1, &e.first.name))
         .collect();
-    let scope_of: BTreeMap<&str, sef_model::DependencyScope> =
-        entries.iter().map(|e| (e.key.as_str(), e.scope)).collect();
     let mut packages = vec![json!({
         "SPDXID": root_id,
         "name": subject.name,
@@ -48,9 +47,9 @@ pub fn spdx_json(subject: &SbomSubject, components: &[Component]) -> String {
     let mut rels = vec![
         json!({ "spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": root_id }),
     ];
-    for e in &entries {
+    for (i, e) in entries.iter().enumerate() {
         let c = e.first;
-        let id = ids.get(e.key.as_str()).cloned().unwrap_or_default();
+        let id = &ids[i];
         let mut p = serde_json::Map::new();
         p.insert("SPDXID".into(), json!(id));
         p.insert("name".into(), json!(c.name));
@@ -98,13 +97,11 @@ pub fn spdx_json(subject: &SbomSubject, components: &[Component]) -> String {
             p.insert("primaryPackagePurpose".into(), json!("LIBRARY"));
         }
         packages.push(Value::Object(p));
-        if at_root.contains(e.key.as_str()) {
-            rels.push(edge(&root_id, &id, e.scope));
+        if at_root[i] {
+            rels.push(edge(&root_id, id, e.scope));
         }
-        for d in &e.depends_on {
-            if let (Some(did), Some(target)) = (ids.get(d.as_str()), scope_of.get(d.as_str())) {
-                rels.push(edge(&id, did, *target));
-            }
+        for &d in &e.depends_on {
+            rels.push(edge(id, &ids[d], entries[d].scope));
         }
     }
     let doc = json!({
